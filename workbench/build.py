@@ -1,0 +1,196 @@
+"""Build designs into out/<stem>/: load, analyse, render, then swap the result in atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbench import __version__
+from workbench.config import Config
+from workbench.errors import DesignError, WorkbenchError
+from workbench.loader import display_path, load_design
+from workbench.model import DesignModel
+
+log = logging.getLogger(__name__)
+
+STAMP = ".wb-stamp.json"
+MODEL = "model.json"
+
+
+@dataclass
+class BuildResult:
+    design: Path
+    shown: str  # the design's path as the user reads it
+    stem: str
+    status: str  # "rendered" | "cached" | "failed"
+    duration: float = 0.0
+    error: DesignError | None = None
+    outputs: list[Path] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+    model: DesignModel | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "failed"
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """Design files under the given files and folders, sorted.
+
+    In folders, files and folders whose names start with `_` or `.` are helpers, not designs.
+    """
+    found: set[Path] = set()
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            for candidate in path.rglob("*.py"):
+                parts = candidate.relative_to(path).parts
+                if not any(p.startswith(("_", ".")) or p in ("out", "venv") for p in parts):
+                    found.add(candidate.absolute())
+        elif path.suffix == ".py" or path.is_file():
+            found.add(path.absolute())
+        else:
+            raise WorkbenchError(f"{path}: no such design file or folder")
+    return sorted(found)
+
+
+def file_hash(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def cache_key(formats: Iterable[str]) -> str:
+    from importlib.metadata import version
+
+    return f"workbench {__version__}; diagrams {version('diagrams')}; formats {','.join(sorted(formats))}"
+
+
+def inputs_of(design: Path, model: DesignModel) -> dict[str, str | None]:
+    """Every file a build read: the design, helper modules it imported, icons next to it."""
+    names = {design.name, *model.dependencies}
+    names |= {n.icon.path for d in model.diagrams for n in d.nodes
+              if n.icon and n.icon.base == "design" and not n.icon.missing}
+    return {name: file_hash(design.parent / name) for name in sorted(names)}
+
+
+def is_cached(design: Path, target: Path, key: str) -> bool:
+    try:
+        stamp = json.loads((target / STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if stamp.get("key") != key:
+        return False
+    return all(file_hash(design.parent / name) == digest for name, digest in stamp.get("inputs", {}).items())
+
+
+def build_design(design: Path, cfg: Config, formats: Iterable[str] | None = None, force: bool = False,
+                 key: str | None = None) -> BuildResult:
+    """Render one design into cfg.out/<stem>/; on failure keep the last good outputs untouched."""
+    design = Path(design).absolute()
+    formats = tuple(formats or cfg.formats)
+    key = key or cache_key(formats)
+    shown = display_path(design, cfg.root)
+    result = BuildResult(design, shown, design.stem, "failed")
+    target = cfg.out / design.stem
+    start = time.perf_counter()
+    try:
+        if not force and is_cached(design, target, key):
+            result.status = "cached"
+            return result
+        model = load_design(design, root=cfg.root, timeout=cfg.timeout)
+        result.model, result.warnings = model, list(model.warnings)
+        result.outputs = write_outputs(design, model, target, formats, key, result.warnings)
+        result.status = "rendered"
+    except DesignError as exc:
+        result.error = exc
+    except WorkbenchError as exc:  # e.g. Graphviz failed on this design
+        result.error = DesignError(shown, 0, exc.message, kind="render")
+    finally:
+        result.duration = time.perf_counter() - start
+    return result
+
+
+def write_outputs(design: Path, model: DesignModel, target: Path, formats: tuple[str, ...], key: str,
+                  warnings: list[dict]) -> list[Path]:
+    """Build everything in a temporary folder beside the target, then swap it in."""
+    from workbench.render import render_diagram
+    from workbench.svg import inline_icons
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{target.name}-", dir=target.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; outputs are meant to be shared
+    try:
+        work = tmp / ".work"
+        for diagram in model.diagrams:
+            outputs = {fmt: tmp / f"{diagram.slug}.{fmt}" for fmt in formats}
+            if "svg" in outputs:
+                outputs["svg"] = work / f"{diagram.slug}.linked.svg"
+            render_diagram(diagram, design.parent, work, outputs)
+            if "svg" in formats:
+                svg, missing = inline_icons(outputs["svg"].read_text(encoding="utf-8"), work)
+                for href in missing:
+                    warnings.append({"file": model.path, "line": 0, "message": f"icon {href} could not be read"})
+                (tmp / f"{diagram.slug}.svg").write_text(svg, encoding="utf-8")
+        shutil.rmtree(work, ignore_errors=True)
+        (tmp / MODEL).write_text(json.dumps(model.to_dict(), indent=2) + "\n", encoding="utf-8")
+        (tmp / STAMP).write_text(json.dumps({"key": key, "inputs": inputs_of(design, model)}, indent=2),
+                                 encoding="utf-8")
+        swap_in(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return sorted(p for p in target.iterdir() if not p.name.startswith("."))
+
+
+def swap_in(tmp: Path, target: Path) -> None:
+    """Replace `target` by `tmp` with two renames, so readers never see a half-written folder."""
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".old-{target.name}-", dir=target.parent))
+        os.rename(target, old / "previous")
+    os.rename(tmp, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build_all(designs: list[Path], cfg: Config, formats: Iterable[str] | None = None, force: bool = False,
+              jobs: int | None = None, progress: Callable[[BuildResult, int, int], None] | None = None,
+              ) -> list[BuildResult]:
+    """Build many designs in parallel; one failure never stops the others. Results keep input order."""
+    formats = tuple(formats or cfg.formats)
+    key = cache_key(formats)
+    results: dict[Path, BuildResult] = {}
+    owners: dict[str, Path] = {}
+    todo = []
+    for design in designs:
+        if design.stem in owners:  # two designs would write the same out/<stem>/
+            results[design] = BuildResult(design, display_path(design, cfg.root), design.stem, "failed", error=(
+                DesignError(display_path(design, cfg.root), 0,
+                            f"{display_path(owners[design.stem], cfg.root)} already writes out/{design.stem}/",
+                            "rename one of the two files", kind="conflict")))
+        else:
+            owners[design.stem] = design
+            todo.append(design)
+    done = len(results)
+    with ThreadPoolExecutor(max_workers=max(1, jobs or cfg.jobs)) as pool:
+        futures = {pool.submit(build_design, d, cfg, formats, force, key): d for d in todo}
+        for future in futures:  # in submission order: deterministic progress and results
+            result = future.result()
+            results[futures[future]] = result
+            done += 1
+            if progress:
+                progress(result, done, len(designs))
+    return [results[d] for d in designs]

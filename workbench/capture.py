@@ -1,0 +1,392 @@
+"""Child-process entry point: run one design file with `diagrams` patched to record, never render.
+
+Run as ``python -m workbench.capture DESIGN RESULT_JSON`` with the design's folder as working
+directory. It writes one JSON document (see ``loader``) and nothing else; the parent process
+turns it into a ``DesignModel``. Only the standard library and `diagrams` are imported here so
+that the child starts fast.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import sys
+import traceback
+from typing import Any
+
+ANALYSIS_NODE_KEYS = (
+    "role", "replicas", "multi_az", "managed_ha", "zone", "region", "qps", "read_ratio",
+    "cache_hit", "capacity_qps", "stateful", "optional", "entry", "failover", "quorum",
+    "group", "storage_class", "tier", "redundancy", "critical", "cache", "caches_api", "accept",
+)
+ANALYSIS_EDGE_KEYS = ("kind", "fraction", "accept")
+
+
+def slugify(text: str, fallback: str = "item") -> str:
+    """Lower-case ASCII words joined by '-', for ids and file names."""
+    text = re.sub(r"<[^>]*>", " ", text or "")  # HTML-like labels (C4)
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:60].strip("-") or fallback
+
+
+def to_str(value: Any) -> str:
+    """Graphviz wants strings; accept the numbers and booleans people naturally write."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else str(value)
+
+
+class Recorder:
+    """Collects what the design builds; one instance per child process."""
+
+    def __init__(self, design_path: str) -> None:
+        self.design_path = os.path.abspath(design_path)
+        self.design_dir = os.path.dirname(self.design_path)
+        self.diagrams: list[dict] = []
+        self.warnings: list[dict] = []
+        self.current: dict | None = None
+        self.node_ids: dict[int, str] = {}  # id(Node object) -> stable id
+        self.cluster_ids: dict[int, str] = {}
+        self.used: set[str] = set()
+        self.c4_pending: dict | None = None
+        import diagrams
+
+        self.skip_dirs = tuple(
+            os.path.dirname(os.path.abspath(m.__file__)) + os.sep
+            for m in (diagrams, sys.modules["graphviz"])
+        ) + (os.path.abspath(__file__),)
+
+    # -- where in the design was this built --------------------------------------------------
+    def where(self) -> tuple[str, int]:
+        frame = sys._getframe(2)
+        while frame is not None:
+            filename = os.path.abspath(frame.f_code.co_filename)
+            if not filename.startswith(self.skip_dirs) and not frame.f_code.co_filename.startswith("<"):
+                return self.rel(filename), frame.f_lineno
+            frame = frame.f_back
+        return self.rel(self.design_path), 0
+
+    def rel(self, path: str) -> str:
+        return os.path.relpath(path, self.design_dir).replace(os.sep, "/")
+
+    def unique(self, base: str) -> str:
+        candidate, n = base, 1
+        while candidate in self.used:
+            n += 1
+            candidate = f"{base}-{n}"
+        self.used.add(candidate)
+        return candidate
+
+    def warn(self, file: str, line: int, message: str) -> None:
+        self.warnings.append({"file": file, "line": line, "message": message})
+
+    # -- hooks ------------------------------------------------------------------------------
+    def start_diagram(self, diagram, name: str, strict: bool, analysis: dict, file: str, line: int) -> None:
+        self.used = set()
+        self.current = {
+            "name": name, "strict": strict, "analysis": analysis, "file": file, "line": line,
+            "nodes": [], "edges": [], "clusters": [], "layout": {"": []},
+        }
+
+    def end_diagram(self, diagram) -> None:
+        d = self.current
+        if d is None:
+            return
+        d["attrs"] = {
+            "graph": {k: to_str(v) for k, v in diagram.dot.graph_attr.items()},
+            "node": {k: to_str(v) for k, v in diagram.dot.node_attr.items()},
+            "edge": {k: to_str(v) for k, v in diagram.dot.edge_attr.items()},
+        }
+        self.diagrams.append(d)
+        self.current = None
+
+    def add_cluster(self, cluster, analysis: dict, file: str, line: int) -> None:
+        cid = self.unique("cluster-" + slugify(cluster.label, "cluster"))
+        self.cluster_ids[id(cluster)] = cid
+        parent = self.cluster_ids.get(id(cluster._parent)) if cluster._parent else None
+        self.current["clusters"].append({
+            "id": cid, "label": to_str(cluster.label), "parent": parent,
+            "attrs": {k: to_str(v) for k, v in cluster.dot.graph_attr.items()},
+            "analysis": analysis, "file": file, "line": line,
+        })
+        self.current["layout"][cid] = []
+
+    def close_cluster(self, cluster) -> None:
+        cid = self.cluster_ids.get(id(cluster))
+        if cid is None or self.current is None:
+            return
+        parent = self.cluster_ids.get(id(cluster._parent), "") if cluster._parent else ""
+        self.current["layout"][parent].append(["cluster", cid])
+
+    def node_id(self, node_cls, label: str, explicit: str | None) -> str:
+        if explicit:
+            self.used.add(explicit)
+            return explicit
+        base = slugify(self.c4_pending["name"] if self.c4_pending else label, node_cls.__name__.lower())
+        return self.unique(base)
+
+    def add_node(self, node, analysis: dict, file: str, line: int) -> None:
+        attrs = {k: to_str(v) for k, v in node._attrs.items()}
+        image = attrs.pop("image", None)
+        icon = self.icon(image, node, file, line) if image else None
+        chain: list[str] = []
+        cluster = node._cluster
+        while cluster is not None:
+            chain.insert(0, self.cluster_ids.get(id(cluster), ""))
+            cluster = cluster._parent
+        cls = type(node)
+        self.current["nodes"].append({
+            "id": node._id, "label": to_str(node.label), "cls": cls.__name__,
+            "provider": node._provider, "module": node._type or None,
+            "attrs": attrs, "analysis": analysis,
+            "cluster": chain[-1] if chain else None, "clusters": chain,
+            "file": file, "line": line, "icon": icon, "c4": self.c4_pending,
+        })
+        self.current["layout"][chain[-1] if chain else ""].append(["node", node._id])
+
+    def icon(self, image: str, node, file: str, line: int) -> dict:
+        path = os.path.abspath(image)
+        # Shipped icons live in <site-packages>/resources, beside the diagrams package.
+        shipped_root = os.path.dirname(self.skip_dirs[0].rstrip(os.sep))
+        if path.startswith(os.path.join(shipped_root, "resources") + os.sep):
+            base, rel = "diagrams", os.path.relpath(path, shipped_root)
+        elif path.startswith(self.design_dir + os.sep):
+            base, rel = "design", self.rel(path)
+        else:
+            base, rel = "file", path
+        missing = not os.path.isfile(path)
+        if missing:
+            self.warn(file, line, f"icon file {image!r} of {type(node).__name__} node {node.label!r} not found; "
+                                  "it is drawn without an icon")
+        return {"base": base, "path": rel.replace(os.sep, "/"), "missing": missing}
+
+    def add_edge(self, tail, head, attrs: dict, file: str, line: int) -> None:
+        attrs = {k: to_str(v) for k, v in attrs.items()}
+        analysis = {k: attrs.pop(k) for k in ANALYSIS_EDGE_KEYS if k in attrs}
+        eid = f"e{len(self.current['edges']) + 1}"
+        self.current["edges"].append({
+            "id": eid, "tail": tail.nodeid, "head": head.nodeid, "dir": attrs.get("dir", "none"),
+            "label": attrs.get("label", ""), "color": attrs.get("color", ""), "style": attrs.get("style", ""),
+            "attrs": attrs, "analysis": analysis, "file": file, "line": line,
+        })
+        self.current["layout"][""].append(["edge", eid])
+
+
+def install(rec: Recorder) -> None:
+    """Patch `diagrams` so that building a diagram records it and renders nothing."""
+    import diagrams
+    import graphviz
+    from diagrams import Cluster, Diagram, Node
+
+    orig_diagram_init, orig_cluster_init, orig_node_init = Diagram.__init__, Cluster.__init__, Node.__init__
+    orig_cluster_exit = Cluster.__exit__
+
+    def diagram_init(self, name="", filename="", direction="LR", curvestyle="ortho", outformat="png",
+                     autolabel=False, show=True, strict=False, graph_attr=None, node_attr=None, edge_attr=None):
+        file, line = rec.where()
+        graph_attr = dict(graph_attr or {})
+        analysis = {k: to_str(graph_attr.pop(k)) for k in list(graph_attr) if k.startswith("wb_")}
+        # The workbench decides output names and formats; never a viewer, never the script's path.
+        orig_diagram_init(self, name, filename="workbench_capture", direction=direction,
+                          curvestyle=curvestyle, outformat="png", autolabel=autolabel, show=False,
+                          strict=strict, graph_attr={k: to_str(v) for k, v in graph_attr.items()},
+                          node_attr={k: to_str(v) for k, v in (node_attr or {}).items()},
+                          edge_attr={k: to_str(v) for k, v in (edge_attr or {}).items()})
+        rec.start_diagram(self, to_str(name), bool(strict), analysis, file, line)
+
+    def diagram_enter(self):
+        diagrams.setdiagram(self)
+        return self
+
+    def diagram_exit(self, exc_type, exc, tb):
+        if exc_type is None:
+            rec.end_diagram(self)
+        else:
+            rec.current = None
+        diagrams.setdiagram(None)
+
+    def cluster_init(self, label="cluster", direction="LR", graph_attr=None):
+        file, line = rec.where()
+        graph_attr = dict(graph_attr or {})
+        analysis = {k: to_str(graph_attr.pop(k)) for k in list(graph_attr) if k.startswith("wb_")}
+        orig_cluster_init(self, label, direction, {k: to_str(v) for k, v in graph_attr.items()})
+        rec.add_cluster(self, analysis, file, line)
+
+    def cluster_exit(self, exc_type, exc, tb):
+        rec.close_cluster(self)
+        return orig_cluster_exit(self, exc_type, exc, tb)
+
+    def node_init(self, label="", *, nodeid=None, **attrs):
+        file, line = rec.where()
+        analysis = {k: to_str(attrs.pop(k)) for k in ANALYSIS_NODE_KEYS if k in attrs}
+        attrs = {k: to_str(v) for k, v in attrs.items()}
+        if diagrams.getdiagram() is None:
+            raise EnvironmentError(f"{type(self).__name__}({label!r}) is created outside a `with Diagram(...)` "
+                                   "block; create nodes inside the diagram they belong to")
+        nid = rec.node_id(type(self), to_str(label), nodeid)
+        orig_node_init(self, to_str(label), nodeid=nid, **attrs)
+        rec.add_node(self, analysis, file, line)
+        rec.c4_pending = None
+
+    def connect(self, node, node2, edge):
+        file, line = rec.where()
+        rec.add_edge(node, node2, edge.attrs, file, line)
+
+    def no_render(self, *args, **kwargs):
+        return None
+
+    Diagram.__init__, Diagram.__enter__, Diagram.__exit__ = diagram_init, diagram_enter, diagram_exit
+    Diagram.render, Diagram.connect = no_render, connect
+    Diagram._repr_png_ = lambda self: b""
+    Cluster.__init__, Cluster.__exit__ = cluster_init, cluster_exit
+    Node.__init__ = node_init
+    # A script that drives graphviz itself must not open viewers or write next to the design either.
+    for cls in (graphviz.Graph, graphviz.Digraph):
+        cls.render, cls.view = no_render, no_render
+
+    try:
+        import diagrams.c4 as c4
+    except ImportError:  # pragma: no cover - very old diagrams
+        return
+    orig_c4node = c4.C4Node
+
+    def c4node(name, technology="", description="", type="Container", **kwargs):
+        rec.c4_pending = {"name": to_str(name), "technology": to_str(technology),
+                          "description": to_str(description), "type": to_str(type)}
+        try:
+            return orig_c4node(name, technology, description, type, **kwargs)
+        finally:
+            rec.c4_pending = None
+
+    c4.C4Node = c4node
+
+
+# -- errors --------------------------------------------------------------------------------------
+def design_frame(tb, design_dir: str) -> tuple[str | None, int]:
+    """Innermost traceback frame that belongs to the design's folder (the design or a helper)."""
+    found: tuple[str | None, int] = (None, 0)
+    for frame, lineno in traceback.walk_tb(tb):
+        filename = os.path.abspath(frame.f_code.co_filename)
+        if filename.startswith(design_dir + os.sep):
+            found = (os.path.relpath(filename, design_dir).replace(os.sep, "/"), lineno)
+    return found
+
+
+def suggest_import(exc: ImportError) -> str | None:
+    """For `from diagrams.x import Name` failures, name the classes that do exist."""
+    msg = str(exc)
+    m = re.match(r"cannot import name '([^']+)' from '([^']+)'", msg)
+    if m and m.group(2).startswith("diagrams"):
+        return names_hint(m.group(1), sys.modules.get(m.group(2)))
+    m = re.match(r"No module named '(diagrams(?:\.\w+)*)\.(\w+)'", msg)
+    if m:
+        parent = sys.modules.get(m.group(1))
+        if parent is not None and hasattr(parent, "__path__"):
+            import pkgutil
+
+            modules = sorted(i.name for i in pkgutil.iter_modules(parent.__path__) if not i.name.startswith("_"))
+            close = difflib.get_close_matches(m.group(2), modules, n=3, cutoff=0.5)
+            if close:
+                return f"did you mean {' or '.join(close)}?"
+            return f"modules in {m.group(1)}: {', '.join(modules)}"
+    return None
+
+
+def names_hint(wanted: str, module) -> str | None:
+    if module is None:
+        return None
+    names = sorted(n for n in dir(module) if n[:1].isupper() and not n.startswith("_"))
+    lowered = {n.lower(): n for n in names}
+    close = difflib.get_close_matches(wanted.lower(), list(lowered), n=3, cutoff=0.6)
+    # Also names that contain the wanted word, e.g. "Kubernetes" -> "KubernetesServices".
+    close += [n.lower() for n in names if wanted.lower() in n.lower() and n.lower() not in close][:3]
+    picks = [lowered[c] for c in close][:4]
+    if picks:
+        return f"did you mean {' or '.join(picks)}?"
+    return f"{module.__name__} has: {', '.join(names[:30])}{', ...' if len(names) > 30 else ''}"
+
+
+def describe_error(exc: BaseException, design_path: str) -> dict:
+    design_dir = os.path.dirname(design_path)
+    rel_design = os.path.basename(design_path)
+    if isinstance(exc, SyntaxError) and exc.filename and os.path.abspath(exc.filename).startswith(design_dir):
+        file = os.path.relpath(os.path.abspath(exc.filename), design_dir).replace(os.sep, "/")
+        text = (exc.text or "").rstrip()
+        return {"kind": "syntax", "file": file, "line": exc.lineno or 0,
+                "message": f"SyntaxError: {exc.msg}", "detail": text, "hint": None}
+    file, line = design_frame(exc.__traceback__, design_dir)
+    hint = None
+    if isinstance(exc, ImportError):
+        hint = suggest_import(exc)
+    elif isinstance(exc, AttributeError) and exc.name and isinstance(getattr(exc, "obj", None), type(sys)):
+        if exc.obj.__name__.startswith("diagrams"):
+            hint = names_hint(exc.name, exc.obj)
+    message = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    return {"kind": "exception", "file": file or rel_design, "line": line, "message": message,
+            "detail": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)), "hint": hint}
+
+
+def imported_helpers(design_dir: str, design_path: str) -> list[str]:
+    found = set()
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None)
+        if path and os.path.abspath(path).startswith(design_dir + os.sep) and os.path.abspath(path) != design_path:
+            found.add(os.path.relpath(os.path.abspath(path), design_dir).replace(os.sep, "/"))
+    return sorted(found)
+
+
+def main(argv: list[str]) -> int:
+    design_path, result_path = os.path.abspath(argv[0]), argv[1]
+    design_dir = os.path.dirname(design_path)
+    # Look like `python design.py`: argv, sys.path[0] and the working directory.
+    sys.argv = [design_path]
+    sys.path[0] = design_dir
+    os.chdir(design_dir)
+    if len(argv) > 2:  # the parent asks for a traceback of a design that hangs
+        import faulthandler
+        import signal
+
+        faulthandler.register(signal.SIGUSR1, file=open(argv[2], "w"), all_threads=True)
+    result: dict[str, Any] = {"ok": False}
+    try:
+        rec = Recorder(design_path)
+        install(rec)
+    except Exception as exc:  # diagrams itself is broken or missing
+        result["error"] = {"kind": "setup", "file": os.path.basename(design_path), "line": 0,
+                           "message": f"could not prepare diagrams: {exc}", "detail": traceback.format_exc(),
+                           "hint": "reinstall the workbench (see README)"}
+        return write(result_path, result)
+    import runpy
+
+    try:
+        runpy.run_path(design_path, run_name="__main__")
+        result["ok"] = True
+    except SystemExit as exc:
+        code = exc.code
+        file, line = design_frame(exc.__traceback__, design_dir)
+        if code in (None, 0) and rec.diagrams:
+            result["ok"] = True
+            rec.warn(file or os.path.basename(design_path), line, "the design calls sys.exit(); "
+                     "diagrams built before it are used")
+        else:
+            result["error"] = {"kind": "exit", "file": file or os.path.basename(design_path), "line": line,
+                               "message": f"the design called sys.exit({code!r})", "detail": "",
+                               "hint": "remove the sys.exit() call; the workbench runs the file as a whole"}
+    except BaseException as exc:  # noqa: BLE001 - any failure of user code is reported, never raised
+        result["error"] = describe_error(exc, design_path)
+    result["diagrams"] = rec.diagrams
+    result["warnings"] = rec.warnings
+    result["dependencies"] = imported_helpers(design_dir, design_path)
+    return write(result_path, result)
+
+
+def write(path: str, result: dict) -> int:
+    with open(path, "w", encoding="utf-8") as fh:
+        json.dump(result, fh)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

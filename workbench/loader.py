@@ -1,0 +1,151 @@
+"""Run a design file in a fresh, time-limited subprocess and turn what it built into a DesignModel."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from workbench.errors import DesignError
+from workbench.model import DesignModel
+
+DEFAULT_TIMEOUT = 60.0
+
+
+def display_path(path: Path, root: Path | None = None) -> str:
+    """The design's path as the user should read it: relative to the workspace when inside it."""
+    path = Path(path).absolute()
+    root = Path(root or Path.cwd()).absolute()
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def child_command(design: Path, result: Path, dump: Path) -> list[str]:
+    return [sys.executable, "-m", "workbench.capture", str(design), str(result), str(dump)]
+
+
+def child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    # Same set iteration order on every run, so that designs that loop over sets stay deterministic.
+    env["PYTHONHASHSEED"] = "0"
+    env.pop("PYTHONSAFEPATH", None)
+    # The child must import this very workbench even when it is not installed (tests, checkouts).
+    pkg_parent = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (pkg_parent, env.get("PYTHONPATH")) if p)
+    return env
+
+
+def load_design(design: Path, *, root: Path | None = None, timeout: float = DEFAULT_TIMEOUT) -> DesignModel:
+    """Run `design` and return its model; raise DesignError with file and line on any failure."""
+    design = Path(design).absolute()
+    shown = display_path(design, root)
+    if not design.is_file():
+        raise DesignError(shown, 0, "design file not found", "check the path", kind="missing")
+    with tempfile.TemporaryDirectory(prefix="wb-load-") as tmp:
+        result_path, dump_path = Path(tmp) / "result.json", Path(tmp) / "stack.txt"
+        proc = subprocess.Popen(
+            child_command(design, result_path, dump_path), cwd=design.parent, env=child_env(),
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            start_new_session=True,  # its own process group: a timeout kills everything it started
+        )
+        output = run_with_timeout(proc, timeout, dump_path)
+        if output is None:
+            file, line = hang_location(dump_path, design)
+            raise DesignError(
+                join(shown, file), line, f"the design did not finish within {timeout:g} s and was stopped",
+                "look for an endless loop or a blocking call (network, input()) at that line; "
+                "raise the limit with --timeout if the design is just slow", kind="timeout")
+        if not result_path.exists():
+            stderr = output[1].decode(errors="replace").strip()
+            raise DesignError(shown, 0, f"the design process ended abruptly (exit status {proc.returncode})",
+                              last_line(stderr) or "run it with `python` to see why", detail=stderr,
+                              kind="crash")
+        result = json.loads(result_path.read_text(encoding="utf-8"))
+    if not result.get("ok"):
+        err = result["error"]
+        raise DesignError(join(shown, err["file"]), err["line"], err["message"], err.get("hint"),
+                          err.get("detail", ""), err.get("kind", "exception"))
+    if not result["diagrams"]:
+        raise DesignError(shown, 1, "the file builds no Diagram",
+                          "wrap the nodes in `with Diagram(\"name\"):`; a diagram built only under "
+                          "`if __name__ == \"__main__\":` is fine, one inside an uncalled function is not",
+                          kind="empty")
+    return to_model(result, design, shown)
+
+
+def run_with_timeout(proc: subprocess.Popen, timeout: float, dump_path: Path) -> tuple[bytes, bytes] | None:
+    """Wait for the child; on timeout ask it for a stack dump, then kill its whole process group."""
+    try:
+        return proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        try:
+            os.kill(proc.pid, signal.SIGUSR1)  # faulthandler writes where the design is stuck
+        except ProcessLookupError:
+            pass
+        deadline = time.monotonic() + 1.0
+        while time.monotonic() < deadline and not (dump_path.exists() and dump_path.stat().st_size):
+            time.sleep(0.02)
+        time.sleep(0.05)  # let the dump finish
+        kill_group(proc)
+        return None
+    except BaseException:  # Ctrl-C in the parent: leave no orphans behind
+        kill_group(proc)
+        raise
+
+
+def kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.communicate()
+
+
+def hang_location(dump_path: Path, design: Path) -> tuple[str | None, int]:
+    """The innermost frame of the design's folder in the stack dump of a hung child."""
+    if not dump_path.exists():
+        return None, 0
+    folder = str(design.parent) + os.sep
+    for line in dump_path.read_text(errors="replace").splitlines():
+        m = re.match(r'\s*File "([^"]+)", line (\d+)', line)
+        if m and m.group(1).startswith(folder):
+            # faulthandler prints the innermost frame first.
+            return os.path.relpath(m.group(1), design.parent).replace(os.sep, "/"), int(m.group(2))
+    return None, 0
+
+
+def join(shown: str, rel: str | None) -> str:
+    """A location inside the design's folder, spelled relative to how the design itself is shown."""
+    if not rel or rel == Path(shown).name:
+        return shown
+    return (Path(shown).parent / rel).as_posix()
+
+
+def last_line(text: str) -> str:
+    return text.splitlines()[-1] if text else ""
+
+
+def to_model(result: dict, design: Path, shown: str) -> DesignModel:
+    from workbench.capture import slugify
+
+    used: set[str] = set()
+    for d in result["diagrams"]:
+        base = slugify(d["name"], "diagram")
+        slug, n = base, 1
+        while slug in used:
+            n += 1
+            slug = f"{base}-{n}"
+        used.add(slug)
+        d["slug"] = slug
+    data = {"version": 1, "path": shown, "stem": design.stem, "diagrams": result["diagrams"],
+            "warnings": [{**w, "file": join(shown, w["file"])} for w in result.get("warnings", [])],
+            "dependencies": result.get("dependencies", [])}
+    return DesignModel.from_dict(data)

@@ -1,0 +1,69 @@
+"""Make Graphviz SVG self-contained: icons become data URIs, each stored once and reused."""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+import re
+import struct
+from pathlib import Path
+
+IMAGE = re.compile(r"<image\b([^>]*?)/>", re.S)
+ATTR = re.compile(r'([\w:-]+)="([^"]*)"')
+SVG_OPEN = re.compile(r"<svg\b[^>]*>")
+
+
+def png_size(data: bytes) -> tuple[int, int] | None:
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
+        return struct.unpack(">II", data[16:24])
+    return None
+
+
+def data_uri(data: bytes, name: str) -> str:
+    mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def inline_icons(svg: str, workdir: Path) -> tuple[str, list[str]]:
+    """Replace every linked <image> with a <use> of one <symbol> per distinct icon.
+
+    Returns the new SVG and the hrefs that could not be read (they are dropped, not left dangling).
+    """
+    symbols: dict[str, str] = {}  # href -> symbol id
+    defs: list[str] = []
+    missing: list[str] = []
+
+    def replace(match: re.Match) -> str:
+        attrs = dict(ATTR.findall(match.group(1)))
+        href = attrs.get("xlink:href") or attrs.get("href", "")
+        if href.startswith("data:"):
+            return match.group(0)
+        if href not in symbols:
+            path = (workdir / href) if not Path(href).is_absolute() else Path(href)
+            try:
+                data = path.read_bytes()
+            except OSError:
+                missing.append(href)
+                return ""
+            sid = f"wb-icon-{len(symbols) + 1}"
+            symbols[href] = sid
+            size = png_size(data)
+            # With a viewBox, <use width/height> scales the icon exactly like the original <image>.
+            box = f' viewBox="0 0 {size[0]} {size[1]}"' if size else ""
+            dims = f'width="{size[0]}" height="{size[1]}"' if size else 'width="100%" height="100%"'
+            par = attrs.get("preserveAspectRatio", "xMidYMid meet")
+            defs.append(f'<symbol id="{sid}"{box} preserveAspectRatio="{par}">'
+                        f'<image {dims} preserveAspectRatio="{par}" xlink:href="{data_uri(data, href)}"/></symbol>')
+        keep = " ".join(f'{k}="{attrs[k]}"' for k in ("x", "y", "width", "height") if k in attrs)
+        return f'<use xlink:href="#{symbols[href]}" {keep}/>'
+
+    body = IMAGE.sub(replace, svg)
+    if defs:
+        opening = SVG_OPEN.search(body)
+        if opening:
+            if "xmlns:xlink" not in opening.group(0):
+                tag = opening.group(0)[:-1] + ' xmlns:xlink="http://www.w3.org/1999/xlink">'
+                body = body[:opening.start()] + tag + body[opening.end():]
+                opening = SVG_OPEN.search(body)
+            body = body[:opening.end()] + "\n<defs>\n" + "\n".join(defs) + "\n</defs>" + body[opening.end():]
+    return body, missing
