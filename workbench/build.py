@@ -10,7 +10,6 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,10 +69,20 @@ def file_hash(path: Path) -> str | None:
         return None
 
 
-def cache_key(formats: Iterable[str]) -> str:
-    from importlib.metadata import version
+def diagrams_version() -> str:
+    """The installed diagrams release, read from its dist-info name (importlib.metadata costs ~25 ms)."""
+    import importlib.util
 
-    return f"workbench {__version__}; diagrams {version('diagrams')}; formats {','.join(sorted(formats))}"
+    spec = importlib.util.find_spec("diagrams")
+    if spec is None or not spec.origin:
+        return "missing"
+    site = Path(spec.origin).parent.parent
+    found = sorted(p.name for p in site.glob("diagrams-*.dist-info"))
+    return found[-1][len("diagrams-"):-len(".dist-info")] if found else str(Path(spec.origin).stat().st_mtime_ns)
+
+
+def cache_key(formats: Iterable[str]) -> str:
+    return f"workbench {__version__}; diagrams {diagrams_version()}; formats {','.join(sorted(formats))}"
 
 
 def inputs_of(design: Path, model: DesignModel) -> dict[str, str | None]:
@@ -185,12 +194,22 @@ def build_all(designs: list[Path], cfg: Config, formats: Iterable[str] | None = 
             owners[design.stem] = design
             todo.append(design)
     done = len(results)
-    with ThreadPoolExecutor(max_workers=max(1, jobs or cfg.jobs)) as pool:
-        futures = {pool.submit(build_design, d, cfg, formats, force, key): d for d in todo}
-        for future in futures:  # in submission order: deterministic progress and results
-            result = future.result()
-            results[futures[future]] = result
-            done += 1
-            if progress:
-                progress(result, done, len(designs))
+
+    def finished(result: BuildResult) -> None:
+        nonlocal done
+        results[result.design] = result
+        done += 1
+        if progress:
+            progress(result, done, len(designs))
+
+    workers = min(max(1, jobs or cfg.jobs), len(todo))
+    if workers <= 1:  # no thread pool for the common one-design case: it costs start-up time
+        for design in todo:
+            finished(build_design(design, cfg, formats, force, key))
+    else:
+        
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(build_design, d, cfg, formats, force, key) for d in todo]
+            for future in futures:  # in submission order: deterministic progress and results
+                finished(future.result())
     return [results[d] for d in designs]

@@ -8,12 +8,10 @@ that the child starts fast.
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
 import sys
-import traceback
 from typing import Any
 
 ANALYSIS_NODE_KEYS = (
@@ -36,6 +34,10 @@ def to_str(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return value if isinstance(value, str) else str(value)
+
+
+class DesignMistake(Exception):
+    """A misuse of `diagrams` that the workbench explains in its own words (no exception type shown)."""
 
 
 class Recorder:
@@ -223,7 +225,7 @@ def install(rec: Recorder) -> None:
         analysis = {k: to_str(attrs.pop(k)) for k in ANALYSIS_NODE_KEYS if k in attrs}
         attrs = {k: to_str(v) for k, v in attrs.items()}
         if diagrams.getdiagram() is None:
-            raise EnvironmentError(f"{type(self).__name__}({label!r}) is created outside a `with Diagram(...)` "
+            raise DesignMistake(f"{type(self).__name__}({label!r}) is created outside a `with Diagram(...)` "
                                    "block; create nodes inside the diagram they belong to")
         nid = rec.node_id(type(self), to_str(label), nodeid)
         orig_node_init(self, to_str(label), nodeid=nid, **attrs)
@@ -266,6 +268,8 @@ def install(rec: Recorder) -> None:
 # -- errors --------------------------------------------------------------------------------------
 def design_frame(tb, design_dir: str) -> tuple[str | None, int]:
     """Innermost traceback frame that belongs to the design's folder (the design or a helper)."""
+    import traceback
+
     found: tuple[str | None, int] = (None, 0)
     for frame, lineno in traceback.walk_tb(tb):
         filename = os.path.abspath(frame.f_code.co_filename)
@@ -276,6 +280,8 @@ def design_frame(tb, design_dir: str) -> tuple[str | None, int]:
 
 def suggest_import(exc: ImportError) -> str | None:
     """For `from diagrams.x import Name` failures, name the classes that do exist."""
+    import difflib
+
     msg = str(exc)
     m = re.match(r"cannot import name '([^']+)' from '([^']+)'", msg)
     if m and m.group(2).startswith("diagrams"):
@@ -295,6 +301,8 @@ def suggest_import(exc: ImportError) -> str | None:
 
 
 def names_hint(wanted: str, module) -> str | None:
+    import difflib
+
     if module is None:
         return None
     names = sorted(n for n in dir(module) if n[:1].isupper() and not n.startswith("_"))
@@ -309,6 +317,8 @@ def names_hint(wanted: str, module) -> str | None:
 
 
 def describe_error(exc: BaseException, design_path: str) -> dict:
+    import traceback
+
     design_dir = os.path.dirname(design_path)
     rel_design = os.path.basename(design_path)
     if isinstance(exc, SyntaxError) and exc.filename and os.path.abspath(exc.filename).startswith(design_dir):
@@ -323,7 +333,12 @@ def describe_error(exc: BaseException, design_path: str) -> dict:
     elif isinstance(exc, AttributeError) and exc.name and isinstance(getattr(exc, "obj", None), type(sys)):
         if exc.obj.__name__.startswith("diagrams"):
             hint = names_hint(exc.name, exc.obj)
-    message = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    if isinstance(exc, DesignMistake):
+        message = str(exc)
+    else:
+        message = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        # "cannot import name 'X' from 'm' (/abs/path/m.py)": the path is noise and machine-specific.
+        message = re.sub(r" \((?:/|[A-Za-z]:\\)[^)]*\.py\)$", "", message)
     return {"kind": "exception", "file": file or rel_design, "line": line, "message": message,
             "detail": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)), "hint": hint}
 
@@ -355,7 +370,7 @@ def main(argv: list[str]) -> int:
         install(rec)
     except Exception as exc:  # diagrams itself is broken or missing
         result["error"] = {"kind": "setup", "file": os.path.basename(design_path), "line": 0,
-                           "message": f"could not prepare diagrams: {exc}", "detail": traceback.format_exc(),
+                           "message": f"could not prepare diagrams: {exc}", "detail": repr(exc),
                            "hint": "reinstall the workbench (see README)"}
         return write(result_path, result)
     import runpy

@@ -127,7 +127,8 @@ def progress_printer(total: int):
 def echo_result(result, cfg: Config, verbose: bool) -> None:
     if result.status == "failed":
         click.secho(f"error: {result.error.format_message()}", fg="red", err=True)
-        click.echo("  last good outputs, if any, are kept", err=True)
+        if (cfg.out / result.stem).is_dir():
+            click.echo(f"  the last good outputs in {display_out(cfg)}/{result.stem}/ are kept", err=True)
         if verbose and result.error.detail:
             click.echo(result.error.detail.rstrip(), err=True)
         return
