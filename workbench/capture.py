@@ -141,7 +141,8 @@ class Recorder:
         cls = type(node)
         self.current["nodes"].append({
             "id": node._id, "label": to_str(node.label), "cls": cls.__name__,
-            "provider": node._provider, "module": node._type or None,
+            # diagrams.generic spells it `provider`, every other provider `_provider`.
+            "provider": node._provider or getattr(node, "provider", None), "module": node._type or None,
             "attrs": attrs, "analysis": analysis,
             "cluster": chain[-1] if chain else None, "clusters": chain,
             "file": file, "line": line, "icon": icon, "c4": self.c4_pending,

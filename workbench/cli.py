@@ -145,6 +145,22 @@ def echo_result(result, cfg: Config, verbose: bool) -> None:
 
 
 @main.command(context_settings=CONTEXT)
+@click.option("--all", "all_classes", is_flag=True, help="Every node class, auxiliary ones (monitoring, CI, ...) too.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def roles(all_classes: bool, fmt: str) -> None:
+    """List the role the analysis gives each `diagrams` node class.
+
+    \b
+    Roles (database, cache, queue, load_balancer, ...) decide which rules apply
+    to a node. Override one in a design with `role="cache"` on the node. The
+    summary counts classes per role and per provider for the installed diagrams.
+    """
+    from workbench.roles import format_roles
+
+    click.echo(format_roles(all_classes, fmt))
+
+
+@main.command(context_settings=CONTEXT)
 @click.argument("directory", default=".", type=click.Path(path_type=Path, file_okay=False))
 def init(directory: Path) -> None:
     """Create a workspace: designs/ with an example, templates/, out/ (git-ignored).

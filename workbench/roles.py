@@ -1,0 +1,451 @@
+"""Role inference for diagram nodes: the role vocabulary, RANK and the layered class tables (analysis spec §1, §2)."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import pkgutil
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+REQUEST_ROLES = frozenset({
+    "client", "internet", "dns", "cdn", "edge_security", "load_balancer", "api_gateway", "compute", "service",
+    "workflow", "ml", "cache", "database", "object_storage", "file_storage", "queue", "search", "coordination",
+    "identity", "secrets", "external_saas", "analytics", "network",
+})
+# Auxiliary roles carry no request traffic: edges touching them become `side` edges (§4).
+AUXILIARY_ROLES = frozenset({"observability", "tooling", "management", "annotation"})
+ROLES = REQUEST_ROLES | AUXILIARY_ROLES
+STATEFUL = frozenset({"database", "object_storage", "file_storage", "queue", "search", "coordination"})
+# Analytics nodes are stateless processors except these warehouses, which hold the data they serve (§2.1).
+WAREHOUSE_CLASSES = frozenset({
+    "Redshift", "RedshiftDenseComputeNode", "RedshiftDenseStorageNode", "Bigquery", "Snowflake",
+    "SynapseAnalytics", "AzureSynapseAnalytics", "SQLDatawarehouse", "SQLDataWarehouses",
+})
+
+# Orientation of undirected edges (§1): lower rank calls higher rank. `network` is deliberately None: a VPC,
+# NAT or mesh box sits wherever it is drawn, so the graph code gives it the rank of its predecessor.
+# Auxiliary roles are ranked after the data tier because their edges are side edges anyway.
+RANK: dict[str, int | None] = {
+    "client": 0, "internet": 0, "dns": 1, "cdn": 2, "edge_security": 2, "load_balancer": 3, "api_gateway": 3,
+    "compute": 4, "service": 4, "workflow": 4, "ml": 4, "unknown": 4,
+    "cache": 5, "queue": 5, "search": 5, "identity": 5, "secrets": 5, "coordination": 5, "external_saas": 5,
+    "database": 6, "object_storage": 6, "file_storage": 6, "analytics": 6,
+    "observability": 7, "tooling": 7, "management": 7, "annotation": 7,
+    "network": None,
+}
+
+# Layer 1: classes whose module and name mislead the later layers (keys use the canonical class name).
+EXACT: dict[str, str] = {
+    "aws.database.DynamodbDax": "cache",
+    "aws.database.DynamodbStreams": "queue",
+    "aws.analytics.KinesisVideoStreams": "service",
+    "aws.media.KinesisVideoStreams": "service",
+    "aws.analytics.DataLakeResource": "analytics",
+    "aws.analytics.EMRHdfsCluster": "analytics",
+    "aws.compute.EC2Rescue": "tooling",
+    "aws.migration.TransferForSftp": "file_storage",
+    "aws.iot.IotDeviceDefender": "management",
+    "aws.iot.IotGreengrass": "compute",
+    "aws.iot.IotEvents": "service",
+    "aws.iot.IotSitewise": "service",
+    "k8s.network.Ing": "load_balancer",
+    # A Service is the cluster-internal load balancer (a virtual IP spread over the pods by kube-proxy).
+    "k8s.network.SVC": "load_balancer",
+    "k8s.compute.STS": "compute",
+    "k8s.infra.Master": "management",
+    "k8s.ecosystem.ExternalDns": "tooling",
+    "gcp.storage.Storage": "object_storage",
+    "gcp.api.Endpoints": "api_gateway",
+    "gcp.devtools.Tasks": "queue",
+    "gcp.network.Armor": "edge_security",
+    "gcp.compute.BinaryAuthorization": "management",
+    "azure.network.TrafficManagerProfiles": "dns",
+    "azure.networking.TrafficManagerProfiles": "dns",
+    "azure.networking.TrafficController": "load_balancer",
+    "azure.database.InstancePools": "database",
+    "azure.databases.InstancePools": "database",
+    "azure.analytics.EndpointAnalytics": "management",
+    "azure.database.VirtualDatacenter": "network",
+    "azure.menu.Keys": "secrets",
+    "azure.other.Azurite": "object_storage",
+    "azure.other.WebJobs": "compute",
+    "azure.identity.APIProxy": "api_gateway",
+    "alibabacloud.storage.ObjectTableStore": "database",
+    "alibabacloud.database.DataManagementService": "tooling",
+    "alibabacloud.database.DataTransmissionService": "tooling",
+    "alibabacloud.application.MessageNotificationService": "queue",
+    "digitalocean.storage.Space": "object_storage",
+    "digitalocean.storage.Folder": "object_storage",
+    "firebase.develop.Storage": "object_storage",
+    "firebase.develop.Hosting": "cdn",
+    "generic.os.Android": "client",
+    "generic.os.IOS": "client",
+    "ibm.network.InternetServices": "edge_security",
+    "ibm.compute.Key": "secrets",
+    "ibm.social.Networking": "service",
+    "oci.compute.OCIR": "tooling",
+    "oci.monitoring.Events": "queue",
+    "oci.monitoring.Notifications": "queue",
+    "oci.database.Dcat": "analytics",
+    "oci.database.DMS": "tooling",
+    "onprem.network.Pomerium": "edge_security",
+    "onprem.security.Trivy": "tooling",
+    "openstack.storage.Swift": "object_storage",
+    "openstack.orchestration.Zaqar": "queue",
+    "openstack.sharedservices.Glance": "tooling",
+    "openstack.sharedservices.Karbor": "tooling",
+    "openstack.user.Openstackclient": "tooling",
+    "openstack.workloadprovisioning.Trove": "database",
+    "openstack.workloadprovisioning.Sahara": "analytics",
+    "openstack.workloadprovisioning.Magnum": "compute",
+    "elastic.elasticsearch.SQL": "search",
+    "elastic.elasticsearch.Maps": "search",
+    "elastic.elasticsearch.MapServices": "search",
+}
+
+# Layer 2: ordered (pattern, role) pairs matched against the class name split into lower-case words
+# ("ElbApplicationLoadBalancer" -> "elb application load balancer"). Word boundaries keep "nats" out of
+# "NatService" and "ebs" out of "WebServices". Order matters: specific products come before broad words,
+# and cache precedes database because providers file ElastiCache and DAX under database.
+_KEYWORD_TABLE: list[tuple[str, str]] = [
+    (r"^(internet|internet alt ?\d)$", "internet"),
+    (r"^(users?|clients?|mobile client|mobile app|browser|mobile|tablet|person|customers?|usericon|twousericon|"
+     r"devices?|client apps?|client application)$", "client"),
+    (r"\bdax\b|redis|memcache|elasticache|memorystore|hazelcast|aerospike|\bcaches?\b", "cache"),
+    (r"zookeeper|\betcd\b|\bconsul\b", "coordination"),
+    (r"kafka|kinesis(?! video| data analytics)|\bsqs\b|simple queue|\bsns\b|simple notification|pub ?sub|"
+     r"event ?hubs?|service ?bus\b|eventbridge|event ?bridge|event grid|rabbit|activemq|\bmq\b|\bnats\b|zeromq|"
+     r"emqx|\bqueues?\b|message ?bus|^stream$|celery|pulsar|\btopics?\b|(cloud|enterprise) messaging|"
+     r"^iot (hub|core)$", "queue"),
+    # Network words that would otherwise be caught by the broader management and compute words below.
+    (r"service ?mesh|app ?mesh|microservices mesh|\bistio\b|linkerd|ip address|elastic ip|floating ip|"
+     r"public ip|\bip (groups?|prefix(es)?)\b|\bvpn|security (groups?|lists?)|\bnacl\b|service endpoint|"
+     r"private ?link|private endpoints?|network function", "network"),
+    (r"migrat|backup|recovery|disaster|\brestore|snowball|snowmobile|snow family|data ?box|import export|"
+     r"\btransfer\b|\bdatasync|\bmover\b|\btape\b", "tooling"),
+    (r"\bcost|billing|budget|savings|reserv(ed|ations?)|\bquotas?\b|licen[sc]e|support|"
+     r"certificat|lets ?encrypt|cert ?manager|\bssl\b|\bguard(duty)?\b|defender for|\baudit\b|"
+     r"firewall manager|^azure firewall policy$|marketplace|attestation|purview", "management"),
+    (r"(?<!re)search|\bsolr\b|\bkendra\b|retrieve rank", "search"),
+    (r"\bcdn\b|cloud ?front|akamai|fastly|cloudflare|edge location", "cdn"),
+    (r"^elb\b|\belb\b|load ?balanc|application gateways?|haproxy|\bnginx\b|traefik|\benvoy\b|\byarp\b|"
+     r"octavia|front ?doors?|global accelerator|\bingress\b|\bcaddy\b", "load_balancer"),
+    (r"api ?gateway|api management|\bapigee\b|\bkong\b|\btyk\b|ambassador|\bocelot\b|appsync|\bapi service\b",
+     "api_gateway"),
+    (r"\bdns\b|route ?53|bind9|powerdns|coredns|designate|hosted zone|^(app service )?domains?$|"
+     r"domain registration", "dns"),
+    (r"\bwaf\b|firewall|ddos|\bshield\b|anti ?bot|game ?shield|pfsense|opnsense|cloud ?ids|api security",
+     "edge_security"),
+    (r"simple ?storage ?service|\bs3\b|glacier|\bblobs?\b|buckets?|object ?storage|data lake stor|^data lake$|"
+     r"archive storage|\bgcs\b|general storage|storage accounts?|storage container", "object_storage"),
+    (r"identity|\biam\b|cognito|active directory|\bad\b|\baad\b|\bsso\b|single sign|oauth|\bauth\b|auth0|"
+     r"okta|keystone|\bdex\b|saml|directory service|user directory|domain services|\bentra\b|authenticat|"
+     r"multifactor|\bmfa\b|conditional access|access (management|review|context)|\bid (access|verification)\b|"
+     r"credentials?\b|\bsts\b|membership|\biap\b|app registrations", "identity"),
+    (r"secret|\bvaults?\b|key ?management|\bkms\b|\bhsm\b|cloudhsm|encrypt|barbican|bitwarden|parameter store|"
+     r"ssh keys", "secrets"),
+    (r"storage gateway|\befs\b|elastic file|elastic block|\bebs\b|\bfsx\b|\bnas\b|hdfs|file ?storage|"
+     r"file ?shares?|netapp|\bdisks?\b|\bvol(ume)?s?\b|block storage|persistent disk|\bssd\b|filestore|"
+     r"\bfiles?\b|file (repository|sync)|glusterfs|\bceph|portworx|\bsan\b|lustre|disk pool|\bs?ftp\b",
+     "file_storage"),
+    (r"monitor|\blogs?\b|logging|logstash|cloudwatch|cloudtrail|prometheus|grafana|kibana|\bbeats?\b|\bapm\b|"
+     r"\btrac(e|es|ing)\b|x ?ray|jaeger|zipkin|\btempo\b|\bloki\b|splunk|datadog|new ?relic|dynatrace|sentry|"
+     r"nagios|zabbix|thanos|\bcortex\b|mimir|humio|graylog|fluent|syslog|metrics|alert|alarm|telemetry|"
+     r"application insights|dashboard|\b(service ?)?health\b|health ?check|uptime|diagnostic|pagerduty|"
+     r"opsgenie|crash|observability|\bsiem\b|sentinel|activity log|network watcher|log analytics|"
+     r"workbooks?|data collection", "observability"),
+    (r"redshift|bigquery|snowflake|synapse|data ?warehouse|\bathena\b|\bemr\b|\bglue\b|quicksight|hadoop|"
+     r"spark|flink|\bbeam\b|presto|trino|\bhive\b|databricks|dataproc|dataflow|data factor|hdinsight|"
+     r"data explorer|stream analytics|\betl\b|looker|tableau|power ?bi|superset|metabase|\bdbt\b|"
+     r"data fusion|data pipeline|data integration|\bdis\b|big ?data|lake formation|\bssis\b|time series|"
+     r"streaming computing|map ?reduce|data lake analytics|analytics", "analytics"),
+    (r"\bdb\b|database|dynamodb|\brds\b|aurora|postgres|mysql|maria ?db|\bsql\b|mssql|sql ?server|cassandra|"
+     r"spanner|bigtable|datastore|firestore|cosmos|mongo|couch|cockroach|neo4|hbase|oracle|scylla|"
+     r"cloudant|timestream|neptune|documentdb|keyspaces|qldb|\bledgers?\b|oceanbase|polardb|apsaradb|dbaas|"
+     r"\bppas\b|^table$|table ?storage|postgis", "database"),
+    (r"step ?functions|workflows?|airflow|logic ?apps|\bcomposer\b|\bmistral\b|\bnifi\b|scheduler", "workflow"),
+    (r"sagemaker|machine ?learning|\bml ?kit\b|mlkit|openai|\bai\b|cognitive|speech|\bvision\b|"
+     r"visual recognition|translat|\bscience\b|predictions?|\bbots?\b|conversation|automl|inference|"
+     r"rekognition|comprehend|textract|video (analy|index)|ground truth|^model$", "ml"),
+    (r"registr(y|ies)|\bsdks?\b|toolkit|toolbox|command line|\bami\b|cloud ?formation|terraform|ansible|"
+     r"puppet|\bhelm\b|devops|\btest(s|ing)?\b|test ?(lab|plans?|base)|load ?test|chaos|jenkins|git ?lab|"
+     r"git ?hub|\bgit\b|\brepos?\b|repositor|\bcode\b|codeguru|\bcode ?(commit|build|deploy|pipeline|star|artifact)\b|"
+     r"cloud ?9|image builder|\bimages?\b|image (definitions|versions?|templates)|galler(y|ies)|"
+     r"\btemplates?\b|\bbuilds?\b|\bcommits?\b|\bbranch\b|backlog|powershell|\bplugins?\b|"
+     r"dev ?(box|tunnels?|console)|cloud ?shell|developer ?tools|device farm|deployment environments|"
+     r"orchestration service|storage explorer|\bproton\b", "tooling"),
+    (r"notification (hubs?|services)|push notifications|\bemail\b|signalr|communication services|"
+     r"media services?|api connections|biz ?talk|fhir|mobile engagement", "service"),
+    (r"sendgrid", "external_saas"),
+    (r"management|governance|polic(y|ies)|compliance|advisor|organi[sz]ations?|subscriptions?|"
+     r"lighthouse|blueprints?|resource ?groups?|resource ?(manager|graph|mover|explorer)|configuration|"
+     r"inventory|\bpatch|automation|opsworks|systems manager|service catalog|control tower|well architected|"
+     r"\bportal\b|\bconsole\b|\btags?\b|tagging|bastions?|optimizer|\bsecurity\b|device update|api center",
+     "management"),
+    (r"\bec2\b|lambda|functions?\b|fargate|\becs\b|elastic container|elastic compute|kubernetes|\beks\b|"
+     r"\baks\b|\bgke\b|\bk8s\b|\bvms?\b|\bvmss\b|virtual ?machines?|\bservers?\b|instances?\b|droplets?|"
+     r"app ?services?|app ?engine|\bcloud run\b|\bcontainers?\b|\bpods?\b|workers?|microservices?|"
+     r"openwhisk|serverless|\bnodes?\b|compute|scale ?sets?|\bbatch\b|vmware|bare ?metal|spring apps|"
+     r"auto ?scal|backend|web slots|\bhpc\b|virtual desktop|^apache$|tomcat|jetty|gunicorn|glassfish|jboss|wildfly",
+     "compute"),
+    (r"\bvpc\b|\bvnet|virtual (private )?networks?|subnets?|\bnat\b|gateway|router|\broutes?\b|route tables?|"
+     r"peering|express ?route|direct ?connect|interconnect|transit|\bip\b|switch|bridge|\bnetworks?\b|"
+     r"networking|interfaces?|connections?\b|connectivity|fast ?connect|\bwans?\b|\bdrg\b", "network"),
+]
+KEYWORDS: list[tuple[re.Pattern[str], str]] = [(re.compile(p), role) for p, role in _KEYWORD_TABLE]
+
+# Layer 3: modules whose meaning depends on the provider (None marks a mixed module: keywords only).
+PROVIDER_MODULE: dict[str, str | None] = {
+    "aws.iot": "client", "aws.integration": "service", "aws.general": None, "aws.mobile": "service",
+    "azure.integration": "service", "azure.iot": "service", "azure.mobile": "service", "azure.web": "compute",
+    "alibabacloud.application": "service", "alibabacloud.communication": "service", "alibabacloud.web": "dns",
+    "ibm.data": "database", "ibm.applications": "service", "ibm.social": "service", "ibm.user": "client",
+    "ibm.blockchain": "service",
+    "programming.framework": "compute", "programming.language": "compute", "programming.runtime": "compute",
+    "programming.flowchart": "annotation",
+    "saas.chat": "external_saas", "saas.communication": "external_saas", "saas.crm": "external_saas",
+    "saas.filesharing": "external_saas", "saas.media": "external_saas", "saas.payment": "external_saas",
+    "saas.recommendation": "external_saas", "saas.social": "external_saas", "saas.security": "tooling",
+    "saas.automation": "workflow", "saas.analytics": "analytics", "saas.identity": "identity",
+    "gis.data": "external_saas", "gis.javascript": "client", "gis.mobile": "client", "gis.desktop": "client",
+    "gis.cli": "tooling", "gis.server": "compute", "gis.python": "tooling", "gis.java": "tooling",
+    "gis.cplusplus": "tooling", "gis.format": "file_storage", "gis.ogc": "service", "gis.organization": "annotation",
+    "elastic.saas": "search", "elastic.security": "management", "elastic.orchestration": "management",
+    "firebase.grow": "service", "firebase.develop": "service", "firebase.quality": "tooling",
+    "k8s.network": "network", "k8s.infra": "compute", "k8s.rbac": "management", "k8s.podconfig": "management",
+    "k8s.group": "management", "k8s.others": "management", "k8s.storage": "file_storage",
+    "oci.devops": "tooling", "oci.connectivity": "network",
+    "onprem.security": "management", "onprem.groupware": "service", "onprem.messaging": "queue",
+}
+
+# Layer 4: category module names (the same name means the same thing across providers).
+MODULE: dict[str, str | None] = {
+    # request path
+    "client": "client", "user": "client", "device": "client", "desktop": "client",
+    "dns": "dns", "cdn": "cdn", "api": "api_gateway", "apiproxies": "api_gateway",
+    "compute": "compute", "container": "compute", "containers": "compute", "baremetal": "compute",
+    "appservices": "compute", "web": "compute", "server": "compute", "os": "compute", "virtualization": "compute",
+    "proxmox": "compute", "infra": "compute", "game": "compute", "quantum": "compute", "runtime": "compute",
+    "framework": "compute", "language": "compute",
+    "inmemory": "cache", "queue": "queue", "messaging": "queue",
+    "database": "database", "databases": "database", "data": "database",
+    "storage": "file_storage", "format": "file_storage",
+    "search": "search", "elasticsearch": "search", "enterprisesearch": "search",
+    "network": "network", "networking": "network", "connectivity": "network", "containerservices": "network",
+    "nfv": "network",
+    "identity": "identity", "auth": "identity",
+    "analytics": "analytics", "etl": "analytics",
+    "ml": "ml", "aimachinelearning": "ml", "mlops": "ml",
+    "workflow": "workflow", "automation": "workflow",
+    "integration": "service", "application": "service", "applications": "service", "engagement": "service",
+    "media": "service", "business": "service", "enduser": "service", "blockchain": "service", "iot": "service",
+    "ar": "service", "mixedreality": "service", "robotics": "service", "satellite": "service",
+    "hybridmulticloud": "service", "geocoding": "service", "routing": "service", "ogc": "service",
+    "base": "service", "develop": "service", "grow": "service", "extentions": "service", "social": "service",
+    "communication": "service", "groupware": "service",
+    "chat": "external_saas", "crm": "external_saas", "payment": "external_saas", "filesharing": "external_saas",
+    "recommendation": "external_saas", "saas": "external_saas",
+    # auxiliary
+    "monitoring": "observability", "monitor": "observability", "logging": "observability",
+    "tracing": "observability", "observability": "observability", "operations": "observability",
+    "alerting": "observability", "aggregator": "observability", "beats": "observability", "agent": "observability",
+    "devtools": "tooling", "devops": "tooling", "ci": "tooling", "cd": "tooling", "gitops": "tooling",
+    "iac": "tooling", "vcs": "tooling", "registry": "tooling", "migration": "tooling", "migrate": "tooling",
+    "deployment": "tooling", "packaging": "tooling", "chaos": "tooling", "ecosystem": "tooling", "cli": "tooling",
+    "quality": "tooling", "applicationlifecycle": "tooling", "orchestration": "tooling", "java": "tooling",
+    "python": "tooling", "cplusplus": "tooling",
+    "management": "management", "managementgovernance": "management", "governance": "management",
+    "security": "management", "cost": "management", "billing": "management", "enablement": "management",
+    "intune": "management", "azurestack": "management", "azureecosystem": "management", "menu": "management",
+    "controlplane": "management", "clusterconfig": "management", "podconfig": "management",
+    "group": "management", "others": "management", "optimization": "management", "multiregion": "management",
+    "frontend": "management", "certificates": "management", "workloadprovisioning": "tooling",
+    "sharedservices": "service",
+    "flowchart": "annotation", "blank": "annotation", "place": "annotation", "organization": "annotation",
+    # mixed icon modules: only the class-name layers decide
+    "general": None, "other": None, "infrastructure": None, "newicons": None, "mobile": None,
+}
+
+_WORD = re.compile(r"[A-Z0-9]+(?=[A-Z][a-z]|[^A-Za-z0-9]|$)|[A-Z0-9]?[a-z0-9]+|[A-Z0-9]+")
+
+
+def words(text: str) -> str:
+    """Lower-case, space-separated words of a class name, label or technology text (CamelCase split)."""
+    return " ".join(w.lower() for w in _WORD.findall(text or ""))
+
+
+def keyword_role(text: str) -> str | None:
+    """First KEYWORDS role whose pattern matches `text` (a class name or free text), else None."""
+    spaced = words(text)
+    if not spaced:
+        return None
+    for pattern, role in KEYWORDS:
+        if pattern.search(spaced):
+            return role
+    return None
+
+
+def _canonical(provider: str | None, cls: str) -> str:
+    # OCI ships every icon twice, "X" and "XWhite"; the white variant is the same service.
+    if provider == "oci" and cls.endswith("White") and cls != "White":
+        return cls[: -len("White")]
+    return cls
+
+
+@lru_cache(maxsize=None)
+def _classify(provider: str | None, module: str | None, cls: str) -> tuple[str, str]:
+    name = _canonical(provider, cls)
+    exact = EXACT.get(f"{provider}.{module}.{name}")
+    if exact:
+        return exact, "exact"
+    by_keyword = keyword_role(name)
+    if by_keyword:
+        return by_keyword, "keyword"
+    key = f"{provider}.{module}"
+    if key in PROVIDER_MODULE:
+        role = PROVIDER_MODULE[key]
+        return (role, "provider_module") if role else ("unknown", "unknown")
+    role = MODULE.get(module or "")
+    if role:
+        return role, "module"
+    return "unknown", "unknown"
+
+
+def class_role(provider: str | None, module: str | None, cls: str) -> str:
+    """Role of a `diagrams` node class from its provider, category module and canonical name (§2.2 steps 1-5)."""
+    return _classify(provider, module, cls)[0]
+
+
+@dataclass(frozen=True)
+class RoleResolution:
+    role: str
+    source: str  # "override" | "c4" | "exact" | "keyword" | "provider_module" | "module" | "label" | "unknown"
+    invalid_override: str | None = None
+
+
+C4_TYPE_ROLES = {
+    "database": "database", "person": "client", "external person": "client",
+    "external system": "external_saas", "container": "compute", "system": "compute",
+}
+# Technology text refines only what the design owns; an external system stays external whatever it runs on.
+_C4_REFINED = frozenset({"database", "container", "system"})
+
+
+def resolve_role(node: Any) -> RoleResolution:
+    """Role of a captured model Node: `role=` override, then C4 type, Custom/plain labels, then the class tables."""
+    invalid = None
+    override = (node.analysis or {}).get("role")
+    if override is not None:
+        value = str(override).strip().lower()
+        if value in ROLES:
+            return RoleResolution(value, "override")
+        invalid = str(override)  # ROLE002 is raised by the rules; inference still runs so the graph stays usable
+    if node.c4 is not None:
+        ctype = " ".join(str(node.c4.get("type", "")).lower().split())
+        role = C4_TYPE_ROLES.get(ctype)
+        refined = keyword_role(node.c4.get("technology", "")) if (role is None or ctype in _C4_REFINED) else None
+        if refined or role:
+            return RoleResolution(refined or role, "c4", invalid)
+        return RoleResolution("unknown", "unknown", invalid)
+    if node.provider == "custom" or (node.provider is None and node.module is None):
+        # A custom icon or a bare Node says nothing about itself except its label (low confidence).
+        by_label = keyword_role(node.label)
+        return RoleResolution(by_label, "label", invalid) if by_label else RoleResolution("unknown", "unknown", invalid)
+    # Older models captured diagrams.generic classes (which set `provider`, not `_provider`) as None.
+    provider = node.provider if node.provider is not None else "generic"
+    role, source = _classify(provider, node.module, node.cls)
+    return RoleResolution(role, source, invalid)
+
+
+def iter_node_classes() -> list[tuple[str, str, str]]:
+    """Every canonical node class of the installed `diagrams`, as sorted (provider, module, ClassName)."""
+    import diagrams
+
+    found: set[tuple[str, str, str]] = set()
+    for prov in pkgutil.iter_modules(diagrams.__path__):
+        if not prov.ispkg or prov.name in ("c4", "custom") or prov.name.startswith("_"):
+            continue
+        package = importlib.import_module(f"diagrams.{prov.name}")
+        # Provider logo classes (aws.AWS, ...) live in the provider package itself, so only submodules are read.
+        for sub in pkgutil.iter_modules(package.__path__):
+            if sub.name.startswith("_"):
+                continue
+            module = importlib.import_module(f"diagrams.{prov.name}.{sub.name}")
+            for attr, obj in vars(module).items():
+                if (inspect.isclass(obj) and issubclass(obj, diagrams.Node) and obj.__module__ == module.__name__
+                        and getattr(obj, "_icon", None) and getattr(obj, "_type", None) and attr == obj.__name__):
+                    found.add((prov.name, sub.name, attr))
+    return sorted(found)
+
+
+def coverage(classes: list[tuple[str, str, str]] | None = None) -> dict[str, Any]:
+    """Role statistics over node classes (default: all installed), as in spec §2.3."""
+    classes = iter_node_classes() if classes is None else classes
+    roles: Counter[str] = Counter()
+    providers: dict[str, dict[str, int]] = {}
+    categories: Counter[str] = Counter()
+    unknown_modules: Counter[str] = Counter()
+    unknown: list[str] = []
+    for provider, module, cls in classes:
+        role = class_role(provider, module, cls)
+        roles[role] += 1
+        categories[module] += 1
+        stats = providers.setdefault(provider, {"total": 0, "unknown": 0})
+        stats["total"] += 1
+        if role == "unknown":
+            stats["unknown"] += 1
+            unknown_modules[f"{provider}.{module}"] += 1
+            unknown.append(f"{provider}.{module}.{cls}")
+    total = len(classes)
+    return {
+        "total": total,
+        "unknown": roles["unknown"],
+        "known_fraction": round((total - roles["unknown"]) / total, 4) if total else 0.0,
+        "request_path": sum(n for r, n in roles.items() if r in REQUEST_ROLES),
+        "auxiliary": sum(n for r, n in roles.items() if r in AUXILIARY_ROLES),
+        "roles": dict(sorted(roles.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "providers": dict(sorted(providers.items(), key=lambda kv: (-kv[1]["total"], kv[0]))),
+        "categories": dict(sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "unknown_by_module": dict(sorted(unknown_modules.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "unknown_classes": unknown,
+    }
+
+
+def format_roles(all_classes: bool = False, fmt: str = "text") -> str:
+    """Output of `workbench roles`: request-path classes by default, every class with `all_classes`."""
+    if fmt not in ("text", "json"):
+        raise ValueError(f"unknown format {fmt!r} (expected text or json)")
+    classes = iter_node_classes()
+    stats = coverage(classes)
+    rows = [(f"{p}.{m}.{c}", *_classify(p, m, c)) for p, m, c in classes]
+    if not all_classes:
+        rows = [row for row in rows if row[1] in REQUEST_ROLES]
+    summary = {k: stats[k] for k in ("total", "unknown", "known_fraction", "request_path", "auxiliary", "roles")}
+    summary["providers"] = stats["providers"]
+    if all_classes:
+        summary["categories"] = stats["categories"]
+        summary["unknown_by_module"] = stats["unknown_by_module"]
+    if fmt == "json":
+        payload = {"all": all_classes, "classes": [{"class": q, "role": r, "source": s} for q, r, s in rows],
+                   "summary": summary}
+        return json.dumps(payload, indent=2)
+    width = max((len(q) for q, _, _ in rows), default=5)
+    role_width = max((len(r) for _, r, _ in rows), default=4)
+    lines = [f"{'class':<{width}}  {'role':<{role_width}}  source"]
+    lines += [f"{q:<{width}}  {r:<{role_width}}  {s}" for q, r, s in rows]
+    lines.append("")
+    known = stats["total"] - stats["unknown"]
+    lines.append(f"{stats['total']} classes, {known} with a known role ({stats['known_fraction']:.1%}), "
+                 f"{stats['unknown']} unknown; {len(rows)} listed")
+    lines.append("roles: " + ", ".join(f"{r} {n}" for r, n in stats["roles"].items()))
+    lines.append("providers: " + ", ".join(f"{p} {v['total']} ({v['unknown']} unknown)"
+                                           for p, v in stats["providers"].items()))
+    if all_classes:
+        lines.append("categories: " + ", ".join(f"{c} {n}" for c, n in stats["categories"].items()))
+        lines.append("unknown by module: " + ", ".join(f"{m} {n}" for m, n in stats["unknown_by_module"].items()))
+    return "\n".join(lines) + "\n"
