@@ -104,8 +104,11 @@ def is_cached(design: Path, target: Path, key: str) -> bool:
 
 
 def build_design(design: Path, cfg: Config, formats: Iterable[str] | None = None, force: bool = False,
-                 key: str | None = None) -> BuildResult:
-    """Render one design into cfg.out/<stem>/; on failure keep the last good outputs untouched."""
+                 key: str | None = None, loader: Callable[..., DesignModel] = load_design) -> BuildResult:
+    """Render one design into cfg.out/<stem>/; on failure keep the last good outputs untouched.
+
+    `loader` runs the design (same contract as loader.load_design); `workbench watch` passes its warm worker.
+    """
     design = Path(design).absolute()
     formats = tuple(formats or cfg.formats)
     key = key or cache_key(formats)
@@ -117,7 +120,7 @@ def build_design(design: Path, cfg: Config, formats: Iterable[str] | None = None
         if not force and is_cached(design, target, key):
             result.status = "cached"
             return result
-        model = load_design(design, root=cfg.root, timeout=cfg.timeout, while_running=import_renderer)
+        model = loader(design, root=cfg.root, timeout=cfg.timeout, while_running=import_renderer)
         result.model, result.warnings = model, list(model.warnings)
         result.outputs = write_outputs(design, model, target, formats, key, result.warnings)
         result.status = "rendered"

@@ -212,6 +212,9 @@ def install(rec: Recorder) -> None:
 
     def cluster_init(self, label="cluster", direction="LR", graph_attr=None):
         file, line = rec.where()
+        if diagrams.getdiagram() is None:
+            raise DesignMistake(f"Cluster({label!r}) is created outside a `with Diagram(...)` block; "
+                                "open clusters inside the diagram they belong to")
         graph_attr = dict(graph_attr or {})
         analysis = {k: to_str(graph_attr.pop(k)) for k in list(graph_attr) if k.startswith("wb_")}
         orig_cluster_init(self, label, direction, {k: to_str(v) for k, v in graph_attr.items()})
@@ -273,6 +276,8 @@ def design_frame(tb, design_dir: str) -> tuple[str | None, int]:
 
     found: tuple[str | None, int] = (None, 0)
     for frame, lineno in traceback.walk_tb(tb):
+        if frame.f_code.co_filename.startswith("<"):  # generated code ("<string>": dataclass __init__)
+            continue
         filename = os.path.abspath(frame.f_code.co_filename)
         if filename.startswith(design_dir + os.sep):
             found = (os.path.relpath(filename, design_dir).replace(os.sep, "/"), lineno)
@@ -395,6 +400,10 @@ def main(argv: list[str]) -> int:
     result["diagrams"] = rec.diagrams
     result["warnings"] = rec.warnings
     result["dependencies"] = imported_helpers(design_dir, design_path)
+    # The design sheet (workbench.sheet): only if the design imported it; never imported here (start-up cost).
+    sheet_module = sys.modules.get("workbench.sheet")
+    if result["ok"] and sheet_module is not None:
+        result["sheet"] = sheet_module.collect(design_dir)
     return write(result_path, result)
 
 

@@ -37,6 +37,7 @@ def child_env() -> dict[str, str]:
     env = dict(os.environ)
     # Same set iteration order on every run, so that designs that loop over sets stay deterministic.
     env["PYTHONHASHSEED"] = "0"
+    env["PYTHONDONTWRITEBYTECODE"] = "1"  # no __pycache__ next to the user's designs
     env.pop("PYTHONSAFEPATH", None)
     # The child must import this very workbench even when it is not installed (tests, checkouts).
     pkg_parent = str(Path(__file__).resolve().parent.parent)
@@ -53,34 +54,53 @@ def load_design(design: Path, *, root: Path | None = None, timeout: float = DEFA
     """
     design = Path(design).absolute()
     shown = display_path(design, root)
-    if not design.is_file():
-        raise DesignError(shown, 0, "design file not found", "check the path", kind="missing")
+    check_design_file(design, shown)
     with tempfile.TemporaryDirectory(prefix="wb-load-") as tmp:
         result_path, dump_path = Path(tmp) / "result.json", Path(tmp) / "stack.txt"
-        proc = subprocess.Popen(
-            child_command(design, result_path, dump_path), cwd=design.parent, env=child_env(),
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            start_new_session=True,  # its own process group: a timeout kills everything it started
-        )
-        if while_running is not None:
-            try:
-                while_running()
-            except BaseException:
-                kill_group(proc)
-                raise
-        output = run_with_timeout(proc, timeout, dump_path)
-        if output is None:
-            file, line = hang_location(dump_path, design)
-            raise DesignError(
-                join(shown, file), line, f"the design did not finish within {timeout:g} s and was stopped",
-                "look for an endless loop or a blocking call (network, input()) at that line; "
-                "raise the limit with --timeout if the design is just slow", kind="timeout")
-        if not result_path.exists():
-            stderr = output[1].decode(errors="replace").strip()
-            raise DesignError(shown, 0, f"the design process ended abruptly (exit status {proc.returncode})",
-                              last_line(stderr) or "run it with `python` to see why", detail=stderr,
-                              kind="crash")
-        result = json.loads(result_path.read_text(encoding="utf-8"))
+        # Output goes to files, not pipes: a process the design leaves behind would hold a pipe open.
+        with open(Path(tmp) / "stdout", "wb") as out, open(Path(tmp) / "stderr", "wb+") as err:
+            proc = subprocess.Popen(
+                child_command(design, result_path, dump_path), cwd=design.parent, env=child_env(),
+                stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                start_new_session=True,  # its own process group: we kill everything it started
+            )
+            if while_running is not None:
+                try:
+                    while_running()
+                except BaseException:
+                    kill_group(proc)
+                    raise
+            finished = run_with_timeout(proc, timeout, dump_path)
+            if not finished:
+                raise timeout_error(design, shown, dump_path, timeout)
+            err.seek(0)
+            stderr = err.read().decode(errors="replace")
+        return interpret_result(design, shown, result_path, proc.returncode, stderr)
+
+
+# -- what the child left behind; shared with the warm worker (workbench.worker) -------------------
+def check_design_file(design: Path, shown: str) -> None:
+    if not design.is_file():
+        raise DesignError(shown, 0, "design file not found", "check the path", kind="missing")
+
+
+def timeout_error(design: Path, shown: str, dump_path: Path, timeout: float) -> DesignError:
+    file, line = hang_location(dump_path, design)
+    return DesignError(
+        join(shown, file), line, f"the design did not finish within {timeout:g} s and was stopped",
+        "look for an endless loop or a blocking call (network, input()) at that line; "
+        "raise the limit with --timeout if the design is just slow", kind="timeout")
+
+
+def interpret_result(design: Path, shown: str, result_path: Path, returncode: int | None,
+                     stderr: str) -> DesignModel:
+    """Turn the child's result file (or its absence) into a DesignModel or a DesignError."""
+    if not result_path.exists():
+        stderr = stderr.strip()
+        raise DesignError(shown, 0, f"the design process ended abruptly (exit status {returncode})",
+                          last_line(stderr) or "run it with `python` to see why", detail=stderr,
+                          kind="crash")
+    result = json.loads(result_path.read_text(encoding="utf-8"))
     if not result.get("ok"):
         err = result["error"]
         raise DesignError(join(shown, err["file"]), err["line"], err["message"], err.get("hint"),
@@ -93,10 +113,10 @@ def load_design(design: Path, *, root: Path | None = None, timeout: float = DEFA
     return to_model(result, design, shown)
 
 
-def run_with_timeout(proc: subprocess.Popen, timeout: float, dump_path: Path) -> tuple[bytes, bytes] | None:
-    """Wait for the child; on timeout ask it for a stack dump, then kill its whole process group."""
+def run_with_timeout(proc: subprocess.Popen, timeout: float, dump_path: Path) -> bool:
+    """Wait for the child; False if it timed out. Either way nothing it started survives."""
     try:
-        return proc.communicate(timeout=timeout)
+        proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         try:
             os.kill(proc.pid, signal.SIGUSR1)  # faulthandler writes where the design is stuck
@@ -107,10 +127,12 @@ def run_with_timeout(proc: subprocess.Popen, timeout: float, dump_path: Path) ->
             time.sleep(0.02)
         time.sleep(0.05)  # let the dump finish
         kill_group(proc)
-        return None
+        return False
     except BaseException:  # Ctrl-C in the parent: leave no orphans behind
         kill_group(proc)
         raise
+    kill_group(proc)  # processes the design started and left running
+    return True
 
 
 def kill_group(proc: subprocess.Popen) -> None:
@@ -118,7 +140,7 @@ def kill_group(proc: subprocess.Popen) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
-    proc.communicate()
+    proc.wait()
 
 
 def hang_location(dump_path: Path, design: Path) -> tuple[str | None, int]:
@@ -159,5 +181,5 @@ def to_model(result: dict, design: Path, shown: str) -> DesignModel:
         d["slug"] = slug
     data = {"version": 1, "path": shown, "stem": design.stem, "diagrams": result["diagrams"],
             "warnings": [{**w, "file": join(shown, w["file"])} for w in result.get("warnings", [])],
-            "dependencies": result.get("dependencies", [])}
+            "dependencies": result.get("dependencies", []), "sheet": result.get("sheet")}
     return DesignModel.from_dict(data)

@@ -1,0 +1,320 @@
+"""Failing designs: one clear DesignError with the design file, the line, a kind and a hint."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from workbench.errors import DesignError
+from workbench.loader import load_design
+
+
+def line_of(path: Path, marker: str) -> int:
+    hits = [i for i, text in enumerate(path.read_text().splitlines(), 1) if marker in text]
+    assert len(hits) == 1, f"marker {marker!r} must occur once, found {hits}"
+    return hits[0]
+
+
+def fail(path: Path, root: Path, timeout: float = 30) -> DesignError:
+    with pytest.raises(DesignError) as info:
+        load_design(path, root=root, timeout=timeout)
+    err = info.value
+    assert err.exit_code != 0
+    return err
+
+
+def assert_located(err: DesignError, shown: str, line: int) -> None:
+    assert (err.file, err.line) == (shown, line), (err.file, err.line, str(err))
+    assert f"{shown}:{line}" in err.format_message()
+    assert "Traceback" not in err.format_message()
+    assert "\n" not in err.format_message().strip()
+
+
+def test_syntax_error_points_at_the_bad_line(tmp_path, write_design):
+    path = write_design(tmp_path, "syntax", """
+        from diagrams import Diagram
+        from diagrams.aws.compute import EC2
+
+        with Diagram("s", show=False):
+            EC2("a" # BROKEN
+            x = 1
+    """)
+    err = fail(path, tmp_path)
+    assert err.kind == "syntax"
+    assert err.file == "designs/syntax.py"
+    # CPython reports an unclosed call either at its opening line or where it noticed.
+    assert err.line in (line_of(path, "# BROKEN"), line_of(path, "x = 1"))
+    assert "SyntaxError" in err.text
+
+
+def test_syntax_error_on_a_simple_line(tmp_path, write_design):
+    path = write_design(tmp_path, "syntax2", """
+        from diagrams import Diagram
+
+        def broken(:  # BROKEN
+            pass
+    """)
+    err = fail(path, tmp_path)
+    assert err.kind == "syntax"
+    assert_located(err, "designs/syntax2.py", line_of(path, "# BROKEN"))
+
+
+def test_exception_reports_the_line_in_the_design(tmp_path, write_design):
+    path = write_design(tmp_path, "boom", """
+        from diagrams import Diagram
+        from diagrams.aws.compute import EC2
+
+        def helper():
+            return {}["missing"]  # RAISES
+
+        with Diagram("b", show=False):
+            EC2("a")
+            helper()
+    """)
+    err = fail(path, tmp_path)
+    assert err.kind == "exception"
+    assert_located(err, "designs/boom.py", line_of(path, "# RAISES"))
+    assert "KeyError" in err.text and "missing" in err.text
+
+
+def test_exception_inside_diagrams_is_located_in_the_design(tmp_path, write_design):
+    path = write_design(tmp_path, "baddir", """
+        from diagrams import Diagram
+
+        with Diagram("b", show=False, direction="SIDEWAYS"):  # RAISES
+            pass
+    """)
+    err = fail(path, tmp_path)
+    assert err.kind == "exception"
+    assert_located(err, "designs/baddir.py", line_of(path, "# RAISES"))
+    assert "SIDEWAYS" in err.text
+
+
+def test_exception_in_a_helper_module_names_the_helper(tmp_path, write_design):
+    helper = write_design(tmp_path, "_shared", """
+        def make():
+            raise RuntimeError("helper broke")  # RAISES
+    """)
+    path = write_design(tmp_path, "uses", """
+        from diagrams import Diagram
+        from _shared import make
+
+        with Diagram("u", show=False):
+            make()
+    """)
+    err = fail(path, tmp_path)
+    assert_located(err, "designs/_shared.py", line_of(helper, "# RAISES"))
+    assert "helper broke" in err.text
+
+
+def test_misspelt_class_import_suggests_the_real_name(tmp_path, write_design):
+    path = write_design(tmp_path, "aks", """
+        from diagrams import Diagram
+        from diagrams.azure.compute import AKSS  # IMPORT
+
+        with Diagram("k", show=False):
+            AKSS("cluster")
+    """)
+    err = fail(path, tmp_path)
+    assert_located(err, "designs/aks.py", line_of(path, "# IMPORT"))
+    assert err.hint and "AKS" in err.hint
+    assert "AKS" in err.format_message()
+
+
+def test_misspelt_module_import_suggests_the_real_module(tmp_path, write_design):
+    path = write_design(tmp_path, "mod", """
+        from diagrams import Diagram
+        from diagrams.aws.databse import RDS  # IMPORT
+    """)
+    err = fail(path, tmp_path)
+    assert_located(err, "designs/mod.py", line_of(path, "# IMPORT"))
+    assert err.hint and "database" in err.hint
+
+
+def test_attribute_access_of_a_renamed_class_gets_a_hint(tmp_path, write_design):
+    path = write_design(tmp_path, "attr", """
+        from diagrams import Diagram
+        import diagrams.aws.database as db
+
+        with Diagram("k", show=False):
+            db.RDSS("x")  # ATTR
+    """)
+    err = fail(path, tmp_path)
+    assert_located(err, "designs/attr.py", line_of(path, "# ATTR"))
+    assert err.hint and "RDS" in err.hint
+
+
+def _process_gone(pid: int) -> bool:
+    """True when `pid` no longer runs (absent, or a zombie waiting to be reaped)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] in ("Z", "X")
+
+
+def _wait_gone(pid: int) -> bool:
+    """SIGKILL is delivered asynchronously; allow the kernel a moment (a tolerance, not a speed limit)."""
+    for _ in range(40):
+        if _process_gone(pid):
+            return True
+        time.sleep(0.05)
+    return _process_gone(pid)
+
+
+def test_timeout_reports_the_loop_line_and_leaves_no_orphans(tmp_path, write_design):
+    pid_file = tmp_path / "child.pid"
+    path = write_design(tmp_path, "hang", f"""
+        import subprocess
+        from diagrams import Diagram
+        from diagrams.aws.compute import EC2
+
+        # Its own stdio, so that only killing the whole process group can stop it.
+        child = subprocess.Popen(["sleep", "300"], stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with open({str(pid_file)!r}, "w") as fh:
+            fh.write(str(child.pid))
+
+        with Diagram("h", show=False):
+            EC2("a")
+            while True: pass  # LOOP
+    """)
+    err = fail(path, tmp_path, timeout=2)
+    assert err.kind == "timeout"
+    assert_located(err, "designs/hang.py", line_of(path, "# LOOP"))
+    assert err.hint
+    pid = int(pid_file.read_text())
+    gone = _wait_gone(pid)
+    if not gone:
+        os.kill(pid, 9)  # do not leave it behind ourselves
+    assert gone, f"sleep child {pid} survived the timeout"
+
+
+def test_sys_exit_with_a_code_is_an_exit_error(tmp_path, write_design):
+    path = write_design(tmp_path, "exits", """
+        import sys
+        from diagrams import Diagram
+        from diagrams.aws.compute import EC2
+
+        with Diagram("e", show=False):
+            EC2("a")
+        sys.exit(3)  # EXIT
+    """)
+    err = fail(path, tmp_path)
+    assert err.kind == "exit"
+    assert_located(err, "designs/exits.py", line_of(path, "# EXIT"))
+    assert "3" in err.text
+
+
+def test_sys_exit_zero_after_a_diagram_keeps_the_diagram_with_a_warning(tmp_path, write_design):
+    path = write_design(tmp_path, "exit0", """
+        import sys
+        from diagrams import Diagram
+        from diagrams.aws.compute import EC2
+
+        with Diagram("e", show=False):
+            EC2("a")
+        sys.exit(0)  # EXIT
+    """)
+    model = load_design(path, root=tmp_path, timeout=30)
+    assert [n.id for n in model.diagrams[0].nodes] == ["a"]
+    assert [w["line"] for w in model.warnings] == [line_of(path, "# EXIT")]
+
+
+def test_file_that_builds_no_diagram_is_empty(tmp_path, write_design):
+    path = write_design(tmp_path, "nothing", """
+        from diagrams import Diagram
+        from diagrams.aws.compute import EC2
+
+        def never_called():
+            with Diagram("n", show=False):
+                EC2("a")
+    """)
+    err = fail(path, tmp_path)
+    assert err.kind == "empty"
+    assert err.file == "designs/nothing.py"
+    assert "designs/nothing.py" in err.format_message()
+    assert "Diagram" in err.text
+
+
+def test_node_created_outside_a_diagram(tmp_path, write_design):
+    path = write_design(tmp_path, "outside", """
+        from diagrams import Diagram
+        from diagrams.aws.compute import EC2
+
+        stray = EC2("stray")  # OUTSIDE
+        with Diagram("o", show=False):
+            EC2("a")
+    """)
+    err = fail(path, tmp_path)
+    assert err.kind == "exception"
+    assert_located(err, "designs/outside.py", line_of(path, "# OUTSIDE"))
+    assert "Diagram" in err.text and "stray" in err.text
+
+
+def test_missing_design_file(tmp_path):
+    err = fail(tmp_path / "designs" / "absent.py", tmp_path)
+    assert err.kind == "missing"
+    assert "designs/absent.py" in err.format_message()
+
+
+def test_error_location_is_relative_to_the_root(tmp_path, write_design):
+    path = write_design(tmp_path, "team/deep", """
+        raise ValueError("nope")  # RAISES
+    """)
+    err = fail(path, tmp_path)
+    assert_located(err, "designs/team/deep.py", 1)
+    assert str(tmp_path) not in err.format_message()
+    assert os.path.isabs(str(path))
+
+
+def test_syntax_error_in_a_helper_module_names_the_helper(tmp_path, write_design):
+    write_design(tmp_path, "_broken_helper", "def f(:\n    pass\n")
+    path = write_design(tmp_path, "imports_broken", """
+        from diagrams import Diagram
+        import _broken_helper
+    """)
+    err = fail(path, tmp_path)
+    assert err.kind == "syntax"
+    assert_located(err, "designs/_broken_helper.py", 1)
+
+
+def test_input_does_not_block(tmp_path, write_design):
+    path = write_design(tmp_path, "asks", """
+        from diagrams import Diagram
+        name = input("name? ")  # INPUT
+    """)
+    err = fail(path, tmp_path, timeout=10)
+    assert err.kind == "exception"
+    assert_located(err, "designs/asks.py", line_of(path, "# INPUT"))
+    assert "EOFError" in err.text
+
+
+@pytest.mark.parametrize("stdio", ["", "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL"],
+                         ids=["inherits-output", "own-output"])
+def test_finished_design_with_a_background_child_is_not_a_timeout(tmp_path, write_design, stdio):
+    """A design that starts a helper process and finishes must load, and leave no process behind."""
+    pid_file = tmp_path / "bg.pid"
+    path = write_design(tmp_path, "background", f"""
+        import subprocess
+        from diagrams import Diagram
+        from diagrams.aws.compute import EC2
+
+        child = subprocess.Popen(["sleep", "300"], {stdio})
+        with open({str(pid_file)!r}, "w") as fh:
+            fh.write(str(child.pid))
+        with Diagram("bg", show=False):
+            EC2("a")
+    """)
+    try:
+        model = load_design(path, root=tmp_path, timeout=5)
+        assert [n.id for n in model.diagrams[0].nodes] == ["a"]
+    finally:
+        pid = int(pid_file.read_text())
+        gone = _wait_gone(pid)
+        if not gone:
+            os.kill(pid, 9)  # do not leave it behind ourselves
+    assert gone, f"background child {pid} of a finished design is still running"
