@@ -54,7 +54,7 @@ def test_default_outputs(tmp_path, write_design, cfg):
     assert result.status == "rendered" and result.ok, result.error
     out = cfg.out / "simple"
     visible = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
-    assert visible == ["model.json", "simple.png", "simple.svg"]
+    assert visible == sorted(["model.json", "simple.png", "simple.svg", "simple.findings.png", "simple.findings.svg", "findings.json", "report.html", "report.md"])
     assert sorted(p.name for p in result.outputs) == visible
     assert result.shown == "designs/simple.py"
 
@@ -90,7 +90,8 @@ def test_show_filename_outformat_do_not_decide_outputs(tmp_path, write_design, c
     assert not marker.exists()
     out = cfg.out / "wild"
     visible = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
-    assert visible == ["model.json", "wild-one.png", "wild-one.svg", "wild-two.png", "wild-two.svg"]
+    assert visible == sorted(["model.json", "wild-one.png", "wild-one.svg", "wild-two.png", "wild-two.svg", "findings.json", "report.html", "report.md",
+                              "wild-one.findings.png", "wild-one.findings.svg", "wild-two.findings.png", "wild-two.findings.svg"])
     assert not list(tmp_path.rglob("*.jpg"))
     assert not list(tmp_path.rglob("*escape*"))
 
@@ -358,4 +359,4 @@ def test_renaming_a_diagram_removes_its_old_outputs(tmp_path, write_design, cfg)
     write_design(tmp_path, "renamed", SIMPLE.replace('"Simple"', '"Complex"'))
     assert build_design(path, cfg).status == "rendered"
     visible = sorted(p.name for p in (cfg.out / "renamed").iterdir() if not p.name.startswith("."))
-    assert visible == ["complex.png", "complex.svg", "model.json"]
+    assert visible == sorted(["complex.png", "complex.svg", "model.json", "complex.findings.png", "complex.findings.svg", "findings.json", "report.html", "report.md"])

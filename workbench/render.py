@@ -44,6 +44,24 @@ def icon_href(node: Node) -> str | None:
     return icon.path
 
 
+LABEL_KEYS = ("label", "xlabel", "headlabel", "taillabel")
+
+
+def text_label(value: str) -> str:
+    """A label as text, unless it is an explicit Graphviz HTML label written `<<...>>` (as C4 nodes do).
+
+    The graphviz package would read any `<...>` string as HTML: a label such as `<script>x</script>` would
+    break the layout, or worse, so plain labels are marked as text.
+    """
+    if value.startswith("<<") and value.endswith(">>"):
+        return value
+    return graphviz.nohtml(value)
+
+
+def text_labels(attrs: dict[str, str]) -> dict[str, str]:
+    return {k: text_label(v) if k in LABEL_KEYS else v for k, v in attrs.items()}
+
+
 def to_dot(diagram: Diagram, overlay: dict[str, dict[str, str]] | None = None) -> graphviz.Digraph:
     """Graphviz source for a diagram, with the statement order `diagrams` itself would produce.
 
@@ -62,25 +80,51 @@ def to_dot(diagram: Diagram, overlay: dict[str, dict[str, str]] | None = None) -
                 href = icon_href(node)
                 if href:
                     attrs["image"] = href
+                attrs = text_labels(attrs)
                 attrs.update(overlay.get(item, {}))
-                graph.node(node.id, label=node.label, **attrs)
+                graph.node(node.id, label=text_label(node.label), **attrs)
             elif kind == "edge":
                 edge = edges[item]
-                graph.edge(edge.tail, edge.head, **edge.attrs)
+                graph.edge(edge.tail, edge.head, **text_labels(edge.attrs))
             else:
                 cluster = clusters[item]
                 # Graphviz keys clusters by name; ids keep two clusters with one label apart.
-                sub = graphviz.Digraph("cluster_" + cluster.id)
-                sub.graph_attr.update(cluster.attrs)
+                sub = graphviz.Digraph(graphviz.nohtml("cluster_" + cluster.id))
+                sub.graph_attr.update(text_labels(cluster.attrs))
                 fill(sub, cluster.id)
                 graph.subgraph(sub)
 
-    graph = graphviz.Digraph(diagram.name, strict=diagram.strict)
-    graph.graph_attr.update(diagram.attrs.get("graph", {}))
+    graph = graphviz.Digraph(graphviz.nohtml(diagram.name), strict=diagram.strict)
+    graph.graph_attr.update(text_labels(diagram.attrs.get("graph", {})))
+    if overlay:
+        graph.graph_attr["forcelabels"] = "true"  # finding numbers are xlabels; never drop one
     graph.node_attr.update(diagram.attrs.get("node", {}))
     graph.edge_attr.update(diagram.attrs.get("edge", {}))
     fill(graph, "")
     return graph
+
+
+FINDING_COLOURS = {"error": "#d62728", "warning": "#f0a30a"}
+
+
+def findings_overlay(numbered: dict) -> dict[str, dict[str, str]]:
+    """Outline the nodes of numbered findings (red for errors, amber for warnings) and label them
+    with their numbers, so the picture matches the findings list."""
+    per_node: dict[str, list[tuple[int, str]]] = {}
+    for number, finding in numbered.items():
+        for node_id in finding.nodes:
+            per_node.setdefault(node_id, []).append((number, finding.severity))
+    overlay = {}
+    for node_id, marks in per_node.items():
+        worst = "error" if any(sev == "error" for _, sev in marks) else "warning"
+        colour = FINDING_COLOURS[worst]
+        overlay[node_id] = {
+            "shape": "box", "style": "rounded,bold", "color": colour, "penwidth": "4",
+            # An HTML-like label: the numbers in the outline's colour, bold, a little larger than labels.
+            "xlabel": f'<<font color="{colour}" point-size="16"><b>#{",".join(str(n) for n, _ in sorted(marks))}'
+                      "</b></font>>",
+        }
+    return overlay
 
 
 def prepare_workdir(workdir: Path, design_dir: Path) -> None:

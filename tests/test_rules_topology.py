@@ -1,0 +1,68 @@
+"""TOP001 (unreachable component), TOP002 (router with no targets), CYC001 (synchronous cycle)."""
+
+from __future__ import annotations
+
+from archbuilder import Arch, analyse_arch, hits
+
+
+def found(b, prefix):
+    return {h for h in hits(analyse_arch(b).findings) if h[0].startswith(prefix)}
+
+
+def test_top001_isolated_and_side_only_nodes():
+    b = Arch()
+    b.chain(b.node("Users", "users"), b.node("ELB", "lb"), web := b.node("EC2", "web", replicas="2"))
+    b.node("RDS", "orphan")
+    b.edge(b.node("EC2", "batch", replicas="2"), b.node("Prometheus", "metrics"))
+    b.edge(web, b.node("Grafana", "dash"))
+    assert found(b, "TOP") == {("TOP001", "orphan"), ("TOP001", "batch")}
+
+
+def test_top001_reached_via_async_fallback_or_queue_domain():
+    b = Arch()
+    users, api = b.node("Users", "users"), b.node("ECS", "api", replicas="2")
+    b.chain(users, b.node("ALB", "alb"), api)
+    b.edge(api, b.node("EC2", "mailer", replicas="2"), label="notify")
+    b.edge(api, b.node("EC2", "backup", replicas="2"), label="fallback")
+    b.chain(b.node("SQS", "orphan-queue"), b.node("Lambda", "consumer"))
+    assert not found(b, "TOP001")
+
+
+def test_top001_silent_without_any_entry():
+    b = Arch()
+    x, y = b.node("EC2", "x"), b.node("EC2", "y")
+    b.chain(x, y, x)
+    b.node("RDS", "lonely")
+    assert not found(b, "TOP001")
+
+
+def test_top002_router_without_backend():
+    b = Arch()
+    b.chain(b.node("Users", "users"), b.node("ELB", "lb"))
+    b.chain(b.nodes[0], b.node("APIGateway", "gw"), b.node("Lambda", "fn"))
+    assert found(b, "TOP") == {("TOP002", "lb")}
+
+
+def test_cyc001_sync_cycle_with_readable_path():
+    b = Arch()
+    users = b.node("Users", "users")
+    a, c, d = b.node("ECS", "orders", replicas="2"), b.node("ECS", "billing", replicas="2"), b.node(
+        "ECS", "stock", replicas="2")
+    b.chain(users, a, c, d, a)
+    [f] = [f for f in analyse_arch(b).findings if f.code == "CYC001"]
+    assert f.severity == "warning" and f.message == "synchronous cycle `orders → billing → stock → orders`"
+
+
+def test_cyc001_self_loop_and_exclusions():
+    b = Arch()
+    svc = b.node("ECS", "svc", replicas="2")
+    b.edge(svc, svc)
+    assert found(b, "CYC") == {("CYC001", "svc")}
+    b = Arch()  # through a queue: not synchronous
+    api, q = b.node("ECS", "api", replicas="2"), b.node("SQS", "jobs")
+    b.chain(api, q, api)
+    assert not found(b, "CYC")
+    b = Arch()  # a response arrow is not a call
+    web, db = b.node("EC2", "web"), b.node("RDS", "db")
+    b.chain(web, db, web)
+    assert not found(b, "CYC")

@@ -1,0 +1,21 @@
+"""The rule catalogue: every rule's documentation and check function, one module per rule family."""
+
+from __future__ import annotations
+
+from workbench.acceptance import RULES as _ACCEPTANCE_RULES
+from workbench.findings import Rule
+from workbench.rules import cache, capacity, data, graphs, lb, queues, role, spof, topology, zone
+from workbench.rules.base import Check, Context
+
+_FAMILIES = (role, graphs, spof, cache, lb, data, queues, topology, zone, capacity)
+
+# Checks that analyse() runs, sorted by code. ACC001/ACC002 are documented here but applied by acceptance.py.
+CHECKS: tuple[Check, ...] = tuple(sorted(
+    [c for module in _FAMILIES for c in module.CHECKS]
+    + [Check(rule, None) for rule in _ACCEPTANCE_RULES.values()],
+    key=lambda c: c.rule.code,
+))
+
+CATALOGUE: dict[str, Rule] = {c.rule.code: c.rule for c in CHECKS}
+
+__all__ = ["CATALOGUE", "CHECKS", "Check", "Context"]

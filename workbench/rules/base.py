@@ -1,0 +1,138 @@
+"""What every rule family shares: the rule context, the check type and the finding builders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from workbench.findings import SEVERITY_RANK, Finding, Rule
+from workbench.graph import AnalysisGraph, Group
+from workbench.loads import Capacity, Load, capacities, propagate
+
+DEFAULT_READ_THRESHOLD = 0.8  # [H] CACHE001 fires from 80 % reads (4:1)
+
+
+@dataclass
+class Context:
+    """Settings and lazily computed, shared derived data for one analysis run (never global)."""
+
+    graph: AnalysisGraph
+    read_threshold: float = DEFAULT_READ_THRESHOLD
+    _memo: dict = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def loads(self) -> Mapping[str, Load]:
+        return propagate(self.graph)
+
+    @cached_property
+    def capacities(self) -> Mapping[str, Capacity]:
+        return capacities(self.graph)
+
+    def memo(self, key: str, compute: Callable[[], object]) -> object:
+        """Share a derived value between the rules of this run (computed on first use)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    @cached_property
+    def request_reach(self) -> frozenset[str]:
+        """Groups reachable from an entry or an async domain root over sync, async and fallback arcs."""
+        g = self.graph
+        succ: dict[str, set[str]] = {}
+        for a in g.arcs:
+            if a.kind in ("sync", "async", "fallback"):
+                u, v = g.group_of[a.u], g.group_of[a.v]
+                if u != v:
+                    succ.setdefault(u, set()).add(v)
+        roots = [e.group for e in g.entries] + list(g.domains)
+        seen = set(roots)
+        stack = list(roots)
+        while stack:
+            v = stack.pop()
+            for w in succ.get(v, ()):
+                if w not in seen:
+                    seen.add(w)
+                    stack.append(w)
+        return frozenset(seen)
+
+
+Runner = Callable[[AnalysisGraph, Context], list[Finding]]
+
+
+@dataclass(frozen=True)
+class Check:
+    """A rule's documentation and the pure function that applies it (None: documented here, run elsewhere)."""
+
+    rule: Rule
+    run: Runner | None
+
+
+# -- formatting -------------------------------------------------------------------------------------------------------
+
+
+def qty(value: float) -> str:
+    """1818.2 → "1,818"."""
+    return f"{value:,.0f}"
+
+
+def names(items: Iterable[str]) -> str:
+    return ", ".join(items)
+
+
+def entry_names(g: AnalysisGraph, entry_groups: Iterable[str]) -> list[str]:
+    return [g.groups[e].name for e in dict.fromkeys(entry_groups)]
+
+
+def path_names(g: AnalysisGraph, groups: Iterable[str]) -> list[str]:
+    return [g.groups[x].name for x in groups]
+
+
+def max_severity(*severities: str) -> str:
+    return max(severities, key=SEVERITY_RANK.__getitem__)
+
+
+def node_key(g: AnalysisGraph, node_id: str) -> str:
+    """Target key of a single node, in the same shape as a group key: label | class | cluster path."""
+    info = g.nodes[node_id]
+    return f"{info.label}|{info.cls}|{'/'.join(info.cluster_path)}"
+
+
+# -- finding builders --------------------------------------------------------------------------------------------------
+
+
+def group_finding(g: AnalysisGraph, code: str, severity: str, message: str, remediation: str, group: Group, *,
+                  entries: Iterable[str] = (), terminal: str | None = None, path: Iterable[str] = (),
+                  extra_nodes: Iterable[str] = (), edges: Iterable[str] = ()) -> Finding:
+    """A finding about a replica group; its members come first in `nodes`, the first member is the subject."""
+    ids = list(dict.fromkeys(list(group.members) + list(extra_nodes)))
+    subject = g.nodes[group.members[0]]
+    return Finding(code=code, severity=severity, message=message, remediation=remediation,
+                   diagram=g.diagram.name, target=group.key, nodes=ids, labels=[g.label(i) for i in ids],
+                   entries=list(entries), terminal=terminal, path=list(path), file=subject.file,
+                   line=subject.line, edges=list(dict.fromkeys(edges)))
+
+
+def node_finding(g: AnalysisGraph, code: str, severity: str, message: str, remediation: str, node_id: str) -> Finding:
+    info = g.nodes[node_id]
+    return Finding(code=code, severity=severity, message=message, remediation=remediation,
+                   diagram=g.diagram.name, target=node_key(g, node_id), nodes=[node_id], labels=[info.label],
+                   file=info.file, line=info.line)
+
+
+def edge_finding(g: AnalysisGraph, code: str, severity: str, message: str, remediation: str, target: str,
+                 node_ids: Iterable[str], edge_ids: Iterable[str]) -> Finding:
+    """A finding about drawn edges; the subject is the first edge (file and line)."""
+    edge_ids = list(dict.fromkeys(edge_ids))
+    ids = list(dict.fromkeys(node_ids))
+    edge = g.edge_index[edge_ids[0]]
+    return Finding(code=code, severity=severity, message=message, remediation=remediation,
+                   diagram=g.diagram.name, target=target, nodes=ids, labels=[g.label(i) for i in ids],
+                   file=edge.file, line=edge.line, edges=edge_ids)
+
+
+def diagram_finding(g: AnalysisGraph, code: str, severity: str, message: str, remediation: str) -> Finding:
+    """A finding about the whole diagram: no nodes or edges, so a comment on the Diagram statement accepts it."""
+    d = g.diagram
+    return Finding(code=code, severity=severity, message=message, remediation=remediation, diagram=d.name,
+                   target="(diagram)", file=d.file, line=d.line)

@@ -1,0 +1,124 @@
+"""TOP and CYC rules: components no request reaches, routers that route nowhere, synchronous cycles (§6.6, §6.7)."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from workbench import roles
+from workbench.findings import Finding, Rule
+from workbench.graph import SOURCE_ROLES, AnalysisGraph
+from workbench.rules.base import Check, Context, group_finding
+
+_ROUTERS = frozenset({"load_balancer", "api_gateway", "cdn"})
+
+TOP001 = Rule(
+    code="TOP001",
+    title="Unreachable component",
+    severity="warning",
+    what="A request-path component that is not an entry and that no entry and no queue's async domain reaches "
+         "through synchronous, asynchronous or fallback edges. Isolated nodes count. Edges to and from "
+         "monitoring or tooling nodes (side edges) do not make anything reachable. Silent when the diagram has "
+         "no entry and no queue at all.",
+    why="Either an edge is missing from the drawing, and with it every dependency the analysis should see, or "
+        "the component is dead weight.",
+    example='Users("users") >> ELB("lb") >> EC2("web")\nRDS("db")   # nothing calls db',
+    fix="Connect it to whatever calls it, or delete it.",
+)
+
+TOP002 = Rule(
+    code="TOP002",
+    title="Router with no targets",
+    severity="warning",
+    what="A load balancer, API gateway or CDN with no outgoing synchronous, asynchronous or fallback edge to "
+         "another component.",
+    why="A router with no backend serves nothing but errors; usually the backend edge is missing.",
+    example='Users("users") >> ELB("lb")',
+    fix="Draw its backends (`lb >> [web1, web2]`).",
+)
+
+CYC001 = Rule(
+    code="CYC001",
+    title="Synchronous call cycle",
+    severity="warning",
+    what="A cycle of synchronous calls between components (a strongly connected set of two or more groups, or "
+         "a node calling itself) after responses are set aside. Cycles through a queue are not reported, and "
+         "neither are optional nodes or cache-aside caches.",
+    why="Synchronous cycles amplify retries, can deadlock thread pools and turn one slow component into a "
+        "cascading failure.",
+    example='a >> b\nb >> c\nc >> a',
+    fix='Break the cycle with asynchronous messaging or callbacks; if an arrow is a reply, mark it '
+        'Edge(kind="response").',
+    refs=("[S2] SRE book ch. 22, cascading failures",),
+)
+
+
+def check_top001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
+    if not g.entries and not g.domains:
+        return []
+    entries = {e.group for e in g.entries}
+    out = []
+    for gid, grp in g.groups.items():
+        if (gid in entries or gid in ctx.request_reach or grp.role not in roles.REQUEST_ROLES
+                or grp.role in SOURCE_ROLES):
+            continue
+        out.append(group_finding(g, "TOP001", "warning", f"`{grp.name}` is not reachable from any entry",
+                                 f"connect `{grp.name}` to what calls it, or delete it", grp))
+    return out
+
+
+def check_top002(g: AnalysisGraph, ctx: Context) -> list[Finding]:
+    routes = set()
+    for a in g.arcs:
+        if a.kind in ("sync", "async", "fallback") and g.group_of[a.u] != g.group_of[a.v]:
+            routes.add(g.group_of[a.u])
+    out = []
+    for gid, grp in g.groups.items():
+        if grp.role in _ROUTERS and gid not in routes and not all(g.nodes[m].unknown for m in grp.members):
+            out.append(group_finding(g, "TOP002", "warning", f"`{grp.name}` routes traffic nowhere",
+                                     f"draw the backends of `{grp.name}`", grp))
+    return out
+
+
+def _cycle_text(H: nx.DiGraph, scc: set[str], g: AnalysisGraph) -> list[str]:
+    """One readable cycle through the SCC, starting at its first-drawn group."""
+    order = [x for x in g.groups if x in scc]
+    start = order[0]
+    sub = H.subgraph(scc)
+    path = nx.shortest_path(sub, start, next(p for p in order if sub.has_edge(p, start)))
+    return [g.groups[x].name for x in path] + [g.groups[start].name]
+
+
+def check_cyc001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
+    H = nx.DiGraph()
+    H.add_nodes_from(g.hard_succ)
+    H.add_edges_from((u, v) for u, vs in g.hard_succ.items() for v in vs)
+    position = {gid: i for i, gid in enumerate(g.groups)}
+    out = []
+    sccs = sorted((s for s in nx.strongly_connected_components(H) if len(s) > 1),
+                  key=lambda s: min(position[x] for x in s))
+    for scc in sccs:
+        if any(g.groups[x].role == "queue" for x in scc):
+            continue
+        cycle = _cycle_text(H, scc, g)
+        members = [x for x in g.groups if x in scc]
+        first = g.groups[members[0]]
+        finding = group_finding(
+            g, "CYC001", "warning", f"synchronous cycle `{' → '.join(cycle)}`",
+            "break the cycle with asynchronous messaging or callbacks", first,
+            extra_nodes=[m for x in members for m in g.groups[x].members])
+        finding.target = ";".join(sorted(g.groups[x].key for x in members))
+        out.append(finding)
+    seen = set()
+    for a in g.arcs:
+        grp = g.group(a.u)
+        if a.kind == "sync" and a.u == a.v and grp.id not in seen and grp.role != "queue":
+            seen.add(grp.id)
+            label = g.label(a.u)
+            out.append(group_finding(
+                g, "CYC001", "warning", f"synchronous cycle `{label} → {label}`",
+                f"`{label}` calls itself synchronously; break the loop with async messaging or callbacks", grp,
+                edges=[a.edge]))
+    return out
+
+
+CHECKS = (Check(TOP001, check_top001), Check(TOP002, check_top002), Check(CYC001, check_cyc001))
