@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -29,7 +30,10 @@ def check_design(design: Path, cfg: Config, options: CheckOptions) -> DesignRepo
     try:
         model = fresh_model(design, cfg) or load_design(design, root=cfg.root, timeout=cfg.timeout)
     except DesignError as exc:
-        return DesignReport(shown, error=exc.to_dict())
+        # Reports spell a location relative to the design's folder (like findings in helper modules).
+        error = exc.to_dict()
+        error["file"] = Path(os.path.relpath(error["file"], Path(shown).parent)).as_posix()
+        return DesignReport(shown, error=error)
     reviews = review(model, design, select=options.select, ignore=options.ignore, accept=options.accept,
                      today=options.today)
     return DesignReport(shown, diagrams=[

@@ -141,7 +141,185 @@ def echo_result(result, cfg: Config, verbose: bool) -> None:
         return
     diagrams = len(result.model.diagrams)
     click.echo(f"rendered {result.shown} -> {display_out(cfg)}/{result.stem}/ "
-               f"({diagrams} diagram{'s' * (diagrams != 1)}, {result.duration:.1f} s)")
+               f"({diagrams} diagram{'s' * (diagrams != 1)}, {result.duration:.1f} s; {findings_summary(result.counts)})")
+
+
+def findings_summary(counts: dict[str, int]) -> str:
+    """`2 errors, 1 warning, 0 info, 1 accepted` (empty kinds left out; "no findings" when all are 0)."""
+    parts = [f"{n} {kind}{'s' * (n != 1 and kind in ('error', 'warning'))}" for kind, n in counts.items() if n]
+    return ", ".join(parts) if parts else "no findings"
+
+
+def watch_options(func):
+    """Options shared by `watch` and `serve`."""
+    options = [
+        click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
+        click.option("-f", "--format", "formats", multiple=True, metavar="FMT[,FMT]",
+                     help="Output formats (default: png,svg or workbench.toml; the live page adds svg)."),
+        click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds a design may run (default 60)."),
+        click.option("--debounce", type=click.FloatRange(min=0.0), default=0.05, show_default=True,
+                     help="Quiet seconds that end a burst of saves before rebuilding."),
+        click.option("--host", default="127.0.0.1", show_default=True,
+                     help="Address the live preview listens on (loopback only, unless you change it)."),
+        click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+                     help="Port of the live preview (0: any free port)."),
+        click.option("--open", "open_browser", is_flag=True, help="Open the live preview in a browser."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@main.command(context_settings=CONTEXT)
+@watch_options
+@click.option("--serve", is_flag=True, help="Also serve a live preview in the browser (see `workbench serve`).")
+@click.pass_context
+def watch(ctx: click.Context, paths: tuple[Path, ...], formats: tuple[str, ...], timeout: float | None,
+          debounce: float, host: str, port: int, open_browser: bool, serve: bool) -> None:
+    """Rebuild designs on every save until Ctrl-C (files or folders; default designs/).
+
+    \b
+    Watches the designs, templates/ and workbench.toml. Only the designs a change
+    affects are rebuilt: the saved design, and designs that import a saved
+    helper module (files named _*.py). Each rebuild prints one line: the
+    design, how long it took and its findings; a failing design prints the
+    error with file and line and keeps its last good output. Nothing a design
+    does stops the watcher.
+
+    \b
+      workbench watch                 watch designs/
+      workbench watch --serve --open  and show them live in the browser
+    """
+    from workbench.watch import run_watch
+
+    cfg = workspace(ctx)
+    if timeout:
+        cfg.timeout = timeout
+    run_watch(cfg, paths, formats=split_formats(formats, ()) or None, serve=serve,
+              host=host, port=port, open_browser=open_browser, debounce=debounce, echo=click.echo)
+
+
+@main.command(context_settings=CONTEXT)
+@watch_options
+@click.pass_context
+def serve(ctx: click.Context, **options) -> None:
+    """Watch designs and show them live in the browser (short for `watch --serve`).
+
+    \b
+    http://127.0.0.1:8000/ lists the designs with their status and findings;
+    each design's page shows the diagram (zoom with the wheel, drag to pan),
+    its findings (click one to highlight its nodes) and updates itself after
+    every successful build. A failed build shows an error banner above the last
+    good diagram. Only files under out/ are served.
+    """
+    ctx.invoke(watch, serve=True, **options)
+
+
+def codes(values: tuple[str, ...]) -> list[str] | None:
+    """`--select A,B --select C` -> ["A", "B", "C"]; validated against the catalogue (codes or families)."""
+    from workbench.rules import CATALOGUE
+
+    found = [v.strip().upper() for value in values for v in value.split(",") if v.strip()]
+    for code in found:
+        if not any(known == code or known.startswith(code) for known in CATALOGUE):
+            raise click.BadParameter(f"{code!r} is not a rule code or family; see `workbench rules`")
+    return found or None
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "junit"]), default="text",
+              show_default=True, help="Report format; sarif for code-scanning UIs, junit for CI test tabs.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default="error",
+              show_default=True, help="Lowest severity of an active finding that makes the exit status 1.")
+@click.option("--select", multiple=True, metavar="CODES", help="Only these rules (codes or families: SPOF,CACHE001).")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rules (codes or families).")
+@click.option("--no-accept", is_flag=True, help="Ignore every acceptance: show all findings as active.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds a design may run (default 60).")
+@click.pass_context
+def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str, fail_on: str, select: tuple[str, ...],
+          ignore: tuple[str, ...], no_accept: bool, output: Path | None, timeout: float | None) -> None:
+    """Analyse designs for single points of failure, missing caches, replicas and more.
+
+    \b
+    Exit status: 0 when no active finding reaches --fail-on, 1 when some do,
+    2 for a usage error or a design that could not be loaded.
+    \b
+    Examples:
+      workbench check                                  every design in designs/
+      workbench check designs/chat_service.py --select SPOF,REP
+      workbench check --format sarif -o findings.sarif  for code scanning in CI
+    Accept a finding you have weighed with accept="SPOF001: reason" on the node
+    or a `# wb: accept SPOF001 -- reason` comment; `workbench rules CODE` explains a rule.
+    """
+    import os
+
+    from workbench.check import CheckOptions, check_designs
+    from workbench.check_report import exit_status, render
+    from workbench.rules import CATALOGUE
+
+    cfg = workspace(ctx)
+    if timeout:
+        cfg.timeout = timeout
+    options = CheckOptions(select=codes(select), ignore=codes(ignore), accept=not no_accept)
+    reports = check_designs(design_paths(cfg, paths), cfg, options)
+    color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    text = render(fmt, reports, CATALOGUE, fail_on=fail_on, color=color)
+    if output:
+        from workbench.fileio import write_text_atomic
+
+        write_text_atomic(output, text)
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text.rstrip("\n"))
+    sys.exit(exit_status(reports, fail_on))
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("design", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["html", "md", "pdf", "png", "svg"]), default="html",
+              show_default=True, help="html/md/pdf: the review report; png/svg: the diagram.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="File or folder to write (default: here).")
+@click.option("--diagram", help="Which diagram, by name or slug, for png/svg (default: the first).")
+@click.option("--findings-view", is_flag=True, help="For png/svg: the diagram with the findings outlined.")
+@click.pass_context
+def export(ctx: click.Context, design: Path, fmt: str, output: Path | None, diagram: str | None,
+           findings_view: bool) -> None:
+    """Write one file to share for feedback: the report (html, md, pdf) or the diagram.
+
+    \b
+    The HTML report is a single self-contained file (works offline) with the
+    seven steps, the findings drawn on the diagram, the capacity sheet with its
+    formulas, the readiness checklist and questions for your reviewer.
+    \b
+    Examples:
+      workbench export designs/chat_service.py                 chat_service-report.html
+      workbench export designs/chat_service.py --format pdf -o ~/review.pdf
+      workbench export designs/chat_service.py --format svg --findings-view
+    """
+    from workbench.export import export as export_design
+
+    done = export_design(design, workspace(ctx), fmt, output, diagram, findings_view)
+    click.echo(f"wrote {done.path}")
+    for extra in done.extras:
+        click.echo(f"wrote {extra} (linked from the report)")
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("code", required=False)
+def rules(code: str | None) -> None:
+    """List the analysis rules, or explain one (what, why, example, fix, how to accept)."""
+    from workbench.rules import CATALOGUE
+    from workbench.ruledoc import catalogue_table, rule_doc
+
+    if code is None:
+        click.echo(catalogue_table(CATALOGUE))
+        return
+    rule = CATALOGUE.get(code.strip().upper())
+    if rule is None:
+        raise click.BadParameter(f"no rule {code!r}; `workbench rules` lists them", param_hint="CODE")
+    click.echo(rule_doc(rule), nl=False)
 
 
 @main.command(context_settings=CONTEXT)

@@ -631,12 +631,15 @@ def refine_colours(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _UnionFin
         # Phase 2: the largest block keeps the colour; the others move to new colours.
         changed: list[int] = []
         for c, blocks in splits:
-            clean = [v for v in members[c] if v not in dirty]
-            full = [vs + clean if with_clean else vs for vs, with_clean in blocks]
-            keep = max(range(len(full)), key=lambda k: len(full[k]))
-            for k, moved in enumerate(full):
+            # Count the clean members instead of listing them: they usually stay, and listing them every round
+            # would make a long look-alike chain quadratic again.
+            n_clean = len(members[c]) - sum(len(vs) for vs, _ in blocks)
+            sizes = [len(vs) + (n_clean if with_clean else 0) for vs, with_clean in blocks]
+            keep = max(range(len(blocks)), key=sizes.__getitem__)
+            for k, (vs, with_clean) in enumerate(blocks):
                 if k == keep:
                     continue
+                moved = vs + [v for v in members[c] if v not in dirty] if with_clean else vs
                 for v in moved:
                     members[c].discard(v)
                     colour[v] = fresh

@@ -44,7 +44,9 @@ def icon_href(node: Node) -> str | None:
     return icon.path
 
 
-LABEL_KEYS = ("label", "xlabel", "headlabel", "taillabel")
+# Graphviz turns these into <a> links in SVG; a design's outputs must stay self-contained and inert.
+LINK_KEYS = frozenset({"URL", "href", "labelURL", "labelhref", "headURL", "headhref", "tailURL", "tailhref",
+                       "edgeURL", "edgehref", "target"})
 
 
 def text_label(value: str) -> str:
@@ -59,7 +61,8 @@ def text_label(value: str) -> str:
 
 
 def text_labels(attrs: dict[str, str]) -> dict[str, str]:
-    return {k: text_label(v) if k in LABEL_KEYS else v for k, v in attrs.items()}
+    """Every attribute value as text (a tooltip `<b>` must not break the layout); links dropped."""
+    return {k: text_label(v) for k, v in attrs.items() if k not in LINK_KEYS}
 
 
 def to_dot(diagram: Diagram, overlay: dict[str, dict[str, str]] | None = None) -> graphviz.Digraph:

@@ -16,7 +16,7 @@ timeout = 60            # seconds a design may run
 """
 
 TEMPLATES_README = """Put a file here with the same name as a packaged template (for example report.html)
-to override it. `workbench templates` lists the packaged templates and their variables.
+to override it. docs/templates.md in the workbench repository lists the templates and their variables.
 """
 
 
