@@ -186,7 +186,7 @@ def breakdown(tmp: Path, reps: int = 7) -> list[tuple[str, str, float]]:
             fmt = " + ".join(f.upper() for f in formats)
             target = tmp / "breakdown-out" / "photos"
             rows.append((fmt, "write outputs with the findings view", statistics.median(
-                timed(lambda: write_outputs(design, model, target, formats, "k", [], reviews)) for _ in range(reps))))
+                timed(lambda: write_outputs(design, model, target, formats, "k", [], lambda: reviews)) for _ in range(reps))))
             rows.append((fmt, "write outputs without the findings view", statistics.median(
                 timed(lambda: write_outputs(design, model, target, formats, "k", [], None)) for _ in range(reps))))
     return rows

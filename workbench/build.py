@@ -139,29 +139,33 @@ def fresh_model(design: Path, cfg: Config) -> DesignModel | None:
 
 
 def build_design(design: Path, cfg: Config, formats: Iterable[str] | None = None, force: bool = False,
-                 key: str | None = None, loader: Callable[..., DesignModel] = load_design) -> BuildResult:
+                 key: str | None = None, loader: Callable[..., DesignModel] = load_design,
+                 views: bool = True) -> BuildResult:
     """Render one design into cfg.out/<stem>/; on failure keep the last good outputs untouched.
 
-    `loader` runs the design (same contract as loader.load_design); `workbench watch` passes its warm worker.
+    `loader` runs the design (same contract as loader.load_design); `workbench watch` passes its warm worker,
+    and `views=False`: the live page outlines findings itself, so the findings view (a second Graphviz
+    run) is left out of the rebuild loop.
     """
     design = Path(design).absolute()
     formats = tuple(formats or cfg.formats)
-    key = key or cache_key(formats)
+    full = key or cache_key(formats)
+    # Without views the outputs are a subset: render must rebuild them, watch can reuse a render's.
+    key = full if views else full + "; no findings view"
     shown = display_path(design, cfg.root)
     result = BuildResult(design, shown, design.stem, "failed")
     target = cfg.out / design.stem
     start = time.perf_counter()
     try:
-        if not force and is_cached(design, target, key):
+        if not force and any(is_cached(design, target, k) for k in {key, full}):
             result.status = "cached"
             return result
         model = loader(design, root=cfg.root, timeout=cfg.timeout, while_running=import_renderer)
         result.model, result.warnings = model, list(model.warnings)
         from workbench.review import review
 
-        result.reviews = review(model, design)
-        result.outputs = write_outputs(design, model, target, formats, key, result.warnings, result.reviews,
-                                       cfg.templates)
+        result.outputs, result.reviews = write_outputs(design, model, target, formats, key, result.warnings,
+                                                       lambda: review(model, design), cfg.templates, views)
         result.status = "rendered"
     except DesignError as exc:
         result.error = exc
@@ -183,15 +187,18 @@ def import_renderer() -> None:
 
 
 def write_outputs(design: Path, model: DesignModel, target: Path, formats: tuple[str, ...], key: str,
-                  warnings: list[dict], reviews: list | None = None, templates: Path | None = None) -> list[Path]:
+                  warnings: list[dict], analyse: Callable[[], list] | None = None,
+                  templates: Path | None = None, views: bool = True) -> tuple[list[Path], list]:
     """Build everything in a temporary folder beside the target, then swap it in.
 
-    Per diagram: <slug>.<format> for each format, and with `reviews` the findings view
-    <slug>.findings.svg/.png, findings.json and the reports (report.pdf only when pdf is among the
-    formats: it takes a second); then model.json and the cache stamp.
+    Per diagram: <slug>.<format> for each format, and with `analyse` (returning a review per diagram)
+    the findings view <slug>.findings.svg/.png, findings.json and the reports (report.pdf only when pdf
+    is among the formats: it takes a second); then model.json and the cache stamp. The analysis runs
+    while Graphviz lays out the diagrams, and the findings views lay out in parallel with them.
+    Returns the output files and the reviews.
     """
-    from workbench.render import findings_overlay, render_diagram
-    from workbench.review import findings_document, numbered
+    from workbench.render import findings_overlay, start_render
+    from workbench.review import numbered
     from workbench.svg import inline_icons
 
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -200,49 +207,64 @@ def write_outputs(design: Path, model: DesignModel, target: Path, formats: tuple
     os.umask(umask)
     os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; outputs are meant to be shared
     work = tmp / ".work"
+    jobs: list[Callable[[], None]] = []
+    running = []
 
     def draw(diagram, stem: str, fmts: Iterable[str], overlay=None) -> None:
+        """Start `dot` now; queue what finishes the job (waiting, then making the SVG self-contained)."""
         outputs = {fmt: tmp / f"{stem}.{fmt}" for fmt in fmts}
         if "svg" in outputs:
             outputs["svg"] = work / f"{stem}.linked.svg"
-        render_diagram(diagram, design.parent, work, outputs, overlay)
-        if "svg" in outputs:
-            svg, missing = inline_icons(outputs["svg"].read_text(encoding="utf-8"), work)
-            for href in missing:
-                warnings.append({"file": model.path, "line": 0, "message": f"icon {href} could not be read"})
-            (tmp / f"{stem}.svg").write_text(svg, encoding="utf-8")
+        job = start_render(diagram, design.parent, work, outputs, overlay, name=stem)
+        running.append(job)
+
+        def finish() -> None:
+            job.wait()
+            if "svg" in outputs:
+                svg, missing = inline_icons(outputs["svg"].read_text(encoding="utf-8"), work)
+                for href in missing:
+                    warnings.append({"file": model.path, "line": 0, "message": f"icon {href} could not be read"})
+                (tmp / f"{stem}.svg").write_text(svg, encoding="utf-8")
+        jobs.append(finish)
 
     try:
-        for index, diagram in enumerate(model.diagrams):
+        for diagram in model.diagrams:
             draw(diagram, diagram.slug, formats)
-            if reviews is None:
-                continue
-            overlay = findings_overlay(numbered(reviews[index].findings))
+        reviews = analyse() if analyse is not None else None
+        copies = []
+        for diagram, r in zip(model.diagrams, reviews if views and reviews else ()):
+            overlay = findings_overlay(numbered(r.findings))
             view = f"{diagram.slug}.findings"
             if overlay:
                 draw(diagram, view, ("svg", "png"), overlay)
-            else:  # nothing to outline: the findings view is the diagram itself
-                for fmt in ("svg", "png"):
-                    if fmt in formats:
-                        shutil.copyfile(tmp / f"{diagram.slug}.{fmt}", tmp / f"{view}.{fmt}")
-                missing = [f for f in ("svg", "png") if f not in formats]
-                if missing:
-                    draw(diagram, view, missing)
+                continue
+            # Nothing to outline: the findings view is the diagram itself.
+            copies += [(f"{diagram.slug}.{fmt}", f"{view}.{fmt}") for fmt in ("svg", "png") if fmt in formats]
+            missing = [f for f in ("svg", "png") if f not in formats]
+            if missing:
+                draw(diagram, view, missing)
+        for finish in jobs:
+            finish()
+        for source, copy in copies:
+            shutil.copyfile(tmp / source, tmp / copy)
         shutil.rmtree(work, ignore_errors=True)
         if reviews is not None:
-            write_reports(model, reviews, tmp, formats, templates)
+            write_reports(model, reviews, tmp, formats, templates, views)
         (tmp / MODEL).write_text(json.dumps(model.to_dict(), indent=2) + "\n", encoding="utf-8")
         (tmp / STAMP).write_text(json.dumps({"key": key, "inputs": inputs_of(design, model, templates)}, indent=2),
                                  encoding="utf-8")
         swap_in(tmp, target)
     except BaseException:
+        for job in running:  # no dot left running behind a failure
+            job.proc.kill()
+            job.proc.wait()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return sorted(p for p in target.iterdir() if not p.name.startswith("."))
+    return sorted(p for p in target.iterdir() if not p.name.startswith(".")), reviews or []
 
 
 def write_reports(model: DesignModel, reviews: list, folder: Path, formats: tuple[str, ...],
-                  templates: Path | None) -> None:
+                  templates: Path | None, views: bool = True) -> None:
     """findings.json (with the readiness checklist), report.html, report.md and maybe report.pdf."""
     from workbench import report
     from workbench.readiness import checklist
@@ -251,10 +273,13 @@ def write_reports(model: DesignModel, reviews: list, folder: Path, formats: tupl
     readiness = checklist(model, [f for r in reviews for f in r.findings]).to_dict()
     document = findings_document(model, reviews) | {"readiness": readiness}
     (folder / FINDINGS).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    svgs = {d.slug: (folder / f"{d.slug}.findings.svg").read_text(encoding="utf-8") for d in model.diagrams}
+    suffix = ".findings.svg" if views else ".svg"
+    svgs = {d.slug: (folder / f"{d.slug}{suffix}").read_text(encoding="utf-8")
+            for d in model.diagrams if (folder / f"{d.slug}{suffix}").exists()}
     ctx = report.context(model, reviews, svgs=svgs, readiness=readiness)
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "workbench" / "templates"
     for name in report.REPORTS:
-        (folder / name).write_text(report.render_report(name, ctx, templates), encoding="utf-8")
+        (folder / name).write_text(report.render_report(name, ctx, templates, cache), encoding="utf-8")
     if "pdf" in formats:
         html = (folder / "report.html").read_text(encoding="utf-8")
         (folder / "report.pdf").write_bytes(report.pdf_from_html(html, folder))

@@ -139,6 +139,50 @@ def prepare_workdir(workdir: Path, design_dir: Path) -> None:
             link.symlink_to(target, target_is_directory=True)
 
 
+class RenderJob:
+    """A running `dot`: several can lay out at once (the diagram and its findings view, on two cores)."""
+
+    def __init__(self, diagram: Diagram, proc: subprocess.Popen, stderr_path: Path, source: str) -> None:
+        self.diagram, self.proc, self.stderr_path, self.source = diagram, proc, stderr_path, source
+
+    def wait(self) -> str:
+        """Wait for `dot`; raise WorkbenchError if it failed. Returns the DOT source."""
+        try:
+            code = self.proc.wait()
+        except BaseException:
+            self.proc.kill()
+            self.proc.wait()
+            raise
+        stderr = self.stderr_path.read_text(errors="replace") if self.stderr_path.exists() else ""
+        if code != 0:
+            message = stderr.strip().splitlines()
+            raise WorkbenchError(f"Graphviz failed on diagram {self.diagram.name!r}: "
+                                 f"{message[-1] if message else 'no output'}")
+        for line in stderr.splitlines():
+            # Like `diagrams` (quiet=True): Graphviz chatter such as the ortho/label warning is debug-only.
+            log.debug("graphviz: %s", line)
+        return self.source
+
+
+def start_render(diagram: Diagram, design_dir: Path, workdir: Path, outputs: dict[str, Path],
+                 overlay: dict[str, dict[str, str]] | None = None, name: str | None = None) -> RenderJob:
+    """Start laying the diagram out once for every requested format (see `render_diagram`)."""
+    prepare_workdir(workdir, design_dir)
+    source = to_dot(diagram, overlay).source
+    name = name or diagram.slug
+    (workdir / f"{name}.gv").write_text(source, encoding="utf-8")
+    args = [dot_binary()]
+    for fmt, path in outputs.items():
+        if fmt not in FORMATS:
+            raise WorkbenchError(f"unknown output format {fmt!r}; choose from {', '.join(FORMATS)}")
+        args += [f"-T{fmt}", f"-o{os.path.relpath(path, workdir)}"]
+    stderr_path = workdir / f"{name}.stderr"
+    with open(stderr_path, "wb") as err:
+        proc = subprocess.Popen([*args, f"{name}.gv"], cwd=workdir, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=err)
+    return RenderJob(diagram, proc, stderr_path, source)
+
+
 def render_diagram(diagram: Diagram, design_dir: Path, workdir: Path, outputs: dict[str, Path],
                    overlay: dict[str, dict[str, str]] | None = None) -> str:
     """Lay the diagram out once and write every requested format; return the DOT source.
@@ -146,18 +190,4 @@ def render_diagram(diagram: Diagram, design_dir: Path, workdir: Path, outputs: d
     `outputs` maps a format ("png", "svg", "pdf", "dot") to its file. The SVG written here still
     links its icons; `svg.inline_icons` makes it self-contained.
     """
-    prepare_workdir(workdir, design_dir)
-    source = to_dot(diagram, overlay).source
-    args = [dot_binary()]
-    for fmt, path in outputs.items():
-        if fmt not in FORMATS:
-            raise WorkbenchError(f"unknown output format {fmt!r}; choose from {', '.join(FORMATS)}")
-        args += [f"-T{fmt}", f"-o{os.path.relpath(path, workdir)}"]
-    proc = subprocess.run(args, input=source.encode(), cwd=workdir, capture_output=True)
-    if proc.returncode != 0:
-        message = proc.stderr.decode(errors="replace").strip().splitlines()
-        raise WorkbenchError(f"Graphviz failed on diagram {diagram.name!r}: {message[-1] if message else 'no output'}")
-    for line in proc.stderr.decode(errors="replace").splitlines():
-        # Like `diagrams` (quiet=True): Graphviz chatter such as the ortho/label warning is debug-only.
-        log.debug("graphviz: %s", line)
-    return source
+    return start_render(diagram, design_dir, workdir, outputs, overlay).wait()

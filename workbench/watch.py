@@ -412,7 +412,7 @@ class Watcher:
                 return BuildResult(design, shown, design.stem, "failed", error=DesignError(
                     shown, 0, f"{display_path(owners[design.stem], self.cfg.root)} already writes "
                               f"out/{design.stem}/", "rename one of the two files", kind="conflict"))
-            return build_design(design, self.cfg, self.formats, force=force, **kwargs)
+            return build_design(design, self.cfg, self.formats, force=force, views=False, **kwargs)
 
         jobs = min(max(1, self.cfg.jobs), len(designs))
         if jobs == 1:
@@ -468,8 +468,9 @@ def inputs_of(design: Path, model: DesignModel) -> set[Path]:
 def run_watch(cfg: Config, paths: Iterable[Path] = (), *, formats: Iterable[str] | None = None,
               serve: bool = False, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
               debounce: float = DEFAULT_DEBOUNCE, echo: Callable[[str], None] = print,
-              ready: Callable[[dict], None] | None = None) -> None:
-    """`workbench watch`: until Ctrl-C (or SIGTERM), then stop the observer, the server and the worker."""
+              ready: Callable[[dict], None] | None = None, until: threading.Event | None = None) -> None:
+    """`workbench watch`: until Ctrl-C (or SIGTERM, or `until` is set), then stop the observer, the server and
+    the worker."""
     from workbench.worker import WarmWorker
 
     if not paths and not cfg.designs.is_dir():
@@ -520,7 +521,7 @@ def run_watch(cfg: Config, paths: Iterable[Path] = (), *, formats: Iterable[str]
             ready({"watcher": watcher, "server": server, "worker": worker, "state": state})
         # Short waits, not one long one: the kernel may hand Ctrl-C to any thread, and the main thread
         # (where Python runs signal handlers) only notices once it wakes up.
-        while True:
+        while until is None or not until.is_set():
             time.sleep(0.2)
     except KeyboardInterrupt:
         echo("stopping")
