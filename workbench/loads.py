@@ -98,26 +98,14 @@ def propagate(g: AnalysisGraph) -> dict[str, Load]:
     sources = entry_loads(g)
     if not sources:
         return {}
-    LG = nx.DiGraph()
-    LG.add_nodes_from(g.groups)
-    for u, v, data in g.Q.edges(data=True):
-        LG.add_edge(u, v, fraction=data["fraction"])
-    for a in g.arcs:
-        if a.kind != "async":
-            continue
-        u, v = g.group_of[a.u], g.group_of[a.v]
-        if u != v:
-            old = LG.edges[u, v]["fraction"] if LG.has_edge(u, v) else 0.0
-            LG.add_edge(u, v, fraction=max(old, a.fraction))
+    LG = load_graph(g)
     users = _cache_users(g)
     own_rho = {gid: group_read_fraction(g, grp) for gid, grp in g.groups.items()}
+    # inbound[group] = [total, reads before caches, reads after caches]; None = read mix unknown.
     inbound: dict[str, list[float | None]] = defaultdict(lambda: [0.0, 0.0, 0.0])
     for e, qps in sources.items():
         rho = entry_read_fraction(g, e)
-        acc = inbound[e]
-        acc[0] += qps
-        _add(acc, 1, None if rho is None else qps * rho)
-        _add(acc, 2, None if rho is None else qps * rho)
+        _push(inbound[e], qps, None if rho is None else qps * rho, None if rho is None else qps * rho)
     C = nx.condensation(LG)
     mapping = C.graph["mapping"]
     position = {gid: i for i, gid in enumerate(g.groups)}
@@ -128,11 +116,10 @@ def propagate(g: AnalysisGraph) -> dict[str, Load]:
         total, raw, eff = 0.0, 0.0, 0.0
         for m in members:
             acc = inbound.get(m)
-            if acc is None:
-                continue
-            total += acc[0]
-            raw = None if raw is None or acc[1] is None else raw + acc[1]
-            eff = None if eff is None or acc[2] is None else eff + acc[2]
+            if acc is not None:
+                total += acc[0]
+                raw = None if raw is None or acc[1] is None else raw + acc[1]
+                eff = None if eff is None or acc[2] is None else eff + acc[2]
         if total == 0.0:
             continue
         for m in members:
@@ -142,21 +129,35 @@ def propagate(g: AnalysisGraph) -> dict[str, Load]:
                 if mapping[h] == scc:
                     continue
                 f = data["fraction"]
-                t = total * f
-                rho = own_rho[h]
                 # A queue's messages are writes made by its producers: the entry's read mix says nothing about
                 # what its consumers do downstream, so the mix becomes unknown there unless a store declares it.
                 inherited = None if raw is None or g.groups[m].role == "queue" else raw * f
-                r_raw = t * rho if rho is not None else inherited
+                r_raw = total * f * own_rho[h] if own_rho[h] is not None else inherited
                 r_eff = r_raw
-                target = g.groups[h]
-                if r_raw is not None and m in users and target.role in _READ_STORES:
+                if r_raw is not None and m in users and g.groups[h].role in _READ_STORES:
                     r_eff = r_raw * (1.0 - users[m])
-                acc = inbound[h]
-                acc[0] += t
-                _add(acc, 1, r_raw)
-                _add(acc, 2, r_eff)
+                _push(inbound[h], total * f, r_raw, r_eff)
     return loads
+
+
+def load_graph(g: AnalysisGraph) -> nx.DiGraph:
+    """Group graph that load flows along: Q's sync edges plus async delivery, each with its largest fraction."""
+    LG = nx.DiGraph()
+    LG.add_nodes_from(g.groups)
+    for u, v, data in g.Q.edges(data=True):
+        LG.add_edge(u, v, fraction=data["fraction"])
+    for a in g.arcs:
+        u, v = g.group_of[a.u], g.group_of[a.v]
+        if a.kind == "async" and u != v:
+            old = LG.edges[u, v]["fraction"] if LG.has_edge(u, v) else 0.0
+            LG.add_edge(u, v, fraction=max(old, a.fraction))
+    return LG
+
+
+def _push(acc: list, total: float, reads_raw: float | None, reads: float | None) -> None:
+    acc[0] += total
+    _add(acc, 1, reads_raw)
+    _add(acc, 2, reads)
 
 
 def _add(acc: list, i: int, value: float | None) -> None:
