@@ -160,7 +160,7 @@ def build_design(design: Path, cfg: Config, formats: Iterable[str] | None = None
         if not force and any(is_cached(design, target, k) for k in {key, full}):
             result.status = "cached"
             return result
-        model = loader(design, root=cfg.root, timeout=cfg.timeout, while_running=import_renderer)
+        model = loader(design, root=cfg.root, timeout=cfg.timeout, while_running=import_in_background)
         result.model, result.warnings = model, list(model.warnings)
         from workbench.review import review
 
@@ -177,13 +177,20 @@ def build_design(design: Path, cfg: Config, formats: Iterable[str] | None = None
 
 
 def import_renderer() -> None:
-    """Import the analysis and Graphviz side while the design runs in its child process.
-
-    networkx alone takes ~0.15 s to import; on another core it costs the cold run nothing.
-    """
-    import workbench.analysis  # noqa: F401
+    """Import the Graphviz side first (needed as soon as the model is there), then the analysis."""
     import workbench.render  # noqa: F401
     import workbench.svg  # noqa: F401
+    import workbench.analysis  # noqa: F401  (networkx alone takes ~0.15 s)
+    import workbench.readiness  # noqa: F401
+
+
+def import_in_background() -> None:
+    """Start those imports on another thread while the design runs in its child process: the cold
+    run then waits for neither; Graphviz starts as soon as the model is back, and whatever needs a
+    module still being imported waits on Python's import lock for just that module."""
+    import threading
+
+    threading.Thread(target=import_renderer, name="workbench-imports", daemon=True).start()
 
 
 def write_outputs(design: Path, model: DesignModel, target: Path, formats: tuple[str, ...], key: str,
@@ -243,13 +250,15 @@ def write_outputs(design: Path, model: DesignModel, target: Path, formats: tuple
             missing = [f for f in ("svg", "png") if f not in formats]
             if missing:
                 draw(diagram, view, missing)
+        # Work that does not need Graphviz's output happens while it runs.
+        readiness = readiness_of(model, reviews) if reviews is not None else None
         for finish in jobs:
             finish()
         for source, copy in copies:
             shutil.copyfile(tmp / source, tmp / copy)
         shutil.rmtree(work, ignore_errors=True)
         if reviews is not None:
-            write_reports(model, reviews, tmp, formats, templates, views)
+            write_reports(model, reviews, readiness, tmp, formats, templates, views)
         (tmp / MODEL).write_text(json.dumps(model.to_dict(), indent=2) + "\n", encoding="utf-8")
         (tmp / STAMP).write_text(json.dumps({"key": key, "inputs": inputs_of(design, model, templates)}, indent=2),
                                  encoding="utf-8")
@@ -263,14 +272,18 @@ def write_outputs(design: Path, model: DesignModel, target: Path, formats: tuple
     return sorted(p for p in target.iterdir() if not p.name.startswith(".")), reviews or []
 
 
-def write_reports(model: DesignModel, reviews: list, folder: Path, formats: tuple[str, ...],
+def readiness_of(model: DesignModel, reviews: list) -> dict:
+    from workbench.readiness import checklist
+
+    return checklist(model, [f for r in reviews for f in r.findings]).to_dict()
+
+
+def write_reports(model: DesignModel, reviews: list, readiness: dict, folder: Path, formats: tuple[str, ...],
                   templates: Path | None, views: bool = True) -> None:
     """findings.json (with the readiness checklist), report.html, report.md and maybe report.pdf."""
     from workbench import report
-    from workbench.readiness import checklist
     from workbench.review import findings_document
 
-    readiness = checklist(model, [f for r in reviews for f in r.findings]).to_dict()
     document = findings_document(model, reviews) | {"readiness": readiness}
     (folder / FINDINGS).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     suffix = ".findings.svg" if views else ".svg"
