@@ -36,9 +36,11 @@ def check_design(design: Path, cfg: Config, options: CheckOptions) -> DesignRepo
         return DesignReport(shown, error=error)
     reviews = review(model, design, select=options.select, ignore=options.ignore, accept=options.accept,
                      today=options.today)
+    from workbench.readiness import checklist
+
     return DesignReport(shown, diagrams=[
         DiagramReport(r.diagram.name, len(r.diagram.nodes), len(r.diagram.edges), r.findings) for r in reviews
-    ])
+    ], readiness=checklist(model, [f for r in reviews for f in r.findings]).score)
 
 
 def check_designs(designs: Iterable[Path], cfg: Config, options: CheckOptions,

@@ -94,6 +94,9 @@ def render(ctx: click.Context, paths: tuple[Path, ...], formats: tuple[str, ...]
     designs = design_paths(cfg, paths)
     start = time.perf_counter()
     results = build_all(designs, cfg, chosen, force=force, jobs=jobs, progress=progress_printer(len(designs)))
+    from workbench.history import record_builds
+
+    record_builds(cfg, results)  # the practice history; a failure to write it is only a warning
     counts = {s: sum(r.status == s for r in results) for s in ("rendered", "cached", "failed")}
     for result in results:
         echo_result(result, cfg, ctx.obj["verbose"])
@@ -237,9 +240,13 @@ def codes(values: tuple[str, ...]) -> list[str] | None:
 @click.option("--no-accept", is_flag=True, help="Ignore every acceptance: show all findings as active.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds a design may run (default 60).")
+@click.option("--fail", "fail_nodes", multiple=True, metavar="NODE[,NODE]",
+              help="What if these components go down: show the entry-to-capability paths that break.")
+@click.option("--fail-zone", metavar="ZONE", help="What if this zone (or region) goes down.")
 @click.pass_context
 def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str, fail_on: str, select: tuple[str, ...],
-          ignore: tuple[str, ...], no_accept: bool, output: Path | None, timeout: float | None) -> None:
+          ignore: tuple[str, ...], no_accept: bool, output: Path | None, timeout: float | None,
+          fail_nodes: tuple[str, ...], fail_zone: str | None) -> None:
     """Analyse designs for single points of failure, missing caches, replicas and more.
 
     \b
@@ -252,6 +259,11 @@ def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str, fail_on: str, s
       workbench check --format sarif -o findings.sarif  for code scanning in CI
     Accept a finding you have weighed with accept="SPOF001: reason" on the node
     or a `# wb: accept SPOF001 -- reason` comment; `workbench rules CODE` explains a rule.
+    \b
+    What if components fail (exit status 1 when a path breaks):
+      workbench check designs/x.py --fail db             one component (its label)
+      workbench check designs/x.py --fail api-1,api-2    several at once
+      workbench check designs/x.py --fail-zone us-east-1a
     """
     import os
 
@@ -262,8 +274,21 @@ def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str, fail_on: str, s
     cfg = workspace(ctx)
     if timeout:
         cfg.timeout = timeout
+    if fail_nodes or fail_zone:
+        from workbench.whatif import run as what_if
+
+        text, status = what_if(design_paths(cfg, paths), cfg, fail_nodes, fail_zone, fmt)
+        if output:
+            from workbench.fileio import write_text_atomic
+
+            write_text_atomic(output, text)
+        click.echo(f"wrote {output}" if output else text.rstrip("\n"), err=bool(output))
+        sys.exit(status)
     options = CheckOptions(select=codes(select), ignore=codes(ignore), accept=not no_accept)
     reports = check_designs(design_paths(cfg, paths), cfg, options)
+    from workbench.history import record_checks
+
+    record_checks(cfg, reports, filtered=bool(select or ignore or no_accept))  # never fails the check
     color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     text = render(fmt, reports, CATALOGUE, fail_on=fail_on, color=color)
     if output:
@@ -349,6 +374,161 @@ def init(directory: Path) -> None:
 
     for line in init_workspace(directory):
         click.echo(line)
+
+
+# -- practice: new designs, drills, history, progress, diff -------------------------------------------------
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("name")
+@click.option("-t", "--template", "kind", type=click.Choice(["drill", "case-study", "architecture"]),
+              default="drill", show_default=True, help="Which skeleton: a timed drill, a case study, an architecture.")
+@click.option("--prompt", metavar="KEY", help="Fill in a catalogue prompt (`workbench drill list` shows the keys).")
+@click.option("--constraint", metavar="KEY", help="Fill in a constraint variant, e.g. read-heavy, multi-region.")
+@click.pass_context
+def new(ctx: click.Context, name: str, kind: str, prompt: str | None, constraint: str | None) -> None:
+    """Start a design file: the 7-step sheet skeleton and a small starter diagram.
+
+    \b
+    NAME becomes designs/NAME.py (or give a path ending in .py). The file
+    renders as it is; TODO comments mark what is left to write. Templates
+    come from templates/new_<kind>.py.j2 in the workspace when you have
+    one, else from the package. An existing file is never overwritten.
+    \b
+      workbench new url_shortener --prompt url-shortener --constraint read-heavy
+      workbench new dropbox --template case-study
+    """
+    from workbench.loader import display_path
+    from workbench.scaffold import new_design
+
+    cfg = workspace(ctx)
+    path = display_path(new_design(cfg, name, kind, prompt, constraint), Path.cwd())
+    click.echo(f"created {path}")
+    click.echo(f"next: workbench watch {path}   (re-renders on every save; `workbench check {path}` for findings)")
+
+
+@main.group(context_settings=CONTEXT)
+def drill() -> None:
+    """Timed practice on classic prompts (URL shortener, news feed, ...) with constraint variants.
+
+    \b
+      workbench drill list                  the catalogue and the rotation
+      workbench drill next --watch          scaffold the next drill, watch it, 45-minute timer
+      workbench drill done url-shortener/read-heavy
+    """
+
+
+@drill.command("list", context_settings=CONTEXT)
+@click.pass_context
+def drill_list(ctx: click.Context) -> None:
+    """Prompts, constraints, and every drill in the order `drill next` picks them."""
+    from workbench.drills import catalogue_text
+    from workbench.history import read
+
+    click.echo(catalogue_text(read(workspace(ctx))))
+
+
+@drill.command("next", context_settings=CONTEXT)
+@click.option("--watch", "watch_it", is_flag=True, help="Watch the new design and run a timer until time is up.")
+@click.option("--minutes", type=click.FloatRange(min=0.1), default=45, show_default=True, help="Timer length.")
+@click.pass_context
+def drill_next(ctx: click.Context, watch_it: bool, minutes: float) -> None:
+    """Scaffold the least recently practised drill and record its start.
+
+    \b
+    Never-practised drills come first, in catalogue order. With --watch the
+    design re-renders on every save until the time is up or Ctrl-C; then the
+    time used and the design's findings are shown and the drill is recorded
+    as done. Without it, finish with `workbench drill done NAME`.
+    """
+    from workbench import drills
+    from workbench.history import local_now
+    from workbench.loader import display_path
+    from workbench.watch import run_watch
+
+    cfg = workspace(ctx)
+    d, path, start = drills.start_next(cfg, minutes if watch_it else None)
+    for line in drills.brief(d, display_path(path, Path.cwd())):
+        click.echo(line)
+    if not watch_it:
+        click.echo(f"next: edit it with `workbench watch {display_path(path, Path.cwd())}` running, "
+                   f"then `workbench drill done {d.key}`")
+        return
+    session = drills.run_session(cfg, d, path, minutes=minutes, started=local_now(), watch=run_watch,
+                                 now=local_now, echo=click.echo)
+    for line in drills.finish(cfg, start, session.ended, minutes):
+        click.echo(line)
+
+
+@drill.command("done", context_settings=CONTEXT)
+@click.argument("name")
+@click.pass_context
+def drill_done(ctx: click.Context, name: str) -> None:
+    """Record a drill as done (NAME: the drill, e.g. url-shortener/read-heavy, or its design file).
+
+    Shows the time used since `drill next` and the design's findings.
+    """
+    from workbench.drills import done
+
+    for line in done(workspace(ctx), name):
+        click.echo(line)
+
+
+@main.group("log", context_settings=CONTEXT)
+def log_group() -> None:
+    """The practice log: lessons learned (renders, checks and drills are recorded by themselves)."""
+
+
+@log_group.command("add", context_settings=CONTEXT)
+@click.argument("text", nargs=-1, required=True)
+@click.option("--design", type=click.Path(dir_okay=False, path_type=Path), help="The design the lesson is about.")
+@click.pass_context
+def log_add(ctx: click.Context, text: tuple[str, ...], design: Path | None) -> None:
+    """Record a lesson learned: workbench log add "shard by user id, not by time" """
+    from workbench.history import record_lesson
+    from workbench.loader import display_path
+
+    cfg = workspace(ctx)
+    record_lesson(cfg, " ".join(text), display_path(design, cfg.root) if design else None)
+    click.echo("lesson recorded; `workbench progress` shows this week's")
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--days", type=click.IntRange(1, 366), default=7, show_default=True, help="How far back to look.")
+@click.option("--no-html", is_flag=True, help="Only the table; do not write out/progress.html.")
+@click.pass_context
+def progress(ctx: click.Context, days: int, no_html: bool) -> None:
+    """This week's practice: designs, findings trend, drills and time, lessons.
+
+    Prints a table and writes out/progress.html with a plot of findings over
+    time (template progress.html, overridable in templates/). The history
+    lives in .workbench/history.jsonl and never leaves the machine.
+    """
+    from workbench.progress import progress as summarise, to_text
+
+    cfg = workspace(ctx)
+    week, page = summarise(cfg, days=days, html=not no_html)
+    click.echo(to_text(week, display_out(cfg) + "/" + page.name if page else None))
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("old")
+@click.argument("new", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def diff(ctx: click.Context, old: str, new: str | None, fmt: str) -> None:
+    """Compare two designs: components, edges, findings fixed and introduced.
+
+    \b
+    Each side is a file or a file at a git revision:
+      workbench diff designs/v1.py designs/v2.py
+      workbench diff designs/x.py@HEAD~1 designs/x.py    (NEW defaults to the working copy)
+      workbench diff designs/x.py@main designs/x.py@HEAD --format json
+    """
+    from workbench.diff import diff_designs, to_json, to_text
+
+    result = diff_designs(old, new, workspace(ctx))
+    click.echo((to_json if fmt == "json" else to_text)(result).rstrip("\n"))
 
 
 if __name__ == "__main__":  # pragma: no cover

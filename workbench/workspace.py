@@ -40,8 +40,12 @@ def init_workspace(directory: Path) -> list[str]:
     write(directory / "templates" / "README.md", TEMPLATES_README)
     ignore = directory / ".gitignore"
     lines = ignore.read_text().splitlines() if ignore.exists() else []
-    if not any(line.strip().rstrip("/") in ("out", "/out") for line in lines):
-        ignore.write_text("\n".join([*lines, "out/"]) + "\n")
-        said.append(f"updated  {ignore} (out/ is generated)")
+    # out/ is generated; .workbench/ holds the practice history, which stays on this machine. A git-ignore
+    # that already names out/ is the user's own: it is left as it is.
+    missing = [entry for entry in ("out/", ".workbench/")
+               if not any(line.strip().strip("/") == entry.strip("/") for line in lines)]
+    if "out/" in missing:
+        ignore.write_text("\n".join([*lines, *missing]) + "\n")
+        said.append(f"updated  {ignore} ({' and '.join(missing)} are not versioned)")
     said.append(f"next: cd {directory} && workbench render")
     return said
