@@ -251,14 +251,14 @@ def write_outputs(design: Path, model: DesignModel, target: Path, formats: tuple
             if missing:
                 draw(diagram, view, missing)
         # Work that does not need Graphviz's output happens while it runs.
-        readiness = readiness_of(model, reviews) if reviews is not None else None
+        texts = prepare_reports(model, reviews, readiness_of(model, reviews), templates) if reviews is not None else None
         for finish in jobs:
             finish()
         for source, copy in copies:
             shutil.copyfile(tmp / source, tmp / copy)
         shutil.rmtree(work, ignore_errors=True)
-        if reviews is not None:
-            write_reports(model, reviews, readiness, tmp, formats, templates, views)
+        if texts is not None:
+            write_reports(model, texts, tmp, formats, views)
         (tmp / MODEL).write_text(json.dumps(model.to_dict(), indent=2) + "\n", encoding="utf-8")
         (tmp / STAMP).write_text(json.dumps({"key": key, "inputs": inputs_of(design, model, templates)}, indent=2),
                                  encoding="utf-8")
@@ -278,24 +278,44 @@ def readiness_of(model: DesignModel, reviews: list) -> dict:
     return checklist(model, [f for r in reviews for f in r.findings]).to_dict()
 
 
-def write_reports(model: DesignModel, reviews: list, readiness: dict, folder: Path, formats: tuple[str, ...],
-                  templates: Path | None, views: bool = True) -> None:
-    """findings.json (with the readiness checklist), report.html, report.md and maybe report.pdf."""
+def prepare_reports(model: DesignModel, reviews: list, readiness: dict, templates: Path | None) -> dict[str, str]:
+    """findings.json and the reports as text, rendered while Graphviz still runs: the diagrams are
+    placeholders that `write_reports` replaces with the SVG once it exists."""
     from workbench import report
     from workbench.review import findings_document
 
     document = findings_document(model, reviews) | {"readiness": readiness}
-    (folder / FINDINGS).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    suffix = ".findings.svg" if views else ".svg"
-    svgs = {d.slug: (folder / f"{d.slug}{suffix}").read_text(encoding="utf-8")
-            for d in model.diagrams if (folder / f"{d.slug}{suffix}").exists()}
-    ctx = report.context(model, reviews, svgs=svgs, readiness=readiness)
+    texts = {FINDINGS: json.dumps(document, indent=2) + "\n"}
+    ctx = report.context(model, reviews, svgs={d.slug: svg_placeholder(d.slug) for d in model.diagrams},
+                         readiness=readiness)
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "workbench" / "templates"
     for name in report.REPORTS:
-        (folder / name).write_text(report.render_report(name, ctx, templates, cache), encoding="utf-8")
+        texts[name] = report.render_report(name, ctx, templates, cache)
+    return texts
+
+
+def svg_placeholder(slug: str) -> str:
+    return f"<!--wb-diagram:{slug}-->"
+
+
+def write_reports(model: DesignModel, texts: dict[str, str], folder: Path, formats: tuple[str, ...],
+                  views: bool = True) -> None:
+    """Write findings.json and the reports with their diagrams filled in; report.pdf if asked for."""
+    from html import escape
+
+    from workbench.report import inline_svg, pdf_from_html
+
+    suffix = ".findings.svg" if views else ".svg"
+    html = texts["report.html"]
+    for d in model.diagrams:
+        svg = folder / f"{d.slug}{suffix}"
+        html = html.replace(svg_placeholder(d.slug), inline_svg(svg.read_text(encoding="utf-8")) if svg.exists() else "")
+        # An override that escapes the diagram shows none, rather than the marker.
+        html = html.replace(escape(svg_placeholder(d.slug)), "")
+    for name, text in {**texts, "report.html": html}.items():
+        (folder / name).write_text(text, encoding="utf-8")
     if "pdf" in formats:
-        html = (folder / "report.html").read_text(encoding="utf-8")
-        (folder / "report.pdf").write_bytes(report.pdf_from_html(html, folder))
+        (folder / "report.pdf").write_bytes(pdf_from_html(html, folder))
 
 
 def swap_in(tmp: Path, target: Path) -> None:
