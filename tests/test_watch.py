@@ -176,7 +176,11 @@ def test_saving_a_design_rebuilds_it(tmp_path, cfg, watching):
     rebuilds.wait_count("demo", 2)
     assert labels_of(rebuilds.of("demo")[-1]) == ["a", "b"]
     assert out_labels(cfg, "demo") == ["a", "b"]
-    assert (cfg.out / "demo" / "demo.svg").is_file() and (cfg.out / "demo" / "demo.png").is_file()
+    assert (cfg.out / "demo" / "demo.svg").is_file()
+    # The rebuild is announced once the SVG is in place; the PNG follows within the same build.
+    assert watcher.wait_idle(60)
+    assert (cfg.out / "demo" / "demo.png").is_file()
+    assert json.loads((cfg.out / "demo" / ".wb-stamp.json").read_text())["key"].endswith("no findings view")
 
 
 def test_initial_build_reuses_unchanged_outputs(tmp_path, cfg, watching):
@@ -372,6 +376,7 @@ def test_config_change_rebuilds_every_design(tmp_path, cfg, watching):
     rebuilds.wait(lambda items: len(items) >= 2)
     write(tmp_path / "workbench.toml", '[workbench]\nformats = ["svg", "dot"]\n')
     rebuilds.wait(lambda items: len(items) >= 4, what="a rebuild of both designs")
+    assert watcher.wait_idle(60)  # formats other than SVG land just after the rebuild is announced
     assert (cfg.out / "one" / "demo.dot").is_file() and not (cfg.out / "one" / "demo.png").exists()
     write(tmp_path / "workbench.toml", "[workbench]\nformats = 7\n")  # broken: said, and ignored
     rebuilds.wait(lambda items: any("keeping the previous settings" in m for m in rebuilds.messages))
@@ -414,13 +419,20 @@ def test_findings_summary_is_read_from_the_build(tmp_path, cfg, watching, monkey
     real = watch_module.build_design
 
     def with_findings(design, cfg, *args, **kwargs):
+        def inject(result):
+            report = cfg.out / design.stem / "findings.json"
+            if result.ok and design.stem == "counted":
+                report.write_text(json.dumps(
+                    {"version": 1, "summary": {"error": 2, "warning": 0, "info": 1, "accepted": 0}, "diagrams": []}))
+            elif result.ok:
+                report.unlink(missing_ok=True)  # a build that wrote no report (older workbench)
+
+        published = kwargs.get("published")
+        if published is not None:  # the watcher hears of a build when its first outputs are published
+            kwargs["published"] = lambda result: (inject(result), published(result))
         result = real(design, cfg, *args, **kwargs)
-        report = cfg.out / design.stem / "findings.json"
-        if result.ok and design.stem == "counted":
-            report.write_text(json.dumps(
-                {"version": 1, "summary": {"error": 2, "warning": 0, "info": 1, "accepted": 0}, "diagrams": []}))
-        elif result.ok:
-            report.unlink(missing_ok=True)  # a build that wrote no report (older workbench)
+        if published is None:
+            inject(result)
         return result
 
     monkeypatch.setattr(watch_module, "build_design", with_findings)

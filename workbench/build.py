@@ -140,12 +140,15 @@ def fresh_model(design: Path, cfg: Config) -> DesignModel | None:
 
 def build_design(design: Path, cfg: Config, formats: Iterable[str] | None = None, force: bool = False,
                  key: str | None = None, loader: Callable[..., DesignModel] = load_design,
-                 views: bool = True) -> BuildResult:
+                 views: bool = True, first: Iterable[str] | None = None,
+                 published: Callable[[BuildResult], None] | None = None) -> BuildResult:
     """Render one design into cfg.out/<stem>/; on failure keep the last good outputs untouched.
 
     `loader` runs the design (same contract as loader.load_design); `workbench watch` passes its warm worker,
     and `views=False`: the live page outlines findings itself, so the findings view (a second Graphviz
-    run) is left out of the rebuild loop.
+    run) is left out of the rebuild loop. With `first` (formats, e.g. svg), the build publishes in two
+    steps: everything but the other formats is swapped in and `published(result)` is called, then the
+    slow raster formats (PNG: most of a rebuild) follow, each file replaced atomically.
     """
     design = Path(design).absolute()
     formats = tuple(formats or cfg.formats)
@@ -164,8 +167,17 @@ def build_design(design: Path, cfg: Config, formats: Iterable[str] | None = None
         result.model, result.warnings = model, list(model.warnings)
         from workbench.review import review
 
-        result.outputs, result.reviews = write_outputs(design, model, target, formats, key, result.warnings,
-                                                       lambda: review(model, design), cfg.templates, views)
+        early = tuple(f for f in formats if f in set(first or ()))
+        later = tuple(f for f in formats if f not in early) if early else ()
+
+        def announce() -> None:
+            result.status, result.duration = "rendered", time.perf_counter() - start
+            if published is not None:
+                published(result)
+
+        result.outputs, result.reviews = write_outputs(
+            design, model, target, early or formats, key, result.warnings, lambda: review(model, design),
+            cfg.templates, views, later, announce)
         result.status = "rendered"
     except DesignError as exc:
         result.error = exc
@@ -195,14 +207,18 @@ def import_in_background() -> None:
 
 def write_outputs(design: Path, model: DesignModel, target: Path, formats: tuple[str, ...], key: str,
                   warnings: list[dict], analyse: Callable[[], list] | None = None,
-                  templates: Path | None = None, views: bool = True) -> tuple[list[Path], list]:
+                  templates: Path | None = None, views: bool = True, later: tuple[str, ...] = (),
+                  published: Callable[[], None] | None = None) -> tuple[list[Path], list]:
     """Build everything in a temporary folder beside the target, then swap it in.
 
     Per diagram: <slug>.<format> for each format, and with `analyse` (returning a review per diagram)
     the findings view <slug>.findings.svg/.png, findings.json and the reports (report.pdf only when pdf
     is among the formats: it takes a second); then model.json and the cache stamp. The analysis runs
     while Graphviz lays out the diagrams, and the findings views lay out in parallel with them.
-    Returns the output files and the reviews.
+
+    Formats in `later` (which must not include svg) come from the same `dot` run, but the rest is swapped
+    in and `published()` called as soon as the SVG is written; each later file then replaces its old
+    version atomically, and the stamp is completed last. Returns the output files and the reviews.
     """
     from workbench.render import findings_overlay, start_render
     from workbench.review import numbered
@@ -210,33 +226,38 @@ def write_outputs(design: Path, model: DesignModel, target: Path, formats: tuple
 
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{target.name}-", dir=target.parent))
+    # Graphviz works (and writes the later formats) outside the folder that gets swapped in.
+    work = Path(tempfile.mkdtemp(prefix=f".work-{target.name}-", dir=target.parent))
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; outputs are meant to be shared
-    work = tmp / ".work"
     jobs: list[Callable[[], None]] = []
     running = []
 
     def draw(diagram, stem: str, fmts: Iterable[str], overlay=None) -> None:
         """Start `dot` now; queue what finishes the job (waiting, then making the SVG self-contained)."""
-        outputs = {fmt: tmp / f"{stem}.{fmt}" for fmt in fmts}
+        fmts = sorted(fmts, key=lambda f: f != "svg")  # dot writes in this order: the SVG first
+        outputs = {fmt: (work if fmt in later else tmp) / f"{stem}.{fmt}" for fmt in fmts}
         if "svg" in outputs:
             outputs["svg"] = work / f"{stem}.linked.svg"
         job = start_render(diagram, design.parent, work, outputs, overlay, name=stem)
         running.append(job)
 
         def finish() -> None:
-            job.wait()
-            if "svg" in outputs:
-                svg, missing = inline_icons(outputs["svg"].read_text(encoding="utf-8"), work)
-                for href in missing:
-                    warnings.append({"file": model.path, "line": 0, "message": f"icon {href} could not be read"})
-                (tmp / f"{stem}.svg").write_text(svg, encoding="utf-8")
+            if "svg" not in outputs:
+                job.wait()
+                return
+            if not (later and job.wait_for_svg(outputs["svg"])):
+                job.wait()
+            svg, missing = inline_icons(outputs["svg"].read_text(encoding="utf-8"), work)
+            for href in missing:
+                warnings.append({"file": model.path, "line": 0, "message": f"icon {href} could not be read"})
+            (tmp / f"{stem}.svg").write_text(svg, encoding="utf-8")
         jobs.append(finish)
 
     try:
         for diagram in model.diagrams:
-            draw(diagram, diagram.slug, formats)
+            draw(diagram, diagram.slug, (*formats, *later))
         reviews = analyse() if analyse is not None else None
         copies = []
         for diagram, r in zip(model.diagrams, reviews if views and reviews else ()):
@@ -256,19 +277,30 @@ def write_outputs(design: Path, model: DesignModel, target: Path, formats: tuple
             finish()
         for source, copy in copies:
             shutil.copyfile(tmp / source, tmp / copy)
-        shutil.rmtree(work, ignore_errors=True)
         if texts is not None:
             write_reports(model, texts, tmp, formats, views)
         (tmp / MODEL).write_text(json.dumps(model.to_dict(), indent=2) + "\n", encoding="utf-8")
-        (tmp / STAMP).write_text(json.dumps({"key": key, "inputs": inputs_of(design, model, templates)}, indent=2),
-                                 encoding="utf-8")
+        stamp = {"key": key + ("; partial" if later else ""), "inputs": inputs_of(design, model, templates)}
+        (tmp / STAMP).write_text(json.dumps(stamp, indent=2), encoding="utf-8")
         swap_in(tmp, target)
+        if later:
+            if published is not None:
+                published()
+            for job in running:
+                job.wait()
+            for diagram in model.diagrams:
+                for fmt in later:
+                    os.replace(work / f"{diagram.slug}.{fmt}", target / f"{diagram.slug}.{fmt}")
+            (work / STAMP).write_text(json.dumps({**stamp, "key": key}, indent=2), encoding="utf-8")
+            os.replace(work / STAMP, target / STAMP)  # only now does the cache cover every format
     except BaseException:
         for job in running:  # no dot left running behind a failure
             job.proc.kill()
             job.proc.wait()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return sorted(p for p in target.iterdir() if not p.name.startswith(".")), reviews or []
 
 

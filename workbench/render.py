@@ -6,6 +6,7 @@ import logging
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import graphviz
@@ -144,6 +145,20 @@ class RenderJob:
 
     def __init__(self, diagram: Diagram, proc: subprocess.Popen, stderr_path: Path, source: str) -> None:
         self.diagram, self.proc, self.stderr_path, self.source = diagram, proc, stderr_path, source
+
+    def wait_for_svg(self, path: Path) -> bool:
+        """Wait until `dot` has written the whole SVG (it writes its formats one after the other, SVG
+        first), while it goes on with the others. False if `dot` ended first: then call `wait`."""
+        while self.proc.poll() is None:
+            try:
+                with open(path, "rb") as fh:
+                    fh.seek(max(0, path.stat().st_size - 16))
+                    if fh.read().rstrip().endswith(b"</svg>"):
+                        return True
+            except OSError:
+                pass  # not created yet
+            time.sleep(0.002)
+        return False
 
     def wait(self) -> str:
         """Wait for `dot`; raise WorkbenchError if it failed. Returns the DOT source."""

@@ -406,13 +406,22 @@ class Watcher:
             owners.setdefault(other.stem, other)
         kwargs = {"loader": self.loader} if self.loader is not None else {}
 
-        def one(design: Path) -> BuildResult:
+        def one(design: Path) -> BuildResult | None:
             if owners.get(design.stem, design) != design:  # two designs would write one out/<stem>/
                 shown = display_path(design, self.cfg.root)
                 return BuildResult(design, shown, design.stem, "failed", error=DesignError(
                     shown, 0, f"{display_path(owners[design.stem], self.cfg.root)} already writes "
                               f"out/{design.stem}/", "rename one of the two files", kind="conflict"))
-            return build_design(design, self.cfg, self.formats, force=force, views=False, **kwargs)
+            # The live page and the console hear of a rebuild as soon as the SVG is there; PNG/PDF follow.
+            early: list[BuildResult] = []
+
+            def published(result: BuildResult) -> None:
+                early.append(result)
+                self.record(result)
+
+            result = build_design(design, self.cfg, self.formats, force=force, views=False, first=("svg",),
+                                  published=published, **kwargs)
+            return None if early and result.ok else result
 
         jobs = min(max(1, self.cfg.jobs), len(designs))
         if jobs == 1:
@@ -429,7 +438,9 @@ class Watcher:
                 if not self.stopping:
                     self.record(future.result())
 
-    def record(self, result: BuildResult) -> None:
+    def record(self, result: BuildResult | None) -> None:
+        if result is None:  # already recorded when its first outputs were published
+            return
         target = self.cfg.out / result.stem
         model = result.model
         self.builds += result.status != "cached"
