@@ -104,6 +104,5 @@ with Diagram("Twitter Home Timeline", show=False, direction="LR",
     tweet_svc >> Edge(label="by id", fraction="0.031") >> tweets
     tweet_svc >> Edge(label="new tweet", fraction="0.037") >> created
     created >> Edge(label="async", style="dashed") >> fanout
-    fanout >> Edge(label="followers") >> graph
-    # Each tweet becomes ~75 inserts; fraction= cannot exceed 1, so Redis is sized by hand (see home).
-    fanout >> Edge(label="push id (~75x)") >> home
+    fanout >> Edge(label="followers", read_ratio="1:0") >> graph  # follower lookups are reads
+    fanout >> Edge(label="push id (~75x)", fraction="75") >> home  # each tweet becomes ~75 timeline inserts

@@ -214,16 +214,9 @@ with Diagram(
 
     messages = Kafka("messages\n(Kafka, 12 brokers, RF=3)", replicas="12")
 
-    # The workbench charges both worker pools with the whole 1.16M frames/s that enter the
-    # chat servers, because chat servers -> Kafka -> delivery -> chat servers is a loop and
-    # the loop is costed as one unit (the 0.4 share of sends is ignored inside it).
     with Cluster("Workers"):
-        delivery = ECS("delivery workers (×120)", replicas="120", capacity_qps="10000",
-                       accept="CAP001: the workbench costs the loop chat servers -> Kafka -> delivery -> chat "
-                              "servers as one unit (1.16M/s); real load is 694k deliveries/s, 58% of 1.2M")
-        persist = ECS("persistence workers (×80)", replicas="80", capacity_qps="10000",
-                      accept="CAP001: the workbench costs the loop chat servers -> Kafka -> delivery -> chat "
-                             "servers as one unit (1.16M/s); real load is 463k messages/s, 58% of 800k")
+        delivery = ECS("delivery workers (×120)", replicas="120", capacity_qps="10000")
+        persist = ECS("persistence workers (×80)", replicas="80", capacity_qps="10000")
 
     # Partitioned by conversation id; every partition has 3 replicas.
     store = Cassandra("message store\n(Cassandra, 600 nodes, RF=3)\ninbox + history", replicas="600")

@@ -124,8 +124,8 @@ Sheet(
         "Redis range read and one Memcached multi-get of 20 posts (~6M post lookups/s, ~95% hits)",
         "fan-out on write: 6,250 posts/s at peak × 200 followers × 60% active ≈ 750k timeline inserts/s, "
         "pipelined per shard; 64 workers at ~250 posts/s each (~30k Redis writes/s per worker, 40% busy); the "
-        "workbench counts one call per post on this edge (fractions cannot exceed 1), so the timeline "
-        "cache is sized by hand: 750k writes + 312k reads ≈ 1.1M ops/s over 64 primaries (~17k each)",
+        "fan-out edge carries fraction=120, so the analysis sees 750k writes + 312k reads ≈ 1.1M ops/s over "
+        "64 primaries (~17k each)",
         "timeline cache memory: 500 ids × ~25 B with overhead ≈ 12 KB per user, ~400M monthly actives "
         "≈ 5 TB, ×3 copies; 64 shards × 3 nodes. The 80/20 estimate (18 TB) counts whole pages; we cache "
         "ids per user and each post object only once (post cache: 3 days of posts ≈ 540M × 1 KB ≈ 0.5 TB)",
@@ -234,8 +234,8 @@ with Diagram(
     post >> posts
     post >> new_posts
     new_posts >> Edge(label="async", style="dashed") >> fanout
-    fanout >> Edge(label="followers") >> graph >> follows
-    fanout >> Edge(label="push post id") >> timelines
+    fanout >> Edge(label="followers", read_ratio="1:0") >> graph >> follows  # follower lookups are reads
+    fanout >> Edge(label="push post id", fraction="120") >> timelines  # 200 followers × 60% active
 
     feed >> Edge(label="timeline ids") >> timelines
     feed >> Edge(label="hydrate") >> post_cache

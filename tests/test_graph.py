@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from archbuilder import Arch
 from workbench.criticality import immediate_dominators
 from workbench.graph import build_graph
-from workbench.redundancy import cluster_location, label_stem, node_ha, read_fraction
+from workbench.redundancy import cluster_location, fraction, label_stem, multiplier, node_ha, read_fraction
 
 
 def build(b: Arch, **kw):
@@ -142,10 +142,71 @@ def test_cluster_location(label, zone, region):
     assert (loc.zone, loc.region) == (zone, region)
 
 
+@pytest.mark.parametrize("label, zone, region", [
+    # §3.1 location labels with a word after zone / az / region / dc, and region codes without a number
+    ("zone West", "zone west", None), ("Zone A", "zone a", None), ("West zone", "west zone", None),
+    ("AZ 1b", "az 1b", None), ("az-2", "az 2", None), ("Zone Alpha", "zone alpha", None),
+    ("dc east", "dc east", None), ("DC 2", "dc 2", None), ("datacenter Frankfurt", "datacenter frankfurt", None),
+    ("us-west", None, "us-west"), ("eu-central", None, "eu-central"), ("ap-southeast", None, "ap-southeast"),
+    ("europe-west", None, "europe-west"), ("Region eu", None, "region eu"), ("region West", None, "region west"),
+    ("us-west (Oregon)", None, "us-west"),
+])
+def test_cluster_location_words_after_the_location_keyword(label, zone, region):
+    loc = cluster_location(label, {})
+    assert (loc.zone, loc.region) == (zone, region)
+
+
+@pytest.mark.parametrize("label", [
+    "DNS zone records", "hosted zone", "Zone service", "zone manager", "trusted zone", "DMZ", "ui-west",
+    "api-west", "Azure Functions", "Ozone sensors", "Data center migration tools", "dc comics api",
+    "Western services", "eastwest gateway", "Frontend", "Amazon", "web", "checkout-east-service",
+])
+def test_ordinary_service_names_are_not_locations(label):
+    assert not cluster_location(label, {}).known
+
+
+@pytest.mark.parametrize("label, stem", [
+    ("web zone west", "web"), ("web zone east", "web"), ("web-us-west", "web"), ("api eu-central", "api"),
+    ("zone service", "zone service"), ("ui-west", "ui west"),
+])
+def test_label_stem_drops_the_new_location_words(label, stem):
+    assert label_stem(label) == stem
+
+
+def test_a_location_cluster_with_a_word_sets_the_zone_of_its_members():
+    b = Arch()
+    users, lb = b.node("Users", "users"), b.node("ALB", "alb")
+    with b.cluster("zone West"):
+        web = b.nodes_of("EC2", "web-1", "web-2")
+    b.edge(users, lb)
+    b.edge(lb, web)
+    g = build(b)
+    assert {g.nodes[w.id].location.zone for w in web} == {"zone west"}
+    assert g.nodes[web[0].id].cluster_path == ()  # a location, not a grouping box
+
+
 def test_read_fraction_forms():
     assert read_fraction("10:1") == pytest.approx(10 / 11)
     assert read_fraction("0.9") == pytest.approx(0.9) and read_fraction("90%") == pytest.approx(0.9)
     assert read_fraction("x:y") is None and read_fraction(None) is None
+    # A bare number above 1 is not a share: "10" is unreadable (ATTR001), never silently 10 %.
+    assert read_fraction("10") is None and read_fraction("150%") is None
+
+
+def test_fraction_and_multiplier_forms():
+    assert fraction("0.8") == 0.8 and fraction("80%") == pytest.approx(0.8) and fraction("80") is None
+    assert multiplier("0.1") == 0.1 and multiplier("120") == 120 and multiplier("2%") == pytest.approx(0.02)
+    assert multiplier("3x") == 3 and multiplier("1.5×") == 1.5 and multiplier("0") == 0
+    assert multiplier("-1") is None and multiplier("x") is None and multiplier(None) is None
+
+
+def test_edge_fraction_is_a_multiplier_on_the_arc():
+    b = Arch()
+    post, fan = b.node("ECS", "post"), b.node("ECS", "timeline")
+    b.edge(post, fan, fraction="120")
+    b.edge(post, b.node("ECS", "audit"), fraction="2%")
+    b.edge(post, b.node("ECS", "bad"), fraction="-1")
+    assert [a.fraction for a in build(b).arcs] == [120, pytest.approx(0.02), 1.0]
 
 
 # -- replica groups (§3) --------------------------------------------------------------------------------------------

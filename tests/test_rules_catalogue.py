@@ -27,6 +27,7 @@ SPEC = {
     "ZONE002": ("Replicas confined to one zone", "warning"), "CAP001": ("Capacity exceeded", "warning"),
     "CAP002": ("No headroom for one failure", "warning"), "CAP003": ("Provider quota exceeded", "warning"),
     "ACC001": ("Stale or expired acceptance", "info"), "ACC002": ("Acceptance without reason", "warning"),
+    "ATTR001": ("Unreadable analysis attribute", "warning"),  # not in §7: unreadable values are never ignored
 }
 
 

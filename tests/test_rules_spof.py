@@ -224,3 +224,42 @@ def test_rep010_silent_with_replicas():
     b = Arch()
     front(b, web_cls="EC2AutoScaling", replicas="3")
     assert not by_code(analyse_arch(b).findings, "REP010")
+
+
+# -- Finding.nodes: only the subject and its group members (acceptance matches on them) ------------------------------
+
+
+def test_group_findings_name_only_the_group_never_the_witness_path():
+    """An accept= on a node of the witness path must not hide a SPOF or REP further along it."""
+    from datetime import date
+
+    from workbench.acceptance import apply
+
+    b = Arch()
+    users = b.node("Users", "users")
+    proxy = b.node("Nginx", "proxy", accept="SPOF001: the proxy is a throwaway demo box")
+    webs = b.nodes_of("EC2", "web-1", "web-2")
+    api, db = b.node("EC2", "api"), b.node("PostgreSQL", "db")
+    b.chain(users, proxy, webs, api, db)
+    b.edge(api, b.node("Kafka", "events"))
+    q_worker = b.node("EC2", "consumer")
+    b.edge(b.nodes[-2], q_worker, style="dashed")
+    b.edge(q_worker, db)
+    d = b.diagram()
+    a = analyse_arch(b)
+    groups = {f.code + "@" + f.labels[0]: f for f in a.findings if f.code in ("SPOF001", "SPOF002", "REP001")}
+    assert set(groups) >= {"SPOF001@proxy", "SPOF001@api", "REP001@db", "REP001@events", "SPOF002@consumer"}
+    for f in a.findings:
+        if f.code.startswith(("SPOF", "REP", "CACHE", "CAP", "ZONE")) and f.nodes:
+            members = a.graph.group(f.nodes[0]).members
+            assert set(f.nodes) <= set(members), (f.code, f.nodes)
+            assert f.nodes[0] == members[0]
+    # The path users → proxy → web → api → db runs through the accepting proxy: only the proxy's own
+    # SPOF001 is accepted, the api's and the db's findings stay active.
+    out = apply(a.findings, d, {}, today=date(2030, 1, 1))
+    state = {(f.code, f.labels[0] if f.labels else None): f.accepted for f in out if f.code != "ACC001"}
+    assert state[("SPOF001", "proxy")] is True
+    assert state[("SPOF001", "api")] is False and state[("REP001", "db")] is False
+    assert state[("SPOF002", "consumer")] is False
+    spof_api = next(f for f in a.findings if f.code == "SPOF001" and f.labels == ["api"])
+    assert "proxy" in spof_api.path and spof_api.nodes == [api.id]

@@ -19,7 +19,7 @@ ANALYSIS_NODE_KEYS = (
     "cache_hit", "capacity_qps", "stateful", "optional", "entry", "failover", "quorum",
     "group", "storage_class", "tier", "redundancy", "critical", "cache", "caches_api", "accept",
 )
-ANALYSIS_EDGE_KEYS = ("kind", "fraction", "accept")
+ANALYSIS_EDGE_KEYS = ("kind", "fraction", "read_ratio", "accept")
 
 
 def slugify(text: str, fallback: str = "item") -> str:

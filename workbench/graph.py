@@ -15,8 +15,8 @@ import networkx as nx
 from workbench import roles
 from workbench.model import Diagram, Node
 from workbench.redundancy import (
-    AURORA_CLASSES, ASSUMED_SCALING_REPLICAS, HA, SCALING_GROUP_CLASSES, Location, cluster_location, flag, fraction,
-    is_shard, label_stem, node_ha, number, read_fraction, region_of_zone, replica_count, role_marks, slo_percent,
+    AURORA_CLASSES, ASSUMED_SCALING_REPLICAS, HA, SCALING_GROUP_CLASSES, Location, cluster_location, flag, is_shard,
+    label_stem, multiplier, node_ha, number, read_fraction, region_of_zone, replica_count, role_marks, slo_percent,
 )
 
 KINDS = ("sync", "async", "replication", "response", "fallback", "side")
@@ -94,7 +94,7 @@ class Arc(NamedTuple):
     v: str  # callee node id
     kind: str  # one of KINDS
     label: str
-    fraction: float
+    fraction: float  # multiplier on the caller's load: 0.1 is a tenth, 120 is a fan-out to 120 calls
     explicit: bool  # kind given with kind=
     undirected_tie: bool = False  # from `-` between equal ranks (GRAPH001)
     pulled: bool = False  # drawn consumer → queue with a pull label, read as queue → consumer
@@ -464,7 +464,8 @@ def orient_and_type(diagram: Diagram, nodes: Mapping[str, NodeInfo]) -> list[Arc
             kind, pulled = _late_kind(e, u, v, nodes)
             if pulled:
                 u, v = v, u
-        share = fraction(e.analysis.get("fraction")) if "fraction" in e.analysis else None
+        # A multiplier on the caller's load (>1 is fan-out); unreadable values keep 1.0 and raise ATTR001.
+        share = multiplier(e.analysis.get("fraction")) if "fraction" in e.analysis else None
         arcs.append(Arc(len(arcs), e.id, u, v, kind, e.label or "", 1.0 if share is None else share,
                         explicit is not None, tie, pulled))
     return arcs

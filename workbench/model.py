@@ -14,7 +14,7 @@ NODE_ANALYSIS_KEYS = frozenset({
     "group", "storage_class", "tier", "redundancy", "critical", "cache", "caches_api",
     "accept",
 })
-EDGE_ANALYSIS_KEYS = frozenset({"kind", "fraction", "accept"})
+EDGE_ANALYSIS_KEYS = frozenset({"kind", "fraction", "read_ratio", "accept"})
 CLUSTER_ANALYSIS_KEYS = frozenset({"wb_replicas", "wb_zone", "wb_region"})
 DIAGRAM_ANALYSIS_KEYS = frozenset({"wb_slo", "wb_qps", "wb_read_ratio"})
 

@@ -42,17 +42,62 @@ def number(value: str | None) -> float | None:
 
 
 def fraction(value: str | None) -> float | None:
-    """A fraction in [0, 1] written as "0.8", "80%" or "80" (read as percent); None if unreadable."""
-    result = number(value)
+    """A share in [0, 1] written as "0.8" or "80%"; None if unreadable.
+
+    A bare number above 1 ("80") is unreadable rather than silently read as a percentage (ATTR001 reports it).
+    """
+    if value is None:
+        return None
+    text = str(value).strip()
+    result = number(text)
     if result is None:
         return None
-    if result > 1:
-        result /= 100.0
+    if not text.endswith("%") and result > 1:
+        return None
     return result if 0.0 <= result <= 1.0 else None
 
 
+def multiplier(value: str | None) -> float | None:
+    """An edge `fraction=`: a multiplier ≥ 0 on the caller's load; None if unreadable.
+
+    "0.1" is a tenth of the caller's requests, "2%" is 0.02, and values above 1 amplify: "120" (or "120x")
+    means each request causes 120 calls (fan-out). Negative numbers and text are unreadable.
+    """
+    if value is None:
+        return None
+    text = str(value).strip().lower()
+    if text.endswith(("x", "×")):
+        text = text[:-1].strip()
+    if not text or text[-1:] in ("k", "m"):  # "2k" is a rate, not a multiplier
+        return None
+    return number(text)
+
+
+def capacity_figures(value: str | None) -> tuple[float, float | None] | None:
+    """A `capacity_qps=`: "5000" → (5000, None); "50000:5000" (reads:writes) → (50000, 5000); None if unreadable.
+
+    Every figure must be positive: a capacity of zero would make any load infinite utilisation.
+    """
+    if value is None:
+        return None
+    text = str(value).strip()
+    if text.count(":") == 1:
+        reads, _, writes = text.partition(":")
+        r, w = number(reads), number(writes)
+        if r is None or w is None or r <= 0 or w <= 0 or reads.strip().endswith("%") or writes.strip().endswith("%"):
+            return None
+        return r, w
+    if text.endswith("%"):
+        return None
+    n = number(text)
+    return (n, None) if n is not None and n > 0 else None
+
+
 def read_fraction(value: str | None) -> float | None:
-    """The read fraction ρ of a `read_ratio`: "10:1" (reads:writes) gives 10/11; "0.9" or "90%" are fractions."""
+    """The read fraction ρ of a `read_ratio`: "10:1" (reads:writes) gives 10/11; "0.9" or "90%" are shares.
+
+    A bare number above 1 ("10") is unreadable: it is neither a share nor a ratio (ATTR001 reports it).
+    """
     if value is None:
         return None
     text = str(value).strip()
@@ -96,9 +141,26 @@ _AWS_REGION = rf"[a-z]{{2}}(?:-gov)?-{_DIR}-\d"
 _GCP_REGION = rf"[a-z]+-{_DIR}\d+"
 _ZONE_CODE = re.compile(rf"\b(?:{_AWS_REGION}[a-z]|{_GCP_REGION}-[a-z])\b")
 _REGION_CODE = re.compile(rf"\b(?:{_AWS_REGION}|{_GCP_REGION})\b")
+# Region names without a number ("us-west", "eu-central", "europe-west"): only with a geographic prefix, so that
+# "ui-west" or "api-east" stay service names [H].
+_GEO = r"(?:us|eu|ap|sa|ca|me|af|il|mx|cn|uk|europe|asia|australia|northamerica|southamerica|africa)"
+_LOOSE_REGION = re.compile(rf"\b{_GEO}(?:-gov)?-{_DIR}\b(?!-\d)")
+# The word after "zone" / "az" / "dc": a short code ("a", "1", "1b", "b2") or a compass direction ("West").
+_ZONE_SUFFIX = rf"(?:\d{{1,2}}[a-z]?|[a-z]\d{{0,2}}|{_DIR})"
 _ZONE_WORD = re.compile(
-    r"\b(?:az|zone|availability zone)[\s_-]?[a-z0-9]\b|\b(?:dc|datacenter|data center)[\s_-]?\d+\b")
+    rf"\b(?:az|zone|availability[\s_-]?zone)[\s_-]?{_ZONE_SUFFIX}\b"
+    rf"|\b{_DIR}[\s_-]?zone\b"
+    rf"|\b(?:dc|datacenter|data[\s_-]?center)[\s_-]?(?:\d+[a-z]?|{_DIR})\b")
 _REGION_WORD = re.compile(r"\bregion\b")
+# A cluster label that is just a location keyword and one word ("zone Alpha", "datacenter Frankfurt") names a
+# location, unless the word makes it a service ("zone service", "zone records") [H].
+_LOCATION_LABEL = re.compile(r"(?:zone|az|availability[\s_-]?zone|dc|datacenter|data[\s_-]?center)[\s_-]+([a-z0-9]+)")
+_NOT_A_PLACE = frozenset({
+    "service", "services", "svc", "manager", "management", "records", "record", "file", "files", "api", "apis",
+    "server", "servers", "db", "database", "cache", "store", "transfer", "config", "configuration", "controller",
+    "lookup", "editor", "admin", "app", "apps", "proxy", "gateway", "router", "resolver", "registry", "sync",
+    "data", "info", "list", "map", "engine", "worker", "workers", "tool", "tools", "migration", "monitor",
+})
 _ROLE_WORDS = re.compile(
     r"\b(?:primary|replica|read|ro|rw|secondary|standby|master|slave|reader|writer|follower|leader|node|"
     r"instance|active|passive)\b")
@@ -121,6 +183,7 @@ def label_stem(label: str) -> str:
     text = label.lower()
     text = _ZONE_CODE.sub(" ", text)
     text = _REGION_CODE.sub(" ", text)
+    text = _LOOSE_REGION.sub(" ", text)
     text = _ZONE_WORD.sub(" ", text)
     text = _ROLE_WORDS.sub(" ", text)
     text = " ".join(_WORD.findall(text))
@@ -176,13 +239,17 @@ def cluster_location(label: str, analysis: Mapping[str, str]) -> Location:
     found = _ZONE_CODE.search(text)
     if found:
         return Location(found.group(0), region_of_zone(found.group(0)))
-    found = _REGION_CODE.search(text)
+    found = _REGION_CODE.search(text) or _LOOSE_REGION.search(text)
     if found:
         return Location(None, found.group(0))
+    words = " ".join(_WORD.findall(text))
     if _ZONE_WORD.search(text):
-        return Location(" ".join(_WORD.findall(text)), None)
+        return Location(words, None)
+    whole = _LOCATION_LABEL.fullmatch(words)
+    if whole and whole.group(1) not in _NOT_A_PLACE:
+        return Location(words, None)
     if _REGION_WORD.search(text):
-        return Location(None, " ".join(_WORD.findall(text)))
+        return Location(None, words)
     return Location()
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from workbench.acceptance import RULES as _ACCEPTANCE_RULES
 from workbench.findings import Rule
-from workbench.rules import cache, capacity, data, graphs, lb, queues, role, spof, topology, zone
+from workbench.rules import attrs, cache, capacity, data, graphs, lb, queues, role, spof, topology, zone
 from workbench.rules.base import Check, Context
 
-_FAMILIES = (role, graphs, spof, cache, lb, data, queues, topology, zone, capacity)
+_FAMILIES = (role, graphs, spof, cache, lb, data, queues, topology, zone, capacity, attrs)
 
 # Checks that analyse() runs, sorted by code. ACC001/ACC002 are documented here but applied by acceptance.py.
 CHECKS: tuple[Check, ...] = tuple(sorted(
