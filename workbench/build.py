@@ -189,17 +189,17 @@ def build_design(design: Path, cfg: Config, formats: Iterable[str] | None = None
 
 
 def import_renderer() -> None:
-    """Import the Graphviz side first (needed as soon as the model is there), then the analysis."""
+    """Import the Graphviz side, needed as soon as the model is back.
+
+    The analysis (networkx alone takes ~0.2 s) is imported later, while `dot` rasterises: importing it
+    here too would hold the GIL against the main thread just when it builds the model and starts dot.
+    """
     import workbench.render  # noqa: F401
     import workbench.svg  # noqa: F401
-    import workbench.analysis  # noqa: F401  (networkx alone takes ~0.15 s)
-    import workbench.readiness  # noqa: F401
 
 
 def import_in_background() -> None:
-    """Start those imports on another thread while the design runs in its child process: the cold
-    run then waits for neither; Graphviz starts as soon as the model is back, and whatever needs a
-    module still being imported waits on Python's import lock for just that module."""
+    """Start those imports on another thread while the design runs in its child process."""
     import threading
 
     threading.Thread(target=import_renderer, name="workbench-imports", daemon=True).start()
