@@ -325,3 +325,13 @@ def test_rules_documented():
     assert set(acceptance.RULES) == {"ACC001", "ACC002"}
     assert acceptance.RULES["ACC001"].severity == "info" and acceptance.RULES["ACC002"].severity == "warning"
     assert "SPOF001" in acceptance.generic_accept_text("SPOF001")
+
+
+def test_a_crashed_rule_cannot_be_accepted():
+    """WB000 (a rule crashed) is a bug to report, never a trade-off: a diagram-wide acceptance must not hide it."""
+    src = 'with Diagram("Shop"):  # wb: accept WB000 -- the rule is flaky\n    EC2("a")\n'
+    crash = Finding(code="WB000", severity="error", message="rule SPOF001 crashed: KeyError: 'x'",
+                    remediation="report it", diagram="Shop", target="rule SPOF001", file="shop.py", line=1)
+    out = apply([crash], diagram([node("a", 2)], line=1), {"shop.py": src}, today=TODAY)
+    assert not by_code(out, "WB000")[0].accepted
+    assert "is unused" in by_code(out, "ACC001")[0].message

@@ -360,3 +360,11 @@ def test_renaming_a_diagram_removes_its_old_outputs(tmp_path, write_design, cfg)
     assert build_design(path, cfg).status == "rendered"
     visible = sorted(p.name for p in (cfg.out / "renamed").iterdir() if not p.name.startswith("."))
     assert visible == sorted(["complex.png", "complex.svg", "model.json", "complex.findings.png", "complex.findings.svg", "findings.json", "report.html", "report.md"])
+
+
+def test_unwritable_out_is_a_failed_result_not_a_crash(tmp_path, write_design, cfg):
+    path = write_design(tmp_path, "simple", SIMPLE)
+    cfg.out.write_text("not a folder\n")  # out/ cannot be created: an OSError while writing
+    result = build_design(path, cfg, formats=("svg",))
+    assert result.status == "failed" and result.error.kind == "output"
+    assert "could not write the outputs" in result.error.format_message()

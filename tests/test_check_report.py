@@ -323,3 +323,8 @@ def test_junit_multiple_findings_and_unknown_codes():
 def test_render_dispatch():
     for fmt in ("text", "json", "sarif", "junit"):
         assert render(fmt, [shop()], RULES, fail_on="warning")
+
+
+def test_a_crashed_rule_fails_the_run_even_with_fail_on_never():
+    crashed = DesignReport("shop.py", diagrams=[DiagramReport("Shop", 3, 2, [finding("WB000", "error", 1)])])
+    assert exit_status([crashed], "never") == 1

@@ -190,3 +190,36 @@ def test_real_process_exit_status_on_failure(tmp_path, write_design):
                           cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(root)})
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "designs/bad.py:1" in proc.stderr + proc.stdout
+
+
+def _commands(group, prefix=()):
+    import click
+
+    for name, command in sorted(group.commands.items()):
+        yield (*prefix, name)
+        if isinstance(command, click.Group):
+            yield from _commands(command, (*prefix, name))
+
+
+@pytest.mark.parametrize("command", list(_commands(main)), ids=" ".join)
+def test_every_command_help_teaches_with_an_example(command):
+    result = run(*command, "--help")
+    assert result.exit_code == 0, result.output
+    description = result.output.split("Options:")[0]
+    assert re.search(r"^\s+workbench \S", description, re.M), f"no example in `workbench {' '.join(command)} --help`"
+
+
+def test_render_of_a_missing_file_is_a_usage_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["render", "nonexistent.py"])
+    assert result.exit_code == 2
+    assert "nonexistent.py: no such design file or folder" in result.output
+
+
+def test_new_refuses_a_path_outside_the_workspace(tmp_path, monkeypatch):
+    (tmp_path / "ws").mkdir()
+    monkeypatch.chdir(tmp_path / "ws")
+    result = CliRunner().invoke(main, ["new", "../escaped"])
+    assert result.exit_code != 0
+    assert "inside the workspace" in result.output
+    assert not (tmp_path / "escaped.py").exists()

@@ -177,3 +177,14 @@ def test_unknown_format_is_a_usage_error(ws):
     assert result.exit_code == 2
     assert "docx" in result.output
     assert files_under(ws) == set()
+
+
+def test_an_unwritable_output_path_is_one_clear_error(tmp_path):
+    from workbench.errors import WorkbenchError
+    from workbench.fileio import write_text_atomic
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    with pytest.raises(WorkbenchError, match="cannot write .*a file is in the way"):
+        write_text_atomic(blocker / "report.html", "<html></html>")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]  # nothing half-written left behind

@@ -591,3 +591,14 @@ def test_docs_override_example_renders(tmp_path):
     assert "- Average read QPS: `100M DAU × 10 reads/user/day ÷ 86,400 s = 11,574 reads/s`" in md
     assert re.search(r"^1\. .+\?$", md, re.M), md
     assert (folder / "report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")  # still packaged
+
+
+def test_generated_on_honours_source_date_epoch_and_survives_a_bad_one(monkeypatch):
+    import time
+
+    from workbench.report import generated_on
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    assert generated_on() == "1970-01-01"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")  # not seconds: today's date, no traceback
+    assert generated_on() == time.strftime("%Y-%m-%d", time.localtime())

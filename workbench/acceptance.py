@@ -65,6 +65,7 @@ from workbench.findings import Finding, Rule, sort_findings
 from workbench.model import Diagram
 
 ACC_FAMILY = "ACC"
+UNACCEPTABLE = (ACC_FAMILY, "WB")  # acceptance problems, and WB000 (a crashed rule: a bug, never a trade-off)
 CODE_RE = re.compile(r"^[A-Z]+[0-9]+$")
 _SEP_RE = re.compile(r"\s*(?:--|—|:)\s*")
 _COMMENT_RE = re.compile(r"^#+\s*wb\s*:\s*accept\b(?P<rest>.*)$", re.IGNORECASE)
@@ -169,7 +170,7 @@ class Acceptance:
     diagram: bool = False  # on the `with Diagram(...)` statement: accepts diagram-wide findings
 
     def covers(self, finding: Finding) -> bool:
-        if finding.code not in self.parsed.codes or finding.code.startswith(ACC_FAMILY):
+        if finding.code not in self.parsed.codes or finding.code.startswith(UNACCEPTABLE):
             return False
         if self.diagram and not finding.nodes and not finding.edges:
             return True

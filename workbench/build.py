@@ -64,10 +64,10 @@ def discover(paths: Iterable[Path]) -> list[Path]:
                 parts = candidate.relative_to(path).parts
                 if not any(p.startswith(("_", ".")) or p in ("out", "venv") for p in parts):
                     found.add(candidate.absolute())
-        elif path.suffix == ".py" or path.is_file():
+        elif path.is_file():
             found.add(path.absolute())
         else:
-            raise WorkbenchError(f"{path}: no such design file or folder")
+            raise WorkbenchError(f"{path}: no such design file or folder; check the path")
     return sorted(found)
 
 
@@ -183,6 +183,10 @@ def build_design(design: Path, cfg: Config, formats: Iterable[str] | None = None
         result.error = exc
     except WorkbenchError as exc:  # e.g. Graphviz failed on this design
         result.error = DesignError(shown, 0, exc.message, kind="render")
+    except OSError as exc:  # out/ not writable, disk full, ...: this design fails, the others go on
+        why = "a file is in the way" if isinstance(exc, FileExistsError) else exc.strerror or exc
+        result.error = DesignError(shown, 0, f"could not write the outputs ({why}: {exc.filename or target})",
+                                   "check that the out folder is a writable folder", kind="output")
     finally:
         result.duration = time.perf_counter() - start
     return result
@@ -226,8 +230,12 @@ def write_outputs(design: Path, model: DesignModel, target: Path, formats: tuple
 
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{target.name}-", dir=target.parent))
-    # Graphviz works (and writes the later formats) outside the folder that gets swapped in.
-    work = Path(tempfile.mkdtemp(prefix=f".work-{target.name}-", dir=target.parent))
+    try:
+        # Graphviz works (and writes the later formats) outside the folder that gets swapped in.
+        work = Path(tempfile.mkdtemp(prefix=f".work-{target.name}-", dir=target.parent))
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; outputs are meant to be shared

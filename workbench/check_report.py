@@ -91,6 +91,9 @@ def exit_status(reports: list[DesignReport], fail_on: str = "error") -> int:
         return 2
     if any(reaches(f.severity, fail_on) for r in reports for f in _active(r.findings())):
         return 1
+    # A crashed rule (WB000) means the analysis is incomplete: never a pass, whatever --fail-on says.
+    if any(f.code == "WB000" for r in reports for f in r.findings()):
+        return 1
     return 0
 
 

@@ -84,6 +84,11 @@ def render(ctx: click.Context, paths: tuple[Path, ...], formats: tuple[str, ...]
     out/<design-stem>/<diagram-slug>.<format>. Unchanged designs are skipped
     (see --force). A design that fails keeps its last good outputs and never
     stops the others; the exit status is 1 when any design failed.
+
+    \b
+    Examples:
+      workbench render                                 every design in designs/
+      workbench render designs/chat_service.py -f png,svg,pdf --force
     """
     from workbench.build import build_all
 
@@ -214,6 +219,11 @@ def serve(ctx: click.Context, **options) -> None:
     its findings (click one to highlight its nodes) and updates itself after
     every successful build. A failed build shows an error banner above the last
     good diagram. Only files under out/ are served.
+
+    \b
+    Examples:
+      workbench serve --open                  watch designs/, open the page
+      workbench serve designs/x.py --port 0   one design, any free port
     """
     ctx.invoke(watch, serve=True, **options)
 
@@ -334,7 +344,13 @@ def export(ctx: click.Context, design: Path, fmt: str, output: Path | None, diag
 @main.command(context_settings=CONTEXT)
 @click.argument("code", required=False)
 def rules(code: str | None) -> None:
-    """List the analysis rules, or explain one (what, why, example, fix, how to accept)."""
+    """List the analysis rules, or explain one (what, why, example, fix, how to accept).
+
+    \b
+    Examples:
+      workbench rules              the catalogue: code, severity, title
+      workbench rules SPOF001      one rule's documentation
+    """
     from workbench.rules import CATALOGUE
     from workbench.ruledoc import catalogue_table, rule_doc
 
@@ -357,6 +373,11 @@ def roles(all_classes: bool, fmt: str) -> None:
     Roles (database, cache, queue, load_balancer, ...) decide which rules apply
     to a node. Override one in a design with `role="cache"` on the node. The
     summary counts classes per role and per provider for the installed diagrams.
+
+    \b
+    Examples:
+      workbench roles                  the node classes the rules look at
+      workbench roles --all --format json
     """
     from workbench.roles import format_roles
 
@@ -369,6 +390,11 @@ def init(directory: Path) -> None:
     """Create a workspace: designs/ with an example, templates/, out/ (git-ignored).
 
     Existing files are never overwritten.
+
+    \b
+    Examples:
+      workbench init                  here
+      workbench init my-practice      in a new folder
     """
     from workbench.workspace import init_workspace
 
@@ -421,7 +447,11 @@ def drill() -> None:
 @drill.command("list", context_settings=CONTEXT)
 @click.pass_context
 def drill_list(ctx: click.Context) -> None:
-    """Prompts, constraints, and every drill in the order `drill next` picks them."""
+    """Prompts, constraints, and every drill in the order `drill next` picks them.
+
+    \b
+      workbench drill list
+    """
     from workbench.drills import catalogue_text
     from workbench.history import read
 
@@ -440,6 +470,10 @@ def drill_next(ctx: click.Context, watch_it: bool, minutes: float) -> None:
     design re-renders on every save until the time is up or Ctrl-C; then the
     time used and the design's findings are shown and the drill is recorded
     as done. Without it, finish with `workbench drill done NAME`.
+
+    \b
+      workbench drill next                        scaffold it, time it yourself
+      workbench drill next --watch --minutes 30   with the watcher and a timer
     """
     from workbench import drills
     from workbench.history import local_now
@@ -467,6 +501,10 @@ def drill_done(ctx: click.Context, name: str) -> None:
     """Record a drill as done (NAME: the drill, e.g. url-shortener/read-heavy, or its design file).
 
     Shows the time used since `drill next` and the design's findings.
+
+    \b
+      workbench drill done url-shortener/read-heavy
+      workbench drill done designs/url_shortener_read_heavy.py
     """
     from workbench.drills import done
 
@@ -476,7 +514,11 @@ def drill_done(ctx: click.Context, name: str) -> None:
 
 @main.group("log", context_settings=CONTEXT)
 def log_group() -> None:
-    """The practice log: lessons learned (renders, checks and drills are recorded by themselves)."""
+    """The practice log: lessons learned (renders, checks and drills are recorded by themselves).
+
+    \b
+      workbench log add "shard by user id, not by time" --design designs/chat_service.py
+    """
 
 
 @log_group.command("add", context_settings=CONTEXT)
@@ -484,7 +526,12 @@ def log_group() -> None:
 @click.option("--design", type=click.Path(dir_okay=False, path_type=Path), help="The design the lesson is about.")
 @click.pass_context
 def log_add(ctx: click.Context, text: tuple[str, ...], design: Path | None) -> None:
-    """Record a lesson learned: workbench log add "shard by user id, not by time" """
+    """Record a lesson learned (TEXT: the lesson, quotes optional).
+
+    \b
+      workbench log add "shard by user id, not by time"
+      workbench log add cache the timeline, not the tweets --design designs/news_feed.py
+    """
     from workbench.history import record_lesson
     from workbench.loader import display_path
 
@@ -503,6 +550,10 @@ def progress(ctx: click.Context, days: int, no_html: bool) -> None:
     Prints a table and writes out/progress.html with a plot of findings over
     time (template progress.html, overridable in templates/). The history
     lives in .workbench/history.jsonl and never leaves the machine.
+
+    \b
+      workbench progress                 the last 7 days
+      workbench progress --days 30 --no-html
     """
     from workbench.progress import progress as summarise, to_text
 

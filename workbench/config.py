@@ -45,20 +45,31 @@ def load_config(start: Path | None = None) -> Config:
     data: dict = {}
     if path.is_file():
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8")).get("workbench", {})
+            document = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise WorkbenchError(f"{path}: cannot be read ({exc})") from exc
         except tomllib.TOMLDecodeError as exc:
             raise WorkbenchError(f"{path}: {exc}; fix the TOML syntax") from exc
+        stray = [k for k in document if k != "workbench"]
+        if stray:  # settings outside the table would otherwise be ignored without a word
+            raise WorkbenchError(f"{path}: {', '.join(repr(k) for k in stray)} outside the [workbench] table; "
+                                 "put every setting under [workbench]")
+        data = document.get("workbench", {})
+        if not isinstance(data, dict):
+            raise WorkbenchError(f"{path}: workbench must be a table ([workbench]) of settings")
     problems = []
     known = {"designs", "out", "templates", "formats", "timeout", "jobs"}
     problems += [f"unknown setting {k!r} (known: {', '.join(sorted(known))})" for k in data if k not in known]
+    problems += [f"{k} must be a folder name in quotes" for k in ("designs", "out", "templates")
+                 if k in data and (not isinstance(data[k], str) or not data[k].strip())]
     formats = data.get("formats", ["png", "svg"])
-    if not isinstance(formats, list) or any(f not in FORMATS for f in formats):
-        problems.append(f"formats must be a list drawn from {list(FORMATS)}")
+    if not isinstance(formats, list) or not formats or any(f not in FORMATS for f in formats):
+        problems.append(f"formats must be a non-empty list drawn from {list(FORMATS)}")
     timeout = data.get("timeout", 60)
-    if not isinstance(timeout, (int, float)) or timeout <= 0:
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout < float("inf"):
         problems.append("timeout must be a positive number of seconds")
     jobs = data.get("jobs", os.cpu_count() or 1)
-    if not isinstance(jobs, int) or jobs < 1:
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         problems.append("jobs must be a whole number of at least 1")
     if problems:
         raise WorkbenchError(f"{path}: " + "; ".join(problems))

@@ -217,13 +217,6 @@ class AnalysisGraph:
     def label(self, node_id: str) -> str:
         return self.nodes[node_id].label
 
-    def arcs_of(self, *kinds: str) -> Iterable[Arc]:
-        return (a for a in self.arcs if a.kind in kinds)
-
-    @property
-    def inferred_entries(self) -> bool:
-        return any(e.inferred for e in self.entries)
-
 
 # -- building --------------------------------------------------------------------------------------------------------
 

@@ -18,7 +18,6 @@ from workbench.model import Diagram, Node
 log = logging.getLogger(__name__)
 
 
-
 def dot_binary() -> str:
     found = shutil.which("dot")
     if not found:
@@ -181,7 +180,11 @@ class RenderJob:
 
 def start_render(diagram: Diagram, design_dir: Path, workdir: Path, outputs: dict[str, Path],
                  overlay: dict[str, dict[str, str]] | None = None, name: str | None = None) -> RenderJob:
-    """Start laying the diagram out once for every requested format (see `render_diagram`)."""
+    """Start laying the diagram out once for every requested format; `RenderJob.wait` finishes it.
+
+    `outputs` maps a format ("png", "svg", "pdf", "dot") to its file. The SVG written here still
+    links its icons; `svg.inline_icons` makes it self-contained.
+    """
     prepare_workdir(workdir, design_dir)
     source = to_dot(diagram, overlay).source
     name = name or diagram.slug
@@ -196,13 +199,3 @@ def start_render(diagram: Diagram, design_dir: Path, workdir: Path, outputs: dic
         proc = subprocess.Popen([*args, f"{name}.gv"], cwd=workdir, stdin=subprocess.DEVNULL,
                                 stdout=subprocess.DEVNULL, stderr=err)
     return RenderJob(diagram, proc, stderr_path, source)
-
-
-def render_diagram(diagram: Diagram, design_dir: Path, workdir: Path, outputs: dict[str, Path],
-                   overlay: dict[str, dict[str, str]] | None = None) -> str:
-    """Lay the diagram out once and write every requested format; return the DOT source.
-
-    `outputs` maps a format ("png", "svg", "pdf", "dot") to its file. The SVG written here still
-    links its icons; `svg.inline_icons` makes it self-contained.
-    """
-    return start_render(diagram, design_dir, workdir, outputs, overlay).wait()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import time
@@ -11,6 +12,8 @@ import jinja2
 
 from workbench.model import DesignModel
 from workbench.review import DiagramReview, counts, numbered
+
+log = logging.getLogger(__name__)
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 REPORTS = ("report.html", "report.md")
@@ -70,8 +73,13 @@ def inline_svg(svg: str) -> str:
 
 def generated_on() -> str:
     """Today's date, or SOURCE_DATE_EPOCH's, so that reports can be made reproducible."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return time.strftime("%Y-%m-%d", time.gmtime(int(epoch)) if epoch else time.localtime())
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    try:
+        when = time.gmtime(int(epoch)) if epoch else time.localtime()
+    except (ValueError, OverflowError, OSError):  # not a whole number of seconds: ignored, as other tools do
+        log.warning("SOURCE_DATE_EPOCH=%r is not a number of seconds; using today's date", epoch)
+        when = time.localtime()
+    return time.strftime("%Y-%m-%d", when)
 
 
 def feedback_questions(reviews: list[DiagramReview], readiness: dict | None) -> list[str]:

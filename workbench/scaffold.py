@@ -52,6 +52,11 @@ def design_path(cfg: Config, name: str) -> Path:
         path = cfg.designs / f"{stem}.py"
     if path.name.startswith(("_", ".")):
         raise WorkbenchError(f"{path.name}: files starting with _ or . are helpers, not designs; pick another name")
+    try:
+        path.absolute().resolve().relative_to(cfg.root.resolve())
+    except ValueError:
+        raise WorkbenchError(f"{name}: new designs go inside the workspace ({cfg.root}); "
+                             "give a name, or a path under it") from None
     return path
 
 

@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from workbench.findings import SEVERITY_RANK, Finding, Rule
-from workbench.graph import AnalysisGraph, Group
+from workbench.findings import Finding, Rule
+from workbench.graph import AnalysisGraph, Arc, Group
 from workbench.loads import Capacity, Load, capacities, propagate
 
 DEFAULT_READ_THRESHOLD = 0.8  # [H] CACHE001 fires from 80 % reads (4:1)
@@ -68,6 +68,19 @@ class Check:
     run: Runner | None
 
 
+def sync_callers(g: AnalysisGraph, accept: Callable[[Arc], bool]) -> dict[str, tuple[list[str], list[str]]]:
+    """Callee group -> (caller node ids, edge ids) over the synchronous arcs that `accept` keeps, in arc order."""
+    out: dict[str, tuple[list[str], list[str]]] = {}
+    for a in g.arcs:
+        if a.kind != "sync" or not accept(a):
+            continue
+        callers, edges = out.setdefault(g.group_of[a.v], ([], []))
+        if a.u not in callers:
+            callers.append(a.u)
+        edges.append(a.edge)
+    return out
+
+
 # -- formatting -------------------------------------------------------------------------------------------------------
 
 
@@ -86,10 +99,6 @@ def entry_names(g: AnalysisGraph, entry_groups: Iterable[str]) -> list[str]:
 
 def path_names(g: AnalysisGraph, groups: Iterable[str]) -> list[str]:
     return [g.groups[x].name for x in groups]
-
-
-def max_severity(*severities: str) -> str:
-    return max(severities, key=SEVERITY_RANK.__getitem__)
 
 
 def node_key(g: AnalysisGraph, node_id: str) -> str:

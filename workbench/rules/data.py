@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from workbench.findings import Finding, Rule
-from workbench.graph import SOURCE_ROLES, AnalysisGraph
+from workbench.graph import SOURCE_ROLES, AnalysisGraph, Arc
 from workbench.redundancy import SELF_HOSTED_PROVIDERS
-from workbench.rules.base import Check, Context, group_finding, names
+from workbench.rules.base import Check, Context, group_finding, names, sync_callers
 
 _STORES = frozenset({"database", "cache", "search", "file_storage", "coordination"})
 # Built for direct client access (security rules, presigned URLs, SDKs).
@@ -27,22 +27,15 @@ DATA001 = Rule(
 
 
 def check_data001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
-    found: dict[str, tuple[list[str], list[str]]] = {}
-    for a in g.arcs:
-        if a.kind != "sync":
-            continue
+    def exposed(a: Arc) -> bool:
         client, store = g.nodes[a.u], g.nodes[a.v]
         if client.role not in SOURCE_ROLES or store.unknown:
-            continue
+            return False
         if store.provider == "firebase" and store.cls in _FIREBASE_DIRECT:
-            continue
-        exposed = store.role in _STORES or (store.role == "queue" and store.provider in SELF_HOSTED_PROVIDERS)
-        if not exposed:
-            continue
-        clients, edges = found.setdefault(g.group_of[a.v], ([], []))
-        if a.u not in clients:
-            clients.append(a.u)
-        edges.append(a.edge)
+            return False
+        return store.role in _STORES or (store.role == "queue" and store.provider in SELF_HOSTED_PROVIDERS)
+
+    found = sync_callers(g, exposed)
     out = []
     for gid, (clients, edges) in found.items():
         group = g.groups[gid]

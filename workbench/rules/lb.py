@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from workbench.findings import Finding, Rule
-from workbench.graph import AnalysisGraph
-from workbench.rules.base import Check, Context, group_finding, names
+from workbench.graph import AnalysisGraph, Arc
+from workbench.rules.base import Check, Context, group_finding, names, sync_callers
 
 # Tiers whose instances a caller should not pick itself. Caches, stores and brokers have cluster-aware
 # clients, and unknown nodes trigger no role-specific rule.
 _TIERS = frozenset({"compute", "service", "workflow", "ml"})
 _OUTSIDE = frozenset({"client", "internet", "cdn"})
-_INTERNAL = frozenset({"compute", "service", "workflow", "ml"})
+_INTERNAL = _TIERS  # callers inside the system that should not pick instances either (LB002)
 
 LB001 = Rule(
     code="LB001",
@@ -42,21 +42,13 @@ LB002 = Rule(
 
 def _direct_callers(g: AnalysisGraph, roles: frozenset[str]) -> dict[str, tuple[list[str], list[str]]]:
     """Group → (caller node ids, edge ids) for sync arcs from a node with one of `roles` into its members."""
-    out: dict[str, tuple[list[str], list[str]]] = {}
-    for a in g.arcs:
-        if a.kind != "sync":
-            continue
-        target = g.group(a.v)
-        caller = g.nodes[a.u]
-        if (target.drawn < 2 or target.role not in _TIERS or target.stateful or g.group_of[a.u] == target.id
-                or caller.role not in roles or caller.unknown
-                or all(g.nodes[m].unknown for m in target.members)):
-            continue
-        callers, edges = out.setdefault(target.id, ([], []))
-        if a.u not in callers:
-            callers.append(a.u)
-        edges.append(a.edge)
-    return out
+    def direct(a: Arc) -> bool:
+        target, caller = g.group(a.v), g.nodes[a.u]
+        return not (target.drawn < 2 or target.role not in _TIERS or target.stateful
+                    or g.group_of[a.u] == target.id or caller.role not in roles or caller.unknown
+                    or all(g.nodes[m].unknown for m in target.members))
+
+    return sync_callers(g, direct)
 
 
 def check_lb001(g: AnalysisGraph, ctx: Context) -> list[Finding]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+
 from workbench.findings import Finding, Rule
 from workbench.graph import AnalysisGraph, Group
 from workbench.redundancy import flag
@@ -232,54 +235,62 @@ def _rep001_remediation(group: Group) -> str:
             "replica with a replication edge), or use a managed HA service")
 
 
-def check_rep001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
-    out = []
+@dataclass(frozen=True)
+class _Hit:
+    """A required group of one kind, with who needs it: entries (sync) or queues (async domains)."""
+
+    group: Group
+    domains: bool  # True: only async domains need it
+    who: list[str]  # entry or queue names
+    terminal: str
+    path: list[str]
+    severity: str  # error on a request path; in async domains error only for a critical queue
+
+
+def _required(g: AnalysisGraph, ctx: Context, kind: str) -> Iterator[_Hit]:
+    """Every required group of `kind` ("stateful", "quorum"), first for the request paths, then async domains."""
     for domains, table in zip((False, True), _hits(g, ctx)):
         for gid, hits in table.items():
             group = g.groups[gid]
-            if _kind(group) != "stateful":
+            if _kind(group) != kind:
                 continue
             roots = [r for r, _ in hits]
-            who = entry_names(g, roots)
             t, path = _witness(g, hits, domains)
-            n = group.name
-            if domains:
-                severity = "error" if _critical_queue(g, roots) else "warning"
-                message = (f"`{n}` is a single stateful instance; consumers of `{names(who)}` lose `{t}` and its "
-                           "data on failure (backlog/delayed processing, not user-facing)")
-            else:
-                severity = "error"
-                message = f"`{n}` is a single stateful instance; `{names(who)}` lose `{t}` and its data on failure"
-            if group.aurora:
-                severity = "warning"
-            remediation = _rep001_remediation(group)
-            if group.provisional:
-                severity = "info"
-                remediation += _provisional_note(group, g)
-            out.append(group_finding(g, "REP001", severity, message, remediation, group, entries=who,
-                                     terminal=t, path=path))
+            severity = ("error" if _critical_queue(g, roots) else "warning") if domains else "error"
+            yield _Hit(group, domains, entry_names(g, roots), t, path, severity)
+
+
+def check_rep001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
+    out = []
+    for hit in _required(g, ctx, "stateful"):
+        group, n, who, t = hit.group, hit.group.name, names(hit.who), hit.terminal
+        if hit.domains:
+            message = (f"`{n}` is a single stateful instance; consumers of `{who}` lose `{t}` and its "
+                       "data on failure (backlog/delayed processing, not user-facing)")
+        else:
+            message = f"`{n}` is a single stateful instance; `{who}` lose `{t}` and its data on failure"
+        severity = "warning" if group.aurora else hit.severity
+        remediation = _rep001_remediation(group)
+        if group.provisional:
+            severity = "info"
+            remediation += _provisional_note(group, g)
+        out.append(group_finding(g, "REP001", severity, message, remediation, group, entries=hit.who,
+                                 terminal=t, path=hit.path))
     return out
 
 
 def check_rep003(g: AnalysisGraph, ctx: Context) -> list[Finding]:
     out = []
-    for domains, table in zip((False, True), _hits(g, ctx)):
-        for gid, hits in table.items():
-            group = g.groups[gid]
-            if _kind(group) != "quorum":
-                continue
-            roots = [r for r, _ in hits]
-            who = entry_names(g, roots)
-            t, path = _witness(g, hits, domains)
-            severity = ("error" if _critical_queue(g, roots) else "warning") if domains else "error"
-            remediation = f'run `{group.name}` with 3 or 5 members (replicas="3")'
-            if group.provisional:
-                severity = "info"
-                remediation += _provisional_note(group, g)
-            out.append(group_finding(
-                g, "REP003", severity,
-                f"`{group.name}`: {group.r} members need {group.k}; one failure loses quorum",
-                remediation, group, entries=who, terminal=t, path=path))
+    for hit in _required(g, ctx, "quorum"):
+        group, severity = hit.group, hit.severity
+        remediation = f'run `{group.name}` with 3 or 5 members (replicas="3")'
+        if group.provisional:
+            severity = "info"
+            remediation += _provisional_note(group, g)
+        out.append(group_finding(
+            g, "REP003", severity,
+            f"`{group.name}`: {group.r} members need {group.k}; one failure loses quorum",
+            remediation, group, entries=hit.who, terminal=hit.terminal, path=hit.path))
     return out
 
 
