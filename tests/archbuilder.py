@@ -49,6 +49,8 @@ KNOWN: dict[str, tuple[str, str]] = {
     "Redshift": ("aws", "database"), "PubSub": ("gcp", "analytics"), "Dataflow": ("gcp", "analytics"),
     "BigQuery": ("gcp", "analytics"), "AppEngine": ("gcp", "compute"), "Functions": ("gcp", "compute"),
     "BigTable": ("gcp", "database"), "IotCore": ("gcp", "iot"),
+    "StatefulSet": ("k8s", "compute"), "PVC": ("k8s", "storage"), "PV": ("k8s", "storage"),
+    "StorageClass": ("k8s", "storage"),
 }
 
 

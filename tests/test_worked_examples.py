@@ -273,10 +273,33 @@ def message_collecting() -> Arch:
     return b
 
 
+def stateful_architecture() -> Arch:
+    b = Arch("Stateful Architecture")
+    with b.cluster("Apps"):
+        svc, sts = b.node("Service", "svc"), b.node("StatefulSet", "sts")
+        claims = []
+        for _ in range(3):  # `pod - sts - pvc`, then `svc >> pod >> pvc`
+            pod, pvc = b.node("Pod", "pod"), b.node("PVC", "pvc")
+            b.undirected(pod, sts)
+            b.undirected(sts, pvc)
+            b.chain(svc, pod, pvc)
+            claims.append(pvc)
+    pv, sc = b.node("PV", "pv"), b.node("StorageClass", "sc")
+    b.back(claims, pv)  # apps << PV("pv") << StorageClass("sc")
+    b.back(pv, sc)
+    return b
+
+
 DOCS = {
-    # an inferred single EKS source is analysed like any component (§4); queue consumers are not entries
-    "event processing": (event_processing, {("SPOF001", "k8s source")}, {("REP001", "analytics")},
+    # an inferred EKS source is analysed like any component (§4), but an EKS cluster is managed (provisional
+    # HA, so info); queue consumers are not entries
+    "event processing": (event_processing, set(), {("REP001", "analytics"), ("SPOF001", "k8s source")},
                          {("SPOF001", "proc1,proc2,proc3"), ("ENTRY001", "entries:k8s source,proc1,proc2,proc3")}),
+    # each pod owns its claim: a volume per replica is tolerated like the pod; the StatefulSet, the PV and the
+    # StorageClass are control-plane objects, not request hops
+    "stateful architecture": (stateful_architecture, set(), {("ENTRY001", "entries:svc")},
+                              {("REP001", "pvc"), ("SPOF001", "pod"), ("TOP001", "pv"), ("TOP001", "sc"),
+                               ("CYC001", "pod,sts"), ("GRAPH001", "pod - sts")}),
     # a k8s Service is a virtual IP; ReplicaSet/Deployment only own the pods
     "exposed pods": (exposed_pods, {("SPOF001", "domain.com")}, {("ENTRY001", "entries:domain.com")},
                      {("SPOF001", "svc"), ("SPOF001", "rs"), ("SPOF001", "dp"), ("TOP001", "rs"), ("TOP001", "dp"),

@@ -344,17 +344,21 @@ def _resolve(n: Node, memo: dict[tuple, roles.RoleResolution]) -> roles.RoleReso
 
 
 K8S_CONTROLLERS = frozenset({"Deploy", "RS", "STS", "DS", "Job", "Cronjob"})
+# Provisioning objects: a PersistentVolume bound to claims, the StorageClass that provisions it.
+K8S_PROVISIONING = frozenset({"PV", "SC"})
 
 
 def k8s_owners(diagram: Diagram, memo: dict) -> frozenset[str]:
-    """Kubernetes controllers drawn only against their pods (or other controllers): control-plane objects.
+    """Kubernetes controllers drawn only against their pods (or other controllers), and volumes or storage
+    classes drawn only against claims: control-plane objects.
 
     `[pods] << ReplicaSet("rs") << Deployment("dp")` shows ownership, not requests, so these controllers
     take the management role and their edges become side edges [H]. A controller that anything else calls
     (`lb >> Deploy("api", replicas="3")`) stays the workload it stands for.
     """
     by_id = {n.id: n for n in diagram.nodes}
-    controllers = {n.id for n in diagram.nodes if n.provider == "k8s" and n.cls in K8S_CONTROLLERS}
+    controllers = {n.id for n in diagram.nodes
+                   if n.provider == "k8s" and (n.cls in K8S_CONTROLLERS or n.cls in K8S_PROVISIONING)}
     if not controllers:
         return frozenset()
     owned = {nid: False for nid in controllers}  # False until an ownership edge is seen
@@ -363,7 +367,14 @@ def k8s_owners(diagram: Diagram, memo: dict) -> frozenset[str]:
             if a not in controllers or b not in by_id or owned.get(a) is None:
                 continue
             other = by_id[b]
-            if other.provider == "k8s" and (other.cls == "Pod" or other.cls in K8S_CONTROLLERS):
+            if by_id[a].cls in K8S_PROVISIONING:
+                # A volume that pods use directly is storage; bound only to claims and classes, it is plumbing.
+                partner = other.provider == "k8s" and other.module == "storage"
+            else:
+                # Pods, other controllers, volumes and claims (a StatefulSet's volumeClaimTemplates), autoscalers.
+                partner = other.provider == "k8s" and (other.cls == "Pod" or other.cls in K8S_CONTROLLERS
+                                                       or other.module in ("storage", "clusterconfig"))
+            if partner:
                 owned[a] = True
             elif _resolve(other, memo).role not in roles.AUXILIARY_ROLES:
                 owned[a] = None  # a real request edge: keep it a workload
@@ -542,6 +553,7 @@ def replica_groups(nodes: Mapping[str, NodeInfo], arcs: list[Arc]) -> tuple[dict
     for a in arcs:
         if a.kind == "replication" and nodes[a.u].role == nodes[a.v].role and a.u != a.v:
             uf.union(a.u, a.v)
+    merge_instance_volumes(nodes, arcs, uf)
     colours = refine_colours(nodes, arcs, uf)
     first: dict[int, str] = {}
     for nid, colour in colours.items():
@@ -565,6 +577,35 @@ def replica_groups(nodes: Mapping[str, NodeInfo], arcs: list[Arc]) -> tuple[dict
             group_of[nid] = gid
         groups[gid] = make_group(gid, [nodes[i] for i in ids])
     return group_of, groups
+
+
+def merge_instance_volumes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _UnionFind) -> None:
+    """Look-alike volumes that each belong to one look-alike instance share that instance's fate [H].
+
+    `for i in range(3): svc >> Pod("pod") >> PVC("pvc")` draws a StatefulSet: each pod has its own volume,
+    and losing one volume loses one replica, which the group tolerates. Stateful siblings otherwise need
+    replication evidence (§3.1); this is the one case where the drawing itself is that evidence: block or
+    file volumes (not databases), each called by exactly one caller, the callers look-alike stateless
+    siblings. Unioned before colour refinement, so the instances then merge as one group too.
+    """
+    callers: dict[str, set[str]] = defaultdict(set)
+    for a in arcs:
+        if a.kind == "sync" and a.u != a.v:
+            callers[a.v].add(a.u)
+    candidates: dict[tuple, list[tuple[str, str]]] = defaultdict(list)
+    for nid, info in nodes.items():
+        owner = callers.get(nid, set())
+        if info.role != "file_storage" or len(owner) != 1 or is_shard(info.label):
+            continue
+        (member,) = owner
+        m = nodes[member]
+        if mergeable(m):
+            key = (info.cls, label_stem(info.label), info.cluster_path, m.cls, label_stem(m.label), m.cluster_path)
+            candidates[key].append((nid, member))
+    for pairs in candidates.values():
+        if len(pairs) >= 2 and len({member for _, member in pairs}) == len(pairs):
+            for volume, _ in pairs[1:]:
+                uf.union(pairs[0][0], volume)
 
 
 def mergeable(info: NodeInfo) -> bool:

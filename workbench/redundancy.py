@@ -324,6 +324,8 @@ PROVISIONAL = {
 _SNS_PREFIX = "SimpleNotificationServiceSns"
 # Platforms that scale instances themselves (Cloud Functions, Azure Functions, App Engine, Elastic Beanstalk,
 # Container Apps); the drawn node is not one instance [H].
+# Managed Kubernetes clusters (EKS, GKE, AKS): a drawn node is a whole cluster, not one machine [H].
+_MANAGED_CLUSTERS = re.compile(r"(EKS|ElasticKubernetesService|GKE|KubernetesEngine|AKS|KubernetesServices)$")
 _SERVERLESS = re.compile(r"Function|AppEngine|Beanstalk|Serverless|ContainerApps")
 
 
@@ -413,6 +415,9 @@ def node_ha(provider: str | None, cls: str, role: str, analysis: Mapping[str, st
     if name:
         return HA("provisional", elastic=True, basis=f"{name} is believed redundant but uncited (provisional)")
     if role == "compute":
+        if _MANAGED_CLUSTERS.match(cls):
+            return HA("provisional", elastic=True, basis="a managed Kubernetes cluster runs several nodes and a "
+                                                         "multi-zone control plane: HA believed but uncited [H]")
         if _SERVERLESS.search(cls):
             return HA("provisional", elastic=True, basis="serverless or PaaS compute: HA believed but uncited [H]")
         # Instances, VMs and container services: the count is what you run.
