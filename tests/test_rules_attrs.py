@@ -103,3 +103,9 @@ def test_attr001_is_documented():
     rule = CATALOGUE["ATTR001"]
     assert rule.title == "Unreadable analysis attribute" and rule.severity == "warning"
     assert rule.what and rule.why and rule.example and rule.fix and rule.accept
+
+
+@pytest.mark.parametrize("value", ["1.5B", "2 thousand", "2,000", "2k", "1.5M"])
+def test_rates_read_like_the_capacity_sheet(value):
+    # Node keywords share the design sheet's count grammar (capacity.parse_count): no ATTR001 for these.
+    assert attr001(design({"qps": value})) == []

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from collections.abc import Mapping
 
+from workbench.capacity import CapacityError, parse_count
+
 # -- values -------------------------------------------------------------------------------------------------------
 
 _TRUE = frozenset({"true", "yes", "1", "on", "y"})
@@ -25,20 +27,21 @@ def flag(value: str | None) -> bool | None:
 
 
 def number(value: str | None) -> float | None:
-    """A non-negative number such as "2000", "2_000", "2,000", "2k", "1.5M" or "80%" (as 0.8); None if unreadable."""
+    """A non-negative number such as "2000", "2,000", "2k", "1.5M", "2B" or "80%" (as 0.8); None if unreadable.
+
+    Counts are read by the design sheet's parser (capacity.parse_count), so node keywords and the capacity
+    sheet accept the same spellings.
+    """
     if value is None:
         return None
-    text = str(value).strip().lower().replace("_", "").replace(",", "")
+    text = str(value).strip()
     scale = 1.0
     if text.endswith("%"):
         text, scale = text[:-1], 0.01
-    elif text[-1:] in ("k", "m"):
-        text, scale = text[:-1], 1e3 if text[-1] == "k" else 1e6
     try:
-        result = float(text) * scale
-    except ValueError:
+        return parse_count(text) * scale
+    except CapacityError:
         return None
-    return result if result >= 0 and result == result and result != float("inf") else None
 
 
 def fraction(value: str | None) -> float | None:
@@ -68,7 +71,7 @@ def multiplier(value: str | None) -> float | None:
     text = str(value).strip().lower()
     if text.endswith(("x", "×")):
         text = text[:-1].strip()
-    if not text or text[-1:] in ("k", "m"):  # "2k" is a rate, not a multiplier
+    if not text or text[-1].isalpha():  # "2k" is a rate, not a multiplier
         return None
     return number(text)
 
