@@ -52,7 +52,11 @@ def export(design: Path, cfg: Config, fmt: str, output: Path | None = None, diag
         # The Markdown links its images relatively: they travel with it.
         for image in sorted(folder.glob("*.findings.png")):
             copy = target.parent / image.name
-            shutil.copyfile(image, copy)
+            try:
+                shutil.copyfile(image, copy)
+            except OSError as exc:
+                raise WorkbenchError(f"wrote {target}, but could not copy its image {copy}: "
+                                     f"{exc.strerror or exc}") from exc
             extras.append(copy)
     return Exported(target, extras)
 

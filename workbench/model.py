@@ -44,10 +44,6 @@ class Node:
     icon: Icon | None = None
     c4: dict[str, str] | None = None  # {"type", "technology", "description", "name"} for diagrams.c4 nodes
 
-    @property
-    def qualname(self) -> str:
-        return f"{self.provider}.{self.module}.{self.cls}"
-
 
 @dataclass
 class Edge:
