@@ -151,6 +151,9 @@ def test_log_add_records_a_lesson(ws, write_design):
     assert lesson["type"] == "lesson" and lesson["text"] == "cache before the DB"
     assert lesson["design"] == "designs/web.py"
     assert run("log", "add", "  ").exit_code == 2
+    typo = run("log", "add", "shard by user", "--design", "designs/wbe.py")
+    assert typo.exit_code == 2 and "designs/wbe.py" in typo.output and "does not exist" in typo.output
+    assert len(read(load_config(ws))) == 1  # nothing recorded for the typo
 
 
 def test_open_drill_matches_by_pair_design_or_stem_and_skips_finished_ones(cfg):

@@ -132,11 +132,17 @@ COUNT_SUFFIXES = {
 
 def parse_count(value: Any, field_name: str = "count") -> float:
     """``"100M"`` → 100,000,000. Suffixes K, M, B (billion), T, or the words thousand/million/billion/trillion."""
-    number, unit = _split(value, field_name, "100M")
-    factor = COUNT_SUFFIXES.get(unit.lower())
+    return _scaled(value, field_name, "100M", COUNT_SUFFIXES, "suffix", "use K, M, B or T, e.g. 100M")
+
+
+def _scaled(value: Any, field_name: str, example: str, units: dict[str, float], kind: str, help: str,
+            whole: Any = None) -> float:
+    """A number times the factor of its unit (or suffix) in `units`; `whole` is the text an error quotes."""
+    number, unit = _split(value, field_name, example)
+    factor = units.get(unit.lower())
     if factor is None:
-        raise CapacityError(field_name, f"unknown suffix {unit!r} in {_show(value)} "
-                                        "(use K, M, B or T, e.g. 100M)")
+        raise CapacityError(field_name, f"unknown {kind} {unit!r} in {_show(value if whole is None else whole)} "
+                                        f"({help})")
     return number * factor
 
 
@@ -167,15 +173,7 @@ _UNIT_HELP = "use B, KB, MB, GB, TB or PB (decimal) or KiB, MiB, GiB, TiB, PiB (
 
 def parse_bytes(value: Any, field_name: str = "size") -> float:
     """``"1.5KB"`` → 1,500. Decimal units (1 KB = 1,000 B); KiB/MiB/... are 1,024-based; a plain number is bytes."""
-    return _bytes(value, field_name, value)
-
-
-def _bytes(value: Any, field_name: str, whole: Any) -> float:
-    number, unit = _split(value, field_name, "1.5KB")
-    factor = BYTE_UNITS.get(unit.lower())
-    if factor is None:
-        raise CapacityError(field_name, f"unknown unit {unit!r} in {_show(whole)} ({_UNIT_HELP})")
-    return number * factor
+    return _scaled(value, field_name, "1.5KB", BYTE_UNITS, "unit", _UNIT_HELP)
 
 
 def format_bytes(value: float) -> str:
@@ -203,14 +201,10 @@ DURATION_UNITS = {
 
 def parse_duration(value: Any, field_name: str = "duration") -> float:
     """``"5 years"`` → seconds (1 year = 365 days, 1 month = 30 days). A unit is required."""
-    number, unit = _split(value, field_name, "5 years")
-    if not unit:
+    if not _split(value, field_name, "5 years")[1]:
         raise CapacityError(field_name, f"{_show(value)} has no unit; write it like '30 days' or '5 years'")
-    seconds = DURATION_UNITS.get(unit.lower())
-    if seconds is None:
-        raise CapacityError(field_name, f"unknown unit {unit!r} in {_show(value)} "
-                                        "(use seconds, minutes, hours, days, weeks, months or years)")
-    return number * seconds
+    return _scaled(value, field_name, "5 years", DURATION_UNITS, "unit",
+                   "use seconds, minutes, hours, days, weeks, months or years")
 
 
 def format_duration(seconds: float) -> str:
@@ -252,7 +246,7 @@ def parse_rate(value: Any, field_name: str = "rate") -> float:
         if seconds is None:
             raise CapacityError(field_name, f"unknown period {period.strip()!r} in {value!r} "
                                             "(use /s, /min, /hour, /day, /week, /month or /year)")
-        return _bytes(amount, field_name, value) / seconds
+        return _scaled(amount, field_name, "1.5KB", BYTE_UNITS, "unit", _UNIT_HELP, value) / seconds
     raise CapacityError(field_name, f"{_show(value)} is not a rate like '2.3 TB/day'")
 
 

@@ -285,7 +285,7 @@ def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str, fail_on: str, s
     if timeout:
         cfg.timeout = timeout
     if fail_nodes or fail_zone:
-        from workbench.whatif import run as what_if
+        from workbench.whatif_report import run as what_if
 
         text, status = what_if(design_paths(cfg, paths), cfg, fail_nodes, fail_zone, fmt)
         if output:
@@ -523,7 +523,8 @@ def log_group() -> None:
 
 @log_group.command("add", context_settings=CONTEXT)
 @click.argument("text", nargs=-1, required=True)
-@click.option("--design", type=click.Path(dir_okay=False, path_type=Path), help="The design the lesson is about.")
+@click.option("--design", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The design file the lesson is about.")
 @click.pass_context
 def log_add(ctx: click.Context, text: tuple[str, ...], design: Path | None) -> None:
     """Record a lesson learned (TEXT: the lesson, quotes optional).
