@@ -27,6 +27,13 @@ def write_design():
 
 
 @pytest.fixture
+def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A workspace folder that is the current directory (empty; test modules override it to add designs)."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
 def cfg(tmp_path: Path) -> Config:
     """A workspace rooted at tmp_path: designs/, out/, templates/, png+svg, 60 s limit, 2 jobs."""
     return Config(root=tmp_path, designs=tmp_path / "designs", out=tmp_path / "out",

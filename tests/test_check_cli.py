@@ -9,9 +9,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from click.testing import CliRunner
 
-from workbench.cli import main
+from clirun import run
+
 
 SARIF_SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "data" / "sarif-schema-2.1.0.json"
 SVG_NS = {"svg": "http://www.w3.org/2000/svg"}
@@ -58,17 +58,12 @@ FINDING_LINE = re.compile(r"^(?P<path>\S+?):(?P<line>\d+): (?P<code>[A-Z]+\d{3})
                           r"(?P<message>\S.*)$")
 
 
-def run(*args: str):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-
 @pytest.fixture
-def ws(tmp_path, monkeypatch, write_design):
+def ws(ws, write_design):
     """A workspace (the current directory) with every design of DESIGNS in designs/."""
-    monkeypatch.chdir(tmp_path)
     for name, source in DESIGNS.items():
-        write_design(tmp_path, name, source)
-    return tmp_path
+        write_design(ws, name, source)
+    return ws
 
 
 def check(*args: str):

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from clirun import run
 from workbench.cli import main
 
 SIMPLE = """
@@ -25,21 +26,10 @@ SIMPLE = """
 SUMMARY = re.compile(r"(\d+) rendered, (\d+) cached, (\d+) failed")
 
 
-def run(*args: str):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-
 def summary(output: str) -> tuple[int, int, int]:
     found = SUMMARY.findall(output)
     assert len(found) == 1, output
     return tuple(int(x) for x in found[0])
-
-
-@pytest.fixture
-def ws(tmp_path, monkeypatch):
-    """An empty workspace folder that is the current directory."""
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def test_render_defaults_to_designs_folder(ws, write_design):

@@ -7,10 +7,8 @@ import os
 import subprocess
 import textwrap
 
-import pytest
-from click.testing import CliRunner
+from clirun import run
 
-from workbench.cli import main
 
 V1 = """
     from diagrams import Diagram
@@ -37,16 +35,6 @@ V2 = """
         Users("users") >> ELB("lb") >> web >> RDS("db", multi_az="true")
         web >> Redis("cache")
 """
-
-
-def run(*args: str):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-
-@pytest.fixture
-def ws(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def write(path, source: str) -> None:

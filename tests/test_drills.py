@@ -6,10 +6,9 @@ import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from click.testing import CliRunner
 
+from clirun import run
 from workbench import drills
-from workbench.cli import main
 from workbench.config import load_config
 from workbench.drills import CONSTRAINTS, PAIRS, PROMPTS, interleave, next_drill, rotation, start_next
 from workbench.history import DRILL_DONE, DRILL_START, append, read, when
@@ -20,15 +19,10 @@ T0 = datetime(2025, 3, 10, 8, 0, tzinfo=TZ)
 CLASSIC = ("url-shortener", "news-feed", "chat-service", "file-storage", "ecommerce-catalog", "booking-system")
 
 
-def run(*args: str):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-
 @pytest.fixture
-def ws(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "designs").mkdir()
-    return tmp_path
+def ws(ws):
+    (ws / "designs").mkdir()
+    return ws
 
 
 # -- the catalogue ------------------------------------------------------------------------------------------------

@@ -8,9 +8,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from workbench.cli import main
+from clirun import run
+
 
 SHOP = """
     from diagrams import Diagram
@@ -31,16 +31,11 @@ DEFAULT_NAMES = {"html": "shop-report.html", "md": "shop-report.md", "pdf": "sho
 FINDINGS_PNGS = {"storefront.findings.png", "back-office.findings.png"}
 
 
-def run(*args: str):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-
 @pytest.fixture
-def ws(tmp_path, monkeypatch, write_design):
+def ws(ws, write_design):
     """A workspace (the current directory) with designs/shop.py: two diagrams."""
-    monkeypatch.chdir(tmp_path)
-    write_design(tmp_path, "shop", SHOP)
-    return tmp_path
+    write_design(ws, "shop", SHOP)
+    return ws
 
 
 def files_under(folder: Path) -> set[Path]:

@@ -8,10 +8,7 @@ import logging
 import multiprocessing
 from datetime import datetime, timedelta, timezone
 
-import pytest
-from click.testing import CliRunner
-
-from workbench.cli import main
+from clirun import run
 from workbench.config import load_config
 from workbench.history import DRILL_DONE, DRILL_START, LESSON, append, history_path, open_drill, read, when
 
@@ -38,16 +35,6 @@ FIXED = """
     with Diagram("Web", show=False):
         Users("users") >> ELB("lb") >> [EC2("web-1"), EC2("web-2")] >> RDS("db", multi_az="true")
 """
-
-
-def run(*args: str):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-
-@pytest.fixture
-def ws(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def test_append_and_read_round_trip_with_the_given_time(cfg):

@@ -17,10 +17,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
+from clirun import run
 from workbench.build import build_design
-from workbench.cli import main
 from workbench.config import Config
 
 CHROMIUM = "/usr/bin/chromium"
@@ -306,16 +305,11 @@ def test_angle_brackets_in_a_tooltip_render(tmp_path):
 # -- template overrides ------------------------------------------------------------------------------------------
 
 
-def run(*args: str):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-
 @pytest.fixture
-def ws(tmp_path, monkeypatch):
+def ws(ws):
     """A workspace (the current directory) with one design."""
-    monkeypatch.chdir(tmp_path)
-    write(tmp_path, "simple", SIMPLE)
-    return tmp_path
+    write(ws, "simple", SIMPLE)
+    return ws
 
 
 @pytest.mark.parametrize("name", ["report.html", "report.md"])

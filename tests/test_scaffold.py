@@ -5,24 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from workbench.cli import main
+from clirun import run
 from workbench.drills import CONSTRAINTS, PROMPTS, constraint, prompt
 from workbench.scaffold import TEMPLATES, context, new_design, python_literal, render_design
 
 STEPS = ("# 1. Requirements", "# 2. Capacity estimation", "# 3. High-level design", "# 4. Database design",
          "# 5. Interfaces", "# 6. Scalability", "# 7. Reliability")
-
-
-def run(*args: str):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-
-@pytest.fixture
-def ws(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def test_every_template_renders_with_workbench_render(ws):

@@ -6,9 +6,8 @@ import json
 
 import pytest
 from archbuilder import Arch
-from click.testing import CliRunner
 
-from workbench.cli import main
+from clirun import run
 from workbench.graph import build_graph
 from workbench.whatif import expand, failed_nodes, outcome, zone_nodes
 
@@ -140,15 +139,10 @@ def test_a_label_with_commas_is_taken_whole_when_it_names_a_component():
 # -- the command ------------------------------------------------------------------------------------------------
 
 
-def run(*args: str):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-
 @pytest.fixture
-def ws(tmp_path, monkeypatch, write_design):
-    monkeypatch.chdir(tmp_path)
-    write_design(tmp_path, "web", KNOWN)
-    return tmp_path
+def ws(ws, write_design):
+    write_design(ws, "web", KNOWN)
+    return ws
 
 
 def test_check_fail_on_the_known_design(ws):
