@@ -193,20 +193,33 @@ def build_design(design: Path, cfg: Config, formats: Iterable[str] | None = None
 
 
 def import_renderer() -> None:
-    """Import the Graphviz side, needed as soon as the model is back.
-
-    The analysis (networkx alone takes ~0.2 s) is imported later, while `dot` rasterises: importing it
-    here too would hold the GIL against the main thread just when it builds the model and starts dot.
-    """
+    """Import the Graphviz side, needed as soon as the model is back."""
     import workbench.render  # noqa: F401
     import workbench.svg  # noqa: F401
 
 
+def import_analysis() -> None:
+    """Import the analysis and the reports (networkx alone takes ~0.2 s), needed right after `dot` starts."""
+    import workbench.analysis  # noqa: F401
+    import workbench.readiness  # noqa: F401
+    import workbench.report  # noqa: F401
+    import workbench.review  # noqa: F401
+
+
 def import_in_background() -> None:
-    """Start those imports on another thread while the design runs in its child process."""
+    """Do those imports on another thread while the design runs in its child process.
+
+    The parent only waits for the child then, so the imports use the second core instead of lying on the
+    critical path after the child. The renderer comes first: the main thread needs it as soon as the model
+    is back, while it may share the interpreter with the analysis imports for a few milliseconds.
+    """
     import threading
 
-    threading.Thread(target=import_renderer, name="workbench-imports", daemon=True).start()
+    def run() -> None:
+        import_renderer()
+        import_analysis()
+
+    threading.Thread(target=run, name="workbench-imports", daemon=True).start()
 
 
 def write_outputs(design: Path, model: DesignModel, target: Path, formats: tuple[str, ...], key: str,
