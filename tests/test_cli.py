@@ -182,6 +182,24 @@ def test_real_process_exit_status_on_failure(tmp_path, write_design):
     assert "designs/bad.py:1" in proc.stderr + proc.stdout
 
 
+@pytest.mark.parametrize("args, status", [
+    (["--version"], 0), (["render", "designs/good.py"], 0), (["render"], 1), (["check", "--fail-on", "x"], 2),
+    (["render", "missing.py"], 2)])
+def test_real_process_keeps_the_status_and_every_line_through_the_quick_exit(tmp_path, write_design, args, status):
+    # The console script skips Python's module teardown (workbench.cli.run): the status and the output,
+    # piped here, must come through whole.
+    write_design(tmp_path, "good", SIMPLE)
+    write_design(tmp_path, "bad", "raise ValueError('x')\n")
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.run([sys.executable, "-m", "workbench", *args], capture_output=True, text=True,
+                          cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(root)})
+    assert proc.returncode == status, proc.stdout + proc.stderr
+    if args[0] == "render" and status != 2:
+        assert proc.stdout.rstrip().endswith("outputs in out/"), proc.stdout
+    if status == 2:
+        assert proc.stderr.startswith(("Usage:", "Error:")) and proc.stderr.endswith("\n"), proc.stderr
+
+
 def _commands(group, prefix=()):
     import click
 
