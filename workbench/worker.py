@@ -39,6 +39,7 @@ EXIT_INTERNAL = 70  # the child failed before or after the design ran (not the d
 # == server side (runs in the fork server process) =================================================
 def warm_up() -> None:
     """Import what designs and the capture hook need, so that a forked child starts with it in place."""
+    import ctypes  # noqa: F401 - every child sets its parent-death signal with it (~3 ms to import)
     import importlib
     import pkgutil
 
