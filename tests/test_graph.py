@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from archbuilder import Arch
 from workbench.criticality import immediate_dominators
-from workbench.graph import build_graph
+from workbench.graph import build_graph, strong_components
 from workbench.redundancy import cluster_location, fraction, label_stem, multiplier, node_ha, read_fraction
 
 
@@ -504,6 +504,13 @@ def test_immediate_dominators_match_networkx(G):
     theirs = nx.immediate_dominators(G, 0)
     theirs.pop(0, None)  # networkx < 3.6 maps the start to itself (§0.6)
     assert ours == theirs
+
+
+@settings(max_examples=300, deadline=None)
+@given(digraphs())
+def test_strong_components_match_networkx(G):
+    ours = strong_components({v: list(G.successors(v)) for v in G})
+    assert sorted(map(sorted, ours)) == sorted(map(sorted, nx.strongly_connected_components(G)))
 
 
 # -- colour refinement against the textbook version ------------------------------------------------------------------

@@ -78,16 +78,23 @@ def analyse(diagram: Diagram, design_inputs: Mapping[str, object] | None = None,
     select = list(select) if select is not None else None
     ignore = list(ignore) if ignore is not None else None
     with _gc_paused():
-        try:
-            g = build_graph(diagram, design_inputs)
-        except Exception as exc:  # noqa: BLE001 - same policy as a crashing rule
-            return Analysis(findings=[crash_finding(diagram, "analysis graph", exc)], graph=None)
-        ctx = Context(graph=g)
-        findings: list[Finding] = []
-        for check in CHECKS:
-            if check.run is not None and selected(check.rule.code, select, ignore):
-                findings.extend(run_check(check, g, ctx))
-        return Analysis(findings=sort_findings(disambiguate(findings)), graph=g)
+        # In a function of its own so that the rules' shared data (Context) is freed before the collector
+        # resumes: the collection that follows then scans only the Analysis that is returned.
+        return _run(diagram, design_inputs, select, ignore)
+
+
+def _run(diagram: Diagram, design_inputs: Mapping[str, object] | None, select: list[str] | None,
+         ignore: list[str] | None) -> Analysis:
+    try:
+        g = build_graph(diagram, design_inputs)
+    except Exception as exc:  # noqa: BLE001 - same policy as a crashing rule
+        return Analysis(findings=[crash_finding(diagram, "analysis graph", exc)], graph=None)
+    ctx = Context(graph=g)
+    findings: list[Finding] = []
+    for check in CHECKS:
+        if check.run is not None and selected(check.rule.code, select, ignore):
+            findings.extend(run_check(check, g, ctx))
+    return Analysis(findings=sort_findings(disambiguate(findings)), graph=g)
 
 
 @contextmanager

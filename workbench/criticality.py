@@ -38,8 +38,9 @@ def analyse_root(root: str, kind: str, virtual: bool, groups: Mapping[str, Group
     reach = frozenset(order)
 
     def pred(v: str) -> Iterable[str]:
+        # Unreached predecessors included: immediate_dominators drops them anyway.
         extra = (root,) if v in first_hops else ()
-        return extra + tuple(p for p in hard_pred.get(v, ()) if p in reach)
+        return extra + hard_pred.get(v, ())
 
     idom = immediate_dominators(root, succ, pred)
     terminals = tuple(v for v in order if v != root and groups[v].role not in SOURCE_ROLES

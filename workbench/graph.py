@@ -188,9 +188,10 @@ class AnalysisGraph:
     arcs: tuple[Arc, ...]
     groups: Mapping[str, Group]  # drawing order of first members
     group_of: Mapping[str, str]
-    Q: nx.DiGraph  # quotient over sync arcs between different groups; edge attrs "fraction", "arcs"
+    Q: nx.DiGraph  # quotient over sync arcs between different groups; edge attr "fraction"
     hard_succ: Mapping[str, tuple[str, ...]]  # Q without soft groups
     hard_pred: Mapping[str, tuple[str, ...]]
+    hard_cycles: tuple[tuple[str, ...], ...]  # SCCs of two or more hard groups, each and all in drawing order
     delivery: Mapping[str, tuple[str, ...]]  # queue group → groups its async delivery arcs reach
     entries: tuple[Entry, ...]
     reaches: Mapping[str, Reach]  # entry group → analysis
@@ -246,7 +247,8 @@ def build_graph(diagram: Diagram, design_inputs: Mapping[str, object] | None = N
     hard_succ, hard_pred = hard_adjacency(Q, groups)
     entries = find_entries(groups, Q, nodes, fed_groups(group_of, arcs))
     delivery = delivery_map(groups, group_of, arcs)
-    sinks = sink_groups(groups, hard_succ)
+    components = strong_components(hard_succ)
+    sinks = sink_groups(components, hard_succ)
     reaches = {e.group: analyse_root(e.group, "entry", e.virtual, groups, hard_succ, hard_pred, {}, sinks)
                for e in entries}
     domains = {q: analyse_root(q, "async", False, groups, hard_succ, hard_pred, delivery, sinks)
@@ -256,8 +258,9 @@ def build_graph(diagram: Diagram, design_inputs: Mapping[str, object] | None = N
         diagram=diagram, inputs=inputs, nodes=MappingProxyType(nodes), arcs=tuple(arcs),
         groups=MappingProxyType(groups), group_of=MappingProxyType(group_of), Q=Q,
         hard_succ=MappingProxyType(hard_succ), hard_pred=MappingProxyType(hard_pred),
-        delivery=MappingProxyType(delivery), entries=tuple(entries),
-        reaches=MappingProxyType(reaches), domains=MappingProxyType(domains), equal_rank_edges=equal,
+        hard_cycles=cycle_components(components, groups), delivery=MappingProxyType(delivery),
+        entries=tuple(entries), reaches=MappingProxyType(reaches), domains=MappingProxyType(domains),
+        equal_rank_edges=equal,
     )
 
 
@@ -280,6 +283,11 @@ def display_label(node: Node) -> str:
     return " ".join(str(text).split())
 
 
+# Shared by every node without analysis keys (most of them): one object instead of a proxy and a dict per node,
+# which a large design would otherwise allocate, scan at the next garbage collection and fetch from memory.
+_NO_ANALYSIS: Mapping[str, str] = MappingProxyType({})
+
+
 def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
     """Resolve roles, replicas, locations and managed-HA status of every node, in drawing order."""
     clusters = {c.id: c for c in diagram.clusters}
@@ -288,13 +296,16 @@ def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
     for n in diagram.nodes:
         for cid in n.clusters:
             members_by_cluster[cid].append(n)
-    resolved: dict[tuple, roles.RoleResolution] = {}
+    role_memo: dict[tuple, roles.RoleResolution] = {}
+    resolved = {n.id: _resolve(n, role_memo) for n in diagram.nodes}  # read again by the two passes below
     ha_memo: dict[tuple, HA] = {}  # most nodes share class and attributes; lives for this build only
+    location_memo: dict[tuple, Location] = {}  # likewise zone and region
+    path_memo: dict[tuple, tuple[str, ...]] = {}  # and cluster paths
     callers_rank = _network_caller_ranks(diagram, resolved)
     owners = k8s_owners(diagram, resolved)
     infos: dict[str, NodeInfo] = {}
     for n in diagram.nodes:
-        res = _resolve(n, resolved)
+        res = resolved[n.id]
         role = "service" if res.role == "unknown" else res.role
         if n.id in owners and "role" not in n.analysis:
             role = "management"
@@ -308,15 +319,19 @@ def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
         else:
             stateful = role in roles.STATEFUL or (role == "analytics" and n.cls in roles.WAREHOUSE_CLASSES)
         replicas, source = _replicas(n, clusters, members_by_cluster)
-        loc = _location(n, locations)
+        loc = _location(n, locations, location_memo)
         label = display_label(n)
-        path = tuple(clusters[c].label for c in n.clusters if c in clusters and not locations[c].known)
+        chain = tuple(n.clusters)
+        path = path_memo.get(chain)
+        if path is None:
+            path = path_memo[chain] = tuple(clusters[c].label for c in chain
+                                            if c in clusters and not locations[c].known)
         infos[n.id] = NodeInfo(
             id=n.id, label=label, cls=n.cls, provider=n.provider, role=role, inferred_role=res.role,
             role_source=res.source, invalid_role=res.invalid_override, rank=rank, stateful=stateful,
             replicas=replicas, replicas_source=source, location=loc, marks=role_marks(label, n.cls),
-            ha=_ha(n, role, ha_memo), analysis=MappingProxyType(dict(a)), cluster_path=path,
-            file=n.file, line=n.line,
+            ha=_ha(n, role, ha_memo), analysis=MappingProxyType(dict(a)) if a else _NO_ANALYSIS,
+            cluster_path=path, file=n.file, line=n.line,
         )
     return infos
 
@@ -348,7 +363,7 @@ K8S_CONTROLLERS = frozenset({"Deploy", "RS", "STS", "DS", "Job", "Cronjob"})
 K8S_PROVISIONING = frozenset({"PV", "SC"})
 
 
-def k8s_owners(diagram: Diagram, memo: dict) -> frozenset[str]:
+def k8s_owners(diagram: Diagram, resolved: Mapping[str, roles.RoleResolution]) -> frozenset[str]:
     """Kubernetes controllers drawn only against their pods (or other controllers), and volumes or storage
     classes drawn only against claims: control-plane objects.
 
@@ -356,11 +371,11 @@ def k8s_owners(diagram: Diagram, memo: dict) -> frozenset[str]:
     take the management role and their edges become side edges [H]. A controller that anything else calls
     (`lb >> Deploy("api", replicas="3")`) stays the workload it stands for.
     """
-    by_id = {n.id: n for n in diagram.nodes}
     controllers = {n.id for n in diagram.nodes
                    if n.provider == "k8s" and (n.cls in K8S_CONTROLLERS or n.cls in K8S_PROVISIONING)}
     if not controllers:
         return frozenset()
+    by_id = {n.id: n for n in diagram.nodes}
     owned = {nid: False for nid in controllers}  # False until an ownership edge is seen
     for e in diagram.edges:
         for a, b in ((e.tail, e.head), (e.head, e.tail)):
@@ -376,23 +391,22 @@ def k8s_owners(diagram: Diagram, memo: dict) -> frozenset[str]:
                                                        or other.module in ("storage", "clusterconfig"))
             if partner:
                 owned[a] = True
-            elif _resolve(other, memo).role not in roles.AUXILIARY_ROLES:
+            elif resolved[b].role not in roles.AUXILIARY_ROLES:
                 owned[a] = None  # a real request edge: keep it a workload
     return frozenset(nid for nid, flag_ in owned.items() if flag_)
 
 
-def _network_caller_ranks(diagram: Diagram, memo: dict) -> dict[str, int]:
+def _network_caller_ranks(diagram: Diagram, resolved: Mapping[str, roles.RoleResolution]) -> dict[str, int]:
     """RANK of a network node = rank of its predecessor (§1): the highest rank among directed callers."""
-    by_id = {n.id: n for n in diagram.nodes}
-    role = {n.id: _resolve(n, memo).role for n in diagram.nodes}
     found: dict[str, int] = {}
     for e in diagram.edges:
-        if e.dir not in ("forward", "back", "both") or e.tail not in by_id or e.head not in by_id:
+        if e.dir not in ("forward", "back", "both") or e.tail not in resolved or e.head not in resolved:
             continue
         pairs = [(e.caller, e.callee)] + ([(e.head, e.tail)] if e.dir == "both" else [])
         for u, v in pairs:
-            ru = roles.RANK.get("service" if role[u] == "unknown" else role[u])
-            if role[v] == "network" and ru is not None and role[u] not in roles.AUXILIARY_ROLES:
+            role_u = resolved[u].role
+            ru = roles.RANK.get("service" if role_u == "unknown" else role_u)
+            if resolved[v].role == "network" and ru is not None and role_u not in roles.AUXILIARY_ROLES:
                 found[v] = max(found.get(v, ru), ru)
     return found
 
@@ -416,7 +430,7 @@ def _replicas(n: Node, clusters: Mapping, members_by_cluster: Mapping) -> tuple[
     return 1, "default"
 
 
-def _location(n: Node, locations: Mapping[str, Location]) -> Location:
+def _location(n: Node, locations: Mapping[str, Location], memo: dict[tuple, Location]) -> Location:
     zone = n.analysis.get("zone") or None
     region = n.analysis.get("region") or None
     for cid in reversed(n.clusters):
@@ -427,7 +441,10 @@ def _location(n: Node, locations: Mapping[str, Location]) -> Location:
         region = region or loc.region
     if region is None and zone:
         region = region_of_zone(zone)
-    return Location(zone, region)
+    found = memo.get((zone, region))
+    if found is None:
+        found = memo[(zone, region)] = Location(zone, region)
+    return found
 
 
 # -- edges ------------------------------------------------------------------------------------------------------------
@@ -492,11 +509,20 @@ def _early_kind(e, u: str, v: str, nodes: Mapping[str, NodeInfo]) -> str | None:
 
 def _mark_responses(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:
     """Step 4 of §4: in a 2-cycle u⇄v with RANK(u) < RANK(v), v→u is the response (rows as in orient_and_type)."""
-    request = {(r[1], r[2]) for r in rows if r[5] in (None, "sync", "async", "fallback")}
-    for row in rows:
-        u, v = row[1], row[2]  # this arc runs u→v; it is the response when v→u is a request from lower rank
-        if row[5] is None and (v, u) in request and nodes[v].rank < nodes[u].rank and nodes[u].role != "queue":
-            # A queue's arc back to its producer is delivery to a consumer, not a response.
+    # Only an arc down the ranks can be a response, and few are: find those first, then only the requests that
+    # would answer them, rather than indexing every arc of the design.
+    # A queue's arc back to its producer is delivery to a consumer, not a response.
+    downhill = [row for row in rows if row[5] is None and nodes[row[2]].rank < nodes[row[1]].rank
+                and nodes[row[1]].role != "queue"]
+    if not downhill:
+        return
+    answering: dict[str, set[str]] = defaultdict(set)  # v → {u}: a request v→u would make u→v a response
+    for row in downhill:
+        answering[row[2]].add(row[1])
+    request = {(r[1], r[2]) for r in rows
+               if r[1] in answering and r[2] in answering[r[1]] and r[5] in (None, "sync", "async", "fallback")}
+    for row in downhill:
+        if (row[2], row[1]) in request:
             row[5] = "response"
 
 
@@ -588,14 +614,16 @@ def merge_instance_volumes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _
     file volumes (not databases), each called by exactly one caller, the callers look-alike stateless
     siblings. Unioned before colour refinement, so the instances then merge as one group too.
     """
-    callers: dict[str, set[str]] = defaultdict(set)
+    callers: dict[str, set[str]] = {nid: set() for nid, info in nodes.items() if info.role == "file_storage"}
+    if not callers:
+        return
     for a in arcs:
-        if a.kind == "sync" and a.u != a.v:
+        if a.kind == "sync" and a.u != a.v and a.v in callers:
             callers[a.v].add(a.u)
     candidates: dict[tuple, list[tuple[str, str]]] = defaultdict(list)
-    for nid, info in nodes.items():
-        owner = callers.get(nid, set())
-        if info.role != "file_storage" or len(owner) != 1 or is_shard(info.label):
+    for nid, owner in callers.items():
+        info = nodes[nid]
+        if len(owner) != 1 or is_shard(info.label):
             continue
         (member,) = owner
         m = nodes[member]
@@ -628,29 +656,40 @@ def refine_colours(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _UnionFin
     result is the same coarsest stable partition; colour numbers may differ, and only equality is used.
     """
     ids = list(nodes)
-    index = {nid: i for i, nid in enumerate(ids)}
-    preds: list[list[int]] = [[] for _ in ids]
-    succs: list[list[int]] = [[] for _ in ids]
-    for a in arcs:
-        if a.kind == "sync" and a.u != a.v:
-            succs[index[a.u]].append(index[a.v])
-            preds[index[a.v]].append(index[a.u])
     start = [("m", info.cls, label_stem(info.label), info.cluster_path) if mergeable(info) else ("f", uf.find(nid))
              for nid, info in nodes.items()]
     first: dict[tuple, int] = {}
     colour = [first.setdefault(key, len(first)) for key in start]
+    # A class of one never splits and never grows (a split moves nodes to new colours), so only larger classes
+    # are tracked and refined: most nodes that may not merge start alone. Signatures are taken, and colour
+    # changes spread, from tracked nodes only, so only they need their neighbours listed.
+    size = [0] * len(first)
+    for c in colour:
+        size[c] += 1
     members: dict[int, set[int]] = defaultdict(set)
     for v, c in enumerate(colour):
-        members[c].add(v)
+        if size[c] > 1:
+            members[c].add(v)
     fresh = len(first)
-    dirty = set(range(len(ids)))
+    dirty = {v for vs in members.values() for v in vs}
+    preds: dict[int, list[int]] = {v: [] for v in dirty}
+    succs: dict[int, list[int]] = {v: [] for v in dirty}
+    index = {nid: i for i, nid in enumerate(ids)}
+    for a in arcs:
+        if a.kind == "sync" and a.u != a.v:
+            u, v = index[a.u], index[a.v]
+            if u in succs:
+                succs[u].append(v)
+            if v in preds:
+                preds[v].append(u)
     while dirty:
         # Phase 1: split every class that holds dirty nodes, by signatures taken on this round's colours.
         # A block is (dirty nodes, whether the class's clean nodes belong to it).
         splits: list[tuple[int, list[tuple[list[int], bool]]]] = []
         by_class: dict[int, list[int]] = defaultdict(list)
         for v in dirty:
-            by_class[colour[v]].append(v)
+            if colour[v] in members:
+                by_class[colour[v]].append(v)
         for c, dirty_members in by_class.items():
             blocks: dict[tuple, list[int]] = defaultdict(list)
             for v in dirty_members:
@@ -685,13 +724,16 @@ def refine_colours(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _UnionFin
     return {nid: colour[i] for i, nid in enumerate(ids)}
 
 
-def _signature(v: int, colour: list[int], preds: list[list[int]], succs: list[list[int]]) -> tuple:
+def _signature(v: int, colour: list[int], preds: Mapping[int, list[int]], succs: Mapping[int, list[int]]) -> tuple:
     return frozenset(colour[p] for p in preds[v]), frozenset(colour[s] for s in succs[v])
 
 
 def _index(values: Mapping[str, object]) -> dict[str, int]:
     ids: dict[object, int] = {}
     return {k: ids.setdefault(v, len(ids)) for k, v in values.items()}
+
+
+_NO_REGIONS: frozenset[str] = frozenset()  # shared, as _NO_ANALYSIS: most groups declare no region
 
 
 def make_group(gid: str, members: list[NodeInfo]) -> Group:
@@ -719,7 +761,7 @@ def make_group(gid: str, members: list[NodeInfo]) -> Group:
         elastic=all(m.ha.elastic for m in members), auto_failover=auto,
         zone_confined=next((m.ha.zone_confined for m in members if m.ha.zone_confined), None),
         zones=tuple(m.location.zone for m in members),
-        regions=frozenset(m.location.region for m in members if m.location.region),
+        regions=frozenset(m.location.region for m in members if m.location.region) or _NO_REGIONS,
         aurora=any(m.cls in AURORA_CLASSES for m in members), key=key, name=name,
     )
 
@@ -739,20 +781,19 @@ def _common_prefix(paths: list[tuple[str, ...]]) -> tuple[str, ...]:
 
 def quotient(groups: Mapping[str, Group], group_of: Mapping[str, str], arcs: list[Arc]) -> nx.DiGraph:
     """Q: an edge g→h for every sync arc u→v with u∈g, v∈h, g≠h; `fraction` is the largest member fraction."""
-    Q = nx.DiGraph()
-    Q.add_nodes_from(groups)
+    fractions: dict[tuple[str, str], float] = {}  # in order of first arc, as Q's adjacency then is
     for a in arcs:
         if a.kind != "sync":
             continue
         g, h = group_of[a.u], group_of[a.v]
         if g == h:
             continue
-        if Q.has_edge(g, h):
-            data = Q[g][h]
-            data["fraction"] = max(data["fraction"], a.fraction)
-            data["arcs"].append(a.index)
-        else:
-            Q.add_edge(g, h, fraction=a.fraction, arcs=[a.index])
+        found = fractions.get((g, h))
+        fractions[(g, h)] = a.fraction if found is None else max(found, a.fraction)
+    Q = nx.DiGraph()
+    Q.add_nodes_from(groups)
+    # One bulk insertion: networkx's per-edge look-ups and views cost more than the edges themselves.
+    Q.add_edges_from((g, h, {"fraction": f}) for (g, h), f in fractions.items())
     return Q
 
 
@@ -806,8 +847,9 @@ def _reaches_without(Q: nx.DiGraph, start: str, targets: set[str], removed: str)
 
 def hard_adjacency(Q: nx.DiGraph, groups: Mapping[str, Group]) -> tuple[dict, dict]:
     """Successor and predecessor tuples of Q restricted to hard (non-soft) groups."""
-    succ = {g: tuple(h for h in Q.successors(g) if not groups[h].soft) for g in Q if not groups[g].soft}
-    pred = {g: tuple(h for h in Q.predecessors(g) if not groups[h].soft) for g in Q if not groups[g].soft}
+    soft = {g for g, grp in groups.items() if grp.soft}
+    succ = {g: tuple(h for h in Q.successors(g) if h not in soft) for g in Q if g not in soft}
+    pred = {g: tuple(h for h in Q.predecessors(g) if h not in soft) for g in Q if g not in soft}
     return succ, pred
 
 
@@ -852,13 +894,68 @@ def delivery_map(groups: Mapping[str, Group], group_of: Mapping[str, str], arcs:
     return {q: tuple(cs) for q, cs in out.items()}
 
 
-def sink_groups(groups: Mapping[str, Group], hard_succ: Mapping[str, tuple[str, ...]]) -> frozenset[str]:
+def sink_groups(components: list[list[str]], hard_succ: Mapping[str, tuple[str, ...]]) -> frozenset[str]:
     """Groups in a sink SCC of the hard quotient graph (leaf services and terminal cycles)."""
-    H = nx.DiGraph()
-    H.add_nodes_from(hard_succ)
-    H.add_edges_from((g, h) for g, hs in hard_succ.items() for h in hs)
     sinks: set[str] = set()
-    for scc in nx.strongly_connected_components(H):
-        if all(h in scc for g in scc for h in hard_succ[g]):
-            sinks |= scc
+    for scc in components:
+        inside = set(scc)
+        if all(h in inside for g in scc for h in hard_succ[g]):
+            sinks |= inside
     return frozenset(sinks)
+
+
+def cycle_components(components: list[list[str]], groups: Mapping[str, Group]) -> tuple[tuple[str, ...], ...]:
+    """The components of two or more groups, members in drawing order, ordered by their first-drawn member."""
+    found = [scc for scc in components if len(scc) > 1]
+    if not found:
+        return ()
+    position = {gid: i for i, gid in enumerate(groups)}
+    return tuple(sorted((tuple(sorted(scc, key=position.__getitem__)) for scc in found),
+                        key=lambda members: position[members[0]]))
+
+
+def strong_components(succ: Mapping[str, Iterable[str]]) -> list[list[str]]:
+    """Strongly connected components of the graph whose successor lists are `succ` (every node is a key).
+
+    Tarjan's algorithm, iterative, on the mapping itself: building a networkx graph only to search it took
+    longer than the search (as for `criticality.immediate_dominators`). Components are lists, not sets: most
+    have one member, and thousands of sets held at once cost more memory than the search itself.
+    """
+    index: dict[str, int] = {}  # visiting order
+    low: dict[str, int] = {}  # lowest index reachable through the DFS subtree and one back edge
+    stack: list[str] = []  # visited nodes whose component is not complete yet
+    on_stack: set[str] = set()
+    found: list[set[str]] = []
+    for root in succ:
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(succ[root]))]
+        while work:
+            v, it = work[-1]
+            for w in it:
+                if w not in index:
+                    index[w] = low[w] = len(index)
+                    stack.append(w)
+                    on_stack.add(w)
+                    work.append((w, iter(succ[w])))
+                    break
+                if w in on_stack:
+                    low[v] = min(low[v], index[w])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[v])
+                if low[v] == index[v]:  # v is the root of a component: everything above it on the stack
+                    component: list[str] = []
+                    while True:
+                        w = stack.pop()
+                        on_stack.discard(w)
+                        component.append(w)
+                        if w == v:
+                            break
+                    found.append(component)
+    return found

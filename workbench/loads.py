@@ -6,9 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import networkx as nx
-
-from workbench.graph import AnalysisGraph, Group
+from workbench.graph import AnalysisGraph, Group, strong_components
 from workbench.redundancy import RDS_CLASSES, capacity_figures, fraction, number, read_fraction
 
 DEFAULT_CACHE_HIT = 0.8  # [H] share of reads a cache-aside cache answers, overridable with cache_hit=
@@ -126,10 +124,11 @@ def propagate(g: AnalysisGraph) -> dict[str, Load]:
     order = sorted(g.groups, key=lambda gid: (g.nodes[gid].file, g.nodes[gid].line, gid))
     pos = {gid: i for i, gid in enumerate(order)}
     succ = _flow_edges(g, pos)
-    comp, members = _sync_components(g, order)
+    comp, members = _sync_components(g, pos)
     back, topo = _cut_loops(comp, members, succ, sources)
     users = _cache_users(g)
-    own_rho = {gid: group_read_fraction(g, grp) for gid, grp in g.groups.items()}
+    # Only the groups that declare a read share: most do not, and a small map stays cheap to consult per edge.
+    own_rho = {gid: rho for gid, grp in g.groups.items() if (rho := group_read_fraction(g, grp)) is not None}
     queue = {gid for gid, grp in g.groups.items() if grp.role == "queue"}
     read_store = {gid for gid, grp in g.groups.items() if grp.role in _READ_STORES}
     inbound: dict[str, _Mix] = {}
@@ -156,7 +155,7 @@ def propagate(g: AnalysisGraph) -> dict[str, Load]:
                 if ch == c:
                     continue
                 part = total * f
-                rho = own_rho[h] if own_rho[h] is not None else edge_rho
+                rho = own_rho.get(h, edge_rho)
                 if rho is not None:
                     flow = [part * rho, part * rho, part * (1.0 - rho), 0.0]
                 elif m in queue:
@@ -187,17 +186,20 @@ def _flow_edges(g: AnalysisGraph, pos: Mapping[str, int]) -> dict[str, list[tupl
     `read_ratio` among its drawn edges. Successors are in source order, so sums do not depend on drawing order.
     """
     found: dict[tuple[str, str], list] = {}
-    edges = g.edge_index
+    # Few drawn edges declare a read share: one pass over the drawing finds them, rather than a look-up of the
+    # drawn edge behind every arc.
+    declaring = {e.id: e for e in g.diagram.edges if e.analysis.get("read_ratio") is not None}
     for a in g.arcs:
         if a.kind not in ("sync", "async"):
             continue
         u, v = g.group_of[a.u], g.group_of[a.v]
         if u == v:
             continue
-        drawn = edges[a.edge]
-        declared = drawn.analysis.get("read_ratio")
-        rho = read_fraction(declared) if declared is not None else None
-        where = (drawn.file, drawn.line, drawn.id)  # the first declaration in the source wins
+        rho = where = None
+        drawn = declaring.get(a.edge)
+        if drawn is not None:
+            rho = read_fraction(drawn.analysis["read_ratio"])
+            where = (drawn.file, drawn.line, drawn.id)  # the first declaration in the source wins
         data = found.get((u, v))
         if data is None:
             found[(u, v)] = [a.fraction, rho, where]
@@ -213,12 +215,11 @@ def _flow_edges(g: AnalysisGraph, pos: Mapping[str, int]) -> dict[str, list[tupl
     return succ
 
 
-def _sync_components(g: AnalysisGraph, order: list[str]) -> tuple[dict[str, int], list[list[str]]]:
-    """SCCs of Q (synchronous edges only, §6.8), numbered and listed in source order of their first member."""
+def _sync_components(g: AnalysisGraph, rank: Mapping[str, int]) -> tuple[dict[str, int], list[list[str]]]:
+    """SCCs of Q (synchronous edges only, §6.8), numbered and listed by the source position of their first member."""
     comp: dict[str, int] = {}
     members: list[list[str]] = []
-    rank = {gid: i for i, gid in enumerate(order)}
-    sccs = [sorted(scc, key=rank.__getitem__) for scc in nx.strongly_connected_components(g.Q)]
+    sccs = [sorted(scc, key=rank.__getitem__) for scc in strong_components(g.Q.succ)]
     for scc in sorted(sccs, key=lambda s: rank[s[0]]):
         for m in scc:
             comp[m] = len(members)

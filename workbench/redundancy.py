@@ -198,6 +198,10 @@ def is_shard(label: str) -> bool:
     return bool(_SHARD.search(label.lower()))
 
 
+# Most nodes have no mark: they share one empty set rather than each holding its own (one per drawn node).
+_NO_MARKS: frozenset[str] = frozenset()
+
+
 def role_marks(label: str, cls: str) -> frozenset[str]:
     """"writer", "reader" and/or "standby" marks from label words and DigitalOcean's Dbaas* classes."""
     words = set(_WORD.findall(label.lower()))
@@ -208,7 +212,7 @@ def role_marks(label: str, cls: str) -> frozenset[str]:
         marks.add("reader")
     if words & STANDBY_WORDS or cls == "DbaasStandby":
         marks.add("standby")
-    return frozenset(marks)
+    return frozenset(marks) if marks else _NO_MARKS
 
 
 # -- locations ------------------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -39,12 +40,12 @@ class Context:
     def request_reach(self) -> frozenset[str]:
         """Groups reachable from an entry or an async domain root over sync, async and fallback arcs."""
         g = self.graph
-        succ: dict[str, set[str]] = {}
+        succ: dict[str, list[str]] = defaultdict(list)  # repeats are harmless: only the reached set counts
         for a in g.arcs:
             if a.kind in ("sync", "async", "fallback"):
                 u, v = g.group_of[a.u], g.group_of[a.v]
                 if u != v:
-                    succ.setdefault(u, set()).add(v)
+                    succ[u].append(v)
         roots = [e.group for e in g.entries] + list(g.domains)
         seen = set(roots)
         stack = list(roots)

@@ -51,10 +51,10 @@ def check_que001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
 def check_que002(g: AnalysisGraph, ctx: Context) -> list[Finding]:
     produced = set()
     for a in g.arcs:
-        u, v = g.group_of[a.u], g.group_of[a.v]
-        if u == v:
+        if a.kind not in ("sync", "async"):
             continue
-        if a.kind == "sync" or (a.kind == "async" and g.groups[u].role == "queue" and not a.pulled):
+        u, v = g.group_of[a.u], g.group_of[a.v]
+        if u != v and (a.kind == "sync" or (g.groups[u].role == "queue" and not a.pulled)):
             produced.add(v)
     return [group_finding(g, "QUE002", "info", f"nothing publishes to `{grp.name}`",
                           f"draw the producer of `{grp.name}`", grp)

@@ -79,28 +79,21 @@ def check_top002(g: AnalysisGraph, ctx: Context) -> list[Finding]:
     return out
 
 
-def _cycle_text(H: nx.DiGraph, scc: set[str], g: AnalysisGraph) -> list[str]:
-    """One readable cycle through the SCC, starting at its first-drawn group."""
-    order = [x for x in g.groups if x in scc]
-    start = order[0]
-    sub = H.subgraph(scc)
-    path = nx.shortest_path(sub, start, next(p for p in order if sub.has_edge(p, start)))
+def _cycle_text(g: AnalysisGraph, members: tuple[str, ...]) -> list[str]:
+    """One readable cycle through an SCC (`members` in drawing order), starting at its first-drawn group."""
+    start, inside = members[0], set(members)
+    # Edges in hard_succ order: among equally short cycles, shortest_path picks by adjacency order.
+    sub = nx.DiGraph((u, v) for u in members for v in g.hard_succ[u] if v in inside)
+    path = nx.shortest_path(sub, start, next(p for p in members if sub.has_edge(p, start)))
     return [g.groups[x].name for x in path] + [g.groups[start].name]
 
 
 def check_cyc001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
-    H = nx.DiGraph()
-    H.add_nodes_from(g.hard_succ)
-    H.add_edges_from((u, v) for u, vs in g.hard_succ.items() for v in vs)
-    position = {gid: i for i, gid in enumerate(g.groups)}
     out = []
-    sccs = sorted((s for s in nx.strongly_connected_components(H) if len(s) > 1),
-                  key=lambda s: min(position[x] for x in s))
-    for scc in sccs:
-        if any(g.groups[x].role == "queue" for x in scc):
+    for members in g.hard_cycles:
+        if any(g.groups[x].role == "queue" for x in members):
             continue
-        cycle = _cycle_text(H, scc, g)
-        members = [x for x in g.groups if x in scc]
+        cycle = _cycle_text(g, members)
         first = g.groups[members[0]]
         finding = group_finding(
             g, "CYC001", "warning", f"synchronous cycle `{' → '.join(cycle)}`",
@@ -110,8 +103,10 @@ def check_cyc001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
         out.append(finding)
     seen = set()
     for a in g.arcs:
+        if a.kind != "sync" or a.u != a.v:
+            continue
         grp = g.group(a.u)
-        if a.kind == "sync" and a.u == a.v and grp.id not in seen and grp.role != "queue":
+        if grp.id not in seen and grp.role != "queue":
             seen.add(grp.id)
             label = g.label(a.u)
             out.append(group_finding(
