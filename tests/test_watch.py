@@ -19,6 +19,8 @@ from workbench.errors import DesignError
 from workbench.watch import IgnoreFilter, Rebuild, Watcher, format_rebuild, summary_text
 from workbench.worker import WarmWorker
 
+from procs import alive, children_of, wait_gone
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -275,7 +277,6 @@ def test_hanging_design_is_killed_and_the_watcher_goes_on(tmp_path, cfg, watchin
     rebuilds.wait_count("demo", 2)
     hung = rebuilds.of("demo")[1]
     assert hung.result.error.kind == "timeout" and hung.result.error.line == 5 and hung.kept
-    from test_worker import wait_gone
 
     assert wait_gone([int(p) for p in pids.read_text().split()]) == []
     write(path, design("after"))
@@ -446,22 +447,9 @@ def test_findings_summary_is_read_from_the_build(tmp_path, cfg, watching, monkey
 
 
 # -- the command: Ctrl-C leaves nothing behind -----------------------------------------------------------
-def children_of(pid: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as fh:
-                    if int(fh.read().rsplit(")", 1)[1].split()[1]) == pid:
-                        found.append(int(entry))
-            except (FileNotFoundError, ProcessLookupError, IndexError):
-                pass
-    return found
-
-
 @pytest.mark.parametrize("serve", [False, True])
 def test_ctrl_c_stops_everything(tmp_path, serve):
-    from test_worker import alive, wait_file, wait_gone
+    from test_worker import wait_file
 
     pids = tmp_path / "pids.txt"
     write(tmp_path / "workbench.toml", "[workbench]\n")

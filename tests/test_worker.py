@@ -18,6 +18,8 @@ from workbench.errors import DesignError
 from workbench.loader import load_design
 from workbench.worker import WarmWorker
 
+from procs import alive, children_of, wait_gone
+
 ROOT = Path(__file__).resolve().parent.parent
 
 SIMPLE = """
@@ -37,23 +39,6 @@ SIMPLE = """
 def worker():
     with WarmWorker() as w:
         yield w
-
-
-def alive(pid: int) -> bool:
-    """Running (a zombie waiting for its parent to reap it counts as gone)."""
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
-
-
-def wait_gone(pids: list[int], seconds: float = 15.0) -> list[int]:
-    """The pids still alive after waiting up to `seconds` (a wait for the kernel, not a speed limit)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and any(alive(p) for p in pids):
-        time.sleep(0.05)
-    return [p for p in pids if alive(p)]
 
 
 def wait_file(path: Path, seconds: float = 30.0) -> str:
@@ -205,6 +190,63 @@ def test_concurrent_loads(tmp_path, write_design, worker):
     for t in threads:
         t.join()
     assert results == {i: f"node-{i}" for i in range(4)}
+
+
+# -- the standby child -------------------------------------------------------------------------------
+def living_children(pid: int) -> list[int]:
+    return [p for p in children_of(pid) if alive(p)]
+
+
+STARTED = """
+    import json, os
+    from pathlib import Path
+    stat = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+    uptime = float(Path("/proc/uptime").read_text().split()[0])
+    with open({out!r}, "w") as fh:
+        json.dump({{"pid": os.getpid(), "age": uptime - int(stat[19]) / os.sysconf("SC_CLK_TCK")}}, fh)
+    from diagrams import Diagram
+    from diagrams.aws.compute import EC2
+    with Diagram("s", show=False):
+        EC2("a")
+"""
+
+
+def test_the_next_design_runs_in_a_child_forked_before_it_was_asked_for(tmp_path, write_design, worker):
+    # The server forks the next job's child ahead, so a save pays neither the fork nor the page copies.
+    out = tmp_path / "started.json"
+    path = write_design(tmp_path, "started", STARTED.format(out=str(out)))
+    worker.load_design(path, root=tmp_path)
+    first = json.loads(out.read_text())
+    time.sleep(1.0)
+    worker.load_design(path, root=tmp_path)
+    second = json.loads(out.read_text())
+    assert second["pid"] != first["pid"]
+    assert second["age"] >= 0.5, second  # it was waiting while this test slept
+
+
+def test_a_standby_killed_from_outside_is_replaced(tmp_path, write_design):
+    with WarmWorker() as w:
+        ok = write_design(tmp_path, "ok", SIMPLE)
+        (tmp_path / "designs" / "_shared.py").write_text("def db_label():\n    return 'db'\n")
+        w.load_design(ok, root=tmp_path)
+        waiting = living_children(w.server_pid)
+        assert len(waiting) == 1, waiting  # no job runs: only the standby
+        os.kill(waiting[0], signal.SIGKILL)
+        assert wait_gone(waiting) == []
+        assert w.load_design(ok, root=tmp_path).diagrams[0].name == "Simple"
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and len(living_children(w.server_pid)) != 1:
+            time.sleep(0.05)
+        assert len(living_children(w.server_pid)) == 1 and living_children(w.server_pid) != waiting
+
+
+def test_closing_the_worker_ends_the_standby_too(tmp_path):
+    w = WarmWorker().start()
+    assert w.ready.wait(60)
+    waiting = living_children(w.server_pid)
+    assert len(waiting) == 1
+    w.close()
+    assert wait_gone([w.server_pid, *waiting]) == []
 
 
 # -- crashes and hangs ----------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """`python -m workbench` runs the command line."""
 
-from workbench.cli import run
+from workbench.launch import run
 
 run()

@@ -231,7 +231,8 @@ def write_outputs(design: Path, model: DesignModel, target: Path, formats: tuple
     Per diagram: <slug>.<format> for each format, and with `analyse` (returning a review per diagram)
     the findings view <slug>.findings.svg/.png, findings.json and the reports (report.pdf only when pdf
     is among the formats: it takes a second); then model.json and the cache stamp. The analysis runs
-    while Graphviz lays out the diagrams, and the findings views lay out in parallel with them.
+    while Graphviz lays out the diagrams, the findings views lay out in parallel with them, and the SVGs
+    are made self-contained and the reports written while `dot` still rasterises the PNG.
 
     Formats in `later` (which must not include svg) come from the same `dot` run, but the rest is swapped
     in and `published()` called as soon as the SVG is written; each later file then replaces its old
@@ -268,7 +269,7 @@ def write_outputs(design: Path, model: DesignModel, target: Path, formats: tuple
             if "svg" not in outputs:
                 job.wait()
                 return
-            if not (later and job.wait_for_svg(outputs["svg"])):
+            if not job.wait_for_svg(outputs["svg"]):  # dot goes on with the raster formats meanwhile
                 job.wait()
             svg, missing = inline_icons(outputs["svg"].read_text(encoding="utf-8"), work)
             for href in missing:
@@ -297,10 +298,17 @@ def write_outputs(design: Path, model: DesignModel, target: Path, formats: tuple
         for finish in jobs:
             finish()
         for source, copy in copies:
-            shutil.copyfile(tmp / source, tmp / copy)
+            if copy.endswith(".svg"):
+                shutil.copyfile(tmp / source, tmp / copy)
         if texts is not None:
             write_reports(model, texts, tmp, formats, views)
         (tmp / MODEL).write_text(json.dumps(model.to_dict(), indent=2) + "\n", encoding="utf-8")
+        if not later:  # the raster formats, which `dot` writes after the SVG
+            for job in running:
+                job.wait()
+            for source, copy in copies:
+                if not copy.endswith(".svg"):
+                    shutil.copyfile(tmp / source, tmp / copy)
         stamp = {"key": key + ("; partial" if later else ""), "inputs": inputs_of(design, model, templates)}
         (tmp / STAMP).write_text(json.dumps(stamp, indent=2), encoding="utf-8")
         swap_in(tmp, target)

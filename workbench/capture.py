@@ -1,9 +1,10 @@
 """Child-process entry point: run one design file with `diagrams` patched to record, never render.
 
-Run as ``python -m workbench.capture DESIGN RESULT_JSON`` with the design's folder as working
-directory. It writes one JSON document (see ``loader``) and nothing else; the parent process
-turns it into a ``DesignModel``. Only the standard library and `diagrams` are imported here so
-that the child starts fast.
+Run as ``python -m workbench.capture DESIGN RESULT_JSON [DUMP]`` with the design's folder as working
+directory, or as ``python -m workbench.capture --spare`` (see ``spare``), which reads those arguments and
+the files for stdout and stderr as one JSON line on stdin. It writes one JSON document (see ``loader``)
+and nothing else; the parent process turns it into a ``DesignModel``. Only the standard library and
+`diagrams` are imported here so that the child starts fast.
 """
 
 from __future__ import annotations
@@ -403,11 +404,56 @@ def main(argv: list[str]) -> int:
     result["diagrams"] = rec.diagrams
     result["warnings"] = rec.warnings
     result["dependencies"] = imported_helpers(design_dir, design_path)
-    # The design sheet (workbench.sheet): only if the design imported it; never imported here (start-up cost).
+    # The design sheet: the one the design made, if it imported workbench.sheet. Not imported here (start-up
+    # cost); a spare or warm process may have loaded it ahead, and then collect() finds no Sheet: None as well.
     sheet_module = sys.modules.get("workbench.sheet")
     if result["ok"] and sheet_module is not None:
         result["sheet"] = sheet_module.collect(design_dir)
     return write(result_path, result)
+
+
+def preload(stop=lambda: False) -> None:
+    """Import `diagrams`, `graphviz`, the design sheet and then every provider module (~250, ~70 ms), so that
+    a design imports nothing from disk; the provider modules only until `stop()` says the design is there."""
+    import importlib
+    import pkgutil
+
+    import diagrams
+    import graphviz  # noqa: F401
+
+    import workbench.sheet  # noqa: F401 - most designs fill one; collect() reads only a Sheet the design made
+
+    for info in pkgutil.walk_packages(diagrams.__path__, "diagrams."):
+        if stop():
+            return
+        try:
+            importlib.import_module(info.name)
+        except Exception:  # noqa: BLE001 - a broken optional module is the design's problem, later
+            pass
+
+
+def spare_main() -> int:
+    """A spare design process: import what designs use until the job arrives on stdin, then run it."""
+    import select
+
+    try:
+        preload(stop=lambda: bool(select.select([0], [], [], 0)[0]))
+    except Exception:  # noqa: BLE001 - main() reports a broken `diagrams` once it has the design
+        pass
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = os.read(0, 65536)
+        if not chunk:
+            return 0  # not needed after all
+        data += chunk
+    job = json.loads(data)
+    # From here on, the same process as `loader.load_design` starts: stdin empty, output to its files.
+    for fd, path, flags in ((0, os.devnull, os.O_RDONLY), (1, job["stdout"], os.O_WRONLY | os.O_TRUNC),
+                            (2, job["stderr"], os.O_WRONLY | os.O_TRUNC)):
+        new = os.open(path, flags)
+        os.dup2(new, fd)
+        os.close(new)
+    return main([job["design"], job["result"], job["dump"]])
 
 
 def write(path: str, result: dict) -> int:
@@ -418,7 +464,7 @@ def write(path: str, result: dict) -> int:
 
 
 if __name__ == "__main__":
-    code = main(sys.argv[1:])
+    code = spare_main() if sys.argv[1:] == ["--spare"] else main(sys.argv[1:])
     sys.stdout.flush()
     sys.stderr.flush()
     # The result is written: end now, as the watch worker's children do. A normal interpreter shutdown

@@ -14,8 +14,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from workbench import spare
 from workbench.errors import DesignError
 from workbench.model import DesignModel
+from workbench.spare import child_env
 
 DEFAULT_TIMEOUT = 60.0
 
@@ -34,18 +36,6 @@ def child_command(design: Path, result: Path, dump: Path) -> list[str]:
     return [sys.executable, "-m", "workbench.capture", str(design), str(result), str(dump)]
 
 
-def child_env() -> dict[str, str]:
-    env = dict(os.environ)
-    # Same set iteration order on every run, so that designs that loop over sets stay deterministic.
-    env["PYTHONHASHSEED"] = "0"
-    env["PYTHONDONTWRITEBYTECODE"] = "1"  # no __pycache__ next to the user's designs
-    env.pop("PYTHONSAFEPATH", None)
-    # The child must import this very workbench even when it is not installed (tests, checkouts).
-    pkg_parent = str(Path(__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (pkg_parent, env.get("PYTHONPATH")) if p)
-    return env
-
-
 def load_design(design: Path, *, root: Path | None = None, timeout: float = DEFAULT_TIMEOUT,
                 while_running: Callable[[], None] | None = None) -> DesignModel:
     """Run `design` and return its model; raise DesignError with file and line on any failure.
@@ -60,7 +50,7 @@ def load_design(design: Path, *, root: Path | None = None, timeout: float = DEFA
         result_path, dump_path = Path(tmp) / "result.json", Path(tmp) / "stack.txt"
         # Output goes to files, not pipes: a process the design leaves behind would hold a pipe open.
         with open(Path(tmp) / "stdout", "wb") as out, open(Path(tmp) / "stderr", "wb+") as err:
-            proc = subprocess.Popen(
+            proc = hand_to_spare(design, result_path, dump_path, out.name, err.name) or subprocess.Popen(
                 child_command(design, result_path, dump_path), cwd=design.parent, env=child_env(),
                 stdin=subprocess.DEVNULL, stdout=out, stderr=err,
                 start_new_session=True,  # its own process group: we kill everything it started
@@ -77,6 +67,21 @@ def load_design(design: Path, *, root: Path | None = None, timeout: float = DEFA
             err.seek(0)
             stderr = err.read().decode(errors="replace")
         return interpret_result(design, shown, result_path, proc.returncode, stderr)
+
+
+def hand_to_spare(design: Path, result: Path, dump: Path, stdout: str, stderr: str) -> subprocess.Popen | None:
+    """Give the design to a spare process started ahead (workbench.spare), if one is waiting."""
+    proc = spare.take()
+    if proc is None:
+        return None
+    job = {"design": str(design), "result": str(result), "dump": str(dump), "stdout": stdout, "stderr": stderr}
+    try:
+        proc.stdin.write((json.dumps(job) + "\n").encode())
+        proc.stdin.close()
+    except OSError:  # it died meanwhile
+        kill_group(proc)
+        return None
+    return proc
 
 
 # -- what the child left behind; shared with the warm worker (workbench.worker) -------------------

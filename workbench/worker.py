@@ -2,9 +2,10 @@
 
 `workbench watch` rebuilds a design on every save. A cold `python -m workbench.capture` spends most of
 its time importing; here one long-lived server process (a fresh interpreter started with subprocess) pays
-that once, and each job forks a child from it that runs the capture hook for one design, exactly as
-`loader.load_design` would: in the design's folder, in its own session and process group, with the same
-time limit, stack dump and kill. The parent turns what the child left behind into the same DesignModel or
+that once, and each job runs in a child forked from it that runs the capture hook for one design, exactly
+as `loader.load_design` would: in the design's folder, in its own session and process group, with the same
+time limit, stack dump and kill. The child for the next job is forked ahead (a standby) and copies the
+server's memory while it waits, so a save pays neither the fork nor the copy-on-write faults. The parent turns what the child left behind into the same DesignModel or
 DesignError through `loader.interpret_result`.
 
 Protocol: one JSON document per line.
@@ -18,6 +19,7 @@ outlives it, and a job never outlives the server (it also asks the kernel for SI
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -34,27 +36,20 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 EXIT_INTERNAL = 70  # the child failed before or after the design ran (not the design's own failure)
+MADV_POPULATE_WRITE = 23  # linux/mman.h
+PRELOADED = ("workbench.capture", "workbench.worker", "workbench.sheet", "workbench.capacity")
 
 
 # == server side (runs in the fork server process) =================================================
 def warm_up() -> None:
     """Import what designs and the capture hook need, so that a forked child starts with it in place."""
     import ctypes  # noqa: F401 - every child sets its parent-death signal with it (~3 ms to import)
-    import importlib
-    import pkgutil
 
-    import diagrams
-    import graphviz  # noqa: F401
     import networkx  # noqa: F401
 
-    import workbench.capture  # noqa: F401
+    from workbench import capture
 
-    # Every provider module (about 250, ~70 ms once): designs then import nothing from disk.
-    for info in pkgutil.walk_packages(diagrams.__path__, "diagrams."):
-        try:
-            importlib.import_module(info.name)
-        except Exception:  # noqa: BLE001 - a broken optional module is the design's problem, later
-            log.debug("could not pre-import %s", info.name, exc_info=True)
+    capture.preload()
 
 
 def set_parent_death_signal(sig: int) -> None:
@@ -75,8 +70,11 @@ def send(message: dict) -> None:
     os.write(1, (json.dumps(message) + "\n").encode())
 
 
-def run_job(job: dict, close_fds: tuple[int, ...], server_pid: int) -> None:
-    """In the forked child: become a fresh `python design.py` look-alike and never return."""
+def run_job(job: dict | None, close_fds: tuple[int, ...], server_pid: int, job_fd: int | None = None) -> None:
+    """In the forked child: become a fresh `python design.py` look-alike and never return.
+
+    A standby child (`job` None) is forked before its job: it gets ready, then reads the job from `job_fd`.
+    """
     code = EXIT_INTERNAL
     try:
         os.setsid()  # own session and process group: a timeout kills everything the design started
@@ -88,20 +86,24 @@ def run_job(job: dict, close_fds: tuple[int, ...], server_pid: int) -> None:
             signal.signal(sig, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         devnull = os.open(os.devnull, os.O_RDWR)
-        err = os.open(job["log"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        # The protocol pipes must never see what the design prints. Like the loader, keep only stderr
-        # (it explains a crash); stdout is dropped.
+        # The protocol pipes must never see what the design prints, nor be held open by a waiting child.
         os.dup2(devnull, 0)
         os.dup2(devnull, 1)
-        os.dup2(err, 2)
-        for fd in (devnull, err, *close_fds):
+        for fd in (devnull, *close_fds):
             os.close(fd)
+        if job is None:
+            prefault(job_fd)
+            job = read_job(job_fd)
+        # Like the loader, keep only stderr (it explains a crash); stdout is dropped.
+        err = os.open(job["log"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(err, 2)
+        os.close(err)
         if "random" in sys.modules:  # a forked child would otherwise repeat the server's random sequence
             sys.modules["random"].seed()
-        # Workbench modules a design may import itself (the design sheet, say) notice that by finding
-        # themselves in sys.modules; as in a cold run, only the capture hook is there beforehand.
+        # As in a cold run, the design imports the workbench modules it uses afresh; only the capture hook
+        # and the design sheet (preloaded like `diagrams`; capture reads only a Sheet the design made) stay.
         for name in [n for n in sys.modules if n.startswith("workbench.")]:
-            if name not in ("workbench.capture", "workbench.worker"):
+            if name not in PRELOADED:
                 del sys.modules[name]
         from workbench import capture
 
@@ -120,6 +122,46 @@ def run_job(job: dict, close_fds: tuple[int, ...], server_pid: int) -> None:
             os._exit(code)
 
 
+def read_job(fd: int) -> dict:
+    """A standby child's job: one line from the server; end quietly when the server retires it (EOF)."""
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            os._exit(0)
+        data += chunk
+    os.close(fd)
+    return json.loads(data)
+
+
+def prefault(job_fd: int) -> None:
+    """Give this child its own copy of the server's memory now, before the job arrives.
+
+    A forked child shares the server's pages until it writes to them, and Python writes to every object it
+    touches (reference counts), so a design's run would take a copy-on-write fault on each page it uses:
+    twice the time of the same run in the server. MADV_POPULATE_WRITE (Linux 5.14+) does the copying up
+    front, while the child waits; on older kernels the run simply stays a little slower. A job that arrives
+    meanwhile stops it: the rest is copied on demand, as without it.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        madvise = ctypes.CDLL(None, use_errno=True).madvise
+        madvise.argtypes = (ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int)
+        with open("/proc/self/maps") as maps:
+            regions = [line.split(None, 2)[0] for line in maps if line.split(None, 2)[1] == "rw-p"]
+    except (OSError, AttributeError):
+        return
+    for region in regions:
+        if select.select([job_fd], [], [], 0)[0]:
+            return
+        start, end = (int(x, 16) for x in region.split("-"))
+        if madvise(start, end - start, MADV_POPULATE_WRITE) != 0 and ctypes.get_errno() == errno.EINVAL:
+            return  # an older kernel
+
+
 def kill_job(pid: int, sig: int, group: bool = True) -> None:
     try:
         if group:
@@ -131,6 +173,41 @@ def kill_job(pid: int, sig: int, group: bool = True) -> None:
         os.kill(pid, sig)
     except (ProcessLookupError, PermissionError):
         pass
+
+
+class Standby:
+    """The child for the next job, forked ahead: it gets ready while the server waits for work."""
+
+    def __init__(self, close_fds: tuple[int, ...], server_pid: int) -> None:
+        job_r, self.job_w = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:
+            run_job(None, (*close_fds, self.job_w), server_pid, job_r)
+        os.close(job_r)
+
+    def hand(self, line: bytes) -> bool:
+        """Give it its job; False if it is gone (then fork a child for the job as usual)."""
+        try:
+            os.write(self.job_w, line + b"\n")  # far below PIPE_BUF: one write
+            return True
+        except OSError:  # it died (killed from outside): the server ignores SIGPIPE, as Python does
+            return False
+        finally:
+            os.close(self.job_w)
+
+    def retire(self, reaped: bool = False) -> None:
+        """Stop it (unless it has already ended and been reaped: its pid may belong to another process)."""
+        try:
+            os.close(self.job_w)
+        except OSError:
+            pass
+        if reaped:
+            return
+        kill_job(self.pid, signal.SIGKILL)
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
 
 
 def serve() -> int:
@@ -150,6 +227,7 @@ def serve() -> int:
     running: dict[int, int] = {}  # pid -> job id
     pids: dict[int, int] = {}  # job id -> pid
     server_pid = os.getpid()
+    standby: Standby | None = Standby((wake_r, wake_w), server_pid)
     send({"ready": True, "pid": server_pid})
     buffer = b""
     try:
@@ -161,7 +239,9 @@ def serve() -> int:
                         pass
                 except BlockingIOError:
                     pass
-            reap(running, pids)
+            if standby is not None and standby.pid in reap(running, pids):
+                standby.retire(reaped=True)  # it died waiting (killed from outside): fork a new one
+                standby = Standby((wake_r, wake_w), server_pid)
             if 0 not in readable:
                 continue
             chunk = os.read(0, 65536)
@@ -172,14 +252,20 @@ def serve() -> int:
                 line, buffer = buffer.split(b"\n", 1)
                 job = json.loads(line)
                 if job["op"] == "run":
-                    pid = os.fork()
-                    if pid == 0:
-                        run_job(job, (wake_r, wake_w), server_pid)
+                    if standby is not None and standby.hand(line):
+                        pid = standby.pid
+                    else:
+                        pid = os.fork()
+                        if pid == 0:
+                            run_job(job, (wake_r, wake_w), server_pid)
                     running[pid], pids[job["id"]] = job["id"], pid
                     send({"id": job["id"], "started": pid})
+                    standby = Standby((wake_r, wake_w), server_pid)
                 elif job["op"] == "signal" and job["id"] in pids:  # unknown id: already reaped
                     kill_job(pids[job["id"]], job["signal"], job.get("group", True))
     finally:
+        if standby is not None:
+            standby.retire()
         for pid in running:
             kill_job(pid, signal.SIGKILL)
         for pid in running:
@@ -189,21 +275,25 @@ def serve() -> int:
                 pass
 
 
-def reap(running: dict[int, int], pids: dict[int, int]) -> None:
-    while running:
+def reap(running: dict[int, int], pids: dict[int, int]) -> set[int]:
+    """Collect ended children; report ended jobs to the parent. Returns the pids of other children."""
+    others = set()
+    while True:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
-            return
+            return others
         if pid == 0:
-            return
+            return others
         job_id = running.pop(pid, None)
-        if job_id is not None:
-            # Like the cold loader: whatever the design started and left running goes with it. The group
-            # outlives its leader, and its id cannot be reused while a member is alive.
-            kill_job(pid, signal.SIGKILL)
-            pids.pop(job_id, None)
-            send({"id": job_id, "exit": os.waitstatus_to_exitcode(status)})
+        if job_id is None:
+            others.add(pid)
+            continue
+        # Like the cold loader: whatever the design started and left running goes with it. The group
+        # outlives its leader, and its id cannot be reused while a member is alive.
+        kill_job(pid, signal.SIGKILL)
+        pids.pop(job_id, None)
+        send({"id": job_id, "exit": os.waitstatus_to_exitcode(status)})
 
 
 # == parent side ====================================================================================
@@ -250,7 +340,7 @@ class WarmWorker:
         return self
 
     def _start_locked(self) -> None:
-        from workbench.loader import child_env
+        from workbench.spare import child_env, package_parent
 
         if self.closed:
             raise WorkerStopped("the warm worker was closed")
@@ -261,7 +351,7 @@ class WarmWorker:
         # `-m` puts the working directory first on sys.path: use the folder that holds this package (on
         # the path anyway), not the user's folder or a world-writable one where a file could shadow `diagrams`.
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "workbench.worker"], cwd=Path(__file__).resolve().parent.parent, env=child_env(),
+            [sys.executable, "-m", "workbench.worker"], cwd=package_parent(), env=child_env(),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr, bufsize=0,
         )
         threading.Thread(target=self._read, args=(self.proc,), name="wb-worker-reader", daemon=True).start()
