@@ -8,7 +8,6 @@ that machine noise hits both sides alike. Usage: python benchmarks/render.py [--
 from __future__ import annotations
 
 import argparse
-import compileall
 import shutil
 import statistics
 import subprocess
@@ -16,6 +15,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from common import compile_package
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -47,9 +48,7 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=7)
     parser.add_argument("--design", type=Path, default=ROOT / "designs" / "chat_service.py")
     args = parser.parse_args()
-    # As scripts/_setup.sh does: with PYTHONDONTWRITEBYTECODE set, an edited module would otherwise be
-    # compiled again by every process measured.
-    compileall.compile_dir(ROOT / "workbench", quiet=1)
+    compile_package()
     with tempfile.TemporaryDirectory(prefix="wb-bench-") as tmp:
         tmp = Path(tmp)
         plain_dir, wb_dir = tmp / "plain", tmp / "wb"

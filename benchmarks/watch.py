@@ -17,7 +17,6 @@ Usage: python benchmarks/watch.py [--edits 20] [--markdown] [--breakdown]
 from __future__ import annotations
 
 import argparse
-import compileall
 import os
 import statistics
 import subprocess
@@ -26,6 +25,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+from common import compile_package
 
 BIN = Path(sys.executable).parent
 
@@ -223,7 +224,7 @@ def main() -> None:
     parser.add_argument("--markdown", action="store_true", help="print Markdown tables for docs/benchmarks.md")
     parser.add_argument("--breakdown", action="store_true", help="also time each stage of a rebuild")
     args = parser.parse_args()
-    compileall.compile_dir(Path(__file__).resolve().parents[1] / "workbench", quiet=1)  # as benchmarks/render.py
+    compile_package()
     if args.breakdown:
         with tempfile.TemporaryDirectory(prefix="wb-bench-watch-") as tmp:
             stages = breakdown(Path(tmp))

@@ -159,16 +159,22 @@ def build_design(design: Path, cfg: Config, formats: Iterable[str] | None = None
     result = BuildResult(design, shown, design.stem, "failed")
     target = cfg.out / design.stem
     start = time.perf_counter()
+    early = None
     try:
         if not force and any(is_cached(design, target, k) for k in {key, full}):
             result.status = "cached"
             return result
-        model = loader(design, root=cfg.root, timeout=cfg.timeout, while_running=import_in_background)
+        early = start_early(target.parent, design.parent, formats)
+        model = loader(design, root=cfg.root, timeout=cfg.timeout, while_running=import_in_background,
+                       **({"dot_input": early.fifo} if early else {}))
+        if early and not early.fed():  # no first diagram was written (or `dot` never opened its FIFO)
+            early.cancel()
+            early = None
         result.model, result.warnings = model, list(model.warnings)
         from workbench.review import review
 
-        early = tuple(f for f in formats if f in set(first or ()))
-        later = tuple(f for f in formats if f not in early) if early else ()
+        first_formats = tuple(f for f in formats if f in set(first or ()))
+        later = tuple(f for f in formats if f not in first_formats) if first_formats else ()
 
         def announce() -> None:
             result.status, result.duration = "rendered", time.perf_counter() - start
@@ -176,8 +182,8 @@ def build_design(design: Path, cfg: Config, formats: Iterable[str] | None = None
                 published(result)
 
         result.outputs, result.reviews = write_outputs(
-            design, model, target, early or formats, key, result.warnings, lambda: review(model, design),
-            cfg.templates, views, later, announce)
+            design, model, target, first_formats or formats, key, result.warnings, lambda: review(model, design),
+            cfg.templates, views, later, announce, early)
         result.status = "rendered"
     except DesignError as exc:
         result.error = exc
@@ -188,8 +194,21 @@ def build_design(design: Path, cfg: Config, formats: Iterable[str] | None = None
         result.error = DesignError(shown, 0, f"could not write the outputs ({why}: {exc.filename or target})",
                                    "check that the out folder is a writable folder", kind="output")
     finally:
+        if early:  # ended and removed whatever happened; a no-op wait once its outputs are moved
+            early.cancel()
         result.duration = time.perf_counter() - start
     return result
+
+
+def start_early(parent: Path, design_dir: Path, formats: tuple[str, ...]):
+    """A `dot` for the first diagram, started before the design runs (render.EarlyRender), or None."""
+    from workbench.render import EarlyRender
+
+    parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return EarlyRender.start(parent, design_dir, formats)
+    except (OSError, WorkbenchError):  # e.g. out/ not writable: the usual path reports it
+        return None
 
 
 def import_renderer() -> None:
@@ -225,7 +244,7 @@ def import_in_background() -> None:
 def write_outputs(design: Path, model: DesignModel, target: Path, formats: tuple[str, ...], key: str,
                   warnings: list[dict], analyse: Callable[[], list] | None = None,
                   templates: Path | None = None, views: bool = True, later: tuple[str, ...] = (),
-                  published: Callable[[], None] | None = None) -> tuple[list[Path], list]:
+                  published: Callable[[], None] | None = None, early=None) -> tuple[list[Path], list]:
     """Build everything in a temporary folder beside the target, then swap it in.
 
     Per diagram: <slug>.<format> for each format, and with `analyse` (returning a review per diagram)
@@ -236,7 +255,8 @@ def write_outputs(design: Path, model: DesignModel, target: Path, formats: tuple
 
     Formats in `later` (which must not include svg) come from the same `dot` run, but the rest is swapped
     in and `published()` called as soon as the SVG is written; each later file then replaces its old
-    version atomically, and the stamp is completed last. Returns the output files and the reviews.
+    version atomically, and the stamp is completed last. `early` (render.EarlyRender) is a `dot` that
+    already lays out the first diagram, fed by the design process. Returns the output files and the reviews.
     """
     from workbench.render import findings_overlay, start_render
     from workbench.review import numbered
@@ -254,32 +274,43 @@ def write_outputs(design: Path, model: DesignModel, target: Path, formats: tuple
     os.umask(umask)
     os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; outputs are meant to be shared
     jobs: list[Callable[[], None]] = []
-    running = []
+    running = []  # (job, stem)
 
-    def draw(diagram, stem: str, fmts: Iterable[str], overlay=None) -> None:
-        """Start `dot` now; queue what finishes the job (waiting, then making the SVG self-contained)."""
-        fmts = sorted(fmts, key=lambda f: f != "svg")  # dot writes in this order: the SVG first
-        outputs = {fmt: (work if fmt in later else tmp) / f"{stem}.{fmt}" for fmt in fmts}
-        if "svg" in outputs:
-            outputs["svg"] = work / f"{stem}.linked.svg"
-        job = start_render(diagram, design.parent, work, outputs, overlay, name=stem)
-        running.append(job)
+    def draw(diagram, stem: str, fmts: Iterable[str], overlay=None, job=None) -> None:
+        """Start `dot` now (or take the one already running); queue what finishes the job (waiting, then
+        making the SVG self-contained)."""
+        if job is None:
+            fmts = sorted(fmts, key=lambda f: f != "svg")  # dot writes in this order: the SVG first
+            outputs = {fmt: (work if fmt in later else tmp) / f"{stem}.{fmt}" for fmt in fmts}
+            if "svg" in outputs:
+                outputs["svg"] = work / f"{stem}.linked.svg"
+            job = start_render(diagram, design.parent, work, outputs, overlay, name=stem)
+        running.append((job, stem))
 
         def finish() -> None:
-            if "svg" not in outputs:
+            if "svg" not in job.outputs:
                 job.wait()
                 return
-            if not job.wait_for_svg(outputs["svg"]):  # dot goes on with the raster formats meanwhile
+            if not job.wait_for_svg():  # dot goes on with the raster formats meanwhile
                 job.wait()
-            svg, missing = inline_icons(outputs["svg"].read_text(encoding="utf-8"), work)
+            svg, missing = inline_icons(job.outputs["svg"].read_text(encoding="utf-8"), job.workdir)
             for href in missing:
                 warnings.append({"file": model.path, "line": 0, "message": f"icon {href} could not be read"})
             (tmp / f"{stem}.svg").write_text(svg, encoding="utf-8")
         jobs.append(finish)
 
+    def wait_all() -> None:
+        """Wait for every `dot`; bring the formats written elsewhere (the early job's) into `tmp`."""
+        for job, stem in running:
+            job.wait()
+            for fmt, path in job.outputs.items():
+                final = tmp / f"{stem}.{fmt}"
+                if fmt != "svg" and fmt not in later and path != final:
+                    os.replace(path, final)
+
     try:
-        for diagram in model.diagrams:
-            draw(diagram, diagram.slug, (*formats, *later))
+        for i, diagram in enumerate(model.diagrams):
+            draw(diagram, diagram.slug, (*formats, *later), job=early.adopt(diagram) if early and i == 0 else None)
         reviews = analyse() if analyse is not None else None
         copies = []
         for diagram, r in zip(model.diagrams, reviews if views and reviews else ()):
@@ -304,8 +335,7 @@ def write_outputs(design: Path, model: DesignModel, target: Path, formats: tuple
             write_reports(model, texts, tmp, formats, views)
         (tmp / MODEL).write_text(json.dumps(model.to_dict(), indent=2) + "\n", encoding="utf-8")
         if not later:  # the raster formats, which `dot` writes after the SVG
-            for job in running:
-                job.wait()
+            wait_all()
             for source, copy in copies:
                 if not copy.endswith(".svg"):
                     shutil.copyfile(tmp / source, tmp / copy)
@@ -315,17 +345,16 @@ def write_outputs(design: Path, model: DesignModel, target: Path, formats: tuple
         if later:
             if published is not None:
                 published()
-            for job in running:
-                job.wait()
-            for diagram in model.diagrams:
+            wait_all()
+            for job, stem in running:
                 for fmt in later:
-                    os.replace(work / f"{diagram.slug}.{fmt}", target / f"{diagram.slug}.{fmt}")
+                    if fmt in job.outputs:
+                        os.replace(job.outputs[fmt], target / f"{stem}.{fmt}")
             (work / STAMP).write_text(json.dumps({**stamp, "key": key}, indent=2), encoding="utf-8")
             os.replace(work / STAMP, target / STAMP)  # only now does the cache cover every format
     except BaseException:
-        for job in running:  # no dot left running behind a failure
-            job.proc.kill()
-            job.proc.wait()
+        for job, _ in running:  # no dot left running behind a failure
+            job.cancel()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:

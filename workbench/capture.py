@@ -44,8 +44,9 @@ class DesignMistake(Exception):
 class Recorder:
     """Collects what the design builds; one instance per child process."""
 
-    def __init__(self, design_path: str) -> None:
+    def __init__(self, design_path: str, dot_fifo: str | None = None) -> None:
         self.design_path = os.path.abspath(design_path)
+        self.dot_fifo = dot_fifo  # where a waiting `dot` reads the first diagram (render.EarlyRender)
         self.design_dir = os.path.dirname(self.design_path)
         self.diagrams: list[dict] = []
         self.warnings: list[dict] = []
@@ -104,6 +105,8 @@ class Recorder:
         }
         self.diagrams.append(d)
         self.current = None
+        if len(self.diagrams) == 1 and self.dot_fifo:
+            send_dot(d, self.dot_fifo)
 
     def add_cluster(self, cluster, analysis: dict, file: str, line: int) -> None:
         cid = self.unique("cluster-" + slugify(cluster.label, "cluster"))
@@ -176,6 +179,40 @@ class Recorder:
             "attrs": attrs, "analysis": analysis, "file": file, "line": line,
         })
         self.current["layout"][""].append(["edge", eid])
+
+
+def send_dot(diagram: dict, fifo: str) -> None:
+    """Write the diagram's DOT into the FIFO that the parent's `dot` reads, then mark it sent.
+
+    Best effort: when `dot` is not there (it died, or never opened the FIFO) the parent renders as usual.
+    The non-blocking open fails until `dot` has opened its end, so wait a little for a `dot` still starting.
+    """
+    import errno
+    import time
+
+    from workbench import dotsource
+
+    text = dotsource.source(diagram).encode("utf-8")
+    deadline = time.monotonic() + 2.0
+    while True:
+        try:
+            fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+            break
+        except OSError as exc:
+            if exc.errno != errno.ENXIO or time.monotonic() > deadline:
+                return
+            time.sleep(0.001)
+    try:
+        os.set_blocking(fd, True)
+        view = memoryview(text)
+        while view:
+            view = view[os.write(fd, view):]
+    except OSError:  # `dot` went away while reading
+        return
+    finally:
+        os.close(fd)
+    with open(fifo + ".sent", "w"):
+        pass
 
 
 def install(rec: Recorder) -> None:
@@ -363,20 +400,21 @@ def imported_helpers(design_dir: str, design_path: str) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
+    """argv: DESIGN RESULT_JSON [DUMP [DOT_FIFO]] (empty strings for none)."""
     design_path, result_path = os.path.abspath(argv[0]), argv[1]
     design_dir = os.path.dirname(design_path)
     # Look like `python design.py`: argv, sys.path[0] and the working directory.
     sys.argv = [design_path]
     sys.path[0] = design_dir
     os.chdir(design_dir)
-    if len(argv) > 2:  # the parent asks for a traceback of a design that hangs
+    if len(argv) > 2 and argv[2]:  # the parent asks for a traceback of a design that hangs
         import faulthandler
         import signal
 
         faulthandler.register(signal.SIGUSR1, file=open(argv[2], "w"), all_threads=True)
     result: dict[str, Any] = {"ok": False}
     try:
-        rec = Recorder(design_path)
+        rec = Recorder(design_path, argv[3] if len(argv) > 3 and argv[3] else None)
         install(rec)
     except Exception as exc:  # diagrams itself is broken or missing
         result["error"] = {"kind": "setup", "file": os.path.basename(design_path), "line": 0,
@@ -453,13 +491,18 @@ def spare_main() -> int:
         new = os.open(path, flags)
         os.dup2(new, fd)
         os.close(new)
-    return main([job["design"], job["result"], job["dump"]])
+    return main([job["design"], job["result"], job["dump"], job.get("dot") or ""])
 
 
+def _tr(what):
+    import time
+    with open("/tmp/trace.txt","a") as f: f.write(f"{time.time():.4f} spare {what}\n")
 def write(path: str, result: dict) -> int:
+    _tr("design-done")
     text = json.dumps(result)  # in one piece: json.dump streams through the pure-Python encoder, 5x slower
     with open(path, "w", encoding="utf-8") as fh:
         fh.write(text)
+    _tr("written")
     return 0
 
 

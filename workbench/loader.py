@@ -32,16 +32,17 @@ def display_path(path: Path, root: Path | None = None) -> str:
         return path.as_posix()
 
 
-def child_command(design: Path, result: Path, dump: Path) -> list[str]:
-    return [sys.executable, "-m", "workbench.capture", str(design), str(result), str(dump)]
+def child_command(design: Path, result: Path, dump: Path, dot_input: Path | None = None) -> list[str]:
+    return [sys.executable, "-m", "workbench.capture", str(design), str(result), str(dump), str(dot_input or "")]
 
 
 def load_design(design: Path, *, root: Path | None = None, timeout: float = DEFAULT_TIMEOUT,
-                while_running: Callable[[], None] | None = None) -> DesignModel:
+                while_running: Callable[[], None] | None = None, dot_input: Path | None = None) -> DesignModel:
     """Run `design` and return its model; raise DesignError with file and line on any failure.
 
     `while_running` is called once the child has started: work the caller needs anyway (imports, say)
-    then overlaps with the child on another core.
+    then overlaps with the child on another core. `dot_input`: the FIFO of a `dot` started ahead
+    (render.EarlyRender), into which the child writes its first diagram's DOT.
     """
     design = Path(design).absolute()
     shown = display_path(design, root)
@@ -50,8 +51,8 @@ def load_design(design: Path, *, root: Path | None = None, timeout: float = DEFA
         result_path, dump_path = Path(tmp) / "result.json", Path(tmp) / "stack.txt"
         # Output goes to files, not pipes: a process the design leaves behind would hold a pipe open.
         with open(Path(tmp) / "stdout", "wb") as out, open(Path(tmp) / "stderr", "wb+") as err:
-            proc = hand_to_spare(design, result_path, dump_path, out.name, err.name) or subprocess.Popen(
-                child_command(design, result_path, dump_path), cwd=design.parent, env=child_env(),
+            proc = hand_to_spare(design, result_path, dump_path, out.name, err.name, dot_input) or subprocess.Popen(
+                child_command(design, result_path, dump_path, dot_input), cwd=design.parent, env=child_env(),
                 stdin=subprocess.DEVNULL, stdout=out, stderr=err,
                 start_new_session=True,  # its own process group: we kill everything it started
             )
@@ -69,12 +70,14 @@ def load_design(design: Path, *, root: Path | None = None, timeout: float = DEFA
         return interpret_result(design, shown, result_path, proc.returncode, stderr)
 
 
-def hand_to_spare(design: Path, result: Path, dump: Path, stdout: str, stderr: str) -> subprocess.Popen | None:
+def hand_to_spare(design: Path, result: Path, dump: Path, stdout: str, stderr: str,
+                  dot_input: Path | None = None) -> subprocess.Popen | None:
     """Give the design to a spare process started ahead (workbench.spare), if one is waiting."""
     proc = spare.take()
     if proc is None:
         return None
-    job = {"design": str(design), "result": str(result), "dump": str(dump), "stdout": stdout, "stderr": stderr}
+    job = {"design": str(design), "result": str(result), "dump": str(dump), "stdout": stdout, "stderr": stderr,
+           "dot": str(dot_input or "")}
     try:
         proc.stdin.write((json.dumps(job) + "\n").encode())
         proc.stdin.close()

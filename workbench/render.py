@@ -6,14 +6,17 @@ import logging
 import os
 import shutil
 import subprocess
+import tempfile
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 import graphviz
 
+from workbench import dotsource
 from workbench.config import FORMATS
 from workbench.errors import GraphvizMissing, WorkbenchError
-from workbench.model import Diagram, Node
+from workbench.model import Diagram
 
 log = logging.getLogger(__name__)
 
@@ -32,79 +35,9 @@ def shipped_icon_root() -> Path:
     return Path(diagrams.__file__).resolve().parent.parent
 
 
-def icon_href(node: Node) -> str | None:
-    """The image path Graphviz sees: relative to the render work dir, so outputs hold no absolute paths."""
-    icon = node.icon
-    if icon is None or icon.missing:
-        return None
-    if icon.base == "diagrams":
-        return icon.path  # "resources/..." through the `resources` link
-    if icon.base == "design":
-        return f"design/{icon.path}"
-    return icon.path
-
-
-# Graphviz turns these into <a> links in SVG; a design's outputs must stay self-contained and inert.
-LINK_KEYS = frozenset({"URL", "href", "labelURL", "labelhref", "headURL", "headhref", "tailURL", "tailhref",
-                       "edgeURL", "edgehref", "target"})
-
-
-def text_label(value: str) -> str:
-    """A label as text, unless it is an explicit Graphviz HTML label written `<<...>>` (as C4 nodes do).
-
-    The graphviz package would read any `<...>` string as HTML: a label such as `<script>x</script>` would
-    break the layout, or worse, so plain labels are marked as text.
-    """
-    if value.startswith("<<") and value.endswith(">>"):
-        return value
-    return graphviz.nohtml(value)
-
-
-def text_labels(attrs: dict[str, str]) -> dict[str, str]:
-    """Every attribute value as text (a tooltip `<b>` must not break the layout); links dropped."""
-    return {k: text_label(v) for k, v in attrs.items() if k not in LINK_KEYS}
-
-
 def to_dot(diagram: Diagram, overlay: dict[str, dict[str, str]] | None = None) -> graphviz.Digraph:
-    """Graphviz source for a diagram, with the statement order `diagrams` itself would produce.
-
-    `overlay` maps node ids to extra attributes (the findings view outlines and numbers nodes).
-    """
-    nodes = {n.id: n for n in diagram.nodes}
-    edges = {e.id: e for e in diagram.edges}
-    clusters = {c.id: c for c in diagram.clusters}
-    overlay = overlay or {}
-
-    def fill(graph: graphviz.Digraph, scope: str) -> None:
-        for kind, item in diagram.layout.get(scope, []):
-            if kind == "node":
-                node = nodes[item]
-                attrs = dict(node.attrs)
-                href = icon_href(node)
-                if href:
-                    attrs["image"] = href
-                attrs = text_labels(attrs)
-                attrs.update(overlay.get(item, {}))
-                graph.node(node.id, label=text_label(node.label), **attrs)
-            elif kind == "edge":
-                edge = edges[item]
-                graph.edge(edge.tail, edge.head, **text_labels(edge.attrs))
-            else:
-                cluster = clusters[item]
-                # Graphviz keys clusters by name; ids keep two clusters with one label apart.
-                sub = graphviz.Digraph(graphviz.nohtml("cluster_" + cluster.id))
-                sub.graph_attr.update(text_labels(cluster.attrs))
-                fill(sub, cluster.id)
-                graph.subgraph(sub)
-
-    graph = graphviz.Digraph(graphviz.nohtml(diagram.name), strict=diagram.strict)
-    graph.graph_attr.update(text_labels(diagram.attrs.get("graph", {})))
-    if overlay:
-        graph.graph_attr["forcelabels"] = "true"  # finding numbers are xlabels; never drop one
-    graph.node_attr.update(diagram.attrs.get("node", {}))
-    graph.edge_attr.update(diagram.attrs.get("edge", {}))
-    fill(graph, "")
-    return graph
+    """Graphviz source for a diagram (see `dotsource.digraph`); `overlay` adds attributes per node id."""
+    return dotsource.digraph(asdict(diagram), overlay)
 
 
 FINDING_COLOURS = {"error": "#d62728", "warning": "#f0a30a"}
@@ -140,14 +73,20 @@ def prepare_workdir(workdir: Path, design_dir: Path) -> None:
 
 
 class RenderJob:
-    """A running `dot`: several can lay out at once (the diagram and its findings view, on two cores)."""
+    """A running `dot`: several can lay out at once (the diagram and its findings view, on two cores).
 
-    def __init__(self, diagram: Diagram, proc: subprocess.Popen, stderr_path: Path, source: str) -> None:
-        self.diagram, self.proc, self.stderr_path, self.source = diagram, proc, stderr_path, source
+    `outputs` maps each format to the file `dot` writes; `workdir` is where relative icon paths resolve.
+    """
 
-    def wait_for_svg(self, path: Path) -> bool:
+    def __init__(self, diagram: Diagram | None, proc: subprocess.Popen, stderr_path: Path,
+                 outputs: dict[str, Path], workdir: Path) -> None:
+        self.diagram, self.proc, self.stderr_path = diagram, proc, stderr_path
+        self.outputs, self.workdir = outputs, workdir
+
+    def wait_for_svg(self) -> bool:
         """Wait until `dot` has written the whole SVG (it writes its formats one after the other, SVG
         first), while it goes on with the others. False if `dot` ended first: then call `wait`."""
+        path = self.outputs["svg"]
         while self.proc.poll() is None:
             try:
                 with open(path, "rb") as fh:
@@ -159,23 +98,41 @@ class RenderJob:
             time.sleep(0.002)
         return False
 
-    def wait(self) -> str:
-        """Wait for `dot`; raise WorkbenchError if it failed. Returns the DOT source."""
+    def wait(self) -> None:
+        """Wait for `dot`; raise WorkbenchError if it failed."""
         try:
             code = self.proc.wait()
         except BaseException:
-            self.proc.kill()
-            self.proc.wait()
+            self.cancel()
             raise
         stderr = self.stderr_path.read_text(errors="replace") if self.stderr_path.exists() else ""
         if code != 0:
             message = stderr.strip().splitlines()
-            raise WorkbenchError(f"Graphviz failed on diagram {self.diagram.name!r}: "
-                                 f"{message[-1] if message else 'no output'}")
+            name = self.diagram.name if self.diagram is not None else "?"
+            raise WorkbenchError(f"Graphviz failed on diagram {name!r}: {message[-1] if message else 'no output'}")
         for line in stderr.splitlines():
             # Like `diagrams` (quiet=True): Graphviz chatter such as the ortho/label warning is debug-only.
             log.debug("graphviz: %s", line)
-        return self.source
+
+    def cancel(self) -> None:
+        """Kill `dot` if it still runs, and reap it."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+
+
+def run_dot(workdir: Path, outputs: dict[str, Path], name: str) -> RenderJob:
+    """Start `dot` on `<name>.gv` in `workdir` (a file, or a FIFO that the design process fills)."""
+    args = [dot_binary()]
+    for fmt, path in outputs.items():
+        if fmt not in FORMATS:
+            raise WorkbenchError(f"unknown output format {fmt!r}; choose from {', '.join(FORMATS)}")
+        args += [f"-T{fmt}", f"-o{os.path.relpath(path, workdir)}"]
+    stderr_path = workdir / f"{name}.stderr"
+    with open(stderr_path, "wb") as err:
+        proc = subprocess.Popen([*args, f"{name}.gv"], cwd=workdir, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=err)
+    return RenderJob(None, proc, stderr_path, outputs, workdir)
 
 
 def start_render(diagram: Diagram, design_dir: Path, workdir: Path, outputs: dict[str, Path],
@@ -186,16 +143,51 @@ def start_render(diagram: Diagram, design_dir: Path, workdir: Path, outputs: dic
     links its icons; `svg.inline_icons` makes it self-contained.
     """
     prepare_workdir(workdir, design_dir)
-    source = to_dot(diagram, overlay).source
     name = name or diagram.slug
-    (workdir / f"{name}.gv").write_text(source, encoding="utf-8")
-    args = [dot_binary()]
-    for fmt, path in outputs.items():
-        if fmt not in FORMATS:
-            raise WorkbenchError(f"unknown output format {fmt!r}; choose from {', '.join(FORMATS)}")
-        args += [f"-T{fmt}", f"-o{os.path.relpath(path, workdir)}"]
-    stderr_path = workdir / f"{name}.stderr"
-    with open(stderr_path, "wb") as err:
-        proc = subprocess.Popen([*args, f"{name}.gv"], cwd=workdir, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=err)
-    return RenderJob(diagram, proc, stderr_path, source)
+    (workdir / f"{name}.gv").write_text(to_dot(diagram, overlay).source, encoding="utf-8")
+    job = run_dot(workdir, outputs, name)
+    job.diagram = diagram
+    return job
+
+
+class EarlyRender:
+    """A `dot` started before the design runs, reading its DOT from a FIFO that the design process writes
+    as soon as its first diagram is complete (`capture.send_dot`): Graphviz lays out while the model
+    travels back to this process. Outputs go to a private folder as `early.<format>` (the diagram's name is
+    not known yet); the build takes the job with `adopt` and moves them. `cancel` ends and removes it.
+    """
+
+    NAME = "early"
+
+    def __init__(self, workdir: Path, job: RenderJob) -> None:
+        self.workdir, self.job = workdir, job
+        self.fifo = workdir / f"{self.NAME}.gv"
+
+    @classmethod
+    def start(cls, parent: Path, design_dir: Path, formats: tuple[str, ...]) -> EarlyRender | None:
+        """None where it cannot work (no FIFOs, no `dot`): the build then renders the usual way."""
+        if not formats or not hasattr(os, "mkfifo") or shutil.which("dot") is None:
+            return None
+        workdir = Path(tempfile.mkdtemp(prefix=".early-", dir=parent))
+        try:
+            prepare_workdir(workdir, design_dir)
+            os.mkfifo(workdir / f"{cls.NAME}.gv", 0o600)
+            outputs = {fmt: workdir / (f"{cls.NAME}.linked.svg" if fmt == "svg" else f"{cls.NAME}.{fmt}")
+                       for fmt in sorted(formats, key=lambda f: f != "svg")}  # dot writes the SVG first
+            return cls(workdir, run_dot(workdir, outputs, cls.NAME))
+        except BaseException:
+            shutil.rmtree(workdir, ignore_errors=True)
+            raise
+
+    def fed(self) -> bool:
+        """Whether the design process wrote the first diagram's DOT (it marks that after closing the FIFO)."""
+        return (self.workdir / f"{self.NAME}.gv.sent").exists()
+
+    def adopt(self, diagram: Diagram) -> RenderJob:
+        self.job.diagram = diagram
+        return self.job
+
+    def cancel(self) -> None:
+        """End the `dot` if it still runs (unused or abandoned) and remove its folder."""
+        self.job.cancel()
+        shutil.rmtree(self.workdir, ignore_errors=True)

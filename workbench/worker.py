@@ -107,7 +107,7 @@ def run_job(job: dict | None, close_fds: tuple[int, ...], server_pid: int, job_f
                 del sys.modules[name]
         from workbench import capture
 
-        code = capture.main([job["design"], job["result"], job["dump"]])
+        code = capture.main([job["design"], job["result"], job["dump"], job.get("dot") or ""])
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
     except BaseException:  # noqa: BLE001 - report on stderr (the log), like a crashed interpreter would
@@ -418,7 +418,7 @@ class WarmWorker:
         except (BrokenPipeError, ValueError, OSError):
             pass
 
-    def _submit(self, design: Path, folder: Path) -> Job:
+    def _submit(self, design: Path, folder: Path, dot_input: Path | None = None) -> Job:
         with self.lock:
             self._start_locked()  # restarts a server that died since the last job
             self.next_id += 1
@@ -426,7 +426,8 @@ class WarmWorker:
             job.proc = self.proc
             self.jobs[job.id] = job
             message = {"op": "run", "id": job.id, "design": str(design), "result": str(folder / "result.json"),
-                       "dump": str(folder / "stack.txt"), "log": str(folder / "stderr.txt")}
+                       "dump": str(folder / "stack.txt"), "log": str(folder / "stderr.txt"),
+                       "dot": str(dot_input) if dot_input else ""}
             try:
                 self.proc.stdin.write((json.dumps(message) + "\n").encode())
             except (BrokenPipeError, OSError):
@@ -447,7 +448,7 @@ class WarmWorker:
             log.warning("job %s did not end after SIGKILL", job.id)
 
     def load_design(self, design: Path, *, root: Path | None = None, timeout: float | None = None,
-                    while_running: Callable[[], None] | None = None):
+                    while_running: Callable[[], None] | None = None, dot_input: Path | None = None):
         """Same contract as `loader.load_design`: a DesignModel, or DesignError with file and line."""
         from workbench.errors import DesignError
         from workbench.loader import (DEFAULT_TIMEOUT, check_design_file, display_path, interpret_result,
@@ -459,7 +460,7 @@ class WarmWorker:
         check_design_file(design, shown)
         with tempfile.TemporaryDirectory(prefix="wb-warm-") as tmp:
             folder = Path(tmp)
-            job = self._submit(design, folder)
+            job = self._submit(design, folder, dot_input)
             try:
                 if while_running is not None:
                     while_running()
