@@ -7,10 +7,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archbuilder import Arch
+from archbuilder import Arch, analyse_arch
 from workbench.criticality import immediate_dominators
 from workbench.graph import build_graph, strong_components
-from workbench.redundancy import cluster_location, fraction, label_stem, multiplier, node_ha, read_fraction
+from workbench.redundancy import (
+    cluster_location, fraction, is_placement_cluster, label_stem, multiplier, node_ha, read_fraction,
+)
 
 
 def build(b: Arch, **kw):
@@ -254,6 +256,31 @@ def test_evidence_unions_shards_clients_and_location_clusters():
     assert frozenset({"c-east", "c-west"}) in labels
     assert g.group("web-1").zones == ("az a", "az b")
     assert g.group("shard-1").r == 1 and shards
+
+
+def test_one_instance_per_zone_in_its_own_subnet_is_one_replica_group():
+    # The usual AWS layout: an ALB in front of one EC2 per AZ, each in that AZ's subnet box.
+    b = Arch()
+    users, lb = b.node("Users", "users"), b.node("ELB", "alb")
+    servers = []
+    for zone, subnet in (("ap-south-1a (AZ)", "app-public-1 (subnet)"), ("ap-south-1b (AZ)", "app-public-2 (subnet)")):
+        with b.cluster(zone), b.cluster(subnet):
+            servers.append(b.node("EC2", f"app-server-{len(servers) + 1}"))
+    b.chain(users, lb, servers)
+    g = build(b)
+    assert frozenset({"app-server-1", "app-server-2"}) in groups_by_labels(g)
+    assert g.nodes[servers[0].id].cluster_path == ()
+    assert not [f for f in analyse_arch(b).findings if f.code == "SPOF001"]
+
+
+@pytest.mark.parametrize("label", ["app-1-public-1 (subnet)", "Private Subnet", "subnet-2", "Subnets"])
+def test_subnet_clusters_are_placement(label):
+    assert is_placement_cluster(label)
+
+
+@pytest.mark.parametrize("label", ["subnetwork manager", "web", "public api"])
+def test_other_clusters_are_not_placement(label):
+    assert not is_placement_cluster(label)
 
 
 def test_replica_counts_from_node_cluster_and_scaling_group():

@@ -17,6 +17,7 @@ from workbench.roles import (
 
 # (diagrams module, name as users import it — aliases included, expected role)
 GOLD = [
+    ("aws.iot", "IotMqtt", "queue"),  # an MQTT broker (Mosquitto), not a device
     ("onprem.client", "Users", "client"), ("onprem.client", "User", "client"), ("onprem.client", "Client", "client"),
     ("aws.general", "Users", "client"), ("aws.general", "User", "client"), ("aws.general", "Client", "client"),
     ("aws.general", "MobileClient", "client"), ("generic.device", "Mobile", "client"),
@@ -230,6 +231,7 @@ def test_invalid_override_is_reported_and_inference_continues():
     ("Container", "Nginx", "load_balancer"),
     ("Container", "Elasticsearch", "search"),
     ("Database", "Amazon S3", "object_storage"),
+    ("Container", "Gradle build, Docker images", "compute"),  # how it is built, not what it does
 ])
 def test_c4_nodes(ctype, technology, expected):
     c4 = {"type": ctype, "technology": technology, "name": "x", "description": ""}

@@ -39,3 +39,23 @@ def test_que002_fan_out_from_another_queue_is_a_producer():
     b.chain(b.node("ECS", "api", replicas="2"), b.node("SNS", "topic"), b.node("SQS", "jobs"),
             b.node("Lambda", "worker"))
     assert codes(b) == []
+
+
+def test_queues_wired_to_tooling_have_a_producer_and_a_consumer():
+    # A CI/CD event rule: the registry publishes push events, the rule starts the pipeline.
+    b = Arch()
+    b.chain(b.node("ECR", "registry", provider="aws", module="compute"),
+            b.node("Eventbridge", "push-rule", provider="aws", module="integration"),
+            b.node("Codepipeline", "pipeline", provider="aws", module="devtools"))
+    assert codes(b) == []
+
+
+def test_a_log_shipper_produces_but_monitoring_does_not():
+    b = Arch()
+    b.chain(b.node("Fluentd", "shipper"), b.node("Kafka", "logs", replicas="3"), b.node("EC2", "indexer",
+                                                                                       replicas="2"))
+    assert codes(b) == []
+    b = Arch()
+    b.chain(b.node("Prometheus", "metrics"), b.node("Kafka", "logs", replicas="3"), b.node("EC2", "indexer",
+                                                                                          replicas="2"))
+    assert codes(b) == [("QUE002", "info", "nothing publishes to `logs`")]

@@ -263,3 +263,26 @@ def test_group_findings_name_only_the_group_never_the_witness_path():
     assert state[("SPOF002", "consumer")] is False
     spof_api = next(f for f in a.findings if f.code == "SPOF001" and f.labels == ["api"])
     assert "proxy" in spof_api.path and spof_api.nodes == [api.id]
+
+
+def test_c4_containers_are_analysed_and_their_single_instances_are_questions():
+    # C4 draws every Relationship dashed: that is its style, not asynchronous delivery.
+    b = Arch()
+    c4 = lambda kind, name, tech="": {"type": kind, "name": name, "technology": tech, "description": ""}
+    user = b.node("Rack", "user", c4=c4("Person", "user"))
+    api = b.node("Rack", "api", c4=c4("Container", "api", "Java"))
+    db = b.node("Rack", "db", c4=c4("Database", "db", "PostgreSQL"))
+    b.edge(user, api, style="dashed")
+    b.edge(api, db, style="dashed")
+    found = {(f.code, f.severity, f.terminal) for f in analyse_arch(b).findings if f.code in ("SPOF001", "REP001")}
+    assert found == {("SPOF001", "info", "db"), ("REP001", "info", "db")}
+    [spof] = [f for f in analyse_arch(b).findings if f.code == "SPOF001"]
+    assert spof.nodes == ["api"] and "C4 element" in spof.remediation
+
+
+def test_dashed_edges_between_ordinary_nodes_stay_asynchronous():
+    b = Arch()
+    users, web = b.node("Users", "users"), b.node("EC2", "web", replicas="2")
+    b.chain(users, b.node("ELB", "lb"), web)
+    b.edge(web, b.node("EC2", "mailer"), style="dashed")
+    assert not by_code(analyse_arch(b).findings, "SPOF001")

@@ -28,6 +28,26 @@ def test_top001_reached_via_async_fallback_or_queue_domain():
     assert not found(b, "TOP001")
 
 
+def test_top001_not_for_what_the_operations_plane_drives():
+    b = Arch()
+    b.chain(b.node("Users", "users"), b.node("ELB", "lb"), b.node("EC2", "web", replicas="2"))
+    pipeline = b.node("Codepipeline", "pipeline", provider="aws", module="devtools")
+    b.edge(pipeline, artifacts := b.node("S3", "artifacts"))  # tooling writes its artifacts
+    b.edge(b.node("SystemsManager", "ssm", provider="aws", module="management"), b.node("EC2", "bastion"))
+    b.chain(b.node("Fluentbit", "shipper", provider="onprem", module="logging"), b.node("Elasticsearch", "logs"))
+    b.edge(b.node("Prometheus", "metrics"), b.node("EC2", "scraped", replicas="2"))  # a scrape reaches nothing
+    assert found(b, "TOP001") == {("TOP001", "scraped")} and artifacts
+
+
+def test_top001_not_for_data_sources_or_network_captions():
+    b = Arch()
+    b.chain(b.node("Users", "users"), b.node("ELB", "lb"), etl := b.node("EC2", "etl", replicas="2"))
+    b.chain(b.node("MySQL", "legacy-db"), etl)  # a source store feeding the pipeline
+    b.node("VPC", "VPC 10.0.0.0/16")  # an icon used as a caption
+    b.chain(b.node("EC2", "orphan-job"), b.node("RDS", "orphan-db"))  # compute nothing calls is still reported
+    assert found(b, "TOP001") == {("TOP001", "orphan-job"), ("TOP001", "orphan-db")}
+
+
 def test_top001_silent_without_any_entry():
     b = Arch()
     x, y = b.node("EC2", "x"), b.node("EC2", "y")

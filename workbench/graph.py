@@ -15,8 +15,9 @@ import networkx as nx
 from workbench import roles
 from workbench.model import Diagram, Node
 from workbench.redundancy import (
-    AURORA_CLASSES, ASSUMED_SCALING_REPLICAS, HA, SCALING_GROUP_CLASSES, Location, cluster_location, flag, is_shard,
-    label_stem, multiplier, node_ha, number, read_fraction, region_of_zone, replica_count, role_marks, slo_percent,
+    AURORA_CLASSES, ASSUMED_SCALING_REPLICAS, HA, SCALING_GROUP_CLASSES, Location, cluster_location, flag,
+    is_placement_cluster, is_shard, label_stem, multiplier, node_ha, number, read_fraction, region_of_zone,
+    replica_count, role_marks, slo_percent,
 )
 
 KINDS = ("sync", "async", "replication", "response", "fallback", "side")
@@ -68,9 +69,10 @@ class NodeInfo:
     marks: frozenset[str]  # writer / reader / standby
     ha: HA
     analysis: Mapping[str, str]
-    cluster_path: tuple[str, ...]  # labels of the enclosing non-location clusters, outermost first
+    cluster_path: tuple[str, ...]  # labels of the enclosing clusters that are not locations or subnets, outermost first
     file: str
     line: int
+    c4: bool  # a diagrams.c4 element: C4 draws every relationship dashed, so dashed says nothing about delivery
 
     @property
     def unknown(self) -> bool:
@@ -292,6 +294,8 @@ def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
     """Resolve roles, replicas, locations and managed-HA status of every node, in drawing order."""
     clusters = {c.id: c for c in diagram.clusters}
     locations = {c.id: cluster_location(c.label, c.analysis) for c in diagram.clusters}
+    # Location and subnet clusters say where a node runs, not which service it is: left out of the sibling scope.
+    placement = {cid for cid, loc in locations.items() if loc.known or is_placement_cluster(clusters[cid].label)}
     members_by_cluster: dict[str, list[Node]] = defaultdict(list)
     for n in diagram.nodes:
         for cid in n.clusters:
@@ -325,13 +329,13 @@ def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
         path = path_memo.get(chain)
         if path is None:
             path = path_memo[chain] = tuple(clusters[c].label for c in chain
-                                            if c in clusters and not locations[c].known)
+                                            if c in clusters and c not in placement)
         infos[n.id] = NodeInfo(
             id=n.id, label=label, cls=n.cls, provider=n.provider, role=role, inferred_role=res.role,
             role_source=res.source, invalid_role=res.invalid_override, rank=rank, stateful=stateful,
             replicas=replicas, replicas_source=source, location=loc, marks=role_marks(label, n.cls),
             ha=_ha(n, role, ha_memo), analysis=MappingProxyType(dict(a)) if a else _NO_ANALYSIS,
-            cluster_path=path, file=n.file, line=n.line,
+            cluster_path=path, file=n.file, line=n.line, c4=n.c4 is not None,
         )
     return infos
 
@@ -340,10 +344,10 @@ _HA_KEYS = ("managed_ha", "tier", "storage_class", "multi_az", "zone", "redundan
 
 
 def _ha(n: Node, role: str, memo: dict[tuple, HA]) -> HA:
-    key = (n.provider, n.cls, role) + tuple(n.analysis.get(k) for k in _HA_KEYS)
+    key = (n.provider, n.cls, role, n.c4 is not None) + tuple(n.analysis.get(k) for k in _HA_KEYS)
     found = memo.get(key)
     if found is None:
-        found = memo[key] = node_ha(n.provider, n.cls, role, n.analysis)
+        found = memo[key] = node_ha(n.provider, n.cls, role, n.analysis, c4=n.c4 is not None)
     return found
 
 
@@ -533,7 +537,8 @@ def _late_kind(e, u: str, v: str, nodes: Mapping[str, NodeInfo]) -> tuple[str, b
     if into_queue:
         if _PULL_LABEL.search(label):
             return "async", True
-    elif nodes[u].role == "queue" or "dashed" in (e.style or "") or _ASYNC_LABEL.search(label):
+    elif nodes[u].role == "queue" or _ASYNC_LABEL.search(label) or (
+            "dashed" in (e.style or "") and not (nodes[u].c4 and nodes[v].c4)):
         return "async", False
     if _FALLBACK_LABEL.search(label):
         return "fallback", False

@@ -228,6 +228,16 @@ class Location:
         return self.zone is not None or self.region is not None
 
 
+# Subnets are per-zone network placement (an AWS or Azure subnet lives in one zone), not a tier: the one-instance-
+# per-AZ layout draws each sibling in its own subnet box, and those boxes must not keep the siblings apart [H].
+_SUBNET = re.compile(r"\bsubnets?(?:\b|[\s_-]?\d)")
+
+
+def is_placement_cluster(label: str) -> bool:
+    """A cluster that places nodes on the network (a subnet) without making them a different service."""
+    return bool(_SUBNET.search(label.strip().lower()))
+
+
 def region_of_zone(zone: str) -> str | None:
     """"us-east-1a" → "us-east-1", "europe-west1-b" → "europe-west1"; None for names such as "AZ a"."""
     text = zone.strip().lower()
@@ -396,7 +406,7 @@ def _cited(provider: str | None, cls: str, a: Mapping[str, str]) -> HA | None:
     return None
 
 
-def node_ha(provider: str | None, cls: str, role: str, analysis: Mapping[str, str]) -> HA:
+def node_ha(provider: str | None, cls: str, role: str, analysis: Mapping[str, str], c4: bool = False) -> HA:
     """Managed-HA status of one node: `managed_ha=` override, the cited table, the provisional list, then [H] rules."""
     override = flag(analysis.get("managed_ha"))
     single_variant = str(analysis.get("tier", "")).strip().lower() == "basic"
@@ -404,6 +414,10 @@ def node_ha(provider: str | None, cls: str, role: str, analysis: Mapping[str, st
         return HA("single", basis="managed_ha=\"false\"")
     if override is True:
         return HA("managed", basis="managed_ha=\"true\"")
+    if c4:
+        # A C4 container is a logical unit; the instance count belongs to a deployment view, so single-instance
+        # findings on it are questions (info), not errors, until replicas= or managed_ha= answers them [H].
+        return HA("provisional", basis="a C4 element, whose instance count a container view does not show")
     cited = _cited(provider, cls, analysis)
     if cited is not None:
         return cited

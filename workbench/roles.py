@@ -121,7 +121,7 @@ _KEYWORD_TABLE: list[tuple[str, str]] = [
     (r"kafka|kinesis(?! video| data analytics)|\bsqs\b|simple queue|\bsns\b|simple notification|pub ?sub|"
      r"event ?hubs?|service ?bus\b|eventbridge|event ?bridge|event grid|rabbit|activemq|\bmq\b|\bnats\b|zeromq|"
      r"emqx|\bqueues?\b|message ?bus|^stream$|celery|pulsar|\btopics?\b|(cloud|enterprise) messaging|"
-     r"^iot (hub|core)$", "queue"),
+     r"^iot (hub|core)$|\bmqtt\b|mosquitto", "queue"),
     # Network words that would otherwise be caught by the broader management and compute words below.
     (r"service ?mesh|app ?mesh|microservices mesh|\bistio\b|linkerd|ip address|elastic ip|floating ip|"
      r"public ip|\bip (groups?|prefix(es)?)\b|\bvpn|security (groups?|lists?)|\bnacl\b|service endpoint|"
@@ -349,6 +349,10 @@ def resolve_role(node: Any) -> RoleResolution:
         ctype = " ".join(str(node.c4.get("type", "")).lower().split())
         role = C4_TYPE_ROLES.get(ctype)
         refined = keyword_role(node.c4.get("technology", "")) if (role is None or ctype in _C4_REFINED) else None
+        if refined == "tooling":
+            # Tooling words ("build", "templates", "images", "code") describe how a container is made, not what
+            # it does at run time.
+            refined = None
         if refined or role:
             return RoleResolution(refined or role, "c4", invalid)
         return RoleResolution("unknown", "unknown", invalid)

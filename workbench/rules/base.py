@@ -12,6 +12,10 @@ from workbench.graph import AnalysisGraph, Arc, Group
 from workbench.loads import Capacity, Load, capacities, propagate
 
 DEFAULT_READ_THRESHOLD = 0.8  # [H] CACHE001 fires from 80 % reads (4:1)
+# Auxiliary roles whose edges act on what they point at (deploy, provision, run commands), unlike monitoring.
+OPERATORS = frozenset({"tooling", "management"})
+# Log shippers are monitoring nodes whose edges into a store or stream are writes (a scrape only reads).
+LOG_SHIPPERS = frozenset({"Fluentd", "Fluentbit", "Logstash", "LogstashPipeline", "Beats", "Vector"})
 
 
 @dataclass
@@ -37,18 +41,22 @@ class Context:
         return self._memo[key]
 
     @cached_property
-    def request_reach(self) -> frozenset[str]:
-        """Groups reachable from an entry or an async domain root over sync, async and fallback arcs."""
+    def flow_succ(self) -> Mapping[str, list[str]]:
+        """Group → the groups its sync, async and fallback arcs lead to (repeats are harmless)."""
         g = self.graph
-        succ: dict[str, list[str]] = defaultdict(list)  # repeats are harmless: only the reached set counts
+        succ: dict[str, list[str]] = defaultdict(list)
         for a in g.arcs:
             if a.kind in ("sync", "async", "fallback"):
                 u, v = g.group_of[a.u], g.group_of[a.v]
                 if u != v:
                     succ[u].append(v)
-        roots = [e.group for e in g.entries] + list(g.domains)
-        seen = set(roots)
+        return succ
+
+    def reach(self, roots: Iterable[str]) -> frozenset[str]:
+        """Groups reachable from `roots` (included) over sync, async and fallback arcs."""
+        succ = self.flow_succ
         stack = list(roots)
+        seen = set(stack)
         while stack:
             v = stack.pop()
             for w in succ.get(v, ()):
@@ -56,6 +64,11 @@ class Context:
                     seen.add(w)
                     stack.append(w)
         return frozenset(seen)
+
+    @cached_property
+    def request_reach(self) -> frozenset[str]:
+        """Groups reachable from an entry or an async domain root over sync, async and fallback arcs."""
+        return self.reach([e.group for e in self.graph.entries] + list(self.graph.domains))
 
 
 Runner = Callable[[AnalysisGraph, Context], list[Finding]]

@@ -5,15 +5,16 @@ from __future__ import annotations
 from workbench import roles
 from workbench.findings import Finding, Rule
 from workbench.graph import AnalysisGraph
-from workbench.rules.base import Check, Context, group_finding
+from workbench.rules.base import LOG_SHIPPERS, OPERATORS, Check, Context, group_finding
 
 QUE001 = Rule(
     code="QUE001",
     title="Queue without consumers",
     severity="warning",
     what="A queue, stream or topic with no delivery edge to a request-path node: no edge leaves it except to "
-         "monitoring and tooling. An edge drawn from a consumer *to* the queue counts as consumption when its "
-         "label says so (consume, poll, pull, subscribe, receive, dequeue, read) [H].",
+         "monitoring. A tooling or management node it triggers (an event rule starting a pipeline) consumes it. "
+         "An edge drawn from a consumer *to* the queue counts as consumption when its label says so (consume, "
+         "poll, pull, subscribe, receive, dequeue, read) [H].",
     why="Messages pile up until retention drops them; whatever was meant to process them never runs.",
     example='api >> SQS("jobs")',
     fix='Draw the consumer (`queue >> worker`, or `worker >> Edge(label="poll") >> queue`), or remove the queue.',
@@ -23,8 +24,9 @@ QUE002 = Rule(
     code="QUE002",
     title="Queue without producers",
     severity="info",
-    what="A queue with no incoming synchronous edge (a producer enqueuing) and no delivery from another queue "
-         "(fan-out such as SNS → SQS).",
+    what="A queue with no incoming synchronous edge (a producer enqueuing), no delivery from another queue "
+         "(fan-out such as SNS → SQS) and no edge from a log shipper (Fluentd, Fluent Bit, Logstash) or a "
+         "tooling or management node (a registry publishing push events).",
     why="Usually a missing edge in the drawing; otherwise a queue nobody writes to.",
     example='SQS("jobs") >> Lambda("worker")',
     fix="Draw the producer (`api >> queue`).",
@@ -43,6 +45,8 @@ def check_que001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
             u, v = g.group_of[a.u], g.group_of[a.v]
             if u != v and g.nodes[a.v].role in roles.REQUEST_ROLES:
                 consumed.add(u)
+        elif a.kind == "side" and g.nodes[a.v].role in OPERATORS:
+            consumed.add(g.group_of[a.u])
     return [group_finding(g, "QUE001", "warning", f"nothing consumes `{grp.name}`",
                           f"add a consumer of `{grp.name}` or remove the queue", grp)
             for gid, grp in _queues(g) if gid not in consumed]
@@ -51,6 +55,8 @@ def check_que001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
 def check_que002(g: AnalysisGraph, ctx: Context) -> list[Finding]:
     produced = set()
     for a in g.arcs:
+        if a.kind == "side" and (g.nodes[a.u].role in OPERATORS or g.nodes[a.u].cls in LOG_SHIPPERS):
+            produced.add(g.group_of[a.v])
         if a.kind not in ("sync", "async"):
             continue
         u, v = g.group_of[a.u], g.group_of[a.v]

@@ -7,7 +7,7 @@ import networkx as nx
 from workbench import roles
 from workbench.findings import Finding, Rule
 from workbench.graph import SOURCE_ROLES, AnalysisGraph
-from workbench.rules.base import Check, Context, group_finding
+from workbench.rules.base import LOG_SHIPPERS, OPERATORS, Check, Context, group_finding
 
 _ROUTERS = frozenset({"load_balancer", "api_gateway", "cdn"})
 
@@ -16,9 +16,12 @@ TOP001 = Rule(
     title="Unreachable component",
     severity="warning",
     what="A request-path component that is not an entry and that no entry and no queue's async domain reaches "
-         "through synchronous, asynchronous or fallback edges. Isolated nodes count. Edges to and from "
-         "monitoring or tooling nodes (side edges) do not make anything reachable. Silent when the diagram has "
-         "no entry and no queue at all.",
+         "through synchronous, asynchronous or fallback edges. Isolated nodes count. Not reported: what a "
+         "tooling or management node drives (a pipeline that deploys it, an agent that operates it), a store a "
+         "log shipper writes into (Fluentd, Fluent Bit, Logstash), a store that nothing calls but that feeds others "
+         "(a data source), and what those reach; network icons with no edges at all (a VPC or subnet drawn as a "
+         "caption). Monitoring edges into services (scrapes) reach nothing. "
+         "Silent when the diagram has no entry and no queue at all.",
     why="Either an edge is missing from the drawing, and with it every dependency the analysis should see, or "
         "the component is dead weight.",
     example='Users("users") >> ELB("lb") >> EC2("web")\nRDS("db")   # nothing calls db',
@@ -56,14 +59,36 @@ def check_top001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
     if not g.entries and not g.domains:
         return []
     entries = {e.group for e in g.entries}
-    out = []
-    for gid, grp in g.groups.items():
-        if (gid in entries or gid in ctx.request_reach or grp.role not in roles.REQUEST_ROLES
-                or grp.role in SOURCE_ROLES):
+    candidates = [gid for gid, grp in g.groups.items()
+                  if gid not in entries and gid not in ctx.request_reach and grp.role in roles.REQUEST_ROLES
+                  and grp.role not in SOURCE_ROLES]
+    if not candidates:
+        return []
+    reached = ctx.reach(_other_roots(g))
+    return [group_finding(g, "TOP001", "warning", f"`{grp.name}` is not reachable from any entry",
+                          f"connect `{grp.name}` to what calls it, or delete it", grp)
+            for grp in (g.groups[gid] for gid in candidates if gid not in reached)]
+
+
+def _other_roots(g: AnalysisGraph) -> set[str]:
+    """Groups that something other than a request starts from: what the operations plane drives, data sources."""
+    roots, called, calls, linked = set(), set(), set(), set()
+    for a in g.arcs:
+        u, v = g.group_of[a.u], g.group_of[a.v]
+        if u == v:
             continue
-        out.append(group_finding(g, "TOP001", "warning", f"`{grp.name}` is not reachable from any entry",
-                                 f"connect `{grp.name}` to what calls it, or delete it", grp))
-    return out
+        linked.update((u, v))
+        source = g.nodes[a.u]
+        if a.kind != "side":
+            called.add(v)
+            calls.add(u)
+        elif g.groups[v].role in roles.REQUEST_ROLES and (
+                source.role in OPERATORS or (source.cls in LOG_SHIPPERS and g.groups[v].stateful)):
+            roots.add(v)
+    roots.update(gid for gid in calls - called if g.groups[gid].stateful)
+    # A VPC, subnet or route-table icon with no edges is a caption for the drawing, not a component.
+    roots.update(gid for gid, grp in g.groups.items() if grp.role == "network" and gid not in linked)
+    return roots
 
 
 def check_top002(g: AnalysisGraph, ctx: Context) -> list[Finding]:
