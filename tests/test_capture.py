@@ -533,3 +533,27 @@ def test_nodes_built_from_a_set_come_out_in_the_same_order_every_run(tmp_path, w
     orders = {tuple(n.id for n in load_design(path, root=tmp_path, timeout=30).diagrams[0].nodes)
               for _ in range(3)}
     assert len(orders) == 1
+
+
+def test_non_text_graphviz_attributes_render_with_a_warning(tmp_path, write_design, cfg):
+    """Plain `diagrams` raises TypeError on width=3; the workbench renders it and says how to fix the script."""
+    path, model = load(tmp_path, write_design, """
+        from diagrams import Cluster, Diagram, Edge
+        from diagrams.aws.compute import EC2
+        from diagrams.aws.database import RDS
+
+        with Diagram("attrs", show=False, graph_attr={"nodesep": 1.5}):
+            with Cluster("tier", graph_attr={"margin": 20}):
+                app = EC2("app", width=3, replicas=3)
+            db = RDS("db", fontsize="11")
+            app >> Edge(penwidth=2, fraction=0.5) >> db
+    """)
+    messages = [w["message"] for w in model.warnings]
+    assert any("node 'app' attribute width=3 is not a string" in m and 'write width="3"' in m for m in messages)
+    assert any("cluster 'tier' attribute margin=20" in m for m in messages)
+    assert any("edge attribute penwidth=2" in m for m in messages)
+    assert any("diagram 'attrs' graph_attr attribute nodesep=1.5" in m for m in messages)
+    # Analysis keywords are ours to read: numbers are welcome there, and string attributes are fine.
+    assert not any(word in m for m in messages for word in ("replicas", "fraction", "fontsize")), messages
+    assert all(w["file"].endswith("design.py") and w["line"] > 0 for w in model.warnings)
+    assert build_design(path, cfg, formats=("svg",)).status == "rendered"

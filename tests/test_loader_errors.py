@@ -124,6 +124,18 @@ def test_misspelt_class_import_suggests_the_real_name(tmp_path, write_design):
     assert "AKS" in err.format_message()
 
 
+def test_class_that_moved_module_names_its_new_home(tmp_path, write_design):
+    # diagrams moved Fluentd from onprem.logging to onprem.aggregator; the old import is in published examples.
+    path = write_design(tmp_path, "moved", """
+        from diagrams import Diagram
+        from diagrams.onprem.logging import Fluentd  # IMPORT
+    """)
+    err = fail(path, tmp_path)
+    assert_located(err, "designs/moved.py", line_of(path, "# IMPORT"))
+    assert "`from diagrams.onprem.aggregator import Fluentd`" in err.hint
+    assert "Fluentbit" in err.hint  # the look-alike in the module named is still offered
+
+
 def test_misspelt_module_import_suggests_the_real_module(tmp_path, write_design):
     path = write_design(tmp_path, "mod", """
         from diagrams import Diagram

@@ -133,6 +133,13 @@ class Recorder:
         base = slugify(self.c4_pending["name"] if self.c4_pending else label, node_cls.__name__.lower())
         return self.unique(base)
 
+    def warn_non_text(self, what: str, attrs: dict, file: str, line: int) -> None:
+        """Graphviz attributes must be strings: plain `diagrams` raises TypeError on `width=3`; we render it."""
+        for key, value in sorted(attrs.items()):
+            if not isinstance(value, str):
+                self.warn(file, line, f"{what} attribute {key}={value!r} is not a string: plain `python design.py` "
+                                      f"fails on it with TypeError; write {key}=\"{to_str(value)}\"")
+
     def add_node(self, node, analysis: dict, file: str, line: int) -> None:
         attrs = {k: to_str(v) for k, v in node._attrs.items()}
         image = attrs.pop("image", None)
@@ -170,6 +177,7 @@ class Recorder:
         return {"base": base, "path": rel.replace(os.sep, "/"), "missing": missing}
 
     def add_edge(self, tail, head, attrs: dict, file: str, line: int) -> None:
+        self.warn_non_text("edge", {k: v for k, v in attrs.items() if k not in ANALYSIS_EDGE_KEYS}, file, line)
         attrs = {k: to_str(v) for k, v in attrs.items()}
         analysis = {k: attrs.pop(k) for k in ANALYSIS_EDGE_KEYS if k in attrs}
         eid = f"e{len(self.current['edges']) + 1}"
@@ -229,6 +237,8 @@ def install(rec: Recorder) -> None:
         file, line = rec.where()
         graph_attr = dict(graph_attr or {})
         analysis = {k: to_str(graph_attr.pop(k)) for k in list(graph_attr) if k.startswith("wb_")}
+        for what, attrs in (("graph_attr", graph_attr), ("node_attr", node_attr), ("edge_attr", edge_attr)):
+            rec.warn_non_text(f"diagram {to_str(name)!r} {what}", attrs or {}, file, line)
         # The workbench decides output names and formats; never a viewer, never the script's path.
         orig_diagram_init(self, name, filename="workbench_capture", direction=direction,
                           curvestyle=curvestyle, outformat="png", autolabel=autolabel, show=False,
@@ -255,6 +265,7 @@ def install(rec: Recorder) -> None:
                                 "open clusters inside the diagram they belong to")
         graph_attr = dict(graph_attr or {})
         analysis = {k: to_str(graph_attr.pop(k)) for k in list(graph_attr) if k.startswith("wb_")}
+        rec.warn_non_text(f"cluster {to_str(label)!r}", graph_attr, file, line)
         orig_cluster_init(self, label, direction, {k: to_str(v) for k, v in graph_attr.items()})
         rec.add_cluster(self, analysis, file, line)
 
@@ -265,6 +276,7 @@ def install(rec: Recorder) -> None:
     def node_init(self, label="", *, nodeid=None, **attrs):
         file, line = rec.where()
         analysis = {k: to_str(attrs.pop(k)) for k in ANALYSIS_NODE_KEYS if k in attrs}
+        rec.warn_non_text(f"node {to_str(label)!r}", attrs, file, line)
         attrs = {k: to_str(v) for k, v in attrs.items()}
         if diagrams.getdiagram() is None:
             raise DesignMistake(f"{type(self).__name__}({label!r}) is created outside a `with Diagram(...)` "
@@ -329,7 +341,13 @@ def suggest_import(exc: ImportError) -> str | None:
     msg = str(exc)
     m = re.match(r"cannot import name '([^']+)' from '([^']+)'", msg)
     if m and m.group(2).startswith("diagrams"):
-        return names_hint(m.group(1), sys.modules.get(m.group(2)))
+        moved = elsewhere(m.group(1), m.group(2))
+        close = names_hint(m.group(1), sys.modules.get(m.group(2)))
+        if moved:
+            where = " or ".join(moved)
+            return f"{m.group(1)} is in {where}: write `from {moved[0]} import {m.group(1)}`" + (
+                f"; or {close}" if close and close.startswith("did you mean") else "")
+        return close
     m = re.match(r"No module named '(diagrams(?:\.\w+)*)\.(\w+)'", msg)
     if m:
         parent = sys.modules.get(m.group(1))
@@ -342,6 +360,33 @@ def suggest_import(exc: ImportError) -> str | None:
                 return f"did you mean {' or '.join(close)}?"
             return f"modules in {m.group(1)}: {', '.join(modules)}"
     return None
+
+
+def elsewhere(name: str, module_name: str) -> list[str]:
+    """Other modules of the same provider that define `name` (diagrams moves classes between modules)."""
+    import importlib
+    import pkgutil
+
+    parts = module_name.split(".")
+    if len(parts) < 3:
+        return []
+    provider = ".".join(parts[:2])
+    try:
+        package = importlib.import_module(provider)
+    except ImportError:
+        return []
+    found = []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        candidate = f"{provider}.{info.name}"
+        if candidate == module_name or info.name.startswith("_"):
+            continue
+        try:
+            module = importlib.import_module(candidate)
+        except Exception:  # an icon module that fails to import is simply not a candidate
+            continue
+        if isinstance(getattr(module, name, None), type):
+            found.append(candidate)
+    return found
 
 
 def names_hint(wanted: str, module) -> str | None:
