@@ -176,6 +176,9 @@ def test_rep002_self_hosted_and_rds_read_replica():
 def test_rep002_silent_with_automatic_failover_or_without_a_drawn_replica():
     assert not by_code(analyse_arch(replicated("Aurora", "db writer", "db reader")).findings, "REP002")
     assert not by_code(analyse_arch(replicated("RDS", "db", "db standby", multi_az="true")).findings, "REP002")
+    # A drawn RDS standby is the Multi-AZ standby: RDS promotes it. A self-hosted standby needs a tool to.
+    assert not by_code(analyse_arch(replicated("RDS", "MySQL", "MySQL Standby")).findings, "REP002")
+    assert by_code(analyse_arch(replicated("PostgreSQL", "pg", "pg standby")).findings, "REP002")
     assert not by_code(analyse_arch(replicated("PostgreSQL", "db primary", "db replica",
                                                 failover="auto")).findings, "REP002")
     assert not by_code(analyse_arch(replicated("Cassandra", "ring-a", "ring-b")).findings, "REP002")

@@ -9,6 +9,10 @@ def found(b, prefix):
     return {h for h in hits(analyse_arch(b).findings) if h[0].startswith(prefix)}
 
 
+def cycles(b):
+    return [f.message for f in analyse_arch(b).findings if f.code == "CYC001"]
+
+
 def test_top001_isolated_and_side_only_nodes():
     b = Arch()
     b.chain(b.node("Users", "users"), b.node("ELB", "lb"), web := b.node("EC2", "web", replicas="2"))
@@ -86,3 +90,35 @@ def test_cyc001_self_loop_and_exclusions():
     web, db = b.node("EC2", "web"), b.node("RDS", "db")
     b.chain(web, db, web)
     assert not found(b, "CYC")
+
+
+def test_cyc001_not_for_one_edge_drawn_with_two_heads():
+    """`a - b` and `a >> Edge() << b` show a connection; a cycle needs calls drawn as calls."""
+    b = Arch()
+    users = b.node("Users", "users")
+    collector, docker = b.node("ECS", "collector", replicas="2"), b.node("ECS", "container", replicas="2")
+    b.chain(users, collector)
+    b.undirected(collector, docker)
+    router = b.node("VPCRouter", "router", provider="aws", module="network")
+    table = b.node("RouteTable", "table", provider="aws", module="network")
+    b.chain(users, router)
+    b.edge(router, table, dir="both")
+    codes = {h[0] for h in hits(analyse_arch(b).findings)}
+    assert "CYC001" not in codes and "GRAPH001" in codes
+
+
+def test_cyc001_two_arrows_or_a_double_headed_arrow_closing_a_cycle_still_count():
+    b = Arch()
+    users = b.node("Users", "users")
+    a, c = b.node("ECS", "orders", replicas="2"), b.node("ECS", "billing", replicas="2")
+    b.chain(users, a, c)
+    b.edge(c, a)  # mutual calls, drawn as two edges
+    assert cycles(b) == ["synchronous cycle `orders → billing → orders`"]
+    b = Arch()
+    users = b.node("Users", "users")
+    a, c, d = (b.node("ECS", name, replicas="2") for name in ("orders", "billing", "stock"))
+    b.chain(users, a, c, d)
+    b.undirected(d, a)  # a line closes no cycle: it shows a connection
+    assert cycles(b) == []
+    b.edge(d, a, dir="both")  # drawn stock → orders (with a head at each end): that closes one
+    assert cycles(b) == ["synchronous cycle `orders → billing → stock → orders`"]

@@ -15,8 +15,8 @@ import networkx as nx
 from workbench import roles
 from workbench.model import Diagram, Node
 from workbench.redundancy import (
-    AURORA_CLASSES, ASSUMED_SCALING_REPLICAS, HA, SCALING_GROUP_CLASSES, Location, cluster_location, flag,
-    is_placement_cluster, is_shard, label_stem, multiplier, node_ha, number, read_fraction, region_of_zone,
+    AURORA_CLASSES, ASSUMED_SCALING_REPLICAS, HA, RDS_CLASSES, SCALING_GROUP_CLASSES, Location, cluster_location,
+    flag, is_placement_cluster, is_shard, label_stem, multiplier, node_ha, number, read_fraction, region_of_zone,
     replica_count, role_marks, slo_percent,
 )
 
@@ -754,7 +754,9 @@ def make_group(gid: str, members: list[NodeInfo]) -> Group:
     statuses = {m.ha.status for m in members}
     status = "single" if "single" in statuses else ("provisional" if "provisional" in statuses else "managed")
     auto = any(m.ha.auto_failover for m in members) or any(
-        str(m.analysis.get("failover", "")).strip().lower() == "auto" for m in members)
+        str(m.analysis.get("failover", "")).strip().lower() == "auto" for m in members) or (
+        # A drawn RDS standby is the Multi-AZ standby, which RDS promotes (read replicas say replica/reader) [A10].
+        all(m.cls in RDS_CLASSES for m in members) and any("standby" in m.marks for m in members))
     labels = tuple(m.label for m in members)
     classes = tuple(dict.fromkeys(m.cls for m in members))
     prefix = _common_prefix([m.cluster_path for m in members])

@@ -88,8 +88,8 @@ REP002 = Rule(
          "replica, ro, reader, standby, secondary, slave or follower, or it is a DigitalOcean DbaasReadOnly/"
          "DbaasStandby), or whose drawn members declare failover="
          "\"manual\", whose writes do not fail over automatically: self-hosted databases and RDS read replicas "
-         "without Multi-AZ. Aurora with a reader, RDS Multi-AZ, regional Cloud SQL and failover=\"auto\" are "
-         "automatic.",
+         "without Multi-AZ. Aurora with a reader, RDS Multi-AZ (multi_az=\"true\", or a drawn RDS standby: that is "
+         "the Multi-AZ standby), regional Cloud SQL and failover=\"auto\" are automatic.",
     why="A read replica keeps the data, but until someone promotes it, writes fail.",
     example='pg = PostgreSQL("db primary")\npg >> Edge(label="replication") >> PostgreSQL("db replica")',
     fix='Set failover="auto" when a tool promotes the replica (Patroni, Orchestrator, a managed service), or '

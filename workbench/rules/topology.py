@@ -6,7 +6,7 @@ import networkx as nx
 
 from workbench import roles
 from workbench.findings import Finding, Rule
-from workbench.graph import SOURCE_ROLES, AnalysisGraph
+from workbench.graph import SOURCE_ROLES, AnalysisGraph, Arc, strong_components
 from workbench.rules.base import LOG_SHIPPERS, OPERATORS, Check, Context, group_finding
 
 _ROUTERS = frozenset({"load_balancer", "api_gateway", "cdn"})
@@ -45,7 +45,9 @@ CYC001 = Rule(
     severity="warning",
     what="A cycle of synchronous calls between components (a strongly connected set of two or more groups, or "
          "a node calling itself) after responses are set aside. Cycles through a queue are not reported, and "
-         "neither are optional nodes or cache-aside caches.",
+         "neither are optional nodes or cache-aside caches. Only calls drawn as calls count: a double-headed "
+         "arrow (`a >> Edge() << b`) counts one way, as drawn, and an undirected line (`a - b`) not at all; both "
+         "show a connection, not two calls. Draw mutual calls as two arrows.",
     why="Synchronous cycles amplify retries, can deadlock thread pools and turn one slow component into a "
         "cascading failure.",
     example='a >> b\nb >> c\nc >> a',
@@ -77,16 +79,17 @@ def _other_roots(g: AnalysisGraph) -> set[str]:
         u, v = g.group_of[a.u], g.group_of[a.v]
         if u == v:
             continue
-        linked.update((u, v))
         source = g.nodes[a.u]
         if a.kind != "side":
+            linked.update((u, v))
             called.add(v)
             calls.add(u)
         elif g.groups[v].role in roles.REQUEST_ROLES and (
                 source.role in OPERATORS or (source.cls in LOG_SHIPPERS and g.groups[v].stateful)):
             roots.add(v)
     roots.update(gid for gid in calls - called if g.groups[gid].stateful)
-    # A VPC, subnet or route-table icon with no edges is a caption for the drawing, not a component.
+    # A VPC, subnet or route-table icon with no edges is a caption for the drawing, not a component (side edges
+    # from monitoring do not make it one: they change no finding).
     roots.update(gid for gid, grp in g.groups.items() if grp.role == "network" and gid not in linked)
     return roots
 
@@ -104,21 +107,44 @@ def check_top002(g: AnalysisGraph, ctx: Context) -> list[Finding]:
     return out
 
 
-def _cycle_text(g: AnalysisGraph, members: tuple[str, ...]) -> list[str]:
+def _cycle_text(g: AnalysisGraph, members: tuple[str, ...], succ: dict[str, dict[str, None]]) -> list[str]:
     """One readable cycle through an SCC (`members` in drawing order), starting at its first-drawn group."""
     start, inside = members[0], set(members)
-    # Edges in hard_succ order: among equally short cycles, shortest_path picks by adjacency order.
-    sub = nx.DiGraph((u, v) for u in members for v in g.hard_succ[u] if v in inside)
+    # Edges in drawing order: among equally short cycles, shortest_path picks by adjacency order.
+    sub = nx.DiGraph((u, v) for u in members for v in succ[u] if v in inside)
     path = nx.shortest_path(sub, start, next(p for p in members if sub.has_edge(p, start)))
     return [g.groups[x].name for x in path] + [g.groups[start].name]
 
 
+def called_cycles(g: AnalysisGraph) -> tuple[list[tuple[str, ...]], dict[str, dict[str, None]]]:
+    """The hard cycles that remain on the calls drawn as calls: a double-headed arrow counts one way, as
+    drawn, and an undirected line (`a - b`, oriented by rank for the rest of the analysis) not at all. Both
+    say that two components are connected, not that each calls the other; mutual calls are two arrows.
+    Returns the cycles (members in drawing order) and the one-way successors they were found on."""
+    if not g.hard_cycles:
+        return [], {}
+    position = {x: (i, j) for i, members in enumerate(g.hard_cycles) for j, x in enumerate(members)}
+    lines = {e.id for e in g.diagram.edges if e.dir == "none"}
+    kept: dict[str, Arc] = {}
+    for a in g.arcs:
+        if a.kind == "sync" and a.edge not in lines:
+            kept.setdefault(a.edge, a)  # the first arc of an edge is its drawn direction
+    succ: dict[str, dict[str, None]] = {x: {} for x in position}
+    for a in kept.values():
+        u, v = g.group_of[a.u], g.group_of[a.v]
+        if u != v and u in position and v in position and position[u][0] == position[v][0]:
+            succ[u][v] = None
+    found = (tuple(sorted(c, key=position.__getitem__)) for c in strong_components(succ) if len(c) > 1)
+    return sorted(found, key=lambda c: position[c[0]]), succ
+
+
 def check_cyc001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
     out = []
-    for members in g.hard_cycles:
+    cycles, succ = called_cycles(g)
+    for members in cycles:
         if any(g.groups[x].role == "queue" for x in members):
             continue
-        cycle = _cycle_text(g, members)
+        cycle = _cycle_text(g, members, succ)
         first = g.groups[members[0]]
         finding = group_finding(
             g, "CYC001", "warning", f"synchronous cycle `{' → '.join(cycle)}`",
