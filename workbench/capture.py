@@ -539,15 +539,10 @@ def spare_main() -> int:
     return main([job["design"], job["result"], job["dump"], job.get("dot") or ""])
 
 
-def _tr(what):
-    import time
-    with open("/tmp/trace.txt","a") as f: f.write(f"{time.time():.4f} spare {what}\n")
 def write(path: str, result: dict) -> int:
-    _tr("design-done")
     text = json.dumps(result)  # in one piece: json.dump streams through the pure-Python encoder, 5x slower
     with open(path, "w", encoding="utf-8") as fh:
         fh.write(text)
-    _tr("written")
     return 0
 
 
