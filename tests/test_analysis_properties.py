@@ -228,8 +228,9 @@ def test_failure_budget_is_one_exactly_at_a_spof(d):
                                   "CYC001", "TOP001", "CAP001"])
 def test_generator_reaches_the_interesting_cases(code):
     """Guard: the properties above mean little if random designs never produce these findings."""
-    # Generate only: shrinking the example found would cost far more than finding it.
+    # Generate only: shrinking the example found would cost far more than finding it. Derandomized: rare codes
+    # (LB001) were missed in 3,000 random examples now and then, and a guard that fails by chance blocks CI.
     found = find(designs(), lambda d: any(f.code == code for f in analyse(d).findings),
                  settings=settings(max_examples=3000, deadline=None, database=None, phases=[Phase.generate],
-                                   suppress_health_check=list(HealthCheck)))
+                                   suppress_health_check=list(HealthCheck), derandomize=True))
     assert found.nodes

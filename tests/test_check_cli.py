@@ -346,3 +346,14 @@ def test_accepted_finding_is_not_outlined(ws):
     assert finding["accepted"] is True and finding["number"] is None
     marks = node_marks(out / "accepted.findings.svg")
     assert all(not m["numbers"] and not {RED, AMBER} & m["strokes"] for m in marks.values()), marks
+
+
+def test_loader_warnings_go_to_stderr_and_leave_machine_output_clean(ws, write_design):
+    write_design(ws, "attrs", HEADER + """    with Diagram("Attrs", show=False):
+        Users("users") >> ELB("lb") >> [EC2("web-1", width=3), EC2("web-2")] >> RDS("db", multi_az="true")
+""")
+    result = run("check", "designs/attrs.py", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["designs"][0]["path"] == "designs/attrs.py"
+    assert re.search(r"^warning: designs/attrs\.py:8: node 'web-1' attribute width=3 is not a string", result.stderr,
+                     re.M), result.stderr

@@ -221,6 +221,39 @@ def test_sys_exit_with_a_code_is_an_exit_error(tmp_path, write_design):
     assert "3" in err.text
 
 
+def test_os_exit_is_located_although_it_skips_every_handler(tmp_path, write_design):
+    path = write_design(tmp_path, "hard_exit", """
+        import os
+        from diagrams import Diagram
+        from diagrams.aws.compute import EC2
+
+        def bail():
+            os._exit(3)  # EXIT
+
+        with Diagram("e", show=False):
+            EC2("a")
+        bail()
+    """)
+    err = fail(path, tmp_path)
+    assert err.kind == "exit"
+    assert_located(err, "designs/hard_exit.py", line_of(path, "# EXIT"))
+    assert "os._exit(3)" in err.text and "remove the os._exit() call" in err.hint
+
+
+@pytest.mark.parametrize("statement, words", [
+    ("import urllib.error\nraise urllib.error.URLError('Name or service not known')", "reaches the network"),
+    ("raise ConnectionRefusedError(111, 'Connection refused')", "reaches the network"),
+    ("import no_such_package_wb.sub", "pip install no_such_package_wb"),
+    ("raise KeyboardInterrupt", "raised KeyboardInterrupt itself"),
+])
+def test_common_failures_say_what_to_do(tmp_path, write_design, statement, words):
+    path = write_design(tmp_path, "fails", "from diagrams import Diagram\n" + statement + "  # FAILS\n")
+    err = fail(path, tmp_path)
+    assert err.kind == "exception"
+    assert_located(err, "designs/fails.py", line_of(path, "# FAILS"))
+    assert words in (err.hint or ""), err.format_message()
+
+
 def test_sys_exit_zero_after_a_diagram_keeps_the_diagram_with_a_warning(tmp_path, write_design):
     path = write_design(tmp_path, "exit0", """
         import sys
@@ -303,6 +336,7 @@ def test_input_does_not_block(tmp_path, write_design):
     assert err.kind == "exception"
     assert_located(err, "designs/asks.py", line_of(path, "# INPUT"))
     assert "EOFError" in err.text
+    assert "input()" in err.hint and "write the value into the file" in err.hint
 
 
 @pytest.mark.parametrize("stdio", ["", "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL"],

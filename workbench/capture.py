@@ -417,8 +417,20 @@ def describe_error(exc: BaseException, design_path: str) -> dict:
                 "message": f"SyntaxError: {exc.msg}", "detail": text, "hint": None}
     file, line = design_frame(exc.__traceback__, design_dir)
     hint = None
-    if isinstance(exc, ImportError):
+    if isinstance(exc, ModuleNotFoundError) and exc.name and not exc.name.startswith("diagrams"):
+        top = exc.name.split(".")[0]
+        hint = (f"the design imports `{exc.name}`, which this Python does not have: install it with "
+                f"`{sys.executable} -m pip install {top}`, or, if it is a helper module of yours, put it next "
+                "to the design")
+    elif isinstance(exc, ImportError):
         hint = suggest_import(exc)
+    elif isinstance(exc, EOFError):
+        hint = "the design reads input(); the workbench runs it without a terminal: write the value into the file"
+    elif isinstance(exc, KeyboardInterrupt):
+        hint = "the design raised KeyboardInterrupt itself; remove that: the workbench stops slow designs itself"
+    elif isinstance(exc, OSError) and _is_network_error(exc):
+        hint = ("the design reaches the network (a Custom icon by URL?) and the network is not there: download "
+                "the file next to the design and give its local path")
     elif isinstance(exc, AttributeError) and exc.name and isinstance(getattr(exc, "obj", None), type(sys)):
         if exc.obj.__name__.startswith("diagrams"):
             hint = names_hint(exc.name, exc.obj)
@@ -430,6 +442,25 @@ def describe_error(exc: BaseException, design_path: str) -> dict:
         message = re.sub(r" \((?:/|[A-Za-z]:\\)[^)]*\.py\)$", "", message)
     return {"kind": "exception", "file": file or rel_design, "line": line, "message": message,
             "detail": "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)), "hint": hint}
+
+
+def _is_network_error(exc: OSError) -> bool:
+    """URLError, a failed name look-up or a refused connection: the design fetched something over the network."""
+    import socket
+
+    return isinstance(exc, (ConnectionError, socket.gaierror, TimeoutError)) or type(exc).__module__.startswith(
+        ("urllib", "http", "requests", "urllib3"))
+
+
+def design_caller(design_dir: str) -> tuple[str | None, int]:
+    """The innermost frame of the running stack that belongs to the design's folder."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if not filename.startswith("<") and os.path.abspath(filename).startswith(design_dir + os.sep):
+            return os.path.relpath(os.path.abspath(filename), design_dir).replace(os.sep, "/"), frame.f_lineno
+        frame = frame.f_back
+    return None, 0
 
 
 def imported_helpers(design_dir: str, design_path: str) -> list[str]:
@@ -468,6 +499,18 @@ def main(argv: list[str]) -> int:
         return write(result_path, result)
     import runpy
 
+    real_exit = os._exit
+
+    def design_exit(code):
+        # os._exit skips every handler: say where it was called before the process goes.
+        file, line = design_caller(design_dir)
+        result["error"] = {"kind": "exit", "file": file or os.path.basename(design_path), "line": line,
+                           "message": f"the design called os._exit({code!r})", "detail": "",
+                           "hint": "remove the os._exit() call; the workbench runs the file as a whole"}
+        write(result_path, result)
+        real_exit(code)
+
+    os._exit = design_exit
     try:
         runpy.run_path(design_path, run_name="__main__")
         result["ok"] = True
@@ -484,6 +527,8 @@ def main(argv: list[str]) -> int:
                                "hint": "remove the sys.exit() call; the workbench runs the file as a whole"}
     except BaseException as exc:  # noqa: BLE001 - any failure of user code is reported, never raised
         result["error"] = describe_error(exc, design_path)
+    finally:
+        os._exit = real_exit
     result["diagrams"] = rec.diagrams
     result["warnings"] = rec.warnings
     result["dependencies"] = imported_helpers(design_dir, design_path)

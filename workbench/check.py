@@ -40,7 +40,7 @@ def check_design(design: Path, cfg: Config, options: CheckOptions) -> DesignRepo
 
     return DesignReport(shown, diagrams=[
         DiagramReport(r.diagram.name, len(r.diagram.nodes), len(r.diagram.edges), r.findings) for r in reviews
-    ], readiness=checklist(model, [f for r in reviews for f in r.findings]).score)
+    ], readiness=checklist(model, [f for r in reviews for f in r.findings]).score, warnings=list(model.warnings))
 
 
 def check_designs(designs: Iterable[Path], cfg: Config, options: CheckOptions,

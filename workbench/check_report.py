@@ -41,6 +41,7 @@ class DesignReport:
     error: dict | None = None  # {"file", "line", "message", "hint"} when the design could not be loaded
     diagrams: list[DiagramReport] = field(default_factory=list)
     readiness: int | None = None  # readiness score 0-100 of the loaded design (the practice history records it)
+    warnings: list[dict] = field(default_factory=list)  # the loader's {"file", "line", "message"}, shown on stderr
 
     def findings(self) -> list[Finding]:
         return [f for d in self.diagrams for f in d.findings]

@@ -132,6 +132,13 @@ def progress_printer(total: int):
     return show
 
 
+def echo_warnings(warnings: list[dict]) -> None:
+    """The loader's warnings (a missing icon, an attribute plain `diagrams` would reject), on stderr."""
+    for warning in warnings:
+        where = f"{warning['file']}:{warning['line']}" if warning.get("line") else warning["file"]
+        click.secho(f"warning: {where}: {warning['message']}", fg="yellow", err=True)
+
+
 def echo_result(result, cfg: Config, verbose: bool) -> None:
     if result.status == "failed":
         click.secho(f"error: {result.error.format_message()}", fg="red", err=True)
@@ -140,9 +147,7 @@ def echo_result(result, cfg: Config, verbose: bool) -> None:
         if verbose and result.error.detail:
             click.echo(result.error.detail.rstrip(), err=True)
         return
-    for warning in result.warnings:
-        where = f"{warning['file']}:{warning['line']}" if warning.get("line") else warning["file"]
-        click.secho(f"warning: {where}: {warning['message']}", fg="yellow", err=True)
+    echo_warnings(result.warnings)
     if result.status == "cached":
         if verbose:
             click.echo(f"cached   {result.shown}")
@@ -296,6 +301,8 @@ def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str, fail_on: str, s
         sys.exit(status)
     options = CheckOptions(select=codes(select), ignore=codes(ignore), accept=not no_accept)
     reports = check_designs(design_paths(cfg, paths), cfg, options)
+    for report in reports:
+        echo_warnings(report.warnings)
     from workbench.history import record_checks
 
     record_checks(cfg, reports, filtered=bool(select or ignore or no_accept))  # never fails the check
