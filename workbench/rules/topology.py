@@ -19,7 +19,7 @@ TOP001 = Rule(
          "through synchronous, asynchronous or fallback edges. Isolated nodes count. Not reported: what a "
          "tooling or management node drives (a pipeline that deploys it, an agent that operates it), a store a "
          "log shipper writes into (Fluentd, Fluent Bit, Logstash), a store that nothing calls but that feeds others "
-         "(a data source), and what those reach; network icons with no edges at all (a VPC or subnet drawn as a "
+         "(a data source), and what those reach; network icons without request edges (a VPC or subnet drawn as a "
          "caption). Monitoring edges into services (scrapes) reach nothing. "
          "Silent when the diagram has no entry and no queue at all.",
     why="Either an edge is missing from the drawing, and with it every dependency the analysis should see, or "
