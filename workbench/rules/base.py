@@ -18,6 +18,14 @@ OPERATORS = frozenset({"tooling", "management"})
 LOG_SHIPPERS = frozenset({"Fluentd", "Fluentbit", "Logstash", "LogstashPipeline", "Beats", "Vector"})
 
 
+def drives(g: AnalysisGraph, a: Arc) -> bool:
+    """A side arc that acts on its target: an operator deploying or running it, or a log shipper writing into a
+    store or stream. Other side arcs (monitoring, scrapes) fail open and reach nothing."""
+    source = g.nodes[a.u]
+    return a.kind == "side" and (source.role in OPERATORS or (
+        source.cls in LOG_SHIPPERS and g.groups[g.group_of[a.v]].stateful))
+
+
 @dataclass
 class Context:
     """Settings and lazily computed, shared derived data for one analysis run (never global)."""

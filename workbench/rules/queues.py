@@ -5,7 +5,7 @@ from __future__ import annotations
 from workbench import roles
 from workbench.findings import Finding, Rule
 from workbench.graph import AnalysisGraph
-from workbench.rules.base import LOG_SHIPPERS, OPERATORS, Check, Context, group_finding
+from workbench.rules.base import OPERATORS, Check, Context, drives, group_finding
 
 QUE001 = Rule(
     code="QUE001",
@@ -55,7 +55,7 @@ def check_que001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
 def check_que002(g: AnalysisGraph, ctx: Context) -> list[Finding]:
     produced = set()
     for a in g.arcs:
-        if a.kind == "side" and (g.nodes[a.u].role in OPERATORS or g.nodes[a.u].cls in LOG_SHIPPERS):
+        if drives(g, a):
             produced.add(g.group_of[a.v])
         if a.kind not in ("sync", "async"):
             continue

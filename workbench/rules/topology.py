@@ -7,7 +7,7 @@ import networkx as nx
 from workbench import roles
 from workbench.findings import Finding, Rule
 from workbench.graph import SOURCE_ROLES, AnalysisGraph, Arc, strong_components
-from workbench.rules.base import LOG_SHIPPERS, OPERATORS, Check, Context, group_finding
+from workbench.rules.base import Check, Context, drives, group_finding
 
 _ROUTERS = frozenset({"load_balancer", "api_gateway", "cdn"})
 
@@ -74,23 +74,21 @@ def check_top001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
 
 def _other_roots(g: AnalysisGraph) -> set[str]:
     """Groups that something other than a request starts from: what the operations plane drives, data sources."""
-    roots, called, calls, linked = set(), set(), set(), set()
+    roots, called, calls = set(), set(), set()
     for a in g.arcs:
         u, v = g.group_of[a.u], g.group_of[a.v]
         if u == v:
             continue
-        source = g.nodes[a.u]
         if a.kind != "side":
-            linked.update((u, v))
             called.add(v)
             calls.add(u)
-        elif g.groups[v].role in roles.REQUEST_ROLES and (
-                source.role in OPERATORS or (source.cls in LOG_SHIPPERS and g.groups[v].stateful)):
+        elif drives(g, a) and g.groups[v].role in roles.REQUEST_ROLES:
             roots.add(v)
     roots.update(gid for gid in calls - called if g.groups[gid].stateful)
-    # A VPC, subnet or route-table icon with no edges is a caption for the drawing, not a component (side edges
-    # from monitoring do not make it one: they change no finding).
-    roots.update(gid for gid, grp in g.groups.items() if grp.role == "network" and gid not in linked)
+    # A VPC, subnet or route-table icon with no request edges is a caption for the drawing, not a component (side
+    # edges from monitoring do not make it one: they change no finding).
+    roots.update(gid for gid, grp in g.groups.items()
+                 if grp.role == "network" and gid not in called and gid not in calls)
     return roots
 
 
