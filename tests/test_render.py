@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from workbench.build import build_design
+from workbench.errors import WorkbenchError
 from workbench.loader import load_design
 from workbench.render import to_dot
 
@@ -209,3 +210,32 @@ def test_each_format_alone(tmp_path, write_design, cfg, fmt):
     data = (cfg.out / "solo" / f"solo.{fmt}").read_bytes()
     signature = {"png": b"\x89PNG", "svg": b"<?xml", "pdf": b"%PDF", "dot": b"digraph"}[fmt]
     assert data.lstrip().startswith(signature)
+
+
+def test_kill_running_ends_a_dot_that_a_build_waits_on(tmp_path):
+    """Ctrl-C in `watch`: a `dot` that never ends (here: waiting for DOT on its FIFO) must not hold the build."""
+    import threading
+
+    from workbench.render import EarlyRender, kill_running
+
+    early = EarlyRender.start(tmp_path, tmp_path, ("svg", "png"))
+    assert early is not None
+    outcome = []
+
+    def wait() -> None:
+        try:
+            early.job.wait()
+            outcome.append("ended")
+        except WorkbenchError as exc:
+            outcome.append(exc)
+
+    waiter = threading.Thread(target=wait)
+    waiter.start()
+    waiter.join(0.5)
+    assert waiter.is_alive() and early.job.proc.poll() is None  # blocked, as a hung `dot` would be
+    kill_running()
+    waiter.join(30)
+    assert not waiter.is_alive()
+    assert len(outcome) == 1 and isinstance(outcome[0], WorkbenchError), outcome
+    early.cancel()
+    kill_running()  # nothing left to kill: a no-op

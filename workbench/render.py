@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -19,6 +20,21 @@ from workbench.errors import GraphvizMissing, WorkbenchError
 from workbench.model import Diagram
 
 log = logging.getLogger(__name__)
+
+# Every `dot` still running, for kill_running. A `dot` that gets the terminal's Ctrl-C renders what it has from
+# inside its signal handler and can hang there (cairo and malloc are not signal-safe), and a build waiting on it
+# would keep the watcher from ending.
+_running: set[subprocess.Popen] = set()
+_running_lock = threading.Lock()
+
+
+def kill_running() -> None:
+    """Kill every `dot` still running; the builds waiting on them return at once (with an error)."""
+    with _running_lock:
+        procs = list(_running)
+    for proc in procs:
+        if proc.poll() is None:
+            proc.kill()
 
 
 def dot_binary() -> str:
@@ -105,6 +121,9 @@ class RenderJob:
         except BaseException:
             self.cancel()
             raise
+        finally:
+            with _running_lock:
+                _running.discard(self.proc)
         stderr = self.stderr_path.read_text(errors="replace") if self.stderr_path.exists() else ""
         if code != 0:
             message = stderr.strip().splitlines()
@@ -119,6 +138,8 @@ class RenderJob:
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait()
+        with _running_lock:
+            _running.discard(self.proc)
 
 
 def run_dot(workdir: Path, outputs: dict[str, Path], name: str) -> RenderJob:
@@ -132,6 +153,8 @@ def run_dot(workdir: Path, outputs: dict[str, Path], name: str) -> RenderJob:
     with open(stderr_path, "wb") as err:
         proc = subprocess.Popen([*args, f"{name}.gv"], cwd=workdir, stdin=subprocess.DEVNULL,
                                 stdout=subprocess.DEVNULL, stderr=err)
+    with _running_lock:
+        _running.add(proc)
     return RenderJob(None, proc, stderr_path, outputs, workdir)
 
 

@@ -542,6 +542,9 @@ def run_watch(cfg: Config, paths: Iterable[Path] = (), *, formats: Iterable[str]
         watcher.halt()
         if worker is not None:
             worker.close()  # kills a design still running, so the build waiting on it returns now
+        from workbench.render import kill_running
+
+        kill_running()  # and the same for a `dot` still drawing
         watcher.stop()
         if server is not None:
             server.stop()
