@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from workbench.analysis import analyse  # noqa: E402
-from workbench.model import Cluster, Diagram, Edge, Node  # noqa: E402
+from workbench.analysis.engine import analyse  # noqa: E402
+from workbench.design.model import Cluster, Diagram, Edge, Node  # noqa: E402
 
 # class, provider, module as the capture hook records them
 CLASSES = {

@@ -183,10 +183,10 @@ def round_(formats: str, edits: int, tmp: Path) -> dict[str, list[float]]:
 
 def breakdown(tmp: Path, reps: int = 7) -> list[tuple[str, str, float]]:
     """Median cost of each stage of one rebuild, in this process (where the watcher's time goes)."""
+    from workbench.analysis.review import review
     from workbench.build import import_renderer, write_outputs
-    from workbench.loader import load_design
-    from workbench.review import review
-    from workbench.worker import WarmWorker
+    from workbench.design.loader import load_design
+    from workbench.live.worker import WarmWorker
 
     design = tmp / "breakdown" / "photos.py"
     design.parent.mkdir(parents=True)

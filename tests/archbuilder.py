@@ -17,7 +17,7 @@ import re
 from contextlib import contextmanager
 from functools import lru_cache
 
-from workbench.model import Cluster, Diagram, Edge, Node
+from workbench.design.model import Cluster, Diagram, Edge, Node
 
 # Where the short names used in tests live: name -> (provider, module).
 KNOWN: dict[str, tuple[str, str]] = {
@@ -189,7 +189,7 @@ def active(findings) -> set[tuple[str, str]]:
 
 
 def analyse_arch(b: Arch, **kw):
-    from workbench.analysis import analyse
+    from workbench.analysis.engine import analyse
 
     return analyse(b.diagram(), **kw)
 

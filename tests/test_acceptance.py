@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from workbench import acceptance
-from workbench.acceptance import apply, collect, parse
-from workbench.findings import Finding
-from workbench.model import Diagram, Edge, Node
+from workbench.analysis import acceptance
+from workbench.analysis.acceptance import apply, collect, parse
+from workbench.analysis.findings import Finding
+from workbench.design.model import Diagram, Edge, Node
 
 TODAY = date(2026, 6, 1)
 

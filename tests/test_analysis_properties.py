@@ -18,16 +18,16 @@ import os
 
 import networkx as nx
 import pytest
+from archbuilder import cluster, edge, node
 from hypothesis import HealthCheck, Phase, assume, find, given, settings
 from hypothesis import strategies as st
 
-from archbuilder import cluster, edge, node
-from workbench.analysis import analyse
-from workbench.criticality import failure_budget
-from workbench.findings import SEVERITIES
-from workbench.graph import SOURCE_ROLES
-from workbench.model import Diagram
-from workbench.rules import CATALOGUE
+from workbench.analysis.criticality import failure_budget
+from workbench.analysis.elements import SOURCE_ROLES
+from workbench.analysis.engine import analyse
+from workbench.analysis.findings import SEVERITIES
+from workbench.analysis.rules import CATALOGUE
+from workbench.design.model import Diagram
 
 PALETTE = [
     ("Users", ["users", "mobile"]), ("Internet", ["internet"]),

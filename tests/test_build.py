@@ -8,7 +8,7 @@ import textwrap
 from pathlib import Path
 
 from workbench.build import build_all, build_design, discover
-from workbench.model import DesignModel
+from workbench.design.model import DesignModel
 
 SIMPLE = """
     from diagrams import Diagram

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workbench.capacity import (
+from workbench.design.capacity import (
     CapacityError,
     design_inputs,
     estimate,

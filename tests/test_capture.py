@@ -7,8 +7,8 @@ import re
 import pytest
 
 from workbench.build import build_design
-from workbench.loader import load_design
-from workbench.render import to_dot
+from workbench.design.loader import load_design
+from workbench.output.render import to_dot
 
 
 def line_of(path, marker: str) -> int:

@@ -9,9 +9,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
 from clirun import run
-
 
 SARIF_SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "data" / "sarif-schema-2.1.0.json"
 SVG_NS = {"svg": "http://www.w3.org/2000/svg"}

@@ -12,10 +12,18 @@ import jsonschema
 import pytest
 
 from workbench import __version__
-from workbench.check_report import (
-    DesignReport, DiagramReport, exit_status, render, source_path, to_json, to_junit, to_sarif, to_text,
+from workbench.analysis.findings import Finding, Rule
+from workbench.output.check_report import (
+    DesignReport,
+    DiagramReport,
+    exit_status,
+    render,
+    source_path,
+    to_json,
+    to_junit,
+    to_sarif,
+    to_text,
 )
-from workbench.findings import Finding, Rule
 
 SARIF_SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "data" / "sarif-schema-2.1.0.json"
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from clirun import run
+
 from workbench.cli import main
 
 SIMPLE = """

@@ -9,7 +9,6 @@ import textwrap
 
 from clirun import run
 
-
 V1 = """
     from diagrams import Diagram
     from diagrams.aws.compute import EC2

@@ -6,12 +6,13 @@ import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
 from clirun import run
-from workbench import drills
+
 from workbench.config import load_config
-from workbench.drills import CONSTRAINTS, PAIRS, PROMPTS, interleave, next_drill, rotation, start_next
-from workbench.history import DRILL_DONE, DRILL_START, append, read, when
+from workbench.practice import drills, prompts
+from workbench.practice.drills import next_drill, rotation, start_next
+from workbench.practice.history import DRILL_DONE, DRILL_START, append, read, when
+from workbench.practice.prompts import CONSTRAINTS, PAIRS, PROMPTS, interleave
 
 TZ = timezone.utc
 T0 = datetime(2025, 3, 10, 8, 0, tzinfo=TZ)
@@ -45,7 +46,7 @@ def test_pairs_cover_every_combination_once_and_vary_from_one_to_the_next():
     assert PAIRS[1].key == "news-feed/write-heavy"
     for a, b in zip(PAIRS, PAIRS[1:]):
         assert a.prompt != b.prompt and a.constraint != b.constraint
-    assert drills.drill("booking-system/strong-consistency").stem == "booking_system_strong_consistency"
+    assert prompts.drill("booking-system/strong-consistency").stem == "booking_system_strong_consistency"
     assert interleave(PROMPTS[:2], CONSTRAINTS[:2])[2].key == "url-shortener/write-heavy"
 
 
@@ -178,7 +179,7 @@ def test_session_ends_when_the_timer_fires(ws):
 
 
 def test_drill_next_watch_prints_time_and_findings_and_records_done(ws, monkeypatch):
-    import workbench.watch
+    import workbench.live.watch
 
     calls = {}
 
@@ -186,7 +187,7 @@ def test_drill_next_watch_prints_time_and_findings_and_records_done(ws, monkeypa
         calls["paths"] = [p.name for p in paths]
         calls["until"] = isinstance(until, threading.Event)
 
-    monkeypatch.setattr(workbench.watch, "run_watch", fake_watch)
+    monkeypatch.setattr(workbench.live.watch, "run_watch", fake_watch)
     result = run("drill", "next", "--watch", "--minutes", "30")
     assert result.exit_code == 0, result.output
     assert calls == {"paths": ["url_shortener_read_heavy.py"], "until": True}

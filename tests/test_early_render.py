@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 
 import pytest
+from procs import alive, children_of
 
 from workbench import build
 from workbench.build import build_design
-from workbench.render import EarlyRender
-
-from procs import alive, children_of
+from workbench.output.render import EarlyRender
 
 TWO_DIAGRAMS = """
     from diagrams import Cluster, Diagram, Edge

@@ -8,9 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from clirun import run
-
 
 SHOP = """
     from diagrams import Diagram
@@ -176,7 +174,7 @@ def test_unknown_format_is_a_usage_error(ws):
 
 def test_an_unwritable_output_path_is_one_clear_error(tmp_path):
     from workbench.errors import WorkbenchError
-    from workbench.fileio import write_text_atomic
+    from workbench.output.fileio import write_text_atomic
 
     blocker = tmp_path / "a-file"
     blocker.write_text("x")

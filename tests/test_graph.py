@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
+from archbuilder import Arch, analyse_arch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archbuilder import Arch, analyse_arch
-from workbench.criticality import immediate_dominators
-from workbench.graph import build_graph, strong_components
-from workbench.redundancy import (
-    cluster_location, fraction, is_placement_cluster, label_stem, multiplier, node_ha, read_fraction,
+from workbench.analysis.criticality import immediate_dominators
+from workbench.analysis.graph import build_graph, strong_components
+from workbench.analysis.redundancy import (
+    cluster_location,
+    fraction,
+    is_placement_cluster,
+    label_stem,
+    multiplier,
+    node_ha,
+    read_fraction,
 )
 
 
@@ -339,7 +345,7 @@ def test_quorum_groups():
     ("SimpleStorageServiceS3", "aws", {"managed_ha": "false"}, "single"),
 ])
 def test_managed_ha_table(cls, provider, attrs, status):
-    from workbench.roles import class_role
+    from workbench.analysis.roles import class_role
 
     role = {"Cognito": "identity"}.get(cls) or class_role(provider, "x", cls)
     assert node_ha(provider, cls, role, attrs).status == status
@@ -545,7 +551,7 @@ def test_strong_components_match_networkx(G):
 
 def naive_refinement(nodes, arcs, uf):
     """§3.2 step 3 as written: recolour every node until the number of colours stops changing."""
-    from workbench.graph import mergeable
+    from workbench.analysis.groups import mergeable
 
     preds, succs = {n: set() for n in nodes}, {n: set() for n in nodes}
     for a in arcs:
@@ -585,7 +591,8 @@ def sketches(draw):
 @settings(max_examples=300, deadline=None)
 @given(sketches())
 def test_incremental_refinement_matches_the_textbook_partition(d):
-    from workbench.graph import _UnionFind, node_infos, orient_and_type, refine_colours
+    from workbench.analysis.groups import _UnionFind, refine_colours
+    from workbench.analysis.orient import node_infos, orient_and_type
 
     nodes = node_infos(d)
     arcs = orient_and_type(d, nodes)

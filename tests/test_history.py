@@ -9,8 +9,18 @@ import multiprocessing
 from datetime import datetime, timedelta, timezone
 
 from clirun import run
+
 from workbench.config import load_config
-from workbench.history import DRILL_DONE, DRILL_START, LESSON, append, history_path, open_drill, read, when
+from workbench.practice.history import (
+    DRILL_DONE,
+    DRILL_START,
+    LESSON,
+    append,
+    history_path,
+    open_drill,
+    read,
+    when,
+)
 
 TZ = timezone(timedelta(hours=2))
 T0 = datetime(2025, 3, 10, 9, 30, tzinfo=TZ)
@@ -65,7 +75,7 @@ def test_garbage_in_the_middle_is_skipped_with_a_warning(cfg, caplog):
     with open(history_path(cfg), "ab") as fh:
         fh.write(b"not json\n[1, 2]\n{\"type\": \"lesson\"}\n")  # unreadable, not an object, no time
     append(cfg, LESSON, T0, text="two")
-    with caplog.at_level(logging.WARNING, logger="workbench.history"):
+    with caplog.at_level(logging.WARNING, logger="workbench.practice.history"):
         assert [r["text"] for r in read(cfg)] == ["one", "two"]
     assert "skipped an unreadable line" in caplog.text
 
@@ -124,7 +134,7 @@ def test_render_and_check_record_every_run(ws, write_design):
 def test_a_history_that_cannot_be_written_never_fails_the_command(ws, write_design, caplog):
     write_design(ws, "web", FIXED)
     (ws / ".workbench").write_text("a file where the folder should be")
-    with caplog.at_level(logging.WARNING, logger="workbench.history"):
+    with caplog.at_level(logging.WARNING, logger="workbench.practice.history"):
         assert run("render").exit_code == 0
         assert run("check").exit_code == 0
     assert caplog.text.count("practice history not recorded") == 2

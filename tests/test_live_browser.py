@@ -161,8 +161,9 @@ def test_page_shows_the_banner_when_the_very_first_build_fails(tmp_path, browser
 def test_clicking_a_finding_highlights_its_nodes_and_zoom_works(tmp_path, cfg, write_design, browser):
     # The page against the real server, with a findings report written the way the build writes it.
     from workbench.build import build_design
-    from workbench.serve import LiveState, start_server
-    from workbench.watch import Rebuild, read_json
+    from workbench.live.serve import LiveState, start_server
+    from workbench.live.watch import Rebuild
+    from workbench.output.outdir import read_json
 
     shop = write_design(tmp_path, "shop", design("web", "db", "cache"))
     result = build_design(shop, cfg)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from workbench.design.loader import load_design
 from workbench.errors import DesignError
-from workbench.loader import load_design
 
 
 def line_of(path: Path, marker: str) -> int:

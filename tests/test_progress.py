@@ -10,8 +10,17 @@ import pytest
 from click.testing import CliRunner
 
 from workbench.cli import main
-from workbench.history import CHECK, DRILL_DONE, DRILL_START, LESSON, RENDER, append, read, stamp
-from workbench.progress import line_plot, progress, summarise, to_text
+from workbench.practice.history import (
+    CHECK,
+    DRILL_DONE,
+    DRILL_START,
+    LESSON,
+    RENDER,
+    append,
+    read,
+    stamp,
+)
+from workbench.practice.progress import line_plot, progress, summarise, to_text
 
 TZ = timezone(timedelta(hours=-5))
 NOW = datetime(2025, 3, 14, 18, 0, tzinfo=TZ)  # a Friday

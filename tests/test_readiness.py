@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from workbench import sheet as sheet_module
-from workbench.findings import Finding
-from workbench.model import Diagram, DesignModel, Edge, Node
-from workbench.readiness import checklist
+from workbench.analysis.findings import Finding
+from workbench.analysis.readiness import checklist
+from workbench.design.model import DesignModel, Diagram, Edge, Node
 from workbench.sheet import Api, Entity, FailureMode, Sheet
 
 KEYS = ["goals", "diagram", "data_flow", "storage", "failure_modes", "scaling", "trade_offs", "no_errors"]

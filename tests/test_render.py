@@ -8,9 +8,9 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from workbench.build import build_design
+from workbench.design.loader import load_design
 from workbench.errors import WorkbenchError
-from workbench.loader import load_design
-from workbench.render import to_dot
+from workbench.output.render import to_dot
 
 XLINK = "{http://www.w3.org/1999/xlink}href"
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -216,7 +216,7 @@ def test_kill_running_ends_a_dot_that_a_build_waits_on(tmp_path):
     """Ctrl-C in `watch`: a `dot` that never ends (here: waiting for DOT on its FIFO) must not hold the build."""
     import threading
 
-    from workbench.render import EarlyRender, kill_running
+    from workbench.output.render import EarlyRender, kill_running
 
     early = EarlyRender.start(tmp_path, tmp_path, ("svg", "png"))
     assert early is not None

@@ -17,8 +17,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from clirun import run
+
 from workbench.build import build_design
 from workbench.config import Config
 
@@ -170,7 +170,7 @@ def test_sections_follow_the_seven_steps_then_findings_readiness_feedback(feed):
     _, html, _ = feed
     ids = [a["id"] for t, a in Page(html).tags if t == "section"]
     assert ids == [*STEP_IDS, "findings", "readiness", "feedback"]
-    from workbench.report import STEPS
+    from workbench.output.report import STEPS
 
     for step_id, title in STEPS:
         assert re.search(rf"<h2>\s*{re.escape(title)}\s*</h2>", section_html(html, step_id)), title
@@ -547,10 +547,10 @@ DOCS = Path(__file__).resolve().parent.parent / "docs" / "templates.md"
 
 
 def test_docs_name_every_variable_of_the_report_context(feed):
-    from workbench import report
-    from workbench.model import DesignModel
-    from workbench.readiness import checklist
-    from workbench.review import review
+    from workbench.analysis.readiness import checklist
+    from workbench.analysis.review import review
+    from workbench.design.model import DesignModel
+    from workbench.output import report
 
     folder, _, _ = feed
     model = DesignModel.from_dict(json.loads((folder / "model.json").read_text(encoding="utf-8")))
@@ -590,7 +590,7 @@ def test_docs_override_example_renders(tmp_path):
 def test_generated_on_honours_source_date_epoch_and_survives_a_bad_one(monkeypatch):
     import time
 
-    from workbench.report import generated_on
+    from workbench.output.report import generated_on
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
     assert generated_on() == "1970-01-01"

@@ -8,12 +8,21 @@ from importlib.metadata import version
 
 import pytest
 
-from workbench import roles
-from workbench.model import Node
-from workbench.roles import (
-    AUXILIARY_ROLES, RANK, REQUEST_ROLES, ROLES, STATEFUL, RoleResolution, class_role, coverage, format_roles,
-    iter_node_classes, resolve_role,
+from workbench.analysis import roles
+from workbench.analysis.roles import (
+    AUXILIARY_ROLES,
+    RANK,
+    REQUEST_ROLES,
+    ROLES,
+    STATEFUL,
+    RoleResolution,
+    class_role,
+    coverage,
+    format_roles,
+    iter_node_classes,
+    resolve_role,
 )
+from workbench.design.model import Node
 
 # (diagrams module, name as users import it — aliases included, expected role)
 GOLD = [

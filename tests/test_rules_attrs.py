@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
 from archbuilder import Arch, analyse_arch
-from workbench.rules import CATALOGUE
+
+from workbench.analysis.rules import CATALOGUE
 
 
 def attr001(b, **kw):

@@ -113,7 +113,7 @@ def test_read_mix_does_not_leak_through_a_queue():
 
 def loads_of(b, **kw):
     """Peak load per group, keyed by the group's display name."""
-    from workbench.loads import propagate
+    from workbench.analysis.loads import propagate
 
     g = analyse_arch(b, **kw).graph
     return {g.groups[gid].name: load for gid, load in propagate(g).items()}

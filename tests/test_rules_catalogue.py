@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 
 import pytest
-
 from archbuilder import Arch, analyse_arch
-from workbench import analysis as analysis_module
-from workbench.findings import SEVERITIES
-from workbench.rules import CATALOGUE, CHECKS, Check
+
+from workbench.analysis import engine as analysis_module
+from workbench.analysis.findings import SEVERITIES
+from workbench.analysis.rules import CATALOGUE, CHECKS, Check
 
 # §7: code → (title, default severity)
 SPEC = {

@@ -236,7 +236,7 @@ def test_group_findings_name_only_the_group_never_the_witness_path():
     """An accept= on a node of the witness path must not hide a SPOF or REP further along it."""
     from datetime import date
 
-    from workbench.acceptance import apply
+    from workbench.analysis.acceptance import apply
 
     b = Arch()
     users = b.node("Users", "users")

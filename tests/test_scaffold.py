@@ -5,10 +5,16 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from clirun import run
-from workbench.drills import CONSTRAINTS, PROMPTS, constraint, prompt
-from workbench.scaffold import TEMPLATES, context, new_design, python_literal, render_design
+
+from workbench.practice.prompts import CONSTRAINTS, PROMPTS, constraint, prompt
+from workbench.practice.scaffold import (
+    TEMPLATES,
+    context,
+    new_design,
+    python_literal,
+    render_design,
+)
 
 STEPS = ("# 1. Requirements", "# 2. Capacity estimation", "# 3. High-level design", "# 4. Database design",
          "# 5. Interfaces", "# 6. Scalability", "# 7. Reliability")

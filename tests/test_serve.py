@@ -14,8 +14,8 @@ import pytest
 
 from workbench.build import build_design
 from workbench.errors import DesignError
-from workbench.serve import LiveState, safe_out_path, start_server
-from workbench.watch import Rebuild
+from workbench.live.serve import LiveState, safe_out_path, start_server
+from workbench.live.watch import Rebuild
 
 GOOD = textwrap.dedent("""\
     from diagrams import Diagram
@@ -42,7 +42,7 @@ def request(server, path: str, host: str | None = None, method: str = "GET") -> 
 
 
 def rebuild_of(result, cfg) -> Rebuild:
-    from workbench.watch import read_json, read_model
+    from workbench.output.outdir import read_json, read_model
 
     target = cfg.out / result.stem
     return Rebuild(result, read_json(target / "findings.json") if result.ok else None,
@@ -51,8 +51,9 @@ def rebuild_of(result, cfg) -> Rebuild:
 
 def serve_workspace(root: Path):
     """A server over a workspace with one built design `shop`, a secret beside out/, and symlinks out of it."""
-    from workbench.config import Config
     from conftest import _write_design
+
+    from workbench.config import Config
 
     cfg = Config(root=root, designs=root / "designs", out=root / "out", templates=root / "templates",
                  formats=("png", "svg"), timeout=60.0, jobs=2)

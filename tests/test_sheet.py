@@ -12,10 +12,19 @@ from pathlib import Path
 import pytest
 
 from workbench import sheet as sheet_module
+from workbench.design.loader import child_env, load_design
+from workbench.design.model import DesignModel
 from workbench.errors import DesignError
-from workbench.loader import child_env, load_design
-from workbench.model import DesignModel
-from workbench.sheet import Action, Api, Capacity, Entity, Event, FailureMode, Sheet, SheetError
+from workbench.sheet import (
+    Action,
+    Api,
+    Capacity,
+    Entity,
+    Event,
+    FailureMode,
+    Sheet,
+    SheetError,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -185,7 +194,7 @@ def test_clear_forgets_sheets():
 
 def test_sheet_module_imports_nothing_heavy():
     code = ("import sys, workbench.sheet; heavy = [m for m in ('diagrams', 'graphviz', 'networkx', 'jinja2', "
-            "'click', 'workbench.loader', 'workbench.model') if m in sys.modules]; print(heavy)")
+            "'click', 'workbench.design.loader', 'workbench.design.model') if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], env=child_env(), capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

@@ -7,18 +7,16 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
 import pytest
+from procs import alive, wait_gone
 
-from workbench import spare
+from workbench.design import spare
+from workbench.design.loader import load_design
 from workbench.errors import DesignError
 from workbench.launch import runs_designs
-from workbench.loader import load_design
-
-from procs import alive, wait_gone
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,13 +13,18 @@ import time
 from pathlib import Path
 
 import pytest
+from procs import alive, children_of, wait_gone
 
 from workbench.build import BuildResult
 from workbench.errors import DesignError
-from workbench.watch import IgnoreFilter, Rebuild, Watcher, format_rebuild, summary_text
-from workbench.worker import WarmWorker
-
-from procs import alive, children_of, wait_gone
+from workbench.live.watch import (
+    IgnoreFilter,
+    Rebuild,
+    Watcher,
+    format_rebuild,
+    summary_text,
+)
+from workbench.live.worker import WarmWorker
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -415,7 +420,7 @@ def test_console_line_has_design_duration_and_findings_by_severity(tmp_path, cfg
 
 def test_findings_summary_is_read_from_the_build(tmp_path, cfg, watching, monkeypatch):
     # When the build writes out/<stem>/findings.json the watcher reports its summary; without it, nothing.
-    import workbench.watch as watch_module
+    import workbench.live.watch as watch_module
 
     real = watch_module.build_design
 
@@ -496,7 +501,7 @@ def test_ctrl_c_stops_everything(tmp_path, serve):
 def test_watch_and_serve_commands_forward_their_options(tmp_path, monkeypatch, argv, expected):
     from click.testing import CliRunner
 
-    import workbench.watch as watch_module
+    import workbench.live.watch as watch_module
     from workbench.cli import main
 
     seen = {}

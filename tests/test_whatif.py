@@ -6,10 +6,10 @@ import json
 
 import pytest
 from archbuilder import Arch
-
 from clirun import run
-from workbench.graph import build_graph
-from workbench.whatif import expand, failed_nodes, outcome, zone_nodes
+
+from workbench.analysis.graph import build_graph
+from workbench.analysis.whatif import expand, failed_nodes, outcome, zone_nodes
 
 KNOWN = """
     from diagrams import Diagram

@@ -13,12 +13,11 @@ import time
 from pathlib import Path
 
 import pytest
-
-from workbench.errors import DesignError
-from workbench.loader import load_design
-from workbench.worker import WarmWorker
-
 from procs import alive, children_of, wait_gone
+
+from workbench.design.loader import load_design
+from workbench.errors import DesignError
+from workbench.live.worker import WarmWorker
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -328,7 +327,7 @@ def test_a_job_slower_than_a_short_timeout_elsewhere_is_not_affected(tmp_path, w
 PARENT = """
 import sys, threading, time
 from pathlib import Path
-from workbench.worker import WarmWorker
+from workbench.live.worker import WarmWorker
 
 worker = WarmWorker().start()
 threading.Thread(target=lambda: worker.load_design(Path(sys.argv[1]), timeout=300), daemon=True).start()

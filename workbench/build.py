@@ -15,15 +15,13 @@ from pathlib import Path
 
 from workbench import __version__
 from workbench.config import Config
+from workbench.design.loader import display_path, load_design
+from workbench.design.model import DesignModel
 from workbench.errors import DesignError, WorkbenchError
-from workbench.loader import display_path, load_design
-from workbench.model import DesignModel
+from workbench.output.outdir import FINDINGS, MODEL, STAMP
 
 log = logging.getLogger(__name__)
 
-STAMP = ".wb-stamp.json"
-MODEL = "model.json"
-FINDINGS = "findings.json"
 
 
 @dataclass
@@ -42,7 +40,7 @@ class BuildResult:
     @property
     def counts(self) -> dict[str, int]:
         """Active findings by severity and the number accepted, over all diagrams."""
-        from workbench.review import counts
+        from workbench.analysis.review import counts
 
         return counts(f for r in self.reviews for f in r.findings)
 
@@ -97,7 +95,7 @@ def cache_key(formats: Iterable[str]) -> str:
 def inputs_of(design: Path, model: DesignModel, templates: Path | None = None) -> dict[str, str | None]:
     """Every file a build read: the design, helper modules it imported, icons next to it, and the
     workspace's report template overrides (absent ones too, so that adding one triggers a rebuild)."""
-    from workbench.report import REPORTS
+    from workbench.output.report import REPORTS
 
     names = {design.name, *model.dependencies}
     if templates is not None:
@@ -171,7 +169,7 @@ def build_design(design: Path, cfg: Config, formats: Iterable[str] | None = None
             early.cancel()
             early = None
         result.model, result.warnings = model, list(model.warnings)
-        from workbench.review import review
+        from workbench.analysis.review import review
 
         first_formats = tuple(f for f in formats if f in set(first or ()))
         later = tuple(f for f in formats if f not in first_formats) if first_formats else ()
@@ -202,7 +200,7 @@ def build_design(design: Path, cfg: Config, formats: Iterable[str] | None = None
 
 def start_early(parent: Path, design_dir: Path, formats: tuple[str, ...]):
     """A `dot` for the first diagram, started before the design runs (render.EarlyRender), or None."""
-    from workbench.render import EarlyRender
+    from workbench.output.render import EarlyRender
 
     parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -213,16 +211,16 @@ def start_early(parent: Path, design_dir: Path, formats: tuple[str, ...]):
 
 def import_renderer() -> None:
     """Import the Graphviz side, needed as soon as the model is back."""
-    import workbench.render  # noqa: F401
-    import workbench.svg  # noqa: F401
+    import workbench.output.render  # noqa: F401
+    import workbench.output.svg  # noqa: F401
 
 
 def import_analysis() -> None:
     """Import the analysis and the reports (networkx alone takes ~0.2 s), needed right after `dot` starts."""
-    import workbench.analysis  # noqa: F401
-    import workbench.readiness  # noqa: F401
-    import workbench.report  # noqa: F401
-    import workbench.review  # noqa: F401
+    import workbench.analysis.engine  # noqa: F401
+    import workbench.analysis.readiness  # noqa: F401
+    import workbench.analysis.review  # noqa: F401
+    import workbench.output.report  # noqa: F401
 
 
 def import_in_background() -> None:
@@ -258,9 +256,9 @@ def write_outputs(design: Path, model: DesignModel, target: Path, formats: tuple
     version atomically, and the stamp is completed last. `early` (render.EarlyRender) is a `dot` that
     already lays out the first diagram, fed by the design process. Returns the output files and the reviews.
     """
-    from workbench.render import findings_overlay, start_render
-    from workbench.review import numbered
-    from workbench.svg import inline_icons
+    from workbench.analysis.review import numbered
+    from workbench.output.render import findings_overlay, start_render
+    from workbench.output.svg import inline_icons
 
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{target.name}-", dir=target.parent))
@@ -363,7 +361,7 @@ def write_outputs(design: Path, model: DesignModel, target: Path, formats: tuple
 
 
 def readiness_of(model: DesignModel, reviews: list) -> dict:
-    from workbench.readiness import checklist
+    from workbench.analysis.readiness import checklist
 
     return checklist(model, [f for r in reviews for f in r.findings]).to_dict()
 
@@ -371,8 +369,8 @@ def readiness_of(model: DesignModel, reviews: list) -> dict:
 def prepare_reports(model: DesignModel, reviews: list, readiness: dict, templates: Path | None) -> dict[str, str]:
     """findings.json and the reports as text, rendered while Graphviz still runs: the diagrams are
     placeholders that `write_reports` replaces with the SVG once it exists."""
-    from workbench import report
-    from workbench.review import findings_document
+    from workbench.analysis.review import findings_document
+    from workbench.output import report
 
     document = findings_document(model, reviews) | {"readiness": readiness}
     texts = {FINDINGS: json.dumps(document, indent=2) + "\n"}
@@ -393,7 +391,7 @@ def write_reports(model: DesignModel, texts: dict[str, str], folder: Path, forma
     """Write findings.json and the reports with their diagrams filled in; report.pdf if asked for."""
     from html import escape
 
-    from workbench.report import inline_svg, pdf_from_html
+    from workbench.output.report import inline_svg, pdf_from_html
 
     suffix = ".findings.svg" if views else ".svg"
     html = texts["report.html"]

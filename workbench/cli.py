@@ -99,7 +99,7 @@ def render(ctx: click.Context, paths: tuple[Path, ...], formats: tuple[str, ...]
     designs = design_paths(cfg, paths)
     start = time.perf_counter()
     results = build_all(designs, cfg, chosen, force=force, jobs=jobs, progress=progress_printer(len(designs)))
-    from workbench.history import record_builds
+    from workbench.practice.history import record_builds
 
     record_builds(cfg, results)  # the practice history; a failure to write it is only a warning
     counts = {s: sum(r.status == s for r in results) for s in ("rendered", "cached", "failed")}
@@ -203,7 +203,7 @@ def watch(ctx: click.Context, paths: tuple[Path, ...], formats: tuple[str, ...],
       workbench watch                 watch designs/
       workbench watch --serve --open  and show them live in the browser
     """
-    from workbench.watch import run_watch
+    from workbench.live.watch import run_watch
 
     cfg = workspace(ctx)
     if timeout:
@@ -235,7 +235,7 @@ def serve(ctx: click.Context, **options) -> None:
 
 def codes(values: tuple[str, ...]) -> list[str] | None:
     """`--select A,B --select C` -> ["A", "B", "C"]; validated against the catalogue (codes or families)."""
-    from workbench.rules import CATALOGUE
+    from workbench.analysis.rules import CATALOGUE
 
     found = [v.strip().upper() for value in values for v in value.split(",") if v.strip()]
     for code in found:
@@ -282,19 +282,19 @@ def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str, fail_on: str, s
     """
     import os
 
-    from workbench.check import CheckOptions, check_designs
-    from workbench.check_report import exit_status, render
-    from workbench.rules import CATALOGUE
+    from workbench.analysis.rules import CATALOGUE
+    from workbench.commands.check import CheckOptions, check_designs
+    from workbench.output.check_report import exit_status, render
 
     cfg = workspace(ctx)
     if timeout:
         cfg.timeout = timeout
     if fail_nodes or fail_zone:
-        from workbench.whatif_report import run as what_if
+        from workbench.commands.whatif import run as what_if
 
         text, status = what_if(design_paths(cfg, paths), cfg, fail_nodes, fail_zone, fmt)
         if output:
-            from workbench.fileio import write_text_atomic
+            from workbench.output.fileio import write_text_atomic
 
             write_text_atomic(output, text)
         click.echo(f"wrote {output}" if output else text.rstrip("\n"), err=bool(output))
@@ -303,13 +303,13 @@ def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str, fail_on: str, s
     reports = check_designs(design_paths(cfg, paths), cfg, options)
     for report in reports:
         echo_warnings(report.warnings)
-    from workbench.history import record_checks
+    from workbench.practice.history import record_checks
 
     record_checks(cfg, reports, filtered=bool(select or ignore or no_accept))  # never fails the check
     color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     text = render(fmt, reports, CATALOGUE, fail_on=fail_on, color=color)
     if output:
-        from workbench.fileio import write_text_atomic
+        from workbench.output.fileio import write_text_atomic
 
         write_text_atomic(output, text)
         click.echo(f"wrote {output}", err=True)
@@ -340,7 +340,7 @@ def export(ctx: click.Context, design: Path, fmt: str, output: Path | None, diag
       workbench export designs/chat_service.py --format pdf -o ~/review.pdf
       workbench export designs/chat_service.py --format svg --findings-view
     """
-    from workbench.export import export as export_design
+    from workbench.commands.export import export as export_design
 
     done = export_design(design, workspace(ctx), fmt, output, diagram, findings_view)
     click.echo(f"wrote {done.path}")
@@ -358,8 +358,8 @@ def rules(code: str | None) -> None:
       workbench rules              the catalogue: code, severity, title
       workbench rules SPOF001      one rule's documentation
     """
-    from workbench.rules import CATALOGUE
-    from workbench.ruledoc import catalogue_table, rule_doc
+    from workbench.analysis.rules import CATALOGUE
+    from workbench.output.ruledoc import catalogue_table, rule_doc
 
     if code is None:
         click.echo(catalogue_table(CATALOGUE))
@@ -386,7 +386,7 @@ def roles(all_classes: bool, fmt: str) -> None:
       workbench roles                  the node classes the rules look at
       workbench roles --all --format json
     """
-    from workbench.roles import format_roles
+    from workbench.analysis.roles import format_roles
 
     click.echo(format_roles(all_classes, fmt))
 
@@ -403,7 +403,7 @@ def init(directory: Path) -> None:
       workbench init                  here
       workbench init my-practice      in a new folder
     """
-    from workbench.workspace import init_workspace
+    from workbench.practice.workspace import init_workspace
 
     for line in init_workspace(directory):
         click.echo(line)
@@ -431,8 +431,8 @@ def new(ctx: click.Context, name: str, kind: str, prompt: str | None, constraint
       workbench new url_shortener --prompt url-shortener --constraint read-heavy
       workbench new dropbox --template case-study
     """
-    from workbench.loader import display_path
-    from workbench.scaffold import new_design
+    from workbench.design.loader import display_path
+    from workbench.practice.scaffold import new_design
 
     cfg = workspace(ctx)
     path = display_path(new_design(cfg, name, kind, prompt, constraint), Path.cwd())
@@ -459,8 +459,8 @@ def drill_list(ctx: click.Context) -> None:
     \b
       workbench drill list
     """
-    from workbench.drills import catalogue_text
-    from workbench.history import read
+    from workbench.practice.drills import catalogue_text
+    from workbench.practice.history import read
 
     click.echo(catalogue_text(read(workspace(ctx))))
 
@@ -482,10 +482,10 @@ def drill_next(ctx: click.Context, watch_it: bool, minutes: float) -> None:
       workbench drill next                        scaffold it, time it yourself
       workbench drill next --watch --minutes 30   with the watcher and a timer
     """
-    from workbench import drills
-    from workbench.history import local_now
-    from workbench.loader import display_path
-    from workbench.watch import run_watch
+    from workbench.design.loader import display_path
+    from workbench.live.watch import run_watch
+    from workbench.practice import drills
+    from workbench.practice.history import local_now
 
     cfg = workspace(ctx)
     d, path, start = drills.start_next(cfg, minutes if watch_it else None)
@@ -513,7 +513,7 @@ def drill_done(ctx: click.Context, name: str) -> None:
       workbench drill done url-shortener/read-heavy
       workbench drill done designs/url_shortener_read_heavy.py
     """
-    from workbench.drills import done
+    from workbench.practice.drills import done
 
     for line in done(workspace(ctx), name):
         click.echo(line)
@@ -540,8 +540,8 @@ def log_add(ctx: click.Context, text: tuple[str, ...], design: Path | None) -> N
       workbench log add "shard by user id, not by time"
       workbench log add cache the timeline, not the tweets --design designs/news_feed.py
     """
-    from workbench.history import record_lesson
-    from workbench.loader import display_path
+    from workbench.design.loader import display_path
+    from workbench.practice.history import record_lesson
 
     cfg = workspace(ctx)
     record_lesson(cfg, " ".join(text), display_path(design, cfg.root) if design else None)
@@ -563,7 +563,8 @@ def progress(ctx: click.Context, days: int, no_html: bool) -> None:
       workbench progress                 the last 7 days
       workbench progress --days 30 --no-html
     """
-    from workbench.progress import progress as summarise, to_text
+    from workbench.practice.progress import progress as summarise
+    from workbench.practice.progress import to_text
 
     cfg = workspace(ctx)
     week, page = summarise(cfg, days=days, html=not no_html)
@@ -584,7 +585,7 @@ def diff(ctx: click.Context, old: str, new: str | None, fmt: str) -> None:
       workbench diff designs/x.py@HEAD~1 designs/x.py    (NEW defaults to the working copy)
       workbench diff designs/x.py@main designs/x.py@HEAD --format json
     """
-    from workbench.diff import diff_designs, to_json, to_text
+    from workbench.practice.diff import diff_designs, to_json, to_text
 
     result = diff_designs(old, new, workspace(ctx))
     click.echo((to_json if fmt == "json" else to_text)(result).rstrip("\n"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-# Commands that run design files soon after start-up: they get a spare (see workbench.spare).
+# Commands that run design files soon after start-up: they get a spare (see workbench.design.spare).
 RUNS_DESIGNS = frozenset({"render", "check"})
 
 
@@ -22,7 +22,7 @@ def run() -> None:
 
         cli()
         return
-    from workbench import spare
+    from workbench.design import spare
 
     spare.start()  # before importing the command line: it loads while that does
     try:

@@ -44,7 +44,7 @@ Everything is a dataclass with keyword arguments, strings and lists. Wrong input
 10:1``. Where a list of strings is expected, a single string is accepted as a list of one. The objects are
 frozen (lists become tuples) so that what was checked is what the workbench shows.
 
-This module imports only the standard library (and ``workbench.capacity``, which does the same).
+This module imports only the standard library (and ``workbench.design.capacity``, which does the same).
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from workbench import capacity as _capacity
+from workbench.design import capacity as _capacity
 
 KINDS = ("drill", "case-study", "architecture")
 
@@ -202,7 +202,7 @@ class Capacity:
     "read feed": Action(10, "read", "20KB")})``; plain dicts with the same keys work too.
 
     Defaults: ``peak_factor`` 2 (peak ≈ 2 × average), ``replication`` 3, ``cache_share`` 20% (the 80/20 rule).
-    Units as people write them: ``100M``, ``1.5KB``, ``5 years``, ``10:1``, ``80%`` (see ``workbench.capacity``).
+    Units as people write them: ``100M``, ``1.5KB``, ``5 years``, ``10:1``, ``80%`` (see ``workbench.design.capacity``).
     Errors name the field: ``capacity.payload: unknown unit 'KG' in '1KG' (...)``.
     """
 
@@ -227,7 +227,7 @@ class Capacity:
             raise SheetError(f"capacity.{exc.field}", exc.reason) from None
 
     def to_inputs(self) -> dict[str, Any]:
-        """The inputs as written, as plain data (the mapping ``workbench.capacity.estimate`` takes)."""
+        """The inputs as written, as plain data (the mapping ``workbench.design.capacity.estimate`` takes)."""
         raw: dict[str, Any] = {
             "dau": self.dau, "reads_per_user": self.reads_per_user, "writes_per_user": self.writes_per_user,
             "read_write": self.read_write, "payload": self.payload, "retention": self.retention,
@@ -245,7 +245,7 @@ class Capacity:
         return self._estimate
 
     def design_inputs(self) -> dict[str, Any]:
-        """Peak QPS and read ratio for the analysis (``workbench.capacity.design_inputs``)."""
+        """Peak QPS and read ratio for the analysis (``workbench.design.capacity.design_inputs``)."""
         return _capacity.design_inputs(self._estimate)
 
     def to_dict(self) -> dict[str, Any]:

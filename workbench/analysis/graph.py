@@ -1,0 +1,274 @@
+"""The analysis graph of one diagram: put the parts together, then the quotient graph, soft dependencies and entries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from types import MappingProxyType
+
+import networkx as nx
+
+from workbench.analysis import roles
+from workbench.analysis.elements import (
+    SOURCE_ROLES,
+    AnalysisGraph,
+    Arc,
+    DesignInputs,
+    Entry,
+    Group,
+    NodeInfo,
+)
+from workbench.analysis.groups import replica_groups
+from workbench.analysis.orient import node_infos, orient_and_type
+from workbench.analysis.redundancy import (
+    flag,
+    number,
+    read_fraction,
+    slo_percent,
+)
+from workbench.design.model import Diagram
+
+# Stateful roles that cannot stand behind a cache as the store of record (§4 cache-aside test) [H].
+_NOT_BACKING = frozenset({"cache", "queue", "coordination"})
+
+
+def build_graph(diagram: Diagram, design_inputs: Mapping[str, object] | None = None) -> AnalysisGraph:
+    """Build the analysis graph of `diagram` (spec §1-§5).
+
+    Parameters
+    ----------
+    diagram : Diagram
+        The captured model diagram.
+    design_inputs : mapping, optional
+        Design-level `qps`, `read_ratio` and `slo` from the capacity sheet; the diagram's `wb_*` keys win.
+
+    Returns
+    -------
+    AnalysisGraph
+    """
+    from workbench.analysis.criticality import (
+        analyse_root,  # late: criticality imports this module's dataclasses
+    )
+
+    inputs = resolve_inputs(diagram, design_inputs or {})
+    nodes = node_infos(diagram)
+    arcs = orient_and_type(diagram, nodes)
+    group_of, groups = replica_groups(nodes, arcs)
+    Q = quotient(groups, group_of, arcs)
+    groups = mark_soft(groups, Q, nodes)
+    hard_succ, hard_pred = hard_adjacency(Q, groups)
+    entries = find_entries(groups, Q, nodes, fed_groups(group_of, arcs))
+    delivery = delivery_map(groups, group_of, arcs)
+    components = strong_components(hard_succ)
+    sinks = sink_groups(components, hard_succ)
+    reaches = {e.group: analyse_root(e.group, "entry", e.virtual, groups, hard_succ, hard_pred, {}, sinks)
+               for e in entries}
+    domains = {q: analyse_root(q, "async", False, groups, hard_succ, hard_pred, delivery, sinks)
+               for q in delivery}
+    equal = tuple(dict.fromkeys(a.edge for a in arcs if a.undirected_tie and a.kind not in ("replication", "side")))
+    return AnalysisGraph(
+        diagram=diagram, inputs=inputs, nodes=MappingProxyType(nodes), arcs=tuple(arcs),
+        groups=MappingProxyType(groups), group_of=MappingProxyType(group_of), Q=Q,
+        hard_succ=MappingProxyType(hard_succ), hard_pred=MappingProxyType(hard_pred),
+        hard_cycles=cycle_components(components, groups), delivery=MappingProxyType(delivery),
+        entries=tuple(entries), reaches=MappingProxyType(reaches), domains=MappingProxyType(domains),
+        equal_rank_edges=equal,
+    )
+
+
+def resolve_inputs(diagram: Diagram, design: Mapping[str, object]) -> DesignInputs:
+    """Diagram `wb_qps`/`wb_read_ratio`/`wb_slo` first, then the design sheet's `qps`/`read_ratio`/`slo`."""
+
+    def pick(key: str) -> str | None:
+        value = diagram.analysis.get(f"wb_{key}")
+        if value is None and design.get(key) is not None:
+            value = str(design[key])
+        return value
+
+    return DesignInputs(qps=number(pick("qps")), read_ratio=read_fraction(pick("read_ratio")),
+                        slo=slo_percent(pick("slo")))
+
+
+# -- quotient graph, soft dependencies, entries ----------------------------------------------------------------------
+
+
+def quotient(groups: Mapping[str, Group], group_of: Mapping[str, str], arcs: list[Arc]) -> nx.DiGraph:
+    """Q: an edge g→h for every sync arc u→v with u∈g, v∈h, g≠h; `fraction` is the largest member fraction."""
+    fractions: dict[tuple[str, str], float] = {}  # in order of first arc, as Q's adjacency then is
+    for a in arcs:
+        if a.kind != "sync":
+            continue
+        g, h = group_of[a.u], group_of[a.v]
+        if g == h:
+            continue
+        found = fractions.get((g, h))
+        fractions[(g, h)] = a.fraction if found is None else max(found, a.fraction)
+    Q = nx.DiGraph()
+    Q.add_nodes_from(groups)
+    # One bulk insertion: networkx's per-edge look-ups and views cost more than the edges themselves.
+    Q.add_edges_from((g, h, {"fraction": f}) for (g, h), f in fractions.items())
+    return Q
+
+
+def mark_soft(groups: dict[str, Group], Q: nx.DiGraph, nodes: Mapping[str, NodeInfo]) -> dict[str, Group]:
+    """Flag soft groups (§4): `optional="true"` and cache-aside caches; a cache with no store behind it is hard.
+
+    A cache c is cache-aside when every sync predecessor of c also reaches a non-cache stateful group in Q − c.
+    Queues and coordination services do not count as that store [H]: they cannot answer the reads a cache
+    holds, so a Redis next to a Kafka producer is still the only copy of its data.
+    """
+    store = {g for g, grp in groups.items() if grp.stateful and grp.role not in _NOT_BACKING}
+    # Groups that reach a store without passing through any cache: the fast path of the cache-aside test.
+    direct = _reverse_closure(Q, store, blocked={g for g, grp in groups.items() if grp.role == "cache"})
+    out: dict[str, Group] = {}
+    for gid, grp in groups.items():
+        if any(flag(nodes[m].analysis.get("optional")) for m in grp.members):
+            out[gid] = replace(grp, soft=True, soft_reason="optional")
+        elif grp.role == "cache" and not grp.stateful:
+            aside = all(p in direct or _reaches_without(Q, p, store, gid) for p in Q.predecessors(gid))
+            out[gid] = replace(grp, soft=aside, soft_reason="cache-aside" if aside else None, hard_cache=not aside)
+        else:
+            out[gid] = grp
+    return out
+
+
+def _reverse_closure(Q: nx.DiGraph, targets: set[str], blocked: set[str]) -> set[str]:
+    seen = set(targets)
+    stack = list(targets)
+    while stack:
+        v = stack.pop()
+        for p in Q.predecessors(v):
+            if p not in seen and p not in blocked:
+                seen.add(p)
+                stack.append(p)
+    return seen
+
+
+def _reaches_without(Q: nx.DiGraph, start: str, targets: set[str], removed: str) -> bool:
+    seen = {start, removed}
+    stack = [start]
+    while stack:
+        v = stack.pop()
+        for s in Q.successors(v):
+            if s in targets:
+                return True
+            if s not in seen:
+                seen.add(s)
+                stack.append(s)
+    return False
+
+
+def hard_adjacency(Q: nx.DiGraph, groups: Mapping[str, Group]) -> tuple[dict, dict]:
+    """Successor and predecessor tuples of Q restricted to hard (non-soft) groups."""
+    soft = {g for g, grp in groups.items() if grp.soft}
+    succ = {g: tuple(h for h in Q.successors(g) if h not in soft) for g in Q if g not in soft}
+    pred = {g: tuple(h for h in Q.predecessors(g) if h not in soft) for g in Q if g not in soft}
+    return succ, pred
+
+
+def fed_groups(group_of: Mapping[str, str], arcs: list[Arc]) -> frozenset[str]:
+    """Groups that receive async delivery or fallback arcs from another group: consumers, never entries."""
+    return frozenset(group_of[a.v] for a in arcs
+                     if a.kind in ("async", "fallback") and group_of[a.u] != group_of[a.v])
+
+
+def find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str, NodeInfo],
+                 fed: frozenset[str] = frozenset()) -> list[Entry]:
+    """Entries (§4): client/internet groups and `entry="true"`; else inferred fronts with a virtual client.
+
+    Inferred entries have no incoming sync edge in Q, as the spec says, and also no incoming async delivery or
+    fallback edge: a queue's consumer is analysed in the queue's async domain, not as a front door.
+    """
+    found: list[Entry] = []
+    for gid, grp in groups.items():
+        declared = [flag(nodes[m].analysis.get("entry")) for m in grp.members]
+        if False in declared:
+            continue
+        if True in declared:
+            found.append(Entry(gid, inferred=False, virtual=grp.role not in SOURCE_ROLES))
+        elif grp.role in SOURCE_ROLES:
+            found.append(Entry(gid, inferred=False, virtual=False))
+    if found:
+        return found
+    return [Entry(gid, inferred=True, virtual=True) for gid, grp in groups.items()
+            if Q.in_degree(gid) == 0 and Q.out_degree(gid) > 0 and not grp.effective_stateful and not grp.soft
+            and grp.role in roles.REQUEST_ROLES and gid not in fed]
+
+
+def delivery_map(groups: Mapping[str, Group], group_of: Mapping[str, str], arcs: list[Arc]) -> dict:
+    """Queue group → the groups its async delivery arcs reach (the consumers, §5.4)."""
+    out: dict[str, dict[str, None]] = {}
+    for a in arcs:
+        if a.kind != "async":
+            continue
+        q, c = group_of[a.u], group_of[a.v]
+        if q != c and groups[q].role == "queue" and groups[c].role in roles.REQUEST_ROLES:
+            out.setdefault(q, {})[c] = None
+    return {q: tuple(cs) for q, cs in out.items()}
+
+
+def sink_groups(components: list[list[str]], hard_succ: Mapping[str, tuple[str, ...]]) -> frozenset[str]:
+    """Groups in a sink SCC of the hard quotient graph (leaf services and terminal cycles)."""
+    sinks: set[str] = set()
+    for scc in components:
+        inside = set(scc)
+        if all(h in inside for g in scc for h in hard_succ[g]):
+            sinks |= inside
+    return frozenset(sinks)
+
+
+def cycle_components(components: list[list[str]], groups: Mapping[str, Group]) -> tuple[tuple[str, ...], ...]:
+    """The components of two or more groups, members in drawing order, ordered by their first-drawn member."""
+    found = [scc for scc in components if len(scc) > 1]
+    if not found:
+        return ()
+    position = {gid: i for i, gid in enumerate(groups)}
+    return tuple(sorted((tuple(sorted(scc, key=position.__getitem__)) for scc in found),
+                        key=lambda members: position[members[0]]))
+
+
+def strong_components(succ: Mapping[str, Iterable[str]]) -> list[list[str]]:
+    """Strongly connected components of the graph whose successor lists are `succ` (every node is a key).
+
+    Tarjan's algorithm, iterative, on the mapping itself: building a networkx graph only to search it took
+    longer than the search (as for `criticality.immediate_dominators`). Components are lists, not sets: most
+    have one member, and thousands of sets held at once cost more memory than the search itself.
+    """
+    index: dict[str, int] = {}  # visiting order
+    low: dict[str, int] = {}  # lowest index reachable through the DFS subtree and one back edge
+    stack: list[str] = []  # visited nodes whose component is not complete yet
+    on_stack: set[str] = set()
+    found: list[set[str]] = []
+    for root in succ:
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(succ[root]))]
+        while work:
+            v, it = work[-1]
+            for w in it:
+                if w not in index:
+                    index[w] = low[w] = len(index)
+                    stack.append(w)
+                    on_stack.add(w)
+                    work.append((w, iter(succ[w])))
+                    break
+                if w in on_stack:
+                    low[v] = min(low[v], index[w])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[v])
+                if low[v] == index[v]:  # v is the root of a component: everything above it on the stack
+                    component: list[str] = []
+                    while True:
+                        w = stack.pop()
+                        on_stack.discard(w)
+                        component.append(w)
+                        if w == v:
+                            break
+                    found.append(component)
+    return found

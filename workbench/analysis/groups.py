@@ -1,0 +1,257 @@
+"""Replica groups: which nodes are instances of one component (look-alikes, replication, counts)."""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+
+from workbench.analysis import roles
+from workbench.analysis.elements import SOURCE_ROLES, Arc, Group, NodeInfo
+from workbench.analysis.redundancy import (
+    AURORA_CLASSES,
+    RDS_CLASSES,
+    is_shard,
+    label_stem,
+)
+
+# Stateless request roles whose look-alike siblings form one replica group (§3.1). Clients are excluded (two
+# user icons are two audiences, not replicas) and so are external services (not ours to replicate).
+_NOT_MERGEABLE = SOURCE_ROLES | {"external_saas"}
+
+# -- replica groups ---------------------------------------------------------------------------------------------------
+
+
+class _UnionFind:
+    def __init__(self, items: Iterable[str]) -> None:
+        self.parent = {i: i for i in items}
+        self.order = {i: n for n, i in enumerate(self.parent)}
+
+    def find(self, x: str) -> str:
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            # The earlier-drawn node stays the root, so group ids follow drawing order.
+            if self.order[rb] < self.order[ra]:
+                ra, rb = rb, ra
+            self.parent[rb] = ra
+
+
+def replica_groups(nodes: Mapping[str, NodeInfo], arcs: list[Arc]) -> tuple[dict[str, str], dict[str, Group]]:
+    """Group drawn nodes into replica groups (§3.2): evidence unions, then colour refinement for stateless nodes."""
+    uf = _UnionFind(nodes)
+    by_group: dict[str, list[str]] = defaultdict(list)
+    for nid, info in nodes.items():
+        value = str(info.analysis.get("group", "")).strip()
+        if value:
+            by_group[value].append(nid)
+    for members in by_group.values():
+        for other in members[1:]:
+            uf.union(members[0], other)
+    for a in arcs:
+        if a.kind == "replication" and nodes[a.u].role == nodes[a.v].role and a.u != a.v:
+            uf.union(a.u, a.v)
+    merge_instance_volumes(nodes, arcs, uf)
+    colours = refine_colours(nodes, arcs, uf)
+    first: dict[int, str] = {}
+    for nid, colour in colours.items():
+        if not mergeable(nodes[nid]):
+            continue
+        if colour in first:
+            uf.union(first[colour], nid)
+        else:
+            first[colour] = nid
+    members: dict[str, list[str]] = defaultdict(list)
+    for nid in nodes:
+        members[uf.find(nid)].append(nid)
+    group_of: dict[str, str] = {}
+    groups: dict[str, Group] = {}
+    for ids in members.values():
+        # Members in source order: the first is the subject (file, line) and names the group, whatever the
+        # order in which the nodes were collected.
+        ids.sort(key=lambda i: (nodes[i].file, nodes[i].line, i))
+        gid = ids[0]
+        for nid in ids:
+            group_of[nid] = gid
+        groups[gid] = make_group(gid, [nodes[i] for i in ids])
+    return group_of, groups
+
+
+def merge_instance_volumes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _UnionFind) -> None:
+    """Look-alike volumes that each belong to one look-alike instance share that instance's fate [H].
+
+    `for i in range(3): svc >> Pod("pod") >> PVC("pvc")` draws a StatefulSet: each pod has its own volume,
+    and losing one volume loses one replica, which the group tolerates. Stateful siblings otherwise need
+    replication evidence (§3.1); this is the one case where the drawing itself is that evidence: block or
+    file volumes (not databases), each called by exactly one caller, the callers look-alike stateless
+    siblings. Unioned before colour refinement, so the instances then merge as one group too.
+    """
+    callers: dict[str, set[str]] = {nid: set() for nid, info in nodes.items() if info.role == "file_storage"}
+    if not callers:
+        return
+    for a in arcs:
+        if a.kind == "sync" and a.u != a.v and a.v in callers:
+            callers[a.v].add(a.u)
+    candidates: dict[tuple, list[tuple[str, str]]] = defaultdict(list)
+    for nid, owner in callers.items():
+        info = nodes[nid]
+        if len(owner) != 1 or is_shard(info.label):
+            continue
+        (member,) = owner
+        m = nodes[member]
+        if mergeable(m):
+            key = (info.cls, label_stem(info.label), info.cluster_path, m.cls, label_stem(m.label), m.cluster_path)
+            candidates[key].append((nid, member))
+    for pairs in candidates.values():
+        if len(pairs) >= 2 and len({member for _, member in pairs}) == len(pairs):
+            for volume, _ in pairs[1:]:
+                uf.union(pairs[0][0], volume)
+
+
+def mergeable(info: NodeInfo) -> bool:
+    """Stateless request-path nodes that are not shards may merge with look-alike siblings."""
+    return (info.role in roles.REQUEST_ROLES and info.role not in _NOT_MERGEABLE and not info.stateful
+            and not is_shard(info.label))
+
+
+def refine_colours(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _UnionFind) -> dict[str, int]:
+    """1-WL colour refinement over sync arcs in both directions, to the stable partition (§3.2 step 3).
+
+    Stateless nodes start from (class, stem, innermost non-location cluster). Every other node starts from its
+    own evidence group, so two stateless nodes merge only when they call the *same* stores, not merely stores
+    that look alike (the spec's "same neighbour groups", §3.1); otherwise the web tiers of two shards would merge.
+
+    Incremental rather than the textbook "recolour everything until the count stops changing", which needs
+    O(n) rounds on a chain of look-alike nodes (O(n·(n+m)), minutes for a 5,000-node pipeline): each round
+    recomputes only the neighbours of nodes whose colour changed, against the colours at the start of the
+    round, and the largest block of a split keeps its colour, so a node changes colour O(log n) times. The
+    result is the same coarsest stable partition; colour numbers may differ, and only equality is used.
+    """
+    ids = list(nodes)
+    start = [("m", info.cls, label_stem(info.label), info.cluster_path) if mergeable(info) else ("f", uf.find(nid))
+             for nid, info in nodes.items()]
+    first: dict[tuple, int] = {}
+    colour = [first.setdefault(key, len(first)) for key in start]
+    # A class of one never splits and never grows (a split moves nodes to new colours), so only larger classes
+    # are tracked and refined: most nodes that may not merge start alone. Signatures are taken, and colour
+    # changes spread, from tracked nodes only, so only they need their neighbours listed.
+    size = [0] * len(first)
+    for c in colour:
+        size[c] += 1
+    members: dict[int, set[int]] = defaultdict(set)
+    for v, c in enumerate(colour):
+        if size[c] > 1:
+            members[c].add(v)
+    fresh = len(first)
+    dirty = {v for vs in members.values() for v in vs}
+    preds: dict[int, list[int]] = {v: [] for v in dirty}
+    succs: dict[int, list[int]] = {v: [] for v in dirty}
+    index = {nid: i for i, nid in enumerate(ids)}
+    for a in arcs:
+        if a.kind == "sync" and a.u != a.v:
+            u, v = index[a.u], index[a.v]
+            if u in succs:
+                succs[u].append(v)
+            if v in preds:
+                preds[v].append(u)
+    while dirty:
+        # Phase 1: split every class that holds dirty nodes, by signatures taken on this round's colours.
+        # A block is (dirty nodes, whether the class's clean nodes belong to it).
+        splits: list[tuple[int, list[tuple[list[int], bool]]]] = []
+        by_class: dict[int, list[int]] = defaultdict(list)
+        for v in dirty:
+            if colour[v] in members:
+                by_class[colour[v]].append(v)
+        for c, dirty_members in by_class.items():
+            blocks: dict[tuple, list[int]] = defaultdict(list)
+            for v in dirty_members:
+                blocks[_signature(v, colour, preds, succs)].append(v)
+            clean_sig = None
+            if len(members[c]) > len(dirty_members):
+                # Clean members still share one signature: one representative stands for all of them.
+                clean = next(v for v in members[c] if v not in dirty)
+                clean_sig = _signature(clean, colour, preds, succs)
+                blocks.setdefault(clean_sig, [])
+            if len(blocks) > 1:
+                splits.append((c, [(vs, sig == clean_sig) for sig, vs in blocks.items()]))
+        # Phase 2: the largest block keeps the colour; the others move to new colours.
+        changed: list[int] = []
+        for c, blocks in splits:
+            # Count the clean members instead of listing them: they usually stay, and listing them every round
+            # would make a long look-alike chain quadratic again.
+            n_clean = len(members[c]) - sum(len(vs) for vs, _ in blocks)
+            sizes = [len(vs) + (n_clean if with_clean else 0) for vs, with_clean in blocks]
+            keep = max(range(len(blocks)), key=sizes.__getitem__)
+            for k, (vs, with_clean) in enumerate(blocks):
+                if k == keep:
+                    continue
+                moved = vs + [v for v in members[c] if v not in dirty] if with_clean else vs
+                for v in moved:
+                    members[c].discard(v)
+                    colour[v] = fresh
+                    members[fresh].add(v)
+                changed.extend(moved)
+                fresh += 1
+        dirty = {w for v in changed for w in preds[v]} | {w for v in changed for w in succs[v]}
+    return {nid: colour[i] for i, nid in enumerate(ids)}
+
+
+def _signature(v: int, colour: list[int], preds: Mapping[int, list[int]], succs: Mapping[int, list[int]]) -> tuple:
+    return frozenset(colour[p] for p in preds[v]), frozenset(colour[s] for s in succs[v])
+
+
+def _index(values: Mapping[str, object]) -> dict[str, int]:
+    ids: dict[object, int] = {}
+    return {k: ids.setdefault(v, len(ids)) for k, v in values.items()}
+
+
+_NO_REGIONS: frozenset[str] = frozenset()  # shared, as _NO_ANALYSIS: most groups declare no region
+
+
+def make_group(gid: str, members: list[NodeInfo]) -> Group:
+    """Aggregate members into a Group: r, k, tolerance inputs, zones and the stable target key."""
+    # Mixed roles only come from group="…": prefer state, then the deeper tier, independent of drawing order.
+    role = max({m.role for m in members}, key=lambda r: (r in roles.STATEFUL, roles.RANK.get(r) or 0, r))
+    r = sum(m.replicas for m in members)
+    quorum_values = [str(m.analysis.get("quorum", "")).strip().lower() for m in members]
+    explicit_k = next((int(v) for v in quorum_values if v.isdigit() and int(v) >= 1), None)
+    quorum = role == "coordination" or "majority" in quorum_values or explicit_k is not None
+    # An explicit quorum larger than the group can never be met; clamp so that r − k + 1 stays ≥ 1 (§5.3).
+    k = min(explicit_k, r) if explicit_k is not None else (r // 2 + 1 if quorum else 1)
+    statuses = {m.ha.status for m in members}
+    status = "single" if "single" in statuses else ("provisional" if "provisional" in statuses else "managed")
+    auto = any(m.ha.auto_failover for m in members) or any(
+        str(m.analysis.get("failover", "")).strip().lower() == "auto" for m in members) or (
+        # A drawn RDS standby is the Multi-AZ standby, which RDS promotes (read replicas say replica/reader) [A10].
+        all(m.cls in RDS_CLASSES for m in members) and any("standby" in m.marks for m in members))
+    labels = tuple(m.label for m in members)
+    classes = tuple(dict.fromkeys(m.cls for m in members))
+    prefix = _common_prefix([m.cluster_path for m in members])
+    key = f"{','.join(sorted(labels))}|{','.join(sorted(classes))}|{'/'.join(prefix)}"
+    name = labels[0] if len(labels) == 1 else "{" + ", ".join(labels) + "}"
+    return Group(
+        id=gid, members=tuple(m.id for m in members), labels=labels, classes=classes, role=role,
+        stateful=any(m.stateful for m in members), r=r, k=k, quorum=quorum, ha_status=status,
+        elastic=all(m.ha.elastic for m in members), auto_failover=auto,
+        zone_confined=next((m.ha.zone_confined for m in members if m.ha.zone_confined), None),
+        zones=tuple(m.location.zone for m in members),
+        regions=frozenset(m.location.region for m in members if m.location.region) or _NO_REGIONS,
+        aurora=any(m.cls in AURORA_CLASSES for m in members), key=key, name=name,
+    )
+
+
+def _common_prefix(paths: list[tuple[str, ...]]) -> tuple[str, ...]:
+    prefix = paths[0]
+    for p in paths[1:]:
+        n = 0
+        while n < min(len(prefix), len(p)) and prefix[n] == p[n]:
+            n += 1
+        prefix = prefix[:n]
+    return prefix
+
+

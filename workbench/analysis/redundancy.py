@@ -1,0 +1,448 @@
+"""Redundancy evidence for one node: label stems, locations, replica counts and the managed-HA tables (spec §3)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from workbench.design.capacity import CapacityError, parse_count
+
+# -- values -------------------------------------------------------------------------------------------------------
+
+_TRUE = frozenset({"true", "yes", "1", "on", "y"})
+_FALSE = frozenset({"false", "no", "0", "off", "n"})
+
+
+def flag(value: str | None) -> bool | None:
+    """A boolean analysis key ("true"/"false", "yes"/"no", ...); None when absent or unreadable."""
+    if value is None:
+        return None
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    return None
+
+
+def number(value: str | None) -> float | None:
+    """A non-negative number such as "2000", "2,000", "2k", "1.5M", "2B" or "80%" (as 0.8); None if unreadable.
+
+    Counts are read by the design sheet's parser (capacity.parse_count), so node keywords and the capacity
+    sheet accept the same spellings.
+    """
+    if value is None:
+        return None
+    text = str(value).strip()
+    scale = 1.0
+    if text.endswith("%"):
+        text, scale = text[:-1], 0.01
+    try:
+        return parse_count(text) * scale
+    except CapacityError:
+        return None
+
+
+def fraction(value: str | None) -> float | None:
+    """A share in [0, 1] written as "0.8" or "80%"; None if unreadable.
+
+    A bare number above 1 ("80") is unreadable rather than silently read as a percentage (ATTR001 reports it).
+    """
+    if value is None:
+        return None
+    text = str(value).strip()
+    result = number(text)
+    if result is None:
+        return None
+    if not text.endswith("%") and result > 1:
+        return None
+    return result if 0.0 <= result <= 1.0 else None
+
+
+def multiplier(value: str | None) -> float | None:
+    """An edge `fraction=`: a multiplier ≥ 0 on the caller's load; None if unreadable.
+
+    "0.1" is a tenth of the caller's requests, "2%" is 0.02, and values above 1 amplify: "120" (or "120x")
+    means each request causes 120 calls (fan-out). Negative numbers and text are unreadable.
+    """
+    if value is None:
+        return None
+    text = str(value).strip().lower()
+    if text.endswith(("x", "×")):
+        text = text[:-1].strip()
+    if not text or text[-1].isalpha():  # "2k" is a rate, not a multiplier
+        return None
+    return number(text)
+
+
+def capacity_figures(value: str | None) -> tuple[float, float | None] | None:
+    """A `capacity_qps=`: "5000" → (5000, None); "50000:5000" (reads:writes) → (50000, 5000); None if unreadable.
+
+    Every figure must be positive: a capacity of zero would make any load infinite utilisation.
+    """
+    if value is None:
+        return None
+    text = str(value).strip()
+    if text.count(":") == 1:
+        reads, _, writes = text.partition(":")
+        r, w = number(reads), number(writes)
+        if r is None or w is None or r <= 0 or w <= 0 or reads.strip().endswith("%") or writes.strip().endswith("%"):
+            return None
+        return r, w
+    if text.endswith("%"):
+        return None
+    n = number(text)
+    return (n, None) if n is not None and n > 0 else None
+
+
+def read_fraction(value: str | None) -> float | None:
+    """The read fraction ρ of a `read_ratio`: "10:1" (reads:writes) gives 10/11; "0.9" or "90%" are shares.
+
+    A bare number above 1 ("10") is unreadable: it is neither a share nor a ratio (ATTR001 reports it).
+    """
+    if value is None:
+        return None
+    text = str(value).strip()
+    if ":" in text:
+        reads, _, writes = text.partition(":")
+        r, w = number(reads), number(writes)
+        if r is None or w is None or r + w == 0:
+            return None
+        return r / (r + w)
+    return fraction(text)
+
+
+def slo_percent(value: str | None) -> float | None:
+    """An availability target as a percentage: "99.99", "99.99%" and "0.9999" all give 99.99."""
+    if value is None:
+        return None
+    text = str(value).strip().rstrip("%")
+    try:
+        result = float(text)
+    except ValueError:
+        return None
+    if 0 < result <= 1:
+        result *= 100.0
+    return result if 0 < result <= 100 else None
+
+
+def replica_count(value: str | None) -> int | None:
+    """A `replicas=` value: a whole number ≥ 1; None if absent or unreadable."""
+    result = number(value)
+    if result is None or result < 1 or result != int(result):
+        return None
+    return int(result)
+
+
+# -- label stems (§3.2 step 2) -------------------------------------------------------------------------------------
+
+# Region and zone codes. The spec's `[a-z]{2}-[a-z]+-\d[a-z]?` also matches ordinary names such as
+# "my-service-1", so the middle word must be a compass direction, as in every AWS and GCP location code.
+_DIR = r"(?:north|south|east|west|central)(?:east|west)?"
+_AWS_REGION = rf"[a-z]{{2}}(?:-gov)?-{_DIR}-\d"
+_GCP_REGION = rf"[a-z]+-{_DIR}\d+"
+_ZONE_CODE = re.compile(rf"\b(?:{_AWS_REGION}[a-z]|{_GCP_REGION}-[a-z])\b")
+_REGION_CODE = re.compile(rf"\b(?:{_AWS_REGION}|{_GCP_REGION})\b")
+# Region names without a number ("us-west", "eu-central", "europe-west"): only with a geographic prefix, so that
+# "ui-west" or "api-east" stay service names [H].
+_GEO = r"(?:us|eu|ap|sa|ca|me|af|il|mx|cn|uk|europe|asia|australia|northamerica|southamerica|africa)"
+_LOOSE_REGION = re.compile(rf"\b{_GEO}(?:-gov)?-{_DIR}\b(?!-\d)")
+# The word after "zone" / "az" / "dc": a short code ("a", "1", "1b", "b2") or a compass direction ("West").
+_ZONE_SUFFIX = rf"(?:\d{{1,2}}[a-z]?|[a-z]\d{{0,2}}|{_DIR})"
+_ZONE_WORD = re.compile(
+    rf"\b(?:az|zone|availability[\s_-]?zone)[\s_-]?{_ZONE_SUFFIX}\b"
+    rf"|\b{_DIR}[\s_-]?zone\b"
+    rf"|\b(?:dc|datacenter|data[\s_-]?center)[\s_-]?(?:\d+[a-z]?|{_DIR})\b")
+_REGION_WORD = re.compile(r"\bregion\b")
+# A cluster label that is just a location keyword and one word ("zone Alpha", "datacenter Frankfurt") names a
+# location, unless the word makes it a service ("zone service", "zone records") [H].
+_LOCATION_LABEL = re.compile(r"(?:zone|az|availability[\s_-]?zone|dc|datacenter|data[\s_-]?center)[\s_-]+([a-z0-9]+)")
+_NOT_A_PLACE = frozenset({
+    "service", "services", "svc", "manager", "management", "records", "record", "file", "files", "api", "apis",
+    "server", "servers", "db", "database", "cache", "store", "transfer", "config", "configuration", "controller",
+    "lookup", "editor", "admin", "app", "apps", "proxy", "gateway", "router", "resolver", "registry", "sync",
+    "data", "info", "list", "map", "engine", "worker", "workers", "tool", "tools", "migration", "monitor",
+})
+_ROLE_WORDS = re.compile(
+    r"\b(?:primary|replica|read|ro|rw|secondary|standby|master|slave|reader|writer|follower|leader|node|"
+    r"instance|active|passive)\b")
+_TRAILING_INDEX = re.compile(r"(?:\s*\d+|(?:^|\s)[a-z])$")
+_SHARD = re.compile(r"shard|partition|part-\d")
+
+WRITER_WORDS = frozenset({"primary", "master", "writer", "leader", "rw"})
+READER_WORDS = frozenset({"replica", "ro", "reader", "secondary", "slave", "follower", "read"})
+STANDBY_WORDS = frozenset({"standby", "passive"})
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def label_stem(label: str) -> str:
+    """Label with role words, location codes and one trailing index removed: "web-1" and "web-us-east-1b" → "web".
+
+    Separators are normalised to single spaces so that "web-1" and "web 2" compare equal. Unlike the spec's
+    `[-_ #]*(\\d+|[a-z])`, a trailing single letter is removed only when it stands alone ("web-a", "b"), never
+    when it ends a word ("web" stays "web", not "we").
+    """
+    text = label.lower()
+    text = _ZONE_CODE.sub(" ", text)
+    text = _REGION_CODE.sub(" ", text)
+    text = _LOOSE_REGION.sub(" ", text)
+    text = _ZONE_WORD.sub(" ", text)
+    text = _ROLE_WORDS.sub(" ", text)
+    text = " ".join(_WORD.findall(text))
+    return _TRAILING_INDEX.sub("", text).strip()
+
+
+def is_shard(label: str) -> bool:
+    """Shards ("orders shard 1", "partition-2") are never merged by the sibling heuristic."""
+    return bool(_SHARD.search(label.lower()))
+
+
+# Most nodes have no mark: they share one empty set rather than each holding its own (one per drawn node).
+_NO_MARKS: frozenset[str] = frozenset()
+
+
+def role_marks(label: str, cls: str) -> frozenset[str]:
+    """"writer", "reader" and/or "standby" marks from label words and DigitalOcean's Dbaas* classes."""
+    words = set(_WORD.findall(label.lower()))
+    marks = set()
+    if words & WRITER_WORDS or cls == "DbaasPrimary":
+        marks.add("writer")
+    if words & READER_WORDS or cls == "DbaasReadOnly":
+        marks.add("reader")
+    if words & STANDBY_WORDS or cls == "DbaasStandby":
+        marks.add("standby")
+    return frozenset(marks) if marks else _NO_MARKS
+
+
+# -- locations ------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Location:
+    zone: str | None = None
+    region: str | None = None
+
+    @property
+    def known(self) -> bool:
+        return self.zone is not None or self.region is not None
+
+
+# Subnets are per-zone network placement (an AWS or Azure subnet lives in one zone), not a tier: the one-instance-
+# per-AZ layout draws each sibling in its own subnet box, and those boxes must not keep the siblings apart [H].
+_SUBNET = re.compile(r"\bsubnets?(?:\b|[\s_-]?\d)")
+
+
+def is_placement_cluster(label: str) -> bool:
+    """A cluster that places nodes on the network (a subnet) without making them a different service."""
+    return bool(_SUBNET.search(label.strip().lower()))
+
+
+def region_of_zone(zone: str) -> str | None:
+    """"us-east-1a" → "us-east-1", "europe-west1-b" → "europe-west1"; None for names such as "AZ a"."""
+    text = zone.strip().lower()
+    match = _ZONE_CODE.fullmatch(text)
+    if not match:
+        return None
+    return text[:-2] if text[-2] == "-" else text[:-1]
+
+
+def cluster_location(label: str, analysis: Mapping[str, str]) -> Location:
+    """Zone or region a cluster stands for: `wb_zone`/`wb_region`, else a location-like label (§3.1)."""
+    zone, region = analysis.get("wb_zone"), analysis.get("wb_region")
+    if zone or region:
+        return Location(zone or None, region or (region_of_zone(zone) if zone else None))
+    text = label.strip().lower()
+    found = _ZONE_CODE.search(text)
+    if found:
+        return Location(found.group(0), region_of_zone(found.group(0)))
+    found = _REGION_CODE.search(text) or _LOOSE_REGION.search(text)
+    if found:
+        return Location(None, found.group(0))
+    words = " ".join(_WORD.findall(text))
+    if _ZONE_WORD.search(text):
+        return Location(words, None)
+    whole = _LOCATION_LABEL.fullmatch(words)
+    if whole and whole.group(1) not in _NOT_A_PLACE:
+        return Location(words, None)
+    if _REGION_WORD.search(text):
+        return Location(None, words)
+    return Location()
+
+
+# -- replica counts -------------------------------------------------------------------------------------------------
+
+# Scaling groups stand for an unknown number ≥ 1 of instances; n = 2 is assumed and REP010 asks for replicas= (§3.1).
+SCALING_GROUP_CLASSES = frozenset({
+    "EC2AutoScaling", "AutoScaling", "VMScaleSet", "VMScaleSets", "InstancePools", "Autoscale", "K8SNodePool",
+})
+ASSUMED_SCALING_REPLICAS = 2
+
+
+# -- managed HA (§3.3) ----------------------------------------------------------------------------------------------
+
+# Providers whose nodes the user runs: nothing about them is redundant unless drawn or declared.
+# Provider None covers diagrams.generic, bare Node and C4 nodes.
+SELF_HOSTED_PROVIDERS = frozenset({None, "onprem", "generic", "k8s", "programming", "custom", "openstack", "elastic",
+                                   "gis"})
+
+# Roles that name a provider's distributed edge or network fabric rather than an instance you size [H].
+# The spec's worked example A05 requires that CloudFront is not a SPOF, so the CDN role sits here rather than in
+# the provisional list; DNS, network and edge-security services of a cloud are anycast/regional fabrics too.
+FABRIC_ROLES = frozenset({"cdn", "dns", "network", "edge_security"})
+
+
+@dataclass(frozen=True)
+class HA:
+    """How a node survives the loss of an instance, independent of how many instances are drawn.
+
+    status: "managed" (redundant by design), "provisional" (believed redundant, uncited: findings become info)
+    or "single" (redundant only through drawn or declared replicas).
+    elastic: a managed service without per-node capacity (only quotas apply, §6.8).
+    zone_confined: why a managed service still lives in one zone (ZONE002), else None.
+    auto_failover: writes fail over without an operator (REP002 stays silent).
+    basis: one line saying which table row decided, for rule messages and docs.
+    """
+
+    status: str
+    elastic: bool = False
+    zone_confined: str | None = None
+    auto_failover: bool = False
+    basis: str = ""
+
+
+def _prefixed(cls: str, *prefixes: str) -> bool:
+    return cls.startswith(prefixes)
+
+
+RDS_CLASSES = frozenset({
+    "RDS", "RDSInstance", "RDSMariadbInstance", "RDSMysqlInstance", "RDSOracleInstance", "RDSPostgresqlInstance",
+    "RDSSqlServerInstance", "RDSOnVmware",
+})
+AURORA_CLASSES = frozenset({"Aurora", "AuroraInstance"})
+ELASTICACHE_CLASSES = frozenset({"Elasticache", "ElasticacheForRedis", "ElasticacheForMemcached"})
+ELB_CLASSES = frozenset({"ElasticLoadBalancing", "ElbApplicationLoadBalancer", "ElbNetworkLoadBalancer",
+                         "ElbClassicLoadBalancer"})
+ZONAL_ELB_CLASSES = frozenset({"ElbNetworkLoadBalancer", "ElbClassicLoadBalancer"})
+AZURE_STORAGE_CLASSES = frozenset({"BlobStorage", "QueuesStorage", "TableStorage"})
+AZURE_REDIS_CLASSES = frozenset({"CacheForRedis", "CacheRedis"})
+
+# Uncited candidates (§3.3 "Not included because I found no citation"): SPOF/REP findings on them are info.
+PROVISIONAL = {
+    ("aws", "SimpleNotificationServiceSns"): "SNS",
+    ("aws", "Kinesis"): "Kinesis", ("aws", "KinesisDataStreams"): "Kinesis",
+    ("aws", "KinesisDataFirehose"): "Kinesis",
+    ("gcp", "Pubsub"): "Pub/Sub",
+    ("gcp", "Storage"): "Cloud Storage",
+    ("azure", "CosmosDb"): "Cosmos DB", ("azure", "AzureCosmosDb"): "Cosmos DB",
+    ("gcp", "Firestore"): "Firestore", ("firebase", "Firestore"): "Firestore",
+    ("gcp", "Run"): "Cloud Run",
+}
+_SNS_PREFIX = "SimpleNotificationServiceSns"
+# Platforms that scale instances themselves (Cloud Functions, Azure Functions, App Engine, Elastic Beanstalk,
+# Container Apps); the drawn node is not one instance [H].
+# Managed Kubernetes clusters (EKS, GKE, AKS): a drawn node is a whole cluster, not one machine [H].
+_MANAGED_CLUSTERS = re.compile(r"(EKS|ElasticKubernetesService|GKE|KubernetesEngine|AKS|KubernetesServices)$")
+_SERVERLESS = re.compile(r"Function|AppEngine|Beanstalk|Serverless|ContainerApps")
+
+
+def _cited(provider: str | None, cls: str, a: Mapping[str, str]) -> HA | None:
+    """The MANAGED_HA table (§3.3) with its conditions; None when the class is not in it."""
+    one_zone = str(a.get("storage_class", "")).strip().lower().replace("-", "_") in (
+        "one_zone", "onezone", "one_zone_ia", "express_one_zone")
+    tier = str(a.get("tier", "")).strip().lower()
+    multi_az = flag(a.get("multi_az")) is True
+    if provider == "aws":
+        if _prefixed(cls, "SimpleStorageServiceS3", "S3Glacier"):
+            return HA("managed", elastic=True, zone_confined="storage_class=one_zone" if one_zone else None,
+                      basis="S3 stores objects in at least three AZs [A1]")
+        if cls in ("Dynamodb", "DynamodbTable"):
+            return HA("managed", elastic=True, basis="DynamoDB replicates across AZs [A2]")
+        if cls.startswith("SimpleQueueServiceSqs"):
+            return HA("managed", elastic=True, basis="SQS stores messages in several AZs [A3]")
+        if cls in ELB_CLASSES:
+            zone = a.get("zone")
+            confined = f"zone={zone}" if zone and cls in ZONAL_ELB_CLASSES else None
+            return HA("managed", elastic=True, zone_confined=confined, basis="ELB runs a node per enabled AZ [A4]")
+        if cls in ("APIGateway", "APIGatewayEndpoint"):
+            return HA("managed", elastic=True, basis="API Gateway runs in several AZs [A6]")
+        if cls in ("Lambda", "LambdaFunction"):
+            return HA("managed", elastic=True, basis="Lambda runs functions in several AZs [A7]")
+        if cls in ("Route53", "Route53HostedZone"):
+            return HA("managed", elastic=True, basis="Route 53 is a highly available DNS service [A8]")
+        if cls in AURORA_CLASSES:
+            # Storage is durable, but failover needs a reader: counted through drawn members or replicas=.
+            return HA("single", auto_failover=True, basis="Aurora fails over only to an Aurora Replica [A9]")
+        if cls in RDS_CLASSES:
+            if multi_az:
+                return HA("managed", auto_failover=True, basis="RDS Multi-AZ keeps a standby in another AZ [A10]")
+            return HA("single", basis="RDS is single-AZ unless multi_az=\"true\" [A10]")
+        if cls in ELASTICACHE_CLASSES:
+            if multi_az:
+                return HA("managed", auto_failover=True, basis="ElastiCache Multi-AZ replication group [A11]")
+            return HA("single", basis="ElastiCache fails over only in a Multi-AZ replication group [A11][A12]")
+    if provider == "gcp":
+        if cls == "LoadBalancing":
+            return HA("managed", elastic=True, basis="Cloud Load Balancing is a distributed managed service [G1]")
+        if cls == "Spanner":
+            return HA("managed", elastic=True, basis="regional Spanner keeps three replicas in three zones [G2]")
+        if cls == "SQL":
+            if multi_az:
+                return HA("managed", auto_failover=True, basis="regional (HA) Cloud SQL fails over [G3]")
+            return HA("single", basis="zonal Cloud SQL has no failover [G3]")
+        if cls == "Memorystore":
+            if tier in ("standard", "standard_ha"):
+                return HA("managed", auto_failover=True, basis="Memorystore STANDARD_HA has a replica [G4]")
+            return HA("single", basis="Memorystore BASIC is a standalone instance [G4]")
+    if provider == "azure":
+        if cls in AZURE_STORAGE_CLASSES:
+            zrs = str(a.get("redundancy", "")).strip().upper() in ("ZRS", "GZRS", "RA-GZRS")
+            return HA("managed", elastic=True, zone_confined=None if zrs else "LRS (one datacenter)",
+                      basis="Azure Storage keeps three synchronous copies [Z1]")
+        if cls in AZURE_REDIS_CLASSES:
+            if tier == "basic":
+                return HA("single", basis="Azure Cache for Redis Basic is a single node [Z2]")
+            return HA("managed", auto_failover=True, basis="Azure Cache for Redis Standard and above replicate [Z2]")
+    return None
+
+
+def node_ha(provider: str | None, cls: str, role: str, analysis: Mapping[str, str], c4: bool = False) -> HA:
+    """Managed-HA status of one node: `managed_ha=` override, the cited table, the provisional list, then [H] rules."""
+    override = flag(analysis.get("managed_ha"))
+    single_variant = str(analysis.get("tier", "")).strip().lower() == "basic"
+    if override is False:
+        return HA("single", basis="managed_ha=\"false\"")
+    if override is True:
+        return HA("managed", basis="managed_ha=\"true\"")
+    if c4:
+        # A C4 container is a logical unit; the instance count belongs to a deployment view, so single-instance
+        # findings on it are questions (info), not errors, until replicas= or managed_ha= answers them [H].
+        return HA("provisional", basis="a C4 element, whose instance count a container view does not show")
+    cited = _cited(provider, cls, analysis)
+    if cited is not None:
+        return cited
+    if single_variant:
+        return HA("single", basis="tier=\"basic\" (single-node variant)")
+    if role == "external_saas":
+        return HA("managed", elastic=True, basis="an external service: not yours to replicate [H]")
+    if provider == "k8s" and cls == "SVC":
+        return HA("managed", elastic=True, basis="a Kubernetes Service is a virtual IP that kube-proxy programs on "
+                                                 "every node; there is no instance to lose [H]")
+    if provider in SELF_HOSTED_PROVIDERS:
+        return HA("single", basis="self-hosted: one instance unless drawn or declared")
+    if role in FABRIC_ROLES:
+        return HA("managed", elastic=True, basis=f"a provider's {role} fabric is distributed by construction [H]")
+    name = PROVISIONAL.get((provider, cls)) or ("SNS" if provider == "aws" and cls.startswith(_SNS_PREFIX) else None)
+    if name:
+        return HA("provisional", elastic=True, basis=f"{name} is believed redundant but uncited (provisional)")
+    if role == "compute":
+        if _MANAGED_CLUSTERS.match(cls):
+            return HA("provisional", elastic=True, basis="a managed Kubernetes cluster runs several nodes and a "
+                                                         "multi-zone control plane: HA believed but uncited [H]")
+        if _SERVERLESS.search(cls):
+            return HA("provisional", elastic=True, basis="serverless or PaaS compute: HA believed but uncited [H]")
+        # Instances, VMs and container services: the count is what you run.
+        return HA("single", basis="compute instances count as drawn or declared")
+    # Any other managed service of a cloud provider: not in the cited table, so not trusted, but not flagged as
+    # an error either [H]; SPOF/REP findings on it are info until the product decides.
+    return HA("provisional", elastic=True, basis="managed cloud service not in the MANAGED_HA table [H]")

@@ -1,0 +1,169 @@
+"""What every rule family shares: the rule context, the check type and the finding builders."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from workbench.analysis.elements import AnalysisGraph, Arc, Group
+from workbench.analysis.findings import Finding, Rule
+from workbench.analysis.loads import Capacity, Load, capacities, propagate
+
+DEFAULT_READ_THRESHOLD = 0.8  # [H] CACHE001 fires from 80 % reads (4:1)
+# Auxiliary roles whose edges act on what they point at (deploy, provision, run commands), unlike monitoring.
+OPERATORS = frozenset({"tooling", "management"})
+# Log shippers are monitoring nodes whose edges into a store or stream are writes (a scrape only reads).
+LOG_SHIPPERS = frozenset({"Fluentd", "Fluentbit", "Logstash", "LogstashPipeline", "Beats", "Vector"})
+
+
+def drives(g: AnalysisGraph, a: Arc) -> bool:
+    """A side arc that acts on its target: an operator deploying or running it, or a log shipper writing into a
+    store or stream. Other side arcs (monitoring, scrapes) fail open and reach nothing."""
+    source = g.nodes[a.u]
+    return a.kind == "side" and (source.role in OPERATORS or (
+        source.cls in LOG_SHIPPERS and g.groups[g.group_of[a.v]].stateful))
+
+
+@dataclass
+class Context:
+    """Settings and lazily computed, shared derived data for one analysis run (never global)."""
+
+    graph: AnalysisGraph
+    read_threshold: float = DEFAULT_READ_THRESHOLD
+    _memo: dict = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def loads(self) -> Mapping[str, Load]:
+        return propagate(self.graph)
+
+    @cached_property
+    def capacities(self) -> Mapping[str, Capacity]:
+        return capacities(self.graph)
+
+    def memo(self, key: str, compute: Callable[[], object]) -> object:
+        """Share a derived value between the rules of this run (computed on first use)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    @cached_property
+    def flow_succ(self) -> Mapping[str, list[str]]:
+        """Group → the groups its sync, async and fallback arcs lead to (repeats are harmless)."""
+        g = self.graph
+        succ: dict[str, list[str]] = defaultdict(list)
+        for a in g.arcs:
+            if a.kind in ("sync", "async", "fallback"):
+                u, v = g.group_of[a.u], g.group_of[a.v]
+                if u != v:
+                    succ[u].append(v)
+        return succ
+
+    def reach(self, roots: Iterable[str]) -> frozenset[str]:
+        """Groups reachable from `roots` (included) over sync, async and fallback arcs."""
+        succ = self.flow_succ
+        stack = list(roots)
+        seen = set(stack)
+        while stack:
+            v = stack.pop()
+            for w in succ.get(v, ()):
+                if w not in seen:
+                    seen.add(w)
+                    stack.append(w)
+        return frozenset(seen)
+
+    @cached_property
+    def request_reach(self) -> frozenset[str]:
+        """Groups reachable from an entry or an async domain root over sync, async and fallback arcs."""
+        return self.reach([e.group for e in self.graph.entries] + list(self.graph.domains))
+
+
+Runner = Callable[[AnalysisGraph, Context], list[Finding]]
+
+
+@dataclass(frozen=True)
+class Check:
+    """A rule's documentation and the pure function that applies it (None: documented here, run elsewhere)."""
+
+    rule: Rule
+    run: Runner | None
+
+
+def sync_callers(g: AnalysisGraph, accept: Callable[[Arc], bool]) -> dict[str, tuple[list[str], list[str]]]:
+    """Callee group -> (caller node ids, edge ids) over the synchronous arcs that `accept` keeps, in arc order."""
+    out: dict[str, tuple[list[str], list[str]]] = {}
+    for a in g.arcs:
+        if a.kind != "sync" or not accept(a):
+            continue
+        callers, edges = out.setdefault(g.group_of[a.v], ([], []))
+        if a.u not in callers:
+            callers.append(a.u)
+        edges.append(a.edge)
+    return out
+
+
+# -- formatting -------------------------------------------------------------------------------------------------------
+
+
+def qty(value: float) -> str:
+    """1818.2 → "1,818"."""
+    return f"{value:,.0f}"
+
+
+def names(items: Iterable[str]) -> str:
+    return ", ".join(items)
+
+
+def entry_names(g: AnalysisGraph, entry_groups: Iterable[str]) -> list[str]:
+    return [g.groups[e].name for e in dict.fromkeys(entry_groups)]
+
+
+def path_names(g: AnalysisGraph, groups: Iterable[str]) -> list[str]:
+    return [g.groups[x].name for x in groups]
+
+
+def node_key(g: AnalysisGraph, node_id: str) -> str:
+    """Target key of a single node, in the same shape as a group key: label | class | cluster path."""
+    info = g.nodes[node_id]
+    return f"{info.label}|{info.cls}|{'/'.join(info.cluster_path)}"
+
+
+# -- finding builders --------------------------------------------------------------------------------------------------
+
+
+def group_finding(g: AnalysisGraph, code: str, severity: str, message: str, remediation: str, group: Group, *,
+                  entries: Iterable[str] = (), terminal: str | None = None, path: Iterable[str] = (),
+                  extra_nodes: Iterable[str] = (), edges: Iterable[str] = ()) -> Finding:
+    """A finding about a replica group; its members come first in `nodes`, the first member is the subject."""
+    ids = list(dict.fromkeys(list(group.members) + list(extra_nodes)))
+    subject = g.nodes[group.members[0]]
+    return Finding(code=code, severity=severity, message=message, remediation=remediation,
+                   diagram=g.diagram.name, target=group.key, nodes=ids, labels=[g.label(i) for i in ids],
+                   entries=list(entries), terminal=terminal, path=list(path), file=subject.file,
+                   line=subject.line, edges=list(dict.fromkeys(edges)))
+
+
+def node_finding(g: AnalysisGraph, code: str, severity: str, message: str, remediation: str, node_id: str) -> Finding:
+    info = g.nodes[node_id]
+    return Finding(code=code, severity=severity, message=message, remediation=remediation,
+                   diagram=g.diagram.name, target=node_key(g, node_id), nodes=[node_id], labels=[info.label],
+                   file=info.file, line=info.line)
+
+
+def edge_finding(g: AnalysisGraph, code: str, severity: str, message: str, remediation: str, target: str,
+                 node_ids: Iterable[str], edge_ids: Iterable[str]) -> Finding:
+    """A finding about drawn edges; the subject is the first edge (file and line)."""
+    edge_ids = list(dict.fromkeys(edge_ids))
+    ids = list(dict.fromkeys(node_ids))
+    edge = g.edge_index[edge_ids[0]]
+    return Finding(code=code, severity=severity, message=message, remediation=remediation,
+                   diagram=g.diagram.name, target=target, nodes=ids, labels=[g.label(i) for i in ids],
+                   file=edge.file, line=edge.line, edges=edge_ids)
+
+
+def diagram_finding(g: AnalysisGraph, code: str, severity: str, message: str, remediation: str) -> Finding:
+    """A finding about the whole diagram: no nodes or edges, so a comment on the Diagram statement accepts it."""
+    d = g.diagram
+    return Finding(code=code, severity=severity, message=message, remediation=remediation, diagram=d.name,
+                   target="(diagram)", file=d.file, line=d.line)

@@ -1,0 +1,337 @@
+"""SPOF and REP rules: required components that one failure takes down, and weak replication (spec §3, §5)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from workbench.analysis.elements import AnalysisGraph, Group
+from workbench.analysis.findings import Finding, Rule
+from workbench.analysis.redundancy import flag
+from workbench.analysis.rules.base import (
+    Check,
+    Context,
+    entry_names,
+    group_finding,
+    names,
+    node_finding,
+    path_names,
+)
+
+_REFS_SPOF = ("[A13] AWS Well-Architected REL10-BP01", "[G6] Google Cloud: avoid single points of failure")
+_PROVISIONAL_NOTE = (
+    "Managed services that are believed redundant but not in the cited MANAGED_HA table (SNS, Kinesis, Pub/Sub, "
+    "Cloud Storage, Cosmos DB, Firestore, Cloud Run, serverless functions, and [H] any other managed cloud service "
+    "outside the table) are *provisional*: findings on them are downgraded to info. Set managed_ha=\"true\" when "
+    "you have checked, or managed_ha=\"false\" to treat the node as one instance.")
+_HOW_COUNTED = (
+    "Redundancy is counted per replica group: look-alike stateless siblings (same class, same label stem such as "
+    "web-1/web-2, same cluster, same neighbours) form one group [H]; stateful nodes are grouped only by "
+    "replication edges (label replic|failover|standby|mirror|quorum|sync to between nodes of one role, "
+    "kind=\"replication\", or `-` between two stateful or cache nodes of one class) or group=\"…\". "
+    "replicas=\"3\" makes one drawn node stand for 3 instances; "
+    "a cluster's graph_attr wb_replicas does the same for its single-class members; scaling-group classes count "
+    "as 2 [H] (REP010). Services in the MANAGED_HA table (S3, DynamoDB, SQS, ELB/ALB/NLB, API Gateway, Lambda, "
+    "Route 53, GCP Load Balancing, Spanner, Azure Storage; RDS and Cloud SQL with multi_az=\"true\"; ElastiCache "
+    "with multi_az=\"true\"; Memorystore with tier=\"standard\"; Azure Cache for Redis unless tier=\"basic\") and "
+    "[H] a cloud provider's CDN, DNS, network and edge-security services and a Kubernetes Service (a virtual "
+    "IP on every node) are redundant by design; managed_ha=\"true\"/\"false\" overrides. Kubernetes "
+    "controllers drawn only against their pods (`[pods] << ReplicaSet << Deployment`) show ownership, not "
+    "requests, and are left out [H].")
+
+SPOF001 = Rule(
+    code="SPOF001",
+    title="Single point of failure",
+    severity="error",
+    what="A stateless component that every request path from an entry needs, and that runs as one instance. "
+         "For each entry the engine takes the required capabilities (stores, identity and external services, "
+         "and leaf services reachable through synchronous calls) and every component that dominates them "
+         "(lies on every path from the entry to them). Optional nodes (optional=\"true\"), fallback edges and "
+         "cache-aside caches are not required. " + _HOW_COUNTED,
+    why="When it fails, every request of that entry that needs it fails, until it is replaced. Articulation "
+        "points are not used: they ignore direction and replica counts, flag managed load balancers and miss "
+        "the database at the end of the path.",
+    example='Users("users") >> ELB("lb") >> EC2("web") >> RDS("db")   # web is a SPOF',
+    fix='Run at least two instances behind a load balancer, in two or more zones: draw the siblings '
+        '(`lb >> [EC2("web-1"), EC2("web-2")]`) or set replicas="2". ' + _PROVISIONAL_NOTE,
+    refs=_REFS_SPOF,
+)
+
+SPOF002 = Rule(
+    code="SPOF002",
+    title="SPOF in async consumer path",
+    severity="warning",
+    what="A stateless single-instance component that every delivery path from a queue needs (the queue's async "
+         "domain: what its delivery edges reach, then synchronous calls). Raised to error when the queue has "
+         "critical=\"true\". Components that are already a SPOF for an entry are reported as SPOF001 instead.",
+    why="Users do not see the failure at once, but queued work stops being processed and the backlog grows.",
+    example='api >> Kafka("orders") >> EC2("worker") >> PostgreSQL("db", replicas="2")',
+    fix="Run two or more consumers (siblings or replicas=\"2\") and give the queue a dead-letter queue. "
+        + _PROVISIONAL_NOTE,
+    refs=("[A13] AWS Well-Architected REL10-BP01",),
+)
+
+REP001 = Rule(
+    code="REP001",
+    title="Stateful store without replica",
+    severity="error",
+    what="A required stateful component (database, object or file storage, queue broker, search, or a cache "
+         "with no other store behind it) that runs as one instance with no managed HA. Error on a synchronous "
+         "request path; warning when only an async domain needs it (error if the queue has critical=\"true\"); "
+         "warning for Aurora, whose storage is replicated across zones but which fails over only to a reader. "
+         + _HOW_COUNTED,
+    why="Losing the instance loses the capability and possibly its data; recovery is a restore, not a failover.",
+    example='Users("users") >> ELB("lb") >> [EC2("a"), EC2("b")] >> PostgreSQL("db")',
+    fix='Add a standby or replica with automatic failover: RDS multi_az="true", Aurora with a reader, Cloud SQL '
+        'regional (multi_az="true"), or draw the replica with a replication edge '
+        '(`primary >> Edge(label="replication") >> replica`); or use a managed HA service. ' + _PROVISIONAL_NOTE,
+    refs=("[A10] RDS Multi-AZ deployments", "[G3] Cloud SQL high availability"),
+)
+
+REP002 = Rule(
+    code="REP002",
+    title="Failover not declared",
+    severity="info",
+    what="A stateful group with two or more instances and a replica drawn as a node of its own (its label says "
+         "replica, ro, reader, standby, secondary, slave or follower, or it is a DigitalOcean DbaasReadOnly/"
+         "DbaasStandby), or whose drawn members declare failover="
+         "\"manual\", whose writes do not fail over automatically: self-hosted databases and RDS read replicas "
+         "without Multi-AZ. Aurora with a reader, RDS Multi-AZ (multi_az=\"true\", or a drawn RDS standby: that is "
+         "the Multi-AZ standby), regional Cloud SQL and failover=\"auto\" are automatic.",
+    why="A read replica keeps the data, but until someone promotes it, writes fail.",
+    example='pg = PostgreSQL("db primary")\npg >> Edge(label="replication") >> PostgreSQL("db replica")',
+    fix='Set failover="auto" when a tool promotes the replica (Patroni, Orchestrator, a managed service), or '
+        'use Multi-AZ (multi_az="true").',
+    refs=("[A10] RDS Multi-AZ deployments",),
+)
+
+REP003 = Rule(
+    code="REP003",
+    title="Quorum cannot tolerate a failure",
+    severity="error",
+    what="A required coordination group (ZooKeeper, etcd, Consul) or a group with quorum=\"majority\" (or "
+         "quorum=\"N\") where losing one member loses the quorum: r − k < 1 with k = ⌊r/2⌋ + 1. Error on a "
+         "synchronous request path, warning when only an async domain needs it.",
+    why="A majority quorum of 1 or 2 members stops accepting writes after a single failure.",
+    example='Zookeeper("zk", replicas="2")',
+    fix='Use 3 or 5 members (replicas="3").',
+    refs=("[S3] SRE book ch. 23, Managing Critical State",),
+)
+
+REP010 = Rule(
+    code="REP010",
+    title="Scaling group size assumed",
+    severity="info",
+    what="A scaling-group node (EC2AutoScaling, AutoScaling, VMScaleSet(s), InstancePools, Autoscale, "
+         "K8SNodePool) without replicas=. The engine assumes 2 instances [H], so it is not a SPOF. Kubernetes "
+         "Deployments, ReplicaSets and StatefulSets count only with replicas= (a Deployment defaults to 1).",
+    why="The minimum size of the group decides whether it survives an instance failure; 2 is only a guess.",
+    example='Users("users") >> ELB("lb") >> EC2AutoScaling("web")',
+    fix='Set replicas="N" to the group\'s minimum size.',
+)
+
+
+def _provisional_note(group: Group, g: AnalysisGraph) -> str:
+    basis = g.nodes[group.members[0]].ha.basis
+    return (f" (info only: {basis}; set managed_ha=\"true\" once checked, or managed_ha=\"false\" to treat it as one "
+            "instance)")
+
+
+def sync_hits(g: AnalysisGraph) -> dict[str, list[tuple[str, str]]]:
+    """Non-tolerant groups in Crit(e) for some entry → [(entry, witness terminal)] in entry order."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for entry in g.entries:
+        reach = g.reaches[entry.group]
+        for gid, t in reach.critical.items():
+            if not g.groups[gid].tolerant:
+                out.setdefault(gid, []).append((entry.group, t))
+    return out
+
+
+def async_hits(g: AnalysisGraph, synced: dict[str, list[tuple[str, str]]] | None = None
+               ) -> dict[str, list[tuple[str, str]]]:
+    """Non-tolerant groups in an async domain's Crit and in no entry's → [(queue, witness terminal)]."""
+    synced = sync_hits(g) if synced is None else synced
+    out: dict[str, list[tuple[str, str]]] = {}
+    for q, reach in g.domains.items():
+        for gid, t in reach.critical.items():
+            if gid != q and gid not in synced and not g.groups[gid].tolerant:
+                out.setdefault(gid, []).append((q, t))
+    return out
+
+
+def _hits(g: AnalysisGraph, ctx: Context) -> tuple[dict, dict]:
+    """(sync hits, async hits), shared by the SPOF and REP rules of one run."""
+    def compute():
+        synced = sync_hits(g)
+        return synced, async_hits(g, synced)
+
+    return ctx.memo("spof.hits", compute)
+
+
+def _critical_queue(g: AnalysisGraph, queues: list[str]) -> bool:
+    return any(flag(g.nodes[m].analysis.get("critical")) for q in queues for m in g.groups[q].members)
+
+
+def _kind(group: Group) -> str:
+    if group.quorum:
+        return "quorum"
+    return "stateful" if group.effective_stateful else "stateless"
+
+
+def _witness(g: AnalysisGraph, hits: list[tuple[str, str]], domains: bool) -> tuple[str, list[str]]:
+    root, t = hits[0]
+    reach = (g.domains if domains else g.reaches)[root]
+    return g.groups[t].name, path_names(g, reach.path(t))
+
+
+def check_spof001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
+    out = []
+    for gid, hits in _hits(g, ctx)[0].items():
+        group = g.groups[gid]
+        if _kind(group) != "stateless":
+            continue
+        entries = entry_names(g, [e for e, _ in hits])
+        t, path = _witness(g, hits, domains=False)
+        n, e, p = group.name, names(entries), " → ".join(path)
+        if gid in {r for r, _ in hits}:  # an inferred (or declared component) entry: all traffic enters here
+            message = f"`{n}` is a single point of failure: every request enters through it (`{p}`)"
+        elif hits[0][1] == gid:
+            message = f"`{n}` is a single point of failure for `{e}`: it is a required capability (`{p}`)"
+        else:
+            message = f"`{n}` is a single point of failure for `{e}`: every path to `{t}` needs it (`{p}`)"
+        severity = "info" if group.provisional else "error"
+        remediation = (f'run ≥2 instances of `{n}` behind a load balancer, in ≥2 zones: draw the siblings or set '
+                       f'replicas="2"')
+        if group.provisional:
+            remediation += _provisional_note(group, g)
+        out.append(group_finding(g, "SPOF001", severity, message, remediation, group, entries=entries,
+                                 terminal=t, path=path))
+    return out
+
+
+def check_spof002(g: AnalysisGraph, ctx: Context) -> list[Finding]:
+    out = []
+    for gid, hits in _hits(g, ctx)[1].items():
+        group = g.groups[gid]
+        if _kind(group) != "stateless":
+            continue
+        queues = [q for q, _ in hits]
+        qnames = entry_names(g, queues)
+        t, path = _witness(g, hits, domains=True)
+        severity = "error" if _critical_queue(g, queues) else "warning"
+        remediation = f'run ≥2 consumers of `{names(qnames)}` (siblings or replicas="2") and add a dead-letter queue'
+        if group.provisional:
+            severity = "info"
+            remediation += _provisional_note(group, g)
+        out.append(group_finding(
+            g, "SPOF002", severity,
+            f"if `{group.name}` fails, work queued in `{names(qnames)}` stops being processed",
+            remediation, group, entries=qnames, terminal=t, path=path))
+    return out
+
+
+def _rep001_remediation(group: Group) -> str:
+    if group.aurora:
+        return f'add an Aurora Replica to `{group.name}` (draw a reader, or set replicas="2"): failover needs one'
+    if group.role == "queue":
+        return f'run `{group.name}` as ≥3 brokers (replicas="3") with replicated topics, or use a managed queue'
+    if group.hard_cache:
+        return (f"`{group.name}` is a cache with no store behind it, so it holds the only copy: replicate it "
+                f'(replicas="2", multi_az="true") or back it with a database')
+    return ('add a standby or replica with automatic failover (multi_az="true" for RDS/Cloud SQL, or draw the '
+            "replica with a replication edge), or use a managed HA service")
+
+
+@dataclass(frozen=True)
+class _Hit:
+    """A required group of one kind, with who needs it: entries (sync) or queues (async domains)."""
+
+    group: Group
+    domains: bool  # True: only async domains need it
+    who: list[str]  # entry or queue names
+    terminal: str
+    path: list[str]
+    severity: str  # error on a request path; in async domains error only for a critical queue
+
+
+def _required(g: AnalysisGraph, ctx: Context, kind: str) -> Iterator[_Hit]:
+    """Every required group of `kind` ("stateful", "quorum"), first for the request paths, then async domains."""
+    for domains, table in zip((False, True), _hits(g, ctx)):
+        for gid, hits in table.items():
+            group = g.groups[gid]
+            if _kind(group) != kind:
+                continue
+            roots = [r for r, _ in hits]
+            t, path = _witness(g, hits, domains)
+            severity = ("error" if _critical_queue(g, roots) else "warning") if domains else "error"
+            yield _Hit(group, domains, entry_names(g, roots), t, path, severity)
+
+
+def check_rep001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
+    out = []
+    for hit in _required(g, ctx, "stateful"):
+        group, n, who, t = hit.group, hit.group.name, names(hit.who), hit.terminal
+        if hit.domains:
+            message = (f"`{n}` is a single stateful instance; consumers of `{who}` lose `{t}` and its "
+                       "data on failure (backlog/delayed processing, not user-facing)")
+        else:
+            message = f"`{n}` is a single stateful instance; `{who}` lose `{t}` and its data on failure"
+        severity = "warning" if group.aurora else hit.severity
+        remediation = _rep001_remediation(group)
+        if group.provisional:
+            severity = "info"
+            remediation += _provisional_note(group, g)
+        out.append(group_finding(g, "REP001", severity, message, remediation, group, entries=hit.who,
+                                 terminal=t, path=hit.path))
+    return out
+
+
+def check_rep003(g: AnalysisGraph, ctx: Context) -> list[Finding]:
+    out = []
+    for hit in _required(g, ctx, "quorum"):
+        group, severity = hit.group, hit.severity
+        remediation = f'run `{group.name}` with 3 or 5 members (replicas="3")'
+        if group.provisional:
+            severity = "info"
+            remediation += _provisional_note(group, g)
+        out.append(group_finding(
+            g, "REP003", severity,
+            f"`{group.name}`: {group.r} members need {group.k}; one failure loses quorum",
+            remediation, group, entries=hit.who, terminal=hit.terminal, path=hit.path))
+    return out
+
+
+def check_rep002(g: AnalysisGraph, ctx: Context) -> list[Finding]:
+    out = []
+    for gid, group in g.groups.items():
+        if not group.stateful or group.quorum or group.r < 2 or group.auto_failover or group.managed:
+            continue
+        members = [g.nodes[m] for m in group.members]
+        failover = {str(m.analysis.get("failover", "")).strip().lower() for m in members}
+        # The replicas must be drawn as nodes of their own: one node with replicas= does not show the topology,
+        # and restating a failover="manual" the author wrote on it tells them nothing.
+        drawn_replica = any(m.marks & {"reader", "standby"} for m in members)
+        if group.drawn < 2 or not (drawn_replica or "manual" in failover):
+            continue
+        out.append(group_finding(
+            g, "REP002", "info", f"`{group.name}` has replicas but no automatic failover for writes",
+            'set failover="auto" if a tool promotes the replica (Patroni, Orchestrator, a managed service), '
+            'or use Multi-AZ (multi_az="true")', group))
+    return out
+
+
+def check_rep010(g: AnalysisGraph, ctx: Context) -> list[Finding]:
+    out = []
+    for nid, info in g.nodes.items():
+        if info.replicas_source == "scaling_group" and not info.auxiliary:
+            out.append(node_finding(
+                g, "REP010", "info", f"`{info.label}` is assumed to run ≥2 instances",
+                f'set replicas="N" on `{info.label}` to the group\'s minimum size', nid))
+    return out
+
+
+CHECKS = (
+    Check(SPOF001, check_spof001), Check(SPOF002, check_spof002), Check(REP001, check_rep001),
+    Check(REP002, check_rep002), Check(REP003, check_rep003), Check(REP010, check_rep010),
+)

@@ -1,0 +1,271 @@
+"""What-if: which entry-to-capability paths break when some components (or a whole zone) go down.
+
+`workbench check DESIGN --fail NODE[,NODE...]` or `--fail-zone ZONE`. It reads the same analysis graph as the
+rules (`graph.build_graph`): replica groups, the hard quotient graph (soft dependencies such as cache-aside
+caches and `optional="true"` components left out) and, per entry, its terminals (the capabilities) and the
+witness paths to them. Semantics:
+
+- a failed drawn node loses all its instances; a replica group stays up while at least k of its r instances
+  remain (k = 1, or the quorum), so failing one of two app servers breaks nothing;
+- a failed zone takes down every node declared in it, except managed multi-zone services (Multi-AZ RDS, S3,
+  ...), which fail over to another zone; a failed region takes down everything in it;
+- a pair (entry, terminal) breaks when its entry or terminal group is down or every path between them in the
+  hard quotient graph passes through a group that is down. The report shows the witness path the analysis
+  used before the failure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbench.analysis.elements import AnalysisGraph
+from workbench.analysis.graph import build_graph
+from workbench.config import Config
+from workbench.design.model import DesignModel
+from workbench.errors import DesignError, WorkbenchError
+
+
+@dataclass
+class Pair:
+    entry: str  # group names
+    terminal: str
+    path: list[str]  # witness path before the failure, group names from entry to terminal
+    reason: str = ""
+    now: list[str] = field(default_factory=list)  # rerouted pairs: the path that still works
+
+    def to_dict(self) -> dict:
+        data = {"entry": self.entry, "terminal": self.terminal, "path": self.path}
+        if self.reason:
+            data["reason"] = self.reason
+        if self.now:
+            data["now"] = self.now
+        return data
+
+
+@dataclass
+class DiagramOutcome:
+    name: str
+    failed: list[str]  # labels of the failed drawn nodes
+    down: list[str]  # groups that are down
+    degraded: list[str]  # groups that lost instances but stay up (with a note)
+    absorbed: list[str]  # soft groups that are down without breaking anything
+    broken: list[Pair]
+    rerouted: list[Pair]
+    intact: int  # pairs that still work (rerouted ones included)
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "failed": self.failed, "down": self.down, "degraded": self.degraded,
+                "absorbed": self.absorbed, "broken": [p.to_dict() for p in self.broken],
+                "rerouted": [p.to_dict() for p in self.rerouted], "intact": self.intact}
+
+
+@dataclass
+class DesignOutcome:
+    path: str
+    scenario: str  # "a, b fail" / "zone us-east-1a fails"
+    diagrams: list[DiagramOutcome]
+    error: dict | None = None
+
+    @property
+    def broken(self) -> int:
+        return sum(len(d.broken) for d in self.diagrams)
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", str(text).lower()))
+
+
+# -- choosing what fails -------------------------------------------------------------------------------------------
+
+
+def failed_nodes(g: AnalysisGraph, labels: Iterable[str]) -> tuple[set[str], set[str]]:
+    """Node ids drawn with one of `labels` (display label or node id; exact, else ignoring case and punctuation),
+    and the labels that matched."""
+    ids: set[str] = set()
+    matched: set[str] = set()
+    for label in labels:
+        exact = {nid for nid, info in g.nodes.items() if label in (info.label, nid)}
+        loose = exact or {nid for nid, info in g.nodes.items() if _norm(label) and _norm(label) in (
+            _norm(info.label), _norm(nid))}
+        if loose:
+            ids |= loose
+            matched.add(label)
+    return ids, matched
+
+
+def zone_nodes(g: AnalysisGraph, zone: str) -> set[str]:
+    """Nodes lost with a zone (managed multi-zone services survive it) or with a region (everything in it)."""
+    wanted = _norm(zone)
+    in_zone = {nid for nid, info in g.nodes.items() if info.location.zone and _norm(info.location.zone) == wanted}
+    if in_zone:
+        return {nid for nid in in_zone if g.nodes[nid].ha.status != "managed" or g.nodes[nid].ha.zone_confined}
+    return {nid for nid, info in g.nodes.items() if info.location.region and _norm(info.location.region) == wanted}
+
+
+def locations(g: AnalysisGraph) -> set[str]:
+    return {x for info in g.nodes.values() for x in (info.location.zone, info.location.region) if x}
+
+
+# -- the analysis ------------------------------------------------------------------------------------------------
+
+
+def outcome(g: AnalysisGraph, failed: set[str]) -> DiagramOutcome:
+    """What breaks in `g` when the drawn nodes `failed` are down (a pure function of the graph)."""
+    down: set[str] = set()
+    degraded: list[str] = []
+    for gid, grp in g.groups.items():
+        lost = [m for m in grp.members if m in failed]
+        if not lost:
+            continue
+        left = sum(g.nodes[m].replicas for m in grp.members if m not in failed)
+        if left < grp.k:
+            down.add(gid)
+            continue
+        note = f"{grp.name}: {left} of {grp.r} instances left"
+        writer_lost = any("writer" in g.nodes[m].marks for m in lost) or (
+            not any("writer" in g.nodes[m].marks for m in grp.members) and grp.members[0] in lost)
+        if grp.effective_stateful and not grp.managed and not grp.auto_failover and writer_lost:
+            note += " (writes wait for a manual failover)"
+        degraded.append(note)
+    absorbed = [f"{g.groups[x].name} ({g.groups[x].soft_reason})" for x in g.groups if x in down and g.groups[x].soft]
+
+    broken: list[Pair] = []
+    rerouted: list[Pair] = []
+    intact = 0
+    for entry in g.entries:
+        reach = g.reaches[entry.group]
+        alive = _reachable(g, entry.group, down) if entry.group not in down else {}
+        for t in reach.terminals:
+            before = reach.path(t)
+            pair = Pair(g.groups[entry.group].name, g.groups[t].name, [g.groups[x].name for x in before])
+            if entry.group in down:
+                pair.reason = f"the entry `{pair.entry}` is down"
+            elif t in down:
+                pair.reason = f"`{pair.terminal}` is down"
+            elif t not in alive:
+                cut = [g.groups[x].name for x in before if x in down]
+                pair.reason = "every path passes a failed component" + (
+                    f" (this one through {', '.join(f'`{c}`' for c in cut)})" if cut else "")
+            if pair.reason:
+                broken.append(pair)
+                continue
+            intact += 1
+            if any(x in down for x in before):
+                pair.now = [g.groups[x].name for x in _path(alive, t)]
+                rerouted.append(pair)
+    failed_labels = list(dict.fromkeys(g.nodes[n].label for n in g.nodes if n in failed))
+    return DiagramOutcome(g.diagram.name, failed_labels,
+                          [g.groups[x].name for x in g.groups if x in down and not g.groups[x].soft],
+                          degraded, absorbed, broken, rerouted, intact)
+
+
+def _reachable(g: AnalysisGraph, root: str, down: set[str]) -> dict[str, str | None]:
+    """BFS parents over the hard quotient graph without the groups that are down."""
+    parent: dict[str, str | None] = {root: None}
+    queue = deque([root])
+    while queue:
+        v = queue.popleft()
+        for w in g.hard_succ.get(v, ()):
+            if w not in parent and w not in down:
+                parent[w] = v
+                queue.append(w)
+    return parent
+
+
+def _path(parent: Mapping[str, str | None], target: str) -> list[str]:
+    out: list[str] = []
+    node: str | None = target
+    while node is not None:
+        out.append(node)
+        node = parent.get(node)
+    return out[::-1]
+
+
+# -- designs -------------------------------------------------------------------------------------------------------
+
+
+def load(design: Path, cfg: Config) -> DesignModel:
+    from workbench.build import fresh_model
+    from workbench.design.loader import load_design
+
+    return fresh_model(design, cfg) or load_design(design, root=cfg.root, timeout=cfg.timeout)
+
+
+def expand(values: Iterable[str], known: set[str]) -> list[str]:
+    """`--fail a,b` is two labels, unless the whole value is itself a label ("store (Cassandra, RF=3)")."""
+    names = {_norm(k) for k in known} | set(known)
+    out: list[str] = []
+    for value in values:
+        value = value.strip()
+        if not value:
+            continue
+        if value in names or _norm(value) in names or "," not in value:
+            out.append(value)
+        else:
+            out += [part.strip() for part in value.split(",") if part.strip()]
+    return list(dict.fromkeys(out))
+
+
+def what_if(designs: Iterable[Path], cfg: Config, nodes: Iterable[str] = (), zone: str | None = None,
+            ) -> list[DesignOutcome]:
+    """One outcome per design; raises WorkbenchError when a failed label or zone is in none of them."""
+    from workbench.analysis.review import design_inputs
+    from workbench.design.loader import display_path
+
+    nodes = [n for n in nodes if n.strip()]
+    zone = zone.strip() if zone else None
+    if not nodes and not zone:
+        raise WorkbenchError("say what fails: --fail NODE[,NODE...] or --fail-zone ZONE")
+    loaded: list[tuple[str, list[AnalysisGraph] | None, dict | None]] = []
+    known_labels: set[str] = set()
+    known_ids: set[str] = set()
+    known_zones: set[str] = set()
+    for design in designs:
+        shown = display_path(design, cfg.root)
+        try:
+            model = load(design, cfg)
+        except DesignError as exc:
+            loaded.append((shown, None, exc.to_dict()))
+            continue
+        graphs = [build_graph(diagram, design_inputs(model)) for diagram in model.diagrams]
+        for g in graphs:
+            known_labels |= {info.label for info in g.nodes.values()}
+            known_ids |= set(g.nodes)
+            known_zones |= locations(g)
+        loaded.append((shown, graphs, None))
+    labels = expand(nodes, known_labels | known_ids)
+    scenario = (f"{', '.join(labels)} fail{'s' * (len(labels) == 1)}" if labels else "") + \
+        (" and " if labels and zone else "") + (f"zone {zone} fails" if zone else "")
+    results: list[DesignOutcome] = []
+    matched: set[str] = set()
+    zone_known = bool(zone) and _norm(zone) in {_norm(x) for x in known_zones}
+    for shown, graphs, error in loaded:
+        if graphs is None:
+            results.append(DesignOutcome(shown, scenario, [], error=error))
+            continue
+        diagrams = []
+        for g in graphs:
+            failed, found = failed_nodes(g, labels)
+            matched |= found
+            here = bool(zone) and _norm(zone) in {_norm(x) for x in locations(g)}
+            if zone:
+                failed |= zone_nodes(g, zone)
+            if failed or here:
+                diagrams.append(outcome(g, failed))
+        results.append(DesignOutcome(shown, scenario, diagrams))
+    if all(r.error for r in results):
+        return results
+    missing = [label for label in labels if label not in matched]
+    if missing:
+        names = sorted(known_labels)
+        shown = ", ".join(f"`{x}`" for x in names[:12]) + (", ..." if len(names) > 12 else "")
+        raise WorkbenchError(f"no component labelled {', '.join(repr(m) for m in missing)}; components: {shown}")
+    if zone and not zone_known:
+        raise WorkbenchError(f"no component is in zone or region {zone!r}; "
+                             + (f"declared: {', '.join(sorted(known_zones))}" if known_zones
+                                else "no zone is declared (zone=, or Cluster('AZ a'))"))
+    return results

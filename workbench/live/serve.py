@@ -1,0 +1,334 @@
+"""The live preview: a small HTTP server on 127.0.0.1 that shows every design and follows each rebuild.
+
+Routes: `/` (index of designs with their status), `/design/<stem>` (diagram, findings, design sheet), `/api/status`
+and `/api/design/<stem>` (JSON), `/events` (server-sent events: {"design", "status", "epoch"} after every
+build), `/out/<path>` (files under out/, nothing else). A design's epoch moves only when a build succeeds, so
+a page redraws only for good builds; a failed build shows an error banner above the last good diagram.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import mimetypes
+import os
+import queue
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from workbench.config import Config
+from workbench.design.loader import display_path
+
+log = logging.getLogger(__name__)
+
+TEMPLATES = Path(__file__).parent.parent / "templates"
+KEEPALIVE = 10.0  # seconds between SSE comments: proxies and browsers drop silent streams
+PAGE_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:; "
+            "connect-src 'self'; base-uri 'none'; form-action 'none'")
+FILE_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox"
+TYPES = {".svg": "image/svg+xml", ".json": "application/json", ".dot": "text/plain; charset=utf-8",
+         ".png": "image/png", ".pdf": "application/pdf", ".html": "text/html; charset=utf-8",
+         ".md": "text/markdown; charset=utf-8", ".sarif": "application/json"}
+
+
+# -- what the pages show ---------------------------------------------------------------------------------
+class LiveState:
+    """Status of every design, fed by the watcher, read by request threads; pushes events to subscribers."""
+
+    def __init__(self, cfg: Config) -> None:
+        self.cfg = cfg
+        self.lock = threading.Lock()
+        self.entries: dict[str, dict] = {}  # stem -> entry, in design order
+        self.subscribers: set[queue.Queue] = set()
+        self.closed = False
+
+    def set_designs(self, designs: list[Path]) -> None:
+        """The designs being watched (new ones start as "pending" with whatever out/ already holds)."""
+        from workbench.output.outdir import FINDINGS, read_json, read_model
+
+        events = []
+        with self.lock:
+            stems = [d.stem for d in designs]
+            for stem in [s for s in self.entries if s not in stems]:
+                del self.entries[stem]
+                events.append({"design": stem, "status": "removed", "epoch": 0})
+            fresh = {}
+            for design in designs:
+                if design.stem in fresh:
+                    continue
+                entry = self.entries.get(design.stem)
+                if entry is None:
+                    folder = self.cfg.out / design.stem
+                    model = read_model(folder)
+                    findings = read_json(folder / FINDINGS) if model else None
+                    entry = {"design": design.stem, "path": display_path(design, self.cfg.root), "status": "pending",
+                             "epoch": 0, "error": None, "duration": None, "built": None, "warnings": [],
+                             **model_fields(model, findings)}
+                    events.append({"design": design.stem, "status": "pending", "epoch": 0})
+                fresh[design.stem] = entry
+            self.entries = fresh
+        for event in events:
+            self.publish(event)
+
+    def rebuilt(self, rebuild) -> None:
+        """Record one build (a watch.Rebuild) and tell the pages."""
+        result = rebuild.result
+        with self.lock:
+            entry = self.entries.get(result.stem)
+            if entry is None:
+                return
+            if entry["path"] != result.shown:  # a second design with the same stem: reported, not shown
+                return
+            entry["built"] = time.strftime("%H:%M:%S")
+            entry["duration"] = round(result.duration, 3)
+            if result.ok:
+                entry.update(status="ok", error=None, epoch=entry["epoch"] + 1, warnings=list(result.warnings),
+                             **model_fields(rebuild.model, rebuild.findings))
+            else:
+                error = result.error
+                entry.update(status="error", error={**error.to_dict(), "location": error.location()})
+            event = {"design": result.stem, "status": entry["status"], "epoch": entry["epoch"]}
+        self.publish(event)
+
+    def snapshot(self) -> list[dict]:
+        with self.lock:
+            return [summary_of(e) for e in self.entries.values()]
+
+    def entry(self, stem: str) -> dict | None:
+        with self.lock:
+            entry = self.entries.get(stem)
+            return json.loads(json.dumps(entry)) if entry else None
+
+    # -- server-sent events --------------------------------------------------------------------
+    def subscribe(self) -> queue.Queue:
+        q: queue.Queue = queue.Queue()
+        with self.lock:
+            self.subscribers.add(q)
+            for entry in self.entries.values():  # catch up with what happened before the page connected
+                q.put({"design": entry["design"], "status": entry["status"], "epoch": entry["epoch"]})
+            if self.closed:
+                q.put(None)
+        return q
+
+    def unsubscribe(self, q: queue.Queue) -> None:
+        with self.lock:
+            self.subscribers.discard(q)
+
+    def publish(self, event: dict | None) -> None:
+        with self.lock:
+            for q in self.subscribers:
+                q.put(event)
+
+    def close(self) -> None:
+        with self.lock:
+            self.closed = True
+        self.publish(None)
+
+
+def model_fields(model, findings: dict | None) -> dict:
+    """The parts of a good build that the design page shows."""
+    if model is None:
+        return {"diagrams": [], "findings": None, "summary": None, "sheet": None}
+    by_slug = {d.get("slug"): d.get("findings", []) for d in (findings or {}).get("diagrams", [])}
+    return {
+        "diagrams": [{"name": d.name, "slug": d.slug, "findings": by_slug.get(d.slug, [])} for d in model.diagrams],
+        "findings": findings is not None,
+        "summary": (findings or {}).get("summary"),
+        "sheet": model.sheet,
+    }
+
+
+def summary_of(entry: dict) -> dict:
+    keys = ("design", "path", "status", "epoch", "error", "duration", "built", "summary")
+    return {**{k: entry[k] for k in keys}, "diagrams": [d["slug"] for d in entry["diagrams"]]}
+
+
+# -- HTTP ---------------------------------------------------------------------------------------------------
+def safe_out_path(out: Path, url_path: str) -> Path | None:
+    """The file under `out` that `url_path` (still percent-encoded, after "/out/") names, or None.
+
+    Decoded once; then no empty, `.` or `..` segment, no hidden file (build temp folders and stamps), no
+    backslash or NUL, and the real path (symlinks followed) must stay inside the real `out`.
+    """
+    rel = unquote(url_path, errors="strict") if "%" in url_path else url_path
+    if not rel or "\x00" in rel or "\\" in rel or rel.startswith("/"):
+        return None
+    parts = rel.split("/")
+    if any(part in ("", ".", "..") or part.startswith(".") for part in parts):
+        return None
+    root = os.path.realpath(out)
+    full = os.path.realpath(os.path.join(root, *parts))
+    if os.path.commonpath([root, full]) != root or full == root or not os.path.isfile(full):
+        return None
+    return Path(full)
+
+
+def is_loopback(host: str) -> bool:
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: LiveServer
+    server_version = "workbench"
+    protocol_version = "HTTP/1.0"  # one request per connection; SSE streams until either side stops
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the stdlib's name
+        log.debug("%s %s", self.address_string(), format % args)
+
+    def do_HEAD(self) -> None:
+        self.route(head=True)
+
+    def do_GET(self) -> None:
+        self.route(head=False)
+
+    def route(self, head: bool) -> None:
+        if not self.host_allowed():
+            return self.send_text(403, "forbidden host", head)
+        path = urlsplit(self.path).path
+        state = self.server.state
+        if path == "/":
+            return self.send_page("live_index.html", head, designs=state.snapshot())
+        if path == "/events":
+            return self.send_events()
+        if path == "/api/status":
+            return self.send_json({"designs": state.snapshot()}, head)
+        if path.startswith("/api/design/"):
+            entry = state.entry(unquote(path[len("/api/design/"):]))
+            return self.send_json(entry, head) if entry else self.send_text(404, "no such design", head)
+        if path.startswith("/design/"):
+            entry = state.entry(unquote(path[len("/design/"):]))
+            if entry is None:
+                return self.send_text(404, "no such design", head)
+            return self.send_page("live_design.html", head, entry=entry)
+        if path.startswith("/out/"):
+            try:
+                found = safe_out_path(state.cfg.out, path[len("/out/"):])
+            except UnicodeDecodeError:
+                found = None
+            if found is None:
+                return self.send_text(404, "not found", head)
+            return self.send_file(found, head)
+        if path == "/favicon.ico":
+            return self.send_body(204, b"", "image/x-icon", head)
+        return self.send_text(404, "not found", head)
+
+    def host_allowed(self) -> bool:
+        """Bound to loopback, answer only to loopback names: a web page elsewhere cannot rebind DNS to us."""
+        if not is_loopback(self.server.host):
+            return True
+        host = (self.headers.get("Host") or "").strip()
+        if host.startswith("["):
+            name = host[1:host.find("]")] if "]" in host else host
+        else:
+            name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+        return is_loopback(name) or name.endswith(".localhost")
+
+    # -- responses -----------------------------------------------------------------------------
+    def send_body(self, status: int, body: bytes, ctype: str, head: bool, csp: str = PAGE_CSP) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Content-Security-Policy", csp)
+        self.send_header("Referrer-Policy", "no-referrer")
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def send_text(self, status: int, text: str, head: bool) -> None:
+        self.send_body(status, (text + "\n").encode(), "text/plain; charset=utf-8", head)
+
+    def send_json(self, data, head: bool) -> None:
+        self.send_body(200, json.dumps(data).encode(), "application/json", head)
+
+    def send_page(self, name: str, head: bool, **context) -> None:
+        body = self.server.env.get_template(name).render(**context).encode()
+        self.send_body(200, body, "text/html; charset=utf-8", head)
+
+    def send_file(self, path: Path, head: bool) -> None:
+        try:
+            body = path.read_bytes()
+        except OSError:  # swapped away between the check and the read
+            return self.send_text(404, "not found", head)
+        ctype = TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        self.send_body(200, body, ctype, head, csp=FILE_CSP)
+
+    def send_events(self) -> None:
+        state = self.server.state
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Accel-Buffering", "no")
+        self.end_headers()
+        q = state.subscribe()
+        try:
+            self.wfile.write(b"retry: 1000\n\n")
+            self.wfile.flush()
+            while True:
+                try:
+                    event = q.get(timeout=KEEPALIVE)
+                except queue.Empty:
+                    self.wfile.write(b": keep-alive\n\n")
+                    self.wfile.flush()
+                    continue
+                if event is None:  # the server is stopping
+                    return
+                self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError, OSError):
+            return  # the page went away
+        finally:
+            state.unsubscribe(q)
+
+
+class LiveServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], state: LiveState) -> None:
+        import jinja2
+
+        self.host = address[0]
+        if ":" in self.host:
+            self.address_family = socket.AF_INET6
+        super().__init__(address, Handler)
+        self.state = state
+        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+                                      autoescape=jinja2.select_autoescape(["html"]))
+        self.thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host = self.host if self.host not in ("0.0.0.0", "::", "") else "127.0.0.1"
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{self.server_address[1]}/"
+
+    def stop(self) -> None:
+        self.state.close()  # ends the event streams
+        self.shutdown()
+        self.server_close()
+
+
+def start_server(state: LiveState, host: str = "127.0.0.1", port: int = 8000) -> LiveServer:
+    """Listen (port 0: any free port) and serve in a background thread; `server.stop()` ends it."""
+    from workbench.errors import WorkbenchError
+
+    try:
+        server = LiveServer((host, port), state)
+    except OSError as exc:
+        raise WorkbenchError(f"cannot listen on {host}:{port} ({exc.strerror or exc}); "
+                             "choose another port with --port") from exc
+    server.thread = threading.Thread(target=server.serve_forever, name="wb-serve", daemon=True)
+    server.thread.start()
+    return server

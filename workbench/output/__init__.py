@@ -1,0 +1,7 @@
+"""Stage 3, the outputs: what a model and its findings become on disk and on screen.
+
+Takes a model and its reviewed findings and gives files: `render` is the only module that drives Graphviz (PNG,
+SVG, PDF, DOT and the findings view), `svg` makes SVG self-contained, `report` fills the jinja2 report
+templates, `check_report` writes the `check` formats (text, JSON, SARIF, JUnit), `ruledoc` the rule docs, and
+`fileio` writes atomically so nobody sees half a file.
+"""

@@ -1,0 +1,216 @@
+"""The one door to Graphviz: turn a captured Diagram into DOT and run `dot` once for all formats."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import graphviz
+
+from workbench.config import FORMATS
+from workbench.design import dotsource
+from workbench.design.model import Diagram
+from workbench.errors import GraphvizMissing, WorkbenchError
+
+log = logging.getLogger(__name__)
+
+# Every `dot` still running, for kill_running. A `dot` that gets the terminal's Ctrl-C renders what it has from
+# inside its signal handler and can hang there (cairo and malloc are not signal-safe), and a build waiting on it
+# would keep the watcher from ending.
+_running: set[subprocess.Popen] = set()
+_running_lock = threading.Lock()
+
+
+def kill_running() -> None:
+    """Kill every `dot` still running; the builds waiting on them return at once (with an error)."""
+    with _running_lock:
+        procs = list(_running)
+    for proc in procs:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def dot_binary() -> str:
+    found = shutil.which("dot")
+    if not found:
+        raise GraphvizMissing()
+    return found
+
+
+def shipped_icon_root() -> Path:
+    """Folder that holds `resources/` with the icons `diagrams` ships (beside the package)."""
+    import diagrams
+
+    return Path(diagrams.__file__).resolve().parent.parent
+
+
+def to_dot(diagram: Diagram, overlay: dict[str, dict[str, str]] | None = None) -> graphviz.Digraph:
+    """Graphviz source for a diagram (see `dotsource.digraph`); `overlay` adds attributes per node id."""
+    return dotsource.digraph(asdict(diagram), overlay)
+
+
+FINDING_COLOURS = {"error": "#d62728", "warning": "#f0a30a"}
+
+
+def findings_overlay(numbered: dict) -> dict[str, dict[str, str]]:
+    """Outline the nodes of numbered findings (red for errors, amber for warnings) and label them
+    with their numbers, so the picture matches the findings list."""
+    per_node: dict[str, list[tuple[int, str]]] = {}
+    for number, finding in numbered.items():
+        for node_id in finding.nodes:
+            per_node.setdefault(node_id, []).append((number, finding.severity))
+    overlay = {}
+    for node_id, marks in per_node.items():
+        worst = "error" if any(sev == "error" for _, sev in marks) else "warning"
+        colour = FINDING_COLOURS[worst]
+        overlay[node_id] = {
+            "shape": "box", "style": "rounded,bold", "color": colour, "penwidth": "4",
+            # An HTML-like label: the numbers in the outline's colour, bold, a little larger than labels.
+            "xlabel": f'<<font color="{colour}" point-size="16"><b>#{",".join(str(n) for n, _ in sorted(marks))}'
+                      "</b></font>>",
+        }
+    return overlay
+
+
+def prepare_workdir(workdir: Path, design_dir: Path) -> None:
+    """Links that let Graphviz find shipped icons and the design's own icons by relative paths."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    for target, name in ((shipped_icon_root() / "resources", "resources"), (design_dir, "design")):
+        link = workdir / name
+        if not link.exists():
+            link.symlink_to(target, target_is_directory=True)
+
+
+class RenderJob:
+    """A running `dot`: several can lay out at once (the diagram and its findings view, on two cores).
+
+    `outputs` maps each format to the file `dot` writes; `workdir` is where relative icon paths resolve.
+    """
+
+    def __init__(self, diagram: Diagram | None, proc: subprocess.Popen, stderr_path: Path,
+                 outputs: dict[str, Path], workdir: Path) -> None:
+        self.diagram, self.proc, self.stderr_path = diagram, proc, stderr_path
+        self.outputs, self.workdir = outputs, workdir
+
+    def wait_for_svg(self) -> bool:
+        """Wait until `dot` has written the whole SVG (it writes its formats one after the other, SVG
+        first), while it goes on with the others. False if `dot` ended first: then call `wait`."""
+        path = self.outputs["svg"]
+        while self.proc.poll() is None:
+            try:
+                with open(path, "rb") as fh:
+                    fh.seek(max(0, path.stat().st_size - 16))
+                    if fh.read().rstrip().endswith(b"</svg>"):
+                        return True
+            except OSError:
+                pass  # not created yet
+            time.sleep(0.002)
+        return False
+
+    def wait(self) -> None:
+        """Wait for `dot`; raise WorkbenchError if it failed."""
+        try:
+            code = self.proc.wait()
+        except BaseException:
+            self.cancel()
+            raise
+        finally:
+            with _running_lock:
+                _running.discard(self.proc)
+        stderr = self.stderr_path.read_text(errors="replace") if self.stderr_path.exists() else ""
+        if code != 0:
+            message = stderr.strip().splitlines()
+            name = self.diagram.name if self.diagram is not None else "?"
+            raise WorkbenchError(f"Graphviz failed on diagram {name!r}: {message[-1] if message else 'no output'}")
+        for line in stderr.splitlines():
+            # Like `diagrams` (quiet=True): Graphviz chatter such as the ortho/label warning is debug-only.
+            log.debug("graphviz: %s", line)
+
+    def cancel(self) -> None:
+        """Kill `dot` if it still runs, and reap it."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        with _running_lock:
+            _running.discard(self.proc)
+
+
+def run_dot(workdir: Path, outputs: dict[str, Path], name: str) -> RenderJob:
+    """Start `dot` on `<name>.gv` in `workdir` (a file, or a FIFO that the design process fills)."""
+    args = [dot_binary()]
+    for fmt, path in outputs.items():
+        if fmt not in FORMATS:
+            raise WorkbenchError(f"unknown output format {fmt!r}; choose from {', '.join(FORMATS)}")
+        args += [f"-T{fmt}", f"-o{os.path.relpath(path, workdir)}"]
+    stderr_path = workdir / f"{name}.stderr"
+    with open(stderr_path, "wb") as err:
+        proc = subprocess.Popen([*args, f"{name}.gv"], cwd=workdir, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=err)
+    with _running_lock:
+        _running.add(proc)
+    return RenderJob(None, proc, stderr_path, outputs, workdir)
+
+
+def start_render(diagram: Diagram, design_dir: Path, workdir: Path, outputs: dict[str, Path],
+                 overlay: dict[str, dict[str, str]] | None = None, name: str | None = None) -> RenderJob:
+    """Start laying the diagram out once for every requested format; `RenderJob.wait` finishes it.
+
+    `outputs` maps a format ("png", "svg", "pdf", "dot") to its file. The SVG written here still
+    links its icons; `svg.inline_icons` makes it self-contained.
+    """
+    prepare_workdir(workdir, design_dir)
+    name = name or diagram.slug
+    (workdir / f"{name}.gv").write_text(to_dot(diagram, overlay).source, encoding="utf-8")
+    job = run_dot(workdir, outputs, name)
+    job.diagram = diagram
+    return job
+
+
+class EarlyRender:
+    """A `dot` started before the design runs, reading its DOT from a FIFO that the design process writes
+    as soon as its first diagram is complete (`capture.send_dot`): Graphviz lays out while the model
+    travels back to this process. Outputs go to a private folder as `early.<format>` (the diagram's name is
+    not known yet); the build takes the job with `adopt` and moves them. `cancel` ends and removes it.
+    """
+
+    NAME = "early"
+
+    def __init__(self, workdir: Path, job: RenderJob) -> None:
+        self.workdir, self.job = workdir, job
+        self.fifo = workdir / f"{self.NAME}.gv"
+
+    @classmethod
+    def start(cls, parent: Path, design_dir: Path, formats: tuple[str, ...]) -> EarlyRender | None:
+        """None where it cannot work (no FIFOs, no `dot`): the build then renders the usual way."""
+        if not formats or not hasattr(os, "mkfifo") or shutil.which("dot") is None:
+            return None
+        workdir = Path(tempfile.mkdtemp(prefix=".early-", dir=parent))
+        try:
+            prepare_workdir(workdir, design_dir)
+            os.mkfifo(workdir / f"{cls.NAME}.gv", 0o600)
+            outputs = {fmt: workdir / (f"{cls.NAME}.linked.svg" if fmt == "svg" else f"{cls.NAME}.{fmt}")
+                       for fmt in sorted(formats, key=lambda f: f != "svg")}  # dot writes the SVG first
+            return cls(workdir, run_dot(workdir, outputs, cls.NAME))
+        except BaseException:
+            shutil.rmtree(workdir, ignore_errors=True)
+            raise
+
+    def fed(self) -> bool:
+        """Whether the design process wrote the first diagram's DOT (it marks that after closing the FIFO)."""
+        return (self.workdir / f"{self.NAME}.gv.sent").exists()
+
+    def adopt(self, diagram: Diagram) -> RenderJob:
+        self.job.diagram = diagram
+        return self.job
+
+    def cancel(self) -> None:
+        """End the `dot` if it still runs (unused or abandoned) and remove its folder."""
+        self.job.cancel()
+        shutil.rmtree(self.workdir, ignore_errors=True)

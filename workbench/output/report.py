@@ -1,0 +1,185 @@
+"""Reports for peer feedback: the design, its findings and sheet through jinja2 templates (HTML, Markdown, PDF)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import time
+from pathlib import Path
+
+import jinja2
+
+from workbench.analysis.review import DiagramReview, counts, numbered
+from workbench.design.model import DesignModel
+
+log = logging.getLogger(__name__)
+
+PACKAGE_TEMPLATES = Path(__file__).parent.parent / "templates"
+REPORTS = ("report.html", "report.md")
+
+# The seven steps of a design answer; the report's sections follow them in this order.
+STEPS = (
+    ("requirements", "1. Requirements"),
+    ("capacity", "2. Capacity estimation"),
+    ("high_level", "3. High-level design"),
+    ("database", "4. Database design"),
+    ("interfaces", "5. Interfaces"),
+    ("scalability", "6. Scalability and performance"),
+    ("reliability", "7. Reliability"),
+)
+SCALING_CODES = ("CACHE", "CAP", "LB", "CYC", "QUE")
+RELIABILITY_CODES = ("SPOF", "REP", "ZONE", "TOP")
+
+
+def environment(workspace_templates: Path | None, cache: Path | None = None) -> jinja2.Environment:
+    """Templates from the workspace's templates/ first, then the packaged defaults.
+
+    `cache` is a folder for compiled templates: compiling report.html costs ~0.1 s a build otherwise.
+    """
+    paths = [str(p) for p in (workspace_templates, PACKAGE_TEMPLATES) if p is not None and Path(p).is_dir()]
+    bytecode_cache = None
+    if cache is not None:
+        try:
+            Path(cache).mkdir(parents=True, exist_ok=True)
+            bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache))
+        except OSError:  # a read-only workspace still gets its reports, just slower
+            bytecode_cache = None
+    env = jinja2.Environment(
+        bytecode_cache=bytecode_cache,
+        loader=jinja2.FileSystemLoader(paths),
+        autoescape=jinja2.select_autoescape(["html"]),  # every user string is escaped in HTML
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    )
+    env.filters["md"] = markdown_text
+    env.filters["plural"] = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"
+    return env
+
+
+def markdown_text(value: object) -> str:
+    """A user string made safe for Markdown: no raw HTML, no table breaks, no accidental emphasis."""
+    text = str(value)
+    for char, escaped in (("\\", "\\\\"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|"), ("*", "\\*"),
+                          ("_", "\\_"), ("`", "\\`"), ("[", "\\["), ("]", "\\]")):
+        text = text.replace(char, escaped)
+    return " ".join(text.split())
+
+
+def inline_svg(svg: str) -> str:
+    """Graphviz SVG without the XML prolog, sized to fit the page."""
+    svg = re.sub(r"^.*?(?=<svg\b)", "", svg, flags=re.S)
+    return re.sub(r'<svg\b([^>]*?)\swidth="[^"]*"\sheight="[^"]*"', r'<svg\1 class="diagram"', svg, count=1)
+
+
+def generated_on() -> str:
+    """Today's date, or SOURCE_DATE_EPOCH's, so that reports can be made reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    try:
+        when = time.gmtime(int(epoch)) if epoch else time.localtime()
+    except (ValueError, OverflowError, OSError):  # not a whole number of seconds: ignored, as other tools do
+        log.warning("SOURCE_DATE_EPOCH=%r is not a number of seconds; using today's date", epoch)
+        when = time.localtime()
+    return time.strftime("%Y-%m-%d", when)
+
+
+def feedback_questions(reviews: list[DiagramReview], readiness: dict | None) -> list[str]:
+    """Two or three concrete questions for a reviewer, from the findings and the missing checklist items."""
+    questions: list[str] = []
+    active = [f for r in reviews for f in r.active if f.severity in ("error", "warning")]
+    spof = next((f for f in active if f.code.startswith(("SPOF", "REP"))), None)
+    if spof:
+        questions.append(f"Reliability: {', '.join(spof.labels) or spof.target} is flagged ({spof.code}). "
+                         "Is my mitigation plan convincing, and which failure modes am I still missing?")
+    bottleneck = next((f for f in active if f.code.startswith(("CAP", "CACHE"))), None)
+    if bottleneck:
+        questions.append(f"Scalability: {', '.join(bottleneck.labels) or bottleneck.target} looks like a "
+                         f"bottleneck ({bottleneck.code}). Would you scale it the same way?")
+    missing = {item["key"]: item for item in (readiness or {}).get("items", []) if item["status"] != "pass"}
+    for key, question in (
+        ("failure_modes", "Failure modes: which failures would you expect me to cover that I have not listed?"),
+        ("trade_offs", "Trade-offs: is my reasoning for the main choices clear, and what did I not weigh?"),
+        ("goals", "Clarity: are the requirements and constraints clear enough to judge the design against?"),
+        ("scaling", "Scalability: where would this design break first as the load grows ten times?"),
+    ):
+        if key in missing and len(questions) < 3:
+            questions.append(question)
+    defaults = ["Clarity: could you follow the request path through the diagram without my explanation?",
+                "Trade-offs: which decision would you challenge first, and why?",
+                "Failure modes: what happens to users when the busiest component fails?"]
+    for question in defaults:
+        if len(questions) >= 2:
+            break
+        questions.append(question)
+    return questions[:3]
+
+
+def context(model: DesignModel, reviews: list[DiagramReview], *, svgs: dict[str, str] | None = None,
+            readiness: dict | None = None) -> dict:
+    """Everything a report template can use (documented in docs/templates.md)."""
+    sheet = model.sheet or {}
+    diagrams = []
+    for r in reviews:
+        marks = {id(f): n for n, f in numbered(r.findings).items()}
+        findings = [{**f.to_dict(), "number": marks.get(id(f))} for f in r.findings]
+        diagrams.append({
+            "name": r.diagram.name, "slug": r.diagram.slug,
+            "image": f"{r.diagram.slug}.findings.png", "svg_file": f"{r.diagram.slug}.findings.svg",
+            "svg": inline_svg((svgs or {}).get(r.diagram.slug, "")),
+            "nodes": len(r.diagram.nodes), "edges": len(r.diagram.edges),
+            "active": [f for f in findings if not f["accepted"]],
+            "accepted": [f for f in findings if f["accepted"]],
+            "counts": counts(r.findings),
+        })
+    every = [f for d in diagrams for f in d["active"]]
+    return {
+        "design": {"path": model.path, "stem": model.stem,
+                   "title": sheet.get("title") or (model.diagrams[0].name if model.diagrams else model.stem),
+                   "kind": sheet.get("kind", ""), "prompt": sheet.get("prompt", "")},
+        "sheet": sheet,
+        "has_sheet": bool(sheet),
+        "capacity": (sheet.get("capacity") or {}).get("figures", []),
+        "capacity_notes": (sheet.get("capacity") or {}).get("notes", []),
+        "steps": STEPS,
+        "diagrams": diagrams,
+        "scaling_findings": [f for f in every if f["code"].startswith(SCALING_CODES)],
+        "reliability_findings": [f for f in every if f["code"].startswith(RELIABILITY_CODES)],
+        "summary": counts(f for r in reviews for f in r.findings),
+        "readiness": readiness,
+        "feedback": feedback_questions(reviews, readiness),
+        "warnings": model.warnings,
+        "generated": generated_on(),
+    }
+
+
+def render_report(name: str, ctx: dict, workspace_templates: Path | None = None, cache: Path | None = None) -> str:
+    try:
+        return environment(workspace_templates, cache).get_template(name).render(**ctx)
+    except jinja2.TemplateError as exc:
+        from workbench.errors import WorkbenchError
+
+        file, line = template_location(exc, name)
+        raise WorkbenchError(f"template {file}:{line}: {exc.message if hasattr(exc, 'message') else exc}; "
+                             "fix the template or delete your override to use the packaged one") from exc
+
+
+def template_location(exc: jinja2.TemplateError, name: str) -> tuple[str, int]:
+    """Where in a template it failed: syntax errors say so; runtime errors only in the traceback,
+    whose frames jinja rewrites to the template's file and line."""
+    if getattr(exc, "lineno", None):
+        return getattr(exc, "filename", None) or name, exc.lineno
+    import traceback
+
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith(name) or Path(frame.filename).name in REPORTS:
+            return frame.filename, frame.lineno or 0
+    return name, 0
+
+
+def pdf_from_html(html: str, base: Path) -> bytes:
+    """The HTML report as PDF (WeasyPrint: pure Python over the Pango that Graphviz already needs)."""
+    import logging
+
+    import weasyprint
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)  # CSS it does not support is not the user's problem
+    return weasyprint.HTML(string=html, base_url=str(base)).write_pdf()

@@ -1,0 +1,280 @@
+"""`workbench progress`: the week's practice from the history, as a terminal table and as out/progress.html.
+
+The page comes from the template `progress.html` (the workspace's templates/ override the packaged one) and holds
+its plots as inline SVG drawn from the geometry computed here: one line per design of its active errors and
+warnings over time, and bars of runs per day. No script, no external URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from workbench.config import Config
+from workbench.practice.drills import format_minutes
+from workbench.practice.history import (
+    CHECK,
+    DRILL_DONE,
+    DRILL_START,
+    LESSON,
+    RUNS,
+    local_now,
+    when,
+)
+
+TEMPLATE = "progress.html"
+OUTPUT = "progress.html"
+# Colour-blind-safe palette (Okabe-Ito), cycled over designs.
+PALETTE = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000", "#f0e442")
+
+
+@dataclass
+class Point:
+    at: datetime
+    errors: int
+    warnings: int
+    info: int
+    readiness: int | None
+
+    @property
+    def weight(self) -> int:
+        """What the trend and the plot follow: active errors and warnings (info is advice, not a defect)."""
+        return self.errors + self.warnings
+
+
+@dataclass
+class DesignWeek:
+    design: str
+    runs: int = 0
+    failed: int = 0
+    points: list[Point] = field(default_factory=list)  # successful, unfiltered runs, oldest first
+
+    @property
+    def first(self) -> Point | None:
+        return self.points[0] if self.points else None
+
+    @property
+    def last(self) -> Point | None:
+        return self.points[-1] if self.points else None
+
+    @property
+    def trend(self) -> str:
+        if len(self.points) < 2:
+            return "new" if self.points else "-"
+        delta = self.last.weight - self.first.weight
+        return "better" if delta < 0 else ("worse" if delta > 0 else "same")
+
+
+@dataclass
+class Week:
+    start: datetime
+    end: datetime
+    days: int
+    designs: list[DesignWeek]
+    drills_done: list[dict]  # drill-done records
+    drills_open: list[dict]  # drill-start records without a done
+    drills_started: int
+    lessons: list[dict]
+    per_day: list[dict]  # {"date", "runs", "drill_seconds"}
+
+    @property
+    def runs(self) -> int:
+        return sum(d.runs for d in self.designs)
+
+    @property
+    def drill_seconds(self) -> float:
+        return sum(float(r.get("seconds") or 0) for r in self.drills_done)
+
+
+def summarise(records: Iterable[Mapping[str, Any]], now: datetime | None = None, days: int = 7) -> Week:
+    """The `days` days up to `now` (local time): today and the days before it."""
+    end = local_now(now)
+    start = (end - timedelta(days=days - 1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    records = [(when(r), r) for r in records]
+    # Days are counted in the time zone of `now`, whatever offset each record was written with.
+    window = [(at.astimezone(end.tzinfo), r) for at, r in records if at is not None and start <= at <= end]
+    window.sort(key=lambda x: x[0])
+    designs: dict[str, DesignWeek] = {}
+    per_day = {(start + timedelta(days=i)).date(): {"runs": 0, "drill_seconds": 0.0} for i in range(days)}
+    done, lessons, started = [], [], 0
+    for at, r in window:
+        kind = r.get("type")
+        if kind in RUNS and r.get("design"):
+            week = designs.setdefault(r["design"], DesignWeek(r["design"]))
+            week.runs += 1
+            per_day.setdefault(at.date(), {"runs": 0, "drill_seconds": 0.0})["runs"] += 1
+            counts = r.get("counts")
+            if r.get("status") == "failed" or not isinstance(counts, Mapping):
+                week.failed += 1
+            elif not (kind == CHECK and r.get("filtered")):
+                week.points.append(Point(at, int(counts.get("error", 0)), int(counts.get("warning", 0)),
+                                         int(counts.get("info", 0)), r.get("readiness")))
+        elif kind == DRILL_DONE:
+            done.append(r)
+            per_day.setdefault(at.date(), {"runs": 0, "drill_seconds": 0.0})["drill_seconds"] += float(
+                r.get("seconds") or 0)
+        elif kind == DRILL_START:
+            started += 1
+        elif kind == LESSON:
+            lessons.append(r)
+    finished = {(r.get("pair"), r.get("started")) for _, r in records if r.get("type") == DRILL_DONE}
+    open_ = [r for at, r in window if r.get("type") == DRILL_START and (r.get("pair"), r.get("at")) not in finished]
+    return Week(start, end, days, sorted(designs.values(), key=lambda d: d.design), done, open_, started, lessons,
+                [{"date": day, **v} for day, v in sorted(per_day.items())])
+
+
+# -- text --------------------------------------------------------------------------------------------------------
+
+
+def _ewi(p: Point | None) -> str:
+    return f"{p.errors}/{p.warnings}/{p.info}" if p else "-"
+
+
+def _readiness(d: DesignWeek) -> str:
+    values = [p.readiness for p in d.points if p.readiness is not None]
+    if not values:
+        return "-"
+    return str(values[0]) if len(values) == 1 else f"{values[0]} -> {values[-1]}"
+
+
+def to_text(week: Week, html: str | None = None) -> str:
+    lines = [f"Practice from {week.start:%Y-%m-%d} to {week.end:%Y-%m-%d} ({week.days} days)"]
+    lines.append(f"  {week.runs} run{'s' * (week.runs != 1)} on {len(week.designs)} "
+                 f"design{'s' * (len(week.designs) != 1)}; {len(week.drills_done)} drill"
+                 f"{'s' * (len(week.drills_done) != 1)} done ({format_minutes(week.drill_seconds)}); "
+                 f"{len(week.drills_open)} open; {len(week.lessons)} lesson{'s' * (len(week.lessons) != 1)}")
+    lines.append("")
+    if week.designs:
+        rows = [("Design", "Runs", "First E/W/I", "Last E/W/I", "Trend", "Readiness")]
+        for d in week.designs:
+            runs = f"{d.runs}" + (f" ({d.failed} failed)" if d.failed else "")
+            rows.append((d.design, runs, _ewi(d.first), _ewi(d.last), d.trend, _readiness(d)))
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+        for n, row in enumerate(rows):
+            lines.append("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+            if n == 0:
+                lines.append("  " + "  ".join("-" * w for w in widths))
+    else:
+        lines.append("  no designs rendered or checked this week: `workbench render` or `workbench check` records them")
+    if week.drills_done or week.drills_open:
+        lines += ["", "Drills"]
+        for r in week.drills_done:
+            lines.append(f"  {when(r):%a %m-%d}  {r.get('pair', '?'):<40} {format_minutes(r.get('seconds')):>10}  "
+                         f"{r.get('design', '')}")
+        for r in week.drills_open:
+            lines.append(f"  {when(r):%a %m-%d}  {r.get('pair', '?'):<40} {'open':>10}  {r.get('design', '')}")
+    if week.lessons:
+        lines += ["", "Lessons"]
+        for r in week.lessons:
+            lines.append(f"  {when(r):%a %m-%d}  {r['text']}" + (f"  ({r['design']})" if r.get("design") else ""))
+    if html:
+        lines += ["", f"wrote {html}"]
+    return "\n".join(lines)
+
+
+# -- the page -------------------------------------------------------------------------------------------------------
+
+
+def _nice_max(value: int) -> int:
+    for step in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000):
+        if value <= step * 4:
+            return max(step * ((value + step - 1) // step), step)
+    return value
+
+
+def line_plot(week: Week, width: int = 720, height: int = 260) -> dict:
+    """Geometry of the findings plot: x is time over the window, y the active errors + warnings."""
+    left, right, top, bottom = 44, 16, 12, 28
+    span = (week.end - week.start).total_seconds() or 1.0
+    top_value = _nice_max(max([p.weight for d in week.designs for p in d.points] + [1]))
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def x(at: datetime) -> float:
+        return round(left + plot_w * (at - week.start).total_seconds() / span, 1)
+
+    def y(value: float) -> float:
+        return round(top + plot_h * (1 - value / top_value), 1)
+
+    series = []
+    for i, d in enumerate(d for d in week.designs if d.points):
+        dots = [{"x": x(p.at), "y": y(p.weight),
+                 "title": f"{d.design} {p.at:%a %H:%M}: {p.errors} errors, {p.warnings} warnings"
+                          + (f", readiness {p.readiness}" if p.readiness is not None else "")} for p in d.points]
+        series.append({"design": d.design, "colour": PALETTE[i % len(PALETTE)],
+                       "points": " ".join(f"{dot['x']},{dot['y']}" for dot in dots), "dots": dots})
+    step = max(1, top_value // 4)
+    y_ticks = [{"y": y(v), "label": str(v)} for v in range(0, top_value + 1, step)]
+    x_ticks = [{"x": x(datetime.combine(day["date"], datetime.min.time(), week.start.tzinfo)),
+                "label": f"{day['date']:%a %d}"} for day in week.per_day]
+    return {"width": width, "height": height, "left": left, "right": width - right, "top": top,
+            "bottom": height - bottom, "series": series, "x_ticks": x_ticks, "y_ticks": y_ticks}
+
+
+def bar_plot(week: Week, width: int = 720, height: int = 160) -> dict:
+    """Geometry of the runs-per-day bars (drill minutes in each bar's tooltip)."""
+    left, right, top, bottom = 44, 16, 12, 28
+    days = week.per_day
+    top_value = _nice_max(max([d["runs"] for d in days] + [1]))
+    slot = (width - left - right) / max(1, len(days))
+    bars = []
+    for i, d in enumerate(days):
+        h = (height - top - bottom) * d["runs"] / top_value
+        bars.append({"x": round(left + i * slot + slot * 0.15, 1), "y": round(height - bottom - h, 1),
+                     "width": round(slot * 0.7, 1), "height": round(h, 1), "label": f"{d['date']:%a %d}",
+                     "label_x": round(left + i * slot + slot / 2, 1), "runs": d["runs"],
+                     "title": f"{d['date']:%A %Y-%m-%d}: {d['runs']} runs, drills "
+                              f"{format_minutes(d['drill_seconds']) if d['drill_seconds'] else 'none'}"})
+    return {"width": width, "height": height, "left": left, "bottom": height - bottom, "bars": bars,
+            "max": top_value, "top": top}
+
+
+def context(week: Week) -> dict:
+    """Everything the `progress.html` template can use (docs/templates.md)."""
+    designs = [{"design": d.design, "runs": d.runs, "failed": d.failed, "first": _ewi(d.first),
+                "last": _ewi(d.last), "trend": d.trend, "readiness": _readiness(d)} for d in week.designs]
+    return {
+        "start": f"{week.start:%Y-%m-%d}", "end": f"{week.end:%Y-%m-%d}", "days": week.days,
+        "generated": f"{week.end:%Y-%m-%d %H:%M}",
+        "totals": {"runs": week.runs, "designs": len(week.designs), "drills_done": len(week.drills_done),
+                   "drills_open": len(week.drills_open), "drill_time": format_minutes(week.drill_seconds),
+                   "lessons": len(week.lessons)},
+        "designs": designs,
+        "drills": [{"date": f"{when(r):%a %Y-%m-%d}", "pair": r.get("pair", ""), "design": r.get("design", ""),
+                    "time": format_minutes(r.get("seconds")), "open": False} for r in week.drills_done]
+        + [{"date": f"{when(r):%a %Y-%m-%d}", "pair": r.get("pair", ""), "design": r.get("design", ""),
+            "time": "open", "open": True} for r in week.drills_open],
+        "lessons": [{"date": f"{when(r):%a %Y-%m-%d}", "text": r["text"], "design": r.get("design")}
+                    for r in week.lessons],
+        "plot": line_plot(week),
+        "bars": bar_plot(week),
+    }
+
+
+def render_page(week: Week, templates: Path | None) -> str:
+    import jinja2
+
+    from workbench.errors import WorkbenchError
+    from workbench.output.report import environment, template_location
+
+    try:
+        return environment(templates).get_template(TEMPLATE).render(**context(week))
+    except jinja2.TemplateError as exc:
+        file, line = template_location(exc, TEMPLATE)
+        raise WorkbenchError(f"template {file}:{line}: {getattr(exc, 'message', None) or exc}; fix the template "
+                             "or delete your override to use the packaged one") from exc
+
+
+def progress(cfg: Config, now: datetime | None = None, days: int = 7, html: bool = True) -> tuple[Week, Path | None]:
+    """Summarise the history and write out/progress.html; returns the week and the page's path."""
+    from workbench.output.fileio import write_text_atomic
+    from workbench.practice.history import read
+
+    week = summarise(read(cfg), now, days)
+    if not html:
+        return week, None
+    page = cfg.out / OUTPUT
+    write_text_atomic(page, render_page(week, cfg.templates))
+    return week, page
