@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 from clirun import run
 
-SARIF_SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "data" / "sarif-schema-2.1.0.json"
+SARIF_SCHEMA = Path(__file__).resolve().parent / "data" / "sarif-schema-2.1.0.json"  # see tests/data/README.md
 SVG_NS = {"svg": "http://www.w3.org/2000/svg"}
 RED, AMBER = "#d62728", "#f0a30a"
 

@@ -25,7 +25,7 @@ from workbench.output.check_report import (
     to_text,
 )
 
-SARIF_SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "data" / "sarif-schema-2.1.0.json"
+SARIF_SCHEMA = Path(__file__).resolve().parent / "data" / "sarif-schema-2.1.0.json"  # see tests/data/README.md
 
 
 def rule(code: str, title: str, severity: str, **kw) -> Rule:
