@@ -16,6 +16,7 @@ from workbench.errors import WorkbenchError
 
 CONFIG_NAME = "workbench.toml"
 FORMATS = ("png", "svg", "pdf", "dot")
+PRACTICE_KEYS = ("prompts", "week", "mock")  # [[workbench.prompts]], [workbench.week], [workbench.mock]
 
 
 @dataclass
@@ -28,6 +29,9 @@ class Config:
     timeout: float = 60.0
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     source: Path | None = None  # the workbench.toml it came from
+    # The practice settings (prompts, week, mock), as written; workbench.practice validates them where used,
+    # so that a mistake names the entry and the command that reads it.
+    practice: dict = field(default_factory=dict)
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -58,7 +62,7 @@ def load_config(start: Path | None = None) -> Config:
         if not isinstance(data, dict):
             raise WorkbenchError(f"{path}: workbench must be a table ([workbench]) of settings")
     problems = []
-    known = {"designs", "out", "templates", "formats", "timeout", "jobs"}
+    known = {"designs", "out", "templates", "formats", "timeout", "jobs", *PRACTICE_KEYS}
     problems += [f"unknown setting {k!r} (known: {', '.join(sorted(known))})" for k in data if k not in known]
     problems += [f"{k} must be a folder name in quotes" for k in ("designs", "out", "templates")
                  if k in data and (not isinstance(data[k], str) or not data[k].strip())]
@@ -77,4 +81,5 @@ def load_config(start: Path | None = None) -> Config:
         root=root, designs=root / data.get("designs", "designs"), out=root / data.get("out", "out"),
         templates=root / data.get("templates", "templates"), formats=tuple(formats),
         timeout=float(timeout), jobs=jobs, source=path if path.is_file() else None,
+        practice={k: data[k] for k in PRACTICE_KEYS if k in data},
     )
