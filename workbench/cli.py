@@ -257,11 +257,14 @@ def codes(values: tuple[str, ...]) -> list[str] | None:
 @click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds a design may run (default 60).")
 @click.option("--fail", "fail_nodes", multiple=True, metavar="NODE[,NODE]",
               help="What if these components go down: show the entry-to-capability paths that break.")
-@click.option("--fail-zone", metavar="ZONE", help="What if this zone (or region) goes down.")
+@click.option("--fail-zone", "fail_zones", multiple=True, metavar="ZONE",
+              help="What if this zone goes down (a region name also works when no zone has it).")
+@click.option("--fail-region", "fail_regions", multiple=True, metavar="REGION",
+              help="What if this whole region goes down.")
 @click.pass_context
 def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str, fail_on: str, select: tuple[str, ...],
           ignore: tuple[str, ...], no_accept: bool, output: Path | None, timeout: float | None,
-          fail_nodes: tuple[str, ...], fail_zone: str | None) -> None:
+          fail_nodes: tuple[str, ...], fail_zones: tuple[str, ...], fail_regions: tuple[str, ...]) -> None:
     """Analyse designs for single points of failure, missing caches, replicas and more.
 
     \b
@@ -279,6 +282,7 @@ def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str, fail_on: str, s
       workbench check designs/x.py --fail db             one component (its label)
       workbench check designs/x.py --fail api-1,api-2    several at once
       workbench check designs/x.py --fail-zone us-east-1a
+      workbench check designs/x.py --fail-region us-east-1 --format json
     """
     import os
 
@@ -289,10 +293,10 @@ def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str, fail_on: str, s
     cfg = workspace(ctx)
     if timeout:
         cfg.timeout = timeout
-    if fail_nodes or fail_zone:
+    if fail_nodes or fail_zones or fail_regions:
         from workbench.commands.whatif import run as what_if
 
-        text, status = what_if(design_paths(cfg, paths), cfg, fail_nodes, fail_zone, fmt)
+        text, status = what_if(design_paths(cfg, paths), cfg, fail_nodes, fail_zones, fmt, fail_regions)
         if output:
             from workbench.output.fileio import write_text_atomic
 

@@ -1,6 +1,7 @@
 """What-if: which entry-to-capability paths break when some components (or a whole zone) go down.
 
-`workbench check DESIGN --fail NODE[,NODE...]` or `--fail-zone ZONE`. It reads the same analysis graph as the
+Pure functions of the analysis graph; `commands.whatif` loads the designs and formats the outcome of
+`workbench check DESIGN --fail NODE[,NODE...]`, `--fail-zone ZONE` or `--fail-region REGION`. It reads the same analysis graph as the
 rules (`graph.build_graph`): replica groups, the hard quotient graph (soft dependencies such as cache-aside
 caches and `optional="true"` components left out) and, per entry, its terminals (the capabilities) and the
 witness paths to them. Semantics:
@@ -20,13 +21,8 @@ import re
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from workbench.analysis.elements import AnalysisGraph
-from workbench.analysis.graph import build_graph
-from workbench.config import Config
-from workbench.design.model import DesignModel
-from workbench.errors import DesignError, WorkbenchError
 
 
 @dataclass
@@ -61,18 +57,6 @@ class DiagramOutcome:
         return {"name": self.name, "failed": self.failed, "down": self.down, "degraded": self.degraded,
                 "absorbed": self.absorbed, "broken": [p.to_dict() for p in self.broken],
                 "rerouted": [p.to_dict() for p in self.rerouted], "intact": self.intact}
-
-
-@dataclass
-class DesignOutcome:
-    path: str
-    scenario: str  # "a, b fail" / "zone us-east-1a fails"
-    diagrams: list[DiagramOutcome]
-    error: dict | None = None
-
-    @property
-    def broken(self) -> int:
-        return sum(len(d.broken) for d in self.diagrams)
 
 
 def _norm(text: str) -> str:
@@ -185,14 +169,55 @@ def _path(parent: Mapping[str, str | None], target: str) -> list[str]:
     return out[::-1]
 
 
-# -- designs -------------------------------------------------------------------------------------------------------
+# -- one diagram, one scenario ----------------------------------------------------------------------------------
 
 
-def load(design: Path, cfg: Config) -> DesignModel:
-    from workbench.build import fresh_model
-    from workbench.design.loader import load_design
+@dataclass(frozen=True)
+class Scenario:
+    """What fails: drawn components (labels or ids), zones and regions, as the user named them."""
 
-    return fresh_model(design, cfg) or load_design(design, root=cfg.root, timeout=cfg.timeout)
+    nodes: tuple[str, ...] = ()
+    zones: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.nodes or self.zones or self.regions)
+
+    def text(self) -> str:
+        """"db fails", "a, b fail and zone us-east-1a fails"."""
+        parts = []
+        if self.nodes:
+            parts.append(f"{', '.join(self.nodes)} fail{'s' * (len(self.nodes) == 1)}")
+        parts += [f"zone {z} fails" for z in self.zones]
+        parts += [f"region {r} fails" for r in self.regions]
+        return " and ".join(parts)
+
+
+def region_nodes(g: AnalysisGraph, region: str) -> set[str]:
+    """Every node declared in `region` (nothing survives the loss of a whole region)."""
+    wanted = _norm(region)
+    return {nid for nid, info in g.nodes.items() if info.location.region and _norm(info.location.region) == wanted}
+
+
+def regions(g: AnalysisGraph) -> set[str]:
+    return {info.location.region for info in g.nodes.values() if info.location.region}
+
+
+def scenario_failed(g: AnalysisGraph, scenario: Scenario) -> tuple[set[str], set[str], bool]:
+    """(drawn node ids that fail, the labels that matched, whether a named zone or region is in `g`)."""
+    failed, matched = failed_nodes(g, scenario.nodes)
+    here = locations(g)
+    known = {_norm(x) for x in here}
+    touched = False
+    for zone in scenario.zones:
+        failed |= zone_nodes(g, zone)
+        touched |= _norm(zone) in known
+    region_known = {_norm(x) for x in regions(g)}
+    for region in scenario.regions:
+        failed |= region_nodes(g, region)
+        touched |= _norm(region) in region_known
+    return failed, matched, touched
 
 
 def expand(values: Iterable[str], known: set[str]) -> list[str]:
@@ -210,62 +235,41 @@ def expand(values: Iterable[str], known: set[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def what_if(designs: Iterable[Path], cfg: Config, nodes: Iterable[str] = (), zone: str | None = None,
-            ) -> list[DesignOutcome]:
-    """One outcome per design; raises WorkbenchError when a failed label or zone is in none of them."""
-    from workbench.analysis.review import design_inputs
-    from workbench.design.loader import display_path
+def design_outcomes(graphs: Iterable[AnalysisGraph], scenario: Scenario) -> list[DiagramOutcome]:
+    """The outcome of every diagram that the scenario touches (pure: the caller checks the names, see `unknown`)."""
+    out = []
+    for g in graphs:
+        failed, _, touched = scenario_failed(g, scenario)
+        if failed or touched:
+            out.append(outcome(g, failed))
+    return out
 
-    nodes = [n for n in nodes if n.strip()]
-    zone = zone.strip() if zone else None
-    if not nodes and not zone:
-        raise WorkbenchError("say what fails: --fail NODE[,NODE...] or --fail-zone ZONE")
-    loaded: list[tuple[str, list[AnalysisGraph] | None, dict | None]] = []
-    known_labels: set[str] = set()
-    known_ids: set[str] = set()
-    known_zones: set[str] = set()
-    for design in designs:
-        shown = display_path(design, cfg.root)
-        try:
-            model = load(design, cfg)
-        except DesignError as exc:
-            loaded.append((shown, None, exc.to_dict()))
-            continue
-        graphs = [build_graph(diagram, design_inputs(model)) for diagram in model.diagrams]
-        for g in graphs:
-            known_labels |= {info.label for info in g.nodes.values()}
-            known_ids |= set(g.nodes)
-            known_zones |= locations(g)
-        loaded.append((shown, graphs, None))
-    labels = expand(nodes, known_labels | known_ids)
-    scenario = (f"{', '.join(labels)} fail{'s' * (len(labels) == 1)}" if labels else "") + \
-        (" and " if labels and zone else "") + (f"zone {zone} fails" if zone else "")
-    results: list[DesignOutcome] = []
+
+def unknown(graphs: Iterable[AnalysisGraph], scenario: Scenario) -> str | None:
+    """Why the scenario names something that none of `graphs` draws (a message naming what there is), else None."""
+    graphs = list(graphs)
+    labels: set[str] = set()
     matched: set[str] = set()
-    zone_known = bool(zone) and _norm(zone) in {_norm(x) for x in known_zones}
-    for shown, graphs, error in loaded:
-        if graphs is None:
-            results.append(DesignOutcome(shown, scenario, [], error=error))
-            continue
-        diagrams = []
-        for g in graphs:
-            failed, found = failed_nodes(g, labels)
-            matched |= found
-            here = bool(zone) and _norm(zone) in {_norm(x) for x in locations(g)}
-            if zone:
-                failed |= zone_nodes(g, zone)
-            if failed or here:
-                diagrams.append(outcome(g, failed))
-        results.append(DesignOutcome(shown, scenario, diagrams))
-    if all(r.error for r in results):
-        return results
-    missing = [label for label in labels if label not in matched]
+    zones: set[str] = set()
+    region_names: set[str] = set()
+    for g in graphs:
+        labels |= {info.label for info in g.nodes.values()}
+        matched |= failed_nodes(g, scenario.nodes)[1]
+        zones |= locations(g)
+        region_names |= regions(g)
+    missing = [label for label in scenario.nodes if label not in matched]
     if missing:
-        names = sorted(known_labels)
+        names = sorted(labels)
         shown = ", ".join(f"`{x}`" for x in names[:12]) + (", ..." if len(names) > 12 else "")
-        raise WorkbenchError(f"no component labelled {', '.join(repr(m) for m in missing)}; components: {shown}")
-    if zone and not zone_known:
-        raise WorkbenchError(f"no component is in zone or region {zone!r}; "
-                             + (f"declared: {', '.join(sorted(known_zones))}" if known_zones
-                                else "no zone is declared (zone=, or Cluster('AZ a'))"))
-    return results
+        return f"no component labelled {', '.join(repr(m) for m in missing)}; components: {shown}"
+    for zone in scenario.zones:
+        if _norm(zone) not in {_norm(x) for x in zones}:
+            return (f"no component is in zone or region {zone!r}; "
+                    + (f"declared: {', '.join(sorted(zones))}" if zones
+                       else "no zone is declared (zone=, or Cluster('AZ a'))"))
+    for region in scenario.regions:
+        if _norm(region) not in {_norm(x) for x in region_names}:
+            return (f"no component is in region {region!r}; "
+                    + (f"declared: {', '.join(sorted(region_names))}" if region_names
+                       else "no region is declared (region=, or Cluster('us-east-1'))"))
+    return None

@@ -1,23 +1,129 @@
-"""Output of `workbench check --fail/--fail-zone`: the what-if outcomes as text or json, and the exit status."""
+"""`workbench check --fail/--fail-zone/--fail-region`: load the designs, compute the what-if outcomes, format them.
+
+The computing is `analysis.whatif` (pure functions of the analysis graph); this module reads the design files
+and turns the outcomes into text or json. `outcome_data` is the same json for one loaded model, for the live
+page's click-to-fail.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbench.analysis.whatif import DesignOutcome, what_if
+from workbench.analysis.elements import AnalysisGraph
+from workbench.analysis.graph import build_graph
+from workbench.analysis.review import design_inputs
+from workbench.analysis.whatif import (
+    DiagramOutcome,
+    Scenario,
+    design_outcomes,
+    expand,
+    unknown,
+)
 from workbench.config import Config
-from workbench.errors import WorkbenchError
+from workbench.design.model import DesignModel
+from workbench.errors import DesignError, WorkbenchError
 
 JSON_VERSION = 1
 
 
-def run(designs: Iterable[Path], cfg: Config, nodes: Iterable[str], zone: str | None, fmt: str) -> tuple[str, int]:
-    """`workbench check --fail/--fail-zone`: the report in `fmt` (text or json) and the exit status."""
+@dataclass
+class DesignOutcome:
+    path: str
+    scenario: str  # "a, b fail" / "zone us-east-1a fails"
+    diagrams: list[DiagramOutcome] = field(default_factory=list)
+    error: dict | None = None
+
+    @property
+    def broken(self) -> int:
+        return sum(len(d.broken) for d in self.diagrams)
+
+    def to_dict(self) -> dict:
+        return {"path": self.path, "scenario": self.scenario, "error": self.error,
+                "diagrams": [d.to_dict() for d in self.diagrams], "broken": self.broken}
+
+
+# -- computing -----------------------------------------------------------------------------------------------------
+
+
+def graphs_of(model: DesignModel) -> list[AnalysisGraph]:
+    inputs = design_inputs(model)
+    return [build_graph(diagram, inputs) for diagram in model.diagrams]
+
+
+def _scenario(nodes: Iterable[str], zones: Iterable[str], regions: Iterable[str],
+              graphs: Sequence[AnalysisGraph]) -> Scenario:
+    known = {x for g in graphs for nid, info in g.nodes.items() for x in (nid, info.label)}
+    return Scenario(tuple(expand(nodes, known)), tuple(z.strip() for z in zones if z.strip()),
+                    tuple(r.strip() for r in regions if r.strip()))
+
+
+def outcome_data(model: DesignModel, nodes: Sequence[str], zones: Sequence[str] = (),
+                 regions: Sequence[str] = ()) -> dict:
+    """The json object that `workbench check DESIGN --fail ... --format json` prints for this design.
+
+    `nodes` are labels or node ids (a value "a,b" is two labels unless it names a component whole), `zones` and
+    `regions` the locations that go down. Raises WorkbenchError, with a message naming what the design does draw,
+    when nothing is said to fail or a label, zone or region is in none of its diagrams.
+    """
+    graphs = graphs_of(model)
+    scenario = _scenario(nodes, zones, regions, graphs)
+    if scenario.empty:
+        raise WorkbenchError("say what fails: --fail NODE[,NODE...], --fail-zone ZONE or --fail-region REGION")
+    problem = unknown(graphs, scenario)
+    if problem:
+        raise WorkbenchError(problem)
+    return DesignOutcome(model.path, scenario.text(), design_outcomes(graphs, scenario)).to_dict()
+
+
+def load(design: Path, cfg: Config) -> DesignModel:
+    """The design's model: a fresh build's when there is one, else the design run in its own process."""
+    from workbench.build import fresh_model
+    from workbench.design.loader import load_design
+
+    return fresh_model(design, cfg) or load_design(design, root=cfg.root, timeout=cfg.timeout)
+
+
+def what_if(designs: Iterable[Path], cfg: Config, nodes: Iterable[str] = (), zones: Iterable[str] = (),
+            regions: Iterable[str] = ()) -> list[DesignOutcome]:
+    """One outcome per design; raises WorkbenchError when a failed label, zone or region is in none of them."""
+    from workbench.design.loader import display_path
+
+    nodes = [n for n in nodes if n.strip()]
+    if not nodes and not any(z.strip() for z in zones) and not any(r.strip() for r in regions):
+        raise WorkbenchError("say what fails: --fail NODE[,NODE...], --fail-zone ZONE or --fail-region REGION")
+    loaded: list[tuple[str, list[AnalysisGraph] | None, dict | None]] = []
+    for design in designs:
+        shown = display_path(design, cfg.root)
+        try:
+            loaded.append((shown, graphs_of(load(design, cfg)), None))
+        except DesignError as exc:
+            loaded.append((shown, None, exc.to_dict()))
+    every = [g for _, graphs, _ in loaded if graphs for g in graphs]
+    scenario = _scenario(nodes, zones, regions, every)
+    if loaded and all(graphs is None for _, graphs, _ in loaded):
+        return [DesignOutcome(shown, scenario.text(), error=error) for shown, _, error in loaded]
+    problem = unknown(every, scenario)
+    if problem:
+        raise WorkbenchError(problem)
+    return [DesignOutcome(shown, scenario.text(), error=error) if graphs is None
+            else DesignOutcome(shown, scenario.text(), design_outcomes(graphs, scenario))
+            for shown, graphs, error in loaded]
+
+
+# -- formatting ----------------------------------------------------------------------------------------------------
+
+
+def run(designs: Iterable[Path], cfg: Config, nodes: Iterable[str], zones: Iterable[str] | str | None,
+        fmt: str, regions: Iterable[str] = ()) -> tuple[str, int]:
+    """`workbench check --fail/--fail-zone/--fail-region`: the report in `fmt` (text or json) and the exit status."""
     if fmt not in ("text", "json"):
-        raise WorkbenchError(f"--fail and --fail-zone report as text or json, not {fmt}")
-    results = what_if(designs, cfg, nodes, zone)
+        raise WorkbenchError(f"--fail, --fail-zone and --fail-region report as text or json, not {fmt}")
+    if zones is None or isinstance(zones, str):
+        zones = [zones] if zones else []
+    results = what_if(designs, cfg, nodes, zones, regions)
     return (to_json(results) if fmt == "json" else to_text(results)), exit_status(results)
 
 
@@ -67,7 +173,5 @@ def to_text(results: list[DesignOutcome]) -> str:
 
 
 def to_json(results: list[DesignOutcome]) -> str:
-    data = {"version": JSON_VERSION, "designs": [
-        {"path": r.path, "scenario": r.scenario, "error": r.error, "diagrams": [d.to_dict() for d in r.diagrams],
-         "broken": r.broken} for r in results]}
+    data = {"version": JSON_VERSION, "designs": [r.to_dict() for r in results]}
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
