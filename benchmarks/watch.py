@@ -184,7 +184,7 @@ def round_(formats: str, edits: int, tmp: Path) -> dict[str, list[float]]:
 def breakdown(tmp: Path, reps: int = 7) -> list[tuple[str, str, float]]:
     """Median cost of each stage of one rebuild, in this process (where the watcher's time goes)."""
     from workbench.analysis.review import review
-    from workbench.build import import_renderer, write_outputs
+    from workbench.build import import_renderer
     from workbench.design.loader import load_design
     from workbench.live.worker import WarmWorker
 
@@ -205,11 +205,20 @@ def breakdown(tmp: Path, reps: int = 7) -> list[tuple[str, str, float]]:
         for formats in (("png", "svg"), ("svg",)):
             fmt = " + ".join(f.upper() for f in formats)
             target = tmp / "breakdown-out" / "photos"
-            rows.append((fmt, "write outputs with the findings view", statistics.median(
-                timed(lambda: write_outputs(design, model, target, formats, "k", [], lambda: reviews)) for _ in range(reps))))
-            rows.append((fmt, "write outputs without the findings view", statistics.median(
-                timed(lambda: write_outputs(design, model, target, formats, "k", [], None)) for _ in range(reps))))
+            for views, name in ((True, "with"), (False, "without")):
+                rows.append((fmt, f"write outputs {name} the findings view", statistics.median(
+                    timed(lambda: outputs(design, model, reviews, target, formats, views)) for _ in range(reps))))
     return rows
+
+
+def outputs(design: Path, model, reviews: list, target: Path, formats: tuple[str, ...], views: bool) -> None:
+    """Stages 3 and 4 of a build (draw, write, swap in) for a model already loaded and analysed."""
+    from workbench.build import Staging, drawings_for, write_outputs
+
+    with Staging(target) as staging, drawings_for(staging.folder, design, formats, early=False) as drawings:
+        drawings.draw_model(model)
+        write_outputs(design, model, reviews, staging, drawings, [], None, views)
+        staging.swap_in({"key": "benchmark"})
 
 
 def timed(run) -> float:

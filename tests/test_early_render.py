@@ -7,7 +7,7 @@ import os
 import pytest
 from procs import alive, children_of
 
-from workbench import build
+from workbench.output import drawing
 from workbench.build import build_design
 from workbench.output.render import EarlyRender
 
@@ -32,7 +32,7 @@ TWO_DIAGRAMS = """
 def spied(monkeypatch):
     """Record every EarlyRender the build starts; `was_fed` says whether the design process fed it."""
     started = []
-    original = build.start_early
+    original = drawing.start_early
 
     def start(*args):
         early = original(*args)
@@ -53,7 +53,7 @@ def spied(monkeypatch):
         started.append(early)
         return early
 
-    monkeypatch.setattr(build, "start_early", start)
+    monkeypatch.setattr(drawing, "start_early", start)
     return started
 
 
@@ -69,7 +69,7 @@ def test_early_dot_gives_the_same_files_as_the_usual_path(tmp_path, write_design
     assert spied and spied[0] is not None and spied[0].was_fed
     with_early = outputs(cfg, "shop")
 
-    monkeypatch.setattr(build, "start_early", lambda *args: None)
+    monkeypatch.setattr(drawing, "start_early", lambda *args: None)
     usual = build_design(path, cfg, formats=("dot", "svg", "png"), force=True)
     assert usual.status == "rendered", usual.error
     without = outputs(cfg, "shop")

@@ -1,4 +1,4 @@
-"""Build designs into out/<stem>/: load, analyse, render, then swap the result in atomically."""
+"""The build pipeline of one design: run it, analyse, draw, write the reports, swap the result into out/<stem>/."""
 
 from __future__ import annotations
 
@@ -157,31 +157,26 @@ def build_design(design: Path, cfg: Config, formats: Iterable[str] | None = None
     result = BuildResult(design, shown, design.stem, "failed")
     target = cfg.out / design.stem
     start = time.perf_counter()
-    early = None
+    if not force and any(is_cached(design, target, k) for k in {key, full}):
+        result.status = "cached"
+        return result
+    first_formats = tuple(f for f in formats if f in set(first or ()))
+    later = tuple(f for f in formats if f not in first_formats) if first_formats else ()
     try:
-        if not force and any(is_cached(design, target, k) for k in {key, full}):
-            result.status = "cached"
-            return result
-        early = start_early(target.parent, design.parent, formats)
-        model = loader(design, root=cfg.root, timeout=cfg.timeout, while_running=import_in_background,
-                       **({"dot_input": early.fifo} if early else {}))
-        if early and not early.fed():  # no first diagram was written (or `dot` never opened its FIFO)
-            early.cancel()
-            early = None
-        result.model, result.warnings = model, list(model.warnings)
-        from workbench.analysis.review import review
-
-        first_formats = tuple(f for f in formats if f in set(first or ()))
-        later = tuple(f for f in formats if f not in first_formats) if first_formats else ()
-
-        def announce() -> None:
-            result.status, result.duration = "rendered", time.perf_counter() - start
-            if published is not None:
-                published(result)
-
-        result.outputs, result.reviews = write_outputs(
-            design, model, target, first_formats or formats, key, result.warnings, lambda: review(model, design),
-            cfg.templates, views, later, announce, early)
+        with Staging(target) as staging, drawings_for(staging.folder, design, first_formats or formats, later) as drawings:
+            model = run_design(design, cfg, loader, drawings)
+            result.model, result.warnings = model, list(model.warnings)
+            drawings.draw_model(model)  # Graphviz lays out while the analysis runs
+            result.reviews = analyse(model, design)
+            write_outputs(design, model, result.reviews, staging, drawings, result.warnings, cfg.templates, views)
+            staging.swap_in(stamp(key + ("; partial" if later else ""), design, model, cfg.templates))
+            if later:
+                result.status, result.duration = "rendered", time.perf_counter() - start
+                if published is not None:
+                    published(result)
+                drawings.finish_later(target)
+                write_stamp(target, stamp(key, design, model, cfg.templates))  # now the cache covers every format
+        result.outputs = sorted(p for p in target.iterdir() if not p.name.startswith("."))
         result.status = "rendered"
     except DesignError as exc:
         result.error = exc
@@ -192,27 +187,99 @@ def build_design(design: Path, cfg: Config, formats: Iterable[str] | None = None
         result.error = DesignError(shown, 0, f"could not write the outputs ({why}: {exc.filename or target})",
                                    "check that the out folder is a writable folder", kind="output")
     finally:
-        if early:  # ended and removed whatever happened; a no-op wait once its outputs are moved
-            early.cancel()
         result.duration = time.perf_counter() - start
     return result
 
 
-def start_early(parent: Path, design_dir: Path, formats: tuple[str, ...]):
-    """A `dot` for the first diagram, started before the design runs (render.EarlyRender), or None."""
-    from workbench.output.render import EarlyRender
+# -- the stages of one build -------------------------------------------------------------------------------------
 
-    parent.mkdir(parents=True, exist_ok=True)
-    try:
-        return EarlyRender.start(parent, design_dir, formats)
-    except (OSError, WorkbenchError):  # e.g. out/ not writable: the usual path reports it
-        return None
+
+def drawings_for(staging: Path, design: Path, formats: tuple[str, ...], later: tuple[str, ...] = (),
+                 early: bool = True):
+    """The Graphviz side of the build (output.drawing.Drawings), started before the design runs."""
+    from workbench.output.drawing import Drawings
+
+    return Drawings(staging, design.parent, formats, later, early=early)
+
+
+def run_design(design: Path, cfg: Config, loader: Callable[..., DesignModel], drawings) -> DesignModel:
+    """Stage 1: run the design in its own process; the analysis imports load meanwhile on another core."""
+    model = loader(design, root=cfg.root, timeout=cfg.timeout, while_running=import_in_background,
+                   **({"dot_input": drawings.dot_input} if drawings.dot_input else {}))
+    drawings.design_ran()
+    return model
+
+
+def analyse(model: DesignModel, design: Path) -> list:
+    """Stage 2: the reviewed findings of each diagram (review.DiagramReview)."""
+    from workbench.analysis.review import review
+
+    return review(model, design)
+
+
+def write_outputs(design: Path, model: DesignModel, reviews: list, staging: Staging, drawings,
+                  warnings: list[dict], templates: Path | None = None, views: bool = True) -> None:
+    """Stages 3 and 4 into the staging folder: the findings views, the diagrams' SVGs, the reports (their
+    diagrams filled in once the SVGs exist) and the model; the reports are rendered while `dot` still runs.
+
+    Per diagram: <slug>.<format> for each format, the findings view <slug>.findings.svg/.png, findings.json,
+    the reports (report.pdf only when pdf is among the formats: it takes a second), and model.json.
+    """
+    from workbench.analysis.review import numbered
+
+    if views:
+        drawings.draw_findings_views(model, (numbered(r.findings) for r in reviews))
+    texts = prepare_reports(model, reviews, readiness_of(model, reviews), templates)  # while Graphviz runs
+    drawings.write_svgs(model, warnings)
+    write_reports(model, texts, staging.folder, drawings.formats, views)
+    (staging.folder / MODEL).write_text(json.dumps(model.to_dict(), indent=2) + "\n", encoding="utf-8")
+    if not drawings.later:
+        drawings.finish()
+
+
+def stamp(key: str, design: Path, model: DesignModel, templates: Path | None) -> dict:
+    """The cache stamp: what the outputs were made with, and a hash of every input file."""
+    return {"key": key, "inputs": inputs_of(design, model, templates)}
+
+
+def write_stamp(folder: Path, data: dict) -> None:
+    tmp = folder / (STAMP + ".tmp")
+    tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    os.replace(tmp, folder / STAMP)
+
+
+class Staging:
+    """A temporary folder beside the target that becomes the target in one step (`swap_in`).
+
+    Readers never see a half-written folder: on an error the staging folder is removed and the last good
+    outputs stay as they were.
+    """
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.folder = Path(tempfile.mkdtemp(prefix=f".tmp-{target.name}-", dir=target.parent))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(self.folder, 0o777 & ~umask)  # mkdtemp makes it private; outputs are meant to be shared
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, kind, exc, tb) -> None:
+        if self.folder is not None:  # not swapped in: a failure
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def swap_in(self, stamp: dict) -> None:
+        """Stamp the staged outputs, then replace the target with two renames."""
+        write_stamp(self.folder, stamp)
+        swap_in(self.folder, self.target)
+        self.folder = None
 
 
 def import_renderer() -> None:
     """Import the Graphviz side, needed as soon as the model is back."""
-    import workbench.output.render  # noqa: F401
-    import workbench.output.svg  # noqa: F401
+    import workbench.output.drawing  # noqa: F401
 
 
 def import_analysis() -> None:
@@ -237,127 +304,6 @@ def import_in_background() -> None:
         import_analysis()
 
     threading.Thread(target=run, name="workbench-imports", daemon=True).start()
-
-
-def write_outputs(design: Path, model: DesignModel, target: Path, formats: tuple[str, ...], key: str,
-                  warnings: list[dict], analyse: Callable[[], list] | None = None,
-                  templates: Path | None = None, views: bool = True, later: tuple[str, ...] = (),
-                  published: Callable[[], None] | None = None, early=None) -> tuple[list[Path], list]:
-    """Build everything in a temporary folder beside the target, then swap it in.
-
-    Per diagram: <slug>.<format> for each format, and with `analyse` (returning a review per diagram)
-    the findings view <slug>.findings.svg/.png, findings.json and the reports (report.pdf only when pdf
-    is among the formats: it takes a second); then model.json and the cache stamp. The analysis runs
-    while Graphviz lays out the diagrams, the findings views lay out in parallel with them, and the SVGs
-    are made self-contained and the reports written while `dot` still rasterises the PNG.
-
-    Formats in `later` (which must not include svg) come from the same `dot` run, but the rest is swapped
-    in and `published()` called as soon as the SVG is written; each later file then replaces its old
-    version atomically, and the stamp is completed last. `early` (render.EarlyRender) is a `dot` that
-    already lays out the first diagram, fed by the design process. Returns the output files and the reviews.
-    """
-    from workbench.analysis.review import numbered
-    from workbench.output.render import findings_overlay, start_render
-    from workbench.output.svg import inline_icons
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{target.name}-", dir=target.parent))
-    try:
-        # Graphviz works (and writes the later formats) outside the folder that gets swapped in.
-        work = Path(tempfile.mkdtemp(prefix=f".work-{target.name}-", dir=target.parent))
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; outputs are meant to be shared
-    jobs: list[Callable[[], None]] = []
-    running = []  # (job, stem)
-
-    def draw(diagram, stem: str, fmts: Iterable[str], overlay=None, job=None) -> None:
-        """Start `dot` now (or take the one already running); queue what finishes the job (waiting, then
-        making the SVG self-contained)."""
-        if job is None:
-            fmts = sorted(fmts, key=lambda f: f != "svg")  # dot writes in this order: the SVG first
-            outputs = {fmt: (work if fmt in later else tmp) / f"{stem}.{fmt}" for fmt in fmts}
-            if "svg" in outputs:
-                outputs["svg"] = work / f"{stem}.linked.svg"
-            job = start_render(diagram, design.parent, work, outputs, overlay, name=stem)
-        running.append((job, stem))
-
-        def finish() -> None:
-            if "svg" not in job.outputs:
-                job.wait()
-                return
-            if not job.wait_for_svg():  # dot goes on with the raster formats meanwhile
-                job.wait()
-            svg, missing = inline_icons(job.outputs["svg"].read_text(encoding="utf-8"), job.workdir)
-            for href in missing:
-                warnings.append({"file": model.path, "line": 0, "message": f"icon {href} could not be read"})
-            (tmp / f"{stem}.svg").write_text(svg, encoding="utf-8")
-        jobs.append(finish)
-
-    def wait_all() -> None:
-        """Wait for every `dot`; bring the formats written elsewhere (the early job's) into `tmp`."""
-        for job, stem in running:
-            job.wait()
-            for fmt, path in job.outputs.items():
-                final = tmp / f"{stem}.{fmt}"
-                if fmt != "svg" and fmt not in later and path != final:
-                    os.replace(path, final)
-
-    try:
-        for i, diagram in enumerate(model.diagrams):
-            draw(diagram, diagram.slug, (*formats, *later), job=early.adopt(diagram) if early and i == 0 else None)
-        reviews = analyse() if analyse is not None else None
-        copies = []
-        for diagram, r in zip(model.diagrams, reviews if views and reviews else ()):
-            overlay = findings_overlay(numbered(r.findings))
-            view = f"{diagram.slug}.findings"
-            if overlay:
-                draw(diagram, view, ("svg", "png"), overlay)
-                continue
-            # Nothing to outline: the findings view is the diagram itself.
-            copies += [(f"{diagram.slug}.{fmt}", f"{view}.{fmt}") for fmt in ("svg", "png") if fmt in formats]
-            missing = [f for f in ("svg", "png") if f not in formats]
-            if missing:
-                draw(diagram, view, missing)
-        # Work that does not need Graphviz's output happens while it runs.
-        texts = prepare_reports(model, reviews, readiness_of(model, reviews), templates) if reviews is not None else None
-        for finish in jobs:
-            finish()
-        for source, copy in copies:
-            if copy.endswith(".svg"):
-                shutil.copyfile(tmp / source, tmp / copy)
-        if texts is not None:
-            write_reports(model, texts, tmp, formats, views)
-        (tmp / MODEL).write_text(json.dumps(model.to_dict(), indent=2) + "\n", encoding="utf-8")
-        if not later:  # the raster formats, which `dot` writes after the SVG
-            wait_all()
-            for source, copy in copies:
-                if not copy.endswith(".svg"):
-                    shutil.copyfile(tmp / source, tmp / copy)
-        stamp = {"key": key + ("; partial" if later else ""), "inputs": inputs_of(design, model, templates)}
-        (tmp / STAMP).write_text(json.dumps(stamp, indent=2), encoding="utf-8")
-        swap_in(tmp, target)
-        if later:
-            if published is not None:
-                published()
-            wait_all()
-            for job, stem in running:
-                for fmt in later:
-                    if fmt in job.outputs:
-                        os.replace(job.outputs[fmt], target / f"{stem}.{fmt}")
-            (work / STAMP).write_text(json.dumps({**stamp, "key": key}, indent=2), encoding="utf-8")
-            os.replace(work / STAMP, target / STAMP)  # only now does the cache cover every format
-    except BaseException:
-        for job, _ in running:  # no dot left running behind a failure
-            job.cancel()
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    return sorted(p for p in target.iterdir() if not p.name.startswith(".")), reviews or []
 
 
 def readiness_of(model: DesignModel, reviews: list) -> dict:
