@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from workbench.analysis.elements import AnalysisGraph, Group
+from workbench.analysis.elements import SOURCE_ROLES, AnalysisGraph, Group
 from workbench.analysis.graph import strong_components
 from workbench.analysis.redundancy import (
     RDS_CLASSES,
@@ -186,22 +186,44 @@ def propagate(g: AnalysisGraph) -> dict[str, Load]:
     return loads
 
 
+# Roles that send each request to ONE of their routes (spec revision, issue 13): a load balancer, an ingress
+# (role load_balancer), an API gateway, a CDN. Every other component calls each of its dependencies.
+ROUTER_ROLES = frozenset({"load_balancer", "api_gateway", "cdn"})
+
+
 def _flow_edges(g: AnalysisGraph, pos: Mapping[str, int]) -> dict[str, list[tuple[str, float, float | None]]]:
     """Group → [(successor, fraction, edge read share)] over sync and async delivery arcs between groups.
 
-    The fraction of a group edge is the largest of its arcs' (as in Q); the read share is the first declared
-    `read_ratio` among its drawn edges. Successors are in source order, so sums do not depend on drawing order.
+    - Arcs into a client or the internet carry no request load: a reply or a push to the users is not a request
+      (otherwise a notification edge back to the clients adds load at the entries).
+    - `fraction=` on the arcs from one caller node to the members of one replica group adds up for the group
+      ("0.5" to each of a look-alike pair is the whole load); member arcs without one take what the declared
+      ones leave. Over the caller's members the largest figure wins (each member calls as the group does).
+    - A router (load balancer, ingress, API gateway, CDN) splits: routes with `fraction=` take that share, the
+      others share what is left equally (all of it when the declared shares already reach 1: those were extra
+      calls such as an auth check, not routes) [H]. Every other group calls each dependency: fraction 1.
+    - The read share is the first declared `read_ratio` among the drawn edges.
+    Successors are in source order, so sums do not depend on drawing order.
     """
-    found: dict[tuple[str, str], list] = {}
-    # Few drawn edges declare a read share: one pass over the drawing finds them, rather than a look-up of the
-    # drawn edge behind every arc.
+    # Few drawn edges declare a read share or a fraction: one pass over the drawing finds them, rather than a
+    # look-up of the drawn edge behind every arc.
     declaring = {e.id: e for e in g.diagram.edges if e.analysis.get("read_ratio") is not None}
+    shared = {e.id for e in g.diagram.edges if "fraction" in e.analysis}
+    # (caller node, callee group) → [declared fraction sum, undeclared arcs?]; (caller group, callee group) → rho.
+    per_node: dict[tuple[str, str], list] = {}
+    found: dict[tuple[str, str], list] = {}
     for a in g.arcs:
         if a.kind not in ("sync", "async"):
             continue
         u, v = g.group_of[a.u], g.group_of[a.v]
-        if u == v:
+        if u == v or g.groups[v].role in SOURCE_ROLES:
             continue
+        share = per_node.setdefault((a.u, v), [0.0, False, False])
+        if a.edge in shared:
+            share[0] += a.fraction
+            share[2] = True
+        else:
+            share[1] = True
         rho = where = None
         drawn = declaring.get(a.edge)
         if drawn is not None:
@@ -209,24 +231,51 @@ def _flow_edges(g: AnalysisGraph, pos: Mapping[str, int]) -> dict[str, list[tupl
             where = (drawn.file, drawn.line, drawn.id)  # the first declaration in the source wins
         data = found.get((u, v))
         if data is None:
-            found[(u, v)] = [a.fraction, rho, where]
+            found[(u, v)] = [0.0, False, rho, where]
+        elif rho is not None and (data[2] is None or where < data[3]):
+            data[2], data[3] = rho, where
+    for (node, v), (declared, undeclared, explicit) in per_node.items():
+        if explicit:
+            value = declared + (max(0.0, 1.0 - declared) if undeclared else 0.0)
         else:
-            data[0] = max(data[0], a.fraction)
-            if rho is not None and (data[1] is None or where < data[2]):
-                data[1], data[2] = rho, where
+            value = 1.0
+        data = found[(g.group_of[node], v)]
+        data[0] = max(data[0], value)
+        data[1] = data[1] or (explicit and not undeclared)
     succ: dict[str, list[tuple[str, float, float | None]]] = {}
-    for (u, v), (f, rho, _) in found.items():
-        succ.setdefault(u, []).append((v, f, rho))
-    for items in succ.values():
+    routes: dict[str, list[list]] = {}
+    for (u, v), data in found.items():
+        routes.setdefault(u, []).append([v, *data])
+    for u, items in routes.items():
         items.sort(key=lambda item: pos[item[0]])
+        if g.groups[u].role in ROUTER_ROLES:
+            _split(items)
+        succ[u] = [(v, f, rho) for v, f, _, rho, _ in items]
     return succ
 
 
+def _split(items: list[list]) -> None:
+    """A router's routes [successor, fraction, declared?, ...]: undeclared routes share what declared ones leave."""
+    free = [item for item in items if not item[2]]
+    if not free:
+        return
+    left = 1.0 - sum(item[1] for item in items if item[2])
+    each = (left if left > 1e-9 else 1.0) / len(free)
+    for item in free:
+        item[1] = each
+
+
 def _sync_components(g: AnalysisGraph, rank: Mapping[str, int]) -> tuple[dict[str, int], list[list[str]]]:
-    """SCCs of Q (synchronous edges only, §6.8), numbered and listed by the source position of their first member."""
+    """SCCs of Q (synchronous edges only, §6.8), numbered and listed by the source position of their first member.
+
+    Edges into clients are left out: a reply or push to the users does not make them one unit with the service.
+    """
     comp: dict[str, int] = {}
     members: list[list[str]] = []
-    sccs = [sorted(scc, key=rank.__getitem__) for scc in strong_components(g.Q.succ)]
+    sources = {gid for gid, grp in g.groups.items() if grp.role in SOURCE_ROLES}
+    succ = g.Q.succ if not sources else {
+        v: [w for w in nbrs if w not in sources] if v not in sources else [] for v, nbrs in g.Q.succ.items()}
+    sccs = [sorted(scc, key=rank.__getitem__) for scc in strong_components(succ)]
     for scc in sorted(sccs, key=lambda s: rank[s[0]]):
         for m in scc:
             comp[m] = len(members)
@@ -382,7 +431,7 @@ def capacity(g: AnalysisGraph, group: Group, called: frozenset[str] | None = Non
             note = f"capacity_qps={r:,.0f}:{w:,.0f} declared: {r:,.0f} reads/s and {w:,.0f} writes/s per instance"
         return Capacity((Dimension("reads", r, reads), Dimension("writes", w, 1)), note, True)
     per = declared[0] if declared else None
-    note = "capacity_qps={:,.0f} per instance (declared)".format(per) if per else None
+    note = f"capacity_qps={per:,.0f} per instance (declared)" if per else None
     lowered = first.cls.lower()
     if _MONGO.search(lowered):
         return Capacity((Dimension("queries", per or 10_000, group.r),),
