@@ -112,6 +112,16 @@ class Page(HTMLParser):
         return [attrs for t, attrs in self.tags if t == tag]
 
 
+def without_feedback_form(html: str) -> str:
+    """The report without its peer-feedback form, whose two scripts (a JSON island and the code that saves
+    the answers as a file) are the only ones a report may carry; checked here to stay exactly those."""
+    form = re.search(r'<section id="peer-feedback">.*?</section>', html, re.S)
+    assert form, "the report has a feedback form"
+    scripts = re.findall(r"<script\b[^>]*>", form.group(0))
+    assert scripts == ['<script type="application/json" id="wb-feedback-meta">', "<script>"], scripts
+    return html[:form.start()] + html[form.end():]
+
+
 def section_html(html: str, section_id: str) -> str:
     match = re.search(rf'<section id="{section_id}">(.*?)</section>', html, re.S)
     assert match, f"no <section id={section_id!r}>"
@@ -143,7 +153,7 @@ def test_html_report_has_no_external_reference(feed):
     assert refs, "the inline SVG uses its icons by reference; the parser saw none (did the SVG go missing?)"
     for tag, name, value in refs:
         assert value.startswith(("data:", "#")), f"<{tag} {name}={value!r}> is not inside the file"
-    assert not page.named("script"), "a report needs no script"
+    assert not Page(without_feedback_form(html)).named("script"), "a report needs no script but its form's"
     assert not [a for a in page.named("link") if "stylesheet" in (a.get("rel") or "").lower()]
     assert not page.named("link") and not page.named("iframe") and not page.named("base")
     css = "\n".join(page.styles) + "\n".join(a.get("style") or "" for _, a in page.tags)
@@ -169,7 +179,7 @@ def test_html_report_inlines_the_findings_view(feed):
 def test_sections_follow_the_seven_steps_then_findings_readiness_feedback(feed):
     _, html, _ = feed
     ids = [a["id"] for t, a in Page(html).tags if t == "section"]
-    assert ids == [*STEP_IDS, "findings", "readiness", "feedback"]
+    assert ids == [*STEP_IDS, "findings", "readiness", "feedback", "rubric", "peer-feedback"]
     from workbench.output.report import STEPS
 
     for step_id, title in STEPS:
@@ -246,8 +256,8 @@ def test_script_in_every_user_string_is_escaped(tmp_path):
     folder = build(tmp_path, "xss", XSS_DESIGN)
     html = (folder / "report.html").read_text(encoding="utf-8")
     page = Page(html)
-    assert not page.named("script")
-    assert "<script" not in html.lower()
+    assert not Page(without_feedback_form(html)).named("script")
+    assert "<script" not in without_feedback_form(html).lower()
     shown = "&lt;script&gt;alert(1)&lt;/script&gt;"
     # title, h1, prompt, requirements x2, trade-off, component x2, failure mode x3, open question, the
     # diagram's heading and its node, cluster and edge labels, at least.
@@ -299,7 +309,7 @@ def test_angle_brackets_in_a_tooltip_render(tmp_path):
     result = build_design(tmp_path / "designs" / "tip.py", make_cfg(tmp_path))
     assert result.ok, result.error.format_message()
     html = (tmp_path / "out" / "tip" / "report.html").read_text(encoding="utf-8")
-    assert "<script" not in html.lower()
+    assert "<script" not in without_feedback_form(html).lower()
 
 
 # -- template overrides ------------------------------------------------------------------------------------------

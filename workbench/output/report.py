@@ -9,9 +9,12 @@ import time
 from pathlib import Path
 
 import jinja2
+import markupsafe
 
 from workbench.analysis.review import DiagramReview, counts, numbered
+from workbench.analysis.rubric import score_model
 from workbench.design.model import DesignModel
+from workbench.output import codespans
 
 log = logging.getLogger(__name__)
 
@@ -52,17 +55,15 @@ def environment(workspace_templates: Path | None, cache: Path | None = None) -> 
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
     env.filters["md"] = markdown_text
+    env.filters["code"] = lambda value: markupsafe.Markup(codespans.to_html(value))
     env.filters["plural"] = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"
     return env
 
 
 def markdown_text(value: object) -> str:
-    """A user string made safe for Markdown: no raw HTML, no table breaks, no accidental emphasis."""
-    text = str(value)
-    for char, escaped in (("\\", "\\\\"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|"), ("*", "\\*"),
-                          ("_", "\\_"), ("`", "\\`"), ("[", "\\["), ("]", "\\]")):
-        text = text.replace(char, escaped)
-    return " ".join(text.split())
+    """A user string made safe for Markdown: no raw HTML, no table breaks, no accidental emphasis; its code
+    spans (`x`) stay code."""
+    return codespans.to_markdown(value)
 
 
 def inline_svg(svg: str) -> str:
@@ -146,6 +147,7 @@ def context(model: DesignModel, reviews: list[DiagramReview], *, svgs: dict[str,
         "summary": counts(f for r in reviews for f in r.findings),
         "readiness": readiness,
         "feedback": feedback_questions(reviews, readiness),
+        "rubric": score_model(model, [f for r in reviews for f in r.findings]),  # the seven steps, scored
         "warnings": model.warnings,
         "generated": generated_on(),
     }
@@ -153,13 +155,49 @@ def context(model: DesignModel, reviews: list[DiagramReview], *, svgs: dict[str,
 
 def render_report(name: str, ctx: dict, workspace_templates: Path | None = None, cache: Path | None = None) -> str:
     try:
-        return environment(workspace_templates, cache).get_template(name).render(**ctx)
+        text = environment(workspace_templates, cache).get_template(name).render(**ctx)
+        return tidy_markdown(text) if name.endswith(".md") else text
     except jinja2.TemplateError as exc:
         from workbench.errors import WorkbenchError
 
         file, line = template_location(exc, name)
         raise WorkbenchError(f"template {file}:{line}: {exc.message if hasattr(exc, 'message') else exc}; "
                              "fix the template or delete your override to use the packaged one") from exc
+
+
+def _block(line: str) -> str:
+    stripped = line.strip()
+    if not stripped:
+        return "blank"
+    if re.match(r"#{1,6} ", stripped):
+        return "heading"
+    if re.match(r"([-*+]|\d+[.)]) ", stripped):
+        return "list"
+    if stripped.startswith("|"):
+        return "table"
+    return "text"
+
+
+def tidy_markdown(text: str) -> str:
+    """Blank lines around every heading, list and table (markdownlint MD022, MD031, MD032, MD058), one blank
+    line at most, one newline at the end: templates need not get jinja's whitespace exactly right."""
+    out: list[str] = []
+    fenced = False
+    for line in text.splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        kind = "text" if fenced else _block(line)
+        if out and kind != "blank" and out[-1].strip():
+            before = _block(out[-1])
+            if kind == "heading" or before == "heading" or (kind != before and "text" not in (kind, before)) \
+                    or (kind in ("list", "table")) != (before in ("list", "table")):
+                out.append("")
+        if kind == "blank" and out and not out[-1].strip():
+            continue
+        out.append(line.rstrip() if kind != "text" or not line.endswith("  ") else line)
+    while out and not out[-1].strip():
+        out.pop()
+    return "\n".join(out) + "\n"
 
 
 def template_location(exc: jinja2.TemplateError, name: str) -> tuple[str, int]:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.errors import WorkbenchError
-from workbench.practice.prompts import CONSTRAINTS, PAIRS, PROMPTS, Drill
+from workbench.practice.prompts import BUILT_IN, PAIRS, Catalogue, Drill, catalogue
 
 # -- rotation ------------------------------------------------------------------------------------------------
 
@@ -61,7 +61,7 @@ def design_for(cfg, d: Drill) -> Path:
 # -- the catalogue as text -------------------------------------------------------------------------------------
 
 
-def catalogue_text(events: Iterable[Mapping[str, Any]]) -> str:
+def catalogue_text(events: Iterable[Mapping[str, Any]], cat: Catalogue = BUILT_IN) -> str:
     """`workbench drill list`: prompts, constraints, and every pair in rotation order with its history."""
     from workbench.practice.history import DRILL_DONE
 
@@ -71,13 +71,14 @@ def catalogue_text(events: Iterable[Mapping[str, Any]]) -> str:
     for e in events:
         if e.get("type") == DRILL_DONE and e.get("pair"):
             done[e["pair"]] = done.get(e["pair"], 0) + 1
-    lines = [f"Prompts ({len(PROMPTS)})"]
-    lines += [f"  {p.key:<22}{p.title}: {p.summary}" for p in PROMPTS]
-    lines += ["", f"Constraints ({len(CONSTRAINTS)})"]
-    lines += [f"  {c.key:<22}{c.text}" for c in CONSTRAINTS]
-    lines += ["", f"Drills ({len(PAIRS)}), in the order `workbench drill next` picks them"]
-    width = max(len(d.key) for d in PAIRS) + 2
-    for i, d in enumerate(rotation(events)):
+    lines = [f"Prompts ({len(cat.prompts)})"]
+    lines += [f"  {p.key:<22}{p.title}: {p.summary}" + (f" ({p.source})" if p.source != "built-in" else "")
+              for p in cat.prompts]
+    lines += ["", f"Constraints ({len(cat.constraints)})"]
+    lines += [f"  {c.key:<22}{c.text}" for c in cat.constraints]
+    lines += ["", f"Drills ({len(cat.pairs)}), in the order `workbench drill next` picks them"]
+    width = max(len(d.key) for d in cat.pairs) + 2
+    for i, d in enumerate(rotation(events, cat.pairs)):
         seen = last.get(d.key)
         when_ = f"last {seen:%Y-%m-%d %H:%M}" if seen else "never practised"
         times = f", done {done[d.key]}x" if d.key in done else ""
@@ -158,20 +159,30 @@ def format_minutes(seconds: float | None) -> str:
 # -- the commands' work ------------------------------------------------------------------------------------------
 
 
-def start_next(cfg, minutes: float | None = None, now: datetime | None = None) -> tuple[Drill, Path, dict]:
-    """Pick the next drill, scaffold its design and record the start; returns (drill, design, start record)."""
-    from workbench.design.loader import display_path
+def start_next(cfg, minutes: float | None = None, now: datetime | None = None,
+               key: str | None = None) -> tuple[Drill, Path, dict]:
+    """Pick the next drill (or the pair `key`, ``prompt/constraint``), scaffold its design and record the start;
+    returns (drill, design, start record)."""
     from workbench.practice import history
     from workbench.practice.scaffold import new_design
 
-    d = next_drill(history.read(cfg))
+    cat = catalogue(cfg)
+    d = cat.drill(key) if key else next_drill(history.read(cfg), cat.pairs)
     path = design_for(cfg, d)
     new_design(cfg, path.stem, "drill", d.prompt.key, d.constraint.key, path=path, now=now)
-    fields = {"pair": d.key, "design": display_path(path, cfg.root), "minutes": minutes}
+    return d, path, record_start(cfg, d.key, path, minutes, now)
+
+
+def record_start(cfg, pair: str, path: Path, minutes: float | None = None, now: datetime | None = None) -> dict:
+    """Record a drill-start for `path` (also for `workbench new --prompt`, so that `drill done` can close it)."""
+    from workbench.design.loader import display_path
+    from workbench.practice import history
+
+    fields = {"pair": pair, "design": display_path(Path(path).absolute(), cfg.root), "minutes": minutes}
     record = history.safely(history.append, cfg, history.DRILL_START, now, **fields)
     if record is None:  # not recorded (warned): the session still knows when it started
         record = {"type": history.DRILL_START, "at": history.stamp(history.local_now(now)), **fields}
-    return d, path, record
+    return record
 
 
 def finish(cfg, start: Mapping[str, Any], now: datetime | None = None, limit: float | None = None) -> list[str]:

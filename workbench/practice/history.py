@@ -5,10 +5,16 @@ UTC offset, to the second):
 
 - ``render`` / ``check``: ``design`` (workspace-relative path), ``status`` (rendered, cached, checked or failed),
   ``counts`` (active findings by severity, null when the design failed), ``accepted`` and ``readiness`` (0-100 or
-  null); a check run with --select/--ignore/--no-accept has ``filtered: true``;
+  null), ``codes`` (the rule codes of the active errors and warnings) and ``via`` (render, watch, serve, export,
+  mock; check records have none); a check run with --select/--ignore/--no-accept has ``filtered: true``;
 - ``drill-start``: ``pair`` (``url-shortener/read-heavy``), ``design``, ``minutes`` (the timer, or null);
 - ``drill-done``: ``pair``, ``design``, ``started`` and ``seconds`` (the time used);
-- ``lesson``: ``text`` and optionally ``design``.
+- ``lesson``: ``id``, ``text``, optionally ``design``, and for a peer's improvement point ``source: "feedback"``,
+  ``feedback`` (the feedback's id) and ``open: true``; ``lesson-done``: ``id`` (it is done, incorporated);
+- ``feedback``: ``id``, ``design``, ``reviewer``, ``points`` (the imported form is in ``.workbench/feedback/``);
+- ``mock-start`` / ``mock-done`` / ``mock-review``: ``id`` (the mock's folder in ``.workbench/mocks/``),
+  ``design`` and, for done, ``seconds``;
+- ``cheatsheet``: ``path`` of the page written.
 
 Appends take an exclusive lock (where the platform has `fcntl`) and write one whole line with O_APPEND, so two
 workbench processes never interleave. Reading skips lines that do not parse: a crash can leave half a last
@@ -36,7 +42,10 @@ VERSION = 1
 FOLDER = ".workbench"
 FILE = "history.jsonl"
 RENDER, CHECK, DRILL_START, DRILL_DONE, LESSON = "render", "check", "drill-start", "drill-done", "lesson"
+LESSON_DONE, FEEDBACK, CHEATSHEET = "lesson-done", "feedback", "cheatsheet"
+MOCK_START, MOCK_DONE, MOCK_REVIEW = "mock-start", "mock-done", "mock-review"
 RUNS = (RENDER, CHECK)
+VIAS = ("render", "watch", "serve", "export", "mock")
 
 
 def history_path(cfg) -> Path:
@@ -103,22 +112,29 @@ def _counts(counts: Mapping[str, int] | None) -> tuple[dict[str, int] | None, in
     return {s: int(counts.get(s, 0)) for s in ("error", "warning", "info")}, int(counts.get("accepted", 0))
 
 
-def _builds(cfg, results: Iterable, now: datetime | None) -> list[dict]:
+def active_codes(document: Mapping[str, Any]) -> list[str]:
+    """The rule codes of the active errors and warnings in a findings.json document, sorted, once each."""
+    return sorted({f.get("code") for d in document.get("diagrams", []) for f in d.get("findings", [])
+                   if not f.get("accepted") and f.get("severity") in ("error", "warning") and f.get("code")})
+
+
+def _builds(cfg, results: Iterable, now: datetime | None, via: str = "render") -> list[dict]:
     from workbench.output.outdir import FINDINGS
 
     records = []
     at = local_now(now)
     for r in results:
-        counts, readiness = None, None
+        counts, readiness, codes = None, None, None
         if r.ok:
             try:
                 document = json.loads((cfg.out / r.stem / FINDINGS).read_text(encoding="utf-8"))
                 counts, readiness = document.get("summary"), (document.get("readiness") or {}).get("score")
+                codes = active_codes(document)
             except (OSError, ValueError):
                 counts = r.counts if r.reviews else None
         active, accepted = _counts(counts)
         records.append(append(cfg, RENDER, at, design=r.shown, status=r.status, counts=active, accepted=accepted,
-                              readiness=readiness))
+                              readiness=readiness, codes=codes, via=via))
     return records
 
 
@@ -129,16 +145,35 @@ def _checks(cfg, reports: Iterable, now: datetime | None, filtered: bool) -> lis
     at = local_now(now)
     for r in reports:
         failed = bool(r.error)
-        active, accepted = _counts(None if failed else count_findings(r.findings()))
+        findings = [] if failed else list(r.findings())
+        active, accepted = _counts(None if failed else count_findings(findings))
         extra = {"filtered": True} if filtered else {}
+        codes = None if failed else sorted({f.code for f in findings
+                                            if not f.accepted and f.severity in ("error", "warning")})
         records.append(append(cfg, CHECK, at, design=r.path, status="failed" if failed else "checked",
-                              counts=active, accepted=accepted, readiness=getattr(r, "readiness", None), **extra))
+                              counts=active, accepted=accepted, readiness=getattr(r, "readiness", None),
+                              codes=codes, **extra))
     return records
 
 
-def record_builds(cfg, results: Iterable, now: datetime | None = None) -> list[dict] | None:
-    """One `render` record per build result (`workbench render`); never raises."""
-    return safely(_builds, cfg, list(results), now)
+def record_builds(cfg, results: Iterable, now: datetime | None = None, via: str = "render") -> list[dict] | None:
+    """One `render` record per build result (`workbench render`, `via` the path that built it: watch, serve,
+    export, mock); never raises."""
+    return safely(_builds, cfg, list(results), now, via)
+
+
+def record_output(cfg, design: Path, via: str, now: datetime | None = None) -> dict | None:
+    """One `render` record from what out/<stem>/ holds after a build that `via` made (export, mock); never
+    raises."""
+    from types import SimpleNamespace
+
+    from workbench.design.loader import display_path
+
+    design = Path(design).absolute()
+    result = SimpleNamespace(ok=True, stem=design.stem, shown=display_path(design, cfg.root), status="rendered",
+                             reviews=None, counts=None)
+    records = safely(_builds, cfg, [result], now, via)
+    return records[0] if records else None
 
 
 def record_checks(cfg, reports: Iterable, now: datetime | None = None, filtered: bool = False) -> list[dict] | None:
@@ -146,13 +181,59 @@ def record_checks(cfg, reports: Iterable, now: datetime | None = None, filtered:
     return safely(_checks, cfg, list(reports), now, filtered)
 
 
-def record_lesson(cfg, text: str, design: str | None = None, now: datetime | None = None) -> dict:
+def record_lesson(cfg, text: str, design: str | None = None, now: datetime | None = None, **extra: Any) -> dict:
     from workbench.errors import WorkbenchError
 
     text = " ".join(text.split())
     if not text:
         raise WorkbenchError("a lesson needs some text: workbench log add \"what I learned\"")
-    return append(cfg, LESSON, now, text=text, **({"design": design} if design else {}))
+    at = stamp(local_now(now))
+    return append(cfg, LESSON, now, id=make_id(at, text, design or "", extra.get("feedback", "")), text=text,
+                  **({"design": design} if design else {}), **extra)
+
+
+def make_id(*parts: str) -> str:
+    """A short, stable id from the record's content (what `log done ID` and `feedback done ID` take)."""
+    import hashlib
+
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:7]
+
+
+def lesson_id(record: Mapping[str, Any]) -> str:
+    """A lesson's id; lessons written before ids existed get one from their time and text."""
+    return str(record.get("id") or make_id(str(record.get("at", "")), str(record.get("text", "")),
+                                           str(record.get("design", "")), ""))
+
+
+def lessons(records: Iterable[Mapping[str, Any]]) -> list[dict]:
+    """Every lesson, oldest first, each with ``id`` and ``done`` (the lesson-done record's time, or None)."""
+    records = list(records)
+    done = {str(r.get("id")): r.get("at") for r in records if r.get("type") == LESSON_DONE}
+    return [{**r, "id": lesson_id(r), "done": done.get(lesson_id(r))} for r in records if r.get("type") == LESSON]
+
+
+def mark_done(cfg, item: str, now: datetime | None = None, source: str | None = None) -> dict:
+    """Record that the lesson `item` (its id, or a unique start of it) is done; returns the lesson.
+
+    `source="feedback"` accepts only a peer's improvement points (`workbench feedback done`)."""
+    from workbench.errors import WorkbenchError
+
+    item = item.strip().lower()
+    every = lessons(read(cfg))
+    pool = [r for r in every if source is None or r.get("source") == source]
+    found = [r for r in pool if r["id"] == item] or [r for r in pool if item and r["id"].startswith(item)]
+    kind = "feedback point" if source == "feedback" else "lesson"
+    if not found:
+        listing = "`workbench today` or `workbench log list`" if source else "`workbench log list`"
+        raise WorkbenchError(f"no {kind} {item!r}; {listing} shows the ids")
+    if len(found) > 1:
+        raise WorkbenchError(f"{item!r} matches {len(found)} {kind}s ({', '.join(r['id'] for r in found)}); "
+                             "give more of the id")
+    lesson = found[0]
+    if lesson["done"]:
+        return lesson
+    append(cfg, LESSON_DONE, now, id=lesson["id"])
+    return {**lesson, "done": stamp(local_now(now))}
 
 
 # -- reading ---------------------------------------------------------------------------------------------------

@@ -1,7 +1,14 @@
-"""The prompt catalogue: classic design prompts, constraint variants, and drills as prompt/constraint pairs."""
+"""The prompt catalogue: classic design prompts, constraint variants, and drills as prompt/constraint pairs.
+
+Fourteen prompts are built in; a workspace adds its own in workbench.toml (``[[workbench.prompts]]``, or
+``[[tool.workbench.prompts]]`` in pyproject.toml), each with ``key``, ``title``, ``text`` and optionally
+``constraints`` (built-in constraint keys, or tables with ``key``, ``title``, ``text`` for new variants),
+``numbers`` (the ``Capacity`` inputs) and ``summary``. ``catalogue(cfg)`` is the merged catalogue.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -19,11 +26,15 @@ class Prompt:
     text: str
     numbers: Mapping[str, Any]  # dau, reads_per_user, writes_per_user, payload, retention
     summary: str  # the key numbers in words
+    constraints: tuple[str, ...] | None = None  # keys of the variants that apply; None: every built-in one
+    source: str = "built-in"  # or "workbench.toml" for a user prompt
 
     def capacity(self, constraint: Constraint | None = None) -> dict[str, Any]:
         """The capacity inputs, scaled by the constraint (read-heavy: 10x the reads, ...)."""
         numbers = dict(self.numbers)
         for name, factor in (constraint.scale if constraint else {}).items():
+            if name not in numbers:  # a user prompt without that input: nothing to scale
+                continue
             value = numbers[name] * factor
             numbers[name] = int(value) if float(value).is_integer() else round(value, 3)
         return numbers
@@ -112,12 +123,42 @@ PROMPTS: tuple[Prompt, ...] = (
             "100M daily users; 5 notifications sent and 5 read per user per day; 1 KB per notification; kept "
             "30 days",
             dau="100M", reads_per_user=5, writes_per_user=5, payload="1KB", retention="30 days"),
-    _prompt("search-autocomplete", "Search autocomplete",
+    _prompt("search-autocomplete", "Search autocomplete (typeahead)",
             "Design search autocomplete: as a user types, suggest the top 10 completions within a blink, "
             "ranked by popularity and kept fresh as trends change.",
             "100M daily users; 20 suggestion requests per user per day (one per keystroke burst); 2 searches "
             "logged per user per day; 200 bytes per entry; logs kept 1 year",
             dau="100M", reads_per_user=20, writes_per_user=2, payload="200B", retention="1 year"),
+    _prompt("ride-hailing", "Ride hailing",
+            "Design a ride-hailing service like Uber: riders request a ride, nearby drivers are matched within "
+            "seconds, both see each other on a live map, and the trip is priced and paid at the end.",
+            "20M daily riders; 2 rides and 50 location reads per rider per day; drivers send a location every "
+            "4 s; 1 KB per trip; trips kept 5 years",
+            dau="20M", reads_per_user=50, writes_per_user=2, payload="1KB", retention="5 years"),
+    _prompt("video-streaming", "Video streaming",
+            "Design a video streaming service like YouTube: creators upload videos that are transcoded into "
+            "several resolutions, and viewers start playback within two seconds anywhere in the world.",
+            "100M daily viewers; 5 videos watched per viewer per day; 1 upload per 1,000 viewers per day; "
+            "300 MB per uploaded video after transcoding; videos kept 10 years",
+            dau="100M", reads_per_user=5, writes_per_user=0.001, payload="300MB", retention="10 years"),
+    _prompt("web-crawler", "Web crawler",
+            "Design a web crawler for a search engine: fetch a billion pages a month, respect robots.txt and "
+            "per-site politeness, skip duplicates and keep the content for indexing.",
+            "1B pages a month (about 33M a day, counted as 33M fetches by one logical user each); 100 KB per "
+            "page; pages kept 5 years",
+            dau="33M", reads_per_user=1, writes_per_user=1, payload="100KB", retention="5 years"),
+    _prompt("payment-system", "Payment system",
+            "Design the payment system of an online marketplace: buyers pay by card through a payment service "
+            "provider, sellers are paid out daily, and every cent is accounted for in a ledger.",
+            "10M daily users; 2 payment-status reads and 1 payment per 10 users per day; 1 KB per ledger "
+            "entry; records kept 10 years",
+            dau="10M", reads_per_user=2, writes_per_user=0.1, payload="1KB", retention="10 years"),
+    _prompt("kv-store", "Distributed key-value store",
+            "Design a distributed key-value store like Dynamo: put and get by key, data partitioned and "
+            "replicated over many nodes, tunable consistency, and no downtime when a node fails.",
+            "1M client services with 1,000 gets and 100 puts each per day; 10 KB per value; data kept until "
+            "deleted (5 years sized)",
+            dau="1M", reads_per_user=1000, writes_per_user=100, payload="10KB", retention="5 years"),
 )
 
 CONSTRAINTS: tuple[Constraint, ...] = (
@@ -151,36 +192,152 @@ CONSTRAINTS: tuple[Constraint, ...] = (
 
 
 def interleave(prompts: Iterable[Prompt], constraints: Iterable[Constraint]) -> tuple[Drill, ...]:
-    """Every pair, in rounds: round r gives prompt i the constraint (i + r) mod |constraints|.
+    """Every pair, in rounds: round r gives prompt i the constraint (i + shift r) mod n of the n that apply.
 
     Each round visits every prompt once with a different constraint each, so the first drills of a fresh
-    history vary in both; over all rounds every pair appears exactly once.
+    history vary in both; over all rounds every pair appears exactly once. A prompt that lists its
+    constraints (a user prompt) gets only those.
     """
     prompts, constraints = list(prompts), list(constraints)
-    return tuple(Drill(p, constraints[(i + r) % len(constraints)])
-                 for r in range(len(constraints)) for i, p in enumerate(prompts))
+    by_key = {c.key: c for c in constraints}
+    allowed = [[by_key[k] for k in p.constraints if k in by_key] if p.constraints is not None else constraints
+               for p in prompts]
+    rounds = max((len(a) for a in allowed), default=0)
+    shift = _shifts(len(prompts), rounds)
+    return tuple(Drill(p, allowed[i][(i + (shift[r] if len(allowed[i]) == rounds else r)) % len(allowed[i])])
+                 for r in range(rounds) for i, p in enumerate(prompts) if r < len(allowed[i]))
+
+
+def _shifts(prompts: int, n: int) -> list[int]:
+    """Each round's offset: a permutation of 0..n-1 (so every pair comes once), the next round's offset being
+    the previous plus one unless that would give the round's first drill the constraint of the previous
+    round's last (14 prompts over 6 constraints would); then the smallest unused offset that does not."""
+    shifts, unused = [0], set(range(1, n))
+    while unused:
+        clash = (prompts - 1 + shifts[-1]) % n
+        preferred = (shifts[-1] + 1) % n
+        pick = preferred if preferred in unused and preferred != clash else \
+            min((s for s in unused if s != clash), default=min(unused))
+        shifts.append(pick)
+        unused.discard(pick)
+    return shifts
 
 
 PAIRS: tuple[Drill, ...] = interleave(PROMPTS, CONSTRAINTS)
 
 
-def prompt(key: str) -> Prompt:
-    for p in PROMPTS:
-        if p.key == key:
-            return p
-    raise WorkbenchError(f"no prompt {key!r}; known: {', '.join(p.key for p in PROMPTS)}")
+@dataclass(frozen=True)
+class Catalogue:
+    """The prompts, constraints and pairs a workspace practises: the built-in ones plus its own."""
+
+    prompts: tuple[Prompt, ...] = PROMPTS
+    constraints: tuple[Constraint, ...] = CONSTRAINTS
+    pairs: tuple[Drill, ...] = PAIRS
+
+    def prompt(self, key: str) -> Prompt:
+        for p in self.prompts:
+            if p.key == key:
+                return p
+        raise WorkbenchError(f"no prompt {key!r}; known: {', '.join(p.key for p in self.prompts)} "
+                             "(add your own as [[workbench.prompts]] in workbench.toml)")
+
+    def constraint(self, key: str) -> Constraint:
+        for c in self.constraints:
+            if c.key == key:
+                return c
+        raise WorkbenchError(f"no constraint {key!r}; known: {', '.join(c.key for c in self.constraints)}")
+
+    def drill(self, key: str) -> Drill:
+        """The pair ``prompt/constraint``; the constraint must be one that applies to the prompt."""
+        p, sep, c = key.strip().partition("/")
+        if not sep:
+            raise WorkbenchError(f"{key!r} is not a drill; drills are prompt/constraint, e.g. {self.pairs[0].key}")
+        found = Drill(self.prompt(p.strip()), self.constraint(c.strip()))
+        if found not in self.pairs:
+            applies = ", ".join(d.constraint.key for d in self.pairs if d.prompt.key == found.prompt.key)
+            raise WorkbenchError(f"{found.prompt.key} has no variant {found.constraint.key!r}; its variants: "
+                                 f"{applies}")
+        return found
 
 
-def constraint(key: str) -> Constraint:
-    for c in CONSTRAINTS:
-        if c.key == key:
-            return c
-    raise WorkbenchError(f"no constraint {key!r}; known: {', '.join(c.key for c in CONSTRAINTS)}")
+BUILT_IN = Catalogue()
 
 
-def drill(key: str) -> Drill:
+def prompt(key: str, cat: Catalogue = BUILT_IN) -> Prompt:
+    return cat.prompt(key)
+
+
+def constraint(key: str, cat: Catalogue = BUILT_IN) -> Constraint:
+    return cat.constraint(key)
+
+
+def drill(key: str, cat: Catalogue = BUILT_IN) -> Drill:
     """The pair ``prompt/constraint``."""
-    p, sep, c = key.strip().partition("/")
-    if not sep:
-        raise WorkbenchError(f"{key!r} is not a drill; drills are prompt/constraint, e.g. {PAIRS[0].key}")
-    return Drill(prompt(p), constraint(c))
+    return cat.drill(key)
+
+
+KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+NUMBER_KEYS = ("dau", "reads_per_user", "writes_per_user", "payload", "retention")
+
+
+def catalogue(cfg=None) -> Catalogue:
+    """The built-in catalogue plus the workspace's prompts (workbench.toml ``[[workbench.prompts]]``)."""
+    entries = (getattr(cfg, "practice", None) or {}).get("prompts") if cfg is not None else None
+    if not entries:
+        return BUILT_IN
+    where = str(getattr(cfg, "source", None) or "workbench.toml")
+    if not isinstance(entries, list):
+        raise WorkbenchError(f"{where}: prompts must be an array of tables: [[workbench.prompts]] with key, "
+                             "title, text")
+    prompts, constraints = list(PROMPTS), list(CONSTRAINTS)
+    for n, entry in enumerate(entries, 1):
+        user_prompt, extra = _user_prompt(entry, f"{where}: prompt #{n}", {c.key for c in constraints})
+        if any(p.key == user_prompt.key for p in prompts):
+            raise WorkbenchError(f"{where}: prompt #{n}: key {user_prompt.key!r} is already taken; pick another")
+        prompts.append(user_prompt)
+        constraints += extra
+    return Catalogue(tuple(prompts), tuple(constraints), interleave(prompts, constraints))
+
+
+def _user_prompt(entry: Any, where: str, known: set[str]) -> tuple[Prompt, list[Constraint]]:
+    if not isinstance(entry, dict):
+        raise WorkbenchError(f"{where}: must be a table with key, title and text")
+    unknown = sorted(set(entry) - {"key", "title", "text", "constraints", "numbers", "summary"})
+    if unknown:
+        raise WorkbenchError(f"{where}: unknown field {unknown[0]!r} (known: key, title, text, constraints, "
+                             "numbers, summary)")
+    for name in ("key", "title", "text"):
+        if not isinstance(entry.get(name), str) or not entry[name].strip():
+            raise WorkbenchError(f"{where}: {name} must be a non-empty string")
+    key = entry["key"].strip()
+    where = f"{where} ({key})"
+    if not KEY.match(key):
+        raise WorkbenchError(f"{where}: key must be lower-case letters, digits and dashes, e.g. photo-sharing")
+    extra: list[Constraint] = []
+    keys: list[str] = []
+    raw = entry.get("constraints")
+    if raw is not None and (not isinstance(raw, list) or not raw):
+        raise WorkbenchError(f"{where}: constraints must be a non-empty list of constraint keys or tables")
+    for item in raw or []:
+        if isinstance(item, str):
+            if item not in known | {c.key for c in extra}:
+                raise WorkbenchError(f"{where}: no constraint {item!r}; built-in: "
+                                     f"{', '.join(c.key for c in CONSTRAINTS)}, or give a table with key, "
+                                     "title, text")
+            keys.append(item)
+        elif isinstance(item, dict) and all(isinstance(item.get(k), str) and item[k].strip()
+                                            for k in ("key", "title", "text")) and KEY.match(item["key"]):
+            if item["key"] in known:
+                raise WorkbenchError(f"{where}: constraint {item['key']!r} is already defined; name it by its "
+                                     "key alone or pick another key")
+            extra.append(Constraint(item["key"], item["title"].strip(), item["text"].strip()))
+            keys.append(item["key"])
+        else:
+            raise WorkbenchError(f"{where}: each constraint is a built-in key or a table with key (lower-case, "
+                                 "dashes), title and text")
+    numbers = entry.get("numbers", {})
+    if not isinstance(numbers, dict) or set(numbers) - set(NUMBER_KEYS):
+        raise WorkbenchError(f"{where}: numbers must be a table of {', '.join(NUMBER_KEYS)}")
+    summary = entry.get("summary") or ", ".join(f"{k}={v}" for k, v in numbers.items())
+    return (Prompt(key, entry["title"].strip(), entry["text"].strip(), MappingProxyType(dict(numbers)),
+                   str(summary), tuple(keys) if raw else None, "workbench.toml"), extra)

@@ -107,14 +107,14 @@ def new_design(cfg: Config, name: str, kind: str = "drill", prompt: str | None =
                constraint: str | None = None, *, path: Path | None = None, title: str | None = None,
                now: datetime | None = None) -> Path:
     """Write the new design file and return its path; an existing file is never overwritten."""
-    from workbench.practice.prompts import constraint as find_constraint
-    from workbench.practice.prompts import prompt as find_prompt
+    from workbench.practice.prompts import catalogue
 
     path = Path(path) if path is not None else design_path(cfg, name)
     if path.exists():
         raise WorkbenchError(f"{path} already exists; pick another name or delete it first")
-    p = find_prompt(prompt) if prompt else None
-    c = find_constraint(constraint) if constraint else None
+    cat = catalogue(cfg)
+    p = cat.prompt(prompt) if prompt else None
+    c = cat.constraint(constraint) if constraint else None
     source = render_design(cfg, kind, context(path.stem, kind, p, c, title, now))
     try:
         compile(source, str(path), "exec")  # a broken override fails here, not at the first render
