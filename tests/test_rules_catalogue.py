@@ -28,6 +28,7 @@ SPEC = {
     "CAP002": ("No headroom for one failure", "warning"), "CAP003": ("Provider quota exceeded", "warning"),
     "ACC001": ("Stale or expired acceptance", "info"), "ACC002": ("Acceptance without reason", "warning"),
     "ATTR001": ("Unreadable analysis attribute", "warning"),  # not in §7: unreadable values are never ignored
+    "ATTR002": ("Misspelt analysis attribute", "warning"),  # issue 13 item 10: typos are named, not drawn
 }
 
 

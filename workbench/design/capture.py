@@ -21,6 +21,79 @@ ANALYSIS_NODE_KEYS = (
     "group", "storage_class", "tier", "redundancy", "critical", "cache", "caches_api", "accept",
 )
 ANALYSIS_EDGE_KEYS = ("kind", "fraction", "read_ratio", "accept")
+CLUSTER_WB_KEYS = ("wb_replicas", "wb_zone", "wb_region")
+DIAGRAM_WB_KEYS = ("wb_slo", "wb_qps", "wb_read_ratio")
+# Every attribute Graphviz documents (graphviz.org/doc/info/attrs.html): a key it knows is never a misspelt
+# analysis key, even when it is close to one (`root` to `role`, `pos` to `qps`).
+GRAPHVIZ_ATTRS = frozenset("""
+    _background area arrowhead arrowsize arrowtail bb beautify bgcolor center charset class cluster clusterrank
+    color colorscheme comment compound concentrate constraint damping decorate defaultdist dim dimen dir
+    diredgeconstraints distortion dpi edgehref edgetarget edgetooltip edgeurl epsilon esep fillcolor fixedsize
+    fontcolor fontname fontnames fontpath fontsize forcelabels gradientangle group head_lp headclip headhref
+    headlabel headport headtarget headtooltip headurl height href id image imagepath imagepos imagescale
+    inputscale k label label_scheme labelangle labeldistance labelfloat labelfontcolor labelfontname
+    labelfontsize labelhref labeljust labelloc labeltarget labeltooltip labelurl landscape layer layerlistsep
+    layers layerselect layersep layout len levels levelsgap lhead lheight linelength lp ltail lwidth margin
+    maxiter mclimit mindist minlen mode model newrank nodesep nojustify normalize notranslate nslimit nslimit1
+    oneblock ordering orientation outputorder overlap overlap_scaling overlap_shrink pack packmode pad page
+    pagedir pencolor penwidth peripheries pin pos quadtree quantum radius rank rankdir ranksep ratio rects
+    regular remincross repulsiveforce resolution root rotate rotation samehead sametail samplepoints scale
+    searchsize sep shape shapefile showboxes sides size skew smoothing sortv splines start style stylesheet
+    tail_lp tailclip tailhref taillabel tailport tailtarget tailtooltip tailurl target tbbalance tooltip
+    truecolor url vertices viewport voro_margin weight width xdotversion xlabel xlp z
+""".split())
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Edit distance with adjacent transpositions (optimal string alignment), cut off above `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        row = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                row[j] = min(row[j], prev2[j - 2] + 1)
+        if min(row) > limit:
+            return limit + 1
+        prev2, prev = prev, row
+    return prev[-1]
+
+
+def near_miss(key: str, known: tuple[str, ...]) -> str | None:
+    """The analysis key that `key` looks like a misspelling of, else None.
+
+    Within edit distance 2 of a key (1 for keys of four letters or fewer, where 2 would match half the
+    alphabet: `qps` to `ops`), ignoring case; never a key Graphviz itself knows, never an exact analysis key.
+    `replica` -> `replicas`, `multiaz` -> `multi_az`, `fractoin` -> `fraction`.
+    """
+    if key in known or key.lower() in GRAPHVIZ_ATTRS:
+        return None
+    text = key.lower().replace("-", "_")
+    best: tuple[int, str] | None = None
+    for candidate in known:
+        limit = 1 if len(candidate) <= 4 else 2
+        d = _distance(text, candidate, limit)
+        if d <= limit and (best is None or d < best[0]):
+            best = (d, candidate)
+    return best[1] if best else None
+
+
+def pop_near_misses(attrs: dict, known: tuple[str, ...]) -> dict[str, str]:
+    """Remove misspelt analysis keys from `attrs` (Graphviz would ignore them silently) and return them, so that
+    the analysis can name each one with its file and line (ATTR002)."""
+    return {k: to_str(attrs.pop(k)) for k in [k for k in attrs if near_miss(k, known)]}
+
+
+def wb_near_miss(key: str, known: tuple[str, ...]) -> str | None:
+    """For a cluster's or diagram's graph_attr: the `wb_` key that `key` means (`replicas` or `wb_replica` ->
+    `wb_replicas`), else None."""
+    if key in known or key.lower() in GRAPHVIZ_ATTRS:
+        return None
+    name = key if key.lower().startswith("wb_") else "wb_" + key
+    return name.lower() if name.lower() in known else near_miss(name, known)
 
 
 def slugify(text: str, fallback: str = "item") -> str:
@@ -180,6 +253,7 @@ class Recorder:
         self.warn_non_text("edge", {k: v for k, v in attrs.items() if k not in ANALYSIS_EDGE_KEYS}, file, line)
         attrs = {k: to_str(v) for k, v in attrs.items()}
         analysis = {k: attrs.pop(k) for k in ANALYSIS_EDGE_KEYS if k in attrs}
+        analysis.update(pop_near_misses(attrs, ANALYSIS_EDGE_KEYS))  # reported by ATTR002, never drawn
         eid = f"e{len(self.current['edges']) + 1}"
         self.current["edges"].append({
             "id": eid, "tail": tail.nodeid, "head": head.nodeid, "dir": attrs.get("dir", "none"),
@@ -236,7 +310,8 @@ def install(rec: Recorder) -> None:
                      autolabel=False, show=True, strict=False, graph_attr=None, node_attr=None, edge_attr=None):
         file, line = rec.where()
         graph_attr = dict(graph_attr or {})
-        analysis = {k: to_str(graph_attr.pop(k)) for k in list(graph_attr) if k.startswith("wb_")}
+        analysis = {k: to_str(graph_attr.pop(k)) for k in list(graph_attr)
+                    if k.startswith("wb_") or wb_near_miss(k, DIAGRAM_WB_KEYS)}
         for what, attrs in (("graph_attr", graph_attr), ("node_attr", node_attr), ("edge_attr", edge_attr)):
             rec.warn_non_text(f"diagram {to_str(name)!r} {what}", attrs or {}, file, line)
         # The workbench decides output names and formats; never a viewer, never the script's path.
@@ -264,7 +339,8 @@ def install(rec: Recorder) -> None:
             raise DesignMistake(f"Cluster({label!r}) is created outside a `with Diagram(...)` block; "
                                 "open clusters inside the diagram they belong to")
         graph_attr = dict(graph_attr or {})
-        analysis = {k: to_str(graph_attr.pop(k)) for k in list(graph_attr) if k.startswith("wb_")}
+        analysis = {k: to_str(graph_attr.pop(k)) for k in list(graph_attr)
+                    if k.startswith("wb_") or wb_near_miss(k, CLUSTER_WB_KEYS)}
         rec.warn_non_text(f"cluster {to_str(label)!r}", graph_attr, file, line)
         orig_cluster_init(self, label, direction, {k: to_str(v) for k, v in graph_attr.items()})
         rec.add_cluster(self, analysis, file, line)
@@ -276,6 +352,7 @@ def install(rec: Recorder) -> None:
     def node_init(self, label="", *, nodeid=None, **attrs):
         file, line = rec.where()
         analysis = {k: to_str(attrs.pop(k)) for k in ANALYSIS_NODE_KEYS if k in attrs}
+        analysis.update(pop_near_misses(attrs, ANALYSIS_NODE_KEYS))  # reported by ATTR002, never drawn
         rec.warn_non_text(f"node {to_str(label)!r}", attrs, file, line)
         attrs = {k: to_str(v) for k, v in attrs.items()}
         if diagrams.getdiagram() is None:

@@ -24,6 +24,14 @@ from workbench.analysis.rules.base import (
     edge_finding,
     node_finding,
 )
+from workbench.design.capture import (
+    ANALYSIS_EDGE_KEYS,
+    ANALYSIS_NODE_KEYS,
+    CLUSTER_WB_KEYS,
+    DIAGRAM_WB_KEYS,
+    near_miss,
+    wb_near_miss,
+)
 
 ATTR001 = Rule(
     code="ATTR001",
@@ -184,4 +192,72 @@ def check_attr001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
     return out
 
 
-CHECKS = (Check(ATTR001, check_attr001),)
+ATTR002 = Rule(
+    code="ATTR002",
+    title="Misspelt analysis attribute",
+    severity="warning",
+    what="A keyword on a node or an edge that is not an analysis key but is within edit distance 2 of one "
+         "(1 for keys of four letters or fewer; transposed letters count as one edit; case is ignored), and "
+         "is not a Graphviz attribute either: `replica=\"2\"`, `multiaz=\"true\"`, `Edge(fractoin=\"0.5\")`, "
+         "`quorom=\"majority\"`. On a cluster's or the diagram's graph_attr: a `wb_` key the workbench does not "
+         "know (`wb_replica`), or a bare analysis name that needs the prefix (`graph_attr={\"replicas\": \"3\"}` "
+         "means wb_replicas). The workbench removes such keys before Graphviz sees them, and the finding sits on "
+         "the line that builds the node, edge, cluster or diagram.\n\n"
+         "Why these limits: plain `diagrams` hands every unknown keyword to Graphviz, which ignores what it does "
+         "not know without a word, so a misspelt hint silently changes nothing. Distance 2 catches a dropped or "
+         "doubled letter, a missing underscore and a swapped pair (the typos seen in practice) while four-letter "
+         "keys allow only 1, where 2 would already match unrelated words (`qps` and `pos`, `role` and `root`). "
+         "Every attribute in the Graphviz attribute reference (graphviz.org/doc/info/attrs.html) is exempt, so "
+         "`root`, `pos` or `rank` are drawn as before [H].",
+    why="The analysis runs as if the hint were not there: `replica=\"2\"` leaves one instance and a SPOF finding "
+        "that the author believes they have answered.",
+    example='db = PostgreSQL("db", replica="2")   # did you mean replicas?',
+    fix="Spell the key as the message suggests (`workbench rules ATTR001` lists every key and its values), or "
+        "remove it.",
+)
+
+
+def _typo_message(where: str, key: str, value: str, suggestion: str | None) -> str:
+    hint = f"; did you mean `{suggestion}`?" if suggestion else ""
+    return (f"unknown analysis attribute `{key}` on {where}{hint} ({key}=\"{value}\" is not passed to Graphviz "
+            "and has no effect)")
+
+
+def check_attr002(g: AnalysisGraph, ctx: Context) -> list[Finding]:
+    out: list[Finding] = []
+    d = g.diagram
+    for what, keys, values, file, line, target in (
+            [(f"diagram `{d.name}`", DIAGRAM_WB_KEYS, d.analysis, d.file, d.line, "(diagram)")]
+            + [(f"cluster `{c.label}`", CLUSTER_WB_KEYS, c.analysis, c.file or d.file, c.line or d.line,
+                f"(cluster)|{c.label}") for c in d.clusters]):
+        for key, value in values.items():
+            if key in keys:
+                continue
+            f = diagram_finding(g, "ATTR002", "warning", _typo_message(what, key, value, wb_near_miss(key, keys)),
+                                f"rename `{key}`, or remove it")
+            f.target, f.file, f.line = f"{target}|{key}", file, line
+            out.append(f)
+    for nid, info in g.nodes.items():
+        for key, value in info.analysis.items():
+            if key not in ANALYSIS_NODE_KEYS:
+                suggestion = near_miss(key, ANALYSIS_NODE_KEYS)
+                f = node_finding(g, "ATTR002", "warning",
+                                 _typo_message(f"`{info.label}`", key, value, suggestion),
+                                 f'write {suggestion}="{value}"' if suggestion else f"remove `{key}`", nid)
+                f.target = f"{f.target}|{key}"
+                out.append(f)
+    for e in d.edges:
+        if e.tail not in g.nodes or e.head not in g.nodes:
+            continue
+        for key, value in e.analysis.items():
+            if key not in ANALYSIS_EDGE_KEYS:
+                a, b = g.label(e.caller), g.label(e.callee)
+                suggestion = near_miss(key, ANALYSIS_EDGE_KEYS)
+                out.append(edge_finding(g, "ATTR002", "warning",
+                                        _typo_message(f"edge `{a} → {b}`", key, value, suggestion),
+                                        f'write Edge({suggestion}="{value}")' if suggestion else f"remove `{key}`",
+                                        f"{a} → {b}|{key}", [], [e.id]))
+    return out
+
+
+CHECKS = (Check(ATTR001, check_attr001), Check(ATTR002, check_attr002))
