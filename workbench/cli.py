@@ -59,6 +59,12 @@ def main(ctx: click.Context, verbose: bool) -> None:
       workbench init my-practice     create a workspace with an example design
       workbench render               render every design in designs/
       workbench render designs/x.py -f png,svg,pdf
+
+    \b
+    Settings: workbench.toml ([workbench]) or pyproject.toml ([tool.workbench]),
+    the same keys; workbench.toml wins when both exist.
+    Shell completion: eval "$(_WORKBENCH_COMPLETE=bash_source workbench)"
+    (zsh_source, fish_source for those shells).
     """
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s: %(message)s")
     ctx.ensure_object(dict)
@@ -323,29 +329,50 @@ def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str, fail_on: str, s
 
 
 @main.command(context_settings=CONTEXT)
-@click.argument("design", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["html", "md", "pdf", "png", "svg"]), default="html",
-              show_default=True, help="html/md/pdf: the review report; png/svg: the diagram.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="File or folder to write (default: here).")
-@click.option("--diagram", help="Which diagram, by name or slug, for png/svg (default: the first).")
+@click.argument("design", type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["html", "md", "pdf", "png", "svg", "mermaid", "drawio"]),
+              default="html", show_default=True,
+              help="html/md/pdf: the review report; png/svg: the diagram; mermaid: Markdown with a Mermaid "
+                   "flowchart per diagram (.mmd: one bare flowchart); drawio: an editable diagrams.net file.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="File or folder to write (default: here; for a folder of designs: ./export/).")
+@click.option("--diagram", help="Which diagram, by name or slug, for png/svg/.mmd (default: the first).")
 @click.option("--findings-view", is_flag=True, help="For png/svg: the diagram with the findings outlined.")
 @click.pass_context
 def export(ctx: click.Context, design: Path, fmt: str, output: Path | None, diagram: str | None,
            findings_view: bool) -> None:
-    """Write one file to share for feedback: the report (html, md, pdf) or the diagram.
+    """Write one file to share for feedback: the report, the diagram, Mermaid or draw.io.
 
     \b
     The HTML report is a single self-contained file (works offline) with the
     seven steps, the findings drawn on the diagram, the capacity sheet with its
     formulas, the readiness checklist and questions for your reviewer.
+    Mermaid renders in GitHub Markdown (clusters are subgraphs, components of
+    findings get the classes error/warning/accepted); the draw.io file keeps
+    Graphviz's layout and the icons, and opens in diagrams.net to edit.
+    DESIGN may be a folder: every design in it goes into one folder with an
+    index page (index.html, or index.md for md and mermaid); the exit status
+    is 1 when a design failed (it is listed in the index with its error).
     \b
     Examples:
       workbench export designs/chat_service.py                 chat_service-report.html
       workbench export designs/chat_service.py --format pdf -o ~/review.pdf
       workbench export designs/chat_service.py --format svg --findings-view
+      workbench export designs/chat_service.py --format mermaid   chat_service.mermaid.md
+      workbench export designs/chat_service.py --format drawio    chat_service.drawio
+      workbench export designs/ --format mermaid -o docs/designs  all of them, with index.md
     """
     from workbench.commands.export import export as export_design
 
+    if design.is_dir():
+        from workbench.commands.export import export_folder
+
+        cfg = workspace(ctx)
+        done_all = export_folder(design_paths(cfg, (design,)), cfg, fmt, output, diagram, findings_view)
+        for error in done_all.failed:
+            click.secho(f"error: {error.format_message()}", fg="red", err=True)
+        click.echo(f"wrote {len(done_all.written)} file{'s' * (len(done_all.written) != 1)} and {done_all.index}")
+        sys.exit(1 if done_all.failed else 0)
     done = export_design(design, workspace(ctx), fmt, output, diagram, findings_view)
     click.echo(f"wrote {done.path}")
     for extra in done.extras:

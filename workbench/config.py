@@ -15,6 +15,7 @@ else:  # pragma: no cover
 from workbench.errors import WorkbenchError
 
 CONFIG_NAME = "workbench.toml"
+PYPROJECT = "pyproject.toml"  # its [tool.workbench] table holds the same keys; workbench.toml wins over it
 FORMATS = ("png", "svg", "pdf", "dot")
 PRACTICE_KEYS = ("prompts", "week", "mock")  # [[workbench.prompts]], [workbench.week], [workbench.mock]
 
@@ -28,26 +29,51 @@ class Config:
     formats: tuple[str, ...] = ("png", "svg")
     timeout: float = 60.0
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
-    source: Path | None = None  # the workbench.toml it came from
+    source: Path | None = None  # the workbench.toml (or pyproject.toml) it came from
     # The practice settings (prompts, week, mock), as written; workbench.practice validates them where used,
     # so that a mistake names the entry and the command that reads it.
     practice: dict = field(default_factory=dict)
 
 
 def find_root(start: Path | None = None) -> Path:
-    """The nearest folder at or above `start` with a workbench.toml; `start` itself otherwise."""
+    """The nearest folder at or above `start` with a workbench.toml or a pyproject.toml that has a
+    [tool.workbench] table; `start` itself otherwise."""
     start = Path(start or Path.cwd()).absolute()
     for folder in (start, *start.parents):
-        if (folder / CONFIG_NAME).is_file():
+        if (folder / CONFIG_NAME).is_file() or pyproject_settings(folder / PYPROJECT) is not None:
             return folder
     return start
 
 
+def pyproject_settings(path: Path) -> dict | None:
+    """The [tool.workbench] table of a pyproject.toml, None when it has none (or is no file). A pyproject
+    that cannot be parsed has no table for us only when it does not mention one; else that is an error."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if "workbench" not in text:  # most pyprojects: no need to parse
+        return None
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        if "tool.workbench" in text:
+            raise WorkbenchError(f"{path}: {exc}; fix the TOML syntax") from exc
+        return None
+    table = document.get("tool", {}).get("workbench") if isinstance(document.get("tool"), dict) else None
+    if table is not None and not isinstance(table, dict):
+        raise WorkbenchError(f"{path}: tool.workbench must be a table ([tool.workbench]) of settings")
+    return table
+
+
 def load_config(start: Path | None = None) -> Config:
+    """Settings from workbench.toml ([workbench]) or, when there is none, pyproject.toml ([tool.workbench])."""
     root = find_root(start)
     path = root / CONFIG_NAME
     data: dict = {}
-    if path.is_file():
+    if not path.is_file() and (table := pyproject_settings(root / PYPROJECT)) is not None:
+        path, data = root / PYPROJECT, table
+    elif path.is_file():
         try:
             document = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError) as exc:
@@ -76,7 +102,8 @@ def load_config(start: Path | None = None) -> Config:
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         problems.append("jobs must be a whole number of at least 1")
     if problems:
-        raise WorkbenchError(f"{path}: " + "; ".join(problems))
+        where = f"{path} [tool.workbench]" if path.name == PYPROJECT else str(path)
+        raise WorkbenchError(f"{where}: " + "; ".join(problems))
     return Config(
         root=root, designs=root / data.get("designs", "designs"), out=root / data.get("out", "out"),
         templates=root / data.get("templates", "templates"), formats=tuple(formats),

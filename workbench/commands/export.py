@@ -1,17 +1,21 @@
-"""`workbench export`: build one design and write one deliverable (report or diagram) where the user wants it."""
+"""`workbench export`: build designs and write deliverables (reports, diagrams, Mermaid, draw.io) where wanted."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.build import build_design
 from workbench.config import Config
-from workbench.errors import WorkbenchError
-from workbench.output.fileio import write_bytes_atomic
+from workbench.errors import DesignError, WorkbenchError
+from workbench.output.fileio import write_bytes_atomic, write_text_atomic
 
-EXPORT_FORMATS = ("html", "md", "pdf", "png", "svg")
+EXPORT_FORMATS = ("html", "md", "pdf", "png", "svg", "mermaid", "drawio")
+# File name endings per format: what a folder export writes per design, and a single export's default.
+SUFFIX = {"html": "-report.html", "md": "-report.md", "pdf": "-report.pdf", "mermaid": ".mermaid.md",
+          "drawio": ".drawio"}
 
 
 @dataclass
@@ -31,6 +35,8 @@ def export(design: Path, cfg: Config, fmt: str, output: Path | None = None, diag
     if not result.ok:
         raise result.error
     folder = cfg.out / design.stem
+    if fmt in ("mermaid", "drawio"):
+        return Exported(write_editable(design, folder, fmt, output, diagram))
     if fmt in ("png", "svg"):
         slug = pick_diagram(folder, diagram)
         source = folder / f"{slug}{'.findings' if findings_view else ''}.{fmt}"
@@ -72,3 +78,127 @@ def pick_diagram(folder: Path, wanted: str | None) -> str:
         if wanted in (d["slug"], d["name"]):
             return d["slug"]
     raise WorkbenchError(f"no diagram {wanted!r} in {model['path']}; it has: {', '.join(slugs)}")
+
+
+def write_editable(design: Path, folder: Path, fmt: str, output: Path | None, diagram: str | None) -> Path:
+    """The Mermaid or draw.io export of a built design, from its model.json and findings.json.
+
+    Mermaid: Markdown with a ```mermaid block per diagram (GitHub renders it), or, when the output ends in
+    .mmd, the bare flowchart of one diagram (`diagram`, default the first). draw.io: one page per diagram.
+    """
+    from workbench.design.model import DesignModel
+
+    model = DesignModel.from_dict(json.loads((folder / "model.json").read_text(encoding="utf-8")))
+    findings = json.loads((folder / "findings.json").read_text(encoding="utf-8"))
+    default_name = f"{design.stem}{SUFFIX[fmt]}"
+    target = Path(output) if output else Path.cwd() / default_name
+    if target.is_dir() or (output and not target.suffix):
+        target = target / default_name
+    if fmt == "drawio":
+        from workbench.output.drawio import drawio
+
+        text = drawio(model, design.parent, findings)
+    elif target.suffix == ".mmd":
+        from workbench.output.mermaid import flowchart
+
+        slug = pick_diagram(folder, diagram)
+        chosen = next(d for d in model.diagrams if d.slug == slug)
+        items = next((d["findings"] for d in findings["diagrams"] if d["slug"] == slug), [])
+        text = flowchart(chosen, items)
+    else:
+        from workbench.output.mermaid import markdown
+
+        text = markdown(model, findings)
+    write_text_atomic(target, text)
+    return target
+
+
+@dataclass
+class FolderExport:
+    index: Path
+    written: list[Path]
+    failed: list[DesignError]
+
+
+def export_folder(designs: list[Path], cfg: Config, fmt: str, output: Path | None = None,
+                  diagram: str | None = None, findings_view: bool = False, jobs: int | None = None,
+                  ) -> FolderExport:
+    """Every design into one folder (default ./export/): one file per design (named as a single export would
+    name it) and an index page linking them (index.md for md and mermaid, index.html otherwise) with each
+    design's findings. A design that fails is listed in the index with its error; the others are written."""
+    from workbench.build import build_all
+
+    if fmt not in EXPORT_FORMATS:
+        raise WorkbenchError(f"cannot export {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
+    target = Path(output) if output else Path.cwd() / "export"
+    if target.exists() and not target.is_dir():
+        raise WorkbenchError(f"{target} is a file; a folder export needs a folder (-o FOLDER)")
+    target.mkdir(parents=True, exist_ok=True)
+    formats = tuple(dict.fromkeys((*cfg.formats, "png", "svg")))
+    results = build_all(designs, cfg, formats, jobs=jobs)
+    rows, written, failed = [], [], []
+    for result in results:
+        if not result.ok:
+            failed.append(result.error)
+            rows.append((result.shown, None, result.error.format_message(), None))
+            continue
+        # A Markdown report travels with its images, named by diagram: each design gets its own folder.
+        dest = target / result.stem if fmt == "md" else target
+        try:
+            done = export(result.design, cfg, fmt, dest, diagram if fmt in ("png", "svg") else None, findings_view)
+        except DesignError as exc:
+            failed.append(exc)
+            rows.append((result.shown, None, exc.format_message(), None))
+            continue
+        except WorkbenchError as exc:  # e.g. --diagram names a diagram this design does not have
+            failed.append(DesignError(result.shown, 0, exc.message, kind="export"))
+            rows.append((result.shown, None, exc.message, None))
+            continue
+        written += [done.path, *done.extras]
+        summary = json.loads((cfg.out / result.stem / "findings.json").read_text(encoding="utf-8"))["summary"]
+        rows.append((result.shown, done.path.relative_to(target).as_posix(), None, summary))
+    index = target / ("index.md" if fmt in ("md", "mermaid") else "index.html")
+    write_text_atomic(index, (index_markdown if index.suffix == ".md" else index_html)(rows, fmt))
+    return FolderExport(index, written, failed)
+
+
+def counts_text(summary: dict) -> str:
+    parts = [f"{summary[k]} {k}{'s' * (summary[k] != 1 and k in ('error', 'warning'))}"
+             for k in ("error", "warning", "info", "accepted") if summary.get(k)]
+    return ", ".join(parts) or "no findings"
+
+
+def index_markdown(rows: list, fmt: str) -> str:
+    lines = ["# Designs", "", f"Exported by `workbench export --format {fmt}`.", "",
+             "| Design | File | Findings |", "| --- | --- | --- |"]
+    for shown, name, error, summary in rows:
+        cell = lambda text: text.replace("|", "\\|").replace("\n", " ")  # noqa: E731
+        if error:
+            lines.append(f"| `{shown}` | (failed) | {cell(error)} |")
+        else:
+            lines.append(f"| `{shown}` | [{name}]({name}) | {counts_text(summary)} |")
+    return "\n".join(lines) + "\n"
+
+
+def index_html(rows: list, fmt: str) -> str:
+    from html import escape
+    from urllib.parse import quote
+
+    items = []
+    for shown, name, error, summary in rows:
+        if error:
+            items.append(f'<tr class="failed"><td><code>{escape(shown)}</code></td><td>failed</td>'
+                         f"<td>{escape(error)}</td></tr>")
+            continue
+        link = f'<a href="{escape(quote(name))}">{escape(name)}</a>'
+        preview = f'<br><img src="{escape(quote(name))}" alt="{escape(shown)}" loading="lazy">' \
+            if fmt in ("png", "svg") else ""
+        items.append(f"<tr><td><code>{escape(shown)}</code></td><td>{link}{preview}</td>"
+                     f"<td>{escape(counts_text(summary))}</td></tr>")
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Designs</title>\n"
+            "<style>body{font:15px/1.5 system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}"
+            "td,th{border:1px solid #ccc;padding:.4rem .7rem;text-align:left;vertical-align:top}"
+            "img{max-width:420px;margin-top:.4rem}.failed td{color:#d62728}</style></head><body>\n"
+            f"<h1>Designs</h1>\n<p>Exported by <code>workbench export --format {escape(fmt)}</code>.</p>\n"
+            "<table><thead><tr><th>Design</th><th>File</th><th>Findings</th></tr></thead><tbody>\n"
+            + "\n".join(items) + "\n</tbody></table>\n</body></html>\n")

@@ -214,3 +214,20 @@ class EarlyRender:
         """End the `dot` if it still runs (unused or abandoned) and remove its folder."""
         self.job.cancel()
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def layout(diagram: Diagram, design_dir: Path) -> dict:
+    """Graphviz's layout of a diagram as `dot -Tjson` gives it (points, origin bottom-left): for writers of
+    editable formats (draw.io) that place the nodes and clusters themselves, where Graphviz would have."""
+    import json
+
+    with tempfile.TemporaryDirectory(prefix="wb-layout-") as tmp:
+        work = Path(tmp)
+        prepare_workdir(work, design_dir)  # icons resolve as in a render, so dot warns about nothing new
+        (work / "layout.gv").write_text(to_dot(diagram).source, encoding="utf-8")
+        proc = subprocess.run([dot_binary(), "-Tjson", "layout.gv"], cwd=work, stdin=subprocess.DEVNULL,
+                              capture_output=True)
+    if proc.returncode != 0:
+        message = proc.stderr.decode(errors="replace").strip().splitlines()
+        raise WorkbenchError(f"Graphviz failed on diagram {diagram.name!r}: {message[-1] if message else 'no output'}")
+    return json.loads(proc.stdout)
