@@ -622,6 +622,26 @@ def diff(ctx: click.Context, old: str, new: str | None, fmt: str) -> None:
     click.echo((to_json if fmt == "json" else to_text)(result).rstrip("\n"))
 
 
+@main.command(context_settings=CONTEXT)
+@click.option("--workspace", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The workspace to serve (default: the current folder, or the one above with settings).")
+def mcp(workspace: Path | None) -> None:
+    """Serve the designs to an AI assistant: a Model Context Protocol server on stdio.
+
+    \b
+    Tools: list_designs, check_design (findings and availability), explain_rule,
+    what_if (fail components or a zone), read_sheet (the design sheet). Needs the
+    `mcp` package: pip install 'workbench[mcp]'. An assistant starts it itself;
+    a client configuration (Claude Desktop, VS Code, ...) looks like:
+    \b
+      {"mcpServers": {"workbench": {"command": "workbench",
+                                    "args": ["mcp", "--workspace", "/path/to/practice"]}}}
+    """
+    from workbench.integrations.mcp_server import serve
+
+    serve(workspace)
+
+
 def run() -> None:
     """The console script: the command line, then a quick exit.
 
