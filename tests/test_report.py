@@ -568,7 +568,7 @@ def test_docs_name_every_variable_of_the_report_context(feed):
     readiness = checklist(model, [f for r in reviews for f in r.findings]).to_dict()
     ctx = report.context(model, reviews, svgs={}, readiness=readiness)
     docs = DOCS.read_text(encoding="utf-8")
-    documented = set(re.findall(r"`([a-z_]+)`", docs))
+    documented = set(re.findall(r"`([a-z][a-z0-9_]*)`", docs))
     finding = ctx["diagrams"][0]["active"][0]
     for where, keys in (("context", ctx), ("diagrams[]", ctx["diagrams"][0]), ("design", ctx["design"]),
                         ("finding", finding), ("summary", ctx["summary"]), ("readiness", readiness),

@@ -29,6 +29,9 @@ SPEC = {
     "ACC001": ("Stale or expired acceptance", "info"), "ACC002": ("Acceptance without reason", "warning"),
     "ATTR001": ("Unreadable analysis attribute", "warning"),  # not in §7: unreadable values are never ignored
     "ATTR002": ("Misspelt analysis attribute", "warning"),  # issue 13 item 10: typos are named, not drawn
+    # issue 16: the design against its own availability and latency targets
+    "AVAIL001": ("Availability below the SLO", "warning"), "AVAIL002": ("Availability estimate meets the SLO", "info"),
+    "LAT001": ("Slowest path above the latency target", "warning"),
 }
 
 

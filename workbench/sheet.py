@@ -13,6 +13,7 @@ requirements, estimates, APIs, data model and trade-offs next to the diagram (an
         kind="drill",                       # drill | case-study | architecture
         prompt="Design the home timeline of a social network.",
         slo="99.95%",                       # availability target (the analysis reads it like wb_slo)
+        latency_p99_ms=200,                 # p99 latency target of the slowest required path (LAT001)
         functional=["post an update", "read the home feed, newest first"],
         non_functional=["feed p99 < 200 ms", "99.95% available", "a post reaches feeds within 5 s"],
         assumptions=["users follow 200 accounts on average"],
@@ -145,6 +146,22 @@ def _slo(value: Any) -> float | None:
     if not 0 < percent <= 100:
         raise SheetError("slo", f"{value!r} is not between 0% and 100%")
     return percent
+
+
+def _latency(value: Any) -> float | None:
+    """A p99 latency target in milliseconds: 200, "200" and "200ms" all give 200.0."""
+    if value is None:
+        return None
+    text = value.strip().lower().removesuffix("ms").strip() if isinstance(value, str) else value
+    try:
+        if isinstance(text, bool):
+            raise ValueError
+        ms = float(text)
+    except (TypeError, ValueError):
+        raise SheetError("latency_p99_ms", f"{value!r} is not a latency in milliseconds like 200") from None
+    if not ms > 0:
+        raise SheetError("latency_p99_ms", f"{value!r} is not a positive number of milliseconds")
+    return ms
 
 
 def _set(obj: Any, name: str, value: Any) -> None:
@@ -373,7 +390,8 @@ class Sheet:
     """The design sheet of one design file; creating it registers it (see the module docstring).
 
     Only ``title`` is required. Sections follow the steps of a design answer: the problem (``prompt``) and its
-    availability target (``slo``, e.g. ``"99.95%"``, used by the analysis like the diagram's ``wb_slo``),
+    availability target (``slo``, e.g. ``"99.95%"``, used by the analysis like the diagram's ``wb_slo``) and
+    p99 latency target (``latency_p99_ms``, milliseconds, for LAT001),
     requirements (``functional``, ``non_functional``), ``assumptions`` and ``constraints``, the ``capacity``
     estimate, interfaces (``apis``: ``Api`` and ``Event``), the ``data_model`` (``Entity``), what each drawn
     component is for (``components``: node label → responsibility), ``scaling`` notes, ``trade_offs``,
@@ -384,6 +402,7 @@ class Sheet:
     kind: str = "drill"
     prompt: str = ""
     slo: str | float | None = None  # availability target, e.g. "99.95%"
+    latency_p99_ms: str | float | None = None  # p99 latency target in ms, e.g. 200
     functional: list[str] | tuple[str, ...] = ()
     non_functional: list[str] | tuple[str, ...] = ()
     assumptions: list[str] | tuple[str, ...] = ()
@@ -407,6 +426,7 @@ class Sheet:
         _set(self, "kind", kind)
         _set(self, "prompt", _text(self.prompt, "prompt"))
         _set(self, "slo", _slo(self.slo))
+        _set(self, "latency_p99_ms", _latency(self.latency_p99_ms))
         for name in ("functional", "non_functional", "assumptions", "constraints", "scaling", "trade_offs",
                      "open_questions"):
             _set(self, name, _texts(getattr(self, name), name))
@@ -441,6 +461,8 @@ class Sheet:
         inputs = self.capacity.design_inputs() if self.capacity is not None else {}
         if self.slo is not None:
             inputs["slo"] = f"{self.slo:g}"
+        if self.latency_p99_ms is not None:
+            inputs["latency_p99_ms"] = f"{self.latency_p99_ms:g}"
         return inputs
 
     def to_dict(self, relative_to: str | None = None) -> dict[str, Any]:
@@ -449,6 +471,7 @@ class Sheet:
         relative to ``relative_to``, by default the current directory, and ``line``)."""
         return {
             "title": self.title, "kind": self.kind, "prompt": self.prompt, "slo": self.slo,
+            "latency_p99_ms": self.latency_p99_ms,
             "functional": list(self.functional), "non_functional": list(self.non_functional),
             "assumptions": list(self.assumptions), "constraints": list(self.constraints),
             "capacity": self.capacity.to_dict() if self.capacity is not None else None,

@@ -26,6 +26,7 @@ class DesignInputs:
     qps: float | None = None
     read_ratio: float | None = None  # read fraction ρ in [0, 1]
     slo: float | None = None  # percent, e.g. 99.99
+    latency_p99_ms: float | None = None  # the p99 latency target (LAT001)
 
 
 # NodeInfo and Group are slotted rather than frozen: tens of thousands are built per large design, and a

@@ -86,7 +86,7 @@ def resolve_inputs(diagram: Diagram, design: Mapping[str, object]) -> DesignInpu
         return value
 
     return DesignInputs(qps=number(pick("qps")), read_ratio=read_fraction(pick("read_ratio")),
-                        slo=slo_percent(pick("slo")))
+                        slo=slo_percent(pick("slo")), latency_p99_ms=number(pick("latency_p99_ms")))
 
 
 # -- quotient graph, soft dependencies, entries ----------------------------------------------------------------------

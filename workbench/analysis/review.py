@@ -17,6 +17,8 @@ FINDINGS_VERSION = 1
 class DiagramReview:
     diagram: Diagram
     findings: list[Finding]  # sorted; accepted ones included, flagged
+    # {"availability": ..., "latency": ...} of `targets.Reliability.to_dict`; None when the graph crashed
+    reliability: dict | None = None
 
     @property
     def active(self) -> list[Finding]:
@@ -54,12 +56,24 @@ def review(model: DesignModel, design: Path, *, select: Iterable[str] | None = N
     inputs = design_inputs(model)
     reviews = []
     for diagram in model.diagrams:
-        findings = analyse(diagram, inputs).findings
+        analysis = analyse(diagram, inputs)
+        findings = analysis.findings
         findings = acceptance.apply(findings, diagram, sources, today=today or date.today(), enabled=accept)
         if select is not None or ignore is not None:
             findings = [f for f in findings if selected(f.code, select, ignore) or f.code == "WB000"]
-        reviews.append(DiagramReview(diagram, findings))
+        reviews.append(DiagramReview(diagram, findings, _reliability(analysis.graph)))
     return reviews
+
+
+def _reliability(graph) -> dict | None:
+    if graph is None:
+        return None
+    from workbench.analysis.targets import reliability
+
+    try:
+        return reliability(graph).to_dict()
+    except Exception:  # noqa: BLE001 - the AVAIL/LAT rules report the crash as WB000; the report goes on
+        return None
 
 
 def counts(findings: Iterable[Finding]) -> dict[str, int]:

@@ -39,7 +39,8 @@ def check_design(design: Path, cfg: Config, options: CheckOptions) -> DesignRepo
     from workbench.analysis.readiness import checklist
 
     return DesignReport(shown, diagrams=[
-        DiagramReport(r.diagram.name, len(r.diagram.nodes), len(r.diagram.edges), r.findings) for r in reviews
+        DiagramReport(r.diagram.name, len(r.diagram.nodes), len(r.diagram.edges), r.findings, r.reliability)
+        for r in reviews
     ], readiness=checklist(model, [f for r in reviews for f in r.findings]).score, warnings=list(model.warnings))
 
 

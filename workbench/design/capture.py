@@ -19,10 +19,11 @@ ANALYSIS_NODE_KEYS = (
     "role", "replicas", "multi_az", "managed_ha", "zone", "region", "qps", "read_ratio",
     "cache_hit", "capacity_qps", "stateful", "optional", "entry", "failover", "quorum",
     "group", "storage_class", "tier", "redundancy", "critical", "cache", "caches_api", "accept",
+    "availability", "slo", "latency_ms", "latency_p99_ms",
 )
 ANALYSIS_EDGE_KEYS = ("kind", "fraction", "read_ratio", "accept")
 CLUSTER_WB_KEYS = ("wb_replicas", "wb_zone", "wb_region")
-DIAGRAM_WB_KEYS = ("wb_slo", "wb_qps", "wb_read_ratio")
+DIAGRAM_WB_KEYS = ("wb_slo", "wb_qps", "wb_read_ratio", "wb_latency_p99_ms")
 # Every attribute Graphviz documents (graphviz.org/doc/info/attrs.html): a key it knows is never a misspelt
 # analysis key, even when it is close to one (`root` to `role`, `pos` to `qps`).
 GRAPHVIZ_ATTRS = frozenset("""

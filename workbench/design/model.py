@@ -12,11 +12,11 @@ NODE_ANALYSIS_KEYS = frozenset({
     "role", "replicas", "multi_az", "managed_ha", "zone", "region", "qps", "read_ratio",
     "cache_hit", "capacity_qps", "stateful", "optional", "entry", "failover", "quorum",
     "group", "storage_class", "tier", "redundancy", "critical", "cache", "caches_api",
-    "accept",
+    "accept", "availability", "slo", "latency_ms", "latency_p99_ms",
 })
 EDGE_ANALYSIS_KEYS = frozenset({"kind", "fraction", "read_ratio", "accept"})
 CLUSTER_ANALYSIS_KEYS = frozenset({"wb_replicas", "wb_zone", "wb_region"})
-DIAGRAM_ANALYSIS_KEYS = frozenset({"wb_slo", "wb_qps", "wb_read_ratio"})
+DIAGRAM_ANALYSIS_KEYS = frozenset({"wb_slo", "wb_qps", "wb_read_ratio", "wb_latency_p99_ms"})
 
 
 @dataclass

@@ -39,6 +39,8 @@ class DiagramReport:
     nodes: int
     edges: int
     findings: list[Finding] = field(default_factory=list)
+    # issue 16: {"availability": {...}, "latency": {...}} (analysis.targets), None when not computed
+    reliability: dict | None = None
 
 
 @dataclass
@@ -161,6 +163,12 @@ def to_text(reports: list[DesignReport], *, color: bool = False, fail_on: str = 
                                  f"({_plural(diagram.nodes, 'node')}, {_plural(diagram.edges, 'edge')}) =="))
             findings = sort_findings(diagram.findings)
             active, accepted = _active(findings), [f for f in findings if f.accepted]
+            if diagram.reliability:  # one line: the estimate against the SLO, the slowest path against its target
+                from workbench.analysis.targets import summary_line
+
+                line = summary_line(diagram.reliability)
+                if line:
+                    out.append(line)
             if not active and not accepted:
                 out.append(c("ok", "no findings"))
             for f in active:
@@ -211,7 +219,8 @@ def to_json_data(reports: list[DesignReport], *, fail_on: str = "error") -> dict
             "path": r.path,
             "error": error,
             "diagrams": [{"name": d.name, "nodes": d.nodes, "edges": d.edges,
-                          "findings": [_finding_json(r, f) for f in sort_findings(d.findings)]}
+                          "findings": [_finding_json(r, f) for f in sort_findings(d.findings)],
+                          **(d.reliability or {})}  # issue 16: "availability" and "latency"
                          for d in r.diagrams],
         })
     return {"version": JSON_VERSION, "tool": {"name": "workbench", "version": __version__},

@@ -12,6 +12,7 @@ from workbench.analysis.rules import (
     graphs,
     lb,
     queues,
+    reliability,
     role,
     spof,
     topology,
@@ -19,7 +20,7 @@ from workbench.analysis.rules import (
 )
 from workbench.analysis.rules.base import Check, Context
 
-_FAMILIES = (role, graphs, spof, cache, lb, data, queues, topology, zone, capacity, attrs)
+_FAMILIES = (role, graphs, spof, cache, lb, data, queues, topology, zone, capacity, attrs, reliability)
 
 # Checks that analyse() runs, sorted by code. ACC001/ACC002 are documented here but applied by acceptance.py.
 CHECKS: tuple[Check, ...] = tuple(sorted(

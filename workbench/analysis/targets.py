@@ -1,0 +1,72 @@
+"""A diagram against its own targets: availability and latency per entry, computed once per analysis graph.
+
+The AVAIL and LAT rules, `check --format json` (its per-diagram "availability" and "latency" objects), the
+one-line summary of `check`, the report's step 7 table and `diff` all read `reliability(g)`; the result is kept
+for as long as the graph lives, so a check computes it once.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
+
+from workbench.analysis.availability import (
+    DiagramAvailability,
+    diagram_availability,
+    minutes_text,
+    percent_text,
+)
+from workbench.analysis.elements import AnalysisGraph
+from workbench.analysis.latency import DiagramLatency, diagram_latency
+
+
+@dataclass
+class Reliability:
+    availability: DiagramAvailability
+    latency: DiagramLatency
+
+    def to_dict(self) -> dict:
+        return {"availability": self.availability.to_dict(), "latency": self.latency.to_dict()}
+
+
+# id(graph) → (weak reference to the graph, result): the graph is not hashable, and the entry must go with it.
+_CACHE: dict[int, tuple[weakref.ref, Reliability]] = {}
+
+
+def reliability(g: AnalysisGraph) -> Reliability:
+    key = id(g)
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0]() is g:
+        return hit[1]
+    value = Reliability(diagram_availability(g), diagram_latency(g))
+    _CACHE[key] = (weakref.ref(g, lambda _ref, key=key: _CACHE.pop(key, None)), value)
+    return value
+
+
+def summary_line(data: dict) -> str:
+    """One line for `workbench check`: "availability 99.9375% (SLO 99.9%, met; 27 min/month); p99 262 ms (...)".
+
+    `data` is `Reliability.to_dict()` (what the json report carries), so the line and the json agree.
+    """
+    a, lat = data.get("availability") or {}, data.get("latency") or {}
+    if a.get("estimate") is None:
+        return ""
+    estimate = a["estimate"] / 100.0
+    parts = [f"availability {percent_text(estimate)}"]
+    slo = a.get("slo")
+    downtime = minutes_text((1.0 - estimate) * 43_200)
+    if slo is not None:
+        verdict = "met" if a["estimate"] >= slo - 1e-9 else "MISSED"
+        parts[0] += f" (SLO {slo:g}%, {verdict}; {downtime}/month down"
+        parts[0] += f" vs {minutes_text((1.0 - slo / 100.0) * 43_200)} budget)"
+    else:
+        parts[0] += f" ({downtime}/month down, no SLO)"
+    if a.get("method") == "cut sets":
+        parts[0] += " [cut sets]"
+    if lat.get("p99_ms") is not None and lat.get("path"):
+        text = f"slowest path p99 {lat['p99_ms']:g} ms"
+        target = lat.get("target_ms")
+        if target is not None:
+            text += f" (target {target:g} ms, {'met' if lat['p99_ms'] <= target else 'MISSED'})"
+        parts.append(text)
+    return "; ".join(parts)
