@@ -151,6 +151,8 @@ def build_design(design: Path, cfg: Config, formats: Iterable[str] | None = None
     design = Path(design).absolute()
     formats = tuple(formats or cfg.formats)
     full = key or cache_key(formats)
+    if cfg.style:  # another house style draws other pictures
+        full += "; style " + json.dumps(cfg.style, sort_keys=True)
     # Without views the outputs are a subset: render must rebuild them, watch can reuse a render's.
     key = full if views else full + "; no findings view"
     shown = display_path(design, cfg.root)
@@ -163,7 +165,8 @@ def build_design(design: Path, cfg: Config, formats: Iterable[str] | None = None
     first_formats = tuple(f for f in formats if f in set(first or ()))
     later = tuple(f for f in formats if f not in first_formats) if first_formats else ()
     try:
-        with Staging(target) as staging, drawings_for(staging.folder, design, first_formats or formats, later) as drawings:
+        with Staging(target) as staging, drawings_for(staging.folder, design, first_formats or formats, later,
+                                                      style=cfg.style) as drawings:
             model = run_design(design, cfg, loader, drawings)
             result.model, result.warnings = model, list(model.warnings)
             drawings.draw_model(model)  # Graphviz lays out while the analysis runs
@@ -195,11 +198,11 @@ def build_design(design: Path, cfg: Config, formats: Iterable[str] | None = None
 
 
 def drawings_for(staging: Path, design: Path, formats: tuple[str, ...], later: tuple[str, ...] = (),
-                 early: bool = True):
+                 early: bool = True, style: dict | None = None):
     """The Graphviz side of the build (output.drawing.Drawings), started before the design runs."""
     from workbench.output.drawing import Drawings
 
-    return Drawings(staging, design.parent, formats, later, early=early)
+    return Drawings(staging, design.parent, formats, later, early=early, style=style)
 
 
 def run_design(design: Path, cfg: Config, loader: Callable[..., DesignModel], drawings) -> DesignModel:

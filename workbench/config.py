@@ -33,6 +33,11 @@ class Config:
     # The practice settings (prompts, week, mock), as written; workbench.practice validates them where used,
     # so that a mistake names the entry and the command that reads it.
     practice: dict = field(default_factory=dict)
+    # The live page's link to a design's source line: "{path}" (absolute) and "{line}" are filled in, e.g.
+    # "vscode://file/{path}:{line}"; empty shows the plain path.
+    editor_url: str = ""
+    # The house style over `dotsource.HOUSE`: {"graph"|"node"|"edge": {attribute: value}}; a design's own wins.
+    style: dict = field(default_factory=dict)
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -88,7 +93,7 @@ def load_config(start: Path | None = None) -> Config:
         if not isinstance(data, dict):
             raise WorkbenchError(f"{path}: workbench must be a table ([workbench]) of settings")
     problems = []
-    known = {"designs", "out", "templates", "formats", "timeout", "jobs", *PRACTICE_KEYS}
+    known = {"designs", "out", "templates", "formats", "timeout", "jobs", "editor_url", "style", *PRACTICE_KEYS}
     problems += [f"unknown setting {k!r} (known: {', '.join(sorted(known))})" for k in data if k not in known]
     problems += [f"{k} must be a folder name in quotes" for k in ("designs", "out", "templates")
                  if k in data and (not isinstance(data[k], str) or not data[k].strip())]
@@ -101,6 +106,9 @@ def load_config(start: Path | None = None) -> Config:
     jobs = data.get("jobs", os.cpu_count() or 1)
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         problems.append("jobs must be a whole number of at least 1")
+    if "editor_url" in data and not isinstance(data["editor_url"], str):
+        problems.append('editor_url must be a string such as "vscode://file/{path}:{line}"')
+    problems += style_problems(data.get("style", {}))
     if problems:
         where = f"{path} [tool.workbench]" if path.name == PYPROJECT else str(path)
         raise WorkbenchError(f"{where}: " + "; ".join(problems))
@@ -109,4 +117,19 @@ def load_config(start: Path | None = None) -> Config:
         templates=root / data.get("templates", "templates"), formats=tuple(formats),
         timeout=float(timeout), jobs=jobs, source=path if path.is_file() else None,
         practice={k: data[k] for k in PRACTICE_KEYS if k in data},
+        editor_url=data.get("editor_url", ""), style={k: {a: str(v) for a, v in t.items()}
+                                                      for k, t in data.get("style", {}).items()},
     )
+
+
+def style_problems(style) -> list[str]:
+    """What is wrong with a [workbench.style] table: graph, node and edge tables of Graphviz attributes."""
+    if not isinstance(style, dict):
+        return ["style must be a table with graph, node and edge tables ([workbench.style.graph] ...)"]
+    problems = [f"style.{k} is not known (use graph, node or edge)" for k in style if k not in ("graph", "node", "edge")]
+    for part, table in style.items():
+        if part in ("graph", "node", "edge") and (not isinstance(table, dict) or any(
+                isinstance(v, (dict, list, bool)) for v in table.values())):
+            problems.append(f"style.{part} must be a table of Graphviz attributes with string or number values, "
+                            'e.g. splines = "ortho"')
+    return problems

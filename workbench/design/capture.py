@@ -307,10 +307,15 @@ def install(rec: Recorder) -> None:
     orig_diagram_init, orig_cluster_init, orig_node_init = Diagram.__init__, Cluster.__init__, Node.__init__
     orig_cluster_exit = Cluster.__exit__
 
-    def diagram_init(self, name="", filename="", direction="LR", curvestyle="ortho", outformat="png",
+    def diagram_init(self, name="", filename="", direction="LR", curvestyle=None, outformat="png",
                      autolabel=False, show=True, strict=False, graph_attr=None, node_attr=None, edge_attr=None):
         file, line = rec.where()
         graph_attr = dict(graph_attr or {})
+        # What the design chose itself wins over the house style (dotsource.HOUSE): remember which keys.
+        own = {"graph": sorted({*graph_attr, *(["splines"] if curvestyle is not None else []),
+                                *(["rankdir"] if direction != "LR" else [])}),
+               "node": sorted(node_attr or {}), "edge": sorted(edge_attr or {})}
+        curvestyle = "ortho" if curvestyle is None else curvestyle
         analysis = {k: to_str(graph_attr.pop(k)) for k in list(graph_attr)
                     if k.startswith("wb_") or wb_near_miss(k, DIAGRAM_WB_KEYS)}
         for what, attrs in (("graph_attr", graph_attr), ("node_attr", node_attr), ("edge_attr", edge_attr)):
@@ -322,6 +327,7 @@ def install(rec: Recorder) -> None:
                           node_attr={k: to_str(v) for k, v in (node_attr or {}).items()},
                           edge_attr={k: to_str(v) for k, v in (edge_attr or {}).items()})
         rec.start_diagram(self, to_str(name), bool(strict), analysis, file, line)
+        rec.current["own"] = own
 
     def diagram_enter(self):
         diagrams.setdiagram(self)

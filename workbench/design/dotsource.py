@@ -33,6 +33,55 @@ def text_labels(attrs: dict[str, str]) -> dict[str, str]:
     return {k: text_label(v) for k, v in attrs.items() if k not in LINK_KEYS}
 
 
+# The house style: what a design that sets nothing is drawn with (`diagrams` defaults to right-angle edges,
+# which bundle parallel lines, stop arrowheads short of nodes and float edge labels away from their edges, and
+# to 2 inches of padding that shrinks everything at "fit"). Only keys the design did not set itself are
+# replaced (`Diagram.own`); `workbench.toml` can change them ([workbench.style.graph] and so on).
+HOUSE: dict[str, dict[str, str]] = {
+    "graph": {"splines": "spline", "pad": "0.4", "nodesep": "0.7", "ranksep": "1.0", "fontsize": "18",
+              # Keep the order of nodes within a rank as the script wrote them: adding one node moves less.
+              "ordering": "out", "newrank": "true"},
+    "node": {"fontsize": "14"},
+    "edge": {"fontsize": "12", "arrowsize": "0.8", "penwidth": "1.2", "labelfloat": "false"},
+}
+
+
+def styled(attrs: dict[str, dict[str, str]], own: dict[str, list[str]] | None,
+           style: dict[str, dict[str, str]] | None = None) -> dict[str, dict[str, str]]:
+    """The diagram's graph/node/edge attributes with the house style (and `style` over it) filling in every
+    key the design did not set itself."""
+    own = own or {}
+    result = {}
+    for part in ("graph", "node", "edge"):
+        merged = dict(attrs.get(part, {}))
+        for key, value in {**HOUSE[part], **(style or {}).get(part, {})}.items():
+            if key not in own.get(part, ()):
+                merged[key] = value
+        result[part] = merged
+    return result
+
+
+def label_overhang(diagram: dict[str, Any], node_attrs: dict[str, str]) -> float:
+    """How far (inches) the widest label sticks out of its fixed-size node: Graphviz leaves such labels out of
+    the drawing's bounding box, so the padding must cover them or they are cut off at the edge."""
+    try:
+        size = float(node_attrs.get("fontsize", "14"))
+        default_width = float(node_attrs.get("width", "1.4"))
+    except ValueError:
+        return 0.0
+    widest = 0.0
+    for node in diagram["nodes"]:
+        lines = str(node.get("label", "")).split("\n")
+        try:
+            width = float(node.get("attrs", {}).get("width", default_width))
+        except ValueError:
+            width = default_width
+        # ~0.6 em per character in the sans-serif fonts Graphviz finds; overestimating only adds margin.
+        text = max((len(line) for line in lines), default=0) * size * 0.6 / 72
+        widest = max(widest, (text - width) / 2)
+    return widest
+
+
 def icon_href(icon: dict[str, Any] | None) -> str | None:
     """The image path Graphviz sees: relative to the render work dir, so outputs hold no absolute paths."""
     if not icon or icon.get("missing"):
@@ -44,7 +93,63 @@ def icon_href(icon: dict[str, Any] | None) -> str | None:
     return icon["path"]
 
 
-def digraph(diagram: dict[str, Any], overlay: dict[str, dict[str, str]] | None = None) -> graphviz.Digraph:
+# The findings view: outline colour per severity, and the badge text colour on it.
+MARK_COLOURS = {"error": "#d62728", "warning": "#f0a30a"}
+MARK = "wb_mark"  # overlay key: "<severity>:<numbers>", e.g. "error:3,11"
+
+
+def html_text(text: str) -> str:
+    """Plain text inside a Graphviz HTML label (escaped; newlines become line breaks)."""
+    import html
+
+    return "<BR/>".join(html.escape(line, quote=True) for line in str(text).splitlines() or [""])
+
+
+def badge(colour: str, numbers: str, size: int) -> str:
+    return (f'<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="3" CELLSPACING="0" BGCOLOR="{colour}" STYLE="ROUNDED">'
+            f'<TR><TD><FONT COLOR="white" POINT-SIZE="{size}"><B>#{html_text(numbers)}</B></FONT></TD></TR></TABLE>')
+
+
+def marked(node: dict[str, Any], attrs: dict[str, str], mark: str, node_defaults: dict[str, str]) -> dict[str, str]:
+    """A node of the findings view: its icon, its label and its number badge inside one outline (an HTML
+    table), so that the outline takes in the whole label and the badge is part of the node: Graphviz keeps
+    both clear of every other node and label."""
+    severity, _, numbers = mark.partition(":")
+    colour = MARK_COLOURS.get(severity, MARK_COLOURS["warning"])
+    label = str(node["label"])
+    inner = label[2:-2] if label.startswith("<<") and label.endswith(">>") else html_text(label)
+    image = attrs.get("image")
+    if image is None and not (label.startswith("<<") and label.endswith(">>")):
+        # No icon: the label sits inside the node's own shape; outline that and hang the badge outside.
+        return {**attrs, "color": colour, "penwidth": "4", "style": "rounded,bold",
+                "xlabel": "<" + badge(colour, numbers, 14) + ">"}
+    try:
+        side = float(attrs.get("width", node_defaults.get("width", "1.4"))) * 72
+    except ValueError:
+        side = 100.8
+    rows = [f'<TR><TD ALIGN="RIGHT" CELLPADDING="0">{badge(colour, numbers, 14)}</TD></TR>']
+    if image:
+        rows.append(f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{side:.0f}" HEIGHT="{side:.0f}">'
+                    f'<IMG SRC="{html_text(image)}" SCALE="TRUE"/></TD></TR>')
+    rows.append(f"<TR><TD>{inner}</TD></TR>")
+    table = (f'<TABLE BORDER="4" COLOR="{colour}" STYLE="ROUNDED" CELLBORDER="0" CELLSPACING="0" '
+             f'CELLPADDING="4">{"".join(rows)}</TABLE>')
+    kept = {k: v for k, v in attrs.items() if k not in ("image", "shape", "height", "width", "fixedsize", "label",
+                                                         "imagescale", "labelloc", "style")}
+    # The diagram's node defaults (fixedsize, width, height) would clip the table: size the node to it.
+    return {**kept, "shape": "plain", "fixedsize": "false", "width": "0", "height": "0", "margin": "0",
+            "label": "<" + table + ">"}
+
+
+def legend(name: str) -> str:
+    """The findings view's caption: the diagram's name and what the colours mean."""
+    key = "".join(f'  <FONT COLOR="{c}">&#9632;</FONT> {sev}' for sev, c in MARK_COLOURS.items())
+    return (f"<{html_text(name)}<BR/><FONT POINT-SIZE=\"12\">findings view:{key}; "
+            "numbers match the findings list</FONT>>")
+
+
+def digraph(diagram: dict[str, Any], overlay: dict[str, dict[str, str]] | None = None,
+            style: dict[str, dict[str, str]] | None = None) -> graphviz.Digraph:
     """Graphviz source for a diagram (model.Diagram as a dict), in the statement order `diagrams` itself
     would produce. `overlay` maps node ids to extra attributes (the findings view outlines and numbers nodes).
     """
@@ -53,6 +158,7 @@ def digraph(diagram: dict[str, Any], overlay: dict[str, dict[str, str]] | None =
     clusters = {c["id"]: c for c in diagram["clusters"]}
     layout = diagram.get("layout", {})
     overlay = overlay or {}
+    node_defaults: dict[str, str] = {}  # filled below, before any node is written
 
     def fill(graph: graphviz.Digraph, scope: str) -> None:
         for kind, item in layout.get(scope, []):
@@ -63,8 +169,13 @@ def digraph(diagram: dict[str, Any], overlay: dict[str, dict[str, str]] | None =
                 if href:
                     attrs["image"] = href
                 attrs = text_labels(attrs)
-                attrs.update(overlay.get(item, {}))
-                graph.node(node["id"], label=text_label(node["label"]), **attrs)
+                extra = dict(overlay.get(item, {}))
+                mark = extra.pop(MARK, None)
+                attrs.update(extra)
+                if mark:
+                    attrs = marked(node, attrs, mark, node_defaults)
+                label = attrs.pop("label", None) or text_label(node["label"])
+                graph.node(node["id"], label=label, **attrs)
             elif kind == "edge":
                 edge = edges[item]
                 graph.edge(edge["tail"], edge["head"], **text_labels(edge["attrs"]))
@@ -76,16 +187,26 @@ def digraph(diagram: dict[str, Any], overlay: dict[str, dict[str, str]] | None =
                 fill(sub, cluster["id"])
                 graph.subgraph(sub)
 
-    attrs = diagram.get("attrs", {})
+    attrs = styled(diagram.get("attrs", {}), diagram.get("own"), style)
+    if "pad" not in (diagram.get("own") or {}).get("graph", ()) and "pad" not in (style or {}).get("graph", {}):
+        try:
+            pad = max(float(attrs["graph"].get("pad", "0.4")), round(label_overhang(diagram, attrs["node"]) + 0.2, 1))
+            attrs["graph"]["pad"] = f"{pad:g}"
+        except ValueError:
+            pass
     graph = graphviz.Digraph(graphviz.nohtml(diagram["name"]), strict=diagram["strict"])
     graph.graph_attr.update(text_labels(attrs.get("graph", {})))
     if overlay:
         graph.graph_attr["forcelabels"] = "true"  # finding numbers are xlabels; never drop one
+        if any(MARK in o for o in overlay.values()):
+            graph.graph_attr["label"] = legend(attrs["graph"].get("label", diagram["name"]))
     graph.node_attr.update(attrs.get("node", {}))
+    node_defaults.update(attrs.get("node", {}))
     graph.edge_attr.update(attrs.get("edge", {}))
     fill(graph, "")
     return graph
 
 
-def source(diagram: dict[str, Any], overlay: dict[str, dict[str, str]] | None = None) -> str:
-    return digraph(diagram, overlay).source
+def source(diagram: dict[str, Any], overlay: dict[str, dict[str, str]] | None = None,
+           style: dict[str, dict[str, str]] | None = None) -> str:
+    return digraph(diagram, overlay, style).source

@@ -95,6 +95,8 @@ class Diagram:
     # Statement order as the script built it, so the render lays out like plain `diagrams` would:
     # ("node", id) | ("cluster", id) entries per scope; None scope = top level.
     layout: dict[str, list[list[str]]] = field(default_factory=dict)
+    # The graph/node/edge attribute keys the design set itself; the house style fills only the others.
+    own: dict[str, list[str]] = field(default_factory=dict)
 
     def node(self, node_id: str) -> Node:
         return self._index()[node_id]

@@ -30,13 +30,16 @@ class Drawings:
     """
 
     def __init__(self, staging: Path, design_dir: Path, formats: tuple[str, ...], later: tuple[str, ...] = (),
-                 early: bool = True) -> None:
+                 early: bool = True, style: dict | None = None) -> None:
         self.staging, self.design_dir = staging, design_dir
+        self.style = style or None  # the house style from workbench.toml, over dotsource.HOUSE
         self.formats, self.later = formats, later
         self.work = Path(tempfile.mkdtemp(prefix=f".work-{staging.name}-", dir=staging.parent))
         self.jobs: list[tuple[RenderJob, str]] = []  # (job, stem), in start order
         self.copies: list[tuple[str, str]] = []  # (diagram file, findings view file) where the view is a copy
-        self.early = start_early(staging.parent, design_dir, (*formats, *later)) if early else None
+        # The design process writes the early DOT with the packaged house style only: a workspace style
+        # needs the DOT written here.
+        self.early = start_early(staging.parent, design_dir, (*formats, *later)) if early and not self.style else None
 
     # -- life cycle ---------------------------------------------------------------------------------------------
 
@@ -100,7 +103,8 @@ class Drawings:
         outputs = {fmt: (self.work if fmt in self.later else self.staging) / f"{stem}.{fmt}" for fmt in fmts}
         if "svg" in outputs:
             outputs["svg"] = self.work / f"{stem}.linked.svg"  # icons still linked; made self-contained below
-        self.jobs.append((start_render(diagram, self.design_dir, self.work, outputs, overlay, name=stem), stem))
+        self.jobs.append((start_render(diagram, self.design_dir, self.work, outputs, overlay, name=stem,
+                                       style=self.style), stem))
 
     # -- finishing ----------------------------------------------------------------------------------------------
 

@@ -51,17 +51,19 @@ def shipped_icon_root() -> Path:
     return Path(diagrams.__file__).resolve().parent.parent
 
 
-def to_dot(diagram: Diagram, overlay: dict[str, dict[str, str]] | None = None) -> graphviz.Digraph:
-    """Graphviz source for a diagram (see `dotsource.digraph`); `overlay` adds attributes per node id."""
-    return dotsource.digraph(asdict(diagram), overlay)
+def to_dot(diagram: Diagram, overlay: dict[str, dict[str, str]] | None = None,
+           style: dict[str, dict[str, str]] | None = None) -> graphviz.Digraph:
+    """Graphviz source for a diagram (see `dotsource.digraph`); `overlay` adds attributes per node id, `style`
+    is the workspace's house style (workbench.toml)."""
+    return dotsource.digraph(asdict(diagram), overlay, style)
 
 
-FINDING_COLOURS = {"error": "#d62728", "warning": "#f0a30a"}
+FINDING_COLOURS = dotsource.MARK_COLOURS
 
 
 def findings_overlay(numbered: dict) -> dict[str, dict[str, str]]:
-    """Outline the nodes of numbered findings (red for errors, amber for warnings) and label them
-    with their numbers, so the picture matches the findings list."""
+    """Outline the nodes of numbered findings (red for errors, amber for warnings) with their labels, and
+    give each a badge with its numbers, so the picture matches the findings list (see `dotsource.marked`)."""
     per_node: dict[str, list[tuple[int, str]]] = {}
     for number, finding in numbered.items():
         for node_id in finding.nodes:
@@ -69,13 +71,7 @@ def findings_overlay(numbered: dict) -> dict[str, dict[str, str]]:
     overlay = {}
     for node_id, marks in per_node.items():
         worst = "error" if any(sev == "error" for _, sev in marks) else "warning"
-        colour = FINDING_COLOURS[worst]
-        overlay[node_id] = {
-            "shape": "box", "style": "rounded,bold", "color": colour, "penwidth": "4",
-            # An HTML-like label: the numbers in the outline's colour, bold, a little larger than labels.
-            "xlabel": f'<<font color="{colour}" point-size="16"><b>#{",".join(str(n) for n, _ in sorted(marks))}'
-                      "</b></font>>",
-        }
+        overlay[node_id] = {dotsource.MARK: f"{worst}:{','.join(str(n) for n, _ in sorted(marks))}"}
     return overlay
 
 
@@ -159,7 +155,8 @@ def run_dot(workdir: Path, outputs: dict[str, Path], name: str) -> RenderJob:
 
 
 def start_render(diagram: Diagram, design_dir: Path, workdir: Path, outputs: dict[str, Path],
-                 overlay: dict[str, dict[str, str]] | None = None, name: str | None = None) -> RenderJob:
+                 overlay: dict[str, dict[str, str]] | None = None, name: str | None = None,
+                 style: dict[str, dict[str, str]] | None = None) -> RenderJob:
     """Start laying the diagram out once for every requested format; `RenderJob.wait` finishes it.
 
     `outputs` maps a format ("png", "svg", "pdf", "dot") to its file. The SVG written here still
@@ -167,7 +164,7 @@ def start_render(diagram: Diagram, design_dir: Path, workdir: Path, outputs: dic
     """
     prepare_workdir(workdir, design_dir)
     name = name or diagram.slug
-    (workdir / f"{name}.gv").write_text(to_dot(diagram, overlay).source, encoding="utf-8")
+    (workdir / f"{name}.gv").write_text(to_dot(diagram, overlay, style).source, encoding="utf-8")
     job = run_dot(workdir, outputs, name)
     job.diagram = diagram
     return job

@@ -55,7 +55,9 @@ def inline_icons(svg: str, workdir: Path) -> tuple[str, list[str]]:
             defs.append(f'<symbol id="{sid}"{box} preserveAspectRatio="{par}">'
                         f'<image {dims} preserveAspectRatio="{par}" xlink:href="{data_uri(data, href)}"/></symbol>')
         keep = " ".join(f'{k}="{attrs[k]}"' for k in ("x", "y", "width", "height") if k in attrs)
-        return f'<use xlink:href="#{symbols[href]}" {keep}/>'
+        # A plate behind the icon, invisible until dark mode, where dark icons would vanish into the page.
+        plate = " ".join(f'{k}="{attrs[k]}"' for k in ("x", "y", "width", "height") if k in attrs)
+        return f'<rect class="wb-plate" {plate} rx="6"/><use xlink:href="#{symbols[href]}" {keep}/>'
 
     body = IMAGE.sub(replace, svg)
     if defs:
@@ -66,4 +68,43 @@ def inline_icons(svg: str, workdir: Path) -> tuple[str, list[str]]:
                 body = body[:opening.start()] + tag + body[opening.end():]
                 opening = SVG_OPEN.search(body)
             body = body[:opening.end()] + "\n<defs>\n" + "\n".join(defs) + "\n</defs>" + body[opening.end():]
-    return body, missing
+    return themed(body), missing
+
+
+# Dark mode for the drawing: follows the system (prefers-color-scheme), or the page's toggle when the SVG is
+# inlined in the live page or the report. Only the colours
+# `diagrams` itself uses are changed, so a design's own colours and the findings view's red and amber stay.
+_DARK_RULES = {
+    ".graph > polygon:first-of-type": "fill: #1b1f24; stroke: #1b1f24",
+    ".cluster > path, .cluster > polygon": "fill: #1f2d3a; stroke: #4a5a6a",
+    'text[fill="#2d3436" i], text:not([fill])': "fill: #e9ecef",
+    '.edge path[stroke="#7b8894" i]': "stroke: #a5b1bd",
+    '.edge polygon[stroke="#7b8894" i]': "stroke: #a5b1bd; fill: #a5b1bd",
+    ".wb-plate": "fill: #e9ecef",
+}
+
+
+def _scoped(prefixes: tuple[str, ...]) -> str:
+    rules = []
+    for selectors, body in _DARK_RULES.items():
+        scoped = ", ".join(f"{prefix} {sel.strip()}" for prefix in prefixes for sel in selectors.split(","))
+        rules.append(f"{scoped} {{ {body} }}")
+    return "\n".join(rules)
+
+
+# The live page switches with a class on <html> (.dark / .light), the report with a checkbox (#wb-theme).
+THEME_STYLE = ("<style>\n.wb-plate { fill: none; }\n"
+               "@media (prefers-color-scheme: dark) {\n"
+               + _scoped(("svg.wb-svg:root", ":root:not(.light):not(:has(#wb-theme:checked)) svg.wb-svg"))
+               + "\n}\n@media (prefers-color-scheme: light) {\n" + _scoped((":root:has(#wb-theme:checked) svg.wb-svg",))
+               + "\n}\n" + _scoped((":root.dark svg.wb-svg",)) + "\n</style>")
+
+
+def themed(svg: str) -> str:
+    """The SVG with class "wb-svg" on its root and the dark-mode style (once)."""
+    opening = SVG_OPEN.search(svg)
+    if not opening or "wb-svg" in opening.group(0):
+        return svg
+    tag = opening.group(0)
+    tag = tag.replace("<svg", '<svg class="wb-svg"', 1) if " class=" not in tag else tag
+    return svg[:opening.start()] + tag + "\n" + THEME_STYLE + svg[opening.end():]

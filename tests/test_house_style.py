@@ -1,0 +1,110 @@
+"""Readable diagrams by default, the design's own attributes first, the workspace's house style, and a findings
+view whose outline takes in the whole label with the badge inside it: real captures, real Graphviz."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import pytest
+
+from workbench.build import build_design
+from workbench.config import load_config
+from workbench.design import dotsource
+from workbench.design.loader import load_design
+from workbench.output.render import to_dot
+
+PLAIN = """
+    from diagrams import Cluster, Diagram
+    from diagrams.aws.compute import EC2
+    from diagrams.aws.database import RDS
+    from diagrams.onprem.client import Users
+
+    with Diagram("Plain", show=False{extra}):
+        with Cluster("app tier"):
+            apps = [EC2("app-1"), EC2("app-2")]
+        Users("users") >> apps >> RDS("the only database of the whole shop")
+"""
+
+
+def dot_of(tmp_path, write_design, extra: str = "", style=None) -> str:
+    path = write_design(tmp_path, "plain", PLAIN.format(extra=extra))
+    diagram = load_design(path, root=tmp_path).diagrams[0]
+    return to_dot(diagram, style=style).source
+
+
+def graph_attr(dot: str, key: str) -> str | None:
+    line = next(line for line in dot.splitlines() if line.strip().startswith("graph ["))
+    match = re.search(rf'\b{key}="?([^" \]]+)', line)
+    return match.group(1) if match else None
+
+
+def test_a_design_that_sets_nothing_gets_curved_edges_and_a_tight_readable_layout(tmp_path, write_design):
+    dot = dot_of(tmp_path, write_design)
+    assert graph_attr(dot, "splines") == "spline"  # not diagrams' ortho
+    assert graph_attr(dot, "ordering") == "out"
+    pad = float(graph_attr(dot, "pad"))
+    assert 0.4 <= pad < 2.0, pad  # room for the long label, not diagrams' 2 inches
+    assert float(graph_attr(dot, "pad")) > 0.4  # "the only database of the whole shop" sticks out of its node
+
+
+@pytest.mark.parametrize("extra, key, value", [
+    (', graph_attr={"splines": "ortho"}', "splines", "ortho"),
+    (', curvestyle="ortho"', "splines", "ortho"),
+    (', graph_attr={"nodesep": "2.5", "pad": "1.5"}', "nodesep", "2.5"),
+    (', graph_attr={"nodesep": "2.5", "pad": "1.5"}', "pad", "1.5"),
+])
+def test_the_designs_own_graph_attr_wins(tmp_path, write_design, extra, key, value):
+    assert graph_attr(dot_of(tmp_path, write_design, extra), key) == value
+
+
+def test_house_style_from_workbench_toml_fills_in_but_the_design_still_wins(tmp_path, write_design):
+    (tmp_path / "workbench.toml").write_text('[workbench.style.graph]\nsplines = "polyline"\nnodesep = 1.25\n')
+    cfg = load_config(tmp_path)
+    assert cfg.style == {"graph": {"splines": "polyline", "nodesep": "1.25"}}
+    dot = dot_of(tmp_path, write_design, style=cfg.style)
+    assert graph_attr(dot, "splines") == "polyline" and graph_attr(dot, "nodesep") == "1.25"
+    own = dot_of(tmp_path, write_design, ', graph_attr={"splines": "ortho"}', style=cfg.style)
+    assert graph_attr(own, "splines") == "ortho" and graph_attr(own, "nodesep") == "1.25"
+
+
+def test_a_build_uses_the_house_style_and_rebuilds_when_it_changes(tmp_path, write_design, cfg):
+    path = write_design(tmp_path, "plain", PLAIN.format(extra=""))
+    first = build_design(path, cfg, formats=("svg", "dot"))
+    assert first.status == "rendered", first.error
+    dot_file = next((cfg.out / "plain").glob("*.dot"))
+    assert "splines=spline" in dot_file.read_text()
+    styled = replace(cfg, style={"graph": {"splines": "ortho"}})
+    second = build_design(path, styled, formats=("svg", "dot"))
+    assert second.status == "rendered", "a new house style must not be served from the cache"
+    assert "splines=ortho" in dot_file.read_text()
+
+
+def test_bad_style_table_names_the_setting(tmp_path):
+    from workbench.errors import WorkbenchError
+
+    (tmp_path / "workbench.toml").write_text('[workbench.style]\nedges = {color = "red"}\n')
+    with pytest.raises(WorkbenchError, match=r"style.edges is not known \(use graph, node or edge\)"):
+        load_config(tmp_path)
+
+
+def test_findings_view_outlines_icon_and_label_with_the_badge_inside(tmp_path, write_design, cfg):
+    path = write_design(tmp_path, "plain", PLAIN.format(extra=""))
+    result = build_design(path, cfg, formats=("svg",))
+    assert result.status == "rendered", result.error
+    svg = next((cfg.out / "plain").glob("*.findings.svg")).read_text()
+    chunks = [c for c in svg.split('<g id="') if "<title>the&#45;only&#45;database" in c.split("</title>")[0]]
+    assert chunks, "the database's node is missing from the findings view"
+    body = chunks[0]
+    colour = dotsource.MARK_COLOURS["error"]
+    outline = [tuple(map(float, p.split(","))) for p in
+               re.search(rf'<path fill="none" stroke="{colour}"[^>]*d="M([^"]+)"', body).group(1)
+               .replace("C", " ").split()]
+    xs, ys = [p[0] for p in outline], [p[1] for p in outline]
+    texts = [(float(x), float(y), t) for x, y, t in re.findall(r'<text[^>]*x="([-\d.]+)" y="([-\d.]+)"[^>]*>([^<]*)</text>', body)]
+    label = [t for t in texts if "whole shop" in t[2] or "database" in t[2]]
+    badge = [t for t in texts if t[2].startswith("#")]
+    assert label and badge, texts
+    for x, y, _ in label + badge:  # the label and the badge sit inside the outline
+        assert min(xs) <= x <= max(xs) and min(ys) <= y <= max(ys), (x, y, min(xs), max(xs), min(ys), max(ys))
+    assert "error" in svg and "warning" in svg and "findings view" in svg  # the legend
