@@ -204,7 +204,9 @@ class GroupModel:
         return _at_least(self.k, [a for a, z in self.instances if not (z and z in down)])
 
 
-def group_model(g: AnalysisGraph, group: Group, figures: Mapping[str, Figure] | None = None) -> GroupModel:
+def group_model(g: AnalysisGraph, group: Group, figures: Mapping[str, Figure] | None = None,
+                failed: frozenset[str] = frozenset()) -> GroupModel:
+    """The group's availability model; members in `failed` (what-if) are down for good."""
     def fig(m: str) -> Figure:
         return figures[m] if figures is not None and m in figures else node_figure(g.nodes[m])
 
@@ -212,11 +214,15 @@ def group_model(g: AnalysisGraph, group: Group, figures: Mapping[str, Figure] | 
         return GroupModel(1.0, None, 0, ())
     zones = [z for z in group.zones if z]
     if group.ha_status != "single":
+        if all(m in failed for m in group.members):
+            return GroupModel(0.0, None, 1, ())
         whole = min(fig(m).value for m in group.members)
         confined = zones[0] if group.zone_confined and zones and len(set(zones)) == 1 else None
         return GroupModel(whole, confined, 1, ())
     instances = []
     for m, zone in zip(group.members, group.zones):
+        if m in failed:
+            continue
         a = fig(m).value
         instances += [(a, zone)] * max(1, g.nodes[m].replicas)
     return GroupModel(None, None, max(1, group.k), tuple(instances))
@@ -371,11 +377,15 @@ def user_entries(g: AnalysisGraph) -> list[Entry]:
     return [e for e in g.entries if not getattr(e, "helper", False)]
 
 
-def estimate(g: AnalysisGraph, entry: Entry, *, fixes: bool = True) -> EntryAvailability:
-    """The availability of one entry, its top contributors and what a replica of each would buy."""
+def estimate(g: AnalysisGraph, entry: Entry, *, fixes: bool = True,
+             failed: frozenset[str] = frozenset()) -> EntryAvailability:
+    """The availability of one entry, its top contributors and what a replica of each would buy.
+
+    `failed` are drawn nodes that are down (what-if): their instances are gone, the rest is estimated as usual.
+    """
     s = _structure(g, entry.group)
     figures = {m: node_figure(g.nodes[m]) for x in s.critical + s.optional for m in g.groups[x].members}
-    models = {x: group_model(g, g.groups[x], figures) for x in s.critical + s.optional}
+    models = {x: group_model(g, g.groups[x], figures, failed) for x in s.critical + s.optional}
     value, method, contributors = _evaluate(s, models)
     total = sum(c.probability for c in contributors)
     for c in contributors:

@@ -111,8 +111,11 @@ def _cache_users(g: AnalysisGraph) -> dict[str, float]:
 _Mix = list[float]
 
 
-def propagate(g: AnalysisGraph) -> dict[str, Load]:
+def propagate(g: AnalysisGraph, down: frozenset[str] = frozenset()) -> dict[str, Load]:
     """L(v) = Σ L(u)·fraction(u→v) over sync and async group edges (§6.8); empty when no QPS is declared.
+
+    `down` are groups that failed (what-if): they carry nothing and pass nothing on, and a router sends each
+    request to one of the routes that are left.
 
     - A synchronous cycle (an SCC of Q, which holds sync edges only) is one unit: every member carries the
       SCC's inbound load, as §6.8 says.
@@ -125,13 +128,13 @@ def propagate(g: AnalysisGraph) -> dict[str, Load]:
       by a queue is writes (messages are writes). Reads behind a cache-aside cache are reduced by its hit ratio
       at read stores; the cache-off figure is kept too.
     """
-    sources = entry_loads(g)
+    sources = {e: qps for e, qps in entry_loads(g).items() if e not in down}
     if not sources:
         return {}
     order = sorted(g.groups, key=lambda gid: (g.nodes[gid].file, g.nodes[gid].line, gid))
     pos = {gid: i for i, gid in enumerate(order)}
-    succ = _flow_edges(g, pos)
-    comp, members = _sync_components(g, pos)
+    succ = _flow_edges(g, pos, down)
+    comp, members = _sync_components(g, pos, down)
     back, topo = _cut_loops(comp, members, succ, sources)
     users = _cache_users(g)
     # Only the groups that declare a read share: most do not, and a small map stays cheap to consult per edge.
@@ -191,7 +194,8 @@ def propagate(g: AnalysisGraph) -> dict[str, Load]:
 ROUTER_ROLES = frozenset({"load_balancer", "api_gateway", "cdn"})
 
 
-def _flow_edges(g: AnalysisGraph, pos: Mapping[str, int]) -> dict[str, list[tuple[str, float, float | None]]]:
+def _flow_edges(g: AnalysisGraph, pos: Mapping[str, int], down: frozenset[str] = frozenset(),
+                ) -> dict[str, list[tuple[str, float, float | None]]]:
     """Group → [(successor, fraction, edge read share)] over sync and async delivery arcs between groups.
 
     - Arcs into a client or the internet carry no request load: a reply or a push to the users is not a request
@@ -216,7 +220,7 @@ def _flow_edges(g: AnalysisGraph, pos: Mapping[str, int]) -> dict[str, list[tupl
         if a.kind not in ("sync", "async"):
             continue
         u, v = g.group_of[a.u], g.group_of[a.v]
-        if u == v or g.groups[v].role in SOURCE_ROLES:
+        if u == v or g.groups[v].role in SOURCE_ROLES or u in down or v in down:
             continue
         share = per_node.setdefault((a.u, v), [0.0, False, False])
         if a.edge in shared:
@@ -265,16 +269,18 @@ def _split(items: list[list]) -> None:
         item[1] = each
 
 
-def _sync_components(g: AnalysisGraph, rank: Mapping[str, int]) -> tuple[dict[str, int], list[list[str]]]:
+def _sync_components(g: AnalysisGraph, rank: Mapping[str, int], down: frozenset[str] = frozenset(),
+                     ) -> tuple[dict[str, int], list[list[str]]]:
     """SCCs of Q (synchronous edges only, §6.8), numbered and listed by the source position of their first member.
 
     Edges into clients are left out: a reply or push to the users does not make them one unit with the service.
+    Groups in `down` (what-if) take part in no cycle.
     """
     comp: dict[str, int] = {}
     members: list[list[str]] = []
-    sources = {gid for gid, grp in g.groups.items() if grp.role in SOURCE_ROLES}
-    succ = g.Q.succ if not sources else {
-        v: [w for w in nbrs if w not in sources] if v not in sources else [] for v, nbrs in g.Q.succ.items()}
+    cut = {gid for gid, grp in g.groups.items() if grp.role in SOURCE_ROLES} | down
+    succ = g.Q.succ if not cut else {
+        v: [w for w in nbrs if w not in cut] if v not in cut else [] for v, nbrs in g.Q.succ.items()}
     sccs = [sorted(scc, key=rank.__getitem__) for scc in strong_components(succ)]
     for scc in sorted(sccs, key=lambda s: rank[s[0]]):
         for m in scc:

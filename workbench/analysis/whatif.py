@@ -12,7 +12,11 @@ witness paths to them. Semantics:
   ...), which fail over to another zone; a failed region takes down everything in it;
 - a pair (entry, terminal) breaks when its entry or terminal group is down or every path between them in the
   hard quotient graph passes through a group that is down. The report shows the witness path the analysis
-  used before the failure.
+  used before the failure;
+- with a declared load, the load is propagated again over what is left (a router sends each request to one
+  of its routes that are left) and compared with the capacity of the remaining instances: a group above 100 %
+  is overloaded, and a pair that still works through it is "strained", not an all-clear;
+- the availability of each user-facing entry is estimated before and with the failure.
 """
 
 from __future__ import annotations
@@ -20,9 +24,16 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from workbench.analysis.elements import AnalysisGraph
+from workbench.analysis.availability import estimate, user_entries
+from workbench.analysis.elements import SOURCE_ROLES, AnalysisGraph
+from workbench.analysis.loads import (
+    called_from_outside,
+    capacity,
+    dimension_load,
+    propagate,
+)
 
 
 @dataclass
@@ -43,6 +54,39 @@ class Pair:
 
 
 @dataclass
+class LoadNote:
+    """The peak load on a group that is left, against what its remaining instances serve."""
+
+    group: str  # display name
+    dimension: str  # requests, reads, writes, ops, queries
+    load: float  # per second
+    instances: int  # serving instances left
+    limit: float  # what they serve per second
+    before: float | None  # utilisation before the failure (None: the group carried nothing then)
+    basis: str  # the per-instance figure and where it comes from
+
+    @property
+    def utilisation(self) -> float:
+        return self.load / self.limit if self.limit > 0 else float("inf")
+
+    @property
+    def overloaded(self) -> bool:
+        return self.utilisation > 1.0
+
+    def text(self) -> str:
+        s = "" if self.instances == 1 else "s"
+        was = f" (was {self.before:.0%})" if self.before is not None else ""
+        return (f"`{self.group}` carries {self.load:,.0f} {self.dimension}/s on {self.instances} instance{s}: "
+                f"{self.utilisation:.0%} of {self.limit:,.0f}{was}")
+
+    def to_dict(self) -> dict:
+        return {"group": self.group, "dimension": self.dimension, "load": round(self.load, 3),
+                "instances": self.instances, "capacity": round(self.limit, 3),
+                "utilisation": round(self.utilisation, 4),
+                "before": None if self.before is None else round(self.before, 4), "basis": self.basis}
+
+
+@dataclass
 class DiagramOutcome:
     name: str
     failed: list[str]  # labels of the failed drawn nodes
@@ -52,11 +96,21 @@ class DiagramOutcome:
     broken: list[Pair]
     rerouted: list[Pair]
     intact: int  # pairs that still work (rerouted ones included)
+    loads: list[LoadNote] = field(default_factory=list)  # groups whose load or capacity changed
+    strained: list[Pair] = field(default_factory=list)  # working pairs whose path runs through an overload
+    availability: dict = field(default_factory=dict)  # {"before": {entry: %}, "after": {entry: %}}
+
+    @property
+    def overloaded(self) -> list[LoadNote]:
+        return [n for n in self.loads if n.overloaded]
 
     def to_dict(self) -> dict:
         return {"name": self.name, "failed": self.failed, "down": self.down, "degraded": self.degraded,
                 "absorbed": self.absorbed, "broken": [p.to_dict() for p in self.broken],
-                "rerouted": [p.to_dict() for p in self.rerouted], "intact": self.intact}
+                "rerouted": [p.to_dict() for p in self.rerouted], "intact": self.intact,
+                "loads": [n.to_dict() for n in self.loads],
+                "overloaded": [n.group for n in self.overloaded],
+                "strained": [p.to_dict() for p in self.strained], "availability": self.availability}
 
 
 def _norm(text: str) -> str:
@@ -117,8 +171,11 @@ def outcome(g: AnalysisGraph, failed: set[str]) -> DiagramOutcome:
         degraded.append(note)
     absorbed = [f"{g.groups[x].name} ({g.groups[x].soft_reason})" for x in g.groups if x in down and g.groups[x].soft]
 
+    notes = load_notes(g, failed, down)
+    overloaded = {gid: n for gid, n in notes.items() if n.overloaded}
     broken: list[Pair] = []
     rerouted: list[Pair] = []
+    strained: list[Pair] = []
     intact = 0
     for entry in g.entries:
         reach = g.reaches[entry.group]
@@ -138,13 +195,74 @@ def outcome(g: AnalysisGraph, failed: set[str]) -> DiagramOutcome:
                 broken.append(pair)
                 continue
             intact += 1
+            now = _path(alive, t)
             if any(x in down for x in before):
-                pair.now = [g.groups[x].name for x in _path(alive, t)]
+                pair.now = [g.groups[x].name for x in now]
                 rerouted.append(pair)
+            hot = [x for x in now if x in overloaded]
+            if hot:
+                strained.append(Pair(pair.entry, pair.terminal, pair.path, reason="the path runs through "
+                                     + ", ".join(f"`{overloaded[x].group}` at {overloaded[x].utilisation:.0%}"
+                                                 for x in hot), now=pair.now))
     failed_labels = list(dict.fromkeys(g.nodes[n].label for n in g.nodes if n in failed))
+    notes = sorted(notes.values(), key=lambda n: (-n.utilisation, n.group))
     return DiagramOutcome(g.diagram.name, failed_labels,
                           [g.groups[x].name for x in g.groups if x in down and not g.groups[x].soft],
-                          degraded, absorbed, broken, rerouted, intact)
+                          degraded, absorbed, broken, rerouted, intact, notes, strained,
+                          _availability(g, failed, down))
+
+
+def load_notes(g: AnalysisGraph, failed: set[str], down: set[str]) -> dict[str, LoadNote]:
+    """Group → its load after the failure against its remaining instances, for every group with a capacity
+    whose instances or load changed (issue 13 item 9: "20 of 40 left" is checked against the load)."""
+    after = propagate(g, frozenset(down))
+    if not after:
+        return {}
+    before = propagate(g)
+    called = called_from_outside(g)
+    out: dict[str, LoadNote] = {}
+    for gid, load in after.items():
+        grp = g.groups[gid]
+        if gid in down or grp.role in SOURCE_ROLES:
+            continue
+        lost = [m for m in grp.members if m in failed]
+        old = before.get(gid)
+        grew = old is None or load.total > old.total * 1.01 + 1e-9
+        if not lost and not grew:
+            continue
+        left = grp
+        if lost:
+            members = tuple(m for m in grp.members if m not in failed)
+            left = replace(grp, members=members, r=sum(g.nodes[m].replicas for m in members))
+        cap, cap_before = capacity(g, left, called), capacity(g, grp, called)
+        if cap is None:
+            continue
+        worst: LoadNote | None = None
+        for dim, dim_before in zip(cap.dims, cap_before.dims if cap_before else [None] * len(cap.dims)):
+            value = dimension_load(load, dim.name)
+            if value is None or dim.limit <= 0:
+                continue
+            was = None
+            if old is not None and dim_before is not None and dim_before.limit > 0:
+                was = (dimension_load(old, dim.name) or 0.0) / dim_before.limit
+            note = LoadNote(grp.name, dim.name, value, dim.instances, dim.limit, was, cap.basis)
+            if worst is None or note.utilisation > worst.utilisation:
+                worst = note
+        if worst is not None:
+            out[gid] = worst
+    return out
+
+
+def _availability(g: AnalysisGraph, failed: set[str], down: set[str]) -> dict:
+    """The estimate of each user-facing entry before and with the failure (issue 16 item 4), in percent."""
+    before: dict[str, float] = {}
+    after: dict[str, float] = {}
+    gone = frozenset(failed)
+    for e in user_entries(g):
+        name = g.groups[e.group].name
+        before[name] = round(estimate(g, e, fixes=False).percent, 6)
+        after[name] = 0.0 if e.group in down else round(estimate(g, e, fixes=False, failed=gone).percent, 6)
+    return {"before": before, "after": after}
 
 
 def _reachable(g: AnalysisGraph, root: str, down: set[str]) -> dict[str, str | None]:

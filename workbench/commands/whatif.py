@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from workbench.analysis.availability import percent_text
 from workbench.analysis.elements import AnalysisGraph
 from workbench.analysis.graph import build_graph
 from workbench.analysis.review import design_inputs
@@ -40,9 +41,14 @@ class DesignOutcome:
     def broken(self) -> int:
         return sum(len(d.broken) for d in self.diagrams)
 
+    @property
+    def overloaded(self) -> int:
+        return sum(len(d.overloaded) for d in self.diagrams)
+
     def to_dict(self) -> dict:
         return {"path": self.path, "scenario": self.scenario, "error": self.error,
-                "diagrams": [d.to_dict() for d in self.diagrams], "broken": self.broken}
+                "diagrams": [d.to_dict() for d in self.diagrams], "broken": self.broken,
+                "overloaded": self.overloaded}
 
 
 # -- computing -----------------------------------------------------------------------------------------------------
@@ -128,10 +134,10 @@ def run(designs: Iterable[Path], cfg: Config, nodes: Iterable[str], zones: Itera
 
 
 def exit_status(results: list[DesignOutcome]) -> int:
-    """2 when a design could not be loaded, 1 when some path breaks, else 0."""
+    """2 when a design could not be loaded, 1 when some path breaks or what is left is overloaded, else 0."""
     if any(r.error for r in results):
         return 2
-    return 1 if any(r.broken for r in results) else 0
+    return 1 if any(r.broken or r.overloaded for r in results) else 0
 
 
 def _arrow(path: list[str]) -> str:
@@ -160,9 +166,20 @@ def to_text(results: list[DesignOutcome]) -> str:
             for p in d.rerouted:
                 lines.append(f"rerouted {p.entry} -> {p.terminal}: now {_arrow(p.now)}")
                 lines.append(f"        was: {_arrow(p.path)}")
+            for n in d.loads:
+                lines.append(f"{'OVERLOADED' if n.overloaded else 'load:':<10} {n.text()}")
+            for p in d.strained:
+                lines.append(f"STRAINED {p.entry} -> {p.terminal}: {p.reason}")
+            before, after = d.availability.get("before", {}), d.availability.get("after", {})
+            for entry in after:
+                lines.append(f"availability of {entry}: {percent_text(before.get(entry, 0.0) / 100)} -> "
+                             f"{percent_text(after[entry] / 100)}")
             total = d.intact + len(d.broken)
             if d.broken:
                 lines.append(f"{len(d.broken)} of {total} entry-to-capability paths break")
+            elif d.overloaded:
+                lines.append(f"no path breaks, but what is left cannot carry the load: "
+                             f"{', '.join(f'`{n.group}` at {n.utilisation:.0%}' for n in d.overloaded)}")
             else:
                 lines.append("nothing breaks: " + (f"all {total} entry-to-capability paths still work" if total != 1
                                                    else "the entry-to-capability path still works"))
