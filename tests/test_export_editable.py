@@ -105,7 +105,7 @@ def test_mermaid_markdown_has_every_node_cluster_and_edge(shop):
     diagram = model_of(shop, "tricky")["diagrams"][0]
     assert chart["direction"] == "TB"
     labels = {n["label"]: n for n in chart["nodes"].values()}
-    assert set(labels) == {"say #quot;hi#quot;<br/>please", "end", "app-1", "app-2", "orders db", "events"}
+    assert set(labels) == {"say &quot;hi&quot;<br/>please", "end", "app-1", "app-2", "orders db", "events"}
     # clusters are subgraphs, nested as drawn, and nodes sit in their innermost cluster
     subgraph_label = {k: v["label"] for k, v in chart["subgraphs"].items()}
     assert sorted(subgraph_label.values()) == ["app tier", "region"]
@@ -132,7 +132,7 @@ def test_mermaid_markdown_has_every_node_cluster_and_edge(shop):
 
 
 def diagram_label(diagram: dict, node_id: str) -> str:
-    return next(n["label"] for n in diagram["nodes"] if n["id"] == node_id).replace('"', "#quot;").replace(
+    return next(n["label"] for n in diagram["nodes"] if n["id"] == node_id).replace('"', "&quot;").replace(
         "\n", "<br/>")
 
 
@@ -212,6 +212,10 @@ def test_drawio_file_has_every_node_at_graphviz_positions_with_its_icon(shop):
     assert len(edges) == len(diagram["edges"])
     ids = {f"n-{n['id']}" for n in diagram["nodes"]}
     assert all(e.get("source") in ids and e.get("target") in ids for e in edges)
+    # edges follow Graphviz's route: the long edge from the load balancer around the app tier bends
+    bends = {e.get("value"): [(float(p.get("x")), float(p.get("y"))) for p in e.iter("mxPoint")] for e in edges}
+    assert bends["reads"], "the edge that goes around the app tier has waypoints"
+    assert all(label_y["end"] < y < label_y["orders db"] + 80 for _, y in bends["reads"])
     back = next(e for e in edges if e.get("value") == "reads")
     assert "startArrow=classic" in back.get("style") and "endArrow=none" in back.get("style")
     # the error's component is outlined like the findings view

@@ -55,6 +55,11 @@ def cell_text(label: str) -> str:
     return "<br>".join(escape(line, quote=False) for line in label.splitlines())
 
 
+def font_colour(attrs: dict[str, str], diagram: Diagram, kind: str) -> str:
+    """The label colour Graphviz uses: the element's own, the diagram's default for its kind, else diagrams'."""
+    return attrs.get("fontcolor") or diagram.attrs.get(kind, {}).get("fontcolor") or "#2D3436"
+
+
 def style(entries: dict[str, str | int | float]) -> str:
     return "".join(f"{k}={v};" for k, v in entries.items())
 
@@ -111,6 +116,7 @@ def page(diagram: Diagram, design_dir: Path, findings: list[dict], icons: dict[s
                                           "collapsible": 0, "fillColor": fill,
                                           "strokeColor": cluster.attrs.get("pencolor", "#AEB6BE"),
                                           "verticalAlign": "top", "align": "left", "spacingLeft": 8,
+                                          "fontColor": cluster.attrs.get("fontcolor", "#2D3436"),
                                           "fontSize": cluster.attrs.get("fontsize", "12")}))
         geometry(cell, x1, flip(y2), x2 - x1, y2 - y1, parent)
         origin[cell_id(cluster.id)] = (x1, flip(y2))
@@ -130,7 +136,9 @@ def page(diagram: Diagram, design_dir: Path, findings: list[dict], icons: dict[s
             # The icon is square at the top of Graphviz's node box, the label under it, as in the PNG.
             size = min(w, h)
             entries = {"shape": "image", "html": 1, "verticalLabelPosition": "bottom", "verticalAlign": "top",
-                       "imageAspect": 1, "aspect": "fixed", "image": image}
+                       "imageAspect": 1, "aspect": "fixed", "fontColor": font_colour(node.attrs, diagram, "node"),
+                       "fontSize": node.attrs.get("fontsize", diagram.attrs.get("node", {}).get("fontsize", "13")),
+                       "image": image}
             if mark:
                 entries |= {"imageBorder": FINDING_COLOURS[mark], "strokeWidth": 3}
             cell = ET.SubElement(root, "mxCell", id=cell_id(node.id), value=cell_text(label), parent=parent, vertex="1",
@@ -138,6 +146,7 @@ def page(diagram: Diagram, design_dir: Path, findings: list[dict], icons: dict[s
             geometry(cell, cx - size / 2, flip(cy) - h / 2, size, size, parent)
         else:
             entries = {"rounded": 1, "whiteSpace": "wrap", "html": 1,
+                       "fontColor": font_colour(node.attrs, diagram, "node"),
                        "fillColor": node.attrs.get("fillcolor", "#FFFFFF"),
                        "strokeColor": FINDING_COLOURS.get(mark or "", node.attrs.get("color", "#2D3436"))}
             if mark:
@@ -147,6 +156,7 @@ def page(diagram: Diagram, design_dir: Path, findings: list[dict], icons: dict[s
             geometry(cell, cx - w / 2, flip(cy) - h / 2, w, h, parent)
 
     drawn = {o.get("name") for o in objects if "pos" in o}
+    routes = edge_routes(graph, top)
     for edge in diagram.edges:
         if edge.tail not in drawn or edge.head not in drawn:
             continue
@@ -155,13 +165,33 @@ def page(diagram: Diagram, design_dir: Path, findings: list[dict], icons: dict[s
                    else "none", "curved": 1, "html": 1, "rounded": 1,
                    "strokeColor": edge.color or diagram.attrs.get("edge", {}).get("color", "#7B8894"),
                    "endArrow": "classic" if edge.dir in ("forward", "both") else "none",
-                   "startArrow": "classic" if edge.dir in ("back", "both") else "none"}
+                   "startArrow": "classic" if edge.dir in ("back", "both") else "none",
+                   "fontColor": font_colour(edge.attrs, diagram, "edge")}
         if dashed:
             entries["dashed"] = 1
         cell = ET.SubElement(root, "mxCell", id=f"e-{edge.id}", value=cell_text(plain(edge.label)), parent="1", edge="1",
                              source=cell_id(edge.tail), target=cell_id(edge.head), style=style(entries))
-        ET.SubElement(cell, "mxGeometry", relative="1", **{"as": "geometry"})
+        geometry_el = ET.SubElement(cell, "mxGeometry", relative="1", **{"as": "geometry"})
+        points = routes.get((edge.tail, edge.head, plain(edge.label)), [])
+        if points:  # Graphviz's route through the layout, so the edge bends around what it bent around
+            waypoints = ET.SubElement(geometry_el, "Array", **{"as": "points"})
+            for x, y in points.pop(0):
+                ET.SubElement(waypoints, "mxPoint", x=f"{x:g}", y=f"{y:g}")
     return page_el
+
+
+def edge_routes(graph: dict, top: float) -> dict[tuple[str, str, str], list[list[tuple[float, float]]]]:
+    """Per (tail, head, label), in Graphviz's order: the points where each edge's spline passes between its
+    Bezier segments (draw.io's waypoints, drawn curved), y flipped; straight edges have none."""
+    names = {o["_gvid"]: o.get("name") for o in graph.get("objects", []) if "_gvid" in o}
+    routes: dict[tuple[str, str, str], list[list[tuple[float, float]]]] = {}
+    for e in graph.get("edges", []):
+        coords = [p for p in e.get("pos", "").split() if not p.startswith(("e,", "s,"))]
+        points = [tuple(float(v) for v in p.split(",")[:2]) for p in coords]
+        on_curve = points[3:-1:3]  # a spline is p0 (c1 c2 p)+: the joints between its segments
+        key = (names.get(e.get("tail")), names.get(e.get("head")), plain(str(e.get("label", ""))))
+        routes.setdefault(key, []).append([(x, top - y) for x, y in on_curve])
+    return routes
 
 
 def drawio(model: DesignModel, design_dir: Path, findings: dict | None = None) -> str:
