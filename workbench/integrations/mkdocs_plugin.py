@@ -147,8 +147,9 @@ class WorkbenchPlugin(BasePlugin):
         parts = []
         for d in diagrams:
             svg = inline_svg((folder / f"{d['slug']}.svg").read_text(encoding="utf-8"))
-            parts.append(f'<figure class="workbench-diagram" id="wb-{html.escape(d["slug"])}">{svg}'
-                         f"<figcaption>{html.escape(d['name'])}</figcaption></figure>")
+            # No caption: the SVG carries the diagram's name as its title, as in the PNG.
+            parts.append(f'<figure class="workbench-diagram" id="wb-{html.escape(d["slug"])}" '
+                         f'aria-label="{html.escape(d["name"])}">{svg}</figure>')
             if show_findings:
                 items = next((x["findings"] for x in findings["diagrams"] if x["slug"] == d["slug"]), [])
                 parts.append(findings_html(items))
@@ -190,5 +191,10 @@ def findings_html(items: list[dict]) -> str:
         number = f"#{f['number']} " if f.get("number") else ""
         reason = f" <em>accepted: {html.escape(f.get('reason') or '')}</em>" if f.get("accepted") else ""
         rows.append(f'<li class="wb-{kind}">{number}<strong>{kind}</strong> <code>{html.escape(f["code"])}</code> '
-                    f"{html.escape(f['message'])}{reason}</li>")
+                    f"{code_spans(f['message'])}{reason}</li>")
     return '<ul class="workbench-findings">' + "".join(rows) + "</ul>"
+
+
+def code_spans(text: str) -> str:
+    """Escaped text with the `backticked` component names of a finding's message as <code>."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
