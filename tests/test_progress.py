@@ -20,7 +20,7 @@ from workbench.practice.history import (
     read,
     stamp,
 )
-from workbench.practice.progress import line_plot, progress, summarise, to_text
+from workbench.practice.progress import progress, runs_plot, summarise, to_text
 
 TZ = timezone(timedelta(hours=-5))
 NOW = datetime(2025, 3, 14, 18, 0, tzinfo=TZ)  # a Friday
@@ -90,17 +90,36 @@ def test_days_are_counted_in_the_time_zone_of_now(cfg):
     assert [(d["date"].day, d["runs"]) for d in week.per_day][-2:] == [(13, 1), (14, 0)]
 
 
-def test_line_plot_geometry_follows_time_and_counts(week_history):
+def test_runs_plot_gives_each_design_a_row_and_each_run_a_step(week_history):
     week = summarise(read(week_history), now=NOW)
-    plot = line_plot(week)
-    chat = plot["series"][0]
+    plot = runs_plot(week)
+    chat, feed = plot["series"]
     xs = [d["x"] for d in chat["dots"]]
     ys = [d["y"] for d in chat["dots"]]
     assert xs == sorted(xs) and plot["left"] <= xs[0] and xs[-1] <= plot["right"]
-    assert ys == sorted(ys)  # fewer findings each day: the line goes down (SVG y grows downward)
-    zero = next(t["y"] for t in plot["y_ticks"] if t["label"] == "0")
-    assert zero == plot["bottom"]
-    assert len(chat["points"].split()) == 4
+    assert ys == sorted(ys)  # fewer findings each run: the line goes down (SVG y grows downward)
+    assert all(chat["y"] <= y <= chat["base"] for y in ys) and feed["y"] >= chat["base"]  # its own row
+    every = sorted(d["x"] for s in plot["series"] for d in s["dots"])
+    steps = {round(b - a, 1) for a, b in zip(every, every[1:])}
+    assert len(every) == plot["runs"] == 6 and len(steps) == 1  # each run one equal step, whatever its time
+    assert [t["label"] for t in plot["x_ticks"]] == ["Sun 09", "Mon 10", "Tue 11", "Wed 12", "Thu 13"]
+
+
+def test_runs_plot_stays_readable_with_40_designs(cfg):
+    for n in range(40):
+        for k in range(3):
+            run_record(cfg, RENDER, NOW - timedelta(hours=40 - n, minutes=k), f"designs/d{n:02d}.py", k, n % 3)
+    (cfg.designs).mkdir(parents=True, exist_ok=True)
+    for n in range(0, 40, 2):
+        (cfg.designs / f"d{n:02d}.py").write_text("")
+    week, page = progress(cfg, now=NOW)
+    plot = runs_plot(week)
+    assert len(plot["series"]) == 40 and len({s["y"] for s in plot["series"]}) == 40  # no two rows share space
+    assert plot["height"] >= 40 * 26
+    assert [s["present"] for s in plot["series"]] == [n % 2 == 0 for n in range(40)]  # deleted ones greyed
+    assert {s["colour"] for s in plot["series"] if not s["present"]} == {"#9aa5b1"}
+    html = page.read_text()
+    assert html.count("(deleted)") >= 20 and "d39.py" in html
 
 
 def test_html_page_is_self_contained_and_escaped(week_history):
@@ -112,7 +131,7 @@ def test_html_page_is_self_contained_and_escaped(week_history):
     svgs = re.findall(r"<svg\b.*?</svg>", html, flags=re.S)
     assert len(svgs) == 2
     plot = ET.fromstring(svgs[0])  # well-formed SVG
-    lines = plot.findall("{*}polyline") or plot.findall("polyline")
+    lines = plot.findall(".//{*}polyline") or plot.findall(".//polyline")
     assert len(lines) == 2  # one line per design with points
     assert "designs/chat.py" in html and "chat-service/multi-region" in html
 
@@ -130,6 +149,8 @@ def test_progress_command_prints_the_table_and_writes_the_page(tmp_path, monkeyp
     from workbench.config import load_config
 
     cfg = load_config(tmp_path)
+    (tmp_path / "designs").mkdir()
+    (tmp_path / "designs" / "x.py").write_text("")
     now = datetime.now().astimezone()
     run_record(cfg, RENDER, now - timedelta(minutes=5), "designs/x.py", 2, 0)
     run_record(cfg, CHECK, now, "designs/x.py", 0, 0)

@@ -374,6 +374,9 @@ def export(ctx: click.Context, design: Path, fmt: str, output: Path | None, diag
         click.echo(f"wrote {len(done_all.written)} file{'s' * (len(done_all.written) != 1)} and {done_all.index}")
         sys.exit(1 if done_all.failed else 0)
     done = export_design(design, workspace(ctx), fmt, output, diagram, findings_view)
+    from workbench.practice.history import record_output
+
+    record_output(workspace(ctx), design, "export")  # the practice history; never fails the export
     click.echo(f"wrote {done.path}")
     for extra in done.extras:
         click.echo(f"wrote {extra} (linked from the report)")
@@ -466,7 +469,12 @@ def new(ctx: click.Context, name: str, kind: str, prompt: str | None, constraint
     from workbench.practice.scaffold import new_design
 
     cfg = workspace(ctx)
-    path = display_path(new_design(cfg, name, kind, prompt, constraint), Path.cwd())
+    created = new_design(cfg, name, kind, prompt, constraint)
+    path = display_path(created, Path.cwd())
+    if prompt:  # a prompt makes it a drill: `workbench drill done` closes it
+        from workbench.practice.drills import record_start
+
+        record_start(cfg, f"{prompt}/{constraint}" if constraint else prompt, created)
     click.echo(f"created {path}")
     click.echo(f"next: workbench watch {path}   (re-renders on every save; `workbench check {path}` for findings)")
 
@@ -492,16 +500,19 @@ def drill_list(ctx: click.Context) -> None:
     """
     from workbench.practice.drills import catalogue_text
     from workbench.practice.history import read
+    from workbench.practice.prompts import catalogue
 
-    click.echo(catalogue_text(read(workspace(ctx))))
+    cfg = workspace(ctx)
+    click.echo(catalogue_text(read(cfg), catalogue(cfg)))
 
 
 @drill.command("next", context_settings=CONTEXT)
+@click.argument("pair", required=False)
 @click.option("--watch", "watch_it", is_flag=True, help="Watch the new design and run a timer until time is up.")
 @click.option("--minutes", type=click.FloatRange(min=0.1), default=45, show_default=True, help="Timer length.")
 @click.pass_context
-def drill_next(ctx: click.Context, watch_it: bool, minutes: float) -> None:
-    """Scaffold the least recently practised drill and record its start.
+def drill_next(ctx: click.Context, pair: str | None, watch_it: bool, minutes: float) -> None:
+    """Scaffold the least recently practised drill (or PAIR) and record its start.
 
     \b
     Never-practised drills come first, in catalogue order. With --watch the
@@ -512,6 +523,7 @@ def drill_next(ctx: click.Context, watch_it: bool, minutes: float) -> None:
     \b
       workbench drill next                        scaffold it, time it yourself
       workbench drill next --watch --minutes 30   with the watcher and a timer
+      workbench drill next chat-service/multi-region   this one, whatever the rotation says
     """
     from workbench.design.loader import display_path
     from workbench.live.watch import run_watch
@@ -519,7 +531,7 @@ def drill_next(ctx: click.Context, watch_it: bool, minutes: float) -> None:
     from workbench.practice.history import local_now
 
     cfg = workspace(ctx)
-    d, path, start = drills.start_next(cfg, minutes if watch_it else None)
+    d, path, start = drills.start_next(cfg, minutes if watch_it else None, key=pair)
     for line in drills.brief(d, display_path(path, Path.cwd())):
         click.echo(line)
     if not watch_it:
@@ -550,13 +562,49 @@ def drill_done(ctx: click.Context, name: str) -> None:
         click.echo(line)
 
 
-@main.group("log", context_settings=CONTEXT)
-def log_group() -> None:
-    """The practice log: lessons learned (renders, checks and drills are recorded by themselves).
+@main.group("log", context_settings=CONTEXT, invoke_without_command=True)
+@click.pass_context
+def log_group(ctx: click.Context) -> None:
+    """The practice log: lessons learned and peers' improvement points (renders, checks and drills are
+    recorded by themselves). Bare `workbench log` lists it.
 
     \b
       workbench log add "shard by user id, not by time" --design designs/chat_service.py
+      workbench log list                    open items first, with their ids
+      workbench log done 3f2a1c9            an item is incorporated
     """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(log_list)
+
+
+@log_group.command("list", context_settings=CONTEXT)
+@click.option("--all", "show_all", is_flag=True, help="Also the items already marked done.")
+@click.pass_context
+def log_list(ctx: click.Context, show_all: bool = False) -> None:
+    """The lessons log with ids: open feedback points, then lessons, newest first.
+
+    \b
+      workbench log list
+      workbench log list --all
+    """
+    from workbench.practice.history import lessons_text, read
+
+    click.echo(lessons_text(read(workspace(ctx)), show_all))
+
+
+@log_group.command("done", context_settings=CONTEXT)
+@click.argument("item")
+@click.pass_context
+def log_done(ctx: click.Context, item: str) -> None:
+    """Mark a lesson or improvement point done (ITEM: its id from `workbench log list`).
+
+    \b
+      workbench log done 3f2a1c9
+    """
+    from workbench.practice.history import mark_done
+
+    lesson = mark_done(workspace(ctx), item)
+    click.echo(f"done: {lesson['id']} {lesson['text']}")
 
 
 @log_group.command("add", context_settings=CONTEXT)
@@ -600,6 +648,164 @@ def progress(ctx: click.Context, days: int, no_html: bool) -> None:
     cfg = workspace(ctx)
     week, page = summarise(cfg, days=days, html=not no_html)
     click.echo(to_text(week, display_out(cfg) + "/" + page.name if page else None))
+
+
+# -- practice: mocks, feedback, today, cheat sheet (issue 18) -------------------------------------------------
+
+
+class _MockGroup(click.Group):
+    """`workbench mock [PROMPT] [OPTIONS]` starts a mock; `workbench mock review [ID]` reviews one."""
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        if args and args[0] in self.commands:
+            return super().resolve_command(ctx, args)
+        return "start", self.commands["start"], args
+
+
+@main.group(cls=_MockGroup, context_settings={**CONTEXT, "ignore_unknown_options": True},
+            invoke_without_command=True)
+@click.pass_context
+def mock(ctx: click.Context) -> None:
+    """A timed mock interview in phases, snapshotted on every save, reviewed within 48 hours.
+
+    \b
+    workbench mock [PROMPT] [--minutes 45] [--port 8000] [--open]
+    PROMPT is a prompt key (url-shortener) or prompt/constraint; without it
+    the next drill in rotation. The phases (clarify, estimate, high-level
+    design, deep dive, scaling and reliability, wrap-up) default to 45
+    minutes, set in workbench.toml ([workbench.mock] phases = {clarify = 5,
+    ...}); --minutes scales them. The terminal and the live page show the
+    phase and the time left; the live page can record your voice (kept in
+    .workbench/mocks/, never uploaded).
+    \b
+      workbench mock                               the next prompt, 45 minutes
+      workbench mock chat-service/multi-region --minutes 30 --open
+      workbench mock review                        the replay of the latest mock
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(mock_start)
+
+
+@mock.command("start", hidden=True, context_settings=CONTEXT)
+@click.argument("prompt", required=False)
+@click.option("--minutes", type=click.FloatRange(min=0.05), help="Total length; the phases scale to it (default 45).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address of the live page.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port of the live page (0: any free port).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the live page in a browser.")
+@click.pass_context
+def mock_start(ctx: click.Context, prompt: str | None = None, minutes: float | None = None, host: str = "127.0.0.1",
+               port: int = 8000, open_browser: bool = False) -> None:
+    """Start a mock interview (see `workbench mock --help`)."""
+    from workbench.practice.mock import run_mock
+
+    run_mock(workspace(ctx), prompt, minutes, echo=click.echo, host=host, port=port, open_browser=open_browser)
+
+
+@mock.command("review", context_settings=CONTEXT)
+@click.argument("mock_id", metavar="[ID]", required=False)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the page (default out/mocks/ID/review.html).")
+@click.pass_context
+def mock_review(ctx: click.Context, mock_id: str | None, output: Path | None) -> None:
+    """Write the replay page of a mock (default: the latest).
+
+    The design at each snapshot on a timeline (diagram and findings side by
+    side, what changed), time per phase, when each single point of failure
+    appeared and was fixed, the rubric as a review checklist, and your
+    recording, which moves the timeline as it plays.
+
+    \b
+      workbench mock review
+      workbench mock review 20261205-090000-url-shortener
+    """
+    from workbench.practice.mock import review
+
+    done, page = review(workspace(ctx), mock_id, output)
+    click.echo(f"wrote {page} (the replay of mock {done.id})")
+
+
+@main.group(context_settings=CONTEXT)
+def feedback() -> None:
+    """Peer feedback that comes back: the exported report's form saves a JSON file to import.
+
+    \b
+      workbench export designs/chat_service.py      send chat_service-report.html
+      workbench feedback import chat_service-feedback.json
+      workbench feedback done 3f2a1c9                a point is incorporated
+    """
+
+
+@feedback.command("import", context_settings=CONTEXT)
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def feedback_import(ctx: click.Context, file: Path) -> None:
+    """Attach a reviewer's feedback file to its design; its points become open items.
+
+    Importing the same file again changes nothing.
+
+    \b
+      workbench feedback import ~/Downloads/chat_service-feedback.json
+    """
+    from workbench.practice.feedback import import_file, import_text
+
+    for line in import_text(import_file(workspace(ctx), file)):
+        click.echo(line)
+
+
+@feedback.command("done", context_settings=CONTEXT)
+@click.argument("point")
+@click.pass_context
+def feedback_done(ctx: click.Context, point: str) -> None:
+    """Mark a peer's improvement point as incorporated (POINT: its id).
+
+    \b
+      workbench feedback done 3f2a1c9
+    """
+    from workbench.practice.history import mark_done
+
+    lesson = mark_done(workspace(ctx), point, source="feedback")
+    click.echo(f"done: {lesson['id']} {lesson['text']}")
+
+
+@main.command(context_settings=CONTEXT)
+@click.pass_context
+def today(ctx: click.Context) -> None:
+    """Today's session from the week plan, designs due for review, mocks to review, open feedback, next drill.
+
+    \b
+    The week defaults to: Monday fundamentals, Tuesday a case study,
+    Wednesday a mock, Thursday a drill, Friday peer feedback, the weekend
+    reading; change it in workbench.toml ([workbench.week] monday = "drill").
+    A design is due 1, 3, 7, 14 and 30 days after it was last worked on, or
+    at once when its findings got worse.
+    \b
+      workbench today
+    """
+    from workbench.practice.review import plan_today, to_text
+
+    click.echo(to_text(plan_today(workspace(ctx))))
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--no-pdf", is_flag=True, help="Only out/cheatsheet.html.")
+@click.pass_context
+def cheatsheet(ctx: click.Context, no_pdf: bool) -> None:
+    """Write the one-page cheat sheet: out/cheatsheet.html and .pdf.
+
+    Availability nines and downtime, latency numbers, capacity rules of
+    thumb, CAP and consistency, caching, sharding and replication, each
+    with its source; plus your lessons and most frequent mistakes. Your own
+    section is templates/cheatsheet_user.html (created once, never
+    overwritten). Refresh it monthly.
+
+    \b
+      workbench cheatsheet
+    """
+    from workbench.practice.cheatsheet import write
+
+    for path in write(workspace(ctx), pdf=not no_pdf):
+        click.echo(f"wrote {path}")
 
 
 @main.command(context_settings=CONTEXT)

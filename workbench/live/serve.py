@@ -191,6 +191,27 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self.route(head=False)
 
+    # ---- practice (workbench/practice/livehook.py): the mock's recording, stored with the mock -------------
+    def do_POST(self) -> None:
+        """`/api/practice/audio/{start,chunk,stop}`: only from this server's own pages (the custom header makes
+        a cross-site request need a preflight, which this server never grants)."""
+        hook = getattr(self.server.state, "practice", None)
+        origin = self.headers.get("Origin")
+        if not self.host_allowed() or self.headers.get("X-Workbench") != "1" or (
+                origin and urlsplit(origin).netloc != (self.headers.get("Host") or "")):
+            return self.send_text(403, "forbidden", False)
+        path = urlsplit(self.path).path
+        if hook is None or not path.startswith("/api/practice/"):
+            return self.send_text(404, "not found", False)
+        length = int(self.headers.get("Content-Length") or 0)
+        if length < 0 or length > hook.max_chunk:
+            return self.send_text(413, "too large", False)
+        from urllib.parse import parse_qs
+
+        status, data = hook.post(path, parse_qs(urlsplit(self.path).query), self.rfile.read(length))
+        self.send_body(status, json.dumps(data).encode(), "application/json", False)
+    # ---- end practice ------------------------------------------------------------------------------------
+
     def route(self, head: bool) -> None:
         if not self.host_allowed():
             return self.send_text(403, "forbidden host", head)
@@ -218,6 +239,10 @@ class Handler(BaseHTTPRequestHandler):
             if found is None:
                 return self.send_text(404, "not found", head)
             return self.send_file(found, head)
+        if path.startswith("/api/practice/"):  # practice: the mock's phase and time left, open feedback points
+            hook = getattr(state, "practice", None)
+            data = hook.status(unquote(path[len("/api/practice/"):])) if hook else {"mock": None, "feedback": []}
+            return self.send_json(data, head)
         if path == "/favicon.ico":
             return self.send_body(204, b"", "image/x-icon", head)
         return self.send_text(404, "not found", head)

@@ -473,9 +473,11 @@ def inputs_of(design: Path, model: DesignModel) -> set[Path]:
 def run_watch(cfg: Config, paths: Iterable[Path] = (), *, formats: Iterable[str] | None = None,
               serve: bool = False, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False,
               debounce: float = DEFAULT_DEBOUNCE, echo: Callable[[str], None] = print,
-              ready: Callable[[dict], None] | None = None, until: threading.Event | None = None) -> None:
+              ready: Callable[[dict], None] | None = None, until: threading.Event | None = None,
+              on_rebuild: Callable[[Rebuild], None] | None = None, via: str | None = None) -> None:
     """`workbench watch`: until Ctrl-C (or SIGTERM, or `until` is set), then stop the observer, the server and
-    the worker."""
+    the worker. Every build is recorded in the practice history as made `via` watch, serve (or mock);
+    `on_rebuild` also hears of each one (the mock snapshots the design)."""
     from workbench.live.worker import WarmWorker
 
     if not paths and not cfg.designs.is_dir():
@@ -490,12 +492,22 @@ def run_watch(cfg: Config, paths: Iterable[Path] = (), *, formats: Iterable[str]
         from workbench.live.serve import LiveState, start_server
 
         state = LiveState(cfg)
+        from workbench.practice.livehook import PracticeHook
+
+        state.practice = PracticeHook(cfg)  # the mock's phase and recording, open feedback points
+
+    from workbench.practice.history import record_builds
 
     def rebuilt(rebuild: Rebuild) -> None:
         for line in format_rebuild(rebuild, cfg):
             echo(line)
         if state is not None:
             state.rebuilt(rebuild)
+        if on_rebuild is not None:
+            on_rebuild(rebuild)
+        # The practice history sees these builds too (progress would show a stale count otherwise); a history
+        # that cannot be written is a warning, never a stopped watcher.
+        record_builds(cfg, [rebuild.result], via=via or ("serve" if serve else "watch"))
 
     def designs_changed(designs: list[Path]) -> None:
         if state is not None:

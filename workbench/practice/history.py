@@ -212,6 +212,32 @@ def lessons(records: Iterable[Mapping[str, Any]]) -> list[dict]:
     return [{**r, "id": lesson_id(r), "done": done.get(lesson_id(r))} for r in records if r.get("type") == LESSON]
 
 
+def lessons_text(records: Iterable[Mapping[str, Any]], show_all: bool = False) -> str:
+    """`workbench log list`: open improvement points first, then lessons, newest first, each with its id."""
+    every = lessons(records)
+    open_points = [r for r in every if r.get("open") and not r["done"]]
+    rest = [r for r in every if r not in open_points and (show_all or not r["done"])]
+    if not every:
+        return "no lessons yet: workbench log add \"what I learned\""
+
+    def line(r: Mapping[str, Any]) -> str:
+        who = f" (from {r['reviewer']})" if r.get("reviewer") else ""
+        where = f"  [{r['design']}]" if r.get("design") else ""
+        mark = "done " if r["done"] else ""
+        return f"  {r['id']}  {str(r.get('at', ''))[:10]}  {mark}{r['text']}{who}{where}"
+
+    lines = []
+    if open_points:
+        lines += [f"Open feedback points ({len(open_points)}; `workbench feedback done ID` when incorporated)"]
+        lines += [line(r) for r in reversed(open_points)]
+    if rest:
+        lines += ([""] if lines else []) + [f"Lessons ({len(rest)})"] + [line(r) for r in reversed(rest)]
+    hidden = sum(1 for r in every if r["done"]) if not show_all else 0
+    if hidden:
+        lines.append(f"({hidden} done item{'s' * (hidden != 1)} not shown: --all)")
+    return "\n".join(lines)
+
+
 def mark_done(cfg, item: str, now: datetime | None = None, source: str | None = None) -> dict:
     """Record that the lesson `item` (its id, or a unique start of it) is done; returns the lesson.
 
