@@ -266,3 +266,38 @@ def test_folder_export_of_markdown_reports_keeps_each_with_its_images(ws, write_
         report = (ws / "reports" / stem / f"{stem}-report.md").read_text(encoding="utf-8")
         for image in re.findall(r"!\[[^\]]*\]\(([^)]*)\)", report):
             assert (ws / "reports" / stem / image).is_file()
+
+
+def test_drawio_positions_are_the_rendered_svgs_under_the_house_style(ws):
+    """The icons sit where the rendered SVG has them (the same layout, house style included)."""
+    import html
+
+    (ws / "designs").mkdir()
+    shutil.copy(REPO / "designs" / "pair_cache_before.py", ws / "designs" / "shop.py")
+    (ws / "workbench.toml").write_text('[workbench]\nformats = ["svg"]\n[workbench.style.graph]\nnodesep = "2.5"\n'
+                                       'ranksep = "3"\n', encoding="utf-8")
+    result = run("export", "designs/shop.py", "--format", "drawio", "-o", "shop.drawio")
+    assert result.exit_code == 0, result.output
+    diagram = model_of(ws, "shop")["diagrams"][0]
+    svg = (ws / "out" / "shop" / f"{diagram['slug']}.svg").read_text(encoding="utf-8")
+    in_svg = {html.unescape(t): (float(x), float(y))
+              for t, x, y in re.findall(r'<title>([^<]*)</title>\s*(?:<rect [^>]*>\s*)?<use [^>]*?x="([-\d.]+)" y="([-\d.]+)"', svg)}
+    cells = {c.get("id"): c for c in ET.parse(ws / "shop.drawio").getroot().iter("mxCell")}
+
+    def absolute(cell_id: str) -> tuple[float, float]:
+        g = cells[cell_id].find("mxGeometry")
+        x, y = float(g.get("x")), float(g.get("y"))
+        parent = cells[cell_id].get("parent")
+        if parent not in ("0", "1"):
+            px, py = absolute(parent)
+            x, y = x + px, y + py
+        return x, y
+
+    assert set(in_svg) == {n["id"] for n in diagram["nodes"]}
+    offsets = set()
+    for node in diagram["nodes"]:
+        x, y = absolute(f"n-{node['id']}")
+        sx, sy = in_svg[node["id"]]
+        assert abs(x - sx) < 1, node["label"]
+        offsets.add(round(y - sy))
+    assert len(offsets) == 1, offsets  # one shift between the two coordinate systems, the same for every node

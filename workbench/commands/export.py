@@ -36,7 +36,7 @@ def export(design: Path, cfg: Config, fmt: str, output: Path | None = None, diag
         raise result.error
     folder = cfg.out / design.stem
     if fmt in ("mermaid", "drawio"):
-        return Exported(write_editable(design, folder, fmt, output, diagram))
+        return Exported(write_editable(design, folder, fmt, output, diagram, cfg))
     if fmt in ("png", "svg"):
         slug = pick_diagram(folder, diagram)
         source = folder / f"{slug}{'.findings' if findings_view else ''}.{fmt}"
@@ -80,7 +80,8 @@ def pick_diagram(folder: Path, wanted: str | None) -> str:
     raise WorkbenchError(f"no diagram {wanted!r} in {model['path']}; it has: {', '.join(slugs)}")
 
 
-def write_editable(design: Path, folder: Path, fmt: str, output: Path | None, diagram: str | None) -> Path:
+def write_editable(design: Path, folder: Path, fmt: str, output: Path | None, diagram: str | None,
+                   cfg: Config) -> Path:
     """The Mermaid or draw.io export of a built design, from its model.json and findings.json.
 
     Mermaid: Markdown with a ```mermaid block per diagram (GitHub renders it), or, when the output ends in
@@ -97,7 +98,7 @@ def write_editable(design: Path, folder: Path, fmt: str, output: Path | None, di
     if fmt == "drawio":
         from workbench.output.drawio import drawio
 
-        text = drawio(model, design.parent, findings)
+        text = drawio(model, design.parent, findings, cfg.style)
     elif target.suffix == ".mmd":
         from workbench.output.mermaid import flowchart
 

@@ -76,10 +76,11 @@ def marks_of(findings: list[dict]) -> dict[str, str]:
     return marks
 
 
-def page(diagram: Diagram, design_dir: Path, findings: list[dict], icons: dict[str, str]) -> ET.Element:
+def page(diagram: Diagram, design_dir: Path, findings: list[dict], icons: dict[str, str],
+         style_: dict | None = None) -> ET.Element:
     """One <diagram> page: clusters as containers, nodes as image shapes (or rounded boxes), edges linked to
     their nodes so they follow when a node is moved."""
-    graph = layout(diagram, design_dir)
+    graph = layout(diagram, design_dir, style_)
     _, _, _, top = _box(graph["bb"])
     flip = lambda y: top - y  # noqa: E731  Graphviz's y grows upwards, draw.io's downwards
 
@@ -194,13 +195,14 @@ def edge_routes(graph: dict, top: float) -> dict[tuple[str, str, str], list[list
     return routes
 
 
-def drawio(model: DesignModel, design_dir: Path, findings: dict | None = None) -> str:
+def drawio(model: DesignModel, design_dir: Path, findings: dict | None = None, house: dict | None = None) -> str:
     """The .drawio file of a design: one page per diagram. `findings` (findings.json as a dict) outlines the
-    components of active errors and warnings like the findings view."""
+    components of active errors and warnings like the findings view; `house` is the workspace's house style
+    ([workbench.style]), so that the positions are those of the rendered PNG and SVG."""
     per_diagram = {d["slug"]: d["findings"] for d in (findings or {}).get("diagrams", [])}
     icons: dict[str, str] = {}
     doc = ET.Element("mxfile", host="workbench", type="device")
     for diagram in model.diagrams:
-        doc.append(page(diagram, Path(design_dir), per_diagram.get(diagram.slug, []), icons))
+        doc.append(page(diagram, Path(design_dir), per_diagram.get(diagram.slug, []), icons, house))
     ET.indent(doc, space="  ")
     return ET.tostring(doc, encoding="unicode", xml_declaration=False) + "\n"

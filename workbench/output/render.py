@@ -213,15 +213,16 @@ class EarlyRender:
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 
-def layout(diagram: Diagram, design_dir: Path) -> dict:
+def layout(diagram: Diagram, design_dir: Path, style: dict[str, dict[str, str]] | None = None) -> dict:
     """Graphviz's layout of a diagram as `dot -Tjson` gives it (points, origin bottom-left): for writers of
-    editable formats (draw.io) that place the nodes and clusters themselves, where Graphviz would have."""
+    editable formats (draw.io) that place the nodes and clusters themselves, where Graphviz would have.
+    `style`: the workspace's house style, as the render used it."""
     import json
 
     with tempfile.TemporaryDirectory(prefix="wb-layout-") as tmp:
         work = Path(tmp)
         prepare_workdir(work, design_dir)  # icons resolve as in a render, so dot warns about nothing new
-        (work / "layout.gv").write_text(to_dot(diagram).source, encoding="utf-8")
+        (work / "layout.gv").write_text(to_dot(diagram, style=style).source, encoding="utf-8")
         proc = subprocess.run([dot_binary(), "-Tjson", "layout.gv"], cwd=work, stdin=subprocess.DEVNULL,
                               capture_output=True)
     if proc.returncode != 0:
