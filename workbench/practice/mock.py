@@ -460,7 +460,7 @@ def replay(mock: Mock) -> dict[str, Any]:
     end = float(mock.meta.get("seconds") or (snaps[-1]["seconds"] if snaps else 0.0))
     svgs: dict[str, str] = {}
     rows = []
-    prev_nodes, prev_edges, prev_findings = set(), set(), {}
+    prev_nodes, prev_edges, prev_findings, prev_sheet = set(), set(), {}, {}
     spofs: dict[str, dict] = {}
     last_good = None
     for s in snaps:
@@ -474,7 +474,11 @@ def replay(mock: Mock) -> dict[str, Any]:
             changes += [f"− connection {e}" for e in sorted(prev_edges - edges)]
             changes += [f"fixed {k}" for k in sorted(set(prev_findings) - set(found))]
             changes += [f"new {k}" for k in sorted(set(found) - set(prev_findings))]
-            prev_nodes, prev_edges, prev_findings = nodes, edges, found
+            sheet = {k: v for k, v in ((s.get("model") or {}).get("sheet") or {}).items() if k not in ("file", "line")}
+            if s["n"] > 0:
+                changes += [f"sheet: {k}" + (f" ({len(sheet[k])} items)" if isinstance(sheet.get(k), list) else "")
+                            for k in sorted(set(sheet) | set(prev_sheet)) if sheet.get(k) != prev_sheet.get(k)]
+            prev_nodes, prev_edges, prev_findings, prev_sheet = nodes, edges, found, sheet
             current = set(s.get("availability", {}).get("spofs", []))
             for key in current:  # appeared (or came back: then it is not fixed after all)
                 spofs.setdefault(key, {"key": key, "appeared": s["seconds"], "n": s["n"]})["fixed"] = None
