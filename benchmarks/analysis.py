@@ -5,7 +5,8 @@ Run: python benchmarks/analysis.py [--sizes 100,1000,10000] [--repeat 3]
 A design is a set of service cells behind shared entries: clients → CDN / API gateway / load balancer → per-cell
 load balancer → app siblings → cache, primary/replica database, queue → workers → worker database, plus
 service-to-service calls between cells, monitoring side edges and a ZooKeeper ensemble. About three edges per
-node. Targets: 10k nodes under 2 s, and 10× the nodes in at most 12× the time.
+node. Targets: 10k nodes under 2 s, and 10× the nodes in at most 12× the time; with --reliability, the
+availability and latency estimates (AVAIL, LAT) add under 20 % at every size.
 """
 
 from __future__ import annotations
@@ -114,6 +115,24 @@ def synthetic(target_nodes: int, seed: int = 0) -> Diagram:
                    edges=b.edges, clusters=b.clusters)
 
 
+def reliability_share(diagram: Diagram, repeat: int, batch: int = 1) -> tuple[float, float]:
+    """(best time with every rule, best time without AVAIL and LAT): what the availability and latency estimates
+    (issue 16) add. The two are timed in alternation, so that a noisy spell hits both alike."""
+    full = bare = float("inf")
+    for _ in range(repeat):
+        for which in ("full", "bare"):
+            ignore = None if which == "full" else ["AVAIL", "LAT"]
+            start = time.perf_counter()
+            for _ in range(batch):
+                analyse(diagram, ignore=ignore)
+            seconds = (time.perf_counter() - start) / batch
+            if which == "full":
+                full = min(full, seconds)
+            else:
+                bare = min(bare, seconds)
+    return full, bare
+
+
 def best_of(diagram: Diagram, repeat: int, batch: int = 1) -> tuple[float, int]:
     """Best time of one analysis; each sample times `batch` analyses back to back and divides, so that
     samples of a small design last as long as those of a large one and meet the same machine noise."""
@@ -163,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,1000,10000")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--reliability", action="store_true",
+                        help="also time the analysis without the AVAIL and LAT rules (issue 16: under 20%% more)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     designs = {size: synthetic(size) for size in sizes}
@@ -178,6 +199,13 @@ def main(argv: list[str] | None = None) -> int:
         d = designs[size]
         print(f"{len(d.nodes):>6} nodes {len(d.edges):>6} edges ({len(d.edges) / len(d.nodes):.1f}/node): "
               f"{times[size]:7.3f} s best of {args.repeat}, {findings[size]} findings")
+    if args.reliability:
+        shares = {}
+        for size in sizes:
+            full, bare = reliability_share(designs[size], args.repeat, batch=max(1, max(sizes) // size))
+            shares[size] = full / bare - 1.0
+            print(f"{len(designs[size].nodes):>6} nodes: {full:7.3f} s with availability and latency, {bare:7.3f} s "
+                  f"without: +{shares[size]:.0%} (target < 20%)")
     if 1000 in times and 10000 in times:
         base = time_baseline(10000, args.repeat) / time_baseline(1000, args.repeat)
         print(f"time(10k) / time(1k) = {times[10000] / times[1000]:.1f} (target ≤ 12; a trivially linear "

@@ -157,19 +157,38 @@ def test_a_zone_shared_by_two_tiers_is_counted_once_exactly():
 
 
 def test_cut_sets_take_over_when_factoring_would_branch_too_much(monkeypatch):
+    """lb -> a -> b -> db and lb -> c -> db: not plain parallel routes, so factoring runs; cut it short."""
+    b = Arch()
+    users, lb = b.node("Users", "users"), b.node("ALB", "lb", availability="100")
+    first, second = b.node("ECS", "orders", availability="99"), b.node("ECS", "pricing", availability="99")
+    other = b.node("Lambda", "legacy", availability="99")
+    db = b.node("Aurora", "db", availability="100")
+    b.chain(users, lb, first, second, db)
+    b.chain(lb, other, db)
+    exact = only(b)
+    assert exact.method == "exact"
+    assert exact.estimate == pytest.approx(1 - (1 - 0.99 * 0.99) * 0.01, abs=1e-15)
+    assert [["orders", "legacy"], ["pricing", "legacy"]] == [c.names for c in exact.contributors]
+    monkeypatch.setattr(av, "MAX_BRANCHES", 1)
+    approx = only(b)
+    assert approx.method == "cut sets"
+    assert approx.estimate == pytest.approx(1 - 2 * 0.01 * 0.01, abs=1e-15)  # the two order-2 cuts
+    assert approx.estimate == pytest.approx(exact.estimate, abs=1e-5)
+
+
+def test_four_disjoint_routes_are_beyond_the_order_3_cut_sets():
     b = Arch()
     users, lb = b.node("Users", "users"), b.node("ALB", "lb", availability="100")
     routes = [b.node("ECS", name, availability="99") for name in ("orders", "catalog", "search", "profile")]
     db = b.node("Aurora", "db", availability="100")
     b.chain(users, lb, routes)
     b.edge(routes, db)
-    exact = only(b)
-    monkeypatch.setattr(av, "MAX_BRANCHES", 2)
-    approx = only(b)
-    assert (exact.method, approx.method) == ("exact", "cut sets")
-    assert exact.estimate == pytest.approx(1 - 0.01 ** 4, abs=1e-15)
-    # Order-3 cut sets cannot see the order-4 cut: the rare-event approximation says 100 % here.
-    assert approx.estimate == pytest.approx(exact.estimate, abs=1e-7)
+    e = only(b)
+    assert e.method == "cut sets" and e.estimate == 1.0  # 1e-8 left out: an order-4 cut
+    routes[-1].analysis["availability"] = "0"
+    b.edges = [x for x in b.edges if x.head != routes[-1].id]  # three routes: exact again
+    e = only(b)
+    assert e.method == "exact" and e.estimate == pytest.approx(1 - 0.01 ** 3, abs=1e-15)
 
 
 def test_a_fix_says_what_a_replica_would_buy():

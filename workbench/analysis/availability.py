@@ -16,9 +16,10 @@ group's zones are counted within the group only [H].
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations, product
 
 from workbench.analysis.elements import (
@@ -41,7 +42,10 @@ from workbench.analysis.redundancy import (
 
 MINUTES_PER_MONTH = 30 * 24 * 60  # 43,200: the 30-day month that SLA downtime tables use
 MAX_ZONES = 4  # zones conditioned on exactly: 2^4 = 16 zone states per entry
-MAX_BRANCHES = 4096  # factoring branches per entry before the cut-set method takes over
+MAX_BRANCHES = 4096  # factoring branches per block before the cut-set method takes over
+MAX_FACTORED = 20  # optional groups in one block beyond which factoring is not tried
+TOP_CONTRIBUTORS = 10  # contributors named per entry
+ROUTES = 4  # disjoint routes that put a capability beyond the order-3 cut sets
 ZONE_AVAILABILITY = 99.95  # [H] a whole zone; no provider publishes a zone-level SLA
 
 # Sources of the default figures, printed by `workbench rules AVAIL001`.
@@ -256,8 +260,24 @@ class EntryAvailability:
     method: str  # "exact" | "cut sets"
     contributors: list[Contributor] = field(default_factory=list)
     fixes: list[Fix] = field(default_factory=list)
-    defaults: list[str] = field(default_factory=list)  # "`db` 99.5 % [AV2] (RDS Single-AZ instance)"
     assumption: str = ""  # the entry guess this rests on, if any
+    _figures: tuple | None = field(default=None, repr=False, compare=False)  # (graph, node id → Figure)
+
+    @property
+    def defaults(self) -> list[str]:
+        """The default figures the estimate used, in drawing order: "`db` 99.5 % [AV2] (RDS Single-AZ instance)".
+
+        Built on demand: a large design has thousands, and most callers never ask.
+        """
+        if self._figures is None:
+            return []
+        g, figures = self._figures
+        out: dict[str, None] = {}
+        for m in sorted(figures, key=lambda m: (g.nodes[m].file, g.nodes[m].line, m)):
+            f = figures[m]
+            if not f.declared:
+                out[f"`{g.nodes[m].label}` {f.value * 100:g} % {f.ref} ({f.what})"] = None
+        return list(out)
 
     @property
     def percent(self) -> float:
@@ -273,94 +293,324 @@ class EntryAvailability:
 
 
 @dataclass(frozen=True)
+class _Block:
+    """Capabilities whose reachability depends on the same optional groups, and on no other block's."""
+
+    terminals: tuple[str, ...]
+    optional: tuple[str, ...]  # drawing order
+    region: frozenset[str]  # groups on the routes into the terminals beyond what is surely reached
+    sources: tuple[str, ...]  # surely reached groups with a call into the region
+    parallel: bool = False  # plain parallel routes (see `_parallel`)
+
+
+@dataclass(frozen=True)
 class _Structure:
     root: str
     critical: tuple[str, ...]  # groups that must be up
     optional: tuple[str, ...]  # groups on some route to a capability that no capability needs alone
     terminals: tuple[str, ...]
-    succ: Mapping[str, tuple[str, ...]]  # hard successors within the relevant set
+    blocks: tuple[_Block, ...]  # independent given the critical groups up
+    dropped: tuple[str, ...]  # capabilities with ROUTES disjoint routes: only cuts of that order or more [H]
+    sure: frozenset[str]  # groups that are up in every case counted: the critical ones and clients
+    succ: Mapping[str, tuple[str, ...]]  # the hard successors
+    pred: Mapping[str, tuple[str, ...]]  # the hard predecessors
+
+
+def _position(g: AnalysisGraph, gid: str) -> tuple:
+    info = g.nodes[gid]
+    return info.file, info.line, gid
 
 
 def _structure(g: AnalysisGraph, root: str) -> _Structure:
+    """The required groups of one entry, and the rest cut into independent blocks.
+
+    With every critical group up, the groups reached from the root through critical groups alone are reached
+    for sure. A capability outside that set is reached when some route from it into the set is up; the groups on
+    those routes (found backwards from the capability, stopping at the sure set) are its region. Capabilities
+    whose regions share a group form one block; blocks share no optional group, so they are independent and
+    their probabilities multiply: exact, and linear in the size of the graph for the usual shapes.
+    """
     reach = g.reaches[root]
+    inside = reach.reach
     terminals = tuple(reach.terminals)
     critical = tuple(x for x in reach.critical if g.groups[x].role not in SOURCE_ROLES)
-    # Groups on some route root → terminal: reached from the root (reach) and reaching a terminal.
-    back = set(terminals)
-    stack = list(terminals)
-    inside = reach.reach
+    sure = set(critical) | {x for x in inside if g.groups[x].role in SOURCE_ROLES} | {root}
+    reached = {root}
+    stack = [root]
     while stack:
         v = stack.pop()
-        for p in g.hard_pred.get(v, ()):
-            if p in inside and p not in back:
-                back.add(p)
+        for w in g.hard_succ.get(v, ()):
+            if w in inside and w in sure and w not in reached:
+                reached.add(w)
+                stack.append(w)
+    parent: list[int] = []  # union-find over blocks
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[str, int] = {}
+    sources: list[set[str]] = []
+    dropped: list[str] = []
+    for t in terminals:
+        if t in reached:
+            continue
+        if _many_routes(g, t, inside, reached, sure):
+            dropped.append(t)
+            continue
+        b = len(parent)
+        parent.append(b)
+        sources.append(set())
+        owner[t] = b
+        stack = [t]
+        while stack:
+            v = stack.pop()
+            for p in g.hard_pred.get(v, ()):
+                if p not in inside:
+                    continue
+                if p in reached:
+                    sources[b].add(p)
+                    continue
+                o = owner.get(p)
+                if o is None:
+                    owner[p] = b
+                    stack.append(p)
+                elif find(o) != find(b):
+                    parent[find(o)] = find(b)
+    region: dict[int, list[str]] = {}
+    for x, b in owner.items():
+        region.setdefault(find(b), []).append(x)
+    merged_sources: dict[int, set[str]] = {}
+    for b, found in enumerate(sources):
+        merged_sources.setdefault(find(b), set()).update(found)
+    block_terminals: dict[int, list[str]] = {}
+    for t in terminals:  # in the order of the terminals
+        if t in owner:
+            block_terminals.setdefault(find(owner[t]), []).append(t)
+    blocks = []
+    optional: list[str] = []
+    for b, xs in region.items():
+        opt = tuple(sorted((x for x in xs if x not in sure), key=lambda x: _position(g, x)))
+        optional += opt
+        blocks.append(_Block(tuple(block_terminals[b]), opt, frozenset(xs),
+                             tuple(sorted(merged_sources.get(b, ()), key=lambda x: _position(g, x)))))
+    blocks.sort(key=lambda blk: _position(g, blk.terminals[0]))
+    optional.sort(key=lambda x: _position(g, x))
+    s = _Structure(root, critical, tuple(optional), terminals, tuple(blocks), tuple(dropped), frozenset(sure),
+                   g.hard_succ, g.hard_pred)
+    return replace(s, blocks=tuple(replace(blk, parallel=_parallel(s, blk)) for blk in s.blocks))
+
+
+def _many_routes(g: AnalysisGraph, t: str, inside: frozenset[str], reached: set[str], sure: set[str]) -> bool:
+    """Whether `t` has ROUTES routes from the sure set that share no optional group (Menger: then no cut of
+    fewer than ROUTES optional groups cuts it off, and the cut-set method up to order 3 counts nothing for it).
+
+    Greedy: each route found takes its optional groups out of the next search, so finding ROUTES of them is a
+    proof; failing to find them proves nothing and keeps `t` exact.
+    """
+    used: set[str] = set()
+    for _ in range(ROUTES):
+        parent: dict[str, str | None] = {t: None}
+        stack = [t]
+        start = None
+        while stack and start is None:
+            v = stack.pop()
+            for p in g.hard_pred.get(v, ()):
+                if p in parent or p not in inside or p in used:
+                    continue
+                parent[p] = v
+                if p in reached:
+                    start = p
+                    break
                 stack.append(p)
-    crit = set(critical)
-    chosen = {x for x in reach.reach if x in back and x not in crit and x != root
-              and g.groups[x].role not in SOURCE_ROLES}
-    optional = tuple(x for x in g.groups if x in chosen) if chosen else ()  # drawing order: deterministic
-    relevant = back | {root}
-    succ = {v: tuple(w for w in g.hard_succ.get(v, ()) if w in relevant) for v in relevant} if optional else {}
-    return _Structure(root, critical, optional, terminals, succ)
+        if start is None:
+            return False
+        v = parent[start]
+        while v is not None:
+            if v not in sure:
+                used.add(v)
+            v = parent[v]
+    return True
 
 
-def _all_reached(s: _Structure, usable) -> bool:
-    """Whether every terminal is reachable from the root through groups for which usable(group) holds."""
-    seen = {s.root}
-    stack = [s.root]
+def _block_reached(s: _Structure, b: _Block, usable) -> bool:
+    """Whether every capability of the block is reached from its sources through groups that are usable."""
+    seen: set[str] = set()
+    stack: list[str] = []
+    for v in b.sources:
+        for w in s.succ.get(v, ()):
+            if w in b.region and w not in seen and (w in s.sure or usable(w)):
+                seen.add(w)
+                stack.append(w)
     while stack:
         v = stack.pop()
         for w in s.succ.get(v, ()):
-            if w not in seen and usable(w):
+            if w in b.region and w not in seen and (w in s.sure or usable(w)):
                 seen.add(w)
                 stack.append(w)
-    return all(t in seen for t in s.terminals)
+    return all(t in seen for t in b.terminals)
 
 
 class _TooMany(Exception):
     pass
 
 
-def _factor(s: _Structure, up: Mapping[str, float], budget: list[int]) -> float:
-    """P(every terminal reachable | the critical groups up), by factoring on the optional groups."""
-    crit = set(s.critical)
-    order = s.optional
+def _parallel(s: _Structure, b: _Block) -> bool:
+    """Whether the block is plain parallel routes: every optional group is called only from the sure set and calls
+    every capability of the block itself. Then it is reached unless all of them are down."""
+    terminals = set(b.terminals)
+    for v in b.optional:
+        if not terminals <= set(s.succ.get(v, ())):
+            return False
+        if any(p not in s.sure and p in b.region for p in s.pred.get(v, ())):
+            return False
+    return True
 
-    def solve(i: int, fixed_up: frozenset[str], fixed_down: frozenset[str]) -> float:
+
+def _compiled(s: _Structure, b: _Block) -> tuple:
+    """The block as small integers: (successors, predecessors, bit of each group (0: sure), first hops,
+    terminals, optional groups, their node numbers).
+
+    Factoring checks reachability hundreds of times per block; integer lists and bit masks make each check a
+    few dozen list reads instead of set and mapping look-ups. The optional groups are numbered breadth-first
+    from the sources, so that factoring settles the groups nearest the sure set first.
+    """
+    first: list[str] = []
+    seen: set[str] = set()
+    for v in b.sources:
+        for w in s.succ.get(v, ()):
+            if w in b.region and w not in seen:
+                seen.add(w)
+                first.append(w)
+    nodes = list(first)
+    i = 0
+    while i < len(nodes):
+        for w in s.succ.get(nodes[i], ()):
+            if w in b.region and w not in seen:
+                seen.add(w)
+                nodes.append(w)
+        i += 1
+    nodes += sorted(b.region - seen)
+    index = {x: k for k, x in enumerate(nodes)}
+    order = [x for x in nodes if x not in s.sure]
+    bit = {x: 1 << k for k, x in enumerate(order)}
+    succ = [tuple(index[w] for w in s.succ.get(x, ()) if w in index) for x in nodes]
+    pred = [tuple(index[w] for w in s.pred.get(x, ()) if w in index) for x in nodes]
+    bits = [bit.get(x, 0) for x in nodes]
+    return succ, pred, bits, [index[x] for x in first], [index[t] for t in b.terminals], order, \
+        [index[x] for x in order]
+
+
+def _seen(compiled: tuple, usable: int) -> list[bool]:
+    """What the sure groups and the optional ones whose bit is in `usable` reach from the sources."""
+    succ, _, bits, first, *_ = compiled
+    seen = [False] * len(succ)
+    stack = []
+    for w in first:
+        if not seen[w] and (not bits[w] or bits[w] & usable):
+            seen[w] = True
+            stack.append(w)
+    while stack:
+        for w in succ[stack.pop()]:
+            if not seen[w] and (not bits[w] or bits[w] & usable):
+                seen[w] = True
+                stack.append(w)
+    return seen
+
+
+def _factor(s: _Structure, b: _Block, up: Mapping[str, float], memo: dict | None = None) -> float:
+    """P(every capability of the block reached | the critical groups up), by factoring on its optional groups.
+
+    At each step the capabilities not yet settled are split by the undecided groups their routes can use:
+    capabilities that share none are independent, so their probabilities multiply (exact), and a group no
+    unsettled capability can use is never branched on.
+    """
+    if b.parallel:
+        return 1.0 - math.prod(1.0 - up[v] for v in b.optional)
+    compiled = _compiled(s, b)
+    _, pred, bits, _, terminals, order, _ = compiled
+    probs = [up[v] for v in order]
+    # Look-alike cells give blocks of the same shape and figures: solve each shape once.
+    key = (tuple(compiled[0]), tuple(bits), tuple(compiled[3]), tuple(terminals), tuple(probs))
+    if memo is not None and key in memo:
+        return memo[key]
+    full = (1 << len(order)) - 1
+    budget = [MAX_BRANCHES]
+    size = len(bits)
+
+    def solve(terms: list[int], fixed_up: int, fixed_down: int, sure: list | None = None,
+              maybe: list | None = None) -> float:
+        # A branch that fixes a group up leaves `maybe` as it was, one that fixes it down leaves `sure`.
         budget[0] -= 1
         if budget[0] < 0:
             raise _TooMany
-        if _all_reached(s, lambda w: w in crit or w in fixed_up or w == s.root):
+        if sure is None:
+            sure = _seen(compiled, fixed_up)
+        unsettled = [t for t in terms if not sure[t]]
+        if not unsettled:
             return 1.0
-        if not _all_reached(s, lambda w: w not in fixed_down):
+        if maybe is None:
+            maybe = _seen(compiled, full & ~fixed_down)
+        if not all(maybe[t] for t in unsettled):
             return 0.0
-        while i < len(order) and (order[i] in fixed_up or order[i] in fixed_down):
-            i += 1
-        if i == len(order):
+        decided = fixed_up | fixed_down
+        parts: list[list] = []  # [undecided groups (bits), capabilities]
+        for t in unsettled:
+            mask = 0
+            seen = [False] * size
+            seen[t] = True
+            stack = [t]
+            while stack:
+                for q in pred[stack.pop()]:
+                    if maybe[q] and not seen[q]:
+                        seen[q] = True
+                        stack.append(q)
+                        if bits[q] and not bits[q] & decided:
+                            mask |= bits[q]
+            part = [mask, [t]]
+            for other in [x for x in parts if x[0] & mask]:
+                part[0] |= other[0]
+                part[1] += other[1]
+                parts.remove(other)
+            parts.append(part)
+        if len(parts) > 1:
+            return math.prod(solve(ts, fixed_up, fixed_down, sure, maybe) for _, ts in parts)
+        mask = parts[0][0]
+        if not mask:
             return 0.0
-        v = order[i]
-        p = up[v]
-        return p * solve(i + 1, fixed_up | {v}, fixed_down) + (1.0 - p) * solve(i + 1, fixed_up, fixed_down | {v})
+        i = (mask & -mask).bit_length() - 1  # the undecided group nearest the sure set
+        p = probs[i]
+        return (p * solve(unsettled, fixed_up | 1 << i, fixed_down, None, maybe)
+                + (1.0 - p) * solve(unsettled, fixed_up, fixed_down | 1 << i, sure, None))
 
-    return solve(0, frozenset(), frozenset())
+    value = solve(list(terminals), 0, 0)
+    if memo is not None:
+        memo[key] = value
+    return value
 
 
-def _cuts(s: _Structure, max_order: int = 3, limit: int = 40) -> list[tuple[str, ...]]:
-    """Minimal cut sets of order 2..max_order among the optional groups (the critical ones are the order-1 cuts)."""
-    crit = set(s.critical)
-    pool = list(s.optional)
-    found: list[tuple[str, ...]] = []
-    orders = range(2, max_order + 1) if len(pool) <= limit else range(2, 3)
-    for order in orders:
-        for combo in combinations(pool, order):
-            gone = set(combo)
-            if any(set(c) <= gone for c in found):
+def _cuts(s: _Structure, b: _Block, max_order: int = 3, limit: int = 40) -> list[tuple[str, ...]]:
+    """Minimal cut sets of order 2..max_order among a block's optional groups (critical ones are order 1)."""
+    compiled = _compiled(s, b)
+    order_of = compiled[5]
+    full = (1 << len(order_of)) - 1
+    terminals = compiled[4]
+    found: list[int] = []
+    top = max_order if len(order_of) <= limit else 2
+    for size in range(2, top + 1):
+        for combo in combinations(range(len(order_of)), size):
+            gone = sum(1 << i for i in combo)
+            if any(c & gone == c for c in found):
                 continue
-            if not _all_reached(s, lambda w, gone=gone: w in crit or w == s.root or w not in gone):
-                found.append(combo)
-        if len(pool) > limit:
-            break
-    return found
+            seen = _seen(compiled, full & ~gone)
+            if not all(seen[t] for t in terminals):
+                found.append(gone)
+    # Named in the block's drawing order.
+    position = {x: k for k, x in enumerate(b.optional)}
+    return [tuple(sorted((order_of[i] for i in range(len(order_of)) if c >> i & 1), key=position.__getitem__))
+            for c in found]
 
 
 def entry_slo(g: AnalysisGraph, group: str) -> float | None:
@@ -388,6 +638,8 @@ def estimate(g: AnalysisGraph, entry: Entry, *, fixes: bool = True,
     models = {x: group_model(g, g.groups[x], figures, failed) for x in s.critical + s.optional}
     value, method, contributors = _evaluate(s, models)
     total = sum(c.probability for c in contributors)
+    # Thousands of groups each contribute a little: name and keep the largest only (ties in drawing order).
+    contributors = heapq.nsmallest(TOP_CONTRIBUTORS, contributors, key=lambda c: (-c.probability, c.groups))
     for c in contributors:
         c.share = c.probability / total if total > 0 else 0.0
         c.names = [f"zone {x[5:]}" if x.startswith("zone:") else g.groups[x].name for x in c.groups]
@@ -397,12 +649,7 @@ def estimate(g: AnalysisGraph, entry: Entry, *, fixes: bool = True,
     contributors.sort(key=lambda c: (-c.probability, c.names))
     result = EntryAvailability(entry.group, g.groups[entry.group].name, value, entry_slo(g, entry.group), method,
                                contributors, assumption=getattr(entry, "assumption", "") or "")
-    seen_defaults: dict[str, None] = {}
-    for m in sorted(figures, key=lambda m: (g.nodes[m].file, g.nodes[m].line, m)):  # drawing order
-        f = figures[m]
-        if not f.declared:
-            seen_defaults[f"`{g.nodes[m].label}` {f.value * 100:g} % {f.ref} ({f.what})"] = None
-    result.defaults = list(seen_defaults)
+    result._figures = (g, figures)
     if fixes:
         result.fixes = _fixes(g, s, models, contributors, value)
     return result
@@ -413,7 +660,9 @@ def _evaluate(s: _Structure, models: Mapping[str, GroupModel]) -> tuple[float, s
     exact_zones = len(zones) <= MAX_ZONES
     za = ZONE_AVAILABILITY / 100.0
     states = list(product((True, False), repeat=len(zones))) if exact_zones else [()]
-    budget = [MAX_BRANCHES]
+    approximated: set[int] = set()  # blocks where factoring would take too many branches: cut sets
+    cuts: dict[int, list[tuple[str, ...]]] = {}
+    memo: dict = {}
     total = 0.0
     for state in states:
         weight = math.prod(za if ok else 1.0 - za for ok in state)
@@ -422,29 +671,29 @@ def _evaluate(s: _Structure, models: Mapping[str, GroupModel]) -> tuple[float, s
             up = {x: models[x].up(down) for x in s.critical + s.optional}
         else:
             up = {x: models[x].up(zone_a=za) for x in s.critical + s.optional}
-        base = math.prod(up[x] for x in s.critical)
-        if base == 0.0 or not s.optional:
-            total += weight * base
-            continue
-        try:
-            total += weight * base * _factor(s, up, budget)
-        except _TooMany:
-            return _cut_set_estimate(s, models, zones, exact_zones, za)
-    return total, "exact", _contributors(s, models, zones, za, exact_zones, None)
-
-
-def _cut_set_estimate(s: _Structure, models, zones, exact_zones, za) -> tuple[float, str, list[Contributor]]:
-    """Rare-event approximation: A ≈ Π critical × (1 − Σ over higher-order cuts of Π unavailability)."""
-    up = {x: models[x].up(zone_a=za) for x in s.critical + s.optional}
-    cuts = _cuts(s)
-    base = math.prod(up[x] for x in s.critical)
-    extra = sum(math.prod(1.0 - up[x] for x in c) for c in cuts)
-    value = max(0.0, base * (1.0 - extra))
-    return value, "cut sets", _contributors(s, models, zones, za, exact_zones, cuts, up)
+        value = math.prod(up[x] for x in s.critical)
+        for i, blk in enumerate(s.blocks):
+            if value == 0.0:
+                break
+            if i not in approximated and len(blk.optional) > MAX_FACTORED:
+                approximated.add(i)
+            if i not in approximated:
+                try:
+                    value *= _factor(s, blk, up, memo)
+                    continue
+                except _TooMany:
+                    approximated.add(i)
+            if i not in cuts:
+                cuts[i] = _cuts(s, blk)
+            value *= max(0.0, 1.0 - sum(math.prod(1.0 - up[x] for x in c) for c in cuts[i]))
+        total += weight * value
+    method = "cut sets" if approximated or s.dropped else "exact"
+    return total, method, _contributors(s, models, zones, za, exact_zones, cuts, up if not zones else None)
 
 
 def _contributors(s: _Structure, models: Mapping[str, GroupModel], zones: list[str], za: float, exact_zones: bool,
-                  cuts: list[tuple[str, ...]] | None, up: Mapping[str, float] | None = None) -> list[Contributor]:
+                  cuts: Mapping[int, list[tuple[str, ...]]], up: Mapping[str, float] | None = None,
+                  ) -> list[Contributor]:
     """Cut sets with their probabilities: groups alone (their own instances, zones up), zones, and parallel routes."""
     if up is None:
         up = {x: models[x].up() for x in s.critical + s.optional}
@@ -452,16 +701,22 @@ def _contributors(s: _Structure, models: Mapping[str, GroupModel], zones: list[s
     if exact_zones:
         for z in zones:
             gone = frozenset({z})
-            if any(models[x].up(gone) == 0.0 for x in s.critical) or (
-                    s.optional and not _all_reached(
-                        s, lambda w, gone=gone: w not in s.optional or models[w].up(gone) > 0.0)):
+            if any(models[x].up(gone) == 0.0 for x in s.critical) or any(
+                    not _block_reached(s, blk, lambda w, gone=gone: models[w].up(gone) > 0.0) for blk in s.blocks):
                 out.append(Contributor((f"zone:{z}",), [], 1.0 - za))
-    if cuts is None and s.optional and len(s.optional) <= 12:
-        cuts = _cuts(s)
-    for c in cuts or ():
-        p = math.prod(1.0 - up[x] for x in c)
-        if p > 0.0:
-            out.append(Contributor(tuple(c), [], p))
+    for i, blk in enumerate(s.blocks):
+        found = cuts.get(i)
+        if found is None:
+            # For the names only (the estimate did not need them): parallel routes are one cut of all of them;
+            # otherwise the pairs, in small blocks.
+            if blk.parallel:
+                found = [blk.optional] if len(blk.optional) <= 3 else []
+            else:
+                found = _cuts(s, blk, max_order=2) if len(blk.optional) <= 4 else []
+        for c in found:
+            p = math.prod(1.0 - up[x] for x in c)
+            if p > 0.0:
+                out.append(Contributor(tuple(c), [], p))
     return out
 
 
@@ -476,9 +731,14 @@ def _fixes(g: AnalysisGraph, s: _Structure, models: dict[str, GroupModel], contr
         model = models[x]
         if model.whole is not None or not model.instances:
             continue
-        more = dict(models)
-        more[x] = GroupModel(None, None, model.k, model.instances + (model.instances[-1],))
-        value, _, _ = _evaluate(s, more)
+        bigger = GroupModel(None, None, model.k, model.instances + (model.instances[-1],))
+        if x in s.critical and not bigger.zones() and not any(models[y].zones() for y in s.critical + s.optional):
+            # A critical group's own factor: the rest of the estimate does not change.
+            value = before * bigger.up() / model.up() if model.up() > 0 else before
+        else:
+            more = dict(models)
+            more[x] = bigger
+            value, _, _ = _evaluate(s, more)
         if percent_text(value) != percent_text(before):  # only what shows in the figure
             grp = g.groups[x]
             text = f"a replica of `{grp.name}`" if grp.r == 1 else f"a {_ordinal(grp.r + 1)} instance of `{grp.name}`"
