@@ -23,12 +23,12 @@ from workbench.practice.prompts import BUILT_IN, PAIRS, Catalogue, Drill, catalo
 
 
 def last_practised(events: Iterable[Mapping[str, Any]]) -> dict[str, datetime]:
-    """Pair key -> when it was last started or finished."""
-    from workbench.practice.history import DRILL_DONE, DRILL_START, when
+    """Pair key -> when it was last started or finished (as a drill or as a mock)."""
+    from workbench.practice.history import DRILL_DONE, DRILL_START, MOCK_START, when
 
     last: dict[str, datetime] = {}
     for e in events:
-        if e.get("type") in (DRILL_START, DRILL_DONE) and e.get("pair"):
+        if e.get("type") in (DRILL_START, DRILL_DONE, MOCK_START) and e.get("pair"):
             at = when(e)
             if at is not None and (e["pair"] not in last or at > last[e["pair"]]):
                 last[e["pair"]] = at
