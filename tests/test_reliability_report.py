@@ -66,3 +66,17 @@ def test_sarif_and_junit_carry_the_new_findings(ws):
     assert {"AVAIL001", "LAT001"} <= {r["ruleId"] for r in sarif["runs"][0]["results"]}
     junit = run("check", "designs/web.py", "--format", "junit", "--fail-on", "never").output
     assert "AVAIL001" in junit and "LAT001" in junit
+
+
+def test_the_report_shows_the_step_7_table(ws):
+    result = run("render", "designs/web.py")
+    assert result.exit_code == 0, result.output
+    md = (ws / "out" / "web" / "report.md").read_text(encoding="utf-8")
+    section = md[md.index("## 7. Reliability"):]
+    assert "**Availability against the targets**" in section
+    row = next(line for line in section.splitlines() if line.startswith("| users |"))
+    assert "| 99.8376% | 99.95% (missed) | 70 min | 22 min |" in row
+    assert "`media` 62%" in row and "172.0 ms (target 100.0 ms)" in row
+    html = (ws / "out" / "web" / "report.html").read_text(encoding="utf-8")
+    assert '<table class="targets">' in html and "<strong>99.8376%</strong>" in html
+    assert "users → lb → {app-1, app-2} → media" in html

@@ -17,7 +17,8 @@ FINDINGS_VERSION = 1
 class DiagramReview:
     diagram: Diagram
     findings: list[Finding]  # sorted; accepted ones included, flagged
-    # {"availability": ..., "latency": ...} of `targets.Reliability.to_dict`; None when the graph crashed
+    # {"availability": ..., "latency": ...} of `targets.Reliability.to_dict` and "step7" (its `rows`), for the
+    # json report and the report's step 7 table; None when the graph crashed
     reliability: dict | None = None
 
     @property
@@ -71,7 +72,8 @@ def _reliability(graph) -> dict | None:
     from workbench.analysis.targets import reliability
 
     try:
-        return reliability(graph).to_dict()
+        result = reliability(graph)
+        return {**result.to_dict(), "step7": result.rows()}
     except Exception:  # noqa: BLE001 - the AVAIL/LAT rules report the crash as WB000; the report goes on
         return None
 

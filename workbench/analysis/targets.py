@@ -28,6 +28,31 @@ class Reliability:
     def to_dict(self) -> dict:
         return {"availability": self.availability.to_dict(), "latency": self.latency.to_dict()}
 
+    def rows(self) -> list[dict]:
+        """The report's step 7 table, one row per user-facing entry (docs/templates.md, `targets`)."""
+        latency = {e.entry: e for e in self.latency.entries}
+        out = []
+        for e in self.availability.entries:
+            lat = latency.get(e.entry)
+            met = None if e.slo is None else e.estimate + 1e-12 >= e.slo / 100.0
+            out.append({
+                "entry": e.name,
+                "estimate": percent_text(e.estimate),
+                "slo": "" if e.slo is None else f"{e.slo:g}%",
+                "met": met,
+                "downtime": minutes_text(e.downtime_minutes),
+                "budget": "" if e.budget_minutes is None else minutes_text(e.budget_minutes),
+                "method": e.method,
+                "contributors": [{"name": " + ".join(c.names), "share": f"{c.share:.0%}",
+                                  "downtime": minutes_text(c.share * e.downtime_minutes)}
+                                 for c in e.contributors[:3]],
+                "fixes": [{"text": f.text, "estimate": percent_text(f.estimate)} for f in e.fixes],
+                "p99_ms": None if lat is None else round(lat.p99_ms, 3),
+                "target_ms": None if lat is None else lat.target_ms,
+                "path": [] if lat is None else list(lat.path),
+            })
+        return out
+
 
 # id(graph) → (weak reference to the graph, result): the graph is not hashable, and the entry must go with it.
 _CACHE: dict[int, tuple[weakref.ref, Reliability]] = {}

@@ -220,7 +220,8 @@ def to_json_data(reports: list[DesignReport], *, fail_on: str = "error") -> dict
             "error": error,
             "diagrams": [{"name": d.name, "nodes": d.nodes, "edges": d.edges,
                           "findings": [_finding_json(r, f) for f in sort_findings(d.findings)],
-                          **(d.reliability or {})}  # issue 16: "availability" and "latency"
+                          **{k: v for k, v in (d.reliability or {}).items()  # issue 16
+                             if k in ("availability", "latency")}}
                          for d in r.diagrams],
         })
     return {"version": JSON_VERSION, "tool": {"name": "workbench", "version": __version__},

@@ -130,6 +130,7 @@ def context(model: DesignModel, reviews: list[DiagramReview], *, svgs: dict[str,
             "active": [f for f in findings if not f["accepted"]],
             "accepted": [f for f in findings if f["accepted"]],
             "counts": counts(r.findings),
+            "targets": (getattr(r, "reliability", None) or {}).get("step7", []),  # step 7 table (issue 16)
         })
     every = [f for d in diagrams for f in d["active"]]
     return {
