@@ -34,6 +34,7 @@ class Side:
     spec: str  # as the user wrote it
     model: DesignModel
     findings: dict[str, list[Finding]]  # diagram slug -> findings (accepted ones flagged)
+    availability: dict[str, dict] = field(default_factory=dict)  # diagram slug -> check's "availability" object
 
 
 @dataclass
@@ -50,11 +51,14 @@ class DiagramDiff:
     accepted: list[Finding] = field(default_factory=list)  # active before, accepted now
     reopened: list[Finding] = field(default_factory=list)  # accepted before, active now
     unchanged: int = 0  # active on both sides
+    # issue 16: {"before": %, "after": %, "slo": %, "entries": {entry: [before %, after %]}}; None without entries
+    availability: dict | None = None
 
     @property
     def empty(self) -> bool:
+        moved = bool(self.availability) and self.availability["before"] != self.availability["after"]
         return not (self.added or self.removed or self.changed or self.edges_added or self.edges_removed
-                    or self.fixed or self.introduced or self.accepted or self.reopened)
+                    or self.fixed or self.introduced or self.accepted or self.reopened or moved)
 
     def to_dict(self) -> dict:
         def findings(items: list[Finding]) -> list[dict]:
@@ -66,7 +70,8 @@ class DiagramDiff:
                 "edges": {"added": self.edges_added, "removed": self.edges_removed},
                 "findings": {"fixed": findings(self.fixed), "introduced": findings(self.introduced),
                              "accepted": findings(self.accepted), "reopened": findings(self.reopened),
-                             "unchanged": self.unchanged}}
+                             "unchanged": self.unchanged},
+                "availability": self.availability}
 
 
 @dataclass
@@ -152,7 +157,8 @@ def load_side(spec: str, cfg: Config, stack: ExitStack) -> Side:
         design, root = checkout(path, rev, cfg, stack)
     model = load_design(design, root=root, timeout=cfg.timeout)
     reviews = review(model, design)
-    return Side(spec, model, {r.diagram.slug: r.findings for r in reviews})
+    return Side(spec, model, {r.diagram.slug: r.findings for r in reviews},
+                {r.diagram.slug: (r.reliability or {}).get("availability") or {} for r in reviews})
 
 
 # -- comparing -----------------------------------------------------------------------------------------------------
@@ -234,11 +240,23 @@ def compare_diagrams(old: Diagram | None, new: Diagram | None, old_findings: lis
     return diff
 
 
+def compare_availability(old: dict, new: dict) -> dict | None:
+    """The estimate before and after (lowest over entries, percent) and per entry on either side."""
+    if old.get("estimate") is None and new.get("estimate") is None:
+        return None
+    names = list(dict.fromkeys([*old.get("entries", {}), *new.get("entries", {})]))
+    return {"before": old.get("estimate"), "after": new.get("estimate"), "slo": new.get("slo", old.get("slo")),
+            "entries": {n: [old.get("entries", {}).get(n), new.get("entries", {}).get(n)] for n in names}}
+
+
 def compare(old: Side, new: Side) -> DesignDiff:
     diagrams = []
     for a, b in pair_diagrams(old.model.diagrams, new.model.diagrams):
-        diagrams.append(compare_diagrams(a, b, old.findings.get(a.slug, []) if a else [],
-                                         new.findings.get(b.slug, []) if b else []))
+        d = compare_diagrams(a, b, old.findings.get(a.slug, []) if a else [],
+                             new.findings.get(b.slug, []) if b else [])
+        d.availability = compare_availability(old.availability.get(a.slug, {}) if a else {},
+                                              new.availability.get(b.slug, {}) if b else {})
+        diagrams.append(d)
     return DesignDiff(old.spec, new.spec, diagrams)
 
 
@@ -285,6 +303,8 @@ def to_text(diff: DesignDiff) -> str:
         for name, items in (("fixed", d.fixed), ("introduced", d.introduced), ("accepted", d.accepted),
                             ("reopened", d.reopened)):
             lines += [f"    {name:<10} {f.code} {f.severity}: {f.message}" for f in items]
+        if d.availability:
+            lines.append("  " + _availability_line(d.availability))
     def n(count: int, word: str) -> str:
         return f"{count} {word}{'s' * (count != 1)}"
 
@@ -293,6 +313,23 @@ def to_text(diff: DesignDiff) -> str:
                  f"{diff.total('edges_removed')} removed; {n(diff.total('fixed'), 'finding')} fixed, "
                  f"{diff.total('introduced')} introduced")
     return "\n".join(lines) + "\n"
+
+
+def _availability_line(a: dict) -> str:
+    """"availability: 99.4376% -> 99.937% (SLO 99.9%: missed -> met)"."""
+    from workbench.analysis.availability import percent_text
+
+    def pct(value: float | None) -> str:
+        return "(none)" if value is None else percent_text(value / 100.0)
+
+    text = f"availability: {pct(a['before'])} -> {pct(a['after'])}"
+    slo = a.get("slo")
+    if slo is not None:
+        def verdict(value: float | None) -> str:
+            return "-" if value is None else ("met" if value >= slo - 1e-9 else "missed")
+
+        text += f" (SLO {slo:g}%: {verdict(a['before'])} -> {verdict(a['after'])})"
+    return text
 
 
 def to_json(diff: DesignDiff) -> str:
