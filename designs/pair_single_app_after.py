@@ -16,7 +16,7 @@ Sheet(
     kind="architecture",
     prompt="A small booking site runs its web app on one EC2 instance that users reach directly (DNS points "
            "at its IP); the database is already RDS Multi-AZ. Remove the app server as a single point of failure.",
-    slo="99.9%",
+    slo="99.9%", latency_p99_ms=400,
     functional=["search free slots", "book and cancel a slot"],
     non_functional=["99.9% available (about 43 minutes of downtime a month)", "p99 < 400 ms"],
     assumptions=["600k daily users, 15 reads and 6 writes each per day",

@@ -18,7 +18,7 @@ Sheet(
     kind="architecture",
     prompt="Architecture style: one deployable with internal modules and one shared relational database. "
            "When is it the right call, and how is it run in production?",
-    slo="99.9%",
+    slo="99.9%", latency_p99_ms=300,
     functional=["users manage customers, orders and invoices in one web app",
                 "background jobs (PDF invoices, reminder e-mails) run inside the same deployable"],
     non_functional=["99.9% available", "p99 < 300 ms for page loads",
