@@ -58,10 +58,10 @@ ROLE_MS: dict[str, tuple[float, str, str]] = {
 }
 DEFAULT_MS = (20.0, "[H]", "a component's own work")
 _CLASS_MS: dict[tuple[str, str], tuple[float, str, str]] = {
-    ("aws", "Dynamodb"): (10.0, "[L4]", "DynamoDB: single-digit milliseconds"),
-    ("aws", "DynamodbTable"): (10.0, "[L4]", "DynamoDB: single-digit milliseconds"),
-    ("aws", "Lambda"): (100.0, "[H]", "a function, cold starts reach the p99"),
-    ("aws", "LambdaFunction"): (100.0, "[H]", "a function, cold starts reach the p99"),
+    ("aws", "Dynamodb"): (10.0, "[L4]", "DynamoDB (single-digit milliseconds)"),
+    ("aws", "DynamodbTable"): (10.0, "[L4]", "DynamoDB (single-digit milliseconds)"),
+    ("aws", "Lambda"): (100.0, "[H]", "Lambda (cold starts reach the p99)"),
+    ("aws", "LambdaFunction"): (100.0, "[H]", "Lambda (cold starts reach the p99)"),
 }
 
 

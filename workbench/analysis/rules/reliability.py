@@ -99,7 +99,7 @@ LAT001 = Rule(
          "dependencies one after another takes longer than its slowest chain. " + _latency_doc(),
     why="Step 1 set a latency target; a chain of synchronous calls whose parts add up to more will miss it, and "
         "the largest terms say where a cache, a parallel call or a closer placement helps.",
-    example='Users("users", latency_p99_ms="100") >> ALB("lb") >> ECS("api") >> S3("media")  # ~224 ms',
+    example='Users("users", latency_p99_ms="100") >> ALB("lb") >> ECS("api") >> S3("media")  # 222 ms',
     fix="Cache the slow reads, call dependencies in parallel or asynchronously, keep a chain in one zone or "
         "region, or declare the measured figures with latency_ms=\"12\".",
     refs=tuple(f"{k} {v}" for k, v in lat.SOURCES.items()),
