@@ -64,7 +64,7 @@ def reliability(g: AnalysisGraph) -> Reliability:
     if hit is not None and hit[0]() is g:
         return hit[1]
     value = Reliability(diagram_availability(g), diagram_latency(g))
-    _CACHE[key] = (weakref.ref(g, lambda _ref, key=key: _CACHE.pop(key, None)), value)
+    _CACHE[key] = (weakref.ref(g, lambda _ref, key=key, cache=_CACHE: cache.pop(key, None)), value)
     return value
 
 

@@ -139,7 +139,9 @@ def check_avail(g: AnalysisGraph, ctx: Context) -> list[Finding]:
             message = (f"`{e.name}` is estimated {av.percent_text(e.estimate)} available, meeting its SLO "
                        f"{e.slo:g}%: {av.minutes_text(down)} of expected downtime a month against a budget of "
                        f"{av.minutes_text(budget)}" + (f"; largest shares: {shares}" if shares else ""))
-            finding = group_finding(g, "AVAIL002", "info", message, "", group, entries=[e.name],
+            remediation = ("nothing to fix; the margin is what deployments and incidents may spend: replace the "
+                           "defaults with measured figures (availability=) to keep the estimate honest")
+            finding = group_finding(g, "AVAIL002", "info", message, remediation, group, entries=[e.name],
                                     extra_nodes=_extra(g, [x for c in top for x in c.groups]))
         else:
             severity = "error" if down > 10.0 * budget else "warning"
