@@ -54,7 +54,7 @@ def test_check_reports_the_typo_in_text_and_json(tmp_path, write_design, monkeyp
     write_design(tmp_path, "typos", DESIGN)
     monkeypatch.chdir(tmp_path)
     text = run("check", "designs/typos.py", "--fail-on", "never")
-    assert "did you mean `replicas`?" in text.output and "typos.py:" in text.output
+    assert "did you mean" in text.output and "replicas?" in text.output and "typos.py:" in text.output
     data = json.loads(run("check", "designs/typos.py", "--format", "json", "--fail-on", "never").output)
     codes = [f["code"] for design in data["designs"] for diagram in design["diagrams"] for f in diagram["findings"]]
     assert codes.count("ATTR002") == 4

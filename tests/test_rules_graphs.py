@@ -9,11 +9,14 @@ def test_graph001_on_equal_ranks_only():
     b = Arch()
     users, web, api, db = b.node("Users", "users"), b.node("EC2", "web"), b.node("EC2", "api"), b.node("RDS", "db")
     b.edge(users, web)
-    b.undirected(web, api)  # equal rank: both directions
+    b.undirected(web, api)  # equal rank: read from the entry outward (issue 13, R2)
     b.undirected(api, db)  # ranks differ: oriented api → db, no finding
+    x, y = b.node("EC2", "x"), b.node("EC2", "y")
+    b.undirected(x, y)  # equal rank and nothing reaches either: both directions
     findings = [f for f in analyse_arch(b).findings if f.code == "GRAPH001"]
     assert [(f.message, f.edges, f.severity) for f in findings] == [
-        ("`web - api` treated as bidirectional", ["e2"], "info")]
+        ("`web - api` read as `web → api`: `web` is nearer the entry", ["e2"], "info"),
+        ("`x - y` treated as bidirectional", ["e4"], "info")]
 
 
 def test_graph001_not_for_replication_or_side_edges():

@@ -283,9 +283,13 @@ def test_c4_containers_are_analysed_and_their_single_instances_are_questions():
     assert spof.nodes == ["api"] and "C4 element" in spof.remediation
 
 
-def test_dashed_edges_between_ordinary_nodes_stay_asynchronous():
+def test_dashed_edges_are_decoration_and_kind_async_makes_them_asynchronous():
+    # Issue 13 (R1): a dashed line alone no longer makes an edge async; kind=, a queue or an async label does.
     b = Arch()
     users, web = b.node("Users", "users"), b.node("EC2", "web", replicas="2")
     b.chain(users, b.node("ELB", "lb"), web)
-    b.edge(web, b.node("EC2", "mailer"), style="dashed")
+    mailer = b.node("EC2", "mailer")
+    b.edge(web, mailer, style="dashed")
+    assert [f.labels for f in by_code(analyse_arch(b).findings, "SPOF001")] == [["mailer"]]
+    b.edges[-1].analysis["kind"] = "async"
     assert not by_code(analyse_arch(b).findings, "SPOF001")

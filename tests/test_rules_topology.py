@@ -112,7 +112,9 @@ def test_cyc001_two_arrows_or_a_double_headed_arrow_closing_a_cycle_still_count(
     users = b.node("Users", "users")
     a, c = b.node("ECS", "orders", replicas="2"), b.node("ECS", "billing", replicas="2")
     b.chain(users, a, c)
-    b.edge(c, a)  # mutual calls, drawn as two edges
+    b.edge(c, a)  # issue 13 (R2): an arrow back from the far side of a pair is its reply ...
+    assert cycles(b) == []
+    b.edges[-1].analysis["kind"] = "sync"  # ... unless it says it is a call
     assert cycles(b) == ["synchronous cycle `orders → billing → orders`"]
     b = Arch()
     users = b.node("Users", "users")
@@ -120,5 +122,7 @@ def test_cyc001_two_arrows_or_a_double_headed_arrow_closing_a_cycle_still_count(
     b.chain(users, a, c, d)
     b.undirected(d, a)  # a line closes no cycle: it shows a connection
     assert cycles(b) == []
-    b.edge(d, a, dir="both")  # drawn stock → orders (with a head at each end): that closes one
+    b.edge(d, a, dir="both")  # two heads: read from the entry outward (orders → stock), no cycle (R2)
+    assert cycles(b) == []
+    b.edges[-1].analysis["kind"] = "sync"  # said to be calls both ways: that closes one
     assert cycles(b) == ["synchronous cycle `orders → billing → stock → orders`"]

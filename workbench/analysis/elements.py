@@ -82,6 +82,7 @@ class Arc(NamedTuple):
     explicit: bool  # kind given with kind=
     undirected_tie: bool = False  # from `-` between equal ranks (GRAPH001)
     pulled: bool = False  # drawn consumer → queue with a pull label, read as queue → consumer
+    assumed: str = ""  # how the engine chose this direction when the drawing did not say (R2), else empty
 
 
 @dataclass(slots=True)
@@ -137,6 +138,8 @@ class Entry:
     group: str
     inferred: bool  # no client drawn: chosen by in-degree (ENTRY001)
     virtual: bool  # a virtual client stands in front, so the entry itself is analysed as a component
+    helper: bool = False  # an inferred source that is not user-facing (a job, an admin tool): REP/QUE only (R5)
+    assumption: str = ""  # "entry inferred: `x`" when the choice is a guess, empty when the drawing says so
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,9 @@ class Finding:
     edges: list[str] = field(default_factory=list)  # edge ids involved (acceptance on edges)
     accepted: bool = False
     reason: str | None = None
+    # What the finding rests on that the drawing does not state (a role from a label, an orientation or an entry
+    # chosen by the engine); a finding with assumptions is at most a warning (see `cap_for_assumptions`).
+    assumptions: list[str] = field(default_factory=list)
 
     @property
     def fingerprint(self) -> str:
@@ -68,6 +71,13 @@ class Finding:
         data["entry"] = self.entry
         data["fingerprint"] = self.fingerprint
         return data
+
+
+def cap_for_assumptions(finding: Finding) -> Finding:
+    """Errors are for what the drawing states; a finding that rests on a guess is at most a warning."""
+    if finding.assumptions and finding.severity == "error":
+        finding.severity = "warning"
+    return finding
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

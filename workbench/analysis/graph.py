@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from types import MappingProxyType
@@ -60,7 +61,7 @@ def build_graph(diagram: Diagram, design_inputs: Mapping[str, object] | None = N
     entries = find_entries(groups, Q, nodes, fed_groups(group_of, arcs))
     delivery = delivery_map(groups, group_of, arcs)
     components = strong_components(hard_succ)
-    sinks = sink_groups(components, hard_succ)
+    sinks = sink_groups(components, hard_succ) | route_features(groups, group_of, arcs)
     reaches = {e.group: analyse_root(e.group, "entry", e.virtual, groups, hard_succ, hard_pred, {}, sinks)
                for e in entries}
     domains = {q: analyse_root(q, "async", False, groups, hard_succ, hard_pred, delivery, sinks)
@@ -188,11 +189,68 @@ def find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str,
             found.append(Entry(gid, inferred=False, virtual=grp.role not in SOURCE_ROLES))
         elif grp.role in SOURCE_ROLES:
             found.append(Entry(gid, inferred=False, virtual=False))
+    candidates = [gid for gid, grp in groups.items()
+                  if Q.in_degree(gid) == 0 and Q.out_degree(gid) > 0 and not grp.effective_stateful and not grp.soft
+                  and grp.role in roles.REQUEST_ROLES and grp.role not in SOURCE_ROLES and gid not in fed]
     if found:
-        return found
-    return [Entry(gid, inferred=True, virtual=True) for gid, grp in groups.items()
-            if Q.in_degree(gid) == 0 and Q.out_degree(gid) > 0 and not grp.effective_stateful and not grp.soft
-            and grp.role in roles.REQUEST_ROLES and gid not in fed]
+        # Sources the users' entries do not reach (a cron box, a sync job, an importer): analysed for the stores
+        # they need (REP), never as a door every request comes through (R5).
+        reached = _closure(Q, [e.group for e in found])
+        users = ", ".join(f"`{groups[e.group].name}`" for e in found)
+        return found + [Entry(gid, inferred=False, virtual=False, helper=True,
+                              assumption=f"`{groups[gid].name}` is a helper: nothing calls it and {users} does not "
+                                         "reach it; analysed for the stores it needs")
+                        for gid in candidates if gid not in reached]
+    facing = [gid for gid in candidates if user_facing(groups[gid])]
+    if not facing:
+        # Nothing says where users come in: every source is a guess, and its findings say so.
+        return [Entry(gid, inferred=True, virtual=True, assumption=f"entry inferred: `{groups[gid].name}` (no "
+                      "client drawn, nothing user-facing; it calls others and nothing calls it)")
+                for gid in candidates]
+    # R5: user-facing sources are the doors; other sources (jobs, admin tools, loggers, sensors) are analysed as
+    # what they are: their stores still need replicas, but they are not where every request enters.
+    sole = len(facing) == 1
+    out = []
+    for gid in candidates:
+        name = groups[gid].name
+        if gid in facing:
+            out.append(Entry(gid, inferred=True, virtual=True,
+                             assumption="" if sole else f"entry inferred: `{name}` (one of "
+                             f"{len(facing)} user-facing sources, no client drawn)"))
+        else:
+            out.append(Entry(gid, inferred=True, virtual=False, helper=True,
+                             assumption=f"entry inferred: `{name}` is a helper (a source that is not user-facing), "
+                                        "analysed for the stores it needs"))
+    return out
+
+
+def _closure(Q: nx.DiGraph, roots: list[str]) -> set[str]:
+    seen, stack = set(roots), list(roots)
+    while stack:
+        for w in Q.successors(stack.pop()):
+            if w not in seen:
+                seen.add(w)
+                stack.append(w)
+    return seen
+
+
+# Labels of compute nodes that face users (R5): the web tier, a site, a portal, a proxy.
+_FACING_LABEL = re.compile(r"\b(?:web|www|website|site|frontend|front end|portal|ui|gateway|ingress|proxy|"
+                           r"storefront|reverse proxy|edge|public)\b")
+# ... unless the label says it serves the operators, or runs on its own.
+_HELPER_LABEL = re.compile(r"\b(?:admin|internal|back ?office|ops|operator|cron|jobs?|batch|reports?|reporting|"
+                           r"sync|export|import|etl|scheduler|loggers?|sensors?|backup|migration|seed|crawler|"
+                           r"scraper|bots?)\b")
+_FACING_ROLES = frozenset({"dns", "cdn", "edge_security", "load_balancer", "api_gateway"})
+
+
+def user_facing(group: Group) -> bool:
+    """A group that user traffic enters through when no client is drawn: DNS, CDN, edge security, load
+    balancers and gateways, and compute whose label names the web tier."""
+    text = roles.words(" ".join(group.labels))
+    if _HELPER_LABEL.search(text):
+        return False
+    return group.role in _FACING_ROLES or (group.role in ("compute", "service") and bool(_FACING_LABEL.search(text)))
 
 
 def delivery_map(groups: Mapping[str, Group], group_of: Mapping[str, str], arcs: list[Arc]) -> dict:
@@ -205,6 +263,31 @@ def delivery_map(groups: Mapping[str, Group], group_of: Mapping[str, str], arcs:
         if q != c and groups[q].role == "queue" and groups[c].role in roles.REQUEST_ROLES:
             out.setdefault(q, {})[c] = None
     return {q: tuple(cs) for q, cs in out.items()}
+
+
+# Routers send each request to one of their routes; stateless tiers behind them serve a feature each.
+_ROUTERS = frozenset({"load_balancer", "api_gateway"})
+_FEATURE_ROLES = frozenset({"compute", "service", "workflow", "ml"})
+
+
+def route_features(groups: Mapping[str, Group], group_of: Mapping[str, str], arcs: list[Arc]) -> frozenset[str]:
+    """The services behind a router whose edges name two or more different routes
+    (`lb >> Edge(label="/search") >> search`, `lb >> Edge(label="/businesses") >> business`): each is required
+    for its own routes even when they share a store further on, where the dominators alone would read them as
+    alternative paths to the store and flag neither [H, issue 13]. Unlabelled edges say nothing about routes:
+    two services behind one balancer may also serve the same requests."""
+    routes: dict[str, dict[str, set[str]]] = {}
+    for a in arcs:
+        if a.kind != "sync" or not a.label.strip():
+            continue
+        r, h = group_of[a.u], group_of[a.v]
+        if r != h and groups[r].role in _ROUTERS and groups[h].role in _FEATURE_ROLES and not groups[h].soft:
+            routes.setdefault(r, {}).setdefault(h, set()).add(a.label.strip().lower())
+    found: set[str] = set()
+    for targets in routes.values():
+        if len(targets) >= 2 and len({frozenset(x) for x in targets.values()}) >= 2:
+            found.update(targets)
+    return frozenset(found)
 
 
 def sink_groups(components: list[list[str]], hard_succ: Mapping[str, tuple[str, ...]]) -> frozenset[str]:

@@ -1,6 +1,7 @@
 """Replica groups: which nodes are instances of one component (look-alikes, replication, counts)."""
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
@@ -133,8 +134,9 @@ def refine_colours(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _UnionFin
     result is the same coarsest stable partition; colour numbers may differ, and only equality is used.
     """
     ids = list(nodes)
-    start = [("m", info.cls, label_stem(info.label), info.cluster_path) if mergeable(info) else ("f", uf.find(nid))
-             for nid, info in nodes.items()]
+    scopes: dict[tuple[str, ...], tuple[str, ...]] = {}
+    start = [("m", info.cls, label_stem(info.label), _scope(info.cluster_path, scopes)) if mergeable(info)
+             else ("f", uf.find(nid)) for nid, info in nodes.items()]
     first: dict[tuple, int] = {}
     colour = [first.setdefault(key, len(first)) for key in start]
     # A class of one never splits and never grows (a split moves nodes to new colours), so only larger classes
@@ -199,6 +201,20 @@ def refine_colours(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _UnionFin
                 fresh += 1
         dirty = {w for v in changed for w in preds[v]} | {w for v in changed for w in succs[v]}
     return {nid: colour[i] for i, nid in enumerate(ids)}
+
+
+_INSTANCE_INDEX = re.compile(r"(?:[\s_#-]*\d+|[\s_#-]+[a-z])$")
+
+
+def _scope(path: tuple[str, ...], memo: dict[tuple[str, ...], tuple[str, ...]]) -> tuple[str, ...]:
+    """The sibling scope of a cluster path: numbered look-alike clusters ("instance 1", "instance 2", "node-a")
+    are one scope, so the look-alike nodes drawn one per such cluster are instances of one component (issue 13,
+    item 6). Shard clusters keep their numbers: shards are different data."""
+    found = memo.get(path)
+    if found is None:
+        found = memo[path] = tuple(label if is_shard(label) else _INSTANCE_INDEX.sub("", label.strip().lower())
+                                   for label in path)
+    return found
 
 
 def _signature(v: int, colour: list[int], preds: Mapping[int, list[int]], succs: Mapping[int, list[int]]) -> tuple:

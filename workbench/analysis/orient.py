@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from workbench.analysis import roles
-from workbench.analysis.elements import KINDS, Arc, NodeInfo
+from workbench.analysis.elements import KINDS, SOURCE_ROLES, Arc, NodeInfo
 from workbench.analysis.redundancy import (
     ASSUMED_SCALING_REPLICAS,
     HA,
@@ -16,6 +16,7 @@ from workbench.analysis.redundancy import (
     cluster_location,
     flag,
     is_placement_cluster,
+    label_stem,
     multiplier,
     node_ha,
     region_of_zone,
@@ -29,8 +30,11 @@ _ASYNC_LABEL = re.compile(r"\b(?:async|event|publish|subscribe|notify|webhook|ba
 _FALLBACK_LABEL = re.compile(r"fallback|degrad|optional|best.?effort", re.IGNORECASE)
 # A label on an edge *into* a queue that says the caller takes messages out: the arrow points at the broker
 # because the consumer polls it, but work flows from the queue to the consumer [H].
-_PULL_LABEL = re.compile(r"\b(?:consum|poll|pull|subscri|receiv|dequeue|read)", re.IGNORECASE)
+_PULL_LABEL = re.compile(r"\b(?:consum|poll|pull|subscri|receiv|dequeue|read|fetch)", re.IGNORECASE)
 _DEFAULT_RANK = 4
+_WAREHOUSE_LABEL = re.compile(r"ware ?house|lake ?house", re.IGNORECASE)
+# Stores that an edge delivers into synchronously, whatever its label: the caller needs them (R1).
+_STORES = frozenset({"database", "object_storage", "file_storage", "search"})
 
 def display_label(node: Node) -> str:
     """The label people read: the C4 name for C4 nodes, the node id when nothing is drawn."""
@@ -55,6 +59,7 @@ def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
             members_by_cluster[cid].append(n)
     role_memo: dict[tuple, roles.RoleResolution] = {}
     resolved = {n.id: _resolve(n, role_memo) for n in diagram.nodes}  # read again by the two passes below
+    _clients_from_labels(diagram, resolved)
     ha_memo: dict[tuple, HA] = {}  # most nodes share class and attributes; lives for this build only
     location_memo: dict[tuple, Location] = {}  # likewise zone and region
     path_memo: dict[tuple, tuple[str, ...]] = {}  # and cluster paths
@@ -74,7 +79,9 @@ def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
         if stateful_override is not None:
             stateful = stateful_override
         else:
-            stateful = role in roles.STATEFUL or (role == "analytics" and n.cls in roles.WAREHOUSE_CLASSES)
+            # A warehouse holds the data it serves; a label that says so counts as much as the class (Hive).
+            stateful = role in roles.STATEFUL or (role == "analytics" and (
+                n.cls in roles.WAREHOUSE_CLASSES or _WAREHOUSE_LABEL.search(n.label or "") is not None))
         replicas, source = _replicas(n, clusters, members_by_cluster)
         loc = _location(n, locations, location_memo)
         label = display_label(n)
@@ -107,12 +114,45 @@ def _ha(n: Node, role: str, memo: dict[tuple, HA]) -> HA:
 def _resolve(n: Node, memo: dict[tuple, roles.RoleResolution]) -> roles.RoleResolution:
     # Most nodes share a class; the memo lives for one build only (no global state).
     c4 = tuple(sorted((n.c4 or {}).items()))
-    label = n.label if (n.provider == "custom" or n.provider is None) else None
+    # The label takes part where it can decide the role: custom and generic icons, bare nodes, unknown classes.
+    label = n.label if (n.provider in ("custom", "generic", None)
+                        or roles.class_role(n.provider, n.module, n.cls) == "unknown") else None
     key = (n.provider, n.module, n.cls, n.analysis.get("role"), c4, label)
     found = memo.get(key)
     if found is None:
         found = memo[key] = roles.resolve_role(n)
     return found
+
+
+_LABEL_CLIENT_FROM = frozenset({"unknown", "service", "compute"})
+
+
+def _clients_from_labels(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
+    """Custom and generic nodes labelled as clients ("Client", "Web Browser", "End users") with no caller drawn
+    into them are clients (R4). A one-way edge into the node from something it does not call back means it
+    serves requests, so it stays a service; a reply drawn back to it does not count."""
+    # Weak icons (custom, generic, unknown) whose label mentions an audience; and any compute-like icon whose whole
+    # label is one ("Users", "User A", `Pod("Clients")`): an icon drawn for its looks does not make a server.
+    phrase = {n.id for n in diagram.nodes
+              if resolved[n.id].role in _LABEL_CLIENT_FROM and resolved[n.id].source not in ("override", "c4")
+              and "role" not in n.analysis and roles.client_phrase(display_label(n))}
+    candidates = phrase | {n.id for n in diagram.nodes
+                           if resolved[n.id].source in ("label", "unknown") and resolved[n.id].role in _LABEL_CLIENT_FROM
+                           and "role" not in n.analysis and roles.label_client(display_label(n))}
+    if not candidates:
+        return
+    calls: dict[str, set[str]] = defaultdict(set)
+    callers: dict[str, set[str]] = defaultdict(set)
+    for e in diagram.edges:
+        if e.dir in ("forward", "back"):
+            calls[e.caller].add(e.callee)
+            callers[e.callee].add(e.caller)
+    clients = {nid for nid in candidates if not any(c not in calls[nid] for c in callers[nid])}
+    # "User B", drawn only receiving a push, is an audience like its sibling "User A" that sends the request.
+    stems = {label_stem(display_label(n)) for n in diagram.nodes if n.id in clients}
+    clients |= {n.id for n in diagram.nodes if n.id in phrase and label_stem(display_label(n)) in stems}
+    for nid in clients:
+        resolved[nid] = roles.RoleResolution("client", "label")
 
 
 K8S_CONTROLLERS = frozenset({"Deploy", "RS", "STS", "DS", "Job", "Cronjob"})
@@ -208,8 +248,9 @@ def _location(n: Node, locations: Mapping[str, Location], memo: dict[tuple, Loca
 
 
 def orient_and_type(diagram: Diagram, nodes: Mapping[str, NodeInfo]) -> list[Arc]:
-    """Orient every drawn edge (§1) and give each arc its kind (§4, first match wins)."""
-    # Pass 1: orientation plus steps 1-3 (explicit, replication, side); rows are [edge, u, v, tie, explicit, kind].
+    """Orient every drawn edge (§1, R2) and give each arc its kind (§4, R1, R3; first match wins)."""
+    # Pass 1: orientation plus steps 1-3 (explicit, replication, side); rows are
+    # [edge, u, v, tie, explicit, kind, assumed, dropped].
     rows: list[list] = []
     for e in diagram.edges:
         t, h = e.tail, e.head
@@ -219,7 +260,7 @@ def orient_and_type(diagram: Diagram, nodes: Mapping[str, NodeInfo]) -> list[Arc
         if e.dir == "back":
             pairs = ((h, t),)
         elif e.dir == "both":
-            pairs = ((t, h), (h, t))
+            pairs = ((t, h), (h, t)) if t != h else ((t, h),)
         elif e.dir == "none":
             rt, rh = nodes[t].rank, nodes[h].rank
             if rt != rh:
@@ -233,10 +274,14 @@ def orient_and_type(diagram: Diagram, nodes: Mapping[str, NodeInfo]) -> list[Arc
         if explicit not in KINDS:
             explicit = None
         for u, v in pairs:
-            rows.append([e, u, v, tie, explicit, explicit or _early_kind(e, u, v, nodes)])
+            rows.append([e, u, v, tie, explicit, explicit or _early_kind(e, u, v, nodes), "", False])
+    _mark_peer_meshes(rows, nodes)
     _mark_responses(rows, nodes)
+    _mark_reads(rows, nodes)
     arcs: list[Arc] = []
-    for e, u, v, tie, explicit, kind in rows:
+    for e, u, v, tie, explicit, kind, assumed, dropped in rows:
+        if dropped:
+            continue
         pulled = False
         if kind is None:
             kind, pulled = _late_kind(e, u, v, nodes)
@@ -245,7 +290,7 @@ def orient_and_type(diagram: Diagram, nodes: Mapping[str, NodeInfo]) -> list[Arc
         # A multiplier on the caller's load (>1 is fan-out); unreadable values keep 1.0 and raise ATTR001.
         share = multiplier(e.analysis.get("fraction")) if "fraction" in e.analysis else None
         arcs.append(Arc(len(arcs), e.id, u, v, kind, e.label or "", 1.0 if share is None else share,
-                        explicit is not None, tie, pulled))
+                        explicit is not None, tie, pulled, assumed))
     return arcs
 
 
@@ -264,23 +309,199 @@ def _early_kind(e, u: str, v: str, nodes: Mapping[str, NodeInfo]) -> str | None:
     return None
 
 
-def _mark_responses(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:
-    """Step 4 of §4: in a 2-cycle u⇄v with RANK(u) < RANK(v), v→u is the response (rows as in orient_and_type)."""
-    # Only an arc down the ranks can be a response, and few are: find those first, then only the requests that
-    # would answer them, rather than indexing every arc of the design.
-    # A queue's arc back to its producer is delivery to a consumer, not a response.
-    downhill = [row for row in rows if row[5] is None and nodes[row[2]].rank < nodes[row[1]].rank
-                and nodes[row[1]].role != "queue"]
-    if not downhill:
+def _mark_peer_meshes(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:
+    """R3: three or more look-alike nodes (same class and label stem) joined among themselves by undirected,
+    double-headed or back-and-forth edges, most pairs connected, are peers of one group (a cluster drawn as a
+    mesh, Patroni or etcd members): the edges among them are replication or gossip, not calls [H]."""
+    links: dict[tuple[str, str], list[list]] = defaultdict(list)
+    one_way: set[tuple[str, str]] = set()
+    for row in rows:
+        e, u, v, kind = row[0], row[1], row[2], row[5]
+        if kind is not None or row[4] is not None or u == v:
+            continue
+        nu, nv = nodes[u], nodes[v]
+        if nu.cls != nv.cls or nu.role in SOURCE_ROLES or label_stem(nu.label) != label_stem(nv.label):
+            continue
+        key = (u, v) if u < v else (v, u)
+        if e.dir in ("none", "both"):
+            links[key].append(row)
+        else:
+            one_way.add((u, v))
+            links[key].append(row)
+    if not links:
         return
-    answering: dict[str, set[str]] = defaultdict(set)  # v → {u}: a request v→u would make u→v a response
-    for row in downhill:
-        answering[row[2]].add(row[1])
-    request = {(r[1], r[2]) for r in rows
-               if r[1] in answering and r[2] in answering[r[1]] and r[5] in (None, "sync", "async", "fallback")}
-    for row in downhill:
-        if (row[2], row[1]) in request:
-            row[5] = "response"
+    # A single arrow between two look-alikes is a call (web-1 → web-2 is rare but drawn); a pair needs a line,
+    # two heads, or arrows both ways.
+    pairs = {k: rs for k, rs in links.items()
+             if any(r[0].dir in ("none", "both") for r in rs) or ((k[0], k[1]) in one_way and (k[1], k[0]) in one_way)}
+    adjacency: dict[str, set[str]] = defaultdict(set)
+    for a, b in pairs:
+        adjacency[a].add(b)
+        adjacency[b].add(a)
+    seen: set[str] = set()
+    for start in adjacency:
+        if start in seen:
+            continue
+        component, stack = [], [start]
+        seen.add(start)
+        while stack:
+            x = stack.pop()
+            component.append(x)
+            for y in adjacency[x]:
+                if y not in seen:
+                    seen.add(y)
+                    stack.append(y)
+        n = len(component)
+        if n < 3:
+            continue
+        inside = set(component)
+        keys = [k for k in pairs if k[0] in inside]
+        if 2 * len(keys) < n * (n - 1) / 2:
+            continue  # a chain of look-alikes drawn as a pipeline, not a mesh
+        for k in keys:
+            for row in pairs[k]:
+                row[3] = False
+                row[5] = "replication"
+
+
+# Labels that say an arrow is the answer to a request drawn the other way.
+_RESPONSE_LABEL = re.compile(r"\b(?:respon|repl(?:y|ies)\b|ack\b|acknowledg|callback|result|return|rows\b|"
+                             r"200\b|ok\b)", re.IGNORECASE)
+# Roles that stand where requests enter when no client is drawn (R5).
+USER_FACING = frozenset({"dns", "cdn", "edge_security", "load_balancer", "api_gateway"})
+
+
+def _mark_responses(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:
+    """Step 4 of §4 with R2: in a pair u⇄v (two arrows, two heads, or an undirected line between equal ranks),
+    the endpoint nearer the entries calls; v→u is its response (an undirected line keeps only u→v). Labels
+    that say "response", "reply", "ack" mark the response side; RANK decides when the distances tie.
+    Rows as in orient_and_type."""
+    by_pair: dict[tuple[str, str], list[list]] = defaultdict(list)
+    for row in rows:
+        u, v = row[1], row[2]
+        # An arrow whose load the author gave (fraction=) is a call: nobody states the share of a reply.
+        if u != v and row[5] is None and "fraction" not in row[0].analysis:
+            by_pair[(u, v)].append(row)
+    candidates: list[tuple[str, str]] = []
+    for (u, v) in by_pair:
+        if u < v and (v, u) in by_pair:
+            candidates.append((u, v))
+    # Explicit kinds: an explicit request can be answered by an undeclared arrow back (§4).
+    explicit_requests = {(r[1], r[2]) for r in rows if r[4] in ("sync", "async", "fallback") and r[1] != r[2]}
+    for (u, v), found in by_pair.items():
+        if (v, u) in explicit_requests and (v, u) not in by_pair and nodes[v].rank < nodes[u].rank \
+                and nodes[u].role != "queue":
+            for row in found:
+                row[5] = "response"
+    if not candidates:
+        return
+    distance = _entry_distance(rows, nodes)
+    for u, v in candidates:
+        forward, backward = by_pair[(u, v)], by_pair[(v, u)]
+        if nodes[u].role == "queue" or nodes[v].role == "queue":
+            # A queue's arc back to a node is delivery to a consumer, its producer's arc is a publish: no reply.
+            continue
+        caller, reason = _caller(u, v, forward, backward, nodes, distance)
+        if caller is None:
+            continue  # nothing decides: both directions stay (GRAPH001 for lines)
+        callee = v if caller == u else u
+        requests, replies = (forward, backward) if caller == u else (backward, forward)
+        assumed = ""
+        if reason == "distance":
+            assumed = (f"read `{nodes[caller].label} → {nodes[callee].label}` as the call: `{nodes[caller].label}` "
+                       "is nearer the entry, and the drawing shows both directions")
+        for row in requests:
+            row[6] = assumed
+        for row in replies:
+            if row[0].dir == "none":
+                row[7] = True  # an undirected line is one arc, from the caller
+            else:
+                row[5] = "response"
+
+
+# Roles that answer requests and never start one: an arrow out of them is data coming back.
+_PASSIVE = frozenset({"database", "object_storage", "file_storage", "search", "cache", "coordination"})
+# Roles that start requests into a store: an arrow from a store to one of these is that node reading.
+_READERS = frozenset({"compute", "service", "workflow", "ml", "analytics", "load_balancer", "api_gateway", "cdn"})
+
+
+def _mark_reads(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:
+    """A one-way arrow from a store to a service (`db >> app`, `S3 >> CloudFront`, `table >> etl`) draws data
+    flowing back or out, not the store calling: read it as the service reading the store (issue 13: a pipeline
+    drawn as data flow, a `<<` reply chain without its requests). Rows as in orient_and_type."""
+    drawn = {(r[1], r[2]) for r in rows if not r[7]}
+    for row in rows:
+        e, u, v = row[0], row[1], row[2]
+        if row[4] is not None or row[5] is not None or row[7] or e.dir not in ("forward", "back") or u == v:
+            continue
+        if nodes[u].role in _PASSIVE and nodes[v].role in _READERS and (v, u) not in drawn:
+            row[1], row[2] = v, u
+            row[6] = (f"read `{nodes[u].label} → {nodes[v].label}` as `{nodes[v].label}` reading from "
+                      f"`{nodes[u].label}`: a store answers requests, it does not make them")
+
+
+def _caller(u: str, v: str, forward: list[list], backward: list[list], nodes: Mapping[str, NodeInfo],
+            distance: Mapping[str, int]) -> tuple[str | None, str]:
+    """Who calls in the pair u⇄v, and what decided: "label", "rank" or "distance"."""
+    said_f = any(_RESPONSE_LABEL.search(r[0].label or "") for r in forward if r[0].dir != "both")
+    said_b = any(_RESPONSE_LABEL.search(r[0].label or "") for r in backward if r[0].dir != "both")
+    if said_f != said_b:
+        return (v if said_f else u), "label"
+    # Roles before distance: a store answers and a client asks, wherever they are drawn.
+    pu, pv = nodes[u].role in _PASSIVE, nodes[v].role in _PASSIVE
+    if pu != pv:
+        return (v if pu else u), "role"
+    cu, cv = nodes[u].role in SOURCE_ROLES, nodes[v].role in SOURCE_ROLES
+    if cu != cv:
+        return (u if cu else v), "role"
+    du, dv = distance.get(u), distance.get(v)
+    ru, rv = nodes[u].rank, nodes[v].rank
+    if du is not None and (dv is None or du < dv):
+        return u, ("rank" if ru < rv else "distance")
+    if dv is not None and (du is None or dv < du):
+        return v, ("rank" if rv < ru else "distance")
+    if ru != rv:
+        return (u if ru < rv else v), "rank"
+    return None, ""
+
+
+def _entry_distance(rows: list[list], nodes: Mapping[str, NodeInfo]) -> dict[str, int]:
+    """Hop distance of every node from the entries over request arcs, a pair counting both ways (R2).
+
+    Entries are the drawn clients and `entry="true"` nodes; without them, user-facing roles (DNS, CDN, edge
+    security, load balancers, gateways); without those, nodes that only call.
+    """
+    succ: dict[str, list[str]] = defaultdict(list)
+    has_in: set[str] = set()
+    has_out: set[str] = set()
+    for row in rows:
+        if row[5] in ("side", "replication", "response") or row[7]:
+            continue
+        u, v = row[1], row[2]
+        if u == v:
+            continue
+        succ[u].append(v)
+        if row[0].dir != "none" and row[0].dir != "both":
+            has_in.add(v)
+            has_out.add(u)
+    seeds = [n for n, info in nodes.items()
+             if info.role in SOURCE_ROLES or flag(info.analysis.get("entry")) is True]
+    if not seeds:
+        seeds = [n for n, info in nodes.items() if info.role in USER_FACING and n in succ]
+    if not seeds:
+        seeds = [n for n in has_out if n not in has_in]
+    distance = dict.fromkeys(seeds, 0)
+    frontier = list(distance)
+    while frontier:
+        nxt = []
+        for x in frontier:
+            d = distance[x] + 1
+            for y in succ.get(x, ()):
+                if y not in distance:
+                    distance[y] = d
+                    nxt.append(y)
+        frontier = nxt
+    return distance
 
 
 def _late_kind(e, u: str, v: str, nodes: Mapping[str, NodeInfo]) -> tuple[str, bool]:
@@ -290,8 +511,9 @@ def _late_kind(e, u: str, v: str, nodes: Mapping[str, NodeInfo]) -> tuple[str, b
     if into_queue:
         if _PULL_LABEL.search(label):
             return "async", True
-    elif nodes[u].role == "queue" or _ASYNC_LABEL.search(label) or (
-            "dashed" in (e.style or "") and not (nodes[u].c4 and nodes[v].c4)):
+    elif nodes[u].role == "queue" or (_ASYNC_LABEL.search(label) and nodes[v].role not in _STORES):
+        # R1: line style is decoration (a dashed line alone says nothing about delivery), and a write into a
+        # database or object store is a request whatever its label says: the store is needed either way.
         return "async", False
     if _FALLBACK_LABEL.search(label):
         return "fallback", False

@@ -343,7 +343,7 @@ _SNS_PREFIX = "SimpleNotificationServiceSns"
 # Container Apps); the drawn node is not one instance [H].
 # Managed Kubernetes clusters (EKS, GKE, AKS): a drawn node is a whole cluster, not one machine [H].
 _MANAGED_CLUSTERS = re.compile(r"(EKS|ElasticKubernetesService|GKE|KubernetesEngine|AKS|KubernetesServices)$")
-_SERVERLESS = re.compile(r"Function|AppEngine|Beanstalk|Serverless|ContainerApps")
+_SERVERLESS = re.compile(r"Function|AppEngine|Beanstalk|Serverless|ContainerApps|AppServices?$")
 
 
 def _cited(provider: str | None, cls: str, a: Mapping[str, str]) -> HA | None:

@@ -358,12 +358,69 @@ def resolve_role(node: Any) -> RoleResolution:
         return RoleResolution("unknown", "unknown", invalid)
     if node.provider == "custom" or (node.provider is None and node.module is None):
         # A custom icon or a bare Node says nothing about itself except its label (low confidence).
-        by_label = keyword_role(node.label)
+        by_label = label_role(node.label)
         return RoleResolution(by_label, "label", invalid) if by_label else RoleResolution("unknown", "unknown", invalid)
     # Older models captured diagrams.generic classes (which set `provider`, not `_provider`) as None.
     provider = node.provider if node.provider is not None else "generic"
     role, source = _classify(provider, node.module, node.cls)
+    if provider == "generic" or role == "unknown":
+        # A generic icon (Rack, Server, Windows, Storage) is a placeholder shape: `Rack("database server")` is a
+        # database. The label decides when it names a role; the shape decides otherwise (issue 13, item 2).
+        by_label = label_role(node.label or "")
+        if by_label and by_label != role:
+            return RoleResolution(by_label, "label", invalid)
+    elif role in MULTI_PURPOSE:
+        # Redis and its kind are a cache, a broker or a store depending on use: `Redis("Message Queue")` is the
+        # queue its label says; a label that names no data role leaves the class's role.
+        by_label = label_role(node.label or "")
+        if by_label in MULTI_PURPOSE[role]:
+            return RoleResolution(by_label, "label", invalid)
     return RoleResolution(role, source, invalid)
+
+
+# Class role → the roles a label may turn it into: in-memory stores serve as caches, brokers and databases.
+MULTI_PURPOSE: dict[str, frozenset[str]] = {"cache": frozenset({"queue", "database"})}
+
+# Words that decide a label before the class-name table: there `\bcaches?\b` would make Varnish "(HTTP Reverse
+# Cache Proxy)" a cache, and "broker" names IBM's ServiceBroker class, which is no queue.
+_LABEL_FIRST: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\bvarnish\b|\breverse ?proxy\b|\bproxy\b|\bsquid\b"), "load_balancer"),
+    (re.compile(r"\b(?:message )?brokers?\b|\bmessage queues?\b|\btask queues?\b"), "queue"),
+]
+
+
+def label_role(label: str) -> str | None:
+    """Role that a node's label names (R4): a few label-only words first, then the class-name keywords."""
+    spaced = words(label)
+    for pattern, role in _LABEL_FIRST:
+        if pattern.search(spaced):
+            return role
+    return keyword_role(label)
+
+
+# A label that names the people or devices requests come from. Only read when the node has no caller drawn into
+# it: "user service" or "mobile API" with callers are services [H].
+_CLIENT_LABEL = re.compile(
+    r"\b(?:clients?|browsers?|web ?browser|users?|end ?users?|customers?|visitors?|mobile|android|ios|iphone|"
+    r"smartphones?|phones?|laptops?|desktops?|consumers?|players?|riders?|drivers?|shoppers?|buyers?|"
+    r"web ?app|mobile ?app|front ?end app|spa)\b")
+
+
+def label_client(label: str) -> bool:
+    """True when a label names where requests come from (a client, a browser, users, a mobile app)."""
+    return bool(_CLIENT_LABEL.search(words(label)))
+
+
+# Nothing but a client phrase and an index ("Users", "Client", "User A", "client 2", "Web Browser"): the label of
+# an audience, whatever icon it is drawn with (`Pod("Clients")`, `Server("User A")`) [H].
+_CLIENT_PHRASE = re.compile(
+    r"^(?:(?:web|mobile|end|app|desktop|internet|external|online|the)\s)?(?:clients?|browsers?|users?|customers?|"
+    r"visitors?|consumers?|players?|devices?|people|persons?|mobile ?apps?|client ?apps?)(?:\s(?:\d+|[a-z]|\.+))?$")
+
+
+def client_phrase(label: str) -> bool:
+    """True when the whole label names an audience (an optional qualifier and index), not a service for one."""
+    return bool(_CLIENT_PHRASE.match(words(label)))
 
 
 def iter_node_classes() -> list[tuple[str, str, str]]:

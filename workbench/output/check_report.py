@@ -175,6 +175,8 @@ def to_text(reports: list[DesignReport], *, color: bool = False, fail_on: str = 
                 out.append(f"{loc(report, f.file, f.line)} {f.code} {c(f.severity, f.severity)} {f.message}")
                 if f.remediation:
                     out.append(f"    fix: {f.remediation}")
+                for assumption in f.assumptions:  # what the finding rests on that the drawing does not state
+                    out.append(f"    assumes: {assumption}")
             if accepted:
                 # Indented so that problem matchers and `file:line:` jump lists skip them.
                 out.append(c("dim", f"accepted ({len(accepted)}):"))
@@ -202,6 +204,7 @@ def _finding_json(report: DesignReport, f: Finding) -> dict:
     data = f.to_dict()
     data["source"] = source_path(report.path, f.file)
     data["fingerprint"] = f.fingerprint
+    data["assumptions"] = list(f.assumptions)
     return data
 
 

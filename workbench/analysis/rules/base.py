@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from workbench.analysis.elements import AnalysisGraph, Arc, Group
-from workbench.analysis.findings import Finding, Rule
+from workbench.analysis.findings import Finding, Rule, cap_for_assumptions
 from workbench.analysis.loads import Capacity, Load, capacities, propagate
 
 DEFAULT_READ_THRESHOLD = 0.8  # [H] CACHE001 fires from 80 % reads (4:1)
@@ -75,8 +75,9 @@ class Context:
 
     @cached_property
     def request_reach(self) -> frozenset[str]:
-        """Groups reachable from an entry or an async domain root over sync, async and fallback arcs."""
-        return self.reach([e.group for e in self.graph.entries] + list(self.graph.domains))
+        """Groups reachable from a user entry or an async domain root over sync, async and fallback arcs (helpers,
+        the sources nothing calls, are left out: what only they reach is not on a request path, R5)."""
+        return self.reach([e.group for e in self.graph.entries if not e.helper] + list(self.graph.domains))
 
 
 Runner = Callable[[AnalysisGraph, Context], list[Finding]]
@@ -101,6 +102,56 @@ def sync_callers(g: AnalysisGraph, accept: Callable[[Arc], bool]) -> dict[str, t
             callers.append(a.u)
         edges.append(a.edge)
     return out
+
+
+# -- assumptions (R7) ---------------------------------------------------------------------------------------------------
+
+
+def role_assumptions(g: AnalysisGraph, node_ids: Iterable[str]) -> list[str]:
+    """"role `database` from the label `x`" for each node whose role was read from its label (R4)."""
+    out = []
+    for nid in node_ids:
+        info = g.nodes[nid]
+        if info.role_source == "label":
+            out.append(f"role `{info.role}` from the label `{info.label}`")
+    return out
+
+
+def orientation_index(g: AnalysisGraph, ctx: Context) -> Mapping[tuple[str, str], str]:
+    """(caller group, callee group) → how the engine chose that direction, for pairs the drawing left open."""
+    def compute():
+        out: dict[tuple[str, str], str] = {}
+        for a in g.arcs:
+            if a.assumed:
+                out.setdefault((g.group_of[a.u], g.group_of[a.v]), a.assumed)
+        return out
+
+    return ctx.memo("orientation.index", compute)
+
+
+def path_assumptions(g: AnalysisGraph, ctx: Context, path: list[str]) -> list[str]:
+    """Orientation guesses along a witness path of group ids (entry first)."""
+    index = orientation_index(g, ctx)
+    if not index:
+        return []
+    return [index[(x, y)] for x, y in zip(path, path[1:]) if (x, y) in index]
+
+
+def entry_assumptions(g: AnalysisGraph, roots: Iterable[str]) -> list[str]:
+    """The entry guess a finding rests on: only when every entry that needs it was inferred by guess."""
+    by_group = {e.group: e for e in g.entries}
+    found = [by_group[r].assumption for r in dict.fromkeys(roots) if r in by_group]
+    if found and all(found):
+        return [found[0]]
+    return []
+
+
+def assume(finding: Finding, assumptions: Iterable[str]) -> Finding:
+    """Attach assumptions (deduplicated, in order) and cap the severity at warning when there are any."""
+    for text in assumptions:
+        if text and text not in finding.assumptions:
+            finding.assumptions.append(text)
+    return cap_for_assumptions(finding)
 
 
 # -- formatting -------------------------------------------------------------------------------------------------------

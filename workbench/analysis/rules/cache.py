@@ -77,6 +77,8 @@ def check_cache001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
         return behind_cache[entry]
 
     for entry in g.entries:
+        if entry.helper:  # a job's reads are not a user's request path (R5)
+            continue
         reach = g.reaches[entry.group]
         for gid in reach.critical:
             group = g.groups[gid]

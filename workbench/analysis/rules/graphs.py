@@ -60,13 +60,22 @@ ENTRY001 = Rule(
 
 def check_graph001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
     out = []
+    arcs: dict[str, list] = {}
+    for arc in g.arcs:
+        if arc.undirected_tie:
+            arcs.setdefault(arc.edge, []).append(arc)
     for eid in g.equal_rank_edges:
         e = g.edge_index[eid]
         a, b = g.label(e.tail), g.label(e.head)
-        out.append(edge_finding(
-            g, "GRAPH001", "info", f"`{a} - {b}` treated as bidirectional",
-            f'use `>>`/`<<` or Edge(kind=…) between `{a}` and `{b}`',
-            f"{a} - {b}", [e.tail, e.head], [eid]))
+        found = arcs.get(eid, [])
+        if len(found) == 1:  # decided from the entries outward (R2); the finding that rests on it says so too
+            u, v = g.label(found[0].u), g.label(found[0].v)
+            message = f"`{a} - {b}` read as `{u} → {v}`: `{u}` is nearer the entry"
+        else:
+            message = f"`{a} - {b}` treated as bidirectional"
+        out.append(edge_finding(g, "GRAPH001", "info", message,
+                                f'use `>>`/`<<` or Edge(kind=…) between `{a}` and `{b}`',
+                                f"{a} - {b}", [e.tail, e.head], [eid]))
     return out
 
 

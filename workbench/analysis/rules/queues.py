@@ -30,7 +30,8 @@ QUE002 = Rule(
     code="QUE002",
     title="Queue without producers",
     severity="info",
-    what="A queue with no incoming synchronous edge (a producer enqueuing), no delivery from another queue "
+    what="A queue with no incoming synchronous or asynchronous edge (a producer enqueuing, `kind=\"async\"` "
+         "included: publishing is asynchronous by nature), no delivery from another queue "
          "(fan-out such as SNS → SQS) and no edge from a log shipper (Fluentd, Fluent Bit, Logstash) or a "
          "tooling or management node (a registry publishing push events).",
     why="Usually a missing edge in the drawing; otherwise a queue nobody writes to.",
@@ -66,7 +67,9 @@ def check_que002(g: AnalysisGraph, ctx: Context) -> list[Finding]:
         if a.kind not in ("sync", "async"):
             continue
         u, v = g.group_of[a.u], g.group_of[a.v]
-        if u != v and (a.kind == "sync" or (g.groups[u].role == "queue" and not a.pulled)):
+        if u != v and (a.kind == "sync" or (g.groups[u].role == "queue" and not a.pulled)
+                       or (g.groups[v].role == "queue" and not a.pulled)):
+            # The last: `api >> Edge(kind="async") >> Kafka("events")` publishes; async is how queues are fed.
             produced.add(v)
     return [group_finding(g, "QUE002", "info", f"nothing publishes to `{grp.name}`",
                           f"draw the producer of `{grp.name}`", grp)

@@ -11,11 +11,15 @@ from workbench.analysis.redundancy import flag
 from workbench.analysis.rules.base import (
     Check,
     Context,
+    assume,
+    entry_assumptions,
     entry_names,
     group_finding,
     names,
     node_finding,
+    path_assumptions,
     path_names,
+    role_assumptions,
 )
 
 _REFS_SPOF = ("[A13] AWS Well-Architected REL10-BP01", "[G6] Google Cloud: avoid single points of failure")
@@ -185,11 +189,32 @@ def _witness(g: AnalysisGraph, hits: list[tuple[str, str]], domains: bool) -> tu
     return g.groups[t].name, path_names(g, reach.path(t))
 
 
+def _assumptions(g: AnalysisGraph, ctx: Context, group: Group, hits: list[tuple[str, str]],
+                 domains: bool) -> list[str]:
+    """What a finding on `group` rests on that the drawing does not state (R7): its role read from a label,
+    directions chosen along the witness path up to the group, the entries when they were guessed."""
+    root, t = hits[0]
+    reach = (g.domains if domains else g.reaches)[root]
+    path = reach.path(t)
+    upto = path[:path.index(group.id) + 1] if group.id in path else path
+    found = role_assumptions(g, group.members[:1]) + path_assumptions(g, ctx, upto)
+    if not domains:
+        found += entry_assumptions(g, [r for r, _ in hits])
+    return found
+
+
+def _user_hits(g: AnalysisGraph, hits: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Hits through entries that users come in by: helpers (jobs, admin tools) are not front doors (R5)."""
+    helpers = {e.group for e in g.entries if e.helper}
+    return [h for h in hits if h[0] not in helpers] if helpers else hits
+
+
 def check_spof001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
     out = []
     for gid, hits in _hits(g, ctx)[0].items():
         group = g.groups[gid]
-        if _kind(group) != "stateless":
+        hits = _user_hits(g, hits)
+        if _kind(group) != "stateless" or not hits:
             continue
         entries = entry_names(g, [e for e, _ in hits])
         t, path = _witness(g, hits, domains=False)
@@ -205,8 +230,8 @@ def check_spof001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
                        f'replicas="2"')
         if group.provisional:
             remediation += _provisional_note(group, g)
-        out.append(group_finding(g, "SPOF001", severity, message, remediation, group, entries=entries,
-                                 terminal=t, path=path))
+        out.append(assume(group_finding(g, "SPOF001", severity, message, remediation, group, entries=entries,
+                                        terminal=t, path=path), _assumptions(g, ctx, group, hits, False)))
     return out
 
 
@@ -224,10 +249,10 @@ def check_spof002(g: AnalysisGraph, ctx: Context) -> list[Finding]:
         if group.provisional:
             severity = "info"
             remediation += _provisional_note(group, g)
-        out.append(group_finding(
+        out.append(assume(group_finding(
             g, "SPOF002", severity,
             f"if `{group.name}` fails, work queued in `{names(qnames)}` stops being processed",
-            remediation, group, entries=qnames, terminal=t, path=path))
+            remediation, group, entries=qnames, terminal=t, path=path), _assumptions(g, ctx, group, hits, True)))
     return out
 
 
@@ -253,6 +278,7 @@ class _Hit:
     terminal: str
     path: list[str]
     severity: str  # error on a request path; in async domains error only for a critical queue
+    assumptions: list[str]  # what the finding rests on (R7)
 
 
 def _required(g: AnalysisGraph, ctx: Context, kind: str) -> Iterator[_Hit]:
@@ -265,7 +291,8 @@ def _required(g: AnalysisGraph, ctx: Context, kind: str) -> Iterator[_Hit]:
             roots = [r for r, _ in hits]
             t, path = _witness(g, hits, domains)
             severity = ("error" if _critical_queue(g, roots) else "warning") if domains else "error"
-            yield _Hit(group, domains, entry_names(g, roots), t, path, severity)
+            yield _Hit(group, domains, entry_names(g, roots), t, path, severity,
+                       _assumptions(g, ctx, group, hits, domains))
 
 
 def check_rep001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
@@ -282,8 +309,8 @@ def check_rep001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
         if group.provisional:
             severity = "info"
             remediation += _provisional_note(group, g)
-        out.append(group_finding(g, "REP001", severity, message, remediation, group, entries=hit.who,
-                                 terminal=t, path=hit.path))
+        out.append(assume(group_finding(g, "REP001", severity, message, remediation, group, entries=hit.who,
+                                        terminal=t, path=hit.path), hit.assumptions))
     return out
 
 
@@ -295,10 +322,10 @@ def check_rep003(g: AnalysisGraph, ctx: Context) -> list[Finding]:
         if group.provisional:
             severity = "info"
             remediation += _provisional_note(group, g)
-        out.append(group_finding(
+        out.append(assume(group_finding(
             g, "REP003", severity,
             f"`{group.name}`: {group.r} members need {group.k}; one failure loses quorum",
-            remediation, group, entries=hit.who, terminal=hit.terminal, path=hit.path))
+            remediation, group, entries=hit.who, terminal=hit.terminal, path=hit.path), hit.assumptions))
     return out
 
 

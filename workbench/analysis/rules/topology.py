@@ -48,7 +48,10 @@ CYC001 = Rule(
          "a node calling itself) after responses are set aside. Cycles through a queue are not reported, and "
          "neither are optional nodes or cache-aside caches. Only calls drawn as calls count: a double-headed "
          "arrow (`a >> Edge() << b`) counts one way, as drawn, and an undirected line (`a - b`) not at all; both "
-         "show a connection, not two calls. Draw mutual calls as two arrows.",
+         "show a connection, not two calls. Two arrows between the same pair (`a >> b`, `b >> a`) are a request "
+         "and its reply: the side nearer the entries calls (see GRAPH002) [H, issue 13: on published scripts "
+         "the arrow back was a reply far more often than a call]. Draw mutual calls as two arrows and mark the "
+         "one back Edge(kind=\"sync\").",
     why="Synchronous cycles amplify retries, can deadlock thread pools and turn one slow component into a "
         "cascading failure.",
     example='a >> b\nb >> c\nc >> a',
@@ -61,7 +64,7 @@ CYC001 = Rule(
 def check_top001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
     if not g.entries and not g.domains:
         return []
-    entries = {e.group for e in g.entries}
+    entries = {e.group for e in g.entries if not e.helper}  # a job nothing calls is still reported
     candidates = [gid for gid, grp in g.groups.items()
                   if gid not in entries and gid not in ctx.request_reach and grp.role in roles.REQUEST_ROLES
                   and grp.role not in SOURCE_ROLES]

@@ -1,0 +1,302 @@
+"""Failure classes seen on real, published `diagrams` scripts (issue 13), one small design each.
+
+Each test draws the shape the way real scripts draw it and states what a reviewer expects: the findings a careful
+reader would raise, none that a careful reader would call false, and the assumptions the analysis made.
+"""
+
+from __future__ import annotations
+
+import json
+
+from archbuilder import Arch, analyse_arch, hits
+
+from workbench.analysis.graph import build_graph
+
+
+def found(b: Arch, *codes: str, severities=("error", "warning")) -> set[tuple[str, str]]:
+    return {h for h in hits(analyse_arch(b).findings, *severities) if not codes or h[0] in codes}
+
+
+def by_code(b: Arch, code: str):
+    return [f for f in analyse_arch(b).findings if f.code == code]
+
+
+# -- 1. bidirectional pairs are oriented from the entries outward ---------------------------------------------------
+
+
+def custom_chain(dir: str = "both") -> Arch:
+    """Client ⇄ Nginx ⇄ app ⇄ MySQL, every node a Custom icon, every link drawn with two heads."""
+    b = Arch("custom chain")
+    client = b.node("Custom", "Client")
+    proxy = b.node("Custom", "Nginx")
+    app = b.node("Custom", "App server")
+    db = b.node("Custom", "MySQL (Database)")
+    if dir == "both":
+        b.edge(client, proxy, dir="both")
+        b.edge(proxy, app, dir="both")
+        b.edge(app, db, dir="both")
+    else:  # two arrows per pair, the reply drawn first for one of them
+        b.edge(proxy, client)
+        b.edge(client, proxy)
+        b.edge(proxy, app)
+        b.edge(app, proxy)
+        b.edge(app, db)
+        b.edge(db, app)
+    return b
+
+
+def test_double_headed_chain_of_custom_nodes_is_read_from_the_client_outward():
+    for dir in ("both", "pairs"):
+        b = custom_chain(dir)
+        got = found(b)
+        assert ("TOP001", "App server") not in got and ("TOP001", "MySQL (Database)") not in got, (dir, got)
+        assert {("SPOF001", "Nginx"), ("SPOF001", "App server"), ("REP001", "MySQL (Database)")} <= got, (dir, got)
+        assert not {h for h in got if h[0] == "CYC001"}, (dir, got)
+
+
+def test_two_arrows_between_services_of_equal_rank_read_the_far_one_as_the_reply():
+    b = Arch()
+    users, lb = b.node("Users", "users"), b.node("ELB", "lb")
+    api, auth = b.node("ECS", "api"), b.node("ECS", "auth")
+    db = b.node("RDS", "db", multi_az="true")
+    b.chain(users, lb, api)
+    b.edge(auth, api)  # the reply, drawn first
+    b.edge(api, auth)
+    b.edge(auth, db)
+    g = build_graph(b.diagram())
+    kinds = {(g.label(a.u), g.label(a.v)): a.kind for a in g.arcs}
+    assert kinds[("api", "auth")] == "sync" and kinds[("auth", "api")] == "response"
+    got = found(b)
+    assert {("SPOF001", "api"), ("SPOF001", "auth")} <= got and not {h for h in got if h[0] == "CYC001"}
+
+
+def test_response_words_mark_the_reply_whatever_the_distance():
+    b = Arch()
+    users, lb = b.node("Users", "users"), b.node("ELB", "lb")
+    web, api = b.node("ECS", "web", replicas="2"), b.node("ECS", "api", replicas="2")
+    b.chain(users, lb, web)
+    b.edge(web, api)
+    b.edge(api, web, label="response")
+    g = build_graph(b.diagram())
+    assert {(g.label(a.u), g.label(a.v)): a.kind for a in g.arcs}[("api", "web")] == "response"
+
+
+# -- 2. roles from labels where the class says nothing ----------------------------------------------------------------
+
+
+def test_custom_and_generic_nodes_take_their_role_from_the_label():
+    b = Arch()
+    client = b.node("Custom", "Client")
+    proxy = b.node("Custom", "Nginx")
+    rack = b.node("Rack", "database server")
+    cache = b.node("Custom", "Redis cache")
+    b.chain(client, proxy, rack)
+    b.edge(proxy, cache)
+    g = build_graph(b.diagram())
+    roles = {info.label: (info.role, info.role_source) for info in g.nodes.values()}
+    assert roles == {"Client": ("client", "label"), "Nginx": ("load_balancer", "label"),
+                     "database server": ("database", "label"), "Redis cache": ("cache", "label")}
+
+
+def test_a_finding_that_rests_on_a_label_role_says_so_and_is_at_most_a_warning():
+    b = Arch()
+    users, lb = b.node("Users", "users"), b.node("ELB", "lb")
+    app = b.node("EC2", "app", replicas="2")
+    db = b.node("Rack", "postgres server")
+    b.chain(users, lb, app, db)
+    [rep] = by_code(b, "REP001")
+    assert rep.severity == "warning"
+    assert any("role `database` from the label" in a for a in rep.assumptions), rep.assumptions
+    assert rep.to_dict()["assumptions"] == rep.assumptions
+
+
+def test_findings_on_classes_that_say_what_they_are_keep_their_severity_and_assume_nothing():
+    b = Arch()
+    users, lb = b.node("Users", "users"), b.node("ELB", "lb")
+    web, db = b.node("EC2", "web"), b.node("RDS", "db")
+    b.chain(users, lb, web, db)
+    for f in analyse_arch(b).findings:
+        if f.code in ("SPOF001", "REP001"):
+            assert f.severity == "error" and f.assumptions == []
+
+
+# -- 3. undirected meshes of look-alike peers ----------------------------------------------------------------------------
+
+
+def test_a_full_mesh_of_look_alike_pods_is_one_peer_group():
+    b = Arch()
+    users, lb = b.node("Users", "users"), b.node("ELB", "lb")
+    pods = [b.node("Custom", f"pod {i}") for i in range(1, 6)]
+    db = b.node("RDS", "db", multi_az="true")
+    b.chain(users, lb, pods[0])
+    for i, p in enumerate(pods):
+        for q in pods[i + 1:]:
+            b.undirected(p, q)
+    b.edge(pods, db)
+    got = found(b)
+    assert not {h for h in got if h[0] in ("SPOF001", "CYC001", "TOP001")}, got
+    g = build_graph(b.diagram())
+    assert len({g.group_of[p.id] for p in pods}) == 1
+    assert not g.equal_rank_edges
+
+
+def test_an_etcd_mesh_is_a_quorum_of_three():
+    b = Arch()
+    users, lb = b.node("Users", "users"), b.node("ELB", "lb")
+    api = b.node("EC2", "api", replicas="2")
+    members = [b.node("Custom", f"etcd-{i}") for i in range(1, 4)]
+    b.chain(users, lb, api, members[0])
+    b.undirected(members[0], members[1])
+    b.undirected(members[1], members[2])
+    b.undirected(members[0], members[2])
+    assert not found(b, "SPOF001", "REP001", "REP003", "CYC001")
+
+
+# -- 4. no drawn client: user-facing entries first ----------------------------------------------------------------------
+
+
+def test_without_a_client_helpers_are_not_front_doors():
+    b = Arch()
+    ingress = b.node("Nginx", "ingress")
+    app = b.node("EC2", "app", replicas="3")
+    db = b.node("PostgreSQL", "db", replicas="2")
+    report = b.node("EC2", "report job")
+    admin = b.node("EC2", "admin ui")
+    sync = b.node("EC2", "sync job")
+    b.chain(ingress, app, db)
+    b.edge(report, db)
+    b.edge(admin, app)
+    b.edge(sync, db)
+    spofs = {f.labels[0]: f for f in by_code(b, "SPOF001")}
+    assert set(spofs) == {"ingress"}, {k: v.message for k, v in spofs.items()}
+    assert "every request enters through it" in spofs["ingress"].message
+
+
+def test_without_a_client_a_store_only_a_helper_needs_still_lacks_a_replica():
+    b = Arch()
+    lb = b.node("ELB", "lb")
+    app = b.node("EC2", "app", replicas="2")
+    db = b.node("RDS", "db", multi_az="true")
+    job = b.node("EC2", "nightly export")
+    archive = b.node("PostgreSQL", "archive db")
+    b.chain(lb, app, db)
+    b.chain(job, archive)
+    got = found(b)
+    assert ("REP001", "archive db") in got
+    assert ("SPOF001", "nightly export") not in got
+
+
+# -- 5. line style is decoration ------------------------------------------------------------------------------------------
+
+
+def test_a_dashed_edge_into_a_database_is_a_request():
+    b = Arch()
+    users, lb = b.node("Users", "users"), b.node("ELB", "lb")
+    webs = b.nodes_of("EC2", "web1", "web2", "web3")
+    db = b.node("PostgreSQL", "db")
+    b.chain(users, lb, webs)
+    b.edge(webs, db, style="dashed")
+    assert ("REP001", "db") in found(b, severities=("error",))
+
+
+def test_dotted_alone_is_not_async_but_kind_and_async_labels_are():
+    b = Arch()
+    a, c, d, e = (b.node("ECS", x) for x in ("a", "c", "d", "e"))
+    b.edge(a, c, style="dotted")
+    b.edge(a, d, style="dashed", kind="async")
+    b.edge(a, e, style="dashed", label="publish event")
+    g = build_graph(b.diagram())
+    kinds = {(g.label(x.u), g.label(x.v)): x.kind for x in g.arcs}
+    assert kinds == {("a", "c"): "sync", ("a", "d"): "async", ("a", "e"): "async"}
+
+
+def test_an_async_label_into_a_database_is_still_a_write():
+    b = Arch()
+    users, lb = b.node("Users", "users"), b.node("ELB", "lb")
+    app = b.node("EC2", "app", replicas="2")
+    db = b.node("PostgreSQL", "db")
+    b.chain(users, lb, app)
+    b.edge(app, db, label="async write")
+    assert ("REP001", "db") in found(b)
+
+
+# -- 6. look-alike instances in per-instance clusters ----------------------------------------------------------------
+
+
+def test_per_instance_clusters_inside_a_scaling_group_are_replicas():
+    b = Arch()
+    users, elb = b.node("Users", "users"), b.node("ELB", "elb")
+    db = b.node("RDS", "db", multi_az="true")
+    webs, apps = [], []
+    with b.cluster("Auto Scaling Group"):
+        for i in (1, 2):
+            with b.cluster(f"instance {i}"):
+                web, app = b.node("Nginx", "web"), b.node("Server", "app")
+                b.edge(web, app, dir="both")
+                webs.append(web)
+                apps.append(app)
+    b.edge(users, elb)
+    b.edge(elb, webs)
+    b.edge(apps, db)
+    assert not found(b, "SPOF001"), found(b)
+    g = build_graph(b.diagram())
+    assert len({g.group_of[w.id] for w in webs}) == 1 and len({g.group_of[a.id] for a in apps}) == 1
+    assert g.groups[g.group_of[webs[0].id]].r == 2
+
+
+# -- 8. an async edge into a queue publishes ---------------------------------------------------------------------------
+
+
+def test_async_edge_into_a_queue_is_a_producer():
+    b = Arch()
+    users, lb = b.node("Users", "users"), b.node("ELB", "lb")
+    api = b.node("ECS", "api", replicas="2")
+    events = b.node("Kafka", "events", replicas="3")
+    worker = b.node("ECS", "worker", replicas="2")
+    b.chain(users, lb, api)
+    b.edge(api, events, kind="async")
+    b.edge(events, worker)
+    assert not found(b, "QUE002", severities=())
+
+
+# -- every finding states what it assumed ----------------------------------------------------------------------------
+
+
+def test_an_inferred_entry_that_is_one_of_several_candidates_is_an_assumption():
+    b = Arch()
+    api, worker = b.node("EC2", "api"), b.node("EC2", "worker")  # neither says it faces users
+    db = b.node("RDS", "db")
+    b.chain(api, db)
+    b.chain(worker, db)
+    findings = analyse_arch(b).findings
+    rep = [f for f in findings if f.code == "REP001"]
+    assert rep and all(f.severity == "warning" and any("entry inferred" in a for a in f.assumptions) for f in rep)
+
+
+def test_a_sole_user_facing_entry_is_the_plain_meaning():
+    b = Arch()
+    lb = b.node("ELB", "lb")
+    web, db = b.node("EC2", "web"), b.node("RDS", "db")
+    b.chain(lb, web, db)
+    got = {(f.code, f.labels[0]): f for f in analyse_arch(b).findings if f.code in ("SPOF001", "REP001")}
+    assert got[("SPOF001", "web")].severity == "error" and got[("REP001", "db")].severity == "error"
+
+
+def test_orientation_guess_is_stated():
+    b = Arch()
+    users, lb = b.node("Users", "users"), b.node("ELB", "lb")
+    api, auth = b.node("ECS", "api", replicas="2"), b.node("ECS", "auth")
+    b.chain(users, lb, api)
+    b.edge(api, auth, dir="both")
+    b.edge(auth, b.node("RDS", "db", multi_az="true"))
+    [spof] = by_code(b, "SPOF001")
+    assert spof.labels == ["auth"] and spof.severity == "warning"
+    assert any("read `api → auth` as the call" in a for a in spof.assumptions), spof.assumptions
+    assert json.loads(json.dumps(spof.to_dict()))["assumptions"] == spof.assumptions
+
+
+def test_label_roles_are_stated_on_the_findings_of_a_custom_drawing():
+    b = custom_chain()
+    [spof] = [f for f in by_code(b, "SPOF001") if f.labels == ["App server"]]
+    assert spof.severity == "warning"
+    assert any("role `compute` from the label" in a for a in spof.assumptions), spof.assumptions
