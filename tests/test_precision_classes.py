@@ -300,3 +300,62 @@ def test_label_roles_are_stated_on_the_findings_of_a_custom_drawing():
     [spof] = [f for f in by_code(b, "SPOF001") if f.labels == ["App server"]]
     assert spof.severity == "warning"
     assert any("role `compute` from the label" in a for a in spof.assumptions), spof.assumptions
+
+
+# -- classes measured on the real-world set ------------------------------------------------------------------------
+
+
+def test_a_one_way_arrow_out_of_a_store_is_a_read():
+    # `client << api << database << worker`: the reply chain drawn without its requests.
+    b = Arch()
+    users, api = b.node("Users", "users"), b.node("ECS", "api", replicas="2")
+    db = b.node("PostgreSQL", "results")
+    b.chain(users, api)
+    b.edge(db, api)
+    g = build_graph(b.diagram())
+    [arc] = [a for a in g.arcs if "results" in (g.label(a.u), g.label(a.v))]
+    assert (g.label(arc.u), g.label(arc.v), arc.kind) == ("api", "results", "sync")
+    [rep] = by_code(b, "REP001")
+    assert rep.severity == "warning" and any("reading from" in a for a in rep.assumptions), rep.assumptions
+
+
+def test_a_whole_label_naming_an_audience_is_a_client_whatever_the_icon():
+    b = Arch()
+    a, c = b.node("Server", "User A"), b.node("Server", "User B")
+    gw = b.node("APIGateway", "gateway")
+    app = b.node("ECS", "app", replicas="2")
+    b.chain(a, gw, app)
+    b.edge(gw, c)  # a push to the other user
+    g = build_graph(b.diagram())
+    assert {g.nodes[n.id].role for n in (a, c)} == {"client"}
+    assert not found(b, "SPOF001")
+
+
+def test_redis_labelled_as_a_broker_is_a_queue():
+    b = Arch()
+    broker = b.node("Redis", "Broker")
+    cache = b.node("Redis", "cache")
+    g = build_graph(b.diagram())
+    assert (g.nodes[broker.id].role, g.nodes[cache.id].role) == ("queue", "cache")
+
+
+def test_labelled_routes_behind_a_router_are_each_required():
+    b = Arch()
+    users, lb = b.node("Users", "users"), b.node("ELB", "lb")
+    search, biz = b.node("EC2", "search service"), b.node("EC2", "business service")
+    db = b.node("RDS", "db", multi_az="true")
+    b.chain(users, lb)
+    b.edge(lb, search, label="/search")
+    b.edge(lb, biz, label="/businesses")
+    b.edge([search, biz], db)
+    assert {("SPOF001", "search service"), ("SPOF001", "business service")} <= found(b)
+
+
+def test_a_job_nobody_calls_is_a_helper_whose_store_still_lacks_a_replica():
+    b = Arch()
+    b.chain(b.node("Users", "users"), b.node("ELB", "lb"), b.node("EC2", "web", replicas="2"),
+            b.node("RDS", "db", multi_az="true"))
+    cron = b.node("EC2", "cron jobs")
+    b.edge(cron, b.node("MySQL", "archive"))
+    got = found(b)
+    assert ("REP001", "archive") in got and ("SPOF001", "cron jobs") not in got

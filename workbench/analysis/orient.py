@@ -116,7 +116,7 @@ def _resolve(n: Node, memo: dict[tuple, roles.RoleResolution]) -> roles.RoleReso
     c4 = tuple(sorted((n.c4 or {}).items()))
     # The label takes part where it can decide the role: custom and generic icons, bare nodes, unknown classes.
     label = n.label if (n.provider in ("custom", "generic", None)
-                        or roles.class_role(n.provider, n.module, n.cls) == "unknown") else None
+                        or roles.class_role(n.provider, n.module, n.cls) in _LABEL_DECIDES) else None
     key = (n.provider, n.module, n.cls, n.analysis.get("role"), c4, label)
     found = memo.get(key)
     if found is None:
@@ -124,6 +124,8 @@ def _resolve(n: Node, memo: dict[tuple, roles.RoleResolution]) -> roles.RoleReso
     return found
 
 
+# Class roles whose nodes may take their role from the label: unknown classes and multi-purpose stores (Redis).
+_LABEL_DECIDES = frozenset({"unknown"}) | frozenset(roles.MULTI_PURPOSE)
 _LABEL_CLIENT_FROM = frozenset({"unknown", "service", "compute"})
 
 
