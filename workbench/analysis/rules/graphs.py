@@ -19,8 +19,11 @@ GRAPH001 = Rule(
     what="An undirected edge (the `-` operator, dir=none) between two nodes of equal RANK. Undirected edges are "
          "oriented from the lower to the higher RANK (client 0, dns 1, cdn/edge security 2, load balancer/API "
          "gateway 3, compute and services 4, cache/queue/search/identity/secrets/coordination/external SaaS 5, "
-         "stores and analytics 6; a network node takes its caller's rank). With equal ranks the engine cannot "
-         "tell who calls whom and keeps both directions.",
+         "stores and analytics 6; a network node takes its caller's rank). With equal ranks the line is read "
+         "from the entries outward: the end fewer hops from a client (or an inferred entry) calls the other, and "
+         "the findings that rest on that reading say so in their assumptions [issue 13: on published scripts "
+         "drawn with `-` the call ran away from the users]. Only when neither end is nearer are both directions "
+         "kept.",
     why="Direction decides what depends on what. Two directions make both nodes depend on each other, which can "
         "add a synchronous cycle (CYC001) and changes which components are required.",
     example='web = EC2("web"); api = EC2("api")\nweb - api',
@@ -32,8 +35,15 @@ GRAPH002 = Rule(
     code="GRAPH002",
     title="Response arrow ignored",
     severity="info",
-    what="Two opposite edges u→v and v→u where u has the lower RANK: v→u is read as the response to u→v and "
-         "left out of the dependency graph. A queue's edge back to a node is never a response (it is delivery).",
+    what="Two opposite edges u→v and v→u, or a double-headed arrow (`a >> Edge() << b`): one direction is the "
+         "request, the other its response, left out of the dependency graph. Which is which, first match wins: "
+         "a label saying response/reply/ack/callback/result/rows/200/OK marks the response; a store (database, "
+         "object or file storage, search, cache, coordination) answers and a client asks; the end nearer the "
+         "entries calls (an assumption the findings state); otherwise the lower RANK calls. An arrow with "
+         "`fraction=` or `kind=` is a call, never a reply. A queue's edge back to a node is never a response (it "
+         "is delivery). A one-way arrow from a store to a service (`db >> app`, `S3 >> CloudFront`) is read as "
+         "the service reading the store, and stated as an assumption [issue 13: pipelines drawn as data flow and "
+         "reply chains drawn without their requests].",
     why="Diagrams often draw the reply (\"rows\", \"200 OK\"). Read as a call, it would make the caller depend on "
         "the store and create a false synchronous cycle.",
     example='web >> db\ndb >> Edge(label="rows") >> web',
@@ -46,10 +56,16 @@ ENTRY001 = Rule(
     severity="info",
     what="The diagram has no client or internet node and no `entry=\"true\"`. The entries are inferred: groups "
          "that call something, are not stateful, and receive neither a synchronous call nor a queue delivery or "
-         "fallback edge (a queue's consumers are analysed in the queue's async domain instead). A virtual client "
-         "is put in "
-         "front of each inferred entry, so the entry itself is analysed like any other component (a single "
-         "self-hosted ingress is a SPOF; a managed load balancer is not).",
+         "fallback edge (a queue's consumers are analysed in the queue's async domain instead). User-facing "
+         "candidates come first: DNS, CDN, edge security, load balancers, gateways, and compute whose label names "
+         "the web tier (web, www, site, frontend, portal, ui, gateway, ingress, proxy; not admin, cron, job, batch, "
+         "report, sync, export, logger, sensor, backup). When there are any, the other candidates are helpers: "
+         "their stores are checked (REP, QUE) but they are never 'where every request enters'. A virtual client "
+         "is put in front of each user-facing entry, so the entry itself is analysed like any other component "
+         "(a single self-hosted ingress is a SPOF; a managed load balancer is not). A sole user-facing entry is "
+         "the drawing's plain meaning; otherwise the findings behind a guessed entry carry \"entry inferred\" "
+         "and are at most warnings. With clients drawn, sources that the clients do not reach (a cron box) are "
+         "helpers in the same way [issue 13: report jobs, admin UIs and sensors each became a front door].",
     why="Required components are computed per entry. A guessed entry can be wrong, and then so is everything "
         "that depends on it.",
     example='ELB("lb") >> [EC2("worker1"), EC2("worker2")] >> RDS("events")',

@@ -12,7 +12,13 @@ ROLE001 = Rule(
     title="Unknown component role",
     severity="info",
     what="A node whose role cannot be inferred from its class (exact table, class-name keywords, provider module "
-         "and category module, in that order), from its C4 type, or from a Custom node's label.",
+         "and category module, in that order), from its C4 type, or from its label. The label decides for "
+         "Custom, generic (Rack, Server, ...) and bare nodes and for classes the tables do not know "
+         "(`Custom(\"MySQL (Database)\")` is a database, `Rack(\"database server\")` too, a label with "
+         "proxy/varnish is a load balancer, broker/message queue a queue); for Redis-like stores when it names "
+         "a queue or a database (`Redis(\"Broker\")`); and for any compute-like icon whose whole label names an "
+         "audience (\"Users\", \"User A\", `Pod(\"Clients\")`), which becomes a client. A role read from a "
+         "label is an assumption: findings that rest on it say so and are at most warnings [issue 13].",
     why="Every availability rule reasons about roles: a database is required and stateful, a cache is soft, a "
         "load balancer distributes. An unknown node still takes part in the graph as a generic service, but no "
         "role-specific rule (load balancing, caching, data access, queues) can look at it, so problems around it "

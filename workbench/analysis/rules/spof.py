@@ -41,7 +41,13 @@ _HOW_COUNTED = (
     "[H] a cloud provider's CDN, DNS, network and edge-security services and a Kubernetes Service (a virtual "
     "IP on every node) are redundant by design; managed_ha=\"true\"/\"false\" overrides. Kubernetes "
     "controllers drawn only against their pods (`[pods] << ReplicaSet << Deployment`) show ownership, not "
-    "requests, and are left out [H].")
+    "requests, and are left out [H]. Look-alike nodes each drawn in its own numbered cluster (`instance 1`, "
+    "`instance 2`) are replicas, and three or more look-alikes joined pairwise by `-` or two-headed arrows are "
+    "one peer group (a pod mesh, Patroni or etcd members) [issue 13]. Behind a router whose edges name two or "
+    "more routes (`Edge(label=\"/search\")`), each routed service is required for its own routes. A finding "
+    "that rests on a guess (a role read from a label, a direction chosen from the entries outward, an entry "
+    "inferred among several) lists it under assumptions and is at most a warning; `docs/analysis.md` explains "
+    "each and how to steer it (role=, kind=, entry=, replicas=).")
 
 SPOF001 = Rule(
     code="SPOF001",
