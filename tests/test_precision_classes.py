@@ -359,3 +359,11 @@ def test_a_job_nobody_calls_is_a_helper_whose_store_still_lacks_a_replica():
     b.edge(cron, b.node("MySQL", "archive"))
     got = found(b)
     assert ("REP001", "archive") in got and ("SPOF001", "cron jobs") not in got
+
+
+def test_a_deployment_drawn_between_its_service_and_its_pod_is_ownership():
+    b = Arch()
+    svc, dep, pod = b.node("Service", "svc_sum"), b.node("Deployment", "sum_deploy"), b.node("Pod", "sum_pod")
+    b.chain(b.node("Users", "users"), svc, dep, pod)
+    got = found(b, "SPOF001")
+    assert got == {("SPOF001", "sum_pod")}, got

@@ -64,7 +64,7 @@ def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
     location_memo: dict[tuple, Location] = {}  # likewise zone and region
     path_memo: dict[tuple, tuple[str, ...]] = {}  # and cluster paths
     callers_rank = _network_caller_ranks(diagram, resolved)
-    owners = k8s_owners(diagram, resolved)
+    owners = k8s_owners(diagram, resolved) | frozenset(inline_controllers(diagram))
     infos: dict[str, NodeInfo] = {}
     for n in diagram.nodes:
         res = resolved[n.id]
@@ -195,6 +195,30 @@ def k8s_owners(diagram: Diagram, resolved: Mapping[str, roles.RoleResolution]) -
     return frozenset(nid for nid, flag_ in owned.items() if flag_)
 
 
+def _name(n: Node) -> str:
+    """First word of a label: `sum_deploy` and `sum_pod`, `whoami` and `whoami-a1c4ad` name one workload."""
+    found = re.findall(r"[a-z0-9]+", display_label(n).lower())
+    return found[0] if found else ""
+
+
+def inline_controllers(diagram: Diagram) -> dict[str, tuple[str, ...]]:
+    """Kubernetes controllers drawn inline on a request path (`svc >> Deployment("api") >> Pod("api")`):
+    controller id → the pods it is drawn against that carry its name (a Deployment calling another
+    workload's pod is a workload itself). The controller is ownership, not a hop: requests reach its
+    pods [issue 13: published k8s drawings put the Deployment between the Service and its pods]."""
+    by_id = {n.id: n for n in diagram.nodes}
+    controllers = {n.id for n in diagram.nodes if n.provider == "k8s" and n.cls in K8S_CONTROLLERS}
+    if not controllers:
+        return {}
+    pods: dict[str, dict[str, None]] = {}
+    for e in diagram.edges:
+        for c, other in ((e.tail, e.head), (e.head, e.tail)):
+            if (c in controllers and other in by_id and by_id[other].provider == "k8s" and by_id[other].cls == "Pod"
+                    and _name(by_id[c]) == _name(by_id[other])):
+                pods.setdefault(c, {})[other] = None
+    return {c: tuple(ps) for c, ps in pods.items()}
+
+
 def _network_caller_ranks(diagram: Diagram, resolved: Mapping[str, roles.RoleResolution]) -> dict[str, int]:
     """RANK of a network node = rank of its predecessor (§1): the highest rank among directed callers."""
     found: dict[str, int] = {}
@@ -254,6 +278,7 @@ def orient_and_type(diagram: Diagram, nodes: Mapping[str, NodeInfo]) -> list[Arc
     # Pass 1: orientation plus steps 1-3 (explicit, replication, side); rows are
     # [edge, u, v, tie, explicit, kind, assumed, dropped].
     rows: list[list] = []
+    inline = {c: pods for c, pods in inline_controllers(diagram).items() if nodes[c].role == "management"}
     for e in diagram.edges:
         t, h = e.tail, e.head
         if t not in nodes or h not in nodes:
@@ -275,6 +300,11 @@ def orient_and_type(diagram: Diagram, nodes: Mapping[str, NodeInfo]) -> list[Arc
         explicit = explicit.strip().lower() if explicit else None
         if explicit not in KINDS:
             explicit = None
+        if inline:
+            # `svc >> Deployment >> pod`: the Service routes to the pods the Deployment owns.
+            pairs = tuple((u, p) for u, v in pairs
+                          for p in (inline[v] if v in inline and u not in inline[v] and not nodes[u].auxiliary
+                                    else (v,)))
         for u, v in pairs:
             rows.append([e, u, v, tie, explicit, explicit or _early_kind(e, u, v, nodes), "", False])
     _mark_peer_meshes(rows, nodes)
