@@ -367,3 +367,13 @@ def test_a_deployment_drawn_between_its_service_and_its_pod_is_ownership():
     b.chain(b.node("Users", "users"), svc, dep, pod)
     got = found(b, "SPOF001")
     assert got == {("SPOF001", "sum_pod")}, got
+
+
+def test_the_only_service_drawn_beside_its_monitoring_is_the_entry():
+    b = Arch()
+    app = b.node("Custom", "fastapi")
+    prom, grafana = b.node("Prometheus", "metrics"), b.node("Grafana", "monitoring")
+    b.edge(prom, app)
+    b.edge(grafana, prom)
+    [spof] = by_code(b, "SPOF001")
+    assert spof.labels == ["fastapi"] and spof.severity == "warning" and spof.assumptions

@@ -201,6 +201,13 @@ def find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str,
                               assumption=f"`{groups[gid].name}` is a helper: nothing calls it and {users} does not "
                                          "reach it; analysed for the stores it needs")
                         for gid in candidates if gid not in reached]
+    if not candidates:
+        # No request edge at all around the one service drawn (an app with only its monitoring): it is the system.
+        lone = [gid for gid, grp in groups.items() if grp.role in ("compute", "service") and not grp.soft
+                and grp.drawn == 1 and not grp.effective_stateful and Q.degree(gid) == 0 and gid not in fed]
+        if len(lone) == 1:
+            return [Entry(lone[0], inferred=True, virtual=True, assumption=f"entry inferred: `{groups[lone[0]].name}`"
+                          " is the only service drawn, with no request edge")]
     facing = [gid for gid in candidates if user_facing(groups[gid])]
     if not facing:
         # Nothing says where users come in: every source is a guess, and its findings say so.
