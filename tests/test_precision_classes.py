@@ -377,3 +377,10 @@ def test_the_only_service_drawn_beside_its_monitoring_is_the_entry():
     b.edge(grafana, prom)
     [spof] = by_code(b, "SPOF001")
     assert spof.labels == ["fastapi"] and spof.severity == "warning" and spof.assumptions
+
+
+def test_a_language_logo_takes_the_role_its_label_names():
+    b = Arch()
+    db = b.node("Python", "SQLite3 (local DB)", provider="programming", module="language")
+    b.chain(b.node("Users", "client"), b.node("Nginx", "nginx"), b.node("EC2", "app", replicas="2"), db)
+    assert ("REP001", "SQLite3 (local DB)") in found(b)

@@ -115,7 +115,7 @@ def _resolve(n: Node, memo: dict[tuple, roles.RoleResolution]) -> roles.RoleReso
     # Most nodes share a class; the memo lives for one build only (no global state).
     c4 = tuple(sorted((n.c4 or {}).items()))
     # The label takes part where it can decide the role: custom and generic icons, bare nodes, unknown classes.
-    label = n.label if (n.provider in ("custom", "generic", None)
+    label = n.label if (n.provider in ("custom", "generic", "programming", None)
                         or roles.class_role(n.provider, n.module, n.cls) in _LABEL_DECIDES) else None
     key = (n.provider, n.module, n.cls, n.analysis.get("role"), c4, label)
     found = memo.get(key)

@@ -363,9 +363,10 @@ def resolve_role(node: Any) -> RoleResolution:
     # Older models captured diagrams.generic classes (which set `provider`, not `_provider`) as None.
     provider = node.provider if node.provider is not None else "generic"
     role, source = _classify(provider, node.module, node.cls)
-    if provider == "generic" or role == "unknown":
+    if provider in ("generic", "programming") or role == "unknown":
         # A generic icon (Rack, Server, Windows, Storage) is a placeholder shape: `Rack("database server")` is a
-        # database. The label decides when it names a role; the shape decides otherwise (issue 13, item 2).
+        # database. So is a language or framework logo: `Python("SQLite3 (local DB)")` is the database it runs.
+        # The label decides when it names a role; the shape decides otherwise (issue 13, item 2).
         by_label = label_role(node.label or "")
         if by_label and by_label != role:
             return RoleResolution(by_label, "label", invalid)
