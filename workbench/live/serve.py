@@ -1,7 +1,9 @@
 """The live preview: a small HTTP server on 127.0.0.1 that shows every design and follows each rebuild.
 
-Routes: `/` (index of designs with their status), `/design/<stem>` (diagram, findings, design sheet), `/api/status`
-and `/api/design/<stem>` (JSON), `/events` (server-sent events: {"design", "status", "epoch"} after every
+Routes: `/` (index of designs with their status), `/design/<stem>` (diagram, findings, design sheet),
+`/design/<stem>/sheet` (the sheet as an HTML fragment, from the report's own macros), `/rules/<CODE>` (a rule's doc),
+`/api/status` and `/api/design/<stem>` (JSON), `/api/whatif/<stem>?fail=NODE&zone=Z&region=R` (what breaks, the
+same JSON as `check --fail --format json`), `/events` (server-sent events: {"design", "status", "epoch"} after every
 build), `/out/<path>` (files under out/, nothing else). A design's epoch moves only when a build succeeds, so
 a page redraws only for good builds; a failed build shows an error banner above the last good diagram.
 """
@@ -133,19 +135,67 @@ class LiveState:
 def model_fields(model, findings: dict | None) -> dict:
     """The parts of a good build that the design page shows."""
     if model is None:
-        return {"diagrams": [], "findings": None, "summary": None, "sheet": None}
-    by_slug = {d.get("slug"): d.get("findings", []) for d in (findings or {}).get("diagrams", [])}
+        return {"diagrams": [], "findings": None, "summary": None, "sheet": None, "readiness": None,
+                "availability": None, "line": None}
+    by_slug = {d.get("slug"): d for d in (findings or {}).get("diagrams", [])}
+    diagrams = []
+    for d in model.diagrams:
+        found = by_slug.get(d.slug, {})
+        diagrams.append({"name": d.name, "slug": d.slug, "line": d.line, "findings": found.get("findings", []),
+                         "availability": found.get("availability"), "zones": zones_of(d)})
+    estimates = [a["estimate"] for a in (d["availability"] for d in diagrams)
+                 if isinstance(a, dict) and isinstance(a.get("estimate"), (int, float))]
     return {
-        "diagrams": [{"name": d.name, "slug": d.slug, "findings": by_slug.get(d.slug, [])} for d in model.diagrams],
+        "diagrams": diagrams,
         "findings": findings is not None,
         "summary": (findings or {}).get("summary"),
         "sheet": model.sheet,
+        "readiness": readiness_score(model, findings),
+        "availability": min(estimates) if estimates else None,
+        "line": model.diagrams[0].line if model.diagrams else None,
     }
 
 
+def zones_of(diagram) -> list[str]:
+    """The zones and regions a diagram declares (what the page offers to fail as a whole)."""
+    found = {v for n in diagram.nodes for k, v in n.analysis.items() if k in ("zone", "region") and v}
+    found |= {v for c in diagram.clusters for k, v in c.analysis.items() if k in ("wb_zone", "wb_region") and v}
+    return sorted(found)
+
+
+def readiness_score(model, findings: dict | None) -> int | None:
+    if not model.sheet:
+        return None
+    from workbench.analysis.readiness import checklist
+
+    try:
+        every = [f for d in (findings or {}).get("diagrams", []) for f in d.get("findings", [])]
+        return checklist(model, every).score
+    except Exception:  # noqa: BLE001 - the index shows a dash rather than no page
+        log.debug("readiness of %s failed", model.path, exc_info=True)
+        return None
+
+
 def summary_of(entry: dict) -> dict:
-    keys = ("design", "path", "status", "epoch", "error", "duration", "built", "summary")
+    keys = ("design", "path", "status", "epoch", "error", "duration", "built", "summary", "readiness", "availability")
     return {**{k: entry[k] for k in keys}, "diagrams": [d["slug"] for d in entry["diagrams"]]}
+
+
+def cite(text: str):
+    """Rule doc text as HTML: code spans, and [H] / [R1] tags as links to the heuristic note and the reference."""
+    import re
+
+    import markupsafe
+
+    from workbench.output.codespans import to_html
+
+    def link(match: re.Match) -> str:
+        tag = match.group(1)
+        target = "#heuristic" if tag == "H" else f"#ref-{tag[1:]}"
+        title = "a heuristic: see the note below" if tag == "H" else f"reference {tag[1:]}, listed below"
+        return f'<a class="tag" href="{target}" title="{title}">[{tag}]</a>'
+
+    return markupsafe.Markup(re.sub(r"\[(H|R\d+)\]", link, to_html(text)))
 
 
 # -- HTTP ---------------------------------------------------------------------------------------------------
@@ -220,17 +270,26 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/":
             return self.send_page("live_index.html", head, designs=state.snapshot())
         if path == "/events":
-            return self.send_events()
+            return self.send_events(head)
         if path == "/api/status":
             return self.send_json({"designs": state.snapshot()}, head)
         if path.startswith("/api/design/"):
             entry = state.entry(unquote(path[len("/api/design/"):]))
             return self.send_json(entry, head) if entry else self.send_text(404, "no such design", head)
+        if path.startswith("/design/") and path.endswith("/sheet"):
+            entry = state.entry(unquote(path[len("/design/"):-len("/sheet")]))
+            if entry is None:
+                return self.send_text(404, "no such design", head)
+            return self.send_sheet(entry, head)
         if path.startswith("/design/"):
             entry = state.entry(unquote(path[len("/design/"):]))
             if entry is None:
                 return self.send_text(404, "no such design", head)
-            return self.send_page("live_design.html", head, entry=entry)
+            return self.send_page("live_design.html", head, entry=entry, links=self.links(entry))
+        if path.startswith("/api/whatif/"):
+            return self.send_whatif(unquote(path[len("/api/whatif/"):]), head)
+        if path.startswith("/rules/"):
+            return self.send_rule(unquote(path[len("/rules/"):]), head)
         if path.startswith("/out/"):
             try:
                 found = safe_out_path(state.cfg.out, path[len("/out/"):])
@@ -281,6 +340,63 @@ class Handler(BaseHTTPRequestHandler):
         body = self.server.env.get_template(name).render(**context).encode()
         self.send_body(200, body, "text/html; charset=utf-8", head)
 
+    def links(self, entry: dict) -> dict:
+        """Where the design page links: the report, the source (an editor URL when configured), progress."""
+        cfg = self.server.state.cfg
+        source = (cfg.root / entry["path"]).resolve()
+        line = entry.get("line") or 1
+        editor = cfg.editor_url.replace("{path}", str(source)).replace("{line}", str(line)) if cfg.editor_url else ""
+        report = cfg.out / entry["design"] / "report.html"
+        progress = cfg.out / "progress.html"
+        return {"source": str(source), "line": line, "editor": editor,
+                "report": f"/out/{entry['design']}/report.html" if report.is_file() else "",
+                "progress": "/out/progress.html" if progress.is_file() else ""}
+
+    def send_sheet(self, entry: dict, head: bool) -> None:
+        """The design sheet as the report draws it (the same `_sheet.html` macros), for the live page."""
+        from workbench.output.report import environment
+
+        sheet = entry.get("sheet") or {}
+        capacity = sheet.get("capacity") or {}
+        template = environment(self.server.state.cfg.templates).from_string(
+            '{% import "_sheet.html" as s %}{{ s.steps(sheet, figures, notes) }}')
+        body = template.render(sheet=sheet, figures=capacity.get("figures", []), notes=capacity.get("notes", []))
+        self.send_body(200, body.encode(), "text/html; charset=utf-8", head)
+
+    def send_whatif(self, stem: str, head: bool) -> None:
+        """What breaks when the components (and zones, regions) in the query fail: `outcome_data`'s JSON,
+        computed from the last good build's model, so that the page never waits for a rebuild."""
+        from urllib.parse import parse_qs
+
+        from workbench.commands.whatif import outcome_data
+        from workbench.errors import WorkbenchError
+        from workbench.output.outdir import read_model
+
+        state = self.server.state
+        if state.entry(stem) is None:
+            return self.send_text(404, "no such design", head)
+        query = parse_qs(urlsplit(self.path).query)
+        model = read_model(state.cfg.out / stem)
+        if model is None:
+            return self.send_json_status(409, {"error": "no good build yet: fix the design and save"}, head)
+        try:
+            data = outcome_data(model, query.get("fail", []), query.get("zone", []), query.get("region", []))
+        except WorkbenchError as exc:
+            return self.send_json_status(400, {"error": str(exc)}, head)
+        self.send_json(data, head)
+
+    def send_rule(self, code: str, head: bool) -> None:
+        """One rule's doc as a page; `[H]` and `[R1]` tags link to what they cite."""
+        from workbench.analysis.rules import CATALOGUE
+
+        rule = CATALOGUE.get(code.upper())
+        if rule is None:
+            return self.send_text(404, f"no rule {code}", head)
+        self.send_page("live_rule.html", head, rule=rule)
+
+    def send_json_status(self, status: int, data, head: bool) -> None:
+        self.send_body(status, json.dumps(data).encode(), "application/json", head)
+
     def send_file(self, path: Path, head: bool) -> None:
         try:
             body = path.read_bytes()
@@ -289,13 +405,15 @@ class Handler(BaseHTTPRequestHandler):
         ctype = TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         self.send_body(200, body, ctype, head, csp=FILE_CSP)
 
-    def send_events(self) -> None:
+    def send_events(self, head: bool = False) -> None:
         state = self.server.state
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Accel-Buffering", "no")
         self.end_headers()
+        if head:  # the headers a GET would get, no stream: HTTP/1.0 then closes the connection
+            return
         q = state.subscribe()
         try:
             self.wfile.write(b"retry: 1000\n\n")
@@ -329,8 +447,12 @@ class LiveServer(ThreadingHTTPServer):
             self.address_family = socket.AF_INET6
         super().__init__(address, Handler)
         self.state = state
-        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-                                      autoescape=jinja2.select_autoescape(["html"]))
+        from workbench.output.report import environment
+
+        # The report's environment: the same filters (code spans) and the workspace's template overrides.
+        self.env = environment(state.cfg.templates)
+        self.env.undefined = jinja2.Undefined
+        self.env.filters["cite"] = cite
         self.thread: threading.Thread | None = None
 
     @property
