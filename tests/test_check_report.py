@@ -126,18 +126,19 @@ def test_text_lines():
     lines = text.splitlines()
     assert "\x1b" not in text
     assert "== designs/shop.py, diagram Shop (5 nodes, 4 edges) ==" in lines
-    # Active findings: `file:line: CODE severity message`, most severe first, remediation indented below.
-    active = [ln for ln in lines if re.match(r"^\S+:\d+: [A-Z]+\d+ (error|warning|info) ", ln)]
+    # Active findings: `[n] file:line: CODE severity message`, most severe first, remediation indented below; the
+    # number is the findings view's badge (errors and warnings only); code spans lose their backticks.
+    active = [ln for ln in lines if re.match(r"^(\[\d+\] )?\S+:\d+: [A-Z]+\d+ (error|warning|info) ", ln)]
     assert active == [
-        "designs/shop.py:7: SPOF001 error `x` triggers SPOF001",
-        "designs/shop.py:12: CACHE001 warning `x` triggers CACHE001",
-        "designs/lib/parts.py:3: QUE002 info `x` triggers QUE002",
+        "[2] designs/shop.py:7: SPOF001 error x triggers SPOF001",  # numbered in the review's order, as drawn
+        "[1] designs/shop.py:12: CACHE001 warning x triggers CACHE001",
+        "designs/lib/parts.py:3: QUE002 info x triggers QUE002",
     ]
     assert lines[lines.index(active[0]) + 1] == "    fix: fix SPOF001"
     # Accepted findings: a separate block, indented so jump lists skip them, with their reason.
     block = lines.index("accepted (1):")
     assert block > lines.index(active[-1])
-    assert lines[block + 1] == "  designs/shop.py:9: REP001 error `x` triggers REP001"
+    assert lines[block + 1] == "  designs/shop.py:9: REP001 error x triggers REP001"
     assert lines[block + 2] == "      reason: demo only"
     # Load error with its hint.
     assert "designs/broken.py:4: error NameError: name 'EC3' is not defined" in lines

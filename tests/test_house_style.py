@@ -42,7 +42,7 @@ def graph_attr(dot: str, key: str) -> str | None:
 def test_a_design_that_sets_nothing_gets_curved_edges_and_a_tight_readable_layout(tmp_path, write_design):
     dot = dot_of(tmp_path, write_design)
     assert graph_attr(dot, "splines") == "spline"  # not diagrams' ortho
-    assert graph_attr(dot, "ordering") == "out"
+    assert graph_attr(dot, "ordering") is None  # measured: it makes adding a node move more (docs/benchmarks.md)
     pad = float(graph_attr(dot, "pad"))
     assert 0.4 <= pad < 2.0, pad  # room for the long label, not diagrams' 2 inches
     assert float(graph_attr(dot, "pad")) > 0.4  # "the only database of the whole shop" sticks out of its node

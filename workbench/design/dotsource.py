@@ -38,9 +38,9 @@ def text_labels(attrs: dict[str, str]) -> dict[str, str]:
 # to 2 inches of padding that shrinks everything at "fit"). Only keys the design did not set itself are
 # replaced (`Diagram.own`); `workbench.toml` can change them ([workbench.style.graph] and so on).
 HOUSE: dict[str, dict[str, str]] = {
-    "graph": {"splines": "spline", "pad": "0.4", "nodesep": "0.7", "ranksep": "1.0", "fontsize": "18",
-              # Keep the order of nodes within a rank as the script wrote them: adding one node moves less.
-              "ordering": "out", "newrank": "true"},
+    # No `ordering`: measured, ordering=out moves more of the other nodes when one is added (docs/benchmarks.md,
+    # benchmarks/layout_stability.py); the statement order (the script's) and label-based ids keep it stable.
+    "graph": {"splines": "spline", "pad": "0.4", "nodesep": "0.7", "ranksep": "1.0", "fontsize": "18"},
     "node": {"fontsize": "14"},
     "edge": {"fontsize": "12", "arrowsize": "0.8", "penwidth": "1.2", "labelfloat": "false"},
 }

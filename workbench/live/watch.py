@@ -140,6 +140,44 @@ def format_rebuild(rebuild: Rebuild, cfg: Config) -> list[str]:
     return lines
 
 
+class FindingChanges:
+    """What each rebuild changed in a design's findings, for the console: the ones that appeared and the ones that
+    were fixed (or accepted), with the numbers the findings view, the live page and `check` give them."""
+
+    def __init__(self) -> None:
+        self.last: dict[str, dict[tuple, dict]] = {}  # design stem -> identity -> finding (active only)
+
+    @staticmethod
+    def active(findings: dict | None) -> dict[tuple, dict]:
+        found = {}
+        for d in (findings or {}).get("diagrams", []):
+            for f in d.get("findings", []):
+                if not f.get("accepted"):
+                    found[(d.get("slug"), f.get("code"), f.get("target") or tuple(f.get("node_ids") or ()))] = f
+        return found
+
+    def lines(self, rebuild: Rebuild, cfg: Config) -> list[str]:
+        """Nothing for a design's first build in this session (its summary line says it) or a failed build."""
+        result = rebuild.result
+        if not result.ok or rebuild.findings is None:
+            return []
+        now = self.active(rebuild.findings)
+        before = self.last.get(result.stem)
+        self.last[result.stem] = now
+        if before is None:
+            return []
+        from workbench.output.codespans import to_terminal
+
+        def where(f: dict) -> str:
+            number = f"#{f['number']} " if f.get("number") else ""
+            line = f":{f['line']}" if f.get("line") else ""
+            return f"{number}{f.get('code')} {f.get('severity')} {result.shown}{line}: {to_terminal(f.get('message'))}"
+
+        out = [f"         new    {where(f)}" for key, f in now.items() if key not in before]
+        out += [f"         fixed  {where(f)}" for key, f in before.items() if key not in now]
+        return out
+
+
 # -- the watcher ---------------------------------------------------------------------------------------
 class Watcher:
     """Watch designs, templates and the configuration; rebuild what a change affects, once per burst.
@@ -498,8 +536,10 @@ def run_watch(cfg: Config, paths: Iterable[Path] = (), *, formats: Iterable[str]
 
     from workbench.practice.history import record_builds
 
+    changes = FindingChanges()
+
     def rebuilt(rebuild: Rebuild) -> None:
-        for line in format_rebuild(rebuild, cfg):
+        for line in format_rebuild(rebuild, cfg) + changes.lines(rebuild, cfg):
             echo(line)
         if state is not None:
             state.rebuilt(rebuild)

@@ -25,6 +25,8 @@ from workbench.analysis.findings import (
     reaches,
     sort_findings,
 )
+from workbench.analysis.review import numbered
+from workbench.output.codespans import to_terminal
 
 FAIL_ON = ("error", "warning", "info", "never")
 JSON_VERSION = 1
@@ -171,10 +173,14 @@ def to_text(reports: list[DesignReport], *, color: bool = False, fail_on: str = 
                     out.append(line)
             if not active and not accepted:
                 out.append(c("ok", "no findings"))
+            # The numbers of the findings view's badges, the live page and the report: `[3] file:line: ...`.
+            numbers = {id(f): n for n, f in numbered(diagram.findings).items()}
             for f in active:
-                out.append(f"{loc(report, f.file, f.line)} {f.code} {c(f.severity, f.severity)} {f.message}")
+                number = f"[{numbers[id(f)]}] " if id(f) in numbers else ""
+                out.append(f"{number}{loc(report, f.file, f.line)} {f.code} {c(f.severity, f.severity)} "
+                           f"{to_terminal(f.message, color)}")
                 if f.remediation:
-                    out.append(f"    fix: {f.remediation}")
+                    out.append(f"    fix: {to_terminal(f.remediation, color)}")
                 for assumption in f.assumptions:  # what the finding rests on that the drawing does not state
                     out.append(f"    assumes: {assumption}")
             if accepted:
@@ -182,7 +188,7 @@ def to_text(reports: list[DesignReport], *, color: bool = False, fail_on: str = 
                 out.append(c("dim", f"accepted ({len(accepted)}):"))
                 for f in accepted:
                     out.append(c("dim", f"  {source_path(report.path, f.file)}:{f.line}: {f.code} {f.severity} "
-                                        f"{f.message}"))
+                                        f"{to_terminal(f.message)}"))
                     out.append(c("dim", f"      reason: {f.reason}"))
     s = summary(reports, fail_on)
     counts = ", ".join(_plural(s[sev], sev) for sev in SEVERITIES)

@@ -69,7 +69,10 @@ def markdown_text(value: object) -> str:
 def inline_svg(svg: str) -> str:
     """Graphviz SVG without the XML prolog, sized to fit the page."""
     svg = re.sub(r"^.*?(?=<svg\b)", "", svg, flags=re.S)
-    return re.sub(r'<svg\b([^>]*?)\swidth="[^"]*"\sheight="[^"]*"', r'<svg\1 class="diagram"', svg, count=1)
+    svg = re.sub(r'<svg\b([^>]*?)\swidth="[^"]*"\sheight="[^"]*"', r'<svg\1', svg, count=1)
+    if re.match(r'<svg\b[^>]*\sclass="', svg):  # svg.themed marked it already: one class attribute
+        return re.sub(r'(<svg\b[^>]*?\sclass=")', r'\1diagram ', svg, count=1)
+    return re.sub(r"<svg\b", '<svg class="diagram"', svg, count=1)
 
 
 def generated_on() -> str:
