@@ -291,3 +291,31 @@ def test_watch_prints_new_and_fixed_findings_with_numbers(tmp_path):
         assert re.search(r"fixed  #\d+ REP001 error designs/shop\.py:7:", line), line
     finally:
         serve.stop()
+
+
+# -- 2: report.md keeps code spans as code and has blank lines around every list and heading -----------------------
+
+
+def test_report_markdown_structure(served):
+    ws, _ = served
+    md = (ws / "out" / DESIGN / "report.md").read_text(encoding="utf-8")
+    lines = md.splitlines()
+
+    def kind(line: str) -> str:
+        if not line.strip():
+            return "blank"
+        if re.match(r"#{1,6} ", line):
+            return "heading"
+        if re.match(r"(- |\d+\. )", line):
+            return "list"
+        if line.startswith("|"):
+            return "table"
+        return "text"
+
+    for before, after in zip(lines, lines[1:]):
+        a, b = kind(before), kind(after)
+        if "blank" in (a, b) or a == b:
+            continue
+        assert False, f"no blank line between {before!r} and {after!r} (markdownlint MD022/MD032/MD058)"
+    assert "\\`" not in md, "a code span was escaped instead of kept"
+    assert re.search(r"`db`", md), "the finding's code span is not code in Markdown"
