@@ -54,6 +54,8 @@ def served(tmp_path_factory):
 def open_design(browser, serve, scheme="light", size="desktop"):
     width, height = SIZES[size]
     page = browser.new_page(viewport={"width": width, "height": height}, color_scheme=scheme)
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))  # a script error would leave a page that only looks fine
     page.goto(serve.url + f"design/{DESIGN}")
     page.wait_for_function("() => document.body.dataset.epoch && document.body.dataset.epoch !== ''")
     page.wait_for_selector("#sheet table.capacity")
@@ -97,6 +99,7 @@ def test_sheet_is_the_reports_steps_with_no_raw_floats_backticks_or_dump(browser
     rows = page.locator("#sheet table.capacity tr")
     assert rows.count() > 3 and "×" in page.inner_text("#sheet table.capacity")  # formulas
     assert page.locator("#findings li code").count() >= 2  # the code and the message's code spans
+    assert not page.errors, page.errors
 
 
 # -- 3, 10: numbered findings, links, and a status that says what it means ----------------------------------------
@@ -139,10 +142,18 @@ def test_clicking_a_component_shows_what_check_fail_shows(browser, served):
         assert f"BROKEN {pair['entry']} → {pair['terminal']}" in shown
     total = expected["intact"] + len(expected["broken"])
     assert f"{len(expected['broken'])} of {total} entry-to-capability paths break" in shown
+    text = subprocess.run([sys.executable, "-m", "workbench", "check", f"designs/{DESIGN}.py", "--fail", "db"],
+                          cwd=ws, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout
+    same = [line for line in text.splitlines() if line.startswith(("BROKEN", "availability of", "load:", "OVERLOADED"))]
+    assert any(line.startswith("availability of") for line in same), text
+    page_lines = [" ".join(line.split()) for line in shown.replace("\u2192", "->").splitlines()]
+    for line in same:  # the page says what the terminal says, number for number
+        assert " ".join(line.replace("`", "").split()) in page_lines, (line, page_lines)
     assert page.locator("g.node.wb-failed").count() == 1
     page.click("#whatif-clear")
     page.wait_for_function("() => !document.querySelector('#whatif-result').textContent")
     assert page.locator("g.node.wb-failed").count() == 0
+    assert not page.errors, page.errors
 
 
 # -- 4, 5: readable at the opening zoom; the view survives ----------------------------------------------------------
@@ -178,7 +189,8 @@ def test_report_and_index_look_as_stored(browser, served, scheme):
     same_picture(page.screenshot(), f"report-{scheme}")
     page.goto(serve.url)
     page.wait_for_selector(f'tr[data-design="{DESIGN}"]')
-    assert "/100" in page.inner_text(f'tr[data-design="{DESIGN}"]')  # readiness
+    row = page.inner_text(f'tr[data-design="{DESIGN}"]')
+    assert "/100" in row and re.search(r"\b9\d\.\d{1,3}%", row), row  # readiness, the availability estimate
     same_picture(page.screenshot(), f"index-{scheme}")
 
 

@@ -100,5 +100,7 @@ def findings_document(model: DesignModel, reviews: list[DiagramReview]) -> dict:
         items = [{**f.to_dict(), "number": numbers.get(id(f))} for f in r.findings]
         c = counts(r.findings)
         total = {k: total[k] + c[k] for k in total}
-        diagrams.append({"name": r.diagram.name, "slug": r.diagram.slug, "summary": c, "findings": items})
+        availability = (r.reliability or {}).get("availability")  # the live index shows its estimate
+        diagrams.append({"name": r.diagram.name, "slug": r.diagram.slug, "summary": c, "findings": items,
+                         **({"availability": availability} if availability else {})})
     return {"version": FINDINGS_VERSION, "design": model.path, "diagrams": diagrams, "summary": total}

@@ -151,7 +151,7 @@ def model_fields(model, findings: dict | None) -> dict:
         "summary": (findings or {}).get("summary"),
         "sheet": model.sheet,
         "readiness": readiness_score(model, findings),
-        "availability": min(estimates) if estimates else None,
+        "availability": round(min(estimates), 3) if estimates else None,
         "line": model.diagrams[0].line if model.diagrams else None,
     }
 
