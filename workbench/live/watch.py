@@ -207,6 +207,10 @@ class Watcher:
         self.ignore = IgnoreFilter(cfg.out, [*self.design_roots, cfg.templates, cfg.root])
         self.designs: list[Path] = []
         self.deps: dict[Path, set[Path]] = {}  # design -> helper modules and icons it read
+        # A design that is a symlink: editing it changes its target, which is where the events come from.
+        self.links: dict[Path, set[Path]] = {}  # real file -> the designs that link to it
+        self.watched: list[tuple[Path, bool]] = []  # (real folder, recursive) that the observer watches
+        self._handler = self._kinds = None
         self.failed: set[Path] = set()
         self.builds = 0  # how many design builds ran (tests and the benchmark read it)
         self.cond = threading.Condition()
@@ -249,10 +253,9 @@ class Watcher:
         kinds = [FileCreatedEvent, FileModifiedEvent, FileDeletedEvent, FileMovedEvent, FileClosedEvent,
                  DirCreatedEvent, DirDeletedEvent, DirMovedEvent]
         self.observer = Observer()
-        handler = Handler()
+        self._handler, self._kinds = Handler(), kinds
         for folder in self.watched_folders():
-            recursive = folder != self.cfg.root or folder in self.design_roots
-            self.observer.schedule(handler, str(folder), recursive=recursive, event_filter=kinds)
+            self.watch(folder, recursive=folder != self.cfg.root or folder in self.design_roots)
         self.observer.start()  # before the first build: an edit made during it is not lost
         self.thread = threading.Thread(target=self._run, name="wb-watch", daemon=True)
         self.thread.start()
@@ -268,6 +271,28 @@ class Watcher:
             if folder not in unique:
                 unique.append(folder)
         return unique
+
+    def watch(self, folder: Path, recursive: bool) -> None:
+        self.observer.schedule(self._handler, str(folder), recursive=recursive, event_filter=self._kinds)
+        self.watched.append((Path(os.path.realpath(folder)), recursive))
+
+    def follow_links(self) -> None:
+        """Map the real file of each symlinked design to it, and watch the real folder when nothing does yet."""
+        links: dict[Path, set[Path]] = {}
+        for design in self.designs:
+            real = Path(os.path.realpath(design))
+            if real != design:
+                links.setdefault(real, set()).add(design)
+        self.links = links
+        if self.observer is None:
+            return
+        for real in links:
+            folder = real.parent
+            if not any(folder == w or (recursive and w in folder.parents) for w, recursive in self.watched):
+                try:
+                    self.watch(folder, recursive=False)
+                except OSError as exc:  # gone meanwhile, or not readable: the design still builds, on save of the link
+                    log.debug("cannot watch %s: %s", folder, exc)
 
     @property
     def formats(self) -> tuple[str, ...]:
@@ -294,6 +319,8 @@ class Watcher:
 
     # -- events --------------------------------------------------------------------------------
     def relevant(self, path: Path) -> bool:
+        if path in self.links:
+            return True
         if self.ignore(path):
             return False
         if path == self.cfg.root / CONFIG_NAME:
@@ -382,6 +409,7 @@ class Watcher:
 
     def initial_build(self) -> None:
         self.designs = self.current_designs()
+        self.follow_links()
         self.on_designs(list(self.designs))
         if not self.designs:
             self.on_message(f"no designs yet in {', '.join(display_path(p, self.cfg.root) for p in self.paths)}; "
@@ -398,6 +426,7 @@ class Watcher:
             everything = True
         before = set(self.designs)
         self.designs = self.current_designs()
+        self.follow_links()
         now = set(self.designs)
         if now != before:
             self.on_designs(list(self.designs))
@@ -407,6 +436,7 @@ class Watcher:
         for path in batch:
             if path in now:
                 todo.add(path)
+            todo |= self.links.get(path, set()) & now
             todo |= {d for d, deps in self.deps.items() if path in deps and d in now}
             if path.suffix == ".py" and path not in now:
                 # A helper changed: a design that failed may have failed on it (its imports are unknown).
