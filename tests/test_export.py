@@ -37,10 +37,10 @@ def ws(ws, write_design):
 
 
 def files_under(folder: Path) -> set[Path]:
-    """Files under `folder`, leaving out the workspace's own designs/ and out/."""
+    """Files under `folder`, leaving out the workspace's own designs/, out/ and practice history (.workbench/)."""
     if not folder.is_dir():
         return set()
-    return {p for p in folder.rglob("*") if p.is_file() and not {"designs", "out"} & set(p.relative_to(folder).parts)}
+    return {p for p in folder.rglob("*") if p.is_file() and not {"designs", "out", ".workbench"} & set(p.relative_to(folder).parts)}
 
 
 def check_content(fmt: str, path: Path, ws: Path) -> None:
