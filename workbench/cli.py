@@ -696,7 +696,12 @@ def mock(ctx: click.Context) -> None:
 @click.pass_context
 def mock_start(ctx: click.Context, prompt: str | None = None, minutes: float | None = None, host: str = "127.0.0.1",
                port: int = 8000, open_browser: bool = False) -> None:
-    """Start a mock interview (see `workbench mock --help`)."""
+    """Start a mock interview (see `workbench mock --help`).
+
+    \b
+    Example:
+      workbench mock start url-shortener --minutes 45
+    """
     from workbench.practice.mock import run_mock
 
     run_mock(workspace(ctx), prompt, minutes, echo=click.echo, host=host, port=port, open_browser=open_browser)
@@ -842,6 +847,10 @@ def mcp(workspace: Path | None) -> None:
     \b
       {"mcpServers": {"workbench": {"command": "workbench",
                                     "args": ["mcp", "--workspace", "/path/to/practice"]}}}
+
+    \b
+    Example:
+      workbench mcp --workspace .
     """
     from workbench.integrations.mcp_server import serve
 
