@@ -52,6 +52,10 @@ def build_graph(diagram: Diagram, design_inputs: Mapping[str, object] | None = N
     )
 
     inputs = resolve_inputs(diagram, design_inputs or {})
+    # One canonical order (source line, then id) for everything built below: groups, entries and witness paths
+    # follow the order they are met in, and the findings must not depend on the order the drawing used.
+    diagram = replace(diagram, nodes=sorted(diagram.nodes, key=lambda n: (n.line, n.id)),
+                      edges=sorted(diagram.edges, key=lambda e: (e.line, e.id)))
     nodes = node_infos(diagram)
     arcs = orient_and_type(diagram, nodes)
     group_of, groups = replica_groups(nodes, arcs)
@@ -175,6 +179,21 @@ def fed_groups(group_of: Mapping[str, str], arcs: list[Arc]) -> frozenset[str]:
 
 def find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str, NodeInfo],
                  fed: frozenset[str] = frozenset()) -> list[Entry]:
+    """The entries in an order that does not depend on the order of the drawing: user doors before helpers, then
+    by source line (the order the design file wrote them), then name.
+
+    Findings name their entries and take their witness path from the first one, so this order is what keeps
+    the output the same when the nodes are drawn in another order.
+    """
+    def key(e: Entry):
+        grp = groups[e.group]
+        return e.helper, min(nodes[m].line for m in grp.members), grp.name, e.group
+
+    return sorted(_find_entries(groups, Q, nodes, fed), key=key)
+
+
+def _find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str, NodeInfo],
+                  fed: frozenset[str] = frozenset()) -> list[Entry]:
     """Entries (§4): client/internet groups and `entry="true"`; else inferred fronts with a virtual client.
 
     Inferred entries have no incoming sync edge in Q, as the spec says, and also no incoming async delivery or
