@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -55,7 +56,7 @@ class Serve:
     def __init__(self, cwd: Path) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "workbench", "serve", "--port", "0"], cwd=cwd, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONFAULTHANDLER": "1"},
             start_new_session=True)
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
@@ -82,8 +83,21 @@ class Serve:
             try:
                 self.proc.wait(30)
             except subprocess.TimeoutExpired:
+                os.kill(self.proc.pid, signal.SIGABRT)  # PYTHONFAULTHANDLER: where it is stuck
+                time.sleep(1)
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
+                time.sleep(0.5)
+                stuck = "".join(self.seen) + "".join(iter_queue(self.lines))
+                raise AssertionError(f"`workbench serve` did not stop on Ctrl-C:\n{stuck}")
+
+
+def iter_queue(q: queue.Queue):
+    while True:
+        try:
+            yield q.get_nowait()
+        except queue.Empty:
+            return
 
 
 def node_titles(page) -> list[str]:

@@ -212,11 +212,12 @@ def test_each_format_alone(tmp_path, write_design, cfg, fmt):
     assert data.lstrip().startswith(signature)
 
 
-def test_kill_running_ends_a_dot_that_a_build_waits_on(tmp_path):
+def test_kill_all_ends_a_dot_that_a_build_waits_on(tmp_path):
     """Ctrl-C in `watch`: a `dot` that never ends (here: waiting for DOT on its FIFO) must not hold the build."""
     import threading
 
-    from workbench.output.render import EarlyRender, kill_running
+    from workbench.design.children import kill_all
+    from workbench.output.render import EarlyRender
 
     early = EarlyRender.start(tmp_path, tmp_path, ("svg", "png"))
     assert early is not None
@@ -233,9 +234,9 @@ def test_kill_running_ends_a_dot_that_a_build_waits_on(tmp_path):
     waiter.start()
     waiter.join(0.5)
     assert waiter.is_alive() and early.job.proc.poll() is None  # blocked, as a hung `dot` would be
-    kill_running()
+    kill_all()
     waiter.join(30)
     assert not waiter.is_alive()
     assert len(outcome) == 1 and isinstance(outcome[0], WorkbenchError), outcome
     early.cancel()
-    kill_running()  # nothing left to kill: a no-op
+    kill_all()  # nothing left to kill: a no-op

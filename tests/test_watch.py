@@ -451,6 +451,30 @@ def test_findings_summary_is_read_from_the_build(tmp_path, cfg, watching, monkey
     assert bare.findings is None and format_rebuild(bare, cfg)[-1].endswith("s)")
 
 
+def test_a_watch_rebuild_keeps_what_render_made_until_it_is_rebuilt(tmp_path, cfg, watching):
+    """Issue 14 (3): `render` made the findings views and report.pdf; a watch rebuild (which makes neither)
+    keeps them, and the live page's folder never holds fewer files than before."""
+    from dataclasses import replace
+
+    from workbench.build import build_design
+
+    cfg = replace(cfg, formats=("png", "svg", "pdf"))
+    path = tmp_path / "designs" / "shop.py"
+    write(path, design("web", "api"))
+    assert build_design(path, cfg).ok
+    target = cfg.out / "shop"
+    before = sorted(p.name for p in target.iterdir())
+    assert {"demo.findings.png", "demo.findings.svg", "report.pdf", "demo.pdf"} <= set(before), before
+    watcher, rebuilds = watching(formats=cfg.formats)
+    settle(watcher)
+    write(path, design("web", "api", "db"))
+    rebuilds.wait(lambda items: any("db" in labels_of(r) for r in items), what="the edited design")
+    settle(watcher)
+    assert out_labels(cfg, "shop") == ["web", "api", "db"]
+    after = sorted(p.name for p in target.iterdir())
+    assert set(before) <= set(after), sorted(set(before) - set(after))
+
+
 # -- the command: Ctrl-C leaves nothing behind -----------------------------------------------------------
 @pytest.mark.parametrize("serve", [False, True])
 def test_ctrl_c_stops_everything(tmp_path, serve):

@@ -15,10 +15,11 @@ from pathlib import Path
 
 from workbench import __version__
 from workbench.config import Config
-from workbench.design.loader import display_path, load_design
+from workbench.design.loader import display_path, join, load_design
 from workbench.design.model import DesignModel
-from workbench.errors import DesignError, WorkbenchError
-from workbench.output.outdir import FINDINGS, MODEL, STAMP
+from workbench.errors import DesignError, GraphvizFailed, WorkbenchError
+from workbench.output.outdir import (FINDINGS, MODEL, STAMP, NotOurs, carry_over, check_replaceable, clean_stale,
+                                    temp_prefix)
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +166,7 @@ def build_design(design: Path, cfg: Config, formats: Iterable[str] | None = None
     first_formats = tuple(f for f in formats if f in set(first or ()))
     later = tuple(f for f in formats if f not in first_formats) if first_formats else ()
     try:
+        check_replaceable(target)  # before any work: a user's file in the way is refused, never replaced
         with Staging(target) as staging, drawings_for(staging.folder, design, first_formats or formats, later,
                                                       style=cfg.style) as drawings:
             model = run_design(design, cfg, loader, drawings)
@@ -172,7 +174,8 @@ def build_design(design: Path, cfg: Config, formats: Iterable[str] | None = None
             drawings.draw_model(model)  # Graphviz lays out while the analysis runs
             result.reviews = analyse(model, design)
             write_outputs(design, model, result.reviews, staging, drawings, result.warnings, cfg.templates, views)
-            staging.swap_in(stamp(key + ("; partial" if later else ""), design, model, cfg.templates))
+            staging.swap_in(stamp(key + ("; partial" if later else ""), design, model, cfg.templates),
+                            keep=slower_outputs(model, (*cfg.formats, *later)))
             if later:
                 result.status, result.duration = "rendered", time.perf_counter() - start
                 if published is not None:
@@ -183,6 +186,10 @@ def build_design(design: Path, cfg: Config, formats: Iterable[str] | None = None
         result.status = "rendered"
     except DesignError as exc:
         result.error = exc
+    except NotOurs as exc:
+        result.error = DesignError(shown, 0, exc.message, kind="output")
+    except GraphvizFailed as exc:
+        result.error = DesignError(join(shown, exc.file), exc.line, exc.text, exc.hint, kind="render")
     except WorkbenchError as exc:  # e.g. Graphviz failed on this design
         result.error = DesignError(shown, 0, exc.message, kind="render")
     except OSError as exc:  # out/ not writable, disk full, ...: this design fails, the others go on
@@ -240,6 +247,15 @@ def write_outputs(design: Path, model: DesignModel, reviews: list, staging: Stag
         drawings.finish()
 
 
+def slower_outputs(model: DesignModel, formats: Iterable[str]) -> list[str]:
+    """Files of the full output set that a faster build may not make: formats still being drawn (`later`),
+    the findings views and report.pdf that `watch` leaves out. The swap keeps the previous ones of these
+    (output.outdir.carry_over) until a build makes them again; a diagram that is gone takes its files along."""
+    names = [f"{d.slug}.{suffix}" for d in model.diagrams
+             for suffix in (*(dict.fromkeys(formats)), "findings.svg", "findings.png")]
+    return names + (["report.pdf"] if "pdf" in formats else [])
+
+
 def stamp(key: str, design: Path, model: DesignModel, templates: Path | None) -> dict:
     """The cache stamp: what the outputs were made with, and a hash of every input file."""
     return {"key": key, "inputs": inputs_of(design, model, templates)}
@@ -261,7 +277,7 @@ class Staging:
     def __init__(self, target: Path) -> None:
         self.target = target
         target.parent.mkdir(parents=True, exist_ok=True)
-        self.folder = Path(tempfile.mkdtemp(prefix=f".tmp-{target.name}-", dir=target.parent))
+        self.folder = Path(tempfile.mkdtemp(prefix=temp_prefix("tmp", target.name), dir=target.parent))
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(self.folder, 0o777 & ~umask)  # mkdtemp makes it private; outputs are meant to be shared
@@ -273,10 +289,11 @@ class Staging:
         if self.folder is not None:  # not swapped in: a failure
             shutil.rmtree(self.folder, ignore_errors=True)
 
-    def swap_in(self, stamp: dict) -> None:
-        """Stamp the staged outputs, then replace the target with two renames."""
+    def swap_in(self, stamp: dict, keep: Iterable[str] = ()) -> None:
+        """Stamp the staged outputs, then replace the target with two renames; files named in `keep` that
+        the target has and the staged outputs lack are carried over (outdir.carry_over)."""
         write_stamp(self.folder, stamp)
-        swap_in(self.folder, self.target)
+        swap_in(self.folder, self.target, keep)
         self.folder = None
 
 
@@ -355,11 +372,16 @@ def write_reports(model: DesignModel, texts: dict[str, str], folder: Path, forma
         (folder / "report.pdf").write_bytes(pdf_from_html(html, folder))
 
 
-def swap_in(tmp: Path, target: Path) -> None:
-    """Replace `target` by `tmp` with two renames, so readers never see a half-written folder."""
+def swap_in(tmp: Path, target: Path, keep: Iterable[str] = ()) -> None:
+    """Replace `target` by `tmp` with two renames, so readers never see a half-written folder.
+
+    Only a folder the workbench made, or an empty one, is ever replaced (outdir.check_replaceable).
+    """
+    check_replaceable(target)
     old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".old-{target.name}-", dir=target.parent))
+    if os.path.lexists(target):
+        carry_over(target, tmp, keep)
+        old = Path(tempfile.mkdtemp(prefix=temp_prefix("old", target.name), dir=target.parent))
         os.rename(target, old / "previous")
     os.rename(tmp, target)
     if old is not None:
@@ -372,6 +394,7 @@ def build_all(designs: list[Path], cfg: Config, formats: Iterable[str] | None = 
     """Build many designs in parallel; one failure never stops the others. Results keep input order."""
     formats = tuple(formats or cfg.formats)
     key = cache_key(formats)
+    clean_stale(cfg.out)  # what interrupted runs left behind (kill -9, power loss)
     results: dict[Path, BuildResult] = {}
     owners: dict[str, Path] = {}
     todo = []
@@ -400,8 +423,18 @@ def build_all(designs: list[Path], cfg: Config, formats: Iterable[str] | None = 
     else:
         from concurrent.futures import ThreadPoolExecutor
 
-        with ThreadPoolExecutor(max_workers=workers) as pool:
+        from workbench.design import children
+
+        pool = ThreadPoolExecutor(max_workers=workers)
+        try:
             futures = [pool.submit(build_design, d, cfg, formats, force, key) for d in todo]
             for future in futures:  # in submission order: deterministic progress and results
                 finished(future.result())
+        except BaseException:
+            # Ctrl-C (or SIGTERM, SIGHUP: see children.stop_on_signals) while designs run in the pool: stop them
+            # now rather than wait for each one's time limit; their builds clean up and return.
+            with children.refusing_new():
+                pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown()
     return [results[d] for d in designs]

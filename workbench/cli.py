@@ -879,8 +879,11 @@ def run() -> None:
         os._exit(status[0])
 
     atexit.register(exit_now)  # registered first, so it runs after every other exit handler
+    from workbench.design.children import stop_on_signals
+
     try:
-        main()
+        with stop_on_signals():  # SIGTERM and SIGHUP end a command like Ctrl-C: its clean-up runs
+            main()
         status[0] = 0
     except SystemExit as exc:
         code = exc.code

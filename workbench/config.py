@@ -109,6 +109,8 @@ def load_config(start: Path | None = None) -> Config:
     if "editor_url" in data and not isinstance(data["editor_url"], str):
         problems.append('editor_url must be a string such as "vscode://file/{path}:{line}"')
     problems += style_problems(data.get("style", {}))
+    if not problems:
+        problems += out_problems(root, data)
     if problems:
         where = f"{path} [tool.workbench]" if path.name == PYPROJECT else str(path)
         raise WorkbenchError(f"{where}: " + "; ".join(problems))
@@ -120,6 +122,20 @@ def load_config(start: Path | None = None) -> Config:
         editor_url=data.get("editor_url", ""), style={k: {a: str(v) for a, v in t.items()}
                                                       for k, t in data.get("style", {}).items()},
     )
+
+
+def out_problems(root: Path, data: dict) -> list[str]:
+    """An `out` folder that is, or holds, the user's own folders: its outputs would replace them (issue 14)."""
+    out = (root / data.get("out", "out")).resolve()
+    mine = {"the workspace root": root.resolve(),
+            "the designs folder": (root / data.get("designs", "designs")).resolve(),
+            "the templates folder": (root / data.get("templates", "templates")).resolve()}
+    for what, folder in mine.items():
+        if out == folder or out in folder.parents:
+            verb = "is" if out == folder else "contains"
+            return [f"out = {data.get('out', 'out')!r} {verb} {what} ({folder}): builds replace folders in out/, "
+                    'so they would replace your files; set out to a folder of its own, such as out = "out"']
+    return []
 
 
 def style_problems(style) -> list[str]:

@@ -19,6 +19,14 @@ class GraphvizMissing(WorkbenchError):
         )
 
 
+class GraphvizFailed(WorkbenchError):
+    """`dot` failed on a diagram; `file` and `line` say where in the design (file relative to its folder)."""
+
+    def __init__(self, text: str, hint: str, file: str = "", line: int = 0) -> None:
+        super().__init__(f"{text} ({hint})")
+        self.text, self.hint, self.file, self.line = text, hint, file, line
+
+
 class DesignError(WorkbenchError):
     """A design file that could not be loaded: syntax error, exception, timeout, no Diagram, ..."""
 

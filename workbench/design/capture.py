@@ -111,6 +111,19 @@ def to_str(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
 
 
+# C0 and C1 control characters but tab and newline: XML (SVG, JUnit) cannot hold them, and in a terminal or
+# report.md an escape sequence acts (an OSC sequence retitles the terminal) instead of showing.
+CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+# Graphviz cannot read a quoted string of 16,384 bytes or more; nobody can read a label a tenth as long.
+MAX_TEXT = 1000
+
+
+def strip_controls(text: str) -> str:
+    return CONTROLS.sub("", text)
+
+
 class DesignMistake(Exception):
     """A misuse of `diagrams` that the workbench explains in its own words (no exception type shown)."""
 
@@ -159,6 +172,26 @@ class Recorder:
 
     def warn(self, file: str, line: int, message: str) -> None:
         self.warnings.append({"file": file, "line": line, "message": message})
+
+    def clean(self, what: str, text: str, attrs: dict, file: str, line: int) -> tuple[str, dict]:
+        """`text` (the label) and the attribute values as strings without control characters (ESC, BEL, form
+        feed: see CONTROLS) and no longer than MAX_TEXT, with a warning naming the line when any was changed.
+        An edge has no label of its own here: `text` names it for the warning."""
+        attrs = {k: to_str(v) for k, v in attrs.items()}
+        found = sorted({c for value in (text, *attrs.values()) for c in CONTROLS.findall(value)})
+        if found:
+            codes = ", ".join(f"U+{ord(c):04X}" for c in found)
+            self.warn(file, line, f"{what} {strip_controls(text)!r} contains control characters ({codes}); "
+                                  "they were removed: SVG, XML reports and terminals cannot show them")
+            text, attrs = strip_controls(text), {k: strip_controls(v) for k, v in attrs.items()}
+        long = [k for k, v in ((("label", text),) if what != "edge" else ()) + tuple(attrs.items())
+                if len(v) > MAX_TEXT]
+        if long:
+            self.warn(file, line, f"{what} {text[:40]!r}...: {' and '.join(long)} longer than {MAX_TEXT:,} "
+                                  f"characters, drawn cut to {MAX_TEXT:,} (Graphviz cannot read 16,384); shorten it")
+            text = text[:MAX_TEXT - 1] + "…" if len(text) > MAX_TEXT else text
+            attrs = {k: v[:MAX_TEXT - 1] + "…" if len(v) > MAX_TEXT else v for k, v in attrs.items()}
+        return text, attrs
 
     # -- hooks ------------------------------------------------------------------------------
     def start_diagram(self, diagram, name: str, strict: bool, analysis: dict, file: str, line: int) -> None:
@@ -252,7 +285,7 @@ class Recorder:
 
     def add_edge(self, tail, head, attrs: dict, file: str, line: int) -> None:
         self.warn_non_text("edge", {k: v for k, v in attrs.items() if k not in ANALYSIS_EDGE_KEYS}, file, line)
-        attrs = {k: to_str(v) for k, v in attrs.items()}
+        _, attrs = self.clean("edge", f"{tail.label} → {head.label}", attrs, file, line)
         analysis = {k: attrs.pop(k) for k in ANALYSIS_EDGE_KEYS if k in attrs}
         analysis.update(pop_near_misses(attrs, ANALYSIS_EDGE_KEYS))  # reported by ATTR002, never drawn
         eid = f"e{len(self.current['edges']) + 1}"
@@ -320,13 +353,14 @@ def install(rec: Recorder) -> None:
                     if k.startswith("wb_") or wb_near_miss(k, DIAGRAM_WB_KEYS)}
         for what, attrs in (("graph_attr", graph_attr), ("node_attr", node_attr), ("edge_attr", edge_attr)):
             rec.warn_non_text(f"diagram {to_str(name)!r} {what}", attrs or {}, file, line)
+        name, graph_attr = rec.clean("diagram", to_str(name), graph_attr, file, line)
+        _, node_attr = rec.clean("diagram node_attr of", name, node_attr or {}, file, line)
+        _, edge_attr = rec.clean("diagram edge_attr of", name, edge_attr or {}, file, line)
         # The workbench decides output names and formats; never a viewer, never the script's path.
         orig_diagram_init(self, name, filename="workbench_capture", direction=direction,
                           curvestyle=curvestyle, outformat="png", autolabel=autolabel, show=False,
-                          strict=strict, graph_attr={k: to_str(v) for k, v in graph_attr.items()},
-                          node_attr={k: to_str(v) for k, v in (node_attr or {}).items()},
-                          edge_attr={k: to_str(v) for k, v in (edge_attr or {}).items()})
-        rec.start_diagram(self, to_str(name), bool(strict), analysis, file, line)
+                          strict=strict, graph_attr=graph_attr, node_attr=node_attr, edge_attr=edge_attr)
+        rec.start_diagram(self, name, bool(strict), analysis, file, line)
         rec.current["own"] = own
 
     def diagram_enter(self):
@@ -349,7 +383,8 @@ def install(rec: Recorder) -> None:
         analysis = {k: to_str(graph_attr.pop(k)) for k in list(graph_attr)
                     if k.startswith("wb_") or wb_near_miss(k, CLUSTER_WB_KEYS)}
         rec.warn_non_text(f"cluster {to_str(label)!r}", graph_attr, file, line)
-        orig_cluster_init(self, label, direction, {k: to_str(v) for k, v in graph_attr.items()})
+        label, graph_attr = rec.clean("cluster", to_str(label), graph_attr, file, line)
+        orig_cluster_init(self, label, direction, graph_attr)
         rec.add_cluster(self, analysis, file, line)
 
     def cluster_exit(self, exc_type, exc, tb):
@@ -361,12 +396,12 @@ def install(rec: Recorder) -> None:
         analysis = {k: to_str(attrs.pop(k)) for k in ANALYSIS_NODE_KEYS if k in attrs}
         analysis.update(pop_near_misses(attrs, ANALYSIS_NODE_KEYS))  # reported by ATTR002, never drawn
         rec.warn_non_text(f"node {to_str(label)!r}", attrs, file, line)
-        attrs = {k: to_str(v) for k, v in attrs.items()}
+        label, attrs = rec.clean("node", to_str(label), attrs, file, line)
         if diagrams.getdiagram() is None:
             raise DesignMistake(f"{type(self).__name__}({label!r}) is created outside a `with Diagram(...)` "
                                    "block; create nodes inside the diagram they belong to")
-        nid = rec.node_id(type(self), to_str(label), nodeid)
-        orig_node_init(self, to_str(label), nodeid=nid, **attrs)
+        nid = rec.node_id(type(self), label, nodeid)
+        orig_node_init(self, label, nodeid=nid, **attrs)
         rec.add_node(self, analysis, file, line)
         rec.c4_pending = None
 

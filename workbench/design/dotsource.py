@@ -25,6 +25,9 @@ def text_label(value: str) -> str:
     """
     if value.startswith("<<") and value.endswith(">>"):
         return value
+    trailing = len(value) - len(value.rstrip("\\"))
+    if trailing % 2:  # a lone backslash at the end would escape the closing quote: draw it as a backslash
+        value += "\\"
     return graphviz.nohtml(value)
 
 

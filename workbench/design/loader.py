@@ -14,7 +14,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from workbench.design import spare
+from workbench.design import children, spare
+from workbench.design.capture import strip_controls
 from workbench.design.model import DesignModel
 from workbench.design.spare import child_env
 from workbench.errors import DesignError
@@ -52,17 +53,21 @@ def load_design(design: Path, *, root: Path | None = None, timeout: float = DEFA
         # Output goes to files, not pipes: a process the design leaves behind would hold a pipe open.
         with open(Path(tmp) / "stdout", "wb") as out, open(Path(tmp) / "stderr", "wb+") as err:
             proc = hand_to_spare(design, result_path, dump_path, out.name, err.name, dot_input) or subprocess.Popen(
-                child_command(design, result_path, dump_path, dot_input), cwd=design.parent, env=child_env(),
-                stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                children.tie(child_command(design, result_path, dump_path, dot_input)), cwd=design.parent,
+                env=child_env(), stdin=subprocess.DEVNULL, stdout=out, stderr=err,
                 start_new_session=True,  # its own process group: we kill everything it started
             )
-            if while_running is not None:
-                try:
-                    while_running()
-                except BaseException:
-                    kill_group(proc)
-                    raise
-            finished = run_with_timeout(proc, timeout, dump_path)
+            children.track(proc, group=True)
+            try:
+                if while_running is not None:
+                    try:
+                        while_running()
+                    except BaseException:
+                        kill_group(proc)
+                        raise
+                finished = run_with_timeout(proc, timeout, dump_path)
+            finally:
+                children.untrack(proc)
             if not finished:
                 raise timeout_error(design, shown, dump_path, timeout)
             err.seek(0)
@@ -105,15 +110,17 @@ def interpret_result(design: Path, shown: str, result_path: Path, returncode: in
                      stderr: str) -> DesignModel:
     """Turn the child's result file (or its absence) into a DesignModel or a DesignError."""
     if not result_path.exists():
-        stderr = stderr.strip()
+        stderr = strip_controls(stderr.strip())
         raise DesignError(shown, 0, f"the design process ended abruptly (exit status {returncode})",
                           last_line(stderr) or "run it with `python` to see why", detail=stderr,
                           kind="crash")
     result = json.loads(result_path.read_text(encoding="utf-8"))
     if not result.get("ok"):
         err = result["error"]
-        raise DesignError(join(shown, err["file"]), err["line"], err["message"], err.get("hint"),
-                          err.get("detail", ""), err.get("kind", "exception"))
+        # The design's own exception text can hold escape sequences; they must not act on the terminal.
+        raise DesignError(join(shown, err["file"]), err["line"], strip_controls(err["message"]),
+                          err.get("hint") and strip_controls(err["hint"]), strip_controls(err.get("detail", "")),
+                          err.get("kind", "exception"))
     if not result["diagrams"]:
         raise DesignError(shown, 1, "the file builds no Diagram",
                           "wrap the nodes in `with Diagram(\"name\"):`; a diagram built only under "

@@ -15,6 +15,8 @@ import signal
 import sys
 import threading
 
+from workbench.design.children import tie  # standard library only, like this module
+
 _lock = threading.Lock()
 _spare = None  # subprocess.Popen of the waiting process, until taken or discarded
 
@@ -48,7 +50,7 @@ def start() -> None:
             # `-m` puts the working directory first on sys.path while it imports `diagrams`: use the folder
             # that holds this package, not the user's folder, where a file could shadow a module.
             _spare = subprocess.Popen(
-                [sys.executable, "-m", "workbench.design.capture", "--spare"], cwd=package_parent(), env=child_env(),
+                tie([sys.executable, "-m", "workbench.design.capture", "--spare"]), cwd=package_parent(), env=child_env(),
                 stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 start_new_session=True)  # like the loader's children: a group to kill as a whole
         except OSError:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import signal
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -19,10 +18,11 @@ from pathlib import Path
 
 from workbench.build import BuildResult, build_design, discover
 from workbench.config import CONFIG_NAME, Config, load_config
+from workbench.design import children
 from workbench.design.loader import display_path
 from workbench.design.model import DesignModel
 from workbench.errors import DesignError, WorkbenchError
-from workbench.output.outdir import FINDINGS, read_json, read_model
+from workbench.output.outdir import FINDINGS, clean_stale, read_json, read_model
 
 log = logging.getLogger(__name__)
 
@@ -257,6 +257,7 @@ class Watcher:
         for folder in self.watched_folders():
             self.watch(folder, recursive=folder != self.cfg.root or folder in self.design_roots)
         self.observer.start()  # before the first build: an edit made during it is not lost
+        clean_stale(self.cfg.out)  # what interrupted runs left behind
         self.thread = threading.Thread(target=self._run, name="wb-watch", daemon=True)
         self.thread.start()
         return self
@@ -586,41 +587,33 @@ def run_watch(cfg: Config, paths: Iterable[Path] = (), *, formats: Iterable[str]
     watcher = Watcher(cfg, paths, formats=formats, extra_formats=("svg",) if serve else (),  # the page shows SVG
                       loader=worker.load_design if worker else None, debounce=debounce,
                       on_rebuild=rebuilt, on_designs=designs_changed, on_message=echo)
-    previous = None
-    if threading.current_thread() is threading.main_thread():
-        def terminate(signum, frame):
-            raise KeyboardInterrupt
-        previous = signal.signal(signal.SIGTERM, terminate)
-    try:
-        if serve:
-            server = start_server(state, host=host, port=port)
-            url = server.url
-            echo(f"serving {url} (Ctrl-C to stop)")
-            if open_browser:
-                import webbrowser
+    with children.stop_on_signals():  # SIGTERM and SIGHUP stop it like Ctrl-C
+        try:
+            if serve:
+                server = start_server(state, host=host, port=port)
+                url = server.url
+                echo(f"serving {url} (Ctrl-C to stop)")
+                if open_browser:
+                    import webbrowser
 
-                threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
-        folders = [*watcher.design_roots, *([cfg.templates] if cfg.templates.is_dir() else [])]
-        shown = ", ".join(dict.fromkeys(display_path(f, cfg.root) + "/" for f in folders))
-        echo(f"watching {shown} and {CONFIG_NAME}; Ctrl-C to stop")
-        watcher.start()
-        if ready is not None:
-            ready({"watcher": watcher, "server": server, "worker": worker, "state": state})
-        # Short waits, not one long one: the kernel may hand Ctrl-C to any thread, and the main thread
-        # (where Python runs signal handlers) only notices once it wakes up.
-        while until is None or not until.is_set():
-            time.sleep(0.2)
-    except KeyboardInterrupt:
-        echo("stopping")
-    finally:
-        watcher.halt()
-        if worker is not None:
-            worker.close()  # kills a design still running, so the build waiting on it returns now
-        from workbench.output.render import kill_running
-
-        kill_running()  # and the same for a `dot` still drawing
-        watcher.stop()
-        if server is not None:
-            server.stop()
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+                    threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+            folders = [*watcher.design_roots, *([cfg.templates] if cfg.templates.is_dir() else [])]
+            shown = ", ".join(dict.fromkeys(display_path(f, cfg.root) + "/" for f in folders))
+            echo(f"watching {shown} and {CONFIG_NAME}; Ctrl-C to stop")
+            watcher.start()
+            if ready is not None:
+                ready({"watcher": watcher, "server": server, "worker": worker, "state": state})
+            # Short waits, not one long one: the kernel may hand Ctrl-C to any thread, and the main thread
+            # (where Python runs signal handlers) only notices once it wakes up.
+            while until is None or not until.is_set():
+                time.sleep(0.2)
+        except KeyboardInterrupt:
+            echo("stopping")
+        finally:
+            watcher.halt()
+            if worker is not None:
+                worker.close()  # kills a design still running, so the build waiting on it returns now
+            children.kill_all()  # and the same for a `dot` still drawing
+            watcher.stop()
+            if server is not None:
+                server.stop()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from workbench.design.model import Diagram, DesignModel
 from workbench.errors import WorkbenchError
+from workbench.output.outdir import temp_prefix
 from workbench.output.render import EarlyRender, RenderJob, findings_overlay, start_render
 from workbench.output.svg import inline_icons
 
@@ -34,7 +35,7 @@ class Drawings:
         self.staging, self.design_dir = staging, design_dir
         self.style = style or None  # the house style from workbench.toml, over dotsource.HOUSE
         self.formats, self.later = formats, later
-        self.work = Path(tempfile.mkdtemp(prefix=f".work-{staging.name}-", dir=staging.parent))
+        self.work = Path(tempfile.mkdtemp(prefix=temp_prefix("work"), dir=staging.parent))
         self.jobs: list[tuple[RenderJob, str]] = []  # (job, stem), in start order
         self.copies: list[tuple[str, str]] = []  # (diagram file, findings view file) where the view is a copy
         # The design process writes the early DOT with the packaged house style only: a workspace style
@@ -143,10 +144,13 @@ class Drawings:
         self.copy_views(target, ".png")
 
     def copy_views(self, folder: Path, suffix: str) -> None:
-        """Copy the diagrams that stand in for their findings views (see `draw_findings_views`)."""
+        """Copy the diagrams that stand in for their findings views (see `draw_findings_views`); each copy
+        replaces the previous file in one step, as `finish_later` does for the formats."""
         for source, copy in self.copies:
             if copy.endswith(suffix):
-                shutil.copyfile(folder / source, folder / copy)
+                part = self.work / f"{copy}.part"
+                shutil.copyfile(folder / source, part)
+                os.replace(part, folder / copy)
 
 
 def start_early(parent: Path, design_dir: Path, formats: tuple[str, ...]) -> EarlyRender | None:

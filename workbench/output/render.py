@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import subprocess
 import tempfile
-import threading
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -15,27 +15,12 @@ from pathlib import Path
 import graphviz
 
 from workbench.config import FORMATS
-from workbench.design import dotsource
+from workbench.design import children, dotsource
 from workbench.design.model import Diagram
-from workbench.errors import GraphvizMissing, WorkbenchError
+from workbench.errors import GraphvizFailed, GraphvizMissing, WorkbenchError
+from workbench.output.outdir import temp_prefix
 
 log = logging.getLogger(__name__)
-
-# Every `dot` still running, for kill_running. A `dot` that gets the terminal's Ctrl-C renders what it has from
-# inside its signal handler and can hang there (cairo and malloc are not signal-safe), and a build waiting on it
-# would keep the watcher from ending.
-_running: set[subprocess.Popen] = set()
-_running_lock = threading.Lock()
-
-
-def kill_running() -> None:
-    """Kill every `dot` still running; the builds waiting on them return at once (with an error)."""
-    with _running_lock:
-        procs = list(_running)
-    for proc in procs:
-        if proc.poll() is None:
-            proc.kill()
-
 
 def dot_binary() -> str:
     found = shutil.which("dot")
@@ -118,24 +103,72 @@ class RenderJob:
             self.cancel()
             raise
         finally:
-            with _running_lock:
-                _running.discard(self.proc)
+            children.untrack(self.proc)
         stderr = self.stderr_path.read_text(errors="replace") if self.stderr_path.exists() else ""
         if code != 0:
-            message = stderr.strip().splitlines()
-            name = self.diagram.name if self.diagram is not None else "?"
-            raise WorkbenchError(f"Graphviz failed on diagram {name!r}: {message[-1] if message else 'no output'}")
+            raise graphviz_failure(self.diagram, stderr, self.dot_source)
         for line in stderr.splitlines():
             # Like `diagrams` (quiet=True): Graphviz chatter such as the ortho/label warning is debug-only.
             log.debug("graphviz: %s", line)
+
+    def dot_source(self) -> str:
+        """The DOT this job read: its file, or for the early job (a FIFO, now empty) the same text again."""
+        path = self.stderr_path.with_suffix(".gv")
+        if path.is_file():
+            return path.read_text(encoding="utf-8", errors="replace")
+        return to_dot(self.diagram).source if self.diagram is not None else ""
 
     def cancel(self) -> None:
         """Kill `dot` if it still runs, and reap it."""
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait()
-        with _running_lock:
-            _running.discard(self.proc)
+        children.untrack(self.proc)
+
+
+def graphviz_failure(diagram: Diagram | None, stderr: str, dot_source) -> GraphvizFailed:
+    """Graphviz's last word, said in the design's terms: which element (file and line) its DOT error is at,
+    instead of a line of an internal .gv file, and what to do."""
+    lines = stderr.strip().splitlines()
+    said = re.sub(r"^(Error|Warning): (\S+\.gv: )?", "", lines[-1] if lines else "no output").strip()
+    name = diagram.name if diagram is not None else "?"
+    if re.search(r"gvwrite|No space left|write error|cannot open", stderr, re.I):
+        return GraphvizFailed(f"Graphviz could not write the drawing of diagram {name!r}: {said}",
+                              "is the disk full, or the out folder not writable? free some space and render again",
+                              diagram.file if diagram else "", diagram.line if diagram else 0)
+    hint = ("look at that element's label and attributes: a lone backslash, a quote, a very long text or an "
+            "unusual character")
+    at = re.search(r"\bline (\d+)", said)
+    if diagram is None or at is None:
+        return GraphvizFailed(f"Graphviz failed on diagram {name!r}: {said}", hint,
+                              diagram.file if diagram else "", diagram.line if diagram else 0)
+    source = dot_source().splitlines()
+    number = int(at.group(1))
+    statement = source[number - 1] if 0 < number <= len(source) else ""
+    said = re.sub(r"\s*in line \d+", "", said)
+    element = _element_at(diagram, statement)
+    if element is None:
+        return GraphvizFailed(f"Graphviz could not read diagram {name!r}: {said}", hint, diagram.file, diagram.line)
+    what, file, line = element
+    return GraphvizFailed(f"Graphviz could not read {what} of diagram {name!r}: {said}", hint, file, line)
+
+
+def _element_at(diagram: Diagram, statement: str) -> tuple[str, str, int] | None:
+    """The node, edge or cluster a DOT statement writes: (how to name it, file, line)."""
+    ids = re.findall(r'"((?:[^"\\]|\\.)*)"|([A-Za-z_][\w.]*)', statement.split("[", 1)[0])
+    tokens = [a or b for a, b in ids]
+    nodes = {n.id: n for n in diagram.nodes}
+    if "->" in statement.split("[", 1)[0] and len(tokens) >= 2:
+        for e in diagram.edges:
+            if (e.tail, e.head) == (tokens[0], tokens[1]):
+                return f"the edge {nodes[e.tail].label!r} → {nodes[e.head].label!r}", e.file, e.line
+    if tokens and tokens[0] in nodes:
+        node = nodes[tokens[0]]
+        return f"node {node.label[:60]!r}", node.file, node.line
+    for c in diagram.clusters:
+        if f"cluster_{c.label}" in statement or c.id in statement:
+            return f"cluster {c.label[:60]!r}", c.file, c.line
+    return None
 
 
 def run_dot(workdir: Path, outputs: dict[str, Path], name: str) -> RenderJob:
@@ -147,10 +180,11 @@ def run_dot(workdir: Path, outputs: dict[str, Path], name: str) -> RenderJob:
         args += [f"-T{fmt}", f"-o{os.path.relpath(path, workdir)}"]
     stderr_path = workdir / f"{name}.stderr"
     with open(stderr_path, "wb") as err:
-        proc = subprocess.Popen([*args, f"{name}.gv"], cwd=workdir, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.DEVNULL, stderr=err)
-    with _running_lock:
-        _running.add(proc)
+        # Tied and tracked (design.children): a `dot` that got the terminal's Ctrl-C renders what it has from
+        # inside its signal handler and can hang there (cairo and malloc are not signal-safe), and one blocked
+        # on its FIFO would wait forever once the workbench is gone.
+        proc = children.track(subprocess.Popen(children.tie([*args, f"{name}.gv"]), cwd=workdir,
+                                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err))
     return RenderJob(None, proc, stderr_path, outputs, workdir)
 
 
@@ -188,7 +222,7 @@ class EarlyRender:
         """None where it cannot work (no FIFOs, no `dot`): the build then renders the usual way."""
         if not formats or not hasattr(os, "mkfifo") or shutil.which("dot") is None:
             return None
-        workdir = Path(tempfile.mkdtemp(prefix=".early-", dir=parent))
+        workdir = Path(tempfile.mkdtemp(prefix=temp_prefix("early"), dir=parent))
         try:
             prepare_workdir(workdir, design_dir)
             os.mkfifo(workdir / f"{cls.NAME}.gv", 0o600)
