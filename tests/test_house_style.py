@@ -108,3 +108,67 @@ def test_findings_view_outlines_icon_and_label_with_the_badge_inside(tmp_path, w
     for x, y, _ in label + badge:  # the label and the badge sit inside the outline
         assert min(xs) <= x <= max(xs) and min(ys) <= y <= max(ys), (x, y, min(xs), max(xs), min(ys), max(ys))
     assert "error" in svg and "warning" in svg and "findings view" in svg  # the legend
+
+
+TOP_DOWN = """
+    from diagrams import Cluster, Diagram, Edge
+    from diagrams.aws.compute import EC2
+    from diagrams.aws.database import RDS
+    from diagrams.aws.network import ELB
+    from diagrams.onprem.client import Users
+
+    with Diagram("Top down", show=False, direction="{direction}"):
+        users = Users("web and\\nmobile users")
+        lb = ELB("lb")
+        with Cluster("apps"):
+            apps = [EC2("app-1"), EC2("app-2")]
+        users >> Edge(label="HTTPS") >> lb >> apps >> RDS("db")
+"""
+
+
+def arrow_gaps(svg: str) -> dict[str, float]:
+    """Per edge `tail->head`: how far (pt) the arrowhead's tip stops above the head's icon (top-down drawings)."""
+    icons = {}
+    for chunk in svg.split('<g id="node')[1:]:
+        title = re.search(r"<title>([^<]*)</title>", chunk).group(1).replace("&#45;", "-")
+        icons[title] = float(re.search(r'<use [^>]*y="([-\d.]+)"', chunk).group(1))
+    gaps = {}
+    for chunk in svg.split('<g id="edge')[1:]:
+        tail, head = re.search(r"<title>([^<]*)</title>", chunk).group(1).replace("&#45;", "-").replace("&gt;", ">").split("->")
+        points = re.search(r'<polygon [^>]*points="([^"]+)"', chunk).group(1).split()
+        tip = max(float(p.split(",")[1]) for p in points)  # SVG y grows downwards: the lowest point is the tip
+        gaps[f"{tail}->{head}"] = icons[head] - tip
+    return gaps
+
+
+def test_top_down_arrowheads_reach_the_icons_and_the_drawing_runs_top_down(tmp_path, write_design, cfg):
+    path = write_design(tmp_path, "tb", TOP_DOWN.format(direction="TB"))
+    result = build_design(path, cfg, formats=("svg",))
+    assert result.status == "rendered", result.error
+    svg = next(p for p in (cfg.out / "tb").glob("*.svg") if ".findings." not in p.name).read_text()
+    gaps = arrow_gaps(svg)
+    assert len(gaps) == 5, gaps
+    # diagrams centres a 1.4 in icon in a 1.9 in box: arrowheads stopped ~18 pt above the icon
+    assert all(-1.0 <= gap <= 2.0 for gap in gaps.values()), gaps
+    # top-down: users above lb above the apps above db (SVG y grows downwards)
+    y = {}
+    for chunk in svg.split('<g id="node')[1:]:
+        title = re.search(r"<title>([^<]*)</title>", chunk).group(1).replace("&#45;", "-")
+        y[title] = float(re.search(r'<use [^>]*y="([-\d.]+)"', chunk).group(1))
+    users = next(k for k in y if "users" in k)
+    assert y[users] < y["lb"] < y["app-1"] == y["app-2"] < y["db"], y
+
+
+def test_icon_on_top_only_for_vertical_drawings_and_nodes_sized_by_diagrams(tmp_path, write_design):
+    def nodes(direction: str) -> dict[str, str]:
+        path = write_design(tmp_path, "tb", TOP_DOWN.format(direction=direction).replace(
+            'RDS("db")', 'RDS("db", height="2.5")'))
+        dot = to_dot(load_design(path, root=tmp_path).diagrams[0]).source
+        return {m.group(1): m.group(2) for m in re.finditer(r'^\s*"?([\w-]+)"? \[(.*)\]$', dot, re.M)}
+
+    for direction in ("TB", "BT"):
+        found = nodes(direction)
+        assert "imagepos=tc" in found["lb"] and "height=1.65" in found["lb"], found["lb"]
+        assert "imagepos" not in found["db"] and "height=2.5" in found["db"]  # the design's own size wins
+    for direction in ("LR", "RL"):  # edges meet the sides, beside the icon: nothing to change
+        assert "imagepos" not in nodes(direction)["lb"]

@@ -96,6 +96,34 @@ def icon_href(icon: dict[str, Any] | None) -> str | None:
     return icon["path"]
 
 
+DIAGRAMS_NODE_HEIGHT, DIAGRAMS_LINE_HEIGHT = 1.9, 0.4  # diagrams.Node: 1.9 in, plus 0.4 per extra label line
+
+
+def icon_on_top(node: dict[str, Any], attrs: dict[str, str], node_defaults: dict[str, str]) -> dict[str, str]:
+    """An icon node of a top-down (or bottom-up) drawing with its icon at the top of its box.
+
+    `diagrams` centres the icon in a box taller than it (1.9 in for a 1.4 in icon) and puts the label at the
+    bottom, which leaves a quarter inch of empty box above the icon: in a left-right drawing edges meet the box's
+    sides, beside the icon, but top-down they meet its top edge, and every arrowhead stops short of the icon.
+    The icon goes to the top and the box loses the slack above it; the label stays right under the icon. A node
+    whose own size or image position differs from what `diagrams` sets is left as it is.
+    """
+    label = str(node.get("label", ""))
+    if ("image" not in attrs or "imagepos" in attrs or attrs.get("shape") != "none"
+            or (label.startswith("<<") and label.endswith(">>"))):
+        return attrs
+    merged = {**node_defaults, **attrs}
+    if merged.get("fixedsize", "false") != "true" or merged.get("labelloc", "c") != "b":
+        return attrs
+    try:
+        height, width = float(merged.get("height", "")), float(merged.get("width", ""))
+    except ValueError:
+        return attrs
+    if abs(height - (DIAGRAMS_NODE_HEIGHT + DIAGRAMS_LINE_HEIGHT * label.count("\n"))) > 1e-6 or height <= width:
+        return attrs
+    return {**attrs, "imagepos": "tc", "height": f"{height - (height - width) / 2:g}"}
+
+
 # The findings view: outline colour per severity, and the badge text colour on it.
 MARK_COLOURS = {"error": "#d62728", "warning": "#f0a30a"}
 MARK = "wb_mark"  # overlay key: "<severity>:<numbers>", e.g. "error:3,11"
@@ -162,6 +190,7 @@ def digraph(diagram: dict[str, Any], overlay: dict[str, dict[str, str]] | None =
     layout = diagram.get("layout", {})
     overlay = overlay or {}
     node_defaults: dict[str, str] = {}  # filled below, before any node is written
+    vertical = [False]  # top-down or bottom-up: set below, before any node is written
 
     def fill(graph: graphviz.Digraph, scope: str) -> None:
         for kind, item in layout.get(scope, []):
@@ -171,6 +200,8 @@ def digraph(diagram: dict[str, Any], overlay: dict[str, dict[str, str]] | None =
                 href = icon_href(node.get("icon"))
                 if href:
                     attrs["image"] = href
+                if vertical[0]:
+                    attrs = icon_on_top(node, attrs, node_defaults)
                 attrs = text_labels(attrs)
                 extra = dict(overlay.get(item, {}))
                 mark = extra.pop(MARK, None)
@@ -205,6 +236,7 @@ def digraph(diagram: dict[str, Any], overlay: dict[str, dict[str, str]] | None =
             graph.graph_attr["label"] = legend(attrs["graph"].get("label", diagram["name"]))
     graph.node_attr.update(attrs.get("node", {}))
     node_defaults.update(attrs.get("node", {}))
+    vertical[0] = str(attrs["graph"].get("rankdir", "TB")).upper() in ("TB", "BT")
     graph.edge_attr.update(attrs.get("edge", {}))
     fill(graph, "")
     return graph
