@@ -79,6 +79,11 @@ class Serve:
 
     def stop(self) -> None:
         if self.proc.poll() is None:
+            try:  # signal dispositions the process inherited: a blocked or ignored SIGINT never stops it
+                masks = [line for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines()
+                         if line.startswith(("SigBlk", "SigIgn", "SigCgt"))]
+            except OSError:
+                masks = []
             os.killpg(self.proc.pid, signal.SIGINT)
             try:
                 self.proc.wait(30)
@@ -89,7 +94,7 @@ class Serve:
                 self.proc.wait()
                 time.sleep(0.5)
                 stuck = "".join(self.seen) + "".join(iter_queue(self.lines))
-                raise AssertionError(f"`workbench serve` did not stop on Ctrl-C:\n{stuck}")
+                raise AssertionError(f"`workbench serve` did not stop on Ctrl-C ({masks}):\n{stuck}")
 
 
 def iter_queue(q: queue.Queue):

@@ -5,6 +5,7 @@ Real parts throughout: the command line in a subprocess, real signals, real Grap
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -13,6 +14,7 @@ import sys
 import textwrap
 import time
 import xml.dom.minidom
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -126,27 +128,30 @@ while True:
 """
 
 
-def start(tmp_path: Path, *args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "workbench", *args], cwd=tmp_path, stdout=subprocess.PIPE,
+@contextlib.contextmanager
+def running(tmp_path: Path, *args: str) -> Iterator[subprocess.Popen]:
+    """`workbench ARGS` in its own process group, killed with its group if the test leaves it running."""
+    proc = subprocess.Popen([sys.executable, "-m", "workbench", *args], cwd=tmp_path, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
                             start_new_session=True)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGKILL])
 def test_render_leaves_no_process_behind_whatever_ends_it(tmp_path, sig):
     pidfile = tmp_path / "pid"
     workspace(tmp_path, "timeout = 300\n", hang=HANG.format(pidfile=str(pidfile)))
-    proc = start(tmp_path, "render", "-f", "png,svg")
-    try:
+    with running(tmp_path, "render", "-f", "png,svg") as proc:
         design_pid = int(wait_file(pidfile))
         helpers = [p for p in children_of(proc.pid) if alive(p)]  # the design and the early `dot` on its FIFO
         assert design_pid in helpers and len(helpers) >= 2, helpers
         os.kill(proc.pid, sig)  # only the workbench: its children get no signal from anyone else
         proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
     assert wait_gone(helpers) == []
 
 
@@ -154,8 +159,7 @@ def test_render_leaves_no_process_behind_whatever_ends_it(tmp_path, sig):
 def test_serve_leaves_no_dot_behind(tmp_path, sig):
     pidfile = tmp_path / "pid"
     workspace(tmp_path, "timeout = 300\n", hang=HANG.format(pidfile=str(pidfile)))
-    proc = start(tmp_path, "serve", "--port", "0")
-    try:
+    with running(tmp_path, "serve", "--port", "0") as proc:
         design_pid = int(wait_file(pidfile))
         deadline = time.monotonic() + 30
         dots: list[int] = []
@@ -166,25 +170,16 @@ def test_serve_leaves_no_dot_behind(tmp_path, sig):
         helpers = [p for p in children_of(proc.pid) if alive(p)]
         os.kill(proc.pid, sig)
         proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
     assert wait_gone([design_pid, *dots, *helpers]) == []
 
 
 def test_render_jobs_stops_its_designs_on_ctrl_c_without_waiting_for_their_time_limit(tmp_path):
     workspace(tmp_path, "timeout = 600\n", one=HANG.format(pidfile=str(tmp_path / "pid1")),
               two=HANG.format(pidfile=str(tmp_path / "pid2")))
-    proc = start(tmp_path, "render", "--jobs", "2")
-    try:
+    with running(tmp_path, "render", "--jobs", "2") as proc:
         pids = [int(wait_file(tmp_path / name)) for name in ("pid1", "pid2")]
         os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C in a terminal reaches the foreground process group
         output, _ = proc.communicate(timeout=120)  # far below the 600 s time limit
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
     assert proc.returncode != 0 and "Traceback" not in output, output
     assert wait_gone(pids) == []
     assert [p.name for p in (tmp_path / "out").iterdir()] == []  # staging folders removed on the way out
@@ -250,10 +245,10 @@ def test_interrupted_renders_leave_nothing_after_the_next_run(tmp_path):
     workspace(tmp_path, "timeout = 300\n", hang=HANG.format(pidfile=str(pidfile)), shop=SIMPLE)
     for _ in range(3):
         pidfile.unlink(missing_ok=True)
-        proc = start(tmp_path, "render", "designs/hang.py")
-        wait_file(pidfile)
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
+        with running(tmp_path, "render", "designs/hang.py") as proc:
+            wait_file(pidfile)
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
     hidden = [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]
     assert hidden  # kill -9 leaves the staging folders behind ...
     assert workbench(tmp_path, "render", "designs/shop.py").returncode == 0
