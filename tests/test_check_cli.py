@@ -357,3 +357,19 @@ def test_loader_warnings_go_to_stderr_and_leave_machine_output_clean(ws, write_d
     assert json.loads(result.stdout)["designs"][0]["path"] == "designs/attrs.py"
     assert re.search(r"^warning: designs/attrs\.py:8: node 'web-1' attribute width=3 is not a string", result.stderr,
                      re.M), result.stderr
+
+
+def test_rules_doc_in_the_terminal_is_plain_text_and_explains_its_tags():
+    """`workbench rules CODE`: code spans without backticks (coloured on a terminal), [H] explained, references
+    listed by their tags."""
+    from workbench.analysis.rules import CATALOGUE
+    from workbench.output.ruledoc import rule_doc
+
+    out = run("rules", "SPOF001").output
+    prose = out.split("\nExample\n")[0] + out.split("\nHow to fix it\n")[1]
+    assert "`" not in prose, "a literal backtick in the rule doc"
+    assert "\n[H]\n" in out and "is a heuristic" in out
+    assert "\nReferences\n  [A13] AWS Well-Architected" in out
+    coloured = rule_doc(CATALOGUE["SPOF001"], color=True)
+    assert "\x1b[36;1m" in coloured and "`" not in coloured.split("\nExample\n")[0]
+    assert "\x1b[" not in rule_doc(CATALOGUE["SPOF001"], color=False)

@@ -138,6 +138,8 @@ def test_design_page_follows_edits_errors_and_fixes_without_a_reload(tmp_path, b
         assert page.inner_text("#banner-location") == "designs/shop.py:7"
         assert "NameError" in page.inner_text("#banner-message")
         assert "last good diagram" in page.inner_text("#banner-kept")
+        assert page.inner_text("#status") == "build failed: showing the last good build"
+        assert page.inner_text("#built").startswith("failed "), "a failed build is not \"built\""
         assert sorted(node_titles(page)) == ["cache", "web"]
         index.wait_for_selector('tr[data-design="shop"] .status.error')
         assert "designs/shop.py:7: NameError" in index.inner_text('tr[data-design="shop"]')
@@ -147,6 +149,7 @@ def test_design_page_follows_edits_errors_and_fixes_without_a_reload(tmp_path, b
                                ".some(t => t.textContent === 'queue')")
         page.wait_for_selector("#banner", state="hidden")
         assert page.evaluate("window.__notReloaded") is True
+        assert page.inner_text("#status") == "built" and page.inner_text("#built").startswith("built ")
         index.wait_for_selector('tr[data-design="shop"] .status.ok')
         page.close()
         index.close()

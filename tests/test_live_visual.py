@@ -121,7 +121,8 @@ def test_findings_are_numbered_like_check_and_link_to_their_rule(browser, served
     assert page.get_attribute("#link-report", "href") == f"/out/{DESIGN}/report.html"
     rule = browser.new_page()
     rule.goto(serve.url + "rules/CAP001")
-    assert rule.locator("a[href='#heuristic']").count() > 0 and rule.locator("a[href='#ref-1']").count() > 0
+    assert rule.locator("a[href='#heuristic']").count() > 0 and rule.locator("a[href='#ref-R1']").count() > 0
+    assert rule.locator("li#ref-R1").count() == 1
 
 
 # -- 6: what-if in the page = check --fail ----------------------------------------------------------------------
@@ -144,8 +145,10 @@ def test_clicking_a_component_shows_what_check_fail_shows(browser, served):
     assert f"{len(expected['broken'])} of {total} entry-to-capability paths break" in shown
     text = subprocess.run([sys.executable, "-m", "workbench", "check", f"designs/{DESIGN}.py", "--fail", "db"],
                           cwd=ws, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout
-    same = [line for line in text.splitlines() if line.startswith(("BROKEN", "availability of", "load:", "OVERLOADED"))]
+    same = [line.strip() for line in text.splitlines()
+            if line.strip().startswith(("failed:", "down:", "BROKEN", "was:", "availability of", "load:", "OVERLOADED"))]
     assert any(line.startswith("availability of") for line in same), text
+    assert any(line.startswith("was:") for line in same) and any(line.startswith("failed:") for line in same), text
     page_lines = [" ".join(line.split()) for line in shown.replace("\u2192", "->").splitlines()]
     for line in same:  # the page says what the terminal says, number for number
         assert " ".join(line.replace("`", "").split()) in page_lines, (line, page_lines)
@@ -161,9 +164,13 @@ def test_clicking_a_component_shows_what_check_fail_shows(browser, served):
 
 def test_opening_zoom_keeps_labels_readable(browser, served):
     page = open_design(browser, served[1])
-    heights = page.eval_on_selector_all(
-        "#diagrams g.node text", "els => els.map(e => e.getBoundingClientRect().height)")
-    assert heights and min(heights) >= 10.5, heights  # 11 px font: its glyph box is about that tall
+    for labels in ("#diagrams g.node text", "#diagrams g.edge text"):  # components, and what their edges say
+        heights = page.eval_on_selector_all(labels, "els => els.map(e => e.getBoundingClientRect().height)")
+        assert heights and min(heights) >= 10.5, (labels, heights)  # 11 px font: its glyph box is about that tall
+    assert page.is_hidden(".pan-hint"), "the whole drawing fits: nothing to pan to"
+    page.click("button[title='zoom in']")
+    page.click("button[title='zoom in']")
+    assert page.is_visible(".pan-hint"), "part of the drawing is outside the frame and nothing says so"
 
 
 # -- 7: dark mode and screenshots -----------------------------------------------------------------------------
@@ -207,8 +214,20 @@ def test_live_diagram_outlines_numbered_nodes_and_badges_touch_nothing(browser, 
         const o = outline.getBBox(), b = badge.getBBox();
         const own = nodes.find(n => n.id === m.dataset.node).box;
         const inside = o.x <= own.x && o.y <= own.y && o.x + o.width >= own.x + own.width && o.y + o.height >= own.y + own.height;
-        const hits = nodes.filter(n => n.id !== m.dataset.node && b.x < n.box.x + n.box.width && n.box.x < b.x + b.width
-                                     && b.y < n.box.y + n.box.height && n.box.y < b.y + b.height).map(n => n.id);
+        const hit = (box) => b.x < box.x + box.width && box.x < b.x + b.width && b.y < box.y + box.height && box.y < b.y + b.height;
+        const hits = nodes.filter(n => n.id !== m.dataset.node && hit(n.box)).map(n => n.id);
+        // the drawing's title, the cluster titles and the edge labels are labels too
+        for (const t of document.querySelectorAll('#diagrams g.graph > text, #diagrams g.cluster > text, #diagrams g.edge text')) {
+          const box = t.getBBox(), shift = t.transform.baseVal.consolidate();
+          if (shift) { box.y += shift.matrix.f; }
+          if (hit(box)) hits.push(t.textContent);
+        }
+        // an outline must not cross the drawing's title either (it is moved clear)
+        for (const t of document.querySelectorAll('#diagrams g.graph > text')) {
+          const box = t.getBBox(), shift = t.transform.baseVal.consolidate();
+          if (shift) { box.y += shift.matrix.f; }
+          if (o.x < box.x + box.width && box.x < o.x + o.width && o.y < box.y + box.height && box.y < o.y + o.height) hits.push('outline over ' + t.textContent);
+        }
         return {node: m.dataset.node, numbers: m.dataset.numbers, inside, hits};
       });
     }""")
@@ -219,6 +238,56 @@ def test_live_diagram_outlines_numbered_nodes_and_badges_touch_nothing(browser, 
     for mark in report:
         assert mark["inside"], f"the outline of {mark['node']} cuts through its icon or label"
         assert not mark["hits"], f"the badge of {mark['node']} covers {mark['hits']}"
+
+
+MARKS_CLEAR = """() => {
+  const boxOf = (t) => { const box = t.getBBox(), shift = t.transform.baseVal.consolidate();
+                         return {x: box.x, y: box.y + (shift ? shift.matrix.f : 0), width: box.width, height: box.height}; };
+  const meet = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+  const titles = [...document.querySelectorAll('#diagrams g.graph > text')].map(boxOf);
+  const points = [...document.querySelectorAll('#diagrams g.edge path')].flatMap(p =>
+    Array.from({length: 60}, (_, i) => p.getPointAtLength(p.getTotalLength() * i / 59)));
+  return [...document.querySelectorAll('#diagrams g.wb-mark')].map(m => {
+    const [outline, badge] = [...m.querySelectorAll('rect')].map(r => r.getBBox());
+    return {node: m.dataset.node, title: titles.some(t => meet(outline, t) || meet(badge, t)),
+            edges: points.filter(p => p.x > badge.x && p.x < badge.x + badge.width && p.y > badge.y && p.y < badge.y + badge.height).length};
+  });
+}"""
+
+
+def test_top_down_drawing_marks_keep_clear_of_the_title_and_the_edges(browser, tmp_path):
+    """The last rank's outline would cross the drawing's title right under it, and the badge's first corner is
+    where the incoming edges arrive: the title moves clear, the badge goes where no edge runs."""
+    import textwrap
+
+    (tmp_path / "workbench.toml").write_text("[workbench]\n")
+    path = tmp_path / "designs" / "tb.py"
+    path.parent.mkdir()
+    path.write_text(textwrap.dedent("""\
+        from diagrams import Cluster, Diagram
+        from diagrams.aws.compute import EC2
+        from diagrams.aws.database import RDS
+        from diagrams.aws.network import ELB
+        from diagrams.onprem.client import Users
+
+        with Diagram("Top down", show=False, direction="TB"):
+            with Cluster("apps"):
+                apps = [EC2("app-1"), EC2("app-2")]
+            Users("users") >> ELB("lb") >> apps >> RDS("db")
+        """))
+    serve = Serve(tmp_path)
+    try:
+        serve.expect("designs/tb.py")
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(serve.url + "design/tb")
+        page.wait_for_function("() => document.body.dataset.epoch === '1'")
+        marks = page.evaluate(MARKS_CLEAR)
+        assert any(m["node"] == "db" for m in marks), marks
+        for mark in marks:
+            assert not mark["title"], f"the outline or badge of {mark['node']} crosses the drawing's title"
+            assert not mark["edges"], f"an edge runs through the badge of {mark['node']}"
+    finally:
+        serve.stop()
 
 
 # -- 5, 7: the view survives a rebuild, fit re-fits; the toggle switches the theme ---------------------------------

@@ -324,3 +324,29 @@ def test_events_of_unknown_designs_are_ignored(live, cfg, tmp_path):
     state.rebuilt(Rebuild(stray, None, kept=True, model=None))
     assert json.loads(request(server, "/api/design/shop")[2])["status"] == "ok"
     assert os.path.isdir(cfg.out / "shop")
+
+
+def test_every_rule_page_links_each_tag_to_what_it_cites(served):
+    """[H] to the heuristic note, [R1] / [AV3] / [L1]... to the reference with that tag; addresses are links."""
+    import re
+
+    from workbench.analysis.rules import CATALOGUE
+
+    server, _, _ = served
+    tagged = 0
+    for code, rule in CATALOGUE.items():
+        status, _, body = request(server, f"/rules/{code}")
+        assert status == 200, code
+        page = body.decode()
+        ids = set(re.findall(r'\bid="([^"]+)"', page))
+        for target in re.findall(r'<a class="tag" href="#([^"]+)"', page):
+            tagged += 1
+            assert target in ids, f"{code}: a tag links to #{target}, which is not on the page"
+        text = " ".join(filter(None, (rule.what, rule.why, rule.fix, rule.accept)))
+        for tag in set(re.findall(r"\[(H|[A-Z]{1,3}\d+)\]", text)):
+            assert f'href="#{"heuristic" if tag == "H" else "ref-" + tag}"' in page, f"{code}: [{tag}] is not a link"
+    assert tagged > 50
+    _, _, body = request(server, "/rules/AVAIL001")
+    assert '<li id="ref-AV2">' in body.decode() and '<a href="https://aws.amazon.com/rds/sla"' in body.decode()
+    _, _, body = request(server, "/rules/AVAIL002")
+    assert 'see <a href="/rules/AVAIL001">AVAIL001</a>' in body.decode()

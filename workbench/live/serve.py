@@ -181,8 +181,12 @@ def summary_of(entry: dict) -> dict:
     return {**{k: entry[k] for k in keys}, "diagrams": [d["slug"] for d in entry["diagrams"]]}
 
 
+TAG = r"\[(H|[A-Z]{1,3}\d+)\]"  # [H] marks a heuristic; [R1], [AV3], [L1]... cite a rule's references
+
+
 def cite(text: str):
-    """Rule doc text as HTML: code spans, and [H] / [R1] tags as links to the heuristic note and the reference."""
+    """Rule doc text as HTML: code spans, and [H] / [R1] / [AV3] tags as links to the heuristic note and to the
+    reference they cite (the references list keys each item by its own tag)."""
     import re
 
     import markupsafe
@@ -191,11 +195,28 @@ def cite(text: str):
 
     def link(match: re.Match) -> str:
         tag = match.group(1)
-        target = "#heuristic" if tag == "H" else f"#ref-{tag[1:]}"
-        title = "a heuristic: see the note below" if tag == "H" else f"reference {tag[1:]}, listed below"
+        target = "#heuristic" if tag == "H" else f"#ref-{tag}"
+        title = "a heuristic: see the note below" if tag == "H" else f"reference {tag}, listed below"
         return f'<a class="tag" href="{target}" title="{title}">[{tag}]</a>'
 
-    return markupsafe.Markup(re.sub(r"\[(H|R\d+)\]", link, to_html(text)))
+    return markupsafe.Markup(re.sub(TAG, link, to_html(text)))
+
+
+def reference(text: str, index: int) -> dict:
+    """One item of a rule's references: its anchor (`ref-AV1` from a leading [AV1] tag, else `ref-<n>`) and its
+    HTML, with the cited source's address as a link and "see CODE" as a link to that rule's doc."""
+    import re
+
+    import markupsafe
+
+    from workbench.output.codespans import to_html
+
+    lead = re.match(TAG, text)
+    body = to_html(text)
+    body = re.sub(r"\((?!https?:)([a-z0-9-]+(?:\.[a-z0-9-]+)+\.[a-z]{2,}/[^\s()&<>\"]*)\)",
+                  lambda m: f'(<a href="https://{m.group(1)}" rel="noreferrer">{m.group(1)}</a>)', body)
+    body = re.sub(r"\bsee ([A-Z]+\d{3})\b", lambda m: f'see <a href="/rules/{m.group(1)}">{m.group(1)}</a>', body)
+    return {"id": f"ref-{lead.group(1)}" if lead else f"ref-{index}", "html": markupsafe.Markup(body)}
 
 
 # -- HTTP ---------------------------------------------------------------------------------------------------
@@ -392,7 +413,8 @@ class Handler(BaseHTTPRequestHandler):
         rule = CATALOGUE.get(code.upper())
         if rule is None:
             return self.send_text(404, f"no rule {code}", head)
-        self.send_page("live_rule.html", head, rule=rule)
+        refs = [reference(text, n) for n, text in enumerate(rule.refs, 1)]
+        self.send_page("live_rule.html", head, rule=rule, refs=refs)
 
     def send_json_status(self, status: int, data, head: bool) -> None:
         self.send_body(status, json.dumps(data).encode(), "application/json", head)
