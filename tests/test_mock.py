@@ -4,6 +4,7 @@ recording POSTed in chunks, and the replay page; then the same with headless Chr
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import threading
 import urllib.request
@@ -154,6 +155,9 @@ def test_a_mock_snapshots_every_save_serves_its_phase_and_keeps_the_recording(ws
     assert (page.parent / "recording.webm").is_file() and 'src="recording.webm"' in html
     assert html.count('class="snapshot"') == 4 and html.count("<svg") >= 3
     assert "REP001" in html and "still open" not in html and 'class="fixed"' in html  # the SPOF was fixed
+    assert "<td>REP001 db</td>" in html and "|RDS|" not in html  # named by its label, not the internal key
+    text = re.sub(r"<script.*?</script>|<svg.*?</svg>", "", html, flags=re.S)
+    assert "REP001</span> db is a single stateful instance" in text and "`" not in text  # plain, no backticks
     assert "+ component" in html and "the build failed" in html
     assert "Time per phase" in html and "Review checklist" in html and "/14" in html
     assert "workbench mock review" not in run("today").output  # reviewed: no longer due

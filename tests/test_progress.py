@@ -169,3 +169,19 @@ def test_an_empty_history_still_makes_a_page(cfg):
     assert "No render or check this week" in page.read_text()
     assert "no designs rendered or checked this week" in to_text(week)
     assert stamp(NOW) == "2025-03-14T18:00:00-05:00"
+
+
+def test_every_design_mistake_links_a_drill_that_targets_it(cfg):
+    """Each rule about the design (not about the drawing: typos, unknown classes) gets a focused exercise."""
+    from workbench.analysis.rules import CATALOGUE
+
+    drawing_only = ("ACC", "ATTR", "ENTRY", "GRAPH", "ROLE")
+    codes = sorted(c for c in CATALOGUE if not c.startswith(drawing_only))
+    assert {"AVAIL001", "LAT001", "REP001", "CACHE001"} <= set(codes)
+    run_record(cfg, RENDER, NOW - timedelta(hours=2), "designs/all.py", len(codes), 0, codes=codes)
+    found = {m["code"]: m for m in summarise(read(cfg), NOW, cfg=cfg).mistakes}
+    assert sorted(found) == codes
+    missing = [c for c in codes if not (found[c]["exercise"] or "").startswith("workbench drill next ")]
+    assert missing == []
+    assert found["AVAIL001"]["exercise"].endswith("/multi-region")
+    assert found["LAT001"]["exercise"].endswith("/strict-latency")

@@ -296,6 +296,17 @@ def spof_key(f: dict) -> str:
     return f"{f.get('code')} {f.get('target') or ', '.join(f.get('nodes') or [])}".strip()
 
 
+def spof_label(f: dict) -> str:
+    """What the review page calls a single point of failure: its rule and the components' labels (the key
+    above uses the finding's target, an internal ``label|Class|cluster`` identity)."""
+    return f"{f.get('code')} {', '.join(f.get('nodes') or []) or str(f.get('target') or '').split('|')[0]}".strip()
+
+
+def plain(text: Any) -> str:
+    """A finding's message without the backticks that mark component names (the page shows plain text)."""
+    return str(text or "").replace("`", "")
+
+
 # -- starting and running one --------------------------------------------------------------------------------------
 def create(cfg: Config, prompt: str | None = None, minutes: float | None = None,
            now: datetime | None = None) -> Mock:
@@ -472,16 +483,19 @@ def replay(mock: Mock) -> dict[str, Any]:
             changes += [f"− component {n}" for n in sorted(prev_nodes - nodes)]
             changes += [f"+ connection {e}" for e in sorted(edges - prev_edges)]
             changes += [f"− connection {e}" for e in sorted(prev_edges - edges)]
-            changes += [f"fixed {k}" for k in sorted(set(prev_findings) - set(found))]
-            changes += [f"new {k}" for k in sorted(set(found) - set(prev_findings))]
+            changes += [f"fixed {plain(k)}" for k in sorted(set(prev_findings) - set(found))]
+            changes += [f"new {plain(k)}" for k in sorted(set(found) - set(prev_findings))]
             sheet = {k: v for k, v in ((s.get("model") or {}).get("sheet") or {}).items() if k not in ("file", "line")}
             if s["n"] > 0:
                 changes += [f"sheet: {k}" + (f" ({len(sheet[k])} items)" if isinstance(sheet.get(k), list) else "")
                             for k in sorted(set(sheet) | set(prev_sheet)) if sheet.get(k) != prev_sheet.get(k)]
             prev_nodes, prev_edges, prev_findings, prev_sheet = nodes, edges, found, sheet
             current = set(s.get("availability", {}).get("spofs", []))
+            labels = {spof_key(f): spof_label(f) for f in active(s.get("findings"))
+                      if f.get("code", "").startswith(SPOF_CODES)}
             for key in current:  # appeared (or came back: then it is not fixed after all)
-                spofs.setdefault(key, {"key": key, "appeared": s["seconds"], "n": s["n"]})["fixed"] = None
+                spofs.setdefault(key, {"key": labels.get(key) or key.split("|")[0], "id": key,
+                                       "appeared": s["seconds"], "n": s["n"]})["fixed"] = None
             for key, item in spofs.items():
                 if key not in current and item["fixed"] is None:
                     item["fixed"] = s["seconds"]
@@ -502,7 +516,8 @@ def replay(mock: Mock) -> dict[str, Any]:
                      "counts": f"{summary.get('error', 0)} errors, {summary.get('warning', 0)} warnings" if s.get("ok") else "failed",
                      "readiness": s.get("readiness"), "availability": s.get("availability"),
                      "svgs": list((s.get("svgs") or {}).values()), "changes": changes or ["no visible change"],
-                     "findings": [{"code": f.get("code"), "severity": f.get("severity"), "message": f.get("message")}
+                     "findings": [{"code": f.get("code"), "severity": f.get("severity"),
+                                   "message": plain(f.get("message"))}
                                   for f in active(s.get("findings")) if f.get("severity") in ("error", "warning")]
                      if s.get("ok") else []})
     phases = []
@@ -515,6 +530,8 @@ def replay(mock: Mock) -> dict[str, Any]:
     for s in rows:
         s["left_pct"] = round(100 * s["seconds"] / max(end, mock.length, 1), 2)
     rubric = score_model(last_good.get("model") or {}, active(last_good.get("findings"))) if last_good else None
+    for step in (rubric or {}).get("steps", []):
+        step["evidence"] = [plain(e) for e in step.get("evidence", [])]
     audio = mock.meta.get("audio")
     return {
         "mock": {"id": mock.id, "title": mock.meta.get("title"), "prompt": mock.meta.get("prompt"),

@@ -171,9 +171,11 @@ def _under(cfg: Config, shown: str) -> bool:
 
 
 # A focused exercise per rule family: the constraint whose drills make that mistake matter most.
+# Rules about the drawing itself (ATTR, ACC, ENTRY, GRAPH, ROLE: typos, unknown classes) have no drill.
 EXERCISES = {"CACHE": "read-heavy", "LB": "read-heavy", "CAP": "write-heavy", "QUE": "write-heavy",
-             "CYC": "strict-latency", "SPOF": "multi-region", "REP": "multi-region", "ZONE": "multi-region",
-             "DATA": "strong-consistency", "TOP": "cost-constrained"}
+             "CYC": "strict-latency", "LAT": "strict-latency", "SPOF": "multi-region", "REP": "multi-region",
+             "ZONE": "multi-region", "AVAIL": "multi-region", "DATA": "strong-consistency",
+             "TOP": "cost-constrained"}
 
 
 def mistakes(week: Week, records: list, pairs=None) -> list[dict]:
