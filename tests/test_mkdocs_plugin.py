@@ -65,6 +65,12 @@ def test_build_replaces_blocks_with_self_contained_svg_and_findings(tmp_path):
     assert "<svg" in before and "miss + writes" in before and "data:image/png;base64," in before
     assert "Product pages (after: replicated cache)" in after
     assert "xlink:href=\"resources" not in html and "<?xml" not in html  # nothing links out, no prolog mid-page
+    # Two diagrams on one page: each keeps its own ids, so neither draws the other's icons (wb-icon-1, ...).
+    for figure in figures:
+        refs = set(re.findall(r'href="#([^"]+)"', figure))
+        assert refs and refs <= set(re.findall(r'\sid="([^"]+)"', figure)), refs
+    ids = re.findall(r'\sid="([^"]+)"', "".join(figures))
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     # findings: true -> the list, numbered like the findings view; only for the first block
     lists = re.findall(r'<ul class="workbench-findings">(.*?)</ul>', html, re.S)
     assert len(lists) == 1 and "CACHE002" in lists[0] and "#1" in lists[0]

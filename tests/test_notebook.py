@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -54,9 +55,15 @@ def test_a_notebook_shows_diagrams_findings_and_what_if(notebook_run):
     assert design["image/svg+xml"].lstrip().startswith("<?xml") or "<svg" in design["image/svg+xml"]
     # one diagram: an SVG output
     assert "<svg" in diagram["image/svg+xml"] and "api x20" in diagram["image/svg+xml"]
+    # A notebook is one page: the ids of each SVG output are its own, and its icons refer to them.
+    for svg in (design["text/html"], diagram["image/svg+xml"]):
+        ids = re.findall(r'\sid="([^"]+)"', svg)
+        refs = set(re.findall(r'href="#([^"]+)"', svg))
+        assert refs and refs <= set(ids) and 'id="wb-icon-1"' not in svg and 'id="node1"' not in svg
     # the findings: a table
     assert findings["text/html"].startswith('<table class="workbench-findings">')
     assert "CACHE002" in findings["text/html"] and "load-bearing" in findings["text/html"]
+    assert "<code>" in findings["text/html"] and "`" not in findings["text/html"]  # names marked as the report does
     assert "'CACHE002'" in codes["text/plain"]  # the active findings, as a list of codes
     # what-if: the database down breaks the path from the users
     assert "BROKEN" in outcome["text/plain"] and outcome["text/html"].startswith("<pre>")

@@ -10,6 +10,7 @@ from pathlib import Path
 from workbench.build import build_design
 from workbench.config import Config, load_config
 from workbench.design.model import DesignModel, Diagram
+from workbench.integrations import scope_ids
 
 SEVERITY_COLOURS = {"error": "#d62728", "warning": "#f0a30a", "info": "#1f77b4", "accepted": "#7B8894"}
 
@@ -34,7 +35,8 @@ class DiagramView:
         return _SVG(self.svg(findings=True))
 
     def _repr_svg_(self) -> str:
-        return self.svg()
+        # Scoped ids: a notebook's outputs share one page, and diagrams must not draw each other's icons.
+        return scope_ids(self.svg())
 
     def __repr__(self) -> str:
         return f"<diagram {self.name!r}: {len(self.diagram.nodes)} components, {len(self.diagram.edges)} edges>"
@@ -45,7 +47,7 @@ class _SVG:
     text: str
 
     def _repr_svg_(self) -> str:
-        return self.text
+        return scope_ids(self.text)
 
 
 class Findings(list):
@@ -70,7 +72,7 @@ class Findings(list):
             rows.append(
                 f'<tr><td style="color:{SEVERITY_COLOURS[kind]};font-weight:bold">{kind}</td>'
                 f"<td><code>{escape(f.code)}</code></td><td>{escape(f.diagram)}</td>"
-                f"<td>{escape(f.message)}{why}</td><td>{escape(f.remediation)}</td>"
+                f"<td>{code_spans(f.message)}{why}</td><td>{code_spans(f.remediation)}</td>"
                 f"<td>{escape(f.file)}:{f.line}</td></tr>")
         return ('<table class="workbench-findings"><thead><tr><th>severity</th><th>rule</th><th>diagram</th>'
                 "<th>finding</th><th>fix</th><th>where</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
@@ -145,15 +147,22 @@ class Design:
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
         """Every diagram as SVG inside HTML (a notebook shows one output per cell), and a text line."""
-        parts = [f"<h3>{escape(v.name)}</h3>{v.svg()}" for v in self.diagrams]
+        parts = [f"<h3>{escape(v.name)}</h3>{v._repr_svg_()}" for v in self.diagrams]
         html = '<div class="workbench-design">' + "".join(parts) + "</div>"
         bundle = {"text/html": html, "text/plain": repr(self)}
         if len(self.diagrams) == 1:
-            bundle["image/svg+xml"] = self.diagrams[0].svg()
+            bundle["image/svg+xml"] = self.diagrams[0]._repr_svg_()
         return bundle
 
     def __repr__(self) -> str:
         return f"<design {self.model.path}: {', '.join(repr(v.name) for v in self.diagrams)}>"
+
+
+def code_spans(text: str) -> str:
+    """Escaped text with a finding's `backticked` component names as <code>, as the report shows them."""
+    import re
+
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(text))
 
 
 def load(path: str | Path) -> Design:
