@@ -114,3 +114,55 @@ def test_importing_workbench_stays_cheap_and_load_is_there_on_use():
         import workbench
 
         workbench.no_such_thing  # noqa: B018
+
+
+def test_the_watcher_reloads_when_tool_workbench_changes_and_only_then(tmp_path):
+    """`workbench watch` in a workspace configured by pyproject.toml: editing [tool.workbench] reloads the
+    settings and rebuilds; editing the rest of pyproject.toml (a version bump) rebuilds nothing."""
+    import textwrap
+    import time
+
+    from workbench.live.watch import Watcher
+
+    (tmp_path / "designs").mkdir()
+    (tmp_path / "designs" / "simple.py").write_text(textwrap.dedent(SIMPLE), encoding="utf-8")
+    project = '[project]\nname = "x"\nversion = "{v}"\n\n[tool.workbench]\nformats = {formats}\n'
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text(project.format(v="1", formats='["svg"]'), encoding="utf-8")
+    cfg = load_config(tmp_path)
+    assert cfg.source == pyproject
+    built, said = [], []
+    watcher = Watcher(cfg, on_rebuild=built.append, on_message=said.append)
+
+    def wait_for(predicate, what: str) -> None:
+        deadline = time.monotonic() + 60
+        while not predicate():
+            assert time.monotonic() < deadline, f"no {what}: {said}"
+            time.sleep(0.05)
+
+    def settle() -> None:
+        time.sleep(0.8)  # late events from the observer
+        assert watcher.wait_idle(60)
+
+    watcher.start()
+    try:
+        wait_for(lambda: len(built) == 1, "first build")
+        settle()
+        pyproject.write_text(project.format(v="2", formats='["svg"]'), encoding="utf-8")
+        settle()
+        assert len(built) == 1 and not any("reloaded" in m for m in said)  # not a setting: nothing to do
+        pyproject.write_text(project.format(v="2", formats='["svg", "dot"]'), encoding="utf-8")
+        wait_for(lambda: len(built) == 2, "rebuild after [tool.workbench] changed")
+        settle()
+        assert any("reloaded pyproject.toml [tool.workbench]" in m for m in said), said
+        assert watcher.cfg.formats == ("svg", "dot") and (cfg.out / "simple" / "simple.dot").is_file()
+        # Once a workbench.toml exists it wins: pyproject.toml's table no longer matters.
+        (tmp_path / "workbench.toml").write_text('[workbench]\nformats = ["svg"]\n', encoding="utf-8")
+        wait_for(lambda: watcher.cfg.formats == ("svg",), "reload from workbench.toml")
+        settle()
+        count = len(built)
+        pyproject.write_text(project.format(v="3", formats='["png"]'), encoding="utf-8")
+        settle()
+        assert len(built) == count and watcher.cfg.formats == ("svg",)
+    finally:
+        watcher.stop()

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.build import BuildResult, build_design, discover
-from workbench.config import CONFIG_NAME, Config, load_config
+from workbench.config import CONFIG_NAME, PYPROJECT, Config, load_config, pyproject_settings
 from workbench.design import children
 from workbench.design.loader import display_path
 from workbench.design.model import DesignModel
@@ -221,6 +221,7 @@ class Watcher:
         self.stopping = False
         self.observer = None
         self.thread: threading.Thread | None = None
+        self.pyproject_table: dict | None = None  # pyproject.toml's [tool.workbench] as last seen (start reads it)
 
     # -- life cycle ----------------------------------------------------------------------------
     def start(self) -> Watcher:
@@ -252,6 +253,10 @@ class Watcher:
         # Only changes: reads (our own child opening the design) must never look like edits.
         kinds = [FileCreatedEvent, FileModifiedEvent, FileDeletedEvent, FileMovedEvent, FileClosedEvent,
                  DirCreatedEvent, DirDeletedEvent, DirMovedEvent]
+        try:  # what pyproject.toml's [tool.workbench] holds now: a later change to its other tables is no reload
+            self.pyproject_table = pyproject_settings(self.cfg.root / PYPROJECT)
+        except WorkbenchError:
+            self.pyproject_table = None
         self.observer = Observer()
         self._handler, self._kinds = Handler(), kinds
         for folder in self.watched_folders():
@@ -324,7 +329,7 @@ class Watcher:
             return True
         if self.ignore(path):
             return False
-        if path == self.cfg.root / CONFIG_NAME:
+        if path in (self.cfg.root / CONFIG_NAME, self.cfg.root / PYPROJECT):
             return True
         if path.parent == self.cfg.root and self.cfg.root not in self.design_roots:
             return False  # other files beside workbench.toml
@@ -418,9 +423,10 @@ class Watcher:
         self.build(self.designs, force=False)
 
     def handle(self, batch: set[Path]) -> None:
-        config_file = self.cfg.root / CONFIG_NAME
+        config_file, pyproject = self.cfg.root / CONFIG_NAME, self.cfg.root / PYPROJECT
         everything = False
-        if config_file in batch:
+        # pyproject.toml counts when it holds the settings (workbench.toml wins) and its [tool.workbench] changed.
+        if config_file in batch or (pyproject in batch and not config_file.is_file() and self.pyproject_changed()):
             everything = self.reload_config()
         templates = self.cfg.templates
         if any(p == templates or templates in p.parents for p in batch):
@@ -449,6 +455,18 @@ class Watcher:
                             "(its outputs are left in place)")
         self.build(sorted(todo), force=True)
 
+    def pyproject_changed(self) -> bool:
+        """Whether pyproject.toml's [tool.workbench] differs from the last one seen (its other tables do not
+        matter here); an unreadable one counts as changed, for reload_config to say what is wrong."""
+        try:
+            table = pyproject_settings(self.cfg.root / PYPROJECT)
+        except WorkbenchError:
+            self.pyproject_table = None
+            return True
+        changed = table != self.pyproject_table
+        self.pyproject_table = table
+        return changed
+
     def reload_config(self) -> bool:
         try:
             fresh = load_config(self.cfg.root)
@@ -457,7 +475,8 @@ class Watcher:
             return False
         for name in ("formats", "timeout", "jobs"):
             setattr(self.cfg, name, getattr(fresh, name))
-        self.on_message(f"{time.strftime('%H:%M:%S')} reloaded {CONFIG_NAME}; rebuilding every design")
+        shown = f"{PYPROJECT} [tool.workbench]" if fresh.source and fresh.source.name == PYPROJECT else CONFIG_NAME
+        self.on_message(f"{time.strftime('%H:%M:%S')} reloaded {shown}; rebuilding every design")
         return True
 
     # -- building ------------------------------------------------------------------------------
@@ -599,7 +618,8 @@ def run_watch(cfg: Config, paths: Iterable[Path] = (), *, formats: Iterable[str]
                     threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
             folders = [*watcher.design_roots, *([cfg.templates] if cfg.templates.is_dir() else [])]
             shown = ", ".join(dict.fromkeys(display_path(f, cfg.root) + "/" for f in folders))
-            echo(f"watching {shown} and {CONFIG_NAME}; Ctrl-C to stop")
+            settings = PYPROJECT if cfg.source and cfg.source.name == PYPROJECT else CONFIG_NAME
+            echo(f"watching {shown} and {settings}; Ctrl-C to stop")
             watcher.start()
             if ready is not None:
                 ready({"watcher": watcher, "server": server, "worker": worker, "state": state})
