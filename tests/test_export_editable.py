@@ -303,3 +303,28 @@ def test_drawio_positions_are_the_rendered_svgs_under_the_house_style(ws):
         assert abs(x - sx) < 1, node["label"]
         offsets.add(round(y - sy))
     assert len(offsets) == 1, offsets  # one shift between the two coordinate systems, the same for every node
+
+
+def test_export_notices_an_edited_partial_template_and_stays_cached_without_one(ws, write_design):
+    """The build's cache covers templates/report.html but not what it imports (_sheet.html): an export after
+    an edit of that partial must carry the edit, and an export with no override reuses render's outputs."""
+    write_design(ws, "shop", TRICKY)
+    assert run("render", "designs/shop.py").exit_code == 0
+    from workbench.output.outdir import STAMP
+
+    stamp = ws / "out" / "shop" / STAMP
+    before = stamp.read_bytes()
+    assert run("export", "designs/shop.py", "-o", "plain.html").exit_code == 0
+    assert stamp.read_bytes() == before  # no override: render's build is reused as it is
+    packaged = (REPO / "workbench" / "templates" / "_sheet.html").read_text(encoding="utf-8")
+    assert packaged.count("{% endmacro %}") > 1
+    partial = ws / "templates" / "_sheet.html"
+    partial.parent.mkdir(exist_ok=True)
+    for mark in ("FIRST-EDIT", "SECOND-EDIT"):
+        partial.write_text(packaged.replace("{% endmacro %}", f"<i>{mark}</i>{{% endmacro %}}", 1), encoding="utf-8")
+        assert run("export", "designs/shop.py", "-o", f"{mark}.html").exit_code == 0
+        html = (ws / f"{mark}.html").read_text(encoding="utf-8")
+        assert mark in html and html.count("-EDIT</i>") == html.count(f"{mark}</i>")
+    partial.unlink()
+    assert run("export", "designs/shop.py", "-o", "back.html").exit_code == 0
+    assert "-EDIT</i>" not in (ws / "back.html").read_text(encoding="utf-8")
