@@ -3,7 +3,9 @@
 The runner's expression syntax is resolved for the few expressions the action uses (`inputs.*`,
 `github.action_path`); `uses:` steps (actions/setup-python) are the runner's business and are left out. The
 install step runs unchanged against a copy of this checkout, in a fresh virtual environment that sees the
-test environment's packages, so pip installs only the workbench itself (`PIP_NO_DEPS`).
+test environment's packages, so pip installs only the workbench itself (`PIP_NO_DEPS`). It stays offline:
+no package index (`PIP_NO_INDEX`), and the setuptools that builds the workbench comes from the wheels that
+virtualenv ships (`PIP_FIND_LINKS`).
 """
 
 from __future__ import annotations
@@ -61,7 +63,13 @@ def runner_env(tmp_path_factory):
     # line adds the folder, and .pth files inside it are not processed.
     (site / "test-env.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
-    env |= {"PATH": f"{venv / 'bin'}{os.pathsep}{env['PATH']}", "PIP_NO_DEPS": "1", "NO_COLOR": "1"}
+    import virtualenv
+
+    seeds = Path(virtualenv.__file__).parent / "seed" / "wheels" / "embed"
+    assert list(seeds.glob("setuptools-*.whl")), seeds
+    env = {k: v for k, v in env.items() if k not in ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL")}
+    env |= {"PATH": f"{venv / 'bin'}{os.pathsep}{env['PATH']}", "PIP_NO_DEPS": "1", "NO_COLOR": "1",
+            "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(seeds)}
     return {"action": action, "env": env, "tmp": tmp}
 
 
