@@ -94,6 +94,19 @@ text = "Design a chess server."
     assert len([d for d in cat.pairs if d.prompt.key == "chess-server"]) == len(CONSTRAINTS)
 
 
+def test_a_user_prompt_without_numbers_lists_and_scaffolds_without_empty_fields(ws):
+    (ws / "workbench.toml").write_text('[workbench]\n[[workbench.prompts]]\nkey = "ticketing"\n'
+                                       'title = "Concert ticketing"\ntext = "Design a ticketing site."\n'
+                                       'constraints = ["strong-consistency"]\n', encoding="utf-8")
+    listing = run("drill", "list")
+    assert listing.exit_code == 0, listing.output
+    line = next(x for x in listing.output.splitlines() if x.strip().startswith("ticketing "))
+    assert line.split() == ["ticketing", "Concert", "ticketing", "(workbench.toml)"]
+    started = run("drill", "next", "ticketing/strong-consistency")
+    assert started.exit_code == 0, started.output
+    assert "numbers:" not in started.output and "prompt:     Design a ticketing site." in started.output
+
+
 @pytest.mark.parametrize("entry, said", [
     ('key = "x"\ntitle = "X"', "text must be a non-empty string"),
     ('key = "Bad Key"\ntitle = "X"\ntext = "t"', "key must be lower-case"),

@@ -72,7 +72,8 @@ def catalogue_text(events: Iterable[Mapping[str, Any]], cat: Catalogue = BUILT_I
         if e.get("type") == DRILL_DONE and e.get("pair"):
             done[e["pair"]] = done.get(e["pair"], 0) + 1
     lines = [f"Prompts ({len(cat.prompts)})"]
-    lines += [f"  {p.key:<22}{p.title}: {p.summary}" + (f" ({p.source})" if p.source != "built-in" else "")
+    lines += [f"  {p.key:<22}{p.title}" + (f": {p.summary}" if p.summary else "")
+              + (f" ({p.source})" if p.source != "built-in" else "")
               for p in cat.prompts]
     lines += ["", f"Constraints ({len(cat.constraints)})"]
     lines += [f"  {c.key:<22}{c.text}" for c in cat.constraints]
@@ -91,7 +92,7 @@ def brief(d: Drill, path: str) -> list[str]:
     return [
         f"drill {d.key}: {d.title}",
         f"  prompt:     {d.prompt.text}",
-        f"  numbers:    {d.prompt.summary}",
+        *([f"  numbers:    {d.prompt.summary}"] if d.prompt.summary else []),  # a user prompt may give none
         f"  constraint: {d.constraint.text}",
         f"wrote {path}",
     ]
