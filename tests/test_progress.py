@@ -122,6 +122,18 @@ def test_runs_plot_stays_readable_with_40_designs(cfg):
     assert html.count("(deleted)") >= 20 and "d39.py" in html
 
 
+def test_long_names_of_deleted_designs_fit_left_of_the_plot_like_the_others(cfg):
+    long = "designs/a_design_with_a_rather_long_name_{}.py"
+    for n in range(2):
+        run_record(cfg, RENDER, NOW - timedelta(hours=2 - n), long.format(n), 1, 0)
+    cfg.designs.mkdir(parents=True, exist_ok=True)
+    (cfg.root / long.format(0)).write_text("")  # 1 is deleted
+    labels = {s["present"]: s["label"] for s in runs_plot(progress(cfg, now=NOW)[0])["series"]}
+    assert len(labels[True]) == len(labels[False]) == 34  # the width the left margin holds
+    assert labels[True].startswith("…") and labels[True].endswith("name_0.py")
+    assert labels[False].startswith("…") and labels[False].endswith("name_1.py (deleted)")
+
+
 def test_html_page_is_self_contained_and_escaped(week_history):
     week, page = progress(week_history, now=NOW)
     assert page == week_history.out / "progress.html"

@@ -308,8 +308,10 @@ def runs_plot(week: Week, width: int = 900, row: int = 26) -> dict:
                  "title": f"{d.design} {p.at:%a %H:%M}: {p.errors} errors, {p.warnings} warnings"
                           + (f", readiness {p.readiness}" if p.readiness is not None else "")}
                 for n, p in enumerate(d.points)]
-        label = d.design if len(d.design) <= 34 else "…" + d.design[-33:]
-        series.append({"design": d.design, "label": label + ("" if d.present else " (deleted)"),
+        suffix = "" if d.present else " (deleted)"
+        room = 34 - len(suffix)  # what fits left of the plot, the suffix included
+        label = d.design if len(d.design) <= room else "…" + d.design[-(room - 1):]
+        series.append({"design": d.design, "label": label + suffix,
                        "present": d.present, "colour": PALETTE[0] if d.present else "#9aa5b1",
                        "points": " ".join(f"{dot['x']},{dot['y']}" for dot in dots), "dots": dots,
                        "y": y0, "base": base, "text_y": round(y0 + row / 2 + 4, 1), "last": d.last.weight})
