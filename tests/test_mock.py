@@ -158,6 +158,15 @@ def test_a_mock_snapshots_every_save_serves_its_phase_and_keeps_the_recording(ws
     assert "<td>REP001 db</td>" in html and "|RDS|" not in html  # named by its label, not the internal key
     text = re.sub(r"<script.*?</script>|<svg.*?</svg>", "", html, flags=re.S)
     assert "REP001</span> db is a single stateful instance" in text and "`" not in text  # plain, no backticks
+    # Each distinct diagram keeps its own ids: wb-icon-1 of one snapshot must not draw another's icon.
+    svgs = list(dict.fromkeys(re.findall(r"<svg\b.*?</svg>", html, flags=re.S)))
+    assert len(svgs) >= 2
+    owners: dict[str, int] = {}
+    for n, svg in enumerate(svgs):
+        ids = set(re.findall(r'\sid="([^"]+)"', svg))
+        assert set(re.findall(r'href="#([^"]+)"', svg)) <= ids
+        for i in ids:
+            assert owners.setdefault(i, n) == n, f"id {i} is in two different diagrams"
     assert "+ component" in html and "the build failed" in html
     assert "Time per phase" in html and "Review checklist" in html and "/14" in html
     assert "workbench mock review" not in run("today").output  # reviewed: no longer due
