@@ -1,6 +1,8 @@
 """Layout stability: draw a design, draw it again with one more node, and count how many of the other nodes
 change their order relative to each other (left/right along the rank direction's cross axis, before/after along
-it). Compares `diagrams`' own defaults, the house style, and the house style with what else Graphviz offers.
+it), and how many pairs in one rank swap places. Compares `diagrams`' own defaults, the house style without and
+with its heavier lines (`dotsource.line_edges`: each node's first edge weighs more), and what else Graphviz
+offers.
 
     .venv/bin/python benchmarks/layout_stability.py [designs/*.py]
 
@@ -27,9 +29,11 @@ DIAGRAMS_DEFAULTS = {"graph": {"splines": "ortho", "pad": "2.0", "nodesep": "0.6
                                "fontsize": "15"},
                      "node": {"fontsize": "13"}, "edge": {"arrowsize": "1", "penwidth": "1",
                                                           "labelfloat": "false"}}
+NO_LINES = "no heavier lines"  # a variant without dotsource.line_edges (what shipped before them)
 VARIANTS = {
-    "diagrams defaults (ortho, pad 2)": DIAGRAMS_DEFAULTS,
-    "house style (what ships)": {},
+    "diagrams defaults (ortho, pad 2)": {**DIAGRAMS_DEFAULTS, NO_LINES: True},
+    "house style without heavier lines": {NO_LINES: True},
+    "house style (what ships: heavier lines)": {},
     "house style + ordering=out": {"graph": {"ordering": "out"}},
     "house style + ordering=out, newrank": {"graph": {"ordering": "out", "newrank": "true"}},
     "house style + newrank": {"graph": {"newrank": "true"}},
@@ -39,7 +43,14 @@ VARIANTS = {
 
 
 def positions(diagram: dict, style: dict, work: Path) -> dict[str, tuple[float, float]]:
-    (work / "d.gv").write_text(dotsource.source(diagram, style=style), encoding="utf-8")
+    style = dict(style)
+    lines = dotsource.line_edges
+    if style.pop(NO_LINES, False):
+        dotsource.line_edges = lambda diagram: set()
+    try:
+        (work / "d.gv").write_text(dotsource.source(diagram, style=style), encoding="utf-8")
+    finally:
+        dotsource.line_edges = lines
     out = subprocess.run([dot_binary(), "-Tplain", "d.gv"], cwd=work, capture_output=True, text=True, check=True)
     found = {}
     for line in out.stdout.splitlines():
@@ -65,27 +76,33 @@ def plus_one(diagram: dict, anchor: dict) -> dict:
     return grown
 
 
-def flips(before: dict, after: dict, tolerance: float = 0.05) -> tuple[int, int, int]:
-    """(pairs whose order flipped on either axis, pairs compared, nodes in at least one flipped pair)."""
+def flips(before: dict, after: dict, tolerance: float = 0.05) -> tuple[int, int, int, int, int]:
+    """(pairs whose order flipped on either axis, pairs compared, nodes in at least one flipped pair, pairs in
+    one rank (same position along the rank axis, x for left-right drawings) that swapped, pairs in one rank)."""
     ids = sorted(before)
     flipped, moved = 0, set()
-    pairs = 0
+    pairs = same_rank = swapped = 0
+    # the rank axis: the one along which the nodes take fewer distinct positions (one per rank)
+    rank_axis = 0 if len({round(p[0], 1) for p in before.values()}) <= len({round(p[1], 1) for p in before.values()}) else 1
     for i, a in enumerate(ids):
         for b in ids[i + 1:]:
             pairs += 1
+            in_rank = abs(before[a][rank_axis] - before[b][rank_axis]) <= tolerance
+            same_rank += in_rank
             for axis in (0, 1):
                 d0 = before[a][axis] - before[b][axis]
                 d1 = after[a][axis] - after[b][axis]
                 if abs(d0) > tolerance and abs(d1) > tolerance and (d0 > 0) != (d1 > 0):
                     flipped += 1
+                    swapped += in_rank
                     moved |= {a, b}
                     break
-    return flipped, pairs, len(moved)
+    return flipped, pairs, len(moved), swapped, same_rank
 
 
 def main(paths: list[str]) -> None:
     designs = [Path(p) for p in paths] or sorted((ROOT / "designs").glob("[!_]*.py"))
-    totals = {name: [0, 0, 0, 0] for name in VARIANTS}  # flipped pairs, pairs, moved nodes, nodes
+    totals = {name: [0, 0, 0, 0, 0, 0] for name in VARIANTS}  # flipped pairs, pairs, moved, nodes, in-rank ones
     with tempfile.TemporaryDirectory(prefix="wb-stability-") as tmp:
         work = Path(tmp)
         for design in designs:
@@ -99,14 +116,16 @@ def main(paths: list[str]) -> None:
                 for anchor in anchors:
                     grown = positions(plus_one(diagram, anchor), style, work)
                     grown.pop("wb-added-node", None)
-                    f, p, m = flips(base, grown)
+                    f, p, m, sw, sr = flips(base, grown)
                     t = totals[name]
-                    t[0] += f; t[1] += p; t[2] += m; t[3] += len(base)  # noqa: E702
+                    t[0] += f; t[1] += p; t[2] += m; t[3] += len(base); t[4] += sw; t[5] += sr  # noqa: E702
     print(f"{len(designs)} designs, 3 added nodes each (after the first, middle and last node)\n")
-    print("| style | pairs of other nodes that swap order | other nodes that change order with any other |")
-    print("| --- | ---: | ---: |")
-    for name, (f, p, m, n) in totals.items():
-        print(f"| {name} | {f} of {p} ({100 * f / p:.1f}%) | {m} of {n} ({100 * m / n:.1f}%) |")
+    print("| style | pairs of other nodes that swap order | pairs in one rank that swap places "
+          "| other nodes that change order with any other |")
+    print("| --- | ---: | ---: | ---: |")
+    for name, (f, p, m, n, sw, sr) in totals.items():
+        print(f"| {name} | {f} of {p} ({100 * f / p:.1f}%) | {sw} of {sr} ({100 * sw / sr:.1f}%) "
+              f"| {m} of {n} ({100 * m / n:.1f}%) |")
 
 
 if __name__ == "__main__":
