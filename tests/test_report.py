@@ -608,3 +608,26 @@ def test_generated_on_honours_source_date_epoch_and_survives_a_bad_one(monkeypat
     assert generated_on() == "1970-01-01"
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")  # not seconds: today's date, no traceback
     assert generated_on() == time.strftime("%Y-%m-%d", time.localtime())
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_the_diagrams_caption_says_what_it_shows(feed, tmp_path):
+    """The findings view: "outlined components carry the numbered findings"; the plain drawing that `watch` writes
+    (no findings view) says so and how to get the outlines, instead of promising outlines it does not have."""
+    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e .[test])")
+    folder, _, _ = feed
+    plain = tmp_path / "watch"
+    design = write(plain, "feed", FEED)
+    assert build_design(design, make_cfg(plain), views=False).ok
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS[1:], headless=True)
+        try:
+            page = browser.new_page()
+            page.goto((folder / "report.html").as_uri())
+            assert page.is_visible("figure .legend.outlined") and page.is_hidden("figure .legend.plain")
+            page.goto((plain / "out" / "feed" / "report.html").as_uri())
+            assert page.is_hidden("figure .legend.outlined") and page.is_visible("figure .legend.plain")
+            assert "workbench render" in page.inner_text("figure .legend.plain")
+        finally:
+            browser.close()
