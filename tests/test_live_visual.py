@@ -340,6 +340,13 @@ def test_phone_width_has_no_sideways_scrolling(browser, served):
     page = open_design(browser, served[1], size="phone")
     overflow = page.evaluate("() => document.scrollingElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"the page is {overflow} px wider than the phone"
+    index = browser.new_page(viewport={"width": SIZES["phone"][0], "height": SIZES["phone"][1]})
+    index.goto(served[1].url)
+    index.wait_for_selector(f'tr[data-design="{DESIGN}"] .status.ok')
+    wide = index.evaluate("() => { const m = document.querySelector('main'); return m.scrollWidth - m.clientWidth; }")
+    assert wide <= 1, f"the index's table is {wide} px wider than the phone"
+    row = index.inner_text(f'tr[data-design="{DESIGN}"]')
+    assert re.search(r"\b2\b", row) and "%" in row, row  # the errors and the availability are on screen
 
 
 # -- 9: the console says which findings appeared and which were fixed -----------------------------------------------
