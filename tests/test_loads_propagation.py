@@ -100,3 +100,28 @@ def test_an_entry_router_splits_the_design_qps():
     b.edge(lb, [b.node("ECS", "orders"), b.node("ECS", "catalog"), b.node("ECS", "search")])
     got = loads(b)
     assert got["orders"] == got["catalog"] == got["search"] == 300
+
+
+def test_the_design_qps_is_split_over_user_entries_only():
+    """A job nothing calls is a helper entry: it carries none of the users' QPS (the way availability picks
+    user entries)."""
+    b = Arch(wb_qps="1000")
+    db = b.node("RDS", "db")
+    b.chain(b.node("Users", "users"), b.node("ALB", "lb"), b.node("EC2", "web", replicas="2"), db)
+    b.chain(b.node("EC2", "nightly report job"), db)
+    g = build_graph(b.diagram())
+    assert [g.groups[e.group].name for e in g.entries if e.helper] == ["nightly report job"]
+    got = loads(b)
+    assert got["lb"] == got["web"] == 1000  # not 500: the job is not a door users come in by
+    assert got.get("nightly report job", 0) == 0
+    assert got["db"] == 1000
+
+
+def test_without_a_drawn_client_the_design_qps_goes_to_the_user_facing_sources():
+    b = Arch(wb_qps="600")
+    db = b.node("RDS", "db")
+    b.chain(b.node("ALB", "lb"), b.node("EC2", "web", replicas="2"), db)
+    b.chain(b.node("EC2", "report exporter"), db)
+    got = loads(b)
+    assert got["lb"] == got["web"] == 600
+    assert got.get("report exporter", 0) == 0

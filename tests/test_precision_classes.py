@@ -384,3 +384,154 @@ def test_a_language_logo_takes_the_role_its_label_names():
     db = b.node("Python", "SQLite3 (local DB)", provider="programming", module="language")
     b.chain(b.node("Users", "client"), b.node("Nginx", "nginx"), b.node("EC2", "app", replicas="2"), db)
     assert ("REP001", "SQLite3 (local DB)") in found(b)
+
+
+# -- measured on the real-world sets after the first round (issue 13, second round) ----------------------------------
+
+
+def test_a_broker_no_request_path_reaches_still_lacks_a_replica():
+    """`Kafka("input stream") >> workers >> ...` with nothing drawn publishing: its consumers still need it."""
+    b = Arch()
+    stream = b.node("Kafka", "input stream")
+    with b.cluster("workers"):
+        workers = b.nodes_of("EC2", "worker 1", "worker 2")
+    b.edge(stream, workers)
+    b.edge(workers, b.node("S3", "results"))
+    [rep] = by_code(b, "REP001")
+    assert rep.labels == ["input stream"] and rep.severity == "warning", rep
+
+
+def test_a_database_admin_console_is_no_second_path_to_the_database():
+    """`nginx >> [web, phpmyadmin]`, both `>> mysql`: the console is tooling, so web is required for the database."""
+    b = Arch()
+    proxy, db = b.node("Nginx", "proxy"), b.node("MySQL", "mysql")
+    web = b.node("EC2", "web")
+    admin = b.node("Php", "phpmyadmin", provider="programming", module="language")
+    b.chain(b.node("Users", "users"), proxy)
+    b.edge(proxy, [web, admin])
+    b.edge([web, admin], db)
+    got = found(b)
+    assert ("SPOF001", "web") in got and ("REP001", "mysql") in got, got
+    assert not {h for h in got if h[1] == "phpmyadmin"}, got
+
+
+def test_an_api_documentation_node_is_not_a_required_capability():
+    b = Arch()
+    gw = b.node("Custom", "API gateway")
+    b.chain(b.node("Users", "browser"), gw)
+    b.edge(gw, [b.node("Go", "orders", provider="programming", module="language"), b.node("Custom", "OpenAPI")])
+    got = found(b, "SPOF001")
+    assert ("SPOF001", "orders") in got and ("SPOF001", "OpenAPI") not in got, got
+
+
+def test_the_head_noun_of_a_label_decides_its_role():
+    """"Directory Service DB" is the directory service's database, not an identity service."""
+    b = Arch()
+    db = b.node("Sql", "Directory Service DB", provider="programming", module="language")
+    b.chain(b.node("Users", "web client"), b.node("EC2", "directory service", replicas="2"), db)
+    got = found(b)
+    assert ("REP001", "Directory Service DB") in got and ("SPOF001", "Directory Service DB") not in got, got
+
+
+def test_a_managed_database_whose_label_says_multi_az_is_believed():
+    b = Arch()
+    app = b.node("ECS", "api", replicas="2")
+    b.chain(b.node("Users", "users"), b.node("ALB", "alb"), app)
+    b.edge(app, [b.node("RDS", "Postgres Multi-AZ db.m7g.large"), b.node("Aurora", "Aurora Global DB")])
+    assert not found(b, "REP001"), found(b, "REP001")
+    infos = {f.labels[0]: f for f in by_code(b, "REP001")}
+    assert all(f.severity == "info" for f in infos.values())
+    # ...but a plain label is still one instance
+    b2 = Arch()
+    b2.chain(b2.node("Users", "users"), b2.node("ALB", "alb"), b2.node("ECS", "api", replicas="2"),
+             b2.node("RDS", "Postgres db.m7g.large"))
+    assert ("REP001", "Postgres db.m7g.large") in found(b2)
+
+
+def test_a_service_drawn_with_a_control_plane_icon_is_read_as_a_service():
+    """Generated docker-compose drawings give the `api` container the Kubernetes API-server icon."""
+    b = Arch()
+    proxy, db = b.node("Nginx", "nginx"), b.node("MySQL", "mysql")
+    api = b.node("API", "api", provider="k8s", module="controlplane")
+    b.chain(b.node("Users", "users"), proxy, api, db)
+    got = found(b)
+    assert ("SPOF001", "api") in got and ("REP001", "mysql") in got, got
+    [spof] = [f for f in by_code(b, "SPOF001") if f.labels == ["api"]]
+    assert spof.severity == "warning" and any("management icon" in a for a in spof.assumptions), spof
+
+
+def test_look_alikes_in_one_cluster_with_edges_drawn_to_one_of_them_are_one_group():
+    b = Arch()
+    lb, db = b.node("ELB", "lb"), b.node("RDS", "Postgres")
+    with b.cluster("App Servers"):
+        b.node("Go", "app-3", provider="programming", module="language")
+        app2 = b.node("Go", "app-2", provider="programming", module="language")
+        b.node("Go", "app-1", provider="programming", module="language")
+    b.chain(lb, app2, db)
+    got = found(b)
+    assert ("REP001", "Postgres") in got and not {h for h in got if h[0] == "SPOF001"}, got
+
+
+def test_look_alikes_in_one_cluster_where_one_makes_an_extra_call_are_one_group():
+    b = Arch()
+    svc, db = b.node("Service", "review svc"), b.node("Mongodb", "review")
+    with b.cluster("review app"):
+        v1, v2 = b.node("Pod", "v1"), b.node("Pod", "v2")
+    b.chain(b.node("Users", "user"), svc, [v1, v2], db)
+    b.edge(v2, b.node("Pod", "rating app"))
+    got = found(b, "SPOF001")
+    assert ("SPOF001", "v2") not in got and ("SPOF001", "v1,v2") not in got, got
+
+
+def test_pods_one_deployment_owns_are_its_replicas_and_an_ingress_behind_its_controller_is_rules():
+    """`Service("traefik") >> Ingress >> Service >> [Pod("web-a1c4"), Pod("web-a1c4"), Pod("web-v0.1")] << Deploy`."""
+    b = Arch()
+    controller, ing, svc = b.node("Service", "traefik"), b.node("Ingress", "web.example.com"), b.node("Service", "web")
+    pods = [b.node("Pod", "web-a1c4ad"), b.node("Pod", "web-a1c4ad"), b.node("Pod", "web-v0.1.1")]
+    b.chain(controller, ing, svc, pods)
+    b.back(pods, b.node("Deploy", "web"))
+    got = found(b, "SPOF001", "REP001")
+    assert not got, got
+    g = build_graph(b.diagram())
+    assert len({g.group_of[p.id] for p in pods}) == 1
+
+
+def test_an_ingress_drawn_first_still_stands_for_its_controller():
+    b = Arch()
+    ing, svc = b.node("Ingress", "domain.com"), b.node("Service", "svc")
+    b.chain(ing, svc, [b.node("Pod", "pod1"), b.node("Pod", "pod2")])
+    assert ("SPOF001", "domain.com") in found(b, "SPOF001")
+
+
+def test_modules_drawn_in_a_client_cluster_run_in_the_browser():
+    """`browser >> React("React App") >> Server("Redux Store") >> nginx >> ...` inside a "Client Layer" cluster."""
+    b = Arch()
+    with b.cluster("Client Layer"):
+        browser = b.node("Users", "Web Browser")
+        react = b.node("React", "React App", provider="programming", module="framework")
+        redux = b.node("Server", "Redux Store")
+    nginx, api, db = b.node("Nginx", "Nginx Server"), b.node("EC2", "api"), b.node("Mongodb", "MongoDB")
+    b.chain(browser, react, redux, nginx, api, db)
+    got = found(b)
+    assert {("SPOF001", "Nginx Server"), ("SPOF001", "api"), ("REP001", "MongoDB")} <= got, got
+    assert not {h for h in got if h[1] in ("React App", "Redux Store")}, got
+
+
+def test_a_module_called_from_outside_a_client_cluster_is_a_server():
+    b = Arch()
+    with b.cluster("Client"):
+        browser = b.node("Users", "browser")
+        bff = b.node("EC2", "bff")
+    lb = b.node("ELB", "lb")
+    b.chain(browser, lb, bff, b.node("RDS", "db"))
+    assert ("SPOF001", "bff") in found(b)
+
+
+def test_a_sensor_is_not_a_door_every_request_comes_through():
+    """A camera feeding its own edge box: the box is per device, the store behind it still needs a replica."""
+    b = Arch()
+    db = b.node("PostgreSQL", "readings")
+    b.chain(b.node("IotCamera", "Webcam", provider="aws", module="iot"), b.node("Server", "motion detector"), db)
+    b.chain(b.node("Users", "viewer"), b.node("ELB", "lb"), b.node("EC2", "web", replicas="2"), db)
+    got = found(b)
+    assert ("REP001", "readings") in got and not {h for h in got if h[1] == "motion detector"}, got

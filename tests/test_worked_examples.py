@@ -303,8 +303,10 @@ DOCS = {
     "exposed pods": (exposed_pods, {("SPOF001", "domain.com")}, {("ENTRY001", "entries:domain.com")},
                      {("SPOF001", "svc"), ("SPOF001", "rs"), ("SPOF001", "dp"), ("TOP001", "rs"), ("TOP001", "dp"),
                       ("LB002", "pod1,pod2,pod3")}),
-    # Redis - Redis is replication; Prometheus "collect" edges are side edges
-    "on-prem web service": (onprem_web_service, {("SPOF001", "ingress"), ("SPOF002", "analytics")},
+    # Redis - Redis is replication; Prometheus "collect" edges are side edges; the one Kafka broker that the
+    # log shipper feeds is the only copy of the queued logs (REP001 warning, as for its one consumer's SPOF002)
+    "on-prem web service": (onprem_web_service, {("SPOF001", "ingress"), ("SPOF002", "analytics"),
+                                                 ("REP001", "stream")},
                             {("REP002", "replica,users"), ("GRAPH002", "grpc1,grpc2,grpc3 -> ingress")},
                             {("CACHE002", "session"), ("GRAPH001", "session - replica"), ("REP001", "replica,users")}),
     # everything is fed by Pub/Sub: async domains, managed-but-uncited services at info level

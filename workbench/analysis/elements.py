@@ -139,6 +139,7 @@ class Entry:
     inferred: bool  # no client drawn: chosen by in-degree (ENTRY001)
     virtual: bool  # a virtual client stands in front, so the entry itself is analysed as a component
     helper: bool = False  # an inferred source that is not user-facing (a job, an admin tool): REP/QUE only (R5)
+    device: bool = False  # a helper that is a drawn device or sensor: what it feeds is a data path, not orphaned
     assumption: str = ""  # "entry inferred: `x`" when the choice is a guess, empty when the drawing says so
 
 

@@ -206,6 +206,12 @@ def _find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str
             continue
         if True in declared:
             found.append(Entry(gid, inferred=False, virtual=grp.role not in SOURCE_ROLES))
+        elif grp.role in SOURCE_ROLES and all(is_device(nodes[m]) for m in grp.members):
+            # A camera or sensor sends readings, not user requests: what it feeds still needs its stores
+            # replicated (REP), but the edge box next to it is not a door every request comes through (R5).
+            found.append(Entry(gid, inferred=False, virtual=False, helper=True, device=True,
+                               assumption=f"`{grp.name}` is a device or sensor, not a user: analysed for the "
+                                          "stores it needs"))
         elif grp.role in SOURCE_ROLES:
             found.append(Entry(gid, inferred=False, virtual=False))
     candidates = [gid for gid, grp in groups.items()
@@ -248,6 +254,19 @@ def _find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str
                              assumption=f"entry inferred: `{name}` is a helper (a source that is not user-facing), "
                                         "analysed for the stores it needs"))
     return out
+
+
+# Clients that are machines reporting readings: AWS IoT device icons (IotCamera, IotSensor, IotThing...) and labels
+# that name a sensor, a camera or a simulator of one [H, issue 13].
+_DEVICE_LABEL = re.compile(r"\b(?:sensors?|cameras?|webcams?|cctv|thermostats?|meters?|detectors?|simulators?|"
+                           r"iot devices?|edge devices?|plcs?|telemetry devices?|trackers?|beacons?)\b")
+
+
+def is_device(info: NodeInfo) -> bool:
+    """A client node that is a device or sensor rather than a person or a person's app."""
+    if info.provider == "aws" and info.cls.startswith("Iot"):
+        return True
+    return bool(_DEVICE_LABEL.search(roles.words(info.label)))
 
 
 def _closure(Q: nx.DiGraph, roots: list[str]) -> set[str]:

@@ -67,6 +67,8 @@ def replica_groups(nodes: Mapping[str, NodeInfo], arcs: list[Arc]) -> tuple[dict
             uf.union(first[colour], nid)
         else:
             first[colour] = nid
+    merge_cluster_lookalikes(nodes, arcs, uf)
+    merge_owned_pods(nodes, arcs, uf)
     members: dict[str, list[str]] = defaultdict(list)
     for nid in nodes:
         members[uf.find(nid)].append(nid)
@@ -112,6 +114,64 @@ def merge_instance_volumes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _
         if len(pairs) >= 2 and len({member for _, member in pairs}) == len(pairs):
             for volume, _ in pairs[1:]:
                 uf.union(pairs[0][0], volume)
+
+
+def merge_cluster_lookalikes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _UnionFind) -> None:
+    """Look-alikes drawn together in one cluster whose edges differ are still one component [H, issue 13].
+
+    Published drawings put three `Go("app-1")`..`Go("app-3")` in an "App Servers" cluster and draw the edges
+    to one of them only, or give one of two `review` pods one extra call. Colour refinement keeps them apart
+    (their neighbours differ), so within one cluster and one (class, label stem): when some member has no
+    request edge at all, all members are one group (the edges drawn stand for the cluster's); otherwise members
+    that share a caller and a callee are one group. Look-alikes outside any cluster keep colour refinement's
+    stricter reading, and so do shards (never mergeable)."""
+    keys: dict[tuple, list[str]] = defaultdict(list)
+    scopes: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for nid, info in nodes.items():
+        if info.cluster_path and mergeable(info):
+            keys[(info.cls, label_stem(info.label), _scope(info.cluster_path, scopes))].append(nid)
+    keys = {k: ids for k, ids in keys.items() if len(ids) >= 2 and len({uf.find(i) for i in ids}) >= 2}
+    if not keys:
+        return
+    wanted = {i for ids in keys.values() for i in ids}
+    preds: dict[str, set[str]] = defaultdict(set)
+    succs: dict[str, set[str]] = defaultdict(set)
+    for a in arcs:
+        if a.kind == "sync" and a.u != a.v:
+            if a.v in wanted:
+                preds[a.v].add(a.u)
+            if a.u in wanted:
+                succs[a.u].add(a.v)
+    for ids in keys.values():
+        if any(not preds[i] and not succs[i] for i in ids):
+            for other in ids[1:]:
+                uf.union(ids[0], other)
+            continue
+        for i, a in enumerate(ids):
+            for b in ids[i + 1:]:
+                if ({uf.find(x) for x in preds[a]} & {uf.find(x) for x in preds[b]}
+                        and {uf.find(x) for x in succs[a]} & {uf.find(x) for x in succs[b]}):
+                    uf.union(a, b)
+
+
+_K8S_OWNERS = frozenset({"Deploy", "RS", "STS", "DS"})
+
+
+def merge_owned_pods(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _UnionFind) -> None:
+    """Pods drawn owned by one Kubernetes controller (`[Pod("web-a1c4"), Pod("web-v0.1")] << Deploy("web")`) are
+    replicas of its workload, whatever their generated names say [H, issue 13]. Only controllers that were read
+    as ownership (role `management`: drawn against pods only) count; one on the request path is a workload."""
+    owned: dict[str, dict[str, None]] = defaultdict(dict)
+    for a in arcs:
+        for c, p in ((a.u, a.v), (a.v, a.u)):
+            ci, pi = nodes[c], nodes[p]
+            if (ci.provider == "k8s" and ci.cls in _K8S_OWNERS and ci.role == "management"
+                    and pi.provider == "k8s" and pi.cls == "Pod" and mergeable(pi)):
+                owned[c][p] = None
+    for pods in owned.values():
+        ids = list(pods)
+        for other in ids[1:]:
+            uf.union(ids[0], other)
 
 
 def mergeable(info: NodeInfo) -> bool:

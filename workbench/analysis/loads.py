@@ -80,7 +80,9 @@ def store_read_fraction(g: AnalysisGraph, store: str, entry: str) -> float | Non
 
 
 def entry_loads(g: AnalysisGraph) -> dict[str, float]:
-    """Peak QPS entering at each entry: node `qps=` on entries, else the design QPS split evenly [H]."""
+    """Peak QPS entering at each entry: node `qps=` on entries, else the design QPS split evenly over the
+    user-facing entries [H]. Helpers (jobs, admin tools, devices: `Entry.helper`) carry no user traffic, so the
+    design QPS is not spread over them; only when every entry is a helper do they share it."""
     declared: dict[str, float] = {}
     for e in g.entries:
         values = [number(v) for v in group_values(g, g.groups[e.group], "qps")]
@@ -91,7 +93,8 @@ def entry_loads(g: AnalysisGraph) -> dict[str, float]:
         return declared
     if g.inputs.qps is None or not g.entries:
         return {}
-    active = [e.group for e in g.entries if g.Q.out_degree(e.group) > 0] or [e.group for e in g.entries]
+    users = [e for e in g.entries if not e.helper] or list(g.entries)
+    active = [e.group for e in users if g.Q.out_degree(e.group) > 0] or [e.group for e in users]
     return {e: g.inputs.qps / len(active) for e in active}
 
 

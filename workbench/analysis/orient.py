@@ -16,6 +16,7 @@ from workbench.analysis.redundancy import (
     cluster_location,
     flag,
     is_placement_cluster,
+    label_says_ha,
     label_stem,
     multiplier,
     node_ha,
@@ -60,11 +61,14 @@ def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
     role_memo: dict[tuple, roles.RoleResolution] = {}
     resolved = {n.id: _resolve(n, role_memo) for n in diagram.nodes}  # read again by the two passes below
     _clients_from_labels(diagram, resolved)
+    _client_side_clusters(diagram, resolved)
+    _services_on_request_paths(diagram, resolved)
     ha_memo: dict[tuple, HA] = {}  # most nodes share class and attributes; lives for this build only
     location_memo: dict[tuple, Location] = {}  # likewise zone and region
     path_memo: dict[tuple, tuple[str, ...]] = {}  # and cluster paths
     callers_rank = _network_caller_ranks(diagram, resolved)
     owners = k8s_owners(diagram, resolved) | frozenset(inline_controllers(diagram))
+    fronted = fronted_ingresses(diagram, resolved)
     infos: dict[str, NodeInfo] = {}
     for n in diagram.nodes:
         res = resolved[n.id]
@@ -94,20 +98,24 @@ def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
             id=n.id, label=label, cls=n.cls, provider=n.provider, role=role, inferred_role=res.role,
             role_source=res.source, invalid_role=res.invalid_override, rank=rank, stateful=stateful,
             replicas=replicas, replicas_source=source, location=loc, marks=role_marks(label, n.cls),
-            ha=_ha(n, role, ha_memo), analysis=MappingProxyType(dict(a)) if a else _NO_ANALYSIS,
+            ha=(_BORROWED_HA if res.source == "placement" else _INGRESS_RULES_HA if n.id in fronted
+                else _ha(n, role, ha_memo)), analysis=MappingProxyType(dict(a)) if a else _NO_ANALYSIS,
             cluster_path=path, file=n.file, line=n.line, c4=n.c4 is not None,
         )
     return infos
 
 
+# Providers whose managed databases and caches the MANAGED_HA table conditions on a hint (multi_az=, tier=).
+_HA_LABEL_PROVIDERS = frozenset({"aws", "gcp", "azure"})
 _HA_KEYS = ("managed_ha", "tier", "storage_class", "multi_az", "zone", "redundancy")
 
 
 def _ha(n: Node, role: str, memo: dict[tuple, HA]) -> HA:
-    key = (n.provider, n.cls, role, n.c4 is not None) + tuple(n.analysis.get(k) for k in _HA_KEYS)
+    label_ha = label_says_ha(n.label) if n.provider in _HA_LABEL_PROVIDERS else False
+    key = (n.provider, n.cls, role, n.c4 is not None, label_ha) + tuple(n.analysis.get(k) for k in _HA_KEYS)
     found = memo.get(key)
     if found is None:
-        found = memo[key] = node_ha(n.provider, n.cls, role, n.analysis, c4=n.c4 is not None)
+        found = memo[key] = node_ha(n.provider, n.cls, role, n.analysis, c4=n.c4 is not None, label_ha=label_ha)
     return found
 
 
@@ -155,6 +163,104 @@ def _clients_from_labels(diagram: Diagram, resolved: dict[str, roles.RoleResolut
     clients |= {n.id for n in diagram.nodes if n.id in phrase and label_stem(display_label(n)) in stems}
     for nid in clients:
         resolved[nid] = roles.RoleResolution("client", "label")
+
+
+# Control-plane and console icons a drawing may use for a service of its own (a generated docker-compose drawing
+# picks `k8s.controlplane.API` for its `api` container and `SecurityHub` for a realtime hub).
+_BORROWED_ICON_ROLES = frozenset({"management"})
+
+
+_INGRESS_RULES_HA = HA("managed", elastic=True, basis="a Kubernetes Ingress behind its controller is routing rules "
+                                                      "that the controller serves; the controller is the instance [H]")
+
+
+def fronted_ingresses(diagram: Diagram, resolved: Mapping[str, roles.RoleResolution]) -> frozenset[str]:
+    """Kubernetes Ingress objects drawn behind a proxy or load balancer (`Service("traefik") >> Ingress("app")`):
+    the proxy drawn in front is the ingress controller, and the Ingress its routing rules, no instance of its
+    own [H, issue 13]. An Ingress drawn first (`Ingress("domain.com") >> Service(...)`) stands for the
+    controller too and counts as one instance."""
+    ingresses = {n.id for n in diagram.nodes if n.provider == "k8s" and n.cls == "Ing" and "managed_ha" not in n.analysis}
+    if not ingresses:
+        return frozenset()
+    return frozenset(e.callee for e in diagram.edges
+                     if e.dir in ("forward", "back") and e.callee in ingresses and e.caller in resolved
+                     and resolved[e.caller].role in ("load_balancer", "api_gateway") and e.caller not in ingresses)
+
+
+_BORROWED_HA = HA("single", basis="a service drawn with a management icon: one instance as drawn [H]")
+
+
+def _services_on_request_paths(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
+    """A node whose management icon is all that makes it auxiliary, whose label names no role, and which is
+    drawn called by a request-path node and calling one (`nginx >> API("api") >> Mysql("db")`) is a service
+    drawn with a borrowed icon: read as one, and findings on it say so (source "placement") [H, issue 13].
+    Repeated until nothing changes, so two such services drawn calling each other both count."""
+    candidates = {n.id: n for n in diagram.nodes
+                  if resolved[n.id].role in _BORROWED_ICON_ROLES and resolved[n.id].source not in ("override", "c4")
+                  and "role" not in n.analysis and (n.provider != "k8s" or n.module == "controlplane")
+                  and roles.label_role(display_label(n)) in (None, "compute", "service")}
+    if not candidates:
+        return
+    calls: dict[str, set[str]] = defaultdict(set)
+    callers: dict[str, set[str]] = defaultdict(set)
+    for e in diagram.edges:
+        if e.dir in ("forward", "back") and e.caller in resolved and e.callee in resolved:
+            calls[e.caller].add(e.callee)
+            callers[e.callee].add(e.caller)
+
+    def request(nid: str) -> bool:
+        return resolved[nid].role not in roles.AUXILIARY_ROLES and resolved[nid].role != "unknown"
+
+    changed = True
+    while changed:
+        changed = False
+        for nid in list(candidates):
+            if any(request(c) for c in callers[nid]) and any(request(c) for c in calls[nid]):
+                resolved[nid] = roles.RoleResolution("service", "placement")
+                del candidates[nid]
+                changed = True
+
+
+_CLIENT_SIDE_ROLES = frozenset({"compute", "service", "unknown", "cache", "annotation"})
+_CLIENT_SIDE_SUFFIX = re.compile(r"\s(?:layer|side|tier|zone|devices?|apps?|applications?)$")
+
+
+def _client_side_clusters(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
+    """Nodes drawn in a client cluster ("Client Layer", "Client Side", "Browser") next to a client, and called
+    only from inside that cluster (`browser >> React("React App") >> Server("Redux Store")`), run on the
+    user's device: they are part of the client, not a tier to replicate [H, issue 13]. A node that something
+    outside the cluster calls is a server, whatever cluster it is drawn in."""
+    sides = set()
+    for c in diagram.clusters:
+        text = roles.words(c.label)
+        while _CLIENT_SIDE_SUFFIX.search(text):
+            text = _CLIENT_SIDE_SUFFIX.sub("", text)
+        if roles.client_phrase(text):
+            sides.add(c.id)
+    if not sides:
+        return
+    inner = {cid: {n.id for n in diagram.nodes if cid in n.clusters} for cid in sides}
+    callers: dict[str, set[str]] = defaultdict(set)
+    calls: dict[str, set[str]] = defaultdict(set)
+    for e in diagram.edges:
+        if e.dir in ("forward", "back"):
+            callers[e.callee].add(e.caller)
+            calls[e.caller].add(e.callee)
+    by_id = {n.id: n for n in diagram.nodes}
+    for cid in sides:
+        # Walk from the cluster's clients through what they call inside it, one node at a time.
+        stack = [m for m in inner[cid] if resolved[m].role == "client"]
+        seen = set(stack)
+        while stack:
+            for m in calls[stack.pop()]:
+                res = resolved[m]
+                if (m in seen or m not in inner[cid] or res.role not in _CLIENT_SIDE_ROLES
+                        or res.source in ("override", "c4") or "role" in by_id[m].analysis
+                        or not callers[m] <= inner[cid]):
+                    continue
+                seen.add(m)
+                resolved[m] = roles.RoleResolution("client", "placement")
+                stack.append(m)
 
 
 K8S_CONTROLLERS = frozenset({"Deploy", "RS", "STS", "DS", "Job", "Cronjob"})

@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from workbench.analysis.roles import words
 from workbench.design.capacity import CapacityError, parse_count
 
 # -- values -------------------------------------------------------------------------------------------------------
@@ -406,8 +407,23 @@ def _cited(provider: str | None, cls: str, a: Mapping[str, str]) -> HA | None:
     return None
 
 
-def node_ha(provider: str | None, cls: str, role: str, analysis: Mapping[str, str], c4: bool = False) -> HA:
-    """Managed-HA status of one node: `managed_ha=` override, the cited table, the provisional list, then [H] rules."""
+# A managed database or cache whose label says it is deployed redundantly ("Postgres Multi-AZ", "Aurora Global DB",
+# "Cloud SQL (regional HA)"): the drawing states it in words, not in a hint, so it is believed, not cited [H].
+_HA_LABEL = re.compile(r"\bmulti ?(?:az|azs|zone|zones|region)\b|\bglobal (?:db|database|tables?|cluster)\b|"
+                       r"\bregional\b|\bha\b|\bhighly available\b|\bhigh availability\b|\bstandby\b")
+
+
+def label_says_ha(label: str | None) -> bool:
+    """True when a node's label says the service runs redundantly (Multi-AZ, global, regional, HA)."""
+    return bool(label) and bool(_HA_LABEL.search(words(label)))
+
+
+def node_ha(provider: str | None, cls: str, role: str, analysis: Mapping[str, str], c4: bool = False,
+            label_ha: bool = False) -> HA:
+    """Managed-HA status of one node: `managed_ha=` override, the cited table, the provisional list, then [H] rules.
+
+    `label_ha`: the label says Multi-AZ, global, regional or HA. A managed database or cache that the table calls
+    single unless a hint says otherwise is then provisional (its findings are info) instead of single."""
     override = flag(analysis.get("managed_ha"))
     single_variant = str(analysis.get("tier", "")).strip().lower() == "basic"
     if override is False:
@@ -420,6 +436,9 @@ def node_ha(provider: str | None, cls: str, role: str, analysis: Mapping[str, st
         return HA("provisional", basis="a C4 element, whose instance count a container view does not show")
     cited = _cited(provider, cls, analysis)
     if cited is not None:
+        if cited.status == "single" and label_ha and analysis.get("multi_az") is None:
+            return HA("provisional", auto_failover=True,
+                      basis="its label says it runs Multi-AZ, globally or as HA (set multi_az=\"true\" to confirm)")
         return cited
     if single_variant:
         return HA("single", basis="tier=\"basic\" (single-node variant)")

@@ -385,6 +385,13 @@ MULTI_PURPOSE: dict[str, frozenset[str]] = {"cache": frozenset({"queue", "databa
 # Words that decide a label before the class-name table: there `\bcaches?\b` would make Varnish "(HTTP Reverse
 # Cache Proxy)" a cache, and "broker" names IBM's ServiceBroker class, which is no queue.
 _LABEL_FIRST: list[tuple[re.Pattern[str], str]] = [
+    # Database admin consoles and API documentation serve operators and developers, not user requests: tooling
+    # (side edges), so `nginx >> phpmyadmin >> mysql` is no second user path to the database [issue 13].
+    (re.compile(r"\bphp ?my ?admin\b|\bpg ?admin\b|\badminer\b|\bmongo ?express\b|\bredis ?(?:commander|insight)\b|"
+                r"\bkafka ?(?:ui|drop)\b|\bkafdrop\b|\bakhq\b|\bopen ?api\b|\bswagger\b|\bredoc\b|"
+                r"\bapi (?:docs?|documentation|spec)\b|^docs?$|\bdocumentation\b"), "tooling"),
+    # The head noun of a label names what it is: "Directory Service DB" is a database, not a directory service.
+    (re.compile(r"(?<!cache )\b(?:db|database|datastore)$"), "database"),
     (re.compile(r"\bvarnish\b|\breverse ?proxy\b|\bproxy\b|\bsquid\b"), "load_balancer"),
     (re.compile(r"\b(?:message )?brokers?\b|\bmessage queues?\b|\btask queues?\b"), "queue"),
 ]

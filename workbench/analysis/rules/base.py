@@ -77,7 +77,7 @@ class Context:
     def request_reach(self) -> frozenset[str]:
         """Groups reachable from a user entry or an async domain root over sync, async and fallback arcs (helpers,
         the sources nothing calls, are left out: what only they reach is not on a request path, R5)."""
-        return self.reach([e.group for e in self.graph.entries if not e.helper] + list(self.graph.domains))
+        return self.reach([e.group for e in self.graph.entries if not e.helper or e.device] + list(self.graph.domains))
 
 
 Runner = Callable[[AnalysisGraph, Context], list[Finding]]
@@ -114,6 +114,12 @@ def role_assumptions(g: AnalysisGraph, node_ids: Iterable[str]) -> list[str]:
         info = g.nodes[nid]
         if info.role_source == "label":
             out.append(f"role `{info.role}` from the label `{info.label}`")
+        elif info.role_source == "placement" and info.role == "client":
+            out.append(f"`{info.label}` read as part of the client: drawn in a client cluster and called only "
+                       "from inside it")
+        elif info.role_source == "placement":
+            out.append(f"`{info.label}` read as a service: its `{info.cls}` icon is a management icon, but it is "
+                       "drawn called by and calling request-path components")
     return out
 
 

@@ -167,6 +167,11 @@ def async_hits(g: AnalysisGraph, synced: dict[str, list[tuple[str, str]]] | None
         for gid, t in reach.critical.items():
             if gid != q and gid not in synced and not g.groups[gid].tolerant:
                 out.setdefault(gid, []).append((q, t))
+    # A broker that no request path needs (nothing drawn publishes to it, or only a log shipper or a job users
+    # never reach) is still the one copy of the work queued in it: its own consumers need it [issue 13].
+    for q in g.domains:
+        if q not in synced and q not in out and not g.groups[q].tolerant:
+            out[q] = [(q, q)]
     return out
 
 
@@ -305,7 +310,10 @@ def check_rep001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
     out = []
     for hit in _required(g, ctx, "stateful"):
         group, n, who, t = hit.group, hit.group.name, names(hit.who), hit.terminal
-        if hit.domains:
+        if hit.domains and t == n and who == n:
+            message = (f"`{n}` is a single stateful instance; its consumers lose `{n}` and the work queued in it "
+                       "on failure (backlog/delayed processing, not user-facing)")
+        elif hit.domains:
             message = (f"`{n}` is a single stateful instance; consumers of `{who}` lose `{t}` and its "
                        "data on failure (backlog/delayed processing, not user-facing)")
         else:
