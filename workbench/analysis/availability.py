@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterable, Mapping
+import weakref
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property, partial
 from itertools import combinations, product
 
 from workbench.analysis.elements import (
@@ -187,10 +189,14 @@ class GroupModel:
     instances: tuple[tuple[float, str | None], ...]  # (availability, zone or None) per instance
 
     def zones(self) -> set[str]:
+        return set(self.zone_set)
+
+    @cached_property
+    def zone_set(self) -> frozenset[str]:
         out = {z for _, z in self.instances if z}
         if self.zone:
             out.add(self.zone)
-        return out
+        return frozenset(out)
 
     def up(self, down: frozenset[str] = frozenset(), zone_a: float | None = None) -> float:
         """P(up) with the zones in `down` failed; with `zone_a`, the group's own zones are uncertain instead."""
@@ -214,21 +220,37 @@ def group_model(g: AnalysisGraph, group: Group, figures: Mapping[str, Figure] | 
     def fig(m: str) -> Figure:
         return figures[m] if figures is not None and m in figures else node_figure(g.nodes[m])
 
+    return _group_model(g, group, fig, failed)
+
+
+_SOURCE_MODEL = GroupModel(1.0, None, 0, ())  # clients are not counted
+
+
+def _group_model(g: AnalysisGraph, group: Group, fig: Callable[[str], Figure],
+                 failed: frozenset[str] = frozenset()) -> GroupModel:
     if group.role in SOURCE_ROLES:
-        return GroupModel(1.0, None, 0, ())
-    zones = [z for z in group.zones if z]
+        return _SOURCE_MODEL
     if group.ha_status != "single":
-        if all(m in failed for m in group.members):
+        if failed and all(m in failed for m in group.members):
             return GroupModel(0.0, None, 1, ())
         whole = min(fig(m).value for m in group.members)
-        confined = zones[0] if group.zone_confined and zones and len(set(zones)) == 1 else None
+        confined = None
+        if group.zone_confined:
+            zones = [z for z in group.zones if z]
+            if zones and len(set(zones)) == 1:
+                confined = zones[0]
         return GroupModel(whole, confined, 1, ())
-    instances = []
+    instances: list[tuple[float, str | None]] = []
+    nodes = g.nodes
     for m, zone in zip(group.members, group.zones):
-        if m in failed:
+        if failed and m in failed:
             continue
-        a = fig(m).value
-        instances += [(a, zone)] * max(1, g.nodes[m].replicas)
+        instance = (fig(m).value, zone)
+        replicas = nodes[m].replicas
+        if replicas > 1:
+            instances += [instance] * replicas
+        else:
+            instances.append(instance)
     return GroupModel(None, None, max(1, group.k), tuple(instances))
 
 
@@ -261,7 +283,8 @@ class EntryAvailability:
     contributors: list[Contributor] = field(default_factory=list)
     fixes: list[Fix] = field(default_factory=list)
     assumption: str = ""  # the entry guess this rests on, if any
-    _figures: tuple | None = field(default=None, repr=False, compare=False)  # (graph, node id → Figure)
+    _figures: tuple | None = field(default=None, repr=False, compare=False)  # (graph, node id → Figure or a
+    # function that returns that mapping)
 
     @property
     def defaults(self) -> list[str]:
@@ -272,6 +295,8 @@ class EntryAvailability:
         if self._figures is None:
             return []
         g, figures = self._figures
+        if callable(figures):
+            figures = figures()
         out: dict[str, None] = {}
         for m in sorted(figures, key=lambda m: (g.nodes[m].file, g.nodes[m].line, m)):
             f = figures[m]
@@ -321,7 +346,7 @@ def _position(g: AnalysisGraph, gid: str) -> tuple:
     return info.file, info.line, gid
 
 
-def _structure(g: AnalysisGraph, root: str) -> _Structure:
+def _structure(g: AnalysisGraph, root: str, sources: frozenset[str] | None = None) -> _Structure:
     """The required groups of one entry, and the rest cut into independent blocks.
 
     With every critical group up, the groups reached from the root through critical groups alone are reached
@@ -329,12 +354,15 @@ def _structure(g: AnalysisGraph, root: str) -> _Structure:
     those routes (found backwards from the capability, stopping at the sure set) are its region. Capabilities
     whose regions share a group form one block; blocks share no optional group, so they are independent and
     their probabilities multiply: exact, and linear in the size of the graph for the usual shapes.
+    `sources`: the groups of `g` with a source role (clients), when the caller has them.
     """
+    if sources is None:
+        sources = frozenset(x for x, grp in g.groups.items() if grp.role in SOURCE_ROLES)
     reach = g.reaches[root]
     inside = reach.reach
     terminals = tuple(reach.terminals)
-    critical = tuple(x for x in reach.critical if g.groups[x].role not in SOURCE_ROLES)
-    sure = set(critical) | {x for x in inside if g.groups[x].role in SOURCE_ROLES} | {root}
+    critical = tuple(x for x in reach.critical if x not in sources)
+    sure = set(critical) | (sources & inside) | {root}
     reached = {root}
     stack = [root]
     while stack:
@@ -469,46 +497,117 @@ def _parallel(s: _Structure, b: _Block) -> bool:
     return True
 
 
-def _compiled(s: _Structure, b: _Block) -> tuple:
-    """The block as small integers: (successors, predecessors, bit of each group (0: sure), first hops,
-    terminals, optional groups, their node numbers).
+class _Compiled:
+    """A block as small integers, built once per block and shared by every factoring and cut search on it.
 
     Factoring checks reachability hundreds of times per block; integer lists and bit masks make each check a
-    few dozen list reads instead of set and mapping look-ups. The optional groups are numbered breadth-first
-    from the sources, so that factoring settles the groups nearest the sure set first.
+    few dozen list reads instead of set and mapping look-ups. The groups are numbered breadth-first from the
+    sources, so that factoring settles the groups nearest the sure set first; an optional group's bit is
+    `1 << its number` (0 for a sure group), so the lowest bit of a mask is the undecided group nearest the sure set.
     """
-    first: list[str] = []
-    seen: set[str] = set()
-    for v in b.sources:
-        for w in s.succ.get(v, ()):
-            if w in b.region and w not in seen:
-                seen.add(w)
-                first.append(w)
-    nodes = list(first)
+
+    __slots__ = (
+        "ancestry",
+        "bits",
+        "first",
+        "full",
+        "key",
+        "order",
+        "order_nodes",
+        "pred",
+        "succ",
+        "terminals",
+        "topo",
+        "upstream",
+    )
+
+    def __init__(self, s: _Structure, b: _Block) -> None:
+        first: list[str] = []
+        seen: set[str] = set()
+        for v in b.sources:
+            for w in s.succ.get(v, ()):
+                if w in b.region and w not in seen:
+                    seen.add(w)
+                    first.append(w)
+        nodes = list(first)
+        i = 0
+        while i < len(nodes):
+            for w in s.succ.get(nodes[i], ()):
+                if w in b.region and w not in seen:
+                    seen.add(w)
+                    nodes.append(w)
+            i += 1
+        nodes += sorted(b.region - seen)
+        index = {x: k for k, x in enumerate(nodes)}
+        self.succ = [tuple(index[w] for w in s.succ.get(x, ()) if w in index) for x in nodes]
+        self.pred = [tuple(index[w] for w in s.pred.get(x, ()) if w in index) for x in nodes]
+        self.bits = [0 if x in s.sure else 1 << k for k, x in enumerate(nodes)]
+        self.first = [index[x] for x in first]
+        self.terminals = [index[t] for t in b.terminals]
+        self.order = [x for x in nodes if x not in s.sure]  # the optional groups, by number
+        self.order_nodes = [index[x] for x in self.order]
+        self.full = sum(self.bits)
+        self.topo = _topological(self.succ, self.pred)
+        # Per capability: the bits of the optional groups that can decide whether it is reached (itself and every
+        # group with a route into it), and `ancestry`: 1 << number of itself and of every group with a route in.
+        self.upstream: dict[int, int] = {}
+        self.ancestry: dict[int, int] = {}
+        if self.topo is not None:
+            above = [0] * len(nodes)
+            for v in self.topo:
+                mask = 1 << v
+                for q in self.pred[v]:
+                    mask |= above[q]
+                above[v] = mask
+            opt = self.full
+            for t in self.terminals:
+                self.ancestry[t] = above[t]
+                self.upstream[t] = above[t] & opt
+        else:
+            for t in self.terminals:
+                mask, seen, stack = 1 << t, {t}, [t]
+                while stack:
+                    for q in self.pred[stack.pop()]:
+                        if q not in seen:
+                            seen.add(q)
+                            mask |= 1 << q
+                            stack.append(q)
+                self.ancestry[t] = mask
+                self.upstream[t] = mask & self.full
+        # Everything a search on the block reads but the figures: look-alike cells give equal keys.
+        self.key = (tuple(self.succ), tuple(self.pred), tuple(self.bits), tuple(self.first), tuple(self.terminals))
+
+
+def _topological(succ: list[tuple[int, ...]], pred: list[tuple[int, ...]]) -> list[int] | None:
+    """The block's groups in an order where every call goes forward, or None when the calls form a cycle."""
+    indegree = [len(p) for p in pred]
+    order = [v for v, d in enumerate(indegree) if d == 0]
     i = 0
-    while i < len(nodes):
-        for w in s.succ.get(nodes[i], ()):
-            if w in b.region and w not in seen:
-                seen.add(w)
-                nodes.append(w)
+    while i < len(order):
+        for w in succ[order[i]]:
+            indegree[w] -= 1
+            if indegree[w] == 0:
+                order.append(w)
         i += 1
-    nodes += sorted(b.region - seen)
-    index = {x: k for k, x in enumerate(nodes)}
-    order = [x for x in nodes if x not in s.sure]
-    bit = {x: 1 << k for k, x in enumerate(order)}
-    succ = [tuple(index[w] for w in s.succ.get(x, ()) if w in index) for x in nodes]
-    pred = [tuple(index[w] for w in s.pred.get(x, ()) if w in index) for x in nodes]
-    bits = [bit.get(x, 0) for x in nodes]
-    return succ, pred, bits, [index[x] for x in first], [index[t] for t in b.terminals], order, \
-        [index[x] for x in order]
+    return order if len(order) == len(succ) else None
 
 
-def _seen(compiled: tuple, usable: int) -> list[bool]:
+def _compiled(s: _Structure, b: _Block, cache: _Cache | None = None) -> _Compiled:
+    if cache is None:
+        return _Compiled(s, b)
+    key = (s.root, b.terminals)
+    c = cache.compiled.get(key)
+    if c is None:
+        c = cache.compiled[key] = _Compiled(s, b)
+    return c
+
+
+def _seen(c: _Compiled, usable: int) -> list[bool]:
     """What the sure groups and the optional ones whose bit is in `usable` reach from the sources."""
-    succ, _, bits, first, *_ = compiled
+    succ, bits = c.succ, c.bits
     seen = [False] * len(succ)
     stack = []
-    for w in first:
+    for w in c.first:
         if not seen[w] and (not bits[w] or bits[w] & usable):
             seen[w] = True
             stack.append(w)
@@ -520,7 +619,51 @@ def _seen(compiled: tuple, usable: int) -> list[bool]:
     return seen
 
 
-def _factor(s: _Structure, b: _Block, up: Mapping[str, float], memo: dict | None = None) -> float:
+def _grown(c: _Compiled, seen: list[bool], v: int, usable: int) -> list[bool]:
+    """`_seen(c, usable)` given `seen` = `_seen(c, usable & ~bit(v))`: what `v` adds, found from `v` alone."""
+    if not (v in c.first or any(seen[q] for q in c.pred[v])):
+        return seen
+    succ, bits = c.succ, c.bits
+    seen = seen.copy()
+    seen[v] = True
+    stack = [v]
+    while stack:
+        for w in succ[stack.pop()]:
+            if not seen[w] and (not bits[w] or bits[w] & usable):
+                seen[w] = True
+                stack.append(w)
+    return seen
+
+
+def _shrunk(c: _Compiled, seen: list[bool], v: int, usable: int) -> list[bool]:
+    """`_seen(c, usable)` given `seen` = `_seen(c, usable | bit(v))`: what is lost without `v`. Without cycles only
+    what `v` leads to can be lost, and a group stays reached while a group calling it does."""
+    if not seen[v]:
+        return seen
+    if c.topo is None:
+        return _seen(c, usable)
+    first, pred, succ = c.first, c.pred, c.succ
+    seen = seen.copy()
+    seen[v] = False
+    stack = [w for w in succ[v] if seen[w]]
+    while stack:
+        w = stack.pop()
+        if not seen[w] or w in first:
+            continue
+        for q in pred[w]:
+            if seen[q]:
+                break
+        else:
+            seen[w] = False
+            stack.extend(x for x in succ[w] if seen[x])
+    return seen
+
+
+_TOO_MANY = object()  # memo value of a block that takes more than MAX_BRANCHES branches
+
+
+def _factor(s: _Structure, b: _Block, up: Mapping[str, float], memo: dict | None = None,
+            c: _Compiled | None = None) -> float:
     """P(every capability of the block reached | the critical groups up), by factoring on its optional groups.
 
     At each step the capabilities not yet settled are split by the undecided groups their routes can use:
@@ -529,46 +672,109 @@ def _factor(s: _Structure, b: _Block, up: Mapping[str, float], memo: dict | None
     """
     if b.parallel:
         return 1.0 - math.prod(1.0 - up[v] for v in b.optional)
-    compiled = _compiled(s, b)
-    _, pred, bits, _, terminals, order, _ = compiled
-    probs = [up[v] for v in order]
-    # Look-alike cells give blocks of the same shape and figures: solve each shape once.
-    key = (tuple(compiled[0]), tuple(bits), tuple(compiled[3]), tuple(terminals), tuple(probs))
+    if c is None:
+        c = _compiled(s, b)
+    key = (c.key, tuple(up[v] for v in c.order))
     if memo is not None and key in memo:
-        return memo[key]
-    full = (1 << len(order)) - 1
+        value = memo[key]
+        if value is _TOO_MANY:
+            raise _TooMany
+        return value
+    pred, bits, topo, full = c.pred, c.bits, c.topo, c.full
+    probs = [0.0] * len(bits)
+    for v, x in zip(c.order_nodes, c.order):
+        probs[v] = up[x]
     budget = [MAX_BRANCHES]
     size = len(bits)
+    upstream = c.upstream
+    # A sub-problem depends only on its capabilities and on the groups fixed among those that can decide them:
+    # branches that fix other groups meet it again. Solved once, with the branches it took (the budget counts
+    # them as if it were solved again, so the same blocks fall back to cut sets).
+    solved: dict[tuple, tuple[float, int]] = {}
+    orders: dict[tuple, list[int]] = {}
+    deciders: dict[tuple, int] = {}  # capabilities → the bits of the groups that can decide them
 
-    def solve(terms: list[int], fixed_up: int, fixed_down: int, sure: list | None = None,
-              maybe: list | None = None) -> float:
+    def _upstream_order(terms_key: tuple) -> list[int]:
+        """The groups with a route into some of `terms`, in call order."""
+        order = orders.get(terms_key)
+        if order is None:
+            mask = 0
+            for t in terms_key:
+                mask |= c.ancestry[t]
+            order = orders[terms_key] = [v for v in topo if mask >> v & 1]
+        return order
+
+    def solve(terms: list[int], fixed_up: int, fixed_down: int, sure: list[bool] | None = None,
+              maybe: list[bool] | None = None, grow: int = -1, shrink: int = -1) -> float:
+        """`grow`: `sure` is the parent's, before this branch fixed that group up; `shrink`: `maybe` is, before this
+        branch fixed that group down (brought up to date only when the sub-problem is not solved yet)."""
+        terms_key = tuple(terms)
+        relevant = deciders.get(terms_key)
+        if relevant is None:
+            relevant = 0
+            for t in terms:
+                relevant |= upstream[t]
+            deciders[terms_key] = relevant
+        key = (terms_key, fixed_up & relevant, fixed_down & relevant)
+        hit = solved.get(key)
+        if hit is not None:
+            budget[0] -= hit[1]
+            if budget[0] < 0:
+                raise _TooMany
+            return hit[0]
+        before = budget[0]
+        if grow >= 0:
+            sure = _grown(c, sure, grow, fixed_up)
+        if shrink >= 0:
+            maybe = _shrunk(c, maybe, shrink, full & ~fixed_down)
+        value = _solve(terms, terms_key, fixed_up, fixed_down, sure, maybe)
+        solved[key] = (value, before - budget[0])
+        return value
+
+    def _solve(terms: list[int], terms_key: tuple, fixed_up: int, fixed_down: int, sure: list[bool] | None = None,
+               maybe: list[bool] | None = None) -> float:
         # A branch that fixes a group up leaves `maybe` as it was, one that fixes it down leaves `sure`.
         budget[0] -= 1
         if budget[0] < 0:
             raise _TooMany
         if sure is None:
-            sure = _seen(compiled, fixed_up)
+            sure = _seen(c, fixed_up)
         unsettled = [t for t in terms if not sure[t]]
         if not unsettled:
             return 1.0
         if maybe is None:
-            maybe = _seen(compiled, full & ~fixed_down)
-        if not all(maybe[t] for t in unsettled):
+            maybe = _seen(c, full & ~fixed_down)
+        if not all(map(maybe.__getitem__, unsettled)):
             return 0.0
         decided = fixed_up | fixed_down
+        if topo is not None:
+            # The optional groups on some route into each group, in one pass over the calls (no cycles).
+            anc = [0] * size
+            for v in _upstream_order(terms_key):
+                if maybe[v]:
+                    a = 0
+                    for q in pred[v]:
+                        if maybe[q]:
+                            a |= anc[q] | bits[q]
+                    anc[v] = a
+            masks = [anc[t] & ~decided for t in unsettled]
+        else:
+            masks = []
+            for t in unsettled:
+                mask = 0
+                seen = [False] * size
+                seen[t] = True
+                stack = [t]
+                while stack:
+                    for q in pred[stack.pop()]:
+                        if maybe[q] and not seen[q]:
+                            seen[q] = True
+                            stack.append(q)
+                            if bits[q] and not bits[q] & decided:
+                                mask |= bits[q]
+                masks.append(mask)
         parts: list[list] = []  # [undecided groups (bits), capabilities]
-        for t in unsettled:
-            mask = 0
-            seen = [False] * size
-            seen[t] = True
-            stack = [t]
-            while stack:
-                for q in pred[stack.pop()]:
-                    if maybe[q] and not seen[q]:
-                        seen[q] = True
-                        stack.append(q)
-                        if bits[q] and not bits[q] & decided:
-                            mask |= bits[q]
+        for t, mask in zip(unsettled, masks):
             part = [mask, [t]]
             for other in [x for x in parts if x[0] & mask]:
                 part[0] |= other[0]
@@ -580,37 +786,110 @@ def _factor(s: _Structure, b: _Block, up: Mapping[str, float], memo: dict | None
         mask = parts[0][0]
         if not mask:
             return 0.0
-        i = (mask & -mask).bit_length() - 1  # the undecided group nearest the sure set
+        low = mask & -mask  # the undecided group nearest the sure set
+        i = low.bit_length() - 1
         p = probs[i]
-        return (p * solve(unsettled, fixed_up | 1 << i, fixed_down, None, maybe)
-                + (1.0 - p) * solve(unsettled, fixed_up, fixed_down | 1 << i, sure, None))
+        return (p * solve(unsettled, fixed_up | low, fixed_down, sure, maybe, grow=i)
+                + (1.0 - p) * solve(unsettled, fixed_up, fixed_down | low, sure, maybe, shrink=i))
 
-    value = solve(list(terminals), 0, 0)
+    try:
+        value = solve(list(c.terminals), 0, 0)
+    except _TooMany:
+        if memo is not None:
+            memo[key] = _TOO_MANY
+        raise
     if memo is not None:
         memo[key] = value
     return value
 
 
-def _cuts(s: _Structure, b: _Block, max_order: int = 3, limit: int = 40) -> list[tuple[str, ...]]:
+def _cuts(s: _Structure, b: _Block, max_order: int = 3, limit: int = 40, c: _Compiled | None = None,
+          memo: dict | None = None) -> list[tuple[str, ...]]:
     """Minimal cut sets of order 2..max_order among a block's optional groups (critical ones are order 1)."""
-    compiled = _compiled(s, b)
-    order_of = compiled[5]
-    full = (1 << len(order_of)) - 1
-    terminals = compiled[4]
-    found: list[int] = []
-    top = max_order if len(order_of) <= limit else 2
-    for size in range(2, top + 1):
-        for combo in combinations(range(len(order_of)), size):
-            gone = sum(1 << i for i in combo)
-            if any(c & gone == c for c in found):
-                continue
-            seen = _seen(compiled, full & ~gone)
-            if not all(seen[t] for t in terminals):
-                found.append(gone)
+    if c is None:
+        c = _compiled(s, b)
+    top = max_order if len(c.order) <= limit else 2
+    key = (c.key, top)
+    found = memo.get(key) if memo is not None else None
+    if found is None:
+        found = _cut_masks(c, top) if c.topo is None else _dominator_cuts(c, top)
+        if memo is not None:
+            memo[key] = found
     # Named in the block's drawing order.
     position = {x: k for k, x in enumerate(b.optional)}
-    return [tuple(sorted((order_of[i] for i in range(len(order_of)) if c >> i & 1), key=position.__getitem__))
-            for c in found]
+    name = dict(zip(c.order_nodes, c.order))
+    return [tuple(sorted((name[v] for v in c.order_nodes if cut & c.bits[v]), key=position.__getitem__))
+            for cut in found]
+
+
+def _cut_masks(c: _Compiled, top: int) -> list[int]:
+    """The minimal cuts by trying every set of `top` optional groups or fewer (any block, cycles included)."""
+    optional = [c.bits[v] for v in c.order_nodes]
+    found: list[int] = []
+    for size in range(2, top + 1):
+        for combo in combinations(optional, size):
+            gone = sum(combo)
+            if any(f & gone == f for f in found):
+                continue
+            seen = _seen(c, c.full & ~gone)
+            if not all(seen[t] for t in c.terminals):
+                found.append(gone)
+    return found
+
+
+def _dominators(c: _Compiled, gone: int) -> tuple[bool, int]:
+    """Without the groups in `gone`: (whether every capability is still reached, the optional groups that every
+    route into some capability passes). One pass in call order (the block has no cycle)."""
+    bits, pred = c.bits, c.pred
+    first = set(c.first)
+    dom: list[int | None] = [None] * len(bits)  # None: not reached
+    for v in c.topo:
+        if bits[v] & gone:
+            continue
+        if v in first:
+            dom[v] = bits[v]
+            continue
+        d = None
+        for q in pred[v]:
+            dq = dom[q]
+            if dq is not None:
+                d = dq if d is None else d & dq
+        if d is not None:
+            dom[v] = d | bits[v]
+    reached, through = True, 0
+    for t in c.terminals:
+        if dom[t] is None:
+            reached = False
+        else:
+            through |= dom[t]
+    return reached, through
+
+
+def _dominator_cuts(c: _Compiled, top: int) -> list[int]:
+    """`_cut_masks` for a block without cycles, in the same order: {a, b} cuts when b is on every route into some
+    capability once a is gone; {a, b, c} when c is, once a and b are gone (and no pair of the three cuts)."""
+    optional = [c.bits[v] for v in c.order_nodes]
+    n = len(optional)
+    found: list[int] = []
+    pairs: set[int] = set()
+    for i in range(n):
+        reached, through = _dominators(c, optional[i])
+        for j in range(i + 1, n):
+            if not reached or through & optional[j]:
+                pairs.add(optional[i] | optional[j])
+                found.append(optional[i] | optional[j])
+    if top >= 3:
+        for i in range(n):
+            for j in range(i + 1, n):
+                ab = optional[i] | optional[j]
+                if ab in pairs:
+                    continue
+                _, through = _dominators(c, ab)
+                for k in range(j + 1, n):
+                    if through & optional[k] and optional[i] | optional[k] not in pairs \
+                            and optional[j] | optional[k] not in pairs:
+                        found.append(ab | optional[k])
+    return found
 
 
 def entry_slo(g: AnalysisGraph, group: str) -> float | None:
@@ -627,19 +906,100 @@ def user_entries(g: AnalysisGraph) -> list[Entry]:
     return [e for e in g.entries if not getattr(e, "helper", False)]
 
 
+class _Cache:
+    """What the estimates of one analysis graph share: node figures, group models, each entry's structure, the
+    compiled blocks and the factoring and cut-set results per block shape (all pure functions of the graph)."""
+
+    __slots__ = ("__weakref__", "compiled", "cuts", "factored", "figures", "models", "sources", "structures", "ups")
+
+    def __init__(self) -> None:
+        self.figures: dict[str | tuple, Figure] = {}  # by node id, and by look-alike (see `figure`)
+        self.models: dict[str, GroupModel] = {}  # with nothing failed
+        self.ups: dict[str, float] = {}  # their availability with every zone up
+        self.sources: frozenset[str] | None = None  # groups with a source role
+        self.structures: dict[str, _Structure] = {}
+        self.compiled: dict[tuple, _Compiled] = {}
+        self.factored: dict = {}
+        self.cuts: dict = {}
+
+    def figure(self, g: AnalysisGraph, m: str) -> Figure:
+        f = self.figures.get(m)
+        if f is None:
+            info = g.nodes[m]
+            if info.analysis:
+                f = node_figure(info)
+            else:
+                # Without keywords the figure follows from what `default_figure` reads: thousands of look-alike
+                # nodes share one.
+                key = (info.cls, info.provider, info.role, info.ha.status, info.stateful)
+                f = self.figures.get(key)
+                if f is None:
+                    f = self.figures[key] = node_figure(info)
+            self.figures[m] = f
+        return f
+
+    def group_figures(self, g: AnalysisGraph, groups: Iterable[str]) -> dict[str, Figure]:
+        return {m: self.figure(g, m) for x in groups for m in g.groups[x].members}
+
+    def steady(self, models: Mapping[str, GroupModel], groups: Iterable[str]) -> dict[str, float]:
+        """Each group's availability with every zone up (`GroupModel.up()`), kept for the models of the cache."""
+        out = {}
+        known, ups = self.models, self.ups
+        for x in groups:
+            model = models[x]
+            if known.get(x) is model:
+                value = ups.get(x)
+                if value is None:
+                    value = ups[x] = model.up()
+            else:
+                value = model.up()
+            out[x] = value
+        return out
+
+
+# id(graph) → (weak reference to the graph, cache), as in targets.reliability: the graph is not hashable.
+_CACHES: dict[int, tuple[weakref.ref, _Cache]] = {}
+
+
+def _cache(g: AnalysisGraph) -> _Cache:
+    key = id(g)
+    hit = _CACHES.get(key)
+    if hit is not None and hit[0]() is g:
+        return hit[1]
+    value = _Cache()
+    _CACHES[key] = (weakref.ref(g, lambda _ref, key=key, caches=_CACHES: caches.pop(key, None)), value)
+    return value
+
+
 def estimate(g: AnalysisGraph, entry: Entry, *, fixes: bool = True,
              failed: frozenset[str] = frozenset()) -> EntryAvailability:
     """The availability of one entry, its top contributors and what a replica of each would buy.
 
     `failed` are drawn nodes that are down (what-if): their instances are gone, the rest is estimated as usual.
     """
-    s = _structure(g, entry.group)
-    figures = {m: node_figure(g.nodes[m]) for x in s.critical + s.optional for m in g.groups[x].members}
-    models = {x: group_model(g, g.groups[x], figures, failed) for x in s.critical + s.optional}
-    value, method, contributors = _evaluate(s, models)
-    total = sum(c.probability for c in contributors)
+    cache = _cache(g)
+    s = cache.structures.get(entry.group)
+    if s is None:
+        if cache.sources is None:
+            cache.sources = frozenset(x for x, grp in g.groups.items() if grp.role in SOURCE_ROLES)
+        s = cache.structures[entry.group] = _structure(g, entry.group, cache.sources)
+    groups = s.critical + s.optional
+    models = {}
+    known = cache.models
+    fig = partial(cache.figure, g)
+    for x in groups:
+        if failed and not failed.isdisjoint(g.groups[x].members):
+            models[x] = _group_model(g, g.groups[x], fig, failed)
+            continue
+        model = known.get(x)
+        if model is None:
+            model = known[x] = _group_model(g, g.groups[x], fig)
+        models[x] = model
+    value, method, cuts = _evaluate(s, models, cache)
+    total = sum(p for p, _ in cuts)
     # Thousands of groups each contribute a little: name and keep the largest only (ties in drawing order).
-    contributors = heapq.nsmallest(TOP_CONTRIBUTORS, contributors, key=lambda c: (-c.probability, c.groups))
+    contributors = [Contributor(groups, [], p) for p, groups in
+                    heapq.nsmallest(TOP_CONTRIBUTORS, cuts, key=lambda c: (-c[0], c[1]))]
     for c in contributors:
         c.share = c.probability / total if total > 0 else 0.0
         c.names = [f"zone {x[5:]}" if x.startswith("zone:") else g.groups[x].name for x in c.groups]
@@ -649,28 +1009,39 @@ def estimate(g: AnalysisGraph, entry: Entry, *, fixes: bool = True,
     contributors.sort(key=lambda c: (-c.probability, c.names))
     result = EntryAvailability(entry.group, g.groups[entry.group].name, value, entry_slo(g, entry.group), method,
                                contributors, assumption=getattr(entry, "assumption", "") or "")
-    result._figures = (g, figures)
+    result._figures = (g, lambda: cache.group_figures(g, groups))
     if fixes:
-        result.fixes = _fixes(g, s, models, contributors, value)
+        result.fixes = _fixes(g, s, models, contributors, value, cache)
     return result
 
 
-def _evaluate(s: _Structure, models: Mapping[str, GroupModel]) -> tuple[float, str, list[Contributor]]:
-    zones = sorted({z for x in s.critical + s.optional for z in models[x].zones()})
+def _evaluate(s: _Structure, models: Mapping[str, GroupModel], cache: _Cache | None = None,
+              contributors: bool = True) -> tuple[float, str, list[tuple[float, tuple[str, ...]]]]:
+    """(estimate, method, the contributing cuts as (probability, groups), empty unless `contributors`)."""
+    if cache is None:
+        cache = _Cache()
+    groups = s.critical + s.optional
+    zoned = [x for x in groups if models[x].zone_set]
+    zones = sorted({z for x in zoned for z in models[x].zone_set})
     exact_zones = len(zones) <= MAX_ZONES
     za = ZONE_AVAILABILITY / 100.0
     states = list(product((True, False), repeat=len(zones))) if exact_zones else [()]
     approximated: set[int] = set()  # blocks where factoring would take too many branches: cut sets
     cuts: dict[int, list[tuple[str, ...]]] = {}
-    memo: dict = {}
+    compiled = [None if blk.parallel else _compiled(s, blk, cache) for blk in s.blocks]
+    # A group without zones is up with the same probability in every zone state.
+    steady = cache.steady(models, groups)
     total = 0.0
     for state in states:
         weight = math.prod(za if ok else 1.0 - za for ok in state)
         down = frozenset(z for z, ok in zip(zones, state) if not ok)
+        up = dict(steady) if zoned else steady
         if exact_zones:
-            up = {x: models[x].up(down) for x in s.critical + s.optional}
+            for x in zoned:
+                up[x] = models[x].up(down)
         else:
-            up = {x: models[x].up(zone_a=za) for x in s.critical + s.optional}
+            for x in zoned:
+                up[x] = models[x].up(zone_a=za)
         value = math.prod(up[x] for x in s.critical)
         for i, blk in enumerate(s.blocks):
             if value == 0.0:
@@ -679,31 +1050,34 @@ def _evaluate(s: _Structure, models: Mapping[str, GroupModel]) -> tuple[float, s
                 approximated.add(i)
             if i not in approximated:
                 try:
-                    value *= _factor(s, blk, up, memo)
+                    value *= _factor(s, blk, up, cache.factored, compiled[i])
                     continue
                 except _TooMany:
                     approximated.add(i)
             if i not in cuts:
-                cuts[i] = _cuts(s, blk)
+                cuts[i] = _cuts(s, blk, c=compiled[i], memo=cache.cuts)
             value *= max(0.0, 1.0 - sum(math.prod(1.0 - up[x] for x in c) for c in cuts[i]))
         total += weight * value
     method = "cut sets" if approximated or s.dropped else "exact"
-    return total, method, _contributors(s, models, zones, za, exact_zones, cuts, up if not zones else None)
+    if not contributors:
+        return total, method, []
+    return total, method, _contributors(s, models, zones, za, exact_zones, cuts, steady, cache, compiled)
 
 
 def _contributors(s: _Structure, models: Mapping[str, GroupModel], zones: list[str], za: float, exact_zones: bool,
                   cuts: Mapping[int, list[tuple[str, ...]]], up: Mapping[str, float] | None = None,
-                  ) -> list[Contributor]:
-    """Cut sets with their probabilities: groups alone (their own instances, zones up), zones, and parallel routes."""
+                  cache: _Cache | None = None, compiled: list | None = None,
+                  ) -> list[tuple[float, tuple[str, ...]]]:
+    """Cut sets as (probability, groups): groups alone (their own instances, zones up), zones, and parallel routes."""
     if up is None:
         up = {x: models[x].up() for x in s.critical + s.optional}
-    out = [Contributor((x,), [], 1.0 - up[x]) for x in s.critical if up[x] < 1.0]
+    out = [(1.0 - up[x], (x,)) for x in s.critical if up[x] < 1.0]
     if exact_zones:
         for z in zones:
             gone = frozenset({z})
             if any(models[x].up(gone) == 0.0 for x in s.critical) or any(
                     not _block_reached(s, blk, lambda w, gone=gone: models[w].up(gone) > 0.0) for blk in s.blocks):
-                out.append(Contributor((f"zone:{z}",), [], 1.0 - za))
+                out.append((1.0 - za, (f"zone:{z}",)))
     for i, blk in enumerate(s.blocks):
         found = cuts.get(i)
         if found is None:
@@ -711,19 +1085,23 @@ def _contributors(s: _Structure, models: Mapping[str, GroupModel], zones: list[s
             # otherwise the pairs, in small blocks.
             if blk.parallel:
                 found = [blk.optional] if len(blk.optional) <= 3 else []
+            elif len(blk.optional) <= 4:
+                found = _cuts(s, blk, max_order=2, c=compiled[i] if compiled else None,
+                              memo=cache.cuts if cache else None)
             else:
-                found = _cuts(s, blk, max_order=2) if len(blk.optional) <= 4 else []
+                found = []
         for c in found:
             p = math.prod(1.0 - up[x] for x in c)
             if p > 0.0:
-                out.append(Contributor(tuple(c), [], p))
+                out.append((p, tuple(c)))
     return out
 
 
 def _fixes(g: AnalysisGraph, s: _Structure, models: dict[str, GroupModel], contributors: list[Contributor],
-           before: float, top: int = 3) -> list[Fix]:
+           before: float, cache: _Cache | None = None, top: int = 3) -> list[Fix]:
     """One more instance of each of the top contributors that runs instances: the estimate it would give."""
     out: list[Fix] = []
+    zoned: bool | None = None  # whether any group has zones, found on first need
     for c in contributors[:top]:
         if len(c.groups) != 1 or c.groups[0].startswith("zone:"):
             continue
@@ -732,13 +1110,15 @@ def _fixes(g: AnalysisGraph, s: _Structure, models: dict[str, GroupModel], contr
         if model.whole is not None or not model.instances:
             continue
         bigger = GroupModel(None, None, model.k, model.instances + (model.instances[-1],))
-        if x in s.critical and not bigger.zones() and not any(models[y].zones() for y in s.critical + s.optional):
+        if x in s.critical and not bigger.zone_set and zoned is None:
+            zoned = any(models[y].zone_set for y in s.critical + s.optional)
+        if x in s.critical and not bigger.zone_set and not zoned:
             # A critical group's own factor: the rest of the estimate does not change.
             value = before * bigger.up() / model.up() if model.up() > 0 else before
         else:
             more = dict(models)
             more[x] = bigger
-            value, _, _ = _evaluate(s, more)
+            value, _, _ = _evaluate(s, more, cache, contributors=False)
         if percent_text(value) != percent_text(before):  # only what shows in the figure
             grp = g.groups[x]
             text = f"a replica of `{grp.name}`" if grp.r == 1 else f"a {_ordinal(grp.r + 1)} instance of `{grp.name}`"

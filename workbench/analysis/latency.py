@@ -67,7 +67,13 @@ _CLASS_MS: dict[tuple[str, str], tuple[float, str, str]] = {
 
 def node_ms(g: AnalysisGraph, group: Group) -> tuple[float, str]:
     """(p99 ms, how it was chosen) of a group: the largest declared `latency_ms=` of its members, else the default."""
-    declared = [v for v in (number(g.nodes[m].analysis.get("latency_ms")) for m in group.members) if v is not None]
+    declared = []
+    for m in group.members:
+        analysis = g.nodes[m].analysis
+        if analysis:
+            value = number(analysis.get("latency_ms"))
+            if value is not None:
+                declared.append(value)
     if declared:
         return max(declared), "declared"
     first = g.nodes[group.members[0]]
@@ -125,44 +131,82 @@ def entry_target(g: AnalysisGraph, group: str) -> float | None:
     return getattr(g.inputs, "latency_p99_ms", None)
 
 
-def slowest_path(g: AnalysisGraph, entry: Entry) -> EntryLatency:
-    """The required path from the entry with the largest sum of component and hop p99s."""
+def _own_ms(g: AnalysisGraph, x: str) -> tuple[float, str]:
+    group = g.groups[x]
+    return (0.0, "client") if group.role in SOURCE_ROLES else node_ms(g, group)
+
+
+def _hop_key(group: Group) -> tuple:
+    """What `hop_ms` reads of a group, worked out once per group."""
+    return group.role in SOURCE_ROLES, group.regions, {z for z in group.zones if z}
+
+
+def _hop(a: tuple, b: tuple) -> float:
+    """`hop_ms(a, b)[0]` from the two groups' `_hop_key`s."""
+    if a[0]:
+        return 0.0
+    if a[1] and b[1] and not (a[1] & b[1]):
+        return CROSS_REGION_MS
+    if a[2] and b[2] and not a[2] <= b[2]:
+        return CROSS_ZONE_MS
+    return HOP_MS
+
+
+def slowest_path(g: AnalysisGraph, entry: Entry, shared: dict | None = None) -> EntryLatency:
+    """The required path from the entry with the largest sum of component and hop p99s.
+
+    `shared`: a dict that the entries of one graph share, so that each group's own figure is worked out once.
+    """
     root = entry.group
     reach = g.reaches[root]
     terminals = set(reach.terminals)
-    own = {x: (0.0, "client") if g.groups[x].role in SOURCE_ROLES else node_ms(g, g.groups[x]) for x in reach.reach}
+    if shared is None:
+        shared = {}
+    own = shared.setdefault("own", {})  # group → its own (ms, source), filled as the walk meets it
+    keys = shared.setdefault("hop", {})
     best: dict[str, tuple[float, str | None]] = {}  # group → (slowest ms from here to a terminal, next group)
+    inside, succ, groups = reach.reach, g.hard_succ, g.groups
     # Iterative depth-first post-order; an edge back to a group on the stack closes a cycle and is not followed.
-    state: dict[str, int] = {root: 1}
-    stack = [(root, iter(g.hard_succ.get(root, ())))]
+    # A group is finished once it is in `best`.
+    visited: set[str] = {root}
+    stack = [(root, iter(succ.get(root, ())))]
     while stack:
         v, it = stack[-1]
-        pushed = False
         for w in it:
-            if w not in reach.reach:
-                continue
-            if w not in state:
-                state[w] = 1
-                stack.append((w, iter(g.hard_succ.get(w, ()))))
-                pushed = True
+            if w in inside and w not in visited:
+                visited.add(w)
+                stack.append((w, iter(succ.get(w, ()))))
                 break
-        if pushed:
-            continue
-        stack.pop()
-        state[v] = 2
-        top: tuple[float, str | None] = (0.0, None) if v in terminals else (-1.0, None)
-        for w in g.hard_succ.get(v, ()):
-            if state.get(w) == 2 and best[w][0] >= 0.0:
-                total = hop_ms(g.groups[v], g.groups[w])[0] + best[w][0]
-                if total > top[0]:
-                    top = (total, w)
-        best[v] = (own[v][0] + top[0], top[1]) if top[0] >= 0.0 else (-1.0, None)
+        else:
+            stack.pop()
+            top_ms, top_w = (0.0 if v in terminals else -1.0), None
+            kv = None
+            for w in succ.get(v, ()):
+                bw = best.get(w)
+                if bw is not None and bw[0] >= 0.0:
+                    if kv is None:
+                        kv = keys.get(v)
+                        if kv is None:
+                            kv = keys[v] = _hop_key(groups[v])
+                    kw = keys.get(w)
+                    if kw is None:
+                        kw = keys[w] = _hop_key(groups[w])
+                    total = _hop(kv, kw) + bw[0]
+                    if total > top_ms:
+                        top_ms, top_w = total, w
+            if top_ms >= 0.0:
+                mine = own.get(v)
+                if mine is None:
+                    mine = own[v] = _own_ms(g, v)
+                best[v] = (mine[0] + top_ms, top_w)
+            else:
+                best[v] = (-1.0, None)
     path = [root]
     while best.get(path[-1], (0.0, None))[1] is not None:
         path.append(best[path[-1]][1])
     terms: list[Term] = []
     for i, x in enumerate(path):
-        ms, source = own[x]
+        ms, source = own[x] if x in own else _own_ms(g, x)
         if ms > 0.0:
             terms.append(Term(g.groups[x].name, ms, source))
         if i + 1 < len(path):
@@ -196,4 +240,5 @@ class DiagramLatency:
 
 def diagram_latency(g: AnalysisGraph, entries: list[Entry] | None = None) -> DiagramLatency:
     chosen = user_entries(g) if entries is None else entries
-    return DiagramLatency([slowest_path(g, e) for e in chosen])
+    shared: dict = {}
+    return DiagramLatency([slowest_path(g, e, shared) for e in chosen])
