@@ -350,3 +350,12 @@ def test_every_rule_page_links_each_tag_to_what_it_cites(served):
     assert '<li id="ref-AV2">' in body.decode() and '<a href="https://aws.amazon.com/rds/sla"' in body.decode()
     _, _, body = request(server, "/rules/AVAIL002")
     assert 'see <a href="/rules/AVAIL001">AVAIL001</a>' in body.decode()
+
+
+def test_design_page_says_how_to_get_the_progress_link_then_links_it(live):
+    server, state, _ = live
+    page = request(server, "/design/shop")[2].decode()
+    assert 'id="link-progress" class="muted"' in page and "workbench progress" in page
+    (state.cfg.out / "progress.html").write_text("<!doctype html><title>progress</title>\n")
+    page = request(server, "/design/shop")[2].decode()
+    assert '<a id="link-progress" href="/out/progress.html">progress</a>' in page
