@@ -25,6 +25,7 @@ import re
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 
 from workbench.analysis.availability import estimate, user_entries
 from workbench.analysis.elements import SOURCE_ROLES, AnalysisGraph
@@ -215,7 +216,7 @@ def outcome(g: AnalysisGraph, failed: set[str]) -> DiagramOutcome:
 def load_notes(g: AnalysisGraph, failed: set[str], down: set[str]) -> dict[str, LoadNote]:
     """Group → its load after the failure against its remaining instances, for every group with a capacity
     whose instances or load changed (issue 13 item 9: "20 of 40 left" is checked against the load)."""
-    after = propagate(g, frozenset(down))
+    after = propagate(_caches_gone(g, down), frozenset(down))
     if not after:
         return {}
     before = propagate(g)
@@ -227,7 +228,8 @@ def load_notes(g: AnalysisGraph, failed: set[str], down: set[str]) -> dict[str, 
             continue
         lost = [m for m in grp.members if m in failed]
         old = before.get(gid)
-        grew = old is None or load.total > old.total * 1.01 + 1e-9
+        # A store behind a failed cache-aside cache takes the same requests but more of them reach it as reads.
+        grew = old is None or load.total > old.total * 1.01 + 1e-9 or load.known_reads > old.known_reads * 1.01 + 1e-9
         if not lost and not grew:
             continue
         left = grp
@@ -251,6 +253,19 @@ def load_notes(g: AnalysisGraph, failed: set[str], down: set[str]) -> dict[str, 
         if worst is not None:
             out[gid] = worst
     return out
+
+
+def _caches_gone(g: AnalysisGraph, down: set[str]) -> AnalysisGraph:
+    """`g` with the cache-aside caches in `down` no longer cache-aside: `loads.propagate` reduces the reads at a
+    store by the hit ratio of the cache-aside caches its callers use, whether or not they are up, so a failed
+    cache's hits would vanish instead of falling through to the store (pair_cache_before.py)."""
+    gone = [x for x in down if g.groups[x].soft_reason == "cache-aside"]
+    if not gone:
+        return g
+    groups = dict(g.groups)
+    for x in gone:
+        groups[x] = replace(groups[x], soft_reason="down")
+    return replace(g, groups=MappingProxyType(groups))
 
 
 def _availability(g: AnalysisGraph, failed: set[str], down: set[str]) -> dict:
