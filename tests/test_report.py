@@ -631,3 +631,47 @@ def test_the_diagrams_caption_says_what_it_shows(feed, tmp_path):
             assert "workbench render" in page.inner_text("figure .legend.plain")
         finally:
             browser.close()
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_printed_report_is_light_even_when_the_screen_is_dark(feed):
+    """Dark mode is for the screen: on paper the finding cards, the text and the drawing are light."""
+    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e .[test])")
+    folder, _, _ = feed
+    colours = """() => ({
+      card: getComputedStyle(document.querySelector('.finding.error')).backgroundColor,
+      ink: getComputedStyle(document.body).color,
+      drawing: getComputedStyle(document.querySelector('svg.diagram .graph > polygon')).fill,
+    })"""
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS[1:], headless=True)
+        try:
+            page = browser.new_page(color_scheme="dark")
+            page.goto((folder / "report.html").as_uri())
+            screen = page.evaluate(colours)
+            assert screen["card"] == "rgb(59, 29, 31)" and screen["drawing"] == "rgb(27, 31, 36)", screen  # dark
+            page.emulate_media(media="print")
+            paper = page.evaluate(colours)
+            assert paper == {"card": "rgb(255, 245, 245)", "ink": "rgb(0, 0, 0)", "drawing": "rgb(255, 255, 255)"}, paper
+        finally:
+            browser.close()
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_no_literal_backtick_anywhere_on_the_report(feed):
+    """Code spans are <code> everywhere a person reads: findings, the rubric's evidence, the feedback form."""
+    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e .[test])")
+    folder, html, _ = feed
+    assert "`" in html  # the messages do carry code spans (in the feedback form's JSON and attributes)
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS[1:], headless=True)
+        try:
+            page = browser.new_page()
+            page.goto((folder / "report.html").as_uri())
+            text = page.inner_text("body")
+            assert "`" not in text, [line for line in text.splitlines() if "`" in line][:5]
+            assert page.locator("#rubric li code").count() > 0
+        finally:
+            browser.close()

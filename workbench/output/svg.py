@@ -92,12 +92,14 @@ def _scoped(prefixes: tuple[str, ...]) -> str:
     return "\n".join(rules)
 
 
-# The live page switches with a class on <html> (.dark / .light), the report with a checkbox (#wb-theme).
+# The live page switches with a class on <html> (.dark / .light), the report with a checkbox (#wb-theme). Only on
+# screen: on paper the drawing is light, like the report's print style.
 THEME_STYLE = ("<style>\n.wb-plate { fill: none; }\n"
-               "@media (prefers-color-scheme: dark) {\n"
+               "@media screen and (prefers-color-scheme: dark) {\n"
                + _scoped(("svg.wb-svg:root", ":root:not(.light):not(:has(#wb-theme:checked)) svg.wb-svg"))
-               + "\n}\n@media (prefers-color-scheme: light) {\n" + _scoped((":root:has(#wb-theme:checked) svg.wb-svg",))
-               + "\n}\n" + _scoped((":root.dark svg.wb-svg",)) + "\n</style>")
+               + "\n}\n@media screen and (prefers-color-scheme: light) {\n"
+               + _scoped((":root:has(#wb-theme:checked) svg.wb-svg",))
+               + "\n}\n@media screen {\n" + _scoped((":root.dark svg.wb-svg",)) + "\n}\n</style>")
 
 
 def themed(svg: str) -> str:
