@@ -530,8 +530,6 @@ def replay(mock: Mock) -> dict[str, Any]:
     for s in rows:
         s["left_pct"] = round(100 * s["seconds"] / max(end, mock.length, 1), 2)
     rubric = score_model(last_good.get("model") or {}, active(last_good.get("findings"))) if last_good else None
-    for step in (rubric or {}).get("steps", []):
-        step["evidence"] = [plain(e) for e in step.get("evidence", [])]
     audio = mock.meta.get("audio")
     return {
         "mock": {"id": mock.id, "title": mock.meta.get("title"), "prompt": mock.meta.get("prompt"),
