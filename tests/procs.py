@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import time
 
 
@@ -35,3 +36,12 @@ def children_of(pid: int) -> list[int]:
             except (FileNotFoundError, ProcessLookupError, IndexError):
                 pass
     return found
+
+
+def as_in_a_terminal() -> None:
+    """`preexec_fn` for a child that a test stops with Ctrl-C (SIGINT): the default action, as in a terminal.
+
+    A shell starts background jobs with SIGINT ignored, and a test suite started that way hands that on to every
+    child, whose Ctrl-C would then do nothing at all.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from procs import as_in_a_terminal
 
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,7 +58,7 @@ class Serve:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "workbench", "serve", "--port", "0"], cwd=cwd, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONFAULTHANDLER": "1"},
-            start_new_session=True)
+            start_new_session=True, preexec_fn=as_in_a_terminal)
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
         threading.Thread(target=self._pump, daemon=True).start()

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from procs import alive, children_of, wait_gone
+from procs import alive, as_in_a_terminal, children_of, wait_gone
 from test_worker import wait_file
 
 from workbench.build import build_all, build_design
@@ -133,7 +133,7 @@ def running(tmp_path: Path, *args: str) -> Iterator[subprocess.Popen]:
     """`workbench ARGS` in its own process group, killed with its group if the test leaves it running."""
     proc = subprocess.Popen([sys.executable, "-m", "workbench", *args], cwd=tmp_path, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=as_in_a_terminal)
     try:
         yield proc
     finally:

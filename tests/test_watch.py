@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from procs import alive, children_of, wait_gone
+from procs import alive, as_in_a_terminal, children_of, wait_gone
 
 from workbench.build import BuildResult
 from workbench.errors import DesignError
@@ -493,7 +493,7 @@ def test_ctrl_c_stops_everything(tmp_path, serve):
     cmd = [sys.executable, "-m", "workbench", "watch", *(["--serve", "--port", "0"] if serve else [])]
     proc = subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONFAULTHANDLER": "1"},
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=as_in_a_terminal)
     try:
         design_pid, grandchild = map(int, wait_file(pids).split())
         helpers = children_of(proc.pid)  # the fork server (and Graphviz, if it is drawing right now)

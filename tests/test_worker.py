@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from procs import alive, children_of, wait_gone
+from procs import alive, as_in_a_terminal, children_of, wait_gone
 
 from workbench.design.loader import load_design
 from workbench.errors import DesignError
@@ -344,7 +344,7 @@ def test_no_orphans_when_the_parent_dies(tmp_path, write_design, how):
     design = write_design(tmp_path, "hang", hanging_design(pids_file))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     parent = subprocess.Popen([sys.executable, "-c", PARENT, str(design)], stdout=subprocess.PIPE, text=True,
-                              env=env, start_new_session=True)
+                              env=env, start_new_session=True, preexec_fn=as_in_a_terminal)
     try:
         server = int(parent.stdout.readline())
         design_pid, grandchild = map(int, wait_file(pids_file).split())
