@@ -368,3 +368,16 @@ def test_unwritable_out_is_a_failed_result_not_a_crash(tmp_path, write_design, c
     result = build_design(path, cfg, formats=("svg",))
     assert result.status == "failed" and result.error.kind == "output"
     assert "could not write the outputs" in result.error.format_message()
+
+
+def test_outputs_made_by_other_workbench_code_are_not_reused(tmp_path, cfg, write_design, monkeypatch):
+    """The cache key names the code that made the outputs, not only the version number (an upgrade or a checkout
+    that changes the drawing keeps the version)."""
+    import workbench.build as build
+
+    design = write_design(tmp_path, "solo", "from diagrams import Diagram\nfrom diagrams.aws.compute import EC2\n"
+                                            "with Diagram('Solo'):\n    EC2('web')\n")
+    assert build.build_design(design, cfg).status == "rendered"
+    assert build.build_design(design, cfg).status == "cached"
+    monkeypatch.setattr(build, "code_digest", lambda: "other code")
+    assert build.build_design(design, cfg).status == "rendered"

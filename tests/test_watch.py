@@ -535,3 +535,16 @@ def test_watch_and_serve_commands_forward_their_options(tmp_path, monkeypatch, a
     result = CliRunner().invoke(main, [*argv, "--timeout", "5"])
     assert result.exit_code == 0, result.output
     assert {k: seen[k] for k in expected} == expected and seen["paths"] == ()
+
+
+def test_a_watch_build_links_the_drawing_it_made_in_report_md(tmp_path, cfg, watching):
+    """watch makes no findings view: its report.md must not link one (it would be a broken image)."""
+    import re
+
+    write(tmp_path / "designs" / "solo.py", design("web"))
+    watcher, rebuilds = watching()
+    rebuilds.wait(lambda items: bool(items))
+    settle(watcher)
+    folder = cfg.out / "solo"
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", (folder / "report.md").read_text())
+    assert images and all((folder / name).is_file() for name in images), (images, sorted(os.listdir(folder)))

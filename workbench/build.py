@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -89,8 +90,22 @@ def diagrams_version() -> str:
     return found[-1][len("diagrams-"):-len(".dist-info")] if found else str(Path(spec.origin).stat().st_mtime_ns)
 
 
+@functools.lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A digest of the workbench's own files (names, sizes, modification times: ~1 ms): outputs made by other
+    code (a checkout between commits, an upgrade that kept the version number) are not reused."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.suffix != ".pyc" and path.is_file():
+            info = path.stat()
+            digest.update(f"{path.relative_to(package)} {info.st_size} {info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:12]
+
+
 def cache_key(formats: Iterable[str]) -> str:
-    return f"workbench {__version__}; diagrams {diagrams_version()}; formats {','.join(sorted(formats))}"
+    return (f"workbench {__version__} ({code_digest()}); diagrams {diagrams_version()}; "
+            f"formats {','.join(sorted(formats))}")
 
 
 def inputs_of(design: Path, model: DesignModel, templates: Path | None = None) -> dict[str, str | None]:
@@ -239,7 +254,8 @@ def write_outputs(design: Path, model: DesignModel, reviews: list, staging: Stag
 
     if views:
         drawings.draw_findings_views(model, (numbered(r.findings) for r in reviews))
-    texts = prepare_reports(model, reviews, readiness_of(model, reviews), templates)  # while Graphviz runs
+    # Without the findings views (watch) the reports point at the plain drawing this build makes.
+    texts = prepare_reports(model, reviews, readiness_of(model, reviews), templates, views)  # while Graphviz runs
     drawings.write_svgs(model, warnings)
     write_reports(model, texts, staging.folder, drawings.formats, views)
     (staging.folder / MODEL).write_text(json.dumps(model.to_dict(), indent=2) + "\n", encoding="utf-8")
@@ -332,7 +348,8 @@ def readiness_of(model: DesignModel, reviews: list) -> dict:
     return checklist(model, [f for r in reviews for f in r.findings]).to_dict()
 
 
-def prepare_reports(model: DesignModel, reviews: list, readiness: dict, templates: Path | None) -> dict[str, str]:
+def prepare_reports(model: DesignModel, reviews: list, readiness: dict, templates: Path | None,
+                    views: bool = True) -> dict[str, str]:
     """findings.json and the reports as text, rendered while Graphviz still runs: the diagrams are
     placeholders that `write_reports` replaces with the SVG once it exists."""
     from workbench.analysis.review import findings_document
@@ -341,7 +358,7 @@ def prepare_reports(model: DesignModel, reviews: list, readiness: dict, template
     document = findings_document(model, reviews) | {"readiness": readiness}
     texts = {FINDINGS: json.dumps(document, indent=2) + "\n"}
     ctx = report.context(model, reviews, svgs={d.slug: svg_placeholder(d.slug) for d in model.diagrams},
-                         readiness=readiness)
+                         readiness=readiness, views=views)
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "workbench" / "templates"
     for name in report.REPORTS:
         texts[name] = report.render_report(name, ctx, templates, cache)

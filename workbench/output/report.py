@@ -118,8 +118,10 @@ def feedback_questions(reviews: list[DiagramReview], readiness: dict | None) -> 
 
 
 def context(model: DesignModel, reviews: list[DiagramReview], *, svgs: dict[str, str] | None = None,
-            readiness: dict | None = None) -> dict:
-    """Everything a report template can use (documented in docs/templates.md)."""
+            readiness: dict | None = None, views: bool = True) -> dict:
+    """Everything a report template can use (documented in docs/templates.md); `views`: the build makes the
+    findings views, which `image` and `svg_file` name (else the plain drawing, as `watch` writes it)."""
+    view = ".findings" if views else ""
     sheet = model.sheet or {}
     diagrams = []
     for r in reviews:
@@ -127,7 +129,7 @@ def context(model: DesignModel, reviews: list[DiagramReview], *, svgs: dict[str,
         findings = [{**f.to_dict(), "number": marks.get(id(f))} for f in r.findings]
         diagrams.append({
             "name": r.diagram.name, "slug": r.diagram.slug,
-            "image": f"{r.diagram.slug}.findings.png", "svg_file": f"{r.diagram.slug}.findings.svg",
+            "image": f"{r.diagram.slug}{view}.png", "svg_file": f"{r.diagram.slug}{view}.svg",
             "svg": inline_svg((svgs or {}).get(r.diagram.slug, "")),
             "nodes": len(r.diagram.nodes), "edges": len(r.diagram.edges),
             "active": [f for f in findings if not f["accepted"]],
