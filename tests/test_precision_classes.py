@@ -535,3 +535,59 @@ def test_a_sensor_is_not_a_door_every_request_comes_through():
     b.chain(b.node("Users", "viewer"), b.node("ELB", "lb"), b.node("EC2", "web", replicas="2"), db)
     got = found(b)
     assert ("REP001", "readings") in got and not {h for h in got if h[1] == "motion detector"}, got
+
+
+def test_each_consumer_of_a_topic_is_required_for_its_own_processing():
+    """Two services consume one topic and both write to one store: neither dominates the store, but each one's
+    failure stops its own processing."""
+    b = Arch()
+    api, topic, db = b.node("ECS", "api", replicas="2"), b.node("Kafka", "events", replicas="3"), b.node(
+        "RDS", "db", multi_az="true")
+    b.chain(b.node("Users", "users"), b.node("ALB", "alb"), api, topic)
+    nearby, history = b.node("EC2", "nearby service"), b.node("EC2", "history service")
+    b.edge(topic, [nearby, history])
+    b.edge([nearby, history], db)
+    got = found(b, "SPOF002")
+    assert {("SPOF002", "nearby service"), ("SPOF002", "history service")} <= got, got
+    assert all(f.severity == "warning" for f in by_code(b, "SPOF002"))
+
+
+def test_a_monitoring_icon_labelled_with_a_web_framework_is_the_application():
+    """`Monitoring("Streamlit") >> Docker("FastAPI") >> db` with the users drawn unconnected."""
+    b = Arch()
+    b.node("Users", "login user")  # drawn beside the system, no edge
+    ui = b.node("Monitoring", "Streamlit", provider="gcp", module="operations")
+    api = b.node("Docker", "FastAPI", provider="onprem", module="container")
+    db = b.node("PostgreSQL", "app db")
+    job = b.node("Airflow", "airflow", provider="onprem", module="workflow")
+    b.chain(ui, api, db)
+    b.chain(job, b.node("S3", "reports"))
+    got = found(b)
+    assert {("SPOF001", "Streamlit"), ("SPOF001", "FastAPI"), ("REP001", "app db")} <= got, got
+    assert not {h for h in got if h[1] == "airflow" and h[0].startswith(("SPOF", "REP"))}, got
+    spof = next(f for f in by_code(b, "SPOF001") if f.labels == ["Streamlit"])
+    assert spof.severity == "warning" and spof.assumptions, spof
+
+
+def test_a_drawn_client_with_only_tooling_edges_still_counts_as_drawn():
+    """A developer pushing to GitHub is a client; the CI steps it does not reach are helpers, not front doors."""
+    b = Arch()
+    b.edge(b.node("Users", "developer"), b.node("Github", "repo", provider="onprem", module="vcs"))
+    b.chain(b.node("Server", "kubectl"), b.node("EKS", "cluster"))
+    assert not found(b, "SPOF001"), found(b, "SPOF001")
+
+
+def test_a_source_is_judged_by_its_own_part_of_the_drawing():
+    """With no client drawn, a load balancer in one part does not make an unrelated source elsewhere a helper,
+    so removing or adding an edge over there does not change what is said here."""
+    def design(with_edge: bool) -> Arch:
+        b = Arch()
+        lb, cache = b.node("ELB", "lb"), b.node("ElastiCache", "cache")
+        if with_edge:
+            b.edge(lb, cache)
+        b.edge(b.node("Server", "agent"), b.node("ELB", "internal lb"))
+        return b
+
+    got = [{h for h in found(d, "SPOF001", severities=("error", "warning", "info")) if h[1] == "agent"}
+           for d in (design(True), design(False))]
+    assert got[0] == got[1] == {("SPOF001", "agent")}, got

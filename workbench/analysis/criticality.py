@@ -54,6 +54,12 @@ def analyse_root(root: str, kind: str, virtual: bool, groups: Mapping[str, Group
             if groups[v].role not in SOURCE_ROLES:
                 critical[v] = t
             v = idom.get(v)
+    if kind == "async":
+        # Every consumer group a queue delivers to gets every message it subscribes to: each is required for its
+        # own processing, even when several consumers write to one store (pub/sub fan-out) [issue 13].
+        for h in first_hops:
+            if groups[h].role not in SOURCE_ROLES:
+                critical.setdefault(h, h)
     return Reach(root=root, kind=kind, virtual=virtual, reach=reach, terminals=terminals,
                  critical=MappingProxyType(critical), parent=MappingProxyType(parent))
 

@@ -62,7 +62,10 @@ def build_graph(diagram: Diagram, design_inputs: Mapping[str, object] | None = N
     Q = quotient(groups, group_of, arcs)
     groups = mark_soft(groups, Q, nodes)
     hard_succ, hard_pred = hard_adjacency(Q, groups)
-    entries = find_entries(groups, Q, nodes, fed_groups(group_of, arcs))
+    # Groups with a drawn edge to anything but monitoring (which fails open and changes nothing, §4).
+    drawn = frozenset(group_of[x] for a in arcs if "observability" not in (nodes[a.u].role, nodes[a.v].role)
+                      for x in (a.u, a.v))
+    entries = find_entries(groups, Q, nodes, fed_groups(group_of, arcs), drawn)
     delivery = delivery_map(groups, group_of, arcs)
     components = strong_components(hard_succ)
     sinks = sink_groups(components, hard_succ) | route_features(groups, group_of, arcs)
@@ -178,7 +181,7 @@ def fed_groups(group_of: Mapping[str, str], arcs: list[Arc]) -> frozenset[str]:
 
 
 def find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str, NodeInfo],
-                 fed: frozenset[str] = frozenset()) -> list[Entry]:
+                 fed: frozenset[str] = frozenset(), drawn: frozenset[str] | None = None) -> list[Entry]:
     """The entries in an order that does not depend on the order of the drawing: user doors before helpers, then
     by source line (the order the design file wrote them), then name.
 
@@ -189,11 +192,11 @@ def find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str,
         grp = groups[e.group]
         return e.helper, min(nodes[m].line for m in grp.members), grp.name, e.group
 
-    return sorted(_find_entries(groups, Q, nodes, fed), key=key)
+    return sorted(_find_entries(groups, Q, nodes, fed, drawn), key=key)
 
 
 def _find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str, NodeInfo],
-                  fed: frozenset[str] = frozenset()) -> list[Entry]:
+                  fed: frozenset[str] = frozenset(), drawn: frozenset[str] | None = None) -> list[Entry]:
     """Entries (§4): client/internet groups and `entry="true"`; else inferred fronts with a virtual client.
 
     Inferred entries have no incoming sync edge in Q, as the spec says, and also no incoming async delivery or
@@ -217,6 +220,11 @@ def _find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str
     candidates = [gid for gid, grp in groups.items()
                   if Q.in_degree(gid) == 0 and Q.out_degree(gid) > 0 and not grp.effective_stateful and not grp.soft
                   and grp.role in roles.REQUEST_ROLES and grp.role not in SOURCE_ROLES and gid not in fed]
+    if found and drawn is not None and not any(e.group in drawn for e in found) and not any(
+            flag(nodes[m].analysis.get("entry")) for e in found for m in groups[e.group].members):
+        # Clients drawn with no edge at all (a "Users" icon beside the system) say nothing about where requests
+        # come in: infer the doors as if no client were drawn [issue 13].
+        found = []
     if found:
         # Sources the users' entries do not reach (a cron box, a sync job, an importer): analysed for the stores
         # they need (REP), never as a door every request comes through (R5).
@@ -240,12 +248,22 @@ def _find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str
                       "client drawn, nothing user-facing; it calls others and nothing calls it)")
                 for gid in candidates]
     # R5: user-facing sources are the doors; other sources (jobs, admin tools, loggers, sensors) are analysed as
-    # what they are: their stores still need replicas, but they are not where every request enters.
+    # what they are: their stores still need replicas, but they are not where every request enters. A source
+    # whose label does not say it is a helper, in a part of the drawing that no user-facing source is connected
+    # to, is still a guess of its own: what is drawn elsewhere does not decide it.
     sole = len(facing) == 1
+    others = [gid for gid in candidates if gid not in facing and groups[gid].role != "workflow"
+              and not _HELPER_LABEL.search(roles.words(" ".join(groups[gid].labels)))]
+    part = _parts(Q) if others else {}
+    doors = {part.get(gid) for gid in facing}
     out = []
     for gid in candidates:
         name = groups[gid].name
-        if gid in facing:
+        if gid in others and part.get(gid) not in doors:
+            out.append(Entry(gid, inferred=True, virtual=True, assumption=f"entry inferred: `{name}` (no client "
+                             "drawn, nothing user-facing in its part of the drawing; it calls others and nothing "
+                             "calls it)"))
+        elif gid in facing:
             out.append(Entry(gid, inferred=True, virtual=True,
                              assumption="" if sole else f"entry inferred: `{name}` (one of "
                              f"{len(facing)} user-facing sources, no client drawn)"))
@@ -269,6 +287,24 @@ def is_device(info: NodeInfo) -> bool:
     return bool(_DEVICE_LABEL.search(roles.words(info.label)))
 
 
+def _parts(Q: nx.DiGraph) -> dict[str, int]:
+    """Group → number of its weakly connected part of Q."""
+    part: dict[str, int] = {}
+    for start in Q:
+        if start in part:
+            continue
+        n = len(part)
+        part[start] = n
+        stack = [start]
+        while stack:
+            v = stack.pop()
+            for w in (*Q.successors(v), *Q.predecessors(v)):
+                if w not in part:
+                    part[w] = n
+                    stack.append(w)
+    return part
+
+
 def _closure(Q: nx.DiGraph, roots: list[str]) -> set[str]:
     seen, stack = set(roots), list(roots)
     while stack:
@@ -281,7 +317,8 @@ def _closure(Q: nx.DiGraph, roots: list[str]) -> set[str]:
 
 # Labels of compute nodes that face users (R5): the web tier, a site, a portal, a proxy.
 _FACING_LABEL = re.compile(r"\b(?:web|www|website|site|frontend|front end|portal|ui|gateway|ingress|proxy|"
-                           r"storefront|reverse proxy|edge|public)\b")
+                           r"storefront|reverse proxy|edge|public|streamlit|gradio|react|vue|angular|svelte|"
+                           r"next js|nuxt)\b")
 # ... unless the label says it serves the operators, or runs on its own.
 _HELPER_LABEL = re.compile(r"\b(?:admin|internal|back ?office|ops|operator|cron|jobs?|batch|reports?|reporting|"
                            r"sync|export|import|etl|scheduler|loggers?|sensors?|backup|migration|seed|crawler|"

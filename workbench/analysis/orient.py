@@ -124,7 +124,8 @@ def _resolve(n: Node, memo: dict[tuple, roles.RoleResolution]) -> roles.RoleReso
     c4 = tuple(sorted((n.c4 or {}).items()))
     # The label takes part where it can decide the role: custom and generic icons, bare nodes, unknown classes.
     label = n.label if (n.provider in ("custom", "generic", "programming", None)
-                        or roles.class_role(n.provider, n.module, n.cls) in _LABEL_DECIDES) else None
+                        or roles.class_role(n.provider, n.module, n.cls) in _LABEL_DECIDES
+                        or roles.class_role(n.provider, n.module, n.cls) in roles.AUXILIARY_ROLES) else None
     key = (n.provider, n.module, n.cls, n.analysis.get("role"), c4, label)
     found = memo.get(key)
     if found is None:

@@ -370,6 +370,10 @@ def resolve_role(node: Any) -> RoleResolution:
         by_label = label_role(node.label or "")
         if by_label and by_label != role:
             return RoleResolution(by_label, "label", invalid)
+    elif role in AUXILIARY_ROLES and source != "exact" and APP_LABEL.search(words(node.label or "")):
+        # A monitoring or tooling icon on a node whose label names a web application framework
+        # (`Monitoring("Streamlit")`): the label says what runs there [issue 13].
+        return RoleResolution("compute", "label", invalid)
     elif role in MULTI_PURPOSE:
         # Redis and its kind are a cache, a broker or a store depending on use: `Redis("Message Queue")` is the
         # queue its label says; a label that names no data role leaves the class's role.
@@ -378,6 +382,10 @@ def resolve_role(node: Any) -> RoleResolution:
             return RoleResolution(by_label, "label", invalid)
     return RoleResolution(role, source, invalid)
 
+
+# Web application frameworks and servers: a label naming one is an application, whatever icon it is drawn with.
+APP_LABEL = re.compile(r"\b(?:streamlit|gradio|fast ?api|flask|django|spring ?boot|ruby on rails|rails|laravel|"
+                       r"express ?js|next ?js|nuxt|nest ?js|node ?js|gunicorn|uvicorn|asp ?net|symfony)\b")
 
 # Class role → the roles a label may turn it into: in-memory stores serve as caches, brokers and databases.
 MULTI_PURPOSE: dict[str, frozenset[str]] = {"cache": frozenset({"queue", "database"})}
