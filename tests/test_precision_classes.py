@@ -591,3 +591,39 @@ def test_a_source_is_judged_by_its_own_part_of_the_drawing():
     got = [{h for h in found(d, "SPOF001", severities=("error", "warning", "info")) if h[1] == "agent"}
            for d in (design(True), design(False))]
     assert got[0] == got[1] == {("SPOF001", "agent")}, got
+
+
+def test_a_redis_that_work_is_queued_in_and_workers_drain_is_a_queue():
+    b = Arch()
+    redis, db = b.node("Redis", "Redis"), b.node("RDS", "db", multi_az="true")
+    app = b.node("EC2", "app", replicas="2")
+    b.chain(b.node("Users", "users"), b.node("ELB", "lb"), app)
+    b.edge(app, redis, label="Queue click for storage")
+    b.edge(app, db)
+    b.chain(redis, b.node("EC2", "click tracker", replicas="2"), db)
+    [rep] = by_code(b, "REP001")
+    assert rep.labels == ["Redis"] and rep.severity == "warning", rep
+    assert any("labelled as queueing" in a for a in rep.assumptions), rep.assumptions
+    assert not by_code(b, "CACHE002")
+
+
+def test_a_server_icon_takes_the_role_its_label_names():
+    """`Server` is the generic box of many drawings: `Server("OTel Collector (sidecar)")` is telemetry, which
+    fails open, not a required capability of the app."""
+    b = Arch()
+    app = b.node("ECS", "app", replicas="2")
+    b.chain(b.node("Users", "users"), b.node("ALB", "alb"), app, b.node("RDS", "db", multi_az="true"))
+    b.edge(app, b.node("Server", "OTel Collector (sidecar)"))
+    b.edge(app, b.node("Server", "database server"))
+    got = found(b)
+    assert not {h for h in got if h[1] == "OTel Collector (sidecar)"}, got
+    assert ("REP001", "database server") in got, got
+
+
+def test_a_custom_minio_node_is_object_storage():
+    b = Arch()
+    minio = b.node("Custom", "Minio")
+    b.chain(b.node("Users", "users"), b.node("ALB", "alb"), b.node("ECS", "api", replicas="2"), minio)
+    g = build_graph(b.diagram())
+    assert g.nodes[minio.id].role == "object_storage"
+    assert ("REP001", "Minio") in found(b)

@@ -62,6 +62,7 @@ def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
     resolved = {n.id: _resolve(n, role_memo) for n in diagram.nodes}  # read again by the two passes below
     _clients_from_labels(diagram, resolved)
     _client_side_clusters(diagram, resolved)
+    _queues_from_edge_labels(diagram, resolved)
     _services_on_request_paths(diagram, resolved)
     ha_memo: dict[tuple, HA] = {}  # most nodes share class and attributes; lives for this build only
     location_memo: dict[tuple, Location] = {}  # likewise zone and region
@@ -124,6 +125,7 @@ def _resolve(n: Node, memo: dict[tuple, roles.RoleResolution]) -> roles.RoleReso
     c4 = tuple(sorted((n.c4 or {}).items()))
     # The label takes part where it can decide the role: custom and generic icons, bare nodes, unknown classes.
     label = n.label if (n.provider in ("custom", "generic", "programming", None)
+                        or (n.provider, n.cls) in roles.PLACEHOLDER_ICONS
                         or roles.class_role(n.provider, n.module, n.cls) in _LABEL_DECIDES
                         or roles.class_role(n.provider, n.module, n.cls) in roles.AUXILIARY_ROLES) else None
     key = (n.provider, n.module, n.cls, n.analysis.get("role"), c4, label)
@@ -180,7 +182,8 @@ def fronted_ingresses(diagram: Diagram, resolved: Mapping[str, roles.RoleResolut
     the proxy drawn in front is the ingress controller, and the Ingress its routing rules, no instance of its
     own [H, issue 13]. An Ingress drawn first (`Ingress("domain.com") >> Service(...)`) stands for the
     controller too and counts as one instance."""
-    ingresses = {n.id for n in diagram.nodes if n.provider == "k8s" and n.cls == "Ing" and "managed_ha" not in n.analysis}
+    ingresses = {n.id for n in diagram.nodes
+                 if n.provider == "k8s" and n.cls == "Ing" and "managed_ha" not in n.analysis}
     if not ingresses:
         return frozenset()
     return frozenset(e.callee for e in diagram.edges
@@ -220,6 +223,29 @@ def _services_on_request_paths(diagram: Diagram, resolved: dict[str, roles.RoleR
                 resolved[nid] = roles.RoleResolution("service", "placement")
                 del candidates[nid]
                 changed = True
+
+
+_QUEUE_EDGE = re.compile(r"\b(?:queue|queues|queued|enqueue|enqueues|enqueued|push jobs?|task queue)\b")
+
+
+def _queues_from_edge_labels(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
+    """A Redis-like store (class role cache) that an edge labelled as queueing writes into
+    (`app >> Edge(label="Queue click for storage") >> Redis("Redis")`) and that something takes work out of is
+    the queue the drawing uses it as [H, issue 13]."""
+    stores = {n.id for n in diagram.nodes if resolved[n.id].role in roles.MULTI_PURPOSE
+              and resolved[n.id].source not in ("override", "c4", "label") and "role" not in n.analysis}
+    if not stores:
+        return
+    queued, drained = set(), set()
+    for e in diagram.edges:
+        if e.dir not in ("forward", "back"):
+            continue
+        if e.callee in stores and _QUEUE_EDGE.search(roles.words(e.label or "")):
+            queued.add(e.callee)
+        if e.caller in stores and e.callee in resolved and resolved[e.callee].role in ("compute", "service"):
+            drained.add(e.caller)
+    for nid in queued & drained:
+        resolved[nid] = roles.RoleResolution("queue", "edge_label")
 
 
 _CLIENT_SIDE_ROLES = frozenset({"compute", "service", "unknown", "cache", "annotation"})

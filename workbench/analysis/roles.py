@@ -142,7 +142,8 @@ _KEYWORD_TABLE: list[tuple[str, str]] = [
     (r"\bwaf\b|firewall|ddos|\bshield\b|anti ?bot|game ?shield|pfsense|opnsense|cloud ?ids|api security",
      "edge_security"),
     (r"simple ?storage ?service|\bs3\b|glacier|\bblobs?\b|buckets?|object ?storage|data lake stor|^data lake$|"
-     r"archive storage|\bgcs\b|general storage|storage accounts?|storage container", "object_storage"),
+     r"archive storage|\bgcs\b|general storage|storage accounts?|storage container|\bminio\b|seaweed ?fs",
+     "object_storage"),
     (r"identity|\biam\b|cognito|active directory|\bad\b|\baad\b|\bsso\b|single sign|oauth|\bauth\b|auth0|"
      r"okta|keystone|\bdex\b|saml|directory service|user directory|domain services|\bentra\b|authenticat|"
      r"multifactor|\bmfa\b|conditional access|access (management|review|context)|\bid (access|verification)\b|"
@@ -153,7 +154,8 @@ _KEYWORD_TABLE: list[tuple[str, str]] = [
      r"file ?shares?|netapp|\bdisks?\b|\bvol(ume)?s?\b|block storage|persistent disk|\bssd\b|filestore|"
      r"\bfiles?\b|file (repository|sync)|glusterfs|\bceph|portworx|\bsan\b|lustre|disk pool|\bs?ftp\b",
      "file_storage"),
-    (r"monitor|\blogs?\b|logging|logstash|cloudwatch|cloudtrail|prometheus|grafana|kibana|\bbeats?\b|\bapm\b|"
+    (r"\bo ?tel\b|\botlp\b|"
+     r"monitor|\blogs?\b|logging|logstash|cloudwatch|cloudtrail|prometheus|grafana|kibana|\bbeats?\b|\bapm\b|"
      r"\btrac(e|es|ing)\b|x ?ray|jaeger|zipkin|\btempo\b|\bloki\b|splunk|datadog|new ?relic|dynatrace|sentry|"
      r"nagios|zabbix|thanos|\bcortex\b|mimir|humio|graylog|fluent|syslog|metrics|alert|alarm|telemetry|"
      r"application insights|dashboard|\b(service ?)?health\b|health ?check|uptime|diagnostic|pagerduty|"
@@ -324,7 +326,9 @@ def class_role(provider: str | None, module: str | None, cls: str) -> str:
 @dataclass(frozen=True)
 class RoleResolution:
     role: str
-    source: str  # "override" | "c4" | "exact" | "keyword" | "provider_module" | "module" | "label" | "unknown"
+    # "override" | "c4" | "exact" | "keyword" | "provider_module" | "module" | "label" | "unknown", and from
+    # orient's passes: "placement" (where the node is drawn) and "edge_label" (what its edges say)
+    source: str
     invalid_override: str | None = None
 
 
@@ -363,7 +367,7 @@ def resolve_role(node: Any) -> RoleResolution:
     # Older models captured diagrams.generic classes (which set `provider`, not `_provider`) as None.
     provider = node.provider if node.provider is not None else "generic"
     role, source = _classify(provider, node.module, node.cls)
-    if provider in ("generic", "programming") or role == "unknown":
+    if provider in ("generic", "programming") or role == "unknown" or (provider, node.cls) in PLACEHOLDER_ICONS:
         # A generic icon (Rack, Server, Windows, Storage) is a placeholder shape: `Rack("database server")` is a
         # database. So is a language or framework logo: `Python("SQLite3 (local DB)")` is the database it runs.
         # The label decides when it names a role; the shape decides otherwise (issue 13, item 2).
@@ -386,6 +390,10 @@ def resolve_role(node: Any) -> RoleResolution:
 # Web application frameworks and servers: a label naming one is an application, whatever icon it is drawn with.
 APP_LABEL = re.compile(r"\b(?:streamlit|gradio|fast ?api|flask|django|spring ?boot|ruby on rails|rails|laravel|"
                        r"express ?js|next ?js|nuxt|nest ?js|node ?js|gunicorn|uvicorn|asp ?net|symfony)\b")
+
+# Icons outside diagrams.generic that drawings use as the generic box: `Server("OTel Collector")`, `Server("database
+# server")`. Their label decides when it names a role, as for a generic icon [issue 13].
+PLACEHOLDER_ICONS = frozenset({("onprem", "Server")})
 
 # Class role → the roles a label may turn it into: in-memory stores serve as caches, brokers and databases.
 MULTI_PURPOSE: dict[str, frozenset[str]] = {"cache": frozenset({"queue", "database"})}

@@ -114,6 +114,9 @@ def role_assumptions(g: AnalysisGraph, node_ids: Iterable[str]) -> list[str]:
         info = g.nodes[nid]
         if info.role_source == "label":
             out.append(f"role `{info.role}` from the label `{info.label}`")
+        elif info.role_source == "edge_label":
+            out.append(f"role `{info.role}` for `{info.label}`: an edge into it is labelled as queueing work and "
+                       "workers take it out")
         elif info.role_source == "placement" and info.role == "client":
             out.append(f"`{info.label}` read as part of the client: drawn in a client cluster and called only "
                        "from inside it")
