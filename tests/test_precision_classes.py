@@ -627,3 +627,41 @@ def test_a_custom_minio_node_is_object_storage():
     g = build_graph(b.diagram())
     assert g.nodes[minio.id].role == "object_storage"
     assert ("REP001", "Minio") in found(b)
+
+
+def test_an_arrow_from_a_store_to_its_labelled_replicas_is_replication():
+    b = Arch()
+    main = b.node("Redis", "Main Server")
+    b.chain(b.node("Users", "users"), b.node("ALB", "alb"), b.node("ECS", "api", replicas="2"), main)
+    b.edge(main, [b.node("Redis", "Replica-1"), b.node("Redis", "Replica-2")], style="dashed")
+    got = found(b)
+    assert not {h for h in got if h[0].startswith(("REP", "SPOF"))}, got
+    g = build_graph(b.diagram())
+    assert len(set(g.group_of.values())) == 4  # users, alb, api, and the three Redis nodes as one group
+
+
+def pipeline(bi: bool) -> Arch:
+    """Spark jobs load a Hive warehouse that a BI tool reads; no client drawn."""
+    b = Arch()
+    merge, save = b.node("Spark", "Merge data"), b.node("Spark", "Save to warehouse")
+    hive = b.node("Hive", "Data warehouse", provider="onprem", module="analytics")
+    b.chain(merge, b.node("Hadoop", "Parquet on HDFS", provider="onprem", module="analytics"), save, hive)
+    if bi:
+        b.edge(hive, b.node("Superset", "Data visualization", provider="onprem", module="analytics"))
+    return b
+
+
+def test_a_data_pipeline_without_users_has_no_door_every_request_enters():
+    got = found(pipeline(bi=False), "SPOF001")
+    assert not got, got
+    g = build_graph(pipeline(bi=False).diagram())
+    assert [(g.groups[e.group].name, e.helper) for e in g.entries] == [("Merge data", True)]
+    assert not g.nodes[next(n for n, i in g.nodes.items() if i.label == "Save to warehouse")].stateful
+
+
+def test_a_bi_tool_reading_the_warehouse_is_where_users_come_in():
+    b = pipeline(bi=True)
+    got = found(b)
+    assert {("SPOF001", "Data visualization"), ("REP001", "Data warehouse")} <= got, got
+    assert not {h for h in got if h[1] in ("Merge data", "Parquet on HDFS") and h[0].startswith(("SPOF", "REP"))}
+    assert all(f.severity == "warning" for f in by_code(b, "SPOF001") if f.labels == ["Data visualization"])

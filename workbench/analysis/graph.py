@@ -243,8 +243,14 @@ def _find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str
                           " is the only service drawn, with no request edge")]
     facing = [gid for gid in candidates if user_facing(groups[gid])]
     if not facing:
-        # Nothing says where users come in: every source is a guess, and its findings say so.
-        return [Entry(gid, inferred=True, virtual=True, assumption=f"entry inferred: `{groups[gid].name}` (no "
+        # Nothing says where users come in: every source is a guess, and its findings say so. A data-processing
+        # step or an orchestrator at the head of a pipeline (Spark, Dataflow, Airflow) is no door for users: its
+        # stores are checked, nothing is "where every request enters" [issue 13: pure data pipelines].
+        return [Entry(gid, inferred=True, virtual=False, helper=True,
+                      assumption=f"entry inferred: `{groups[gid].name}` heads a data pipeline (no client drawn, "
+                                 "nothing user-facing); analysed for the stores it needs")
+                if groups[gid].role in _PIPELINE_ROLES else
+                Entry(gid, inferred=True, virtual=True, assumption=f"entry inferred: `{groups[gid].name}` (no "
                       "client drawn, nothing user-facing; it calls others and nothing calls it)")
                 for gid in candidates]
     # R5: user-facing sources are the doors; other sources (jobs, admin tools, loggers, sensors) are analysed as
@@ -263,6 +269,12 @@ def _find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str
             out.append(Entry(gid, inferred=True, virtual=True, assumption=f"entry inferred: `{name}` (no client "
                              "drawn, nothing user-facing in its part of the drawing; it calls others and nothing "
                              "calls it)"))
+        elif gid in facing and groups[gid].role == "analytics":
+            # A BI tool is where analysts come in, but whether it is self-hosted and on anyone's request path is
+            # less plain than for a load balancer or a web tier: a guess either way.
+            out.append(Entry(gid, inferred=True, virtual=True,
+                             assumption=f"entry inferred: `{name}` (a BI front end, read as where users come in; "
+                                        "no client drawn)"))
         elif gid in facing:
             out.append(Entry(gid, inferred=True, virtual=True,
                              assumption="" if sole else f"entry inferred: `{name}` (one of "
@@ -323,6 +335,10 @@ _FACING_LABEL = re.compile(r"\b(?:web|www|website|site|frontend|front end|portal
 _HELPER_LABEL = re.compile(r"\b(?:admin|internal|back ?office|ops|operator|cron|jobs?|batch|reports?|reporting|"
                            r"sync|export|import|etl|scheduler|loggers?|sensors?|backup|migration|seed|crawler|"
                            r"scraper|bots?)\b")
+# Business-intelligence front ends: the part of a data platform that people use (Superset, Power BI, Tableau).
+_BI_LABEL = re.compile(r"\b(?:superset|power ?bi|powerbi|tableau|looker|metabase|quicksight|redash|"
+                       r"visuali[sz]ations?|dashboards?|reports? portal)\b")
+_PIPELINE_ROLES = frozenset({"analytics", "workflow"})
 _FACING_ROLES = frozenset({"dns", "cdn", "edge_security", "load_balancer", "api_gateway"})
 
 
@@ -332,7 +348,9 @@ def user_facing(group: Group) -> bool:
     text = roles.words(" ".join(group.labels))
     if _HELPER_LABEL.search(text):
         return False
-    return group.role in _FACING_ROLES or (group.role in ("compute", "service") and bool(_FACING_LABEL.search(text)))
+    return (group.role in _FACING_ROLES or (group.role in ("compute", "service") and bool(_FACING_LABEL.search(text)))
+            or (group.role == "analytics" and bool(_BI_LABEL.search(" ".join((text, roles.words(" ".join(
+                group.classes))))))))
 
 
 def delivery_map(groups: Mapping[str, Group], group_of: Mapping[str, str], arcs: list[Arc]) -> dict:

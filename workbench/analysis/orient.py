@@ -33,7 +33,9 @@ _FALLBACK_LABEL = re.compile(r"fallback|degrad|optional|best.?effort", re.IGNORE
 # because the consumer polls it, but work flows from the queue to the consumer [H].
 _PULL_LABEL = re.compile(r"\b(?:consum|poll|pull|subscri|receiv|dequeue|read|fetch)", re.IGNORECASE)
 _DEFAULT_RANK = 4
-_WAREHOUSE_LABEL = re.compile(r"ware ?house|lake ?house", re.IGNORECASE)
+# ... but not a step that moves data into one ("Save to warehouse", "Load into lakehouse"): that is the job.
+_WAREHOUSE_LABEL = re.compile(r"^(?!.*\b(?:to|into|from)\s+(?:the\s+)?(?:data\s+)?(?:ware ?house|lake ?house))"
+                              r".*(?:ware ?house|lake ?house)", re.IGNORECASE | re.DOTALL)
 # Stores that an edge delivers into synchronously, whatever its label: the caller needs them (R1).
 _STORES = frozenset({"database", "object_storage", "file_storage", "search"})
 
@@ -471,6 +473,11 @@ def _early_kind(e, u: str, v: str, nodes: Mapping[str, NodeInfo]) -> str | None:
             nv.stateful or nv.role == "cache"):
         # Caches replicate as well (Redis primary - replica); the spec names stateful nodes only.
         return "replication"
+    if (nu.cls == nv.cls and (nu.stateful or nu.role == "cache") and (nv.stateful or nv.role == "cache")
+            and nv.marks & {"reader", "standby"} and not nu.marks & {"reader", "standby"}):
+        # `Redis("Main") >> Edge(style="dashed") >> [Redis("Replica-1"), Redis("Replica-2")]`: an arrow from a store
+        # to a store of its class whose label says replica or standby draws the replication [issue 13].
+        return "replication"
     return None
 
 
@@ -599,7 +606,9 @@ def _mark_reads(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:
         e, u, v = row[0], row[1], row[2]
         if row[4] is not None or row[5] is not None or row[7] or e.dir not in ("forward", "back") or u == v:
             continue
-        if nodes[u].role in _PASSIVE and nodes[v].role in _READERS and (v, u) not in drawn:
+        # A warehouse (analytics that holds its data: Redshift, BigQuery, Hive) answers its readers like a store.
+        passive = nodes[u].role in _PASSIVE or (nodes[u].role == "analytics" and nodes[u].stateful)
+        if passive and nodes[v].role in _READERS and (v, u) not in drawn:
             row[1], row[2] = v, u
             row[6] = (f"read `{nodes[u].label} → {nodes[v].label}` as `{nodes[v].label}` reading from "
                       f"`{nodes[u].label}`: a store answers requests, it does not make them")
