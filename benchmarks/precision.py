@@ -163,6 +163,8 @@ def summarise(scores: list[dict]) -> dict:
         if not s["error"]:
             total["spof_loaded"] += len(s["spof_found"]) + len(s["spof_missed"])
             total["rep_loaded"] += len(s["rep_found"]) + len(s["rep_missed"])
+            total["spof_found_loaded"] += len(s["spof_found"]) + len(s["spof_as_rep"])
+            total["rep_found_loaded"] += len(s["rep_found"])
         for c in s["classes"]:
             rules[c["code"]]["findings"] += 1
             rules[c["code"]][c["severity"]] += 1
@@ -186,6 +188,10 @@ def print_text(scores: list[dict], summary: dict, missing: list[str], mismatched
           f"{pct(t.get('spof_found', 0) + t.get('spof_as_rep', 0), t.get('spof', 0))}")
     print(f"REP recall (REP* at any severity on `missing_replica`):   {pct(t.get('rep_found', 0), t.get('rep', 0))}")
     print(f"  labels in scripts that loaded: spof {t.get('spof_loaded', 0)}, missing_replica {t.get('rep_loaded', 0)}")
+    if t.get("load_errors"):
+        print(f"  recall over the scripts that loaded: SPOF (counting REP) "
+              f"{pct(t.get('spof_found_loaded', 0), t.get('spof_loaded', 0))}, "
+              f"REP {pct(t.get('rep_found_loaded', 0), t.get('rep_loaded', 0))}")
     print(f"false alarms on `not_spof`: SPOF/REP errors {t.get('false_errors', 0)},"
           f" warnings {t.get('false_warnings', 0)}")
     print("\nper rule: findings (error/warning/info) | on spof, missing_replica, not_spof | unlabelled (to review)")

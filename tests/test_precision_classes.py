@@ -665,3 +665,12 @@ def test_a_bi_tool_reading_the_warehouse_is_where_users_come_in():
     assert {("SPOF001", "Data visualization"), ("REP001", "Data warehouse")} <= got, got
     assert not {h for h in got if h[1] in ("Merge data", "Parquet on HDFS") and h[0].startswith(("SPOF", "REP"))}
     assert all(f.severity == "warning" for f in by_code(b, "SPOF001") if f.labels == ["Data visualization"])
+
+
+def test_the_source_database_of_a_pipeline_is_noted():
+    b = Arch()
+    raw = b.node("GCS", "raw")
+    b.edge(b.node("PostgreSQL", "orders db"), raw)
+    b.chain(b.node("Functions", "loader", provider="gcp", module="compute"), raw)
+    [rep] = [f for f in by_code(b, "REP001") if f.labels == ["orders db"]]
+    assert rep.severity == "info" and "feeds `raw`" in rep.message

@@ -325,6 +325,24 @@ def check_rep001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
             remediation += _provisional_note(group, g)
         out.append(assume(group_finding(g, "REP001", severity, message, remediation, group, entries=hit.who,
                                         terminal=t, path=hit.path), hit.assumptions))
+    out += _source_databases(g, ctx)
+    return out
+
+
+def _source_databases(g: AnalysisGraph, ctx: Context) -> list[Finding]:
+    """Info: a single database that nothing reads on a drawn path but that feeds other stores (a pipeline's source
+    system, `Postgresql("orders") >> GCS("raw")`). No request path is shown to need it, so it is noted, not raised
+    [issue 13: the source database of a data pipeline]."""
+    hit = set(_hits(g, ctx)[0]) | set(_hits(g, ctx)[1])
+    out = []
+    for gid, group in g.groups.items():
+        if (group.role != "database" or gid in hit or group.tolerant or group.soft or g.Q.in_degree(gid)
+                or not any(g.groups[h].effective_stateful for h in g.Q.successors(gid))):
+            continue
+        fed = [g.groups[h].name for h in g.Q.successors(gid) if g.groups[h].effective_stateful]
+        message = (f"`{group.name}` is a single stateful instance that feeds `{names(fed)}`; no drawn request path "
+                   "reads it, so losing it stops what is loaded from it (noted, not raised)")
+        out.append(group_finding(g, "REP001", "info", message, _rep001_remediation(group), group))
     return out
 
 
