@@ -43,7 +43,12 @@ _HOW_COUNTED = (
     "controllers drawn only against their pods (`[pods] << ReplicaSet << Deployment`) show ownership, not "
     "requests, and are left out [H]. Look-alike nodes each drawn in its own numbered cluster (`instance 1`, "
     "`instance 2`) are replicas, and three or more look-alikes joined pairwise by `-` or two-headed arrows are "
-    "one peer group (a pod mesh, Patroni or etcd members) [issue 13]. Behind a router whose edges name two or "
+    "one peer group (a pod mesh, Patroni or etcd members) [issue 13]. Look-alikes drawn in one cluster are one group "
+    "also when the edges are drawn to one of them only, or one makes an extra call; pods drawn owned by one "
+    "Deployment are its replicas; an arrow from a store to a store of its class labelled replica or standby is "
+    "replication; a Kubernetes Ingress behind its controller is routing rules, not an instance; a managed "
+    "database or cache whose label says Multi-AZ, global, regional or HA is provisional (info) [H, issue 13]. "
+    "Behind a router whose edges name two or "
     "more routes (`Edge(label=\"/search\")`), each routed service is required for its own routes. A finding "
     "that rests on a guess (a role read from a label, a direction chosen from the entries outward, an entry "
     "inferred among several) lists it under assumptions and is at most a warning; `docs/analysis.md` explains "
@@ -72,7 +77,9 @@ SPOF002 = Rule(
     title="SPOF in async consumer path",
     severity="warning",
     what="A stateless single-instance component that every delivery path from a queue needs (the queue's async "
-         "domain: what its delivery edges reach, then synchronous calls). Raised to error when the queue has "
+         "domain: what its delivery edges reach, then synchronous calls); each consumer group the queue "
+         "delivers to is required for its own processing, even when several write to one store. Raised to error "
+         "when the queue has "
          "critical=\"true\". Components that are already a SPOF for an entry are reported as SPOF001 instead.",
     why="Users do not see the failure at once, but queued work stops being processed and the backlog grows.",
     example='api >> Kafka("orders") >> EC2("worker") >> PostgreSQL("db", replicas="2")',
@@ -89,6 +96,9 @@ REP001 = Rule(
          "with no other store behind it) that runs as one instance with no managed HA. Error on a synchronous "
          "request path; warning when only an async domain needs it (error if the queue has critical=\"true\"); "
          "warning for Aurora, whose storage is replicated across zones but which fails over only to a reader. "
+         "A self-hosted broker that no request path publishes to is still required by its own consumers "
+         "(warning); a single database that no drawn path reads but that feeds other stores (a pipeline's source) "
+         "is noted as info. "
          + _HOW_COUNTED,
     why="Losing the instance loses the capability and possibly its data; recovery is a restore, not a failover.",
     example='Users("users") >> ELB("lb") >> [EC2("a"), EC2("b")] >> PostgreSQL("db")',
