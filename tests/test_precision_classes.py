@@ -572,8 +572,11 @@ def test_a_monitoring_icon_labelled_with_a_web_framework_is_the_application():
 def test_a_drawn_client_with_only_tooling_edges_still_counts_as_drawn():
     """A developer pushing to GitHub is a client; the CI steps it does not reach are helpers, not front doors."""
     b = Arch()
-    b.edge(b.node("Users", "developer"), b.node("Github", "repo", provider="onprem", module="vcs"))
-    b.chain(b.node("Server", "kubectl"), b.node("EKS", "cluster"))
+    repo = b.node("Github", "repo", provider="onprem", module="vcs")
+    b.edge(b.node("Users", "developer"), repo)
+    kubectl = b.node("Server", "kubectl")
+    b.edge(repo, kubectl, label="deploy")
+    b.chain(kubectl, b.node("EKS", "cluster"))
     assert not found(b, "SPOF001"), found(b, "SPOF001")
 
 
@@ -674,3 +677,34 @@ def test_the_source_database_of_a_pipeline_is_noted():
     b.chain(b.node("Functions", "loader", provider="gcp", module="compute"), raw)
     [rep] = [f for f in by_code(b, "REP001") if f.labels == ["orders db"]]
     assert rep.severity == "info" and "feeds `raw`" in rep.message
+
+
+def test_tasks_an_orchestrator_runs_are_not_required():
+    """`airflow >> [Python("Task"), Bash("Task"), Pod("Task")]`: the orchestrator retries its tasks."""
+    b = Arch()
+    app = b.node("ECS", "slack app", replicas="2")
+    events = b.node("Kafka", "events", replicas="3")
+    airflow = b.node("Airflow", "airflow", provider="onprem", module="workflow", replicas="2")
+    b.chain(b.node("Users", "users"), b.node("ALB", "alb"), app, events, airflow)
+    b.edge(airflow, [b.node("Python", "Task", provider="programming", module="language"),
+                     b.node("Bash", "Task", provider="programming", module="language"), b.node("Pod", "Task")])
+    got = found(b)
+    assert not {h for h in got if h[1] == "Task"}, got
+    # ...but a service the orchestrator calls that is not a task still counts
+    b2 = Arch()
+    flow = b2.node("Airflow", "airflow", provider="onprem", module="workflow", replicas="2")
+    b2.chain(b2.node("Users", "users"), b2.node("ALB", "alb"), b2.node("ECS", "api", replicas="2"), flow)
+    b2.edge(flow, b2.node("EC2", "pricing service"))
+    assert ("SPOF001", "pricing service") in found(b2)
+
+
+def test_a_client_linked_to_nothing_does_not_decide_the_doors_elsewhere():
+    """Users drawn beside the system (no edge) and a provisioning tool in its own corner: the web tier is the
+    door, the tool a helper; removing a client's edge in one part changes nothing in another."""
+    b = Arch()
+    b.node("Users", "users")
+    b.chain(b.node("ELB", "lb"), b.node("EC2", "web"), b.node("RDS", "db"))
+    b.chain(b.node("Custom", "Vagrant"), b.node("Custom", "VirtualBox"))
+    got = found(b)
+    assert {("SPOF001", "web"), ("REP001", "db")} <= got, got
+    assert not {h for h in got if h[1] in ("Vagrant", "VirtualBox") and h[0].startswith(("SPOF", "REP"))}, got

@@ -62,10 +62,7 @@ def build_graph(diagram: Diagram, design_inputs: Mapping[str, object] | None = N
     Q = quotient(groups, group_of, arcs)
     groups = mark_soft(groups, Q, nodes)
     hard_succ, hard_pred = hard_adjacency(Q, groups)
-    # Groups with a drawn edge to anything but monitoring (which fails open and changes nothing, §4).
-    drawn = frozenset(group_of[x] for a in arcs if "observability" not in (nodes[a.u].role, nodes[a.v].role)
-                      for x in (a.u, a.v))
-    entries = find_entries(groups, Q, nodes, fed_groups(group_of, arcs), drawn)
+    entries = find_entries(groups, Q, nodes, fed_groups(group_of, arcs), drawn_parts(group_of, arcs, nodes))
     delivery = delivery_map(groups, group_of, arcs)
     components = strong_components(hard_succ)
     sinks = sink_groups(components, hard_succ) | route_features(groups, group_of, arcs)
@@ -132,12 +129,27 @@ def mark_soft(groups: dict[str, Group], Q: nx.DiGraph, nodes: Mapping[str, NodeI
     for gid, grp in groups.items():
         if any(flag(nodes[m].analysis.get("optional")) for m in grp.members):
             out[gid] = replace(grp, soft=True, soft_reason="optional")
+        elif _orchestrated_task(gid, grp, groups, Q):
+            out[gid] = replace(grp, soft=True, soft_reason="orchestrated task")
         elif grp.role == "cache" and not grp.stateful:
             aside = all(p in direct or _reaches_without(Q, p, store, gid) for p in Q.predecessors(gid))
             out[gid] = replace(grp, soft=aside, soft_reason="cache-aside" if aside else None, hard_cache=not aside)
         else:
             out[gid] = grp
     return out
+
+
+_TASK_LABEL = re.compile(r"\b(?:tasks?|jobs?|steps?|dags?|operators?)\b")
+
+
+def _orchestrated_task(gid: str, grp: Group, groups: Mapping[str, Group], Q: nx.DiGraph) -> bool:
+    """A stateless task that only a workflow orchestrator runs (`airflow >> [Python("Task"), Bash("Task")]`): the
+    orchestrator retries it, so its failure delays the batch and takes no caller down; not required [H, issue 13]."""
+    if grp.stateful or grp.role not in ("compute", "service") or Q.out_degree(gid):
+        return False
+    preds = list(Q.predecessors(gid))
+    return (bool(preds) and all(groups[p].role == "workflow" for p in preds)
+            and bool(_TASK_LABEL.search(roles.words(" ".join(grp.labels)))))
 
 
 def _reverse_closure(Q: nx.DiGraph, targets: set[str], blocked: set[str]) -> set[str]:
@@ -181,7 +193,7 @@ def fed_groups(group_of: Mapping[str, str], arcs: list[Arc]) -> frozenset[str]:
 
 
 def find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str, NodeInfo],
-                 fed: frozenset[str] = frozenset(), drawn: frozenset[str] | None = None) -> list[Entry]:
+                 fed: frozenset[str] = frozenset(), drawn: Mapping[str, int] | None = None) -> list[Entry]:
     """The entries in an order that does not depend on the order of the drawing: user doors before helpers, then
     by source line (the order the design file wrote them), then name.
 
@@ -196,7 +208,7 @@ def find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str,
 
 
 def _find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str, NodeInfo],
-                  fed: frozenset[str] = frozenset(), drawn: frozenset[str] | None = None) -> list[Entry]:
+                  fed: frozenset[str] = frozenset(), drawn: Mapping[str, int] | None = None) -> list[Entry]:
     """Entries (§4): client/internet groups and `entry="true"`; else inferred fronts with a virtual client.
 
     Inferred entries have no incoming sync edge in Q, as the spec says, and also no incoming async delivery or
@@ -220,20 +232,24 @@ def _find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str
     candidates = [gid for gid, grp in groups.items()
                   if Q.in_degree(gid) == 0 and Q.out_degree(gid) > 0 and not grp.effective_stateful and not grp.soft
                   and grp.role in roles.REQUEST_ROLES and grp.role not in SOURCE_ROLES and gid not in fed]
-    if found and drawn is not None and not any(e.group in drawn for e in found) and not any(
-            flag(nodes[m].analysis.get("entry")) for e in found for m in groups[e.group].members):
-        # Clients drawn with no edge at all (a "Users" icon beside the system) say nothing about where requests
-        # come in: infer the doors as if no client were drawn [issue 13].
-        found = []
     if found:
         # Sources the users' entries do not reach (a cron box, a sync job, an importer): analysed for the stores
-        # they need (REP), never as a door every request comes through (R5).
+        # they need (REP), never as a door every request comes through (R5). Only where a client is drawn
+        # connected to them: a part of the drawing no client is linked to (clients drawn with no edge at all, a
+        # "Users" icon beside the system) is read as if no client were drawn [issue 13].
         reached = _closure(Q, [e.group for e in found])
         users = ", ".join(f"`{groups[e.group].name}`" for e in found)
-        return found + [Entry(gid, inferred=False, virtual=False, helper=True,
-                              assumption=f"`{groups[gid].name}` is a helper: nothing calls it and {users} does not "
-                                         "reach it; analysed for the stores it needs")
-                        for gid in candidates if gid not in reached]
+        if drawn is None:
+            near = candidates
+        else:
+            linked = {drawn[e.group] for e in found if e.group in drawn}
+            near = [gid for gid in candidates if gid in drawn and drawn[gid] in linked]
+        helpers = [Entry(gid, inferred=False, virtual=False, helper=True,
+                         assumption=f"`{groups[gid].name}` is a helper: nothing calls it and {users} does not "
+                                    "reach it; analysed for the stores it needs")
+                   for gid in near if gid not in reached]
+        rest = [gid for gid in candidates if gid not in near]
+        return found + helpers + (_inferred(groups, Q, rest, clients_elsewhere=True) if rest else [])
     if not candidates:
         # No request edge at all around the one service drawn (an app with only its monitoring): it is the system.
         lone = [gid for gid, grp in groups.items() if grp.role in ("compute", "service") and not grp.soft
@@ -241,7 +257,23 @@ def _find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str
         if len(lone) == 1:
             return [Entry(lone[0], inferred=True, virtual=True, assumption=f"entry inferred: `{groups[lone[0]].name}`"
                           " is the only service drawn, with no request edge")]
+    return _inferred(groups, Q, candidates)
+
+
+def _inferred(groups: Mapping[str, Group], Q: nx.DiGraph, candidates: list[str],
+              clients_elsewhere: bool = False) -> list[Entry]:
+    """Entries among `candidates` when no client is drawn in front of them (R5).
+
+    `clients_elsewhere`: clients are drawn, but not linked to these candidates' parts of the drawing. Then only
+    user-facing sources are doors; every other source there (a provisioning tool, a legend) is a helper."""
     facing = [gid for gid in candidates if user_facing(groups[gid])]
+    if clients_elsewhere:
+        return [Entry(gid, inferred=True, virtual=True, assumption=f"entry inferred: `{groups[gid].name}` (user-"
+                      "facing; the clients drawn are not linked to it)")
+                if gid in facing else
+                Entry(gid, inferred=True, virtual=False, helper=True, assumption=f"`{groups[gid].name}` is a helper: "
+                      "nothing calls it, no client drawn reaches it; analysed for the stores it needs")
+                for gid in candidates]
     if not facing:
         # Nothing says where users come in: every source is a guess, and its findings say so. A data-processing
         # step or an orchestrator at the head of a pipeline (Spark, Dataflow, Airflow) is no door for users: its
@@ -250,6 +282,10 @@ def _find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str
                       assumption=f"entry inferred: `{groups[gid].name}` heads a data pipeline (no client drawn, "
                                  "nothing user-facing); analysed for the stores it needs")
                 if groups[gid].role in _PIPELINE_ROLES else
+                Entry(gid, inferred=True, virtual=False, helper=True,
+                      assumption=f"entry inferred: `{groups[gid].name}` is a helper (its label says so), analysed "
+                                 "for the stores it needs")
+                if _HELPER_LABEL.search(roles.words(" ".join(groups[gid].labels))) else
                 Entry(gid, inferred=True, virtual=True, assumption=f"entry inferred: `{groups[gid].name}` (no "
                       "client drawn, nothing user-facing; it calls others and nothing calls it)")
                 for gid in candidates]
@@ -297,6 +333,31 @@ def is_device(info: NodeInfo) -> bool:
     if info.provider == "aws" and info.cls.startswith("Iot"):
         return True
     return bool(_DEVICE_LABEL.search(roles.words(info.label)))
+
+
+def drawn_parts(group_of: Mapping[str, str], arcs: list[Arc], nodes: Mapping[str, NodeInfo]) -> dict[str, int]:
+    """Group → number of its connected part of the drawing, over every drawn edge of any kind except edges to
+    monitoring (which fails open and changes nothing, §4) and self-loops. Groups with no such edge are absent."""
+    adj: dict[str, set[str]] = {}
+    for a in arcs:
+        g, h = group_of[a.u], group_of[a.v]
+        if g == h or "observability" in (nodes[a.u].role, nodes[a.v].role):
+            continue
+        adj.setdefault(g, set()).add(h)
+        adj.setdefault(h, set()).add(g)
+    part: dict[str, int] = {}
+    for start in adj:
+        if start in part:
+            continue
+        n = len(part)
+        part[start] = n
+        stack = [start]
+        while stack:
+            for w in adj[stack.pop()]:
+                if w not in part:
+                    part[w] = n
+                    stack.append(w)
+    return part
 
 
 def _parts(Q: nx.DiGraph) -> dict[str, int]:
