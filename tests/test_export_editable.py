@@ -328,3 +328,11 @@ def test_export_notices_an_edited_partial_template_and_stays_cached_without_one(
     partial.unlink()
     assert run("export", "designs/shop.py", "-o", "back.html").exit_code == 0
     assert "-EDIT</i>" not in (ws / "back.html").read_text(encoding="utf-8")
+
+
+def test_mermaid_labels_keep_a_hash_as_text():
+    """Mermaid reads `#1;` in a label as a character code (a control character here): # is written as an entity."""
+    from workbench.output.mermaid import text
+
+    assert text("order #1; done") == "order &#35;1; done"
+    assert "#quot;" not in text('say "#quot;"') and "&quot;" in text('say "#quot;"')

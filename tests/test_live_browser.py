@@ -239,3 +239,36 @@ def test_clicking_a_finding_highlights_its_nodes_and_zoom_works(tmp_path, cfg, w
         page.close()
     finally:
         server.stop()
+
+
+def test_two_diagrams_on_the_live_page_keep_their_own_icons(tmp_path, cfg, write_design, browser):
+    """Graphviz SVGs all say node1 and wb-icon-1; on one page the second diagram must not draw the first's icons."""
+    from test_report import TWO_DIAGRAMS
+
+    from workbench.build import build_design
+    from workbench.live.serve import LiveState, start_server
+    from workbench.live.watch import Rebuild
+    from workbench.output.outdir import read_json
+
+    two = write_design(tmp_path, "two", TWO_DIAGRAMS)
+    result = build_design(two, cfg)
+    assert result.ok, result.error
+    state = LiveState(cfg)
+    state.set_designs([two])
+    state.rebuilt(Rebuild(result, read_json(cfg.out / "two" / "findings.json"), kept=False, model=result.model))
+    server = start_server(state, port=0)
+    try:
+        page = browser.new_page()
+        page.goto(server.url + "design/two")
+        page.wait_for_function("() => document.querySelectorAll('#diagrams svg').length === 2")
+        ids = page.eval_on_selector_all("#diagrams svg [id]", "els => els.map(e => e.id)")
+        assert ids and len(ids) == len(set(ids))
+        # each <use> or <image> reference resolves to an element of its own diagram
+        dangling = page.evaluate("""() => [...document.querySelectorAll('#diagrams svg')].flatMap(svg =>
+            [...svg.querySelectorAll('[href^="#"], [*|href^="#"]')].map(e =>
+                (e.getAttribute('href') || e.getAttribute('xlink:href')).slice(1))
+              .filter(ref => !svg.querySelector('[id="' + ref + '"]')))""")
+        assert dangling == []
+        page.close()
+    finally:
+        server.stop()

@@ -167,7 +167,7 @@ def test_html_report_inlines_the_findings_view(feed):
     folder, html, findings = feed
     slug = findings["diagrams"][0]["slug"]
     view = (folder / f"{slug}.findings.svg").read_text(encoding="utf-8")
-    high_level = section_html(html, "high_level")
+    high_level = re.sub(r"wb[0-9a-f]{8}-", "", section_html(html, "high_level"))  # ids scoped in the page
     svgs = re.findall(r"<svg\b[^>]*>", high_level)
     assert len(svgs) == 1 and re.search(r'class="[^"]*\bdiagram\b', svgs[0]), svgs
     body = view[view.index('<g id="graph0"'):].strip()
@@ -675,3 +675,31 @@ def test_no_literal_backtick_anywhere_on_the_report(feed):
             assert page.locator("#rubric li code").count() > 0
         finally:
             browser.close()
+
+
+TWO_DIAGRAMS = """\
+from diagrams import Diagram
+from diagrams.aws.compute import EC2
+from diagrams.aws.database import RDS
+from diagrams.onprem.inmemory import Redis
+with Diagram("First"):
+    EC2("web") >> RDS("db")
+with Diagram("Second"):
+    Redis("cache") >> EC2("worker")
+"""
+
+
+def svg_ids(html: str) -> list[str]:
+    return re.findall(r'\sid="([^"]+)"', html)
+
+
+def test_two_diagrams_in_one_report_keep_their_own_icons(tmp_path, cfg, write_design):
+    """Each Graphviz SVG says node1 and wb-icon-1: inlined twice, the second diagram drew the first's icons."""
+    design = write_design(tmp_path, "two", TWO_DIAGRAMS)
+    assert build_design(design, cfg).ok
+    html = (cfg.out / "two" / "report.html").read_text()
+    ids = svg_ids(html)
+    assert ids and len(ids) == len(set(ids)), [i for i in ids if ids.count(i) > 1][:5]
+    for ref in re.findall(r'href="#([^"]+)"', html):  # every reference to an icon points into the page
+        if ref.startswith("wb"):
+            assert ref in ids, ref

@@ -110,12 +110,14 @@ def cache_key(formats: Iterable[str]) -> str:
 
 def inputs_of(design: Path, model: DesignModel, templates: Path | None = None) -> dict[str, str | None]:
     """Every file a build read: the design, helper modules it imported, icons next to it, and the
-    workspace's report template overrides (absent ones too, so that adding one triggers a rebuild)."""
-    from workbench.output.report import REPORTS
+    workspace's overrides of the report templates and the parts they include (absent ones too, so that adding
+    one triggers a rebuild)."""
+    from workbench.output.report import PARTIALS, REPORTS
 
     names = {design.name, *model.dependencies}
     if templates is not None:
-        names |= {os.path.relpath(templates / name, design.parent).replace(os.sep, "/") for name in REPORTS}
+        names |= {os.path.relpath(templates / name, design.parent).replace(os.sep, "/")
+                  for name in (*REPORTS, *PARTIALS)}
     names |= {n.icon.path for d in model.diagrams for n in d.nodes
               if n.icon and n.icon.base == "design" and not n.icon.missing}
     return {name: file_hash(design.parent / name) for name in sorted(names)}

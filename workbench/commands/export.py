@@ -31,7 +31,7 @@ def export(design: Path, cfg: Config, fmt: str, output: Path | None = None, diag
         raise WorkbenchError(f"cannot export {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
     design = Path(design).absolute()
     formats = tuple(dict.fromkeys((*cfg.formats, "png", "svg")))
-    result = build_design(design, cfg, formats, key=export_key(cfg, formats))
+    result = build_design(design, cfg, formats)
     if not result.ok:
         raise result.error
     folder = cfg.out / design.stem
@@ -65,33 +65,6 @@ def export(design: Path, cfg: Config, fmt: str, output: Path | None = None, diag
                                      f"{exc.strerror or exc}") from exc
             extras.append(copy)
     return Exported(target, extras)
-
-
-def export_key(cfg: Config, formats: tuple[str, ...]) -> str:
-    """The build's cache key, plus the workspace's overrides of the reports' partial templates (``_sheet.html``:
-    ``templates/_*.html`` and ``_*.md``) when there are any. The build's own cache covers report.html and
-    report.md but not what they import, so without this an edited partial would leave the report exported
-    from the last build; with no override the key is render's, and an export after a render stays cached."""
-    import hashlib
-
-    from workbench.build import cache_key
-
-    key = cache_key(formats)
-    try:
-        partials = sorted(p for p in cfg.templates.iterdir()
-                          if p.is_file() and p.name.startswith("_") and p.suffix in (".html", ".md"))
-    except OSError:  # no templates folder
-        return key
-    if not partials:
-        return key
-    digest = hashlib.sha256()
-    for path in partials:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise WorkbenchError(f"cannot read the template {path}: {exc.strerror or exc}") from exc
-        digest.update(path.name.encode() + b"\0" + data + b"\0")
-    return f"{key}; templates {digest.hexdigest()[:16]}"
 
 
 def pick_diagram(folder: Path, wanted: str | None) -> str:

@@ -142,13 +142,12 @@ class WorkbenchPlugin(BasePlugin):
             names = ", ".join(d["name"] for d in model["diagrams"])
             raise PluginError(f"workbench block at {where}: no diagram {wanted!r} in {path}; it has: {names}")
         show_findings = options.get("findings", "false").lower() in TRUE
-        from workbench.integrations import scope_ids
         from workbench.output.report import inline_svg
 
         parts = []
         for d in diagrams:
-            # Scoped ids: several diagrams on one page must not draw each other's icons.
-            svg = scope_ids(inline_svg((folder / f"{d['slug']}.svg").read_text(encoding="utf-8")))
+            # inline_svg scopes the ids: several diagrams on one page must not draw each other's icons.
+            svg = inline_svg((folder / f"{d['slug']}.svg").read_text(encoding="utf-8"))
             # No caption: the SVG carries the diagram's name as its title, as in the PNG.
             parts.append(f'<figure class="workbench-diagram" id="wb-{html.escape(d["slug"])}" '
                          f'aria-label="{html.escape(d["name"])}">{svg}</figure>')

@@ -10,7 +10,7 @@ from pathlib import Path
 from workbench.build import build_design
 from workbench.config import Config, load_config
 from workbench.design.model import DesignModel, Diagram
-from workbench.integrations import scope_ids
+from workbench.output.svg import scope_ids
 
 SEVERITY_COLOURS = {"error": "#d62728", "warning": "#f0a30a", "info": "#1f77b4", "accepted": "#7B8894"}
 

@@ -32,13 +32,14 @@ def mermaid_id(prefix: str, raw: str, taken: dict[str, str]) -> str:
 
 
 def text(label: str) -> str:
-    """A label inside Mermaid's quotes: HTML-like Graphviz labels lose their tags; &, <, > and quotes become
-    HTML entities (Mermaid's own `#quot;` codes come out garbled next to a <br/> in Mermaid 11), newlines
-    line breaks."""
+    """A label inside Mermaid's quotes: HTML-like Graphviz labels lose their tags; &, <, >, quotes and # become
+    HTML entities (Mermaid's own `#quot;` codes come out garbled next to a <br/> in Mermaid 11, and it reads
+    `#1;` in a label as such a code), newlines line breaks."""
     if label.startswith("<<") and label.endswith(">>"):
         label = TAGS.sub(" ", label[2:-2].replace("<br/>", "\n").replace("<br />", "\n"))
         label = re.sub(r"[ \t]+", " ", label).strip()
     label = label.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+    label = label.replace("#", "&#35;")
     return "<br/>".join(part.strip() for part in label.replace("\\n", "\n").splitlines()) or " "
 
 

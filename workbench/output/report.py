@@ -15,11 +15,14 @@ from workbench.analysis.review import DiagramReview, counts, numbered
 from workbench.analysis.rubric import score_model
 from workbench.design.model import DesignModel
 from workbench.output import codespans
+from workbench.output.svg import scope_ids
 
 log = logging.getLogger(__name__)
 
 PACKAGE_TEMPLATES = Path(__file__).parent.parent / "templates"
 REPORTS = ("report.html", "report.md")
+# The parts the reports include (`_sheet.html`): a workspace can override them too.
+PARTIALS = tuple(sorted(p.name for p in PACKAGE_TEMPLATES.glob("_*") if p.suffix in (".html", ".md")))
 
 # The seven steps of a design answer; the report's sections follow them in this order.
 STEPS = (
@@ -67,8 +70,9 @@ def markdown_text(value: object) -> str:
 
 
 def inline_svg(svg: str) -> str:
-    """Graphviz SVG without the XML prolog, sized to fit the page."""
-    svg = re.sub(r"^.*?(?=<svg\b)", "", svg, flags=re.S)
+    """Graphviz SVG without the XML prolog, sized to fit the page, its ids its own (svg.scope_ids: a page with
+    two diagrams would otherwise draw the first one's icons in the second)."""
+    svg = scope_ids(re.sub(r"^.*?(?=<svg\b)", "", svg, flags=re.S))
     svg = re.sub(r'<svg\b([^>]*?)\swidth="[^"]*"\sheight="[^"]*"', r'<svg\1', svg, count=1)
     if re.match(r'<svg\b[^>]*\sclass="', svg):  # svg.themed marked it already: one class attribute
         return re.sub(r'(<svg\b[^>]*?\sclass=")', r'\1diagram ', svg, count=1)

@@ -553,10 +553,9 @@ def replay(mock: Mock) -> dict[str, Any]:
 def _inline(svg: str) -> str:
     """The snapshot's SVG for the page, its ids scoped: the page holds many snapshots, and an icon id such as
     wb-icon-1 names another icon in each one once the design's classes change."""
-    from workbench.integrations import scope_ids
     from workbench.output.report import inline_svg
 
-    return scope_ids(inline_svg(svg))
+    return inline_svg(svg)
 
 
 def review(cfg: Config, mock_id: str | None = None, output: Path | None = None,
