@@ -6,6 +6,7 @@ Real parts throughout: the command line in a subprocess, real signals, real Grap
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import signal
@@ -98,6 +99,31 @@ def test_a_users_own_file_where_the_outputs_go_is_never_replaced(tmp_path, kind)
     assert "nothing was written" in done.stderr and "move or rename it" in done.stderr
     assert snapshot(tmp_path) == before  # nothing deleted, nothing added
     assert [p.name for p in mine.parent.iterdir()] == ["shop"]  # no staging folder left behind either
+
+
+def test_a_users_own_files_inside_an_output_folder_survive_every_build(tmp_path, cfg, write_design):
+    """out/<design>/ is the workbench's, but a note a user put there (or an edited copy of a report) is theirs."""
+    design = write_design(tmp_path, "shop", SIMPLE)
+    assert build_design(design, cfg).ok
+    folder = cfg.out / "shop"
+    (folder / "my-notes.txt").write_text("mine")
+    (folder / "review").mkdir()
+    (folder / "review" / "points.md").write_text("- add a replica")
+    for _ in range(2):
+        design.write_text(SIMPLE + "# edited\n")
+        assert build_design(design, cfg, force=True).ok
+        assert (folder / "my-notes.txt").read_text() == "mine"
+        assert (folder / "review" / "points.md").read_text() == "- add a replica"
+    stamp = json.loads((folder / STAMP).read_text())
+    assert "my-notes.txt" not in stamp["files"] and "shop.svg" in stamp["files"]
+
+
+def test_designs_whose_names_differ_only_in_case_are_a_conflict(tmp_path, cfg, write_design):
+    """API.py and api.py write one folder on a file system that ignores case."""
+    first = write_design(tmp_path, "a/API", SIMPLE)
+    second = write_design(tmp_path, "b/api", SIMPLE)
+    results = build_all([first, second], cfg)
+    assert results[0].ok and not results[1].ok and results[1].error.kind == "conflict"
 
 
 def test_an_empty_folder_or_the_workbenchs_own_is_replaced(tmp_path, cfg, write_design):
@@ -221,19 +247,21 @@ def dead_pid() -> int:
 
 
 def test_stale_temporary_folders_are_removed_and_live_ones_kept(tmp_path, cfg, write_design):
+    from workbench.output.outdir import _host
+
     cfg.out.mkdir(parents=True)
-    dead = dead_pid()
-    stale = [cfg.out / f".tmp-shop.pid{dead}-abcd1234", cfg.out / f".work-.pid{dead}-x1y2z3w4",
-             cfg.out / f".early-.pid{dead}-aaaabbbb", cfg.out / f".old-shop.pid{dead}-_a_b_c_d",
-             cfg.out / ".tmp-shop-legacy12"]  # an older version's name, an hour old
-    live = [cfg.out / f".tmp-other.pid{os.getpid()}-abcd1234", cfg.out / ".tmp-new-legacy34"]
-    mine = [cfg.out / ".tmp-notes", cfg.out / "notes"]  # not the workbench's: never touched
+    dead, host = dead_pid(), _host()
+    stale = [cfg.out / f".tmp-shop.pid{dead}.{host}-abcd1234", cfg.out / f".work-.pid{dead}.{host}-x1y2z3w4",
+             cfg.out / f".early-.pid{dead}.{host}-aaaabbbb", cfg.out / f".old-shop.pid{dead}.{host}-_a_b_c_d"]
+    live = [cfg.out / f".tmp-other.pid{os.getpid()}.{host}-abcd1234",
+            cfg.out / f".tmp-other.pid{dead}.another-host-abcd1234"]  # out/ shared with another machine
+    # Not the workbench's, however old and however named: never touched.
+    mine = [cfg.out / ".tmp-notes", cfg.out / "notes", cfg.out / ".work-in-progress", cfg.out / ".old-designs-archived",
+            cfg.out / ".tmp-shop-legacy12"]
     for folder in (*stale, *live, *mine):
         folder.mkdir()
         (folder / "file").write_text("x")
-    hour_ago = time.time() - 7200
-    os.utime(stale[-1], (hour_ago, hour_ago))
-    os.utime(mine[0], (hour_ago, hour_ago))
+        os.utime(folder, (time.time() - 86400, time.time() - 86400))
     build_all([write_design(tmp_path, "shop", SIMPLE)], cfg)
     assert not any(p.exists() for p in stale)
     assert all(p.exists() for p in (*live, *mine))
@@ -330,3 +358,25 @@ def test_graphviz_errors_name_the_design_line_and_say_what_to_do():
     assert failure.line == 7 and "edge 'web' → 'db'" in failure.text
     failure = graphviz_failure(d, "gvwrite_no_z problem 8192\n", lambda: dot)
     assert "could not write" in failure.text and "disk full" in failure.hint
+
+
+def test_a_failed_swap_puts_the_last_good_outputs_back(tmp_path, cfg, write_design, monkeypatch):
+    """If the new folder cannot be renamed into place (a full disk on some file systems, a lock), the previous
+    outputs go back where they were instead of waiting in a temporary folder that the next run removes."""
+    import workbench.build as build
+
+    design = write_design(tmp_path, "shop", SIMPLE)
+    assert build_design(design, cfg).ok
+    before = snapshot(cfg.out / "shop")
+    real_rename = os.rename
+
+    def rename(src, dst):
+        if Path(src).name.startswith(".tmp-shop"):
+            raise OSError(28, "No space left on device", str(src))
+        return real_rename(src, dst)
+
+    monkeypatch.setattr(build.os, "rename", rename)
+    result = build_design(design, cfg, force=True)
+    assert not result.ok and "No space left on device" in result.error.message
+    assert snapshot(cfg.out / "shop") == before
+    assert [p.name for p in cfg.out.iterdir()] == ["shop"]

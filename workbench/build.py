@@ -20,6 +20,7 @@ from workbench.design.loader import display_path, join, load_design
 from workbench.design.model import DesignModel
 from workbench.errors import DesignError, GraphvizFailed, WorkbenchError
 from workbench.output.outdir import (FINDINGS, MODEL, STAMP, NotOurs, carry_over, check_replaceable, clean_stale,
+                                    foreign,
                                     temp_prefix)
 
 log = logging.getLogger(__name__)
@@ -197,8 +198,9 @@ def build_design(design: Path, cfg: Config, formats: Iterable[str] | None = None
                 result.status, result.duration = "rendered", time.perf_counter() - start
                 if published is not None:
                     published(result)
-                drawings.finish_later(target)
-                write_stamp(target, stamp(key, design, model, cfg.templates))  # now the cache covers every format
+                written = drawings.finish_later(target)
+                # Now the cache covers every format.
+                write_stamp(target, stamp(key, design, model, cfg.templates), read_stamp(target).get("files", []) + written)
         result.outputs = sorted(p for p in target.iterdir() if not p.name.startswith("."))
         result.status = "rendered"
     except DesignError as exc:
@@ -279,9 +281,11 @@ def stamp(key: str, design: Path, model: DesignModel, templates: Path | None) ->
     return {"key": key, "inputs": inputs_of(design, model, templates)}
 
 
-def write_stamp(folder: Path, data: dict) -> None:
+def write_stamp(folder: Path, data: dict, files: Iterable[str]) -> None:
+    """The stamp, with the names of the files the workbench wrote (`files`): anything else in the folder is
+    someone else's (outdir.foreign)."""
     tmp = folder / (STAMP + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    tmp.write_text(json.dumps({**data, "files": sorted(set(files))}, indent=2), encoding="utf-8")
     os.replace(tmp, folder / STAMP)
 
 
@@ -308,10 +312,8 @@ class Staging:
             shutil.rmtree(self.folder, ignore_errors=True)
 
     def swap_in(self, stamp: dict, keep: Iterable[str] = ()) -> None:
-        """Stamp the staged outputs, then replace the target with two renames; files named in `keep` that
-        the target has and the staged outputs lack are carried over (outdir.carry_over)."""
-        write_stamp(self.folder, stamp)
-        swap_in(self.folder, self.target, keep)
+        """Stamp the staged outputs and replace the target with them (`swap_in`)."""
+        swap_in(self.folder, self.target, keep, stamp)
         self.folder = None
 
 
@@ -391,18 +393,30 @@ def write_reports(model: DesignModel, texts: dict[str, str], folder: Path, forma
         (folder / "report.pdf").write_bytes(pdf_from_html(html, folder))
 
 
-def swap_in(tmp: Path, target: Path, keep: Iterable[str] = ()) -> None:
-    """Replace `target` by `tmp` with two renames, so readers never see a half-written folder.
+def swap_in(tmp: Path, target: Path, keep: Iterable[str], stamp: dict) -> None:
+    """Stamp `tmp` and replace `target` by it with two renames, so readers never see a half-written folder.
 
-    Only a folder the workbench made, or an empty one, is ever replaced (outdir.check_replaceable).
+    Only a folder the workbench made, or an empty one, is ever replaced (outdir.check_replaceable). Outputs
+    named in `keep` that this build did not make, and everything in the target that no build wrote (a user's
+    notes), are carried over (outdir.carry_over); the stamp lists the outputs only.
     """
     check_replaceable(target)
+    written = [p.name for p in tmp.iterdir()]
     old = None
     if os.path.lexists(target):
-        carry_over(target, tmp, keep)
+        written += carry_over(target, tmp, keep)
+        carry_over(target, tmp, foreign(target))
+    write_stamp(tmp, stamp, written)
+    if os.path.lexists(target):
         old = Path(tempfile.mkdtemp(prefix=temp_prefix("old", target.name), dir=target.parent))
         os.rename(target, old / "previous")
-    os.rename(tmp, target)
+    try:
+        os.rename(tmp, target)
+    except OSError:
+        if old is not None:  # put the last good outputs back rather than leave them for clean_stale
+            os.rename(old / "previous", target)
+            shutil.rmtree(old, ignore_errors=True)
+        raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
@@ -418,13 +432,14 @@ def build_all(designs: list[Path], cfg: Config, formats: Iterable[str] | None = 
     owners: dict[str, Path] = {}
     todo = []
     for design in designs:
-        if design.stem in owners:  # two designs would write the same out/<stem>/
+        # Two designs would write the same out/<stem>/ (also API.py and api.py: one folder where case is ignored).
+        if design.stem.casefold() in owners:
             results[design] = BuildResult(design, display_path(design, cfg.root), design.stem, "failed", error=(
                 DesignError(display_path(design, cfg.root), 0,
-                            f"{display_path(owners[design.stem], cfg.root)} already writes out/{design.stem}/",
-                            "rename one of the two files", kind="conflict")))
+                            f"{display_path(owners[design.stem.casefold()], cfg.root)} already writes "
+                            f"out/{design.stem}/", "rename one of the two files", kind="conflict")))
         else:
-            owners[design.stem] = design
+            owners[design.stem.casefold()] = design
             todo.append(design)
     done = len(results)
 

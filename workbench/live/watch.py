@@ -485,14 +485,14 @@ class Watcher:
             return
         owners: dict[str, Path] = {}
         for other in self.designs:
-            owners.setdefault(other.stem, other)
+            owners.setdefault(other.stem.casefold(), other)  # API.py and api.py: one folder where case is ignored
         kwargs = {"loader": self.loader} if self.loader is not None else {}
 
         def one(design: Path) -> BuildResult | None:
-            if owners.get(design.stem, design) != design:  # two designs would write one out/<stem>/
+            if owners.get(design.stem.casefold(), design) != design:  # two designs would write one out/<stem>/
                 shown = display_path(design, self.cfg.root)
                 return BuildResult(design, shown, design.stem, "failed", error=DesignError(
-                    shown, 0, f"{display_path(owners[design.stem], self.cfg.root)} already writes "
+                    shown, 0, f"{display_path(owners[design.stem.casefold()], self.cfg.root)} already writes "
                               f"out/{design.stem}/", "rename one of the two files", kind="conflict"))
             # The live page and the console hear of a rebuild as soon as the SVG is there; PNG/PDF follow.
             early: list[BuildResult] = []

@@ -134,23 +134,29 @@ class Drawings:
         if not self.later:
             self.copy_views(self.staging, ".png")
 
-    def finish_later(self, target: Path) -> None:
-        """After the swap: wait for the later formats and replace each old file in `target` atomically."""
+    def finish_later(self, target: Path) -> list[str]:
+        """After the swap: wait for the later formats, replace each old file in `target` atomically, and return
+        the names written."""
         self.finish()
+        written = []
         for job, stem in self.jobs:
             for fmt in self.later:
                 if fmt in job.outputs:
                     os.replace(job.outputs[fmt], target / f"{stem}.{fmt}")
-        self.copy_views(target, ".png")
+                    written.append(f"{stem}.{fmt}")
+        return written + self.copy_views(target, ".png")
 
-    def copy_views(self, folder: Path, suffix: str) -> None:
+    def copy_views(self, folder: Path, suffix: str) -> list[str]:
         """Copy the diagrams that stand in for their findings views (see `draw_findings_views`); each copy
         replaces the previous file in one step, as `finish_later` does for the formats."""
+        done = []
         for source, copy in self.copies:
             if copy.endswith(suffix):
                 part = self.work / f"{copy}.part"
                 shutil.copyfile(folder / source, part)
                 os.replace(part, folder / copy)
+                done.append(copy)
+        return done
 
 
 def start_early(parent: Path, design_dir: Path, formats: tuple[str, ...]) -> EarlyRender | None:

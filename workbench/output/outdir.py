@@ -6,7 +6,7 @@ import json
 import os
 import re
 import shutil
-import time
+import socket
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -60,34 +60,67 @@ def check_replaceable(target: Path) -> None:
     raise NotOurs(target)
 
 
-def carry_over(old: Path, new: Path, names: Iterable[str]) -> None:
-    """Hard-link (or copy) the files `names` from the folder being replaced into its replacement, where the
-    new build did not make them: outputs of a slower path (findings views, report.pdf, the PNG still being
-    drawn) stay until they are rebuilt, rather than vanishing with the swap."""
+def carry_over(old: Path, new: Path, names: Iterable[str]) -> list[str]:
+    """Hard-link (or copy) the entries `names` from the folder being replaced into its replacement, where the
+    new build did not make them, and return the names carried: outputs of a slower path (findings views,
+    report.pdf, the PNG still being drawn) stay until they are rebuilt, and a user's own files stay as they are."""
+    carried = []
     for name in names:
         source, dest = old / name, new / name
-        if source.is_file() and not source.is_symlink() and not os.path.lexists(dest):
-            try:
-                os.link(source, dest)
-            except OSError:
-                shutil.copy2(source, dest)
+        if os.path.lexists(dest) or not os.path.lexists(source):
+            continue
+        if source.is_symlink():
+            os.symlink(os.readlink(source), dest)
+        elif source.is_dir():
+            shutil.copytree(source, dest, symlinks=True, copy_function=_link_or_copy)
+        else:
+            _link_or_copy(source, dest)
+        carried.append(name)
+    return carried
+
+
+def _link_or_copy(source, dest) -> None:
+    try:
+        os.link(source, dest)
+    except OSError:
+        shutil.copy2(source, dest)
+
+
+# The names a build writes, for folders stamped before the stamp listed its files.
+_OUTPUT_NAME = re.compile(r"^(?:model\.json|findings\.json|report\.(?:html|md|pdf)|.+\.(?:png|svg|pdf|dot))$")
+
+
+def foreign(target: Path) -> list[str]:
+    """What a folder the workbench made holds that no build wrote (the stamp lists what it wrote): a user's
+    notes, an edited copy of a report. A build carries them over; they are never deleted."""
+    try:
+        names = sorted(e.name for e in os.scandir(target) if e.name not in (STAMP, STAMP + ".tmp"))
+    except OSError:
+        return []
+    written = (read_json(target / STAMP) or {}).get("files")
+    if isinstance(written, list):
+        return [n for n in names if n not in set(written)]
+    return [n for n in names if not _OUTPUT_NAME.match(n)]
 
 
 # -- temporary folders beside the outputs ------------------------------------------------------------------------
 
-# Every build's temporary folder in out/ is named .<kind>-<name>.pid<N>-<random>, so that a later run can tell
-# the ones of a process that died (kill -9, power loss) from those of a build that is running now.
+# Every build's temporary folder in out/ is named .<kind>-<name>.pid<N>.<host>-<random>, so that a later run can
+# tell those of a process that died (kill -9, power loss) from those of a build running now, also when out/ is
+# shared between machines (only this host's are judged). Nothing else is ever removed: a folder named otherwise
+# (a user's `.work-in-progress`) is not the workbench's, whatever its age.
 TEMP_KINDS = ("tmp", "work", "early", "old")
-_TEMP = re.compile(r"^\.(?:tmp|work|early|old)-.*\.pid(\d+)-[a-z0-9_]{8}$")
-# Older versions named them .<kind>-<name>-<random>: stale when an hour old (no build takes that long).
-_LEGACY = re.compile(r"^\.(?:tmp|work|early|old)-.*-[a-z0-9_]{8}$")
-LEGACY_AGE = 3600.0
+_TEMP = re.compile(r"^\.(?:tmp|work|early|old)-.*\.pid(\d+)\.(.+)-[a-z0-9_]{8}$")
+
+
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9-]", "", socket.gethostname())[:32] or "host"
 
 
 def temp_prefix(kind: str, name: str = "") -> str:
     """The prefix for tempfile.mkdtemp of a temporary folder of this process in out/."""
     assert kind in TEMP_KINDS
-    return f".{kind}-{name}.pid{os.getpid()}-"
+    return f".{kind}-{name}.pid{os.getpid()}.{_host()}-"
 
 
 def _alive(pid: int) -> bool:
@@ -109,19 +142,10 @@ def clean_stale(out: Path) -> list[Path]:
         entries = list(os.scandir(out))
     except OSError:
         return removed
-    now = time.time()
     for entry in entries:
         match = _TEMP.match(entry.name)
-        if not (match or _LEGACY.match(entry.name)) or not entry.is_dir(follow_symlinks=False):
-            continue
-        if match:
-            stale = not _alive(int(match.group(1)))
-        else:
-            try:
-                stale = now - entry.stat(follow_symlinks=False).st_mtime > LEGACY_AGE
-            except OSError:
-                stale = False
-        if stale:
+        if (match and match.group(2) == _host() and entry.is_dir(follow_symlinks=False)
+                and not _alive(int(match.group(1)))):
             shutil.rmtree(entry.path, ignore_errors=True)
             removed.append(Path(entry.path))
     return removed
