@@ -152,7 +152,7 @@ def test_check_fail_on_the_known_design(ws):
 
     db = run("check", "designs/web.py", "--fail", "db")
     assert db.exit_code == 1, db.output
-    assert "BROKEN  Users -> db: `db` is down" in db.output
+    assert "BROKEN  Users -> db: db is down" in db.output
     assert "was: Users -> ALB -> {a, b} -> db" in db.output
 
     both = run("check", "designs/web.py", "--fail", "a,b", "--format", "json")

@@ -26,6 +26,7 @@ from workbench.analysis.whatif import (
 from workbench.config import Config
 from workbench.design.model import DesignModel
 from workbench.errors import DesignError, WorkbenchError
+from workbench.output.codespans import to_terminal
 
 JSON_VERSION = 1
 
@@ -186,7 +187,8 @@ def to_text(results: list[DesignOutcome]) -> str:
             lines.append("")
         if not r.diagrams and not r.error:
             lines += [f"{r.path}: nothing it draws is affected", ""]
-    return "\n".join(lines).rstrip("\n") + "\n"
+    # The messages mark names as code spans (`db`); a terminal shows them plain, like `check` does.
+    return to_terminal("\n".join(lines).rstrip("\n") + "\n")
 
 
 def to_json(results: list[DesignOutcome]) -> str:
