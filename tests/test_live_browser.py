@@ -106,6 +106,19 @@ def iter_queue(q: queue.Queue):
             return
 
 
+def serving(cfg, design: Path, result):
+    """The live server on 127.0.0.1 with one design built (`result`) and its findings.json as the folder has it."""
+    from workbench.live.serve import LiveState, start_server
+    from workbench.live.watch import Rebuild
+    from workbench.output.outdir import read_json
+
+    state = LiveState(cfg)
+    state.set_designs([design])
+    findings = read_json(cfg.out / design.stem / "findings.json")
+    state.rebuilt(Rebuild(result, findings, kept=False, model=result.model))
+    return start_server(state, port=0)
+
+
 def node_titles(page) -> list[str]:
     return page.eval_on_selector_all("#diagrams g.node > title", "els => els.map(e => e.textContent)")
 
@@ -184,9 +197,6 @@ def test_page_shows_the_banner_when_the_very_first_build_fails(tmp_path, browser
 def test_clicking_a_finding_highlights_its_nodes_and_zoom_works(tmp_path, cfg, write_design, browser):
     # The page against the real server, with a findings report written the way the build writes it.
     from workbench.build import build_design
-    from workbench.live.serve import LiveState, start_server
-    from workbench.live.watch import Rebuild
-    from workbench.output.outdir import read_json
 
     shop = write_design(tmp_path, "shop", design("web", "db", "cache"))
     result = build_design(shop, cfg)
@@ -202,10 +212,7 @@ def test_clicking_a_finding_highlights_its_nodes_and_zoom_works(tmp_path, cfg, w
             {"code": "INFO001", "severity": "info", "message": "accepted thing", "nodes": ["cache"],
              "node_ids": ["cache"], "accepted": True, "reason": "demo only", "line": 7},
         ]}]}))
-    state = LiveState(cfg)
-    state.set_designs([shop])
-    state.rebuilt(Rebuild(result, read_json(cfg.out / "shop" / "findings.json"), kept=False, model=result.model))
-    server = start_server(state, port=0)
+    server = serving(cfg, shop, result)
     try:
         page = browser.new_page()
         page.goto(server.url + "design/shop")
@@ -246,17 +253,11 @@ def test_two_diagrams_on_the_live_page_keep_their_own_icons(tmp_path, cfg, write
     from test_report import TWO_DIAGRAMS
 
     from workbench.build import build_design
-    from workbench.live.serve import LiveState, start_server
-    from workbench.live.watch import Rebuild
-    from workbench.output.outdir import read_json
 
     two = write_design(tmp_path, "two", TWO_DIAGRAMS)
     result = build_design(two, cfg)
     assert result.ok, result.error
-    state = LiveState(cfg)
-    state.set_designs([two])
-    state.rebuilt(Rebuild(result, read_json(cfg.out / "two" / "findings.json"), kept=False, model=result.model))
-    server = start_server(state, port=0)
+    server = serving(cfg, two, result)
     try:
         page = browser.new_page()
         page.goto(server.url + "design/two")

@@ -6,6 +6,7 @@ packaged (or the workspace's) templates. The browser tests load the HTML report 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -60,6 +61,18 @@ SIMPLE = """
 """
 
 STEP_IDS = ["requirements", "capacity", "high_level", "database", "interfaces", "scalability", "reliability"]
+
+
+@contextlib.contextmanager
+def chromium():
+    """Headless Chromium through Playwright (skipped where Playwright is not installed)."""
+    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e .[test])")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS[1:], headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 def make_cfg(root: Path) -> Config:
@@ -523,33 +536,28 @@ def test_headless_chromium_renders_the_report_with_its_diagram(feed, tmp_path):
 @needs_chromium
 @pytest.mark.browser
 def test_inline_diagram_is_visible_in_the_browser(feed):
-    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e .[test])")
     folder, _, findings = feed
     model = json.loads((folder / "model.json").read_text(encoding="utf-8"))
     node_ids = sorted(n["id"] for n in model["diagrams"][0]["nodes"])
     url = (folder / "report.html").as_uri()
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS[1:], headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 1200, "height": 2000})
-            requests: list[str] = []
-            page.on("request", lambda request: requests.append(request.url))
-            page.goto(url)
-            diagram = page.locator("svg.diagram")
-            assert diagram.count() == len(findings["diagrams"]) == 1
-            assert diagram.is_visible()
-            box = diagram.bounding_box()
-            assert box and box["width"] > 100 and box["height"] > 100, box
-            nodes = diagram.locator("g.node")
-            assert nodes.count() == len(node_ids)
-            assert sorted(nodes.locator("title").all_text_contents()) == node_ids
-            for i in range(nodes.count()):
-                node_box = nodes.nth(i).bounding_box()
-                assert node_box and node_box["width"] > 0 and node_box["height"] > 0
-            icons = diagram.locator("use")
-            assert icons.count() >= len(node_ids)
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1200, "height": 2000})
+        requests: list[str] = []
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto(url)
+        diagram = page.locator("svg.diagram")
+        assert diagram.count() == len(findings["diagrams"]) == 1
+        assert diagram.is_visible()
+        box = diagram.bounding_box()
+        assert box and box["width"] > 100 and box["height"] > 100, box
+        nodes = diagram.locator("g.node")
+        assert nodes.count() == len(node_ids)
+        assert sorted(nodes.locator("title").all_text_contents()) == node_ids
+        for i in range(nodes.count()):
+            node_box = nodes.nth(i).bounding_box()
+            assert node_box and node_box["width"] > 0 and node_box["height"] > 0
+        icons = diagram.locator("use")
+        assert icons.count() >= len(node_ids)
     assert all(r == url or r.startswith("data:") for r in requests), requests
 
 
@@ -615,66 +623,51 @@ def test_generated_on_honours_source_date_epoch_and_survives_a_bad_one(monkeypat
 def test_the_diagrams_caption_says_what_it_shows(feed, tmp_path):
     """The findings view: "outlined components carry the numbered findings"; the plain drawing that `watch` writes
     (no findings view) says so and how to get the outlines, instead of promising outlines it does not have."""
-    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e .[test])")
     folder, _, _ = feed
     plain = tmp_path / "watch"
     design = write(plain, "feed", FEED)
     assert build_design(design, make_cfg(plain), views=False).ok
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS[1:], headless=True)
-        try:
-            page = browser.new_page()
-            page.goto((folder / "report.html").as_uri())
-            assert page.is_visible("figure .legend.outlined") and page.is_hidden("figure .legend.plain")
-            page.goto((plain / "out" / "feed" / "report.html").as_uri())
-            assert page.is_hidden("figure .legend.outlined") and page.is_visible("figure .legend.plain")
-            assert "workbench render" in page.inner_text("figure .legend.plain")
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto((folder / "report.html").as_uri())
+        assert page.is_visible("figure .legend.outlined") and page.is_hidden("figure .legend.plain")
+        page.goto((plain / "out" / "feed" / "report.html").as_uri())
+        assert page.is_hidden("figure .legend.outlined") and page.is_visible("figure .legend.plain")
+        assert "workbench render" in page.inner_text("figure .legend.plain")
 
 
 @needs_chromium
 @pytest.mark.browser
 def test_printed_report_is_light_even_when_the_screen_is_dark(feed):
     """Dark mode is for the screen: on paper the finding cards, the text and the drawing are light."""
-    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e .[test])")
     folder, _, _ = feed
     colours = """() => ({
       card: getComputedStyle(document.querySelector('.finding.error')).backgroundColor,
       ink: getComputedStyle(document.body).color,
       drawing: getComputedStyle(document.querySelector('svg.diagram .graph > polygon')).fill,
     })"""
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS[1:], headless=True)
-        try:
-            page = browser.new_page(color_scheme="dark")
-            page.goto((folder / "report.html").as_uri())
-            screen = page.evaluate(colours)
-            assert screen["card"] == "rgb(59, 29, 31)" and screen["drawing"] == "rgb(27, 31, 36)", screen  # dark
-            page.emulate_media(media="print")
-            paper = page.evaluate(colours)
-            assert paper == {"card": "rgb(255, 245, 245)", "ink": "rgb(0, 0, 0)", "drawing": "rgb(255, 255, 255)"}, paper
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page(color_scheme="dark")
+        page.goto((folder / "report.html").as_uri())
+        screen = page.evaluate(colours)
+        assert screen["card"] == "rgb(59, 29, 31)" and screen["drawing"] == "rgb(27, 31, 36)", screen  # dark
+        page.emulate_media(media="print")
+        paper = page.evaluate(colours)
+        assert paper == {"card": "rgb(255, 245, 245)", "ink": "rgb(0, 0, 0)", "drawing": "rgb(255, 255, 255)"}, paper
 
 
 @needs_chromium
 @pytest.mark.browser
 def test_no_literal_backtick_anywhere_on_the_report(feed):
     """Code spans are <code> everywhere a person reads: findings, the rubric's evidence, the feedback form."""
-    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e .[test])")
     folder, html, _ = feed
     assert "`" in html  # the messages do carry code spans (in the feedback form's JSON and attributes)
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS[1:], headless=True)
-        try:
-            page = browser.new_page()
-            page.goto((folder / "report.html").as_uri())
-            text = page.inner_text("body")
-            assert "`" not in text, [line for line in text.splitlines() if "`" in line][:5]
-            assert page.locator("#rubric li code").count() > 0
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto((folder / "report.html").as_uri())
+        text = page.inner_text("body")
+        assert "`" not in text, [line for line in text.splitlines() if "`" in line][:5]
+        assert page.locator("#rubric li code").count() > 0
 
 
 TWO_DIAGRAMS = """\

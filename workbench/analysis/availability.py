@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import heapq
 import math
-import weakref
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
@@ -30,6 +29,7 @@ from workbench.analysis.elements import (
     Entry,
     Group,
     NodeInfo,
+    PerGraph,
 )
 from workbench.analysis.redundancy import (
     AURORA_CLASSES,
@@ -957,18 +957,11 @@ class _Cache:
         return out
 
 
-# id(graph) → (weak reference to the graph, cache), as in targets.reliability: the graph is not hashable.
-_CACHES: dict[int, tuple[weakref.ref, _Cache]] = {}
+_CACHES = PerGraph()
 
 
 def _cache(g: AnalysisGraph) -> _Cache:
-    key = id(g)
-    hit = _CACHES.get(key)
-    if hit is not None and hit[0]() is g:
-        return hit[1]
-    value = _Cache()
-    _CACHES[key] = (weakref.ref(g, lambda _ref, key=key, caches=_CACHES: caches.pop(key, None)), value)
-    return value
+    return _CACHES.get(g, _Cache)
 
 
 def estimate(g: AnalysisGraph, entry: Entry, *, fixes: bool = True,

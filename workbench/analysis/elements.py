@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -210,3 +211,19 @@ class AnalysisGraph:
 # -- building --------------------------------------------------------------------------------------------------------
 
 
+class PerGraph:
+    """Values computed once per AnalysisGraph and dropped with it: the availability and latency estimates
+    are asked for by several rules, the report and the what-if drills. Keyed by id() with a weak reference,
+    because a graph is not hashable and an id is reused once its graph is gone."""
+
+    def __init__(self) -> None:
+        self._items: dict[int, tuple[weakref.ref, object]] = {}
+
+    def get(self, g: AnalysisGraph, make):
+        key = id(g)
+        hit = self._items.get(key)
+        if hit is not None and hit[0]() is g:
+            return hit[1]
+        value = make()
+        self._items[key] = (weakref.ref(g, lambda _ref, key=key, items=self._items: items.pop(key, None)), value)
+        return value

@@ -345,33 +345,25 @@ def drawn_parts(group_of: Mapping[str, str], arcs: list[Arc], nodes: Mapping[str
             continue
         adj.setdefault(g, set()).add(h)
         adj.setdefault(h, set()).add(g)
-    part: dict[str, int] = {}
-    for start in adj:
-        if start in part:
-            continue
-        n = len(part)
-        part[start] = n
-        stack = [start]
-        while stack:
-            for w in adj[stack.pop()]:
-                if w not in part:
-                    part[w] = n
-                    stack.append(w)
-    return part
+    return _numbered_parts(adj)
 
 
 def _parts(Q: nx.DiGraph) -> dict[str, int]:
     """Group → number of its weakly connected part of Q."""
+    return _numbered_parts({v: (*Q.successors(v), *Q.predecessors(v)) for v in Q})
+
+
+def _numbered_parts(neighbours: Mapping[str, Iterable[str]]) -> dict[str, int]:
+    """Each key → the number of its connected part, parts numbered in the order of `neighbours`."""
     part: dict[str, int] = {}
-    for start in Q:
+    for start in neighbours:
         if start in part:
             continue
         n = len(part)
         part[start] = n
         stack = [start]
         while stack:
-            v = stack.pop()
-            for w in (*Q.successors(v), *Q.predecessors(v)):
+            for w in neighbours[stack.pop()]:
                 if w not in part:
                     part[w] = n
                     stack.append(w)

@@ -7,7 +7,6 @@ for as long as the graph lives, so a check computes it once.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 
 from workbench.analysis.availability import (
@@ -16,7 +15,7 @@ from workbench.analysis.availability import (
     minutes_text,
     percent_text,
 )
-from workbench.analysis.elements import AnalysisGraph
+from workbench.analysis.elements import AnalysisGraph, PerGraph
 from workbench.analysis.latency import DiagramLatency, diagram_latency
 
 
@@ -54,18 +53,12 @@ class Reliability:
         return out
 
 
-# id(graph) → (weak reference to the graph, result): the graph is not hashable, and the entry must go with it.
-_CACHE: dict[int, tuple[weakref.ref, Reliability]] = {}
+_RELIABILITY = PerGraph()
 
 
 def reliability(g: AnalysisGraph) -> Reliability:
-    key = id(g)
-    hit = _CACHE.get(key)
-    if hit is not None and hit[0]() is g:
-        return hit[1]
-    value = Reliability(diagram_availability(g), diagram_latency(g))
-    _CACHE[key] = (weakref.ref(g, lambda _ref, key=key, cache=_CACHE: cache.pop(key, None)), value)
-    return value
+    """The availability and latency of a diagram, computed once per graph."""
+    return _RELIABILITY.get(g, lambda: Reliability(diagram_availability(g), diagram_latency(g)))
 
 
 def summary_line(data: dict) -> str:
