@@ -54,6 +54,26 @@ def test_a_cache_aside_cache_does_not_lower_the_estimate():
     assert av.percent_text(only(b).estimate) == "99.9375%"
 
 
+def cached_reads(qps: str, cache_attrs: dict) -> Arch:
+    """users (100:1 reads) -> api -> one RDS instance (10,000 reads/s) with a cache-aside cache beside it."""
+    b = Arch("cached")
+    api = b.node("ECS", "api", replicas="3", availability="99.99")
+    b.chain(b.node("Users", "users", qps=qps, read_ratio="100:1"), api)
+    b.edge(api, [b.node("Redis", "cache", **cache_attrs), b.node("RDS", "db", availability="99.95")])
+    return b
+
+
+def test_a_load_bearing_cache_is_required_and_its_replicas_count():
+    # Below the store's read capacity the cache is optional; above it (CACHE002's error) requests fail with it.
+    light = only(cached_reads("5000", {"availability": "90"}))
+    assert av.percent_text(light.estimate) == av.percent_text(0.9995)
+    single = only(cached_reads("12000", {"availability": "90"}))
+    assert single.estimate == pytest.approx(0.9995 * 0.90, rel=1e-9)
+    assert single.contributors[0].names == ["cache"]
+    paired = only(cached_reads("12000", {"availability": "90", "replicas": "2"}))
+    assert paired.estimate == pytest.approx(0.9995 * (1 - 0.1 ** 2), rel=1e-9)
+
+
 def test_async_consumers_do_not_lower_the_estimate():
     b, apps = web()
     queue = b.node("SQS", "jobs", availability="99.9")

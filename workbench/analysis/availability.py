@@ -2,7 +2,8 @@
 
 A pure function of the analysis graph. The required set is the one SPOF001 uses (`criticality.analyse_root`):
 the hard quotient graph from the entry, so soft dependencies, fallbacks, cache-aside caches and async
-consumers are not required and cannot lower the estimate. Each replica group has an availability (`group_up`):
+consumers are not required and cannot lower the estimate; a load-bearing cache (its store cannot take the reads
+without it, `loads.load_bearing_caches`) is required. Each replica group has an availability (`group_up`):
 a managed service's figure is the service as a whole; otherwise a group of n instances is up while k of them are
 (k = 1 for stateless tiers, the quorum for quorum groups), each instance up with its own figure, and members in a
 declared zone also need that zone. Groups are independent given the state of the zones.
@@ -31,6 +32,7 @@ from workbench.analysis.elements import (
     NodeInfo,
     PerGraph,
 )
+from workbench.analysis.loads import load_bearing_caches
 from workbench.analysis.redundancy import (
     AURORA_CLASSES,
     AZURE_REDIS_CLASSES,
@@ -362,6 +364,10 @@ def _structure(g: AnalysisGraph, root: str, sources: frozenset[str] | None = Non
     inside = reach.reach
     terminals = tuple(reach.terminals)
     critical = tuple(x for x in reach.critical if x not in sources)
+    # A cache-aside cache is not required, unless its store cannot take the reads without it (CACHE002's
+    # error): then the entry's requests fail with it, replicated or not.
+    critical += tuple(c for c in load_bearing_caches(g) if c not in inside
+                      and any(p in inside for p in g.Q.predecessors(c)))
     sure = set(critical) | (sources & inside) | {root}
     reached = {root}
     stack = [root]

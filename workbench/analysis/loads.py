@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from workbench.analysis.elements import SOURCE_ROLES, AnalysisGraph, Group
+from workbench.analysis.elements import SOURCE_ROLES, AnalysisGraph, Group, PerGraph
 from workbench.analysis.graph import strong_components
 from workbench.analysis.redundancy import (
     RDS_CLASSES,
@@ -551,3 +551,76 @@ def capacities(g: AnalysisGraph) -> Mapping[str, Capacity]:
     """Capacity of every group that has one (see `capacity`)."""
     called = called_from_outside(g)
     return {gid: cap for gid, grp in g.groups.items() if (cap := capacity(g, grp, called)) is not None}
+
+
+# -- caches the stores behind them rely on ---------------------------------------------------------------------------
+
+
+def _backs(grp: Group) -> bool:
+    return grp.stateful and grp.role not in ("cache", "queue", "coordination")
+
+
+def backing_stores(g: AnalysisGraph, cache: str) -> list[str]:
+    """The stores behind a cache-aside cache: what its callers call directly next to it (the usual shape),
+    else the first stores they reach without going through it."""
+    direct = {s: None for p in g.Q.predecessors(cache) for s in g.Q.successors(p) if _backs(g.groups[s])}
+    if direct:
+        return list(direct)
+    found: dict[str, None] = {}
+    for p in g.Q.predecessors(cache):
+        seen = {p, cache}
+        stack = [p]
+        while stack:
+            v = stack.pop()
+            for w in g.Q.successors(v):
+                if w in seen:
+                    continue
+                seen.add(w)
+                grp = g.groups[w]
+                if _backs(grp):
+                    found[w] = None
+                elif grp.role != "cache":
+                    stack.append(w)
+    return list(found)
+
+
+def cache_off_reads(g: AnalysisGraph, cache: str, loads: Mapping[str, Load],
+                    caps: Mapping[str, Capacity]) -> tuple[float, str, float, float] | None:
+    """With `cache` down, the most loaded store behind it: (reads / read capacity, store, reads/s, capacity), or
+    None when no store behind it has both a load and a capacity. A ratio above 1 makes the cache load-bearing."""
+    worst = None
+    for s in backing_stores(g, cache):
+        load, cap = loads.get(s), caps.get(s)
+        if load is None or cap is None:
+            continue
+        dims = {d.name: d for d in cap.dims}
+        limit = (dims.get("reads") or next(iter(dims.values()))).limit
+        reads = load.reads_raw if load.reads_raw is not None else dimension_load(load, "requests")
+        if reads is not None and limit and (worst is None or reads / limit > worst[0]):
+            worst = (reads / limit, s, reads, limit)
+    return worst
+
+
+_PEAK, _CAPACITIES, _LOAD_BEARING = PerGraph(), PerGraph(), PerGraph()
+
+
+def peak_loads(g: AnalysisGraph) -> Mapping[str, Load]:
+    """`propagate(g)` with nothing down, computed once per graph: the rules and the availability share it."""
+    return _PEAK.get(g, lambda: propagate(g))
+
+
+def group_capacities(g: AnalysisGraph) -> Mapping[str, Capacity]:
+    """`capacities(g)`, computed once per graph."""
+    return _CAPACITIES.get(g, lambda: capacities(g))
+
+
+def load_bearing_caches(g: AnalysisGraph) -> dict[str, tuple[float, str, float, float]]:
+    """Cache-aside caches whose stores cannot take the read load without them (CACHE002's error), with what
+    `cache_off_reads` found: such a cache is required after all, replicated or not (availability counts it)."""
+    def find() -> dict[str, tuple[float, str, float, float]]:
+        caches = [c for c, grp in g.groups.items() if grp.soft_reason == "cache-aside"]
+        if not caches:
+            return {}
+        loads, caps = peak_loads(g), group_capacities(g)
+        return {c: worst for c in caches if (worst := cache_off_reads(g, c, loads, caps)) and worst[0] > 1.0}
+    return _LOAD_BEARING.get(g, find)

@@ -33,6 +33,7 @@ from workbench.analysis.loads import (
     called_from_outside,
     capacity,
     dimension_load,
+    peak_loads,
     propagate,
 )
 
@@ -219,7 +220,7 @@ def load_notes(g: AnalysisGraph, failed: set[str], down: set[str]) -> dict[str, 
     after = propagate(_caches_gone(g, down), frozenset(down))
     if not after:
         return {}
-    before = propagate(g)
+    before = peak_loads(g)
     called = called_from_outside(g)
     out: dict[str, LoadNote] = {}
     for gid, load in after.items():

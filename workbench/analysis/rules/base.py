@@ -9,7 +9,7 @@ from functools import cached_property
 
 from workbench.analysis.elements import AnalysisGraph, Arc, Group
 from workbench.analysis.findings import Finding, Rule, cap_for_assumptions
-from workbench.analysis.loads import Capacity, Load, capacities, propagate
+from workbench.analysis.loads import Capacity, Load, group_capacities, peak_loads
 
 DEFAULT_READ_THRESHOLD = 0.8  # [H] CACHE001 fires from 80 % reads (4:1)
 # Auxiliary roles whose edges act on what they point at (deploy, provision, run commands), unlike monitoring.
@@ -36,11 +36,11 @@ class Context:
 
     @cached_property
     def loads(self) -> Mapping[str, Load]:
-        return propagate(self.graph)
+        return peak_loads(self.graph)
 
     @cached_property
     def capacities(self) -> Mapping[str, Capacity]:
-        return capacities(self.graph)
+        return group_capacities(self.graph)
 
     def memo(self, key: str, compute: Callable[[], object]) -> object:
         """Share a derived value between the rules of this run (computed on first use)."""

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from workbench.analysis.elements import AnalysisGraph, Group
+from workbench.analysis.elements import AnalysisGraph
 from workbench.analysis.findings import Finding, Rule
-from workbench.analysis.loads import dimension_load, store_read_fraction
+from workbench.analysis.loads import backing_stores, cache_off_reads, store_read_fraction
 from workbench.analysis.redundancy import flag
 from workbench.analysis.rules.base import Check, Context, group_finding, names, qty
 
@@ -111,43 +111,6 @@ def check_cache001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
     return out
 
 
-def _backs(grp: Group) -> bool:
-    return grp.stateful and grp.role not in ("cache", "queue", "coordination")
-
-
-def backing_stores(g: AnalysisGraph, cache: str) -> list[str]:
-    """The stores behind a cache-aside cache: what its callers call directly next to it (the usual shape),
-    else the first stores they reach without going through it."""
-    direct = {s: None for p in g.Q.predecessors(cache) for s in g.Q.successors(p) if _backs(g.groups[s])}
-    if direct:
-        return list(direct)
-    found: dict[str, None] = {}
-    for p in g.Q.predecessors(cache):
-        seen = {p, cache}
-        stack = [p]
-        while stack:
-            v = stack.pop()
-            for w in g.Q.successors(v):
-                if w in seen:
-                    continue
-                seen.add(w)
-                grp = g.groups[w]
-                if _backs(grp):
-                    found[w] = None
-                elif grp.role != "cache":
-                    stack.append(w)
-    return list(found)
-
-
-def _read_limit(ctx: Context, store: str) -> float | None:
-    cap = ctx.capacities.get(store)
-    if cap is None:
-        return None
-    dims = {d.name: d for d in cap.dims}
-    dim = dims.get("reads") or next(iter(dims.values()))
-    return dim.limit
-
-
 def check_cache002(g: AnalysisGraph, ctx: Context) -> list[Finding]:
     out = []
     for gid, group in g.groups.items():
@@ -156,14 +119,7 @@ def check_cache002(g: AnalysisGraph, ctx: Context) -> list[Finding]:
         stores = backing_stores(g, gid)
         if not stores:
             continue
-        worst: tuple[float, str, float, float] | None = None  # (ratio, store, load, limit)
-        for s in stores:
-            load, limit = ctx.loads.get(s), _read_limit(ctx, s)
-            if load is None or limit is None:
-                continue
-            reads = load.reads_raw if load.reads_raw is not None else dimension_load(load, "requests")
-            if worst is None or reads / limit > worst[0]:
-                worst = (reads / limit, s, reads, limit)
+        worst = cache_off_reads(g, gid, ctx.loads, ctx.capacities)
         severity, n = "warning", group.name
         if worst is not None:
             ratio, store, reads, limit = worst

@@ -34,7 +34,9 @@ AVAIL001 = Rule(
     severity="warning",
     what="Estimates, for each user-facing entry, the probability that it reaches every required capability (the "
          "required set of SPOF001: soft dependencies, fallbacks, cache-aside caches and async consumers are not "
-         "required, so they never lower the estimate) and compares it with the SLO: slo= on the entry node, "
+         "required, so they never lower the estimate; except a load-bearing cache, one whose store cannot take "
+         "the reads without it (CACHE002's error), which requests need after all) and compares it with the "
+         "SLO: slo= on the entry node, "
          "else the diagram's graph_attr wb_slo, else the design sheet's slo. Warning when the estimate is below "
          "the SLO; error when the expected downtime is more than 10 times the error budget. Each component has "
          "availability= (percent) if declared, else a default by class, role and managed status (below). A "
