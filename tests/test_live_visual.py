@@ -62,6 +62,14 @@ def open_design(browser, serve, scheme="light", size="desktop"):
     return page
 
 
+def first_build(browser, serve, slug: str):
+    """A desktop page of design `slug` in its own workspace, once the page shows the first build."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(serve.url + f"design/{slug}")
+    page.wait_for_function("() => document.body.dataset.epoch === '1'")
+    return page
+
+
 def same_picture(png: bytes, name: str) -> None:
     """The screenshot matches the stored reference within the tolerance (WB_UPDATE_SCREENSHOTS=1 rewrites it)."""
     from io import BytesIO
@@ -278,9 +286,7 @@ def test_top_down_drawing_marks_keep_clear_of_the_title_and_the_edges(browser, t
     serve = Serve(tmp_path)
     try:
         serve.expect("designs/tb.py")
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(serve.url + "design/tb")
-        page.wait_for_function("() => document.body.dataset.epoch === '1'")
+        page = first_build(browser, serve, "tb")
         marks = page.evaluate(MARKS_CLEAR)
         assert any(m["node"] == "db" for m in marks), marks
         for mark in marks:
@@ -303,9 +309,7 @@ def test_zoom_survives_a_rebuild_and_fit_refits_when_the_size_changes(browser, t
     serve = Serve(tmp_path)
     try:
         serve.expect("designs/shop.py")
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(serve.url + "design/shop")
-        page.wait_for_function("() => document.body.dataset.epoch === '1'")
+        page = first_build(browser, serve, "shop")
         page.click("button[title='zoom in']")
         zoomed = page.inner_text(".diagram .zoom")
         transform = page.eval_on_selector(".canvas", "c => c.style.transform")
