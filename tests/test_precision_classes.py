@@ -708,3 +708,178 @@ def test_a_client_linked_to_nothing_does_not_decide_the_doors_elsewhere():
     got = found(b)
     assert {("SPOF001", "web"), ("REP001", "db")} <= got, got
     assert not {h for h in got if h[1] in ("Vagrant", "VirtualBox") and h[0].startswith(("SPOF", "REP"))}, got
+
+
+# -- second held-out set (holdout2): classes seen there, each drawn from scratch ---------------------------------------
+
+
+def test_numbered_look_alikes_where_one_carries_the_drawn_calls_are_one_group():
+    """`lb >> [EC2("node1"), EC2("node2"), EC2("node3")]` in one cluster, with only `node1` drawn calling the
+    database and reached by an operator's login: the three are one group, not a SPOF in `node1`."""
+    b = Arch()
+    lb, db = b.node("ALB", "lb"), b.node("RDS", "orders", multi_az="true")
+    with b.cluster("Web"):
+        web = [b.node("EC2", f"node{i}") for i in (1, 2, 3)]
+    b.chain(b.node("Users", "users"), lb, web)
+    b.edge(web[0], db)
+    b.edge(b.node("EC2", "Jump Host"), web[0], label="ssh")
+    got = found(b, "SPOF001")
+    assert not got, got
+    g = build_graph(b.diagram())
+    assert len({g.group_of[n.id] for n in web}) == 1
+
+
+def test_look_alikes_calling_different_stores_stay_apart():
+    """Guard: numbered look-alikes in one cluster, each drawn calling its own store (shards in all but name), are
+    not merged by the rule above: neither's calls are a part of the other's."""
+    b = Arch()
+    lb = b.node("ALB", "lb")
+    with b.cluster("Workers"):
+        w1, w2 = b.node("EC2", "worker1"), b.node("EC2", "worker2")
+    b.chain(b.node("Users", "users"), lb, [w1, w2])
+    b.edge(w1, b.node("RDS", "ledger", multi_az="true"))
+    b.edge(w2, b.node("S3", "archive"))
+    g = build_graph(b.diagram())
+    assert g.group_of[w1.id] != g.group_of[w2.id]
+
+
+def test_operator_tools_behind_the_ingress_are_no_user_path():
+    """A self-hosted box: the ingress proxy serves the app and also a container console and the image registry
+    behind it. The console and registry serve operators: no SPOF on them, and the app path keeps its findings."""
+    b = Arch()
+    ingress = b.node("Custom", "ingress")
+    console = b.node("Custom", "portainer")
+    registry = b.node("Docker", "Private Registery", provider="onprem", module="container")
+    app, db = b.node("Server", "Application"), b.node("Mongodb", "Database")
+    b.chain(ingress, console, registry)
+    b.chain(ingress, app, db)
+    b.edge(b.node("EC2", "Bastion"), app, label="login")
+    got = found(b)
+    assert not {h for h in got if h[1] in ("portainer", "Private Registery", "Bastion")}, got
+    assert {("SPOF001", "Application"), ("REP001", "Database")} <= got, got
+    g = build_graph(b.diagram())
+    assert {g.nodes[n.id].role for n in (console, registry)} == {"tooling"}
+
+
+def test_a_service_whose_label_only_mentions_a_registry_is_still_a_service():
+    """Guard: "registry" alone (a service registry, a model registry) is not an operator console, and a
+    `user-registration` service is a service."""
+    b = Arch()
+    api = b.node("ECS", "user registration", replicas="2")
+    b.chain(b.node("Users", "users"), b.node("ALB", "alb"), api, b.node("EC2", "schema registry service"))
+    assert ("SPOF001", "schema registry service") in found(b)
+
+
+def test_replies_drawn_as_arrows_with_no_client_are_read_from_the_front_end():
+    """No client drawn, each call drawn with a separate reply arrow, node labels that say nothing (`svc-f`): the
+    React icon is the front end, so `front >> api` is the call and `api >> front` its reply; an external API a
+    scraper pulls from (drawn with a load balancer icon) is no door users come in by."""
+    b = Arch()
+    ext = b.node("ELB", "ExternalApi")
+    db = b.node("Mongodb", "svc-a")
+    scraper = b.node("Nodejs", "svc-c", provider="programming", module="language")
+    b.edge(scraper, ext)
+    b.edge(ext, scraper)
+    b.edge(scraper, db)
+    api = b.node("Nodejs", "svc-d", provider="programming", module="language")
+    front = b.node("React", "svc-f", provider="programming", module="framework")
+    b.edge(front, api)
+    b.edge(api, db)
+    b.edge(db, api)
+    b.edge(api, front)
+    got = found(b)
+    assert {("SPOF001", "svc-f"), ("SPOF001", "svc-d"), ("REP001", "svc-a")} <= got, got
+    assert not {h for h in got if h[1] in ("svc-c", "ExternalApi") and h[0].startswith(("SPOF", "REP"))}, got
+    g = build_graph(b.diagram())
+    assert g.nodes[ext.id].role == "external_saas"
+    assert [g.groups[e.group].name for e in g.entries if not e.helper] == ["svc-f"]
+
+
+def test_an_external_facing_balancer_or_gateway_keeps_its_role():
+    """Guard: "External ALB" is the internet-facing balancer, and an API gateway labelled "External API" is the
+    gateway of the public API: neither is an outside system."""
+    b = Arch()
+    alb, gw = b.node("ALB", "External ALB"), b.node("APIGateway", "External API")
+    g = build_graph(b.diagram())
+    assert (g.nodes[alb.id].role, g.nodes[gw.id].role) == ("load_balancer", "api_gateway")
+
+
+def test_different_services_behind_an_api_gateway_each_serve_their_own_routes():
+    """`gateway >> [Nodejs("nodejs"), Go("go")]`, both writing one database: a gateway sends each request to one
+    service by its path, so each is required for its routes (a guess, stated), not an alternative to the other.
+    The gateway drawn as a pair with the front end behind the ingress is read from the ingress outward."""
+    b = Arch()
+    nginx = b.node("Nginx", "nginx")
+    front = b.node("React", "react", provider="programming", module="framework")
+    gateway = b.node("Subnet", "krakend", provider="generic", module="network")
+    node = b.node("Nodejs", "nodejs", provider="programming", module="language")
+    go = b.node("Go", "go", provider="programming", module="language")
+    db = b.node("PostgreSQL", "postgresql", replicas="2", group="pg")
+    b.chain(nginx, front)
+    b.edge(front, gateway, dir="both")
+    b.edge(gateway, [node, go])
+    b.edge([node, go], db)
+    got = found(b, "SPOF001")
+    assert {("SPOF001", "nodejs"), ("SPOF001", "go"), ("SPOF001", "krakend")} <= got, got
+    routed = [f for f in by_code(b, "SPOF001") if f.labels in (["nodejs"], ["go"])]
+    assert all(f.severity == "warning" and any("routes of its own" in a for a in f.assumptions) for f in routed)
+    g = build_graph(b.diagram())
+    assert [g.groups[e.group].name for e in g.entries] == ["nginx"]
+
+
+def test_look_alikes_behind_an_api_gateway_are_still_replicas():
+    """Guard: the routes rule reads different services, not the instances of one."""
+    b = Arch()
+    gw = b.node("APIGateway", "api")
+    b.chain(b.node("Users", "users"), gw, [b.node("ECS", "orders-1"), b.node("ECS", "orders-2")],
+            b.node("RDS", "db", multi_az="true"))
+    assert not found(b, "SPOF001"), found(b, "SPOF001")
+
+
+def test_a_vpn_box_at_the_end_of_a_path_is_no_capability():
+    """`dns >> Custom("VPN")` beside `dns >> proxy >> app`: the VPN is the operators' way in, and a network box
+    with nothing behind it carries requests to nothing."""
+    b = Arch()
+    dns, proxy = b.node("Route53", "DNS"), b.node("HAProxy", "HAProxy", provider="onprem", module="network")
+    b.chain(dns, proxy, b.node("Server", "web app"), b.node("Mongodb", "MongoDB"))
+    b.edge(dns, b.node("Custom", "VPN"))
+    got = found(b)
+    assert {("SPOF001", "HAProxy"), ("REP001", "MongoDB")} <= got, got
+    assert not {h for h in got if h[1] == "VPN"}, got
+    # ...but a VPN tunnel that an application calls is a capability it needs
+    b2 = Arch()
+    b2.chain(b2.node("Users", "users"), b2.node("ALB", "alb"), b2.node("ECS", "api", replicas="2"),
+             b2.node("Custom", "VPN to on-prem"))
+    assert ("SPOF001", "VPN to on-prem") in found(b2)
+
+
+def test_a_network_box_in_the_middle_of_a_path_is_still_required():
+    """Guard: a self-hosted router on the path dominates what is behind it."""
+    b = Arch()
+    router = b.node("Custom", "edge router")
+    b.chain(b.node("Users", "users"), router, b.node("ECS", "api", replicas="2"), b.node("RDS", "db", multi_az="true"))
+    g = build_graph(b.diagram())
+    assert g.nodes[router.id].role == "network"
+    assert ("SPOF001", "edge router") in found(b, "SPOF001")
+
+
+def test_a_box_drawn_apart_with_only_a_secret_store_is_no_door():
+    """`ec2 - vault` in a corner of a VPC drawing, linked to nothing else: no request enters there."""
+    b = Arch()
+    b.chain(b.node("Route53", "dns"), b.node("ALB", "alb"), b.node("ECS", "svc"), b.node("RDS", "postgres"))
+    b.undirected(b.node("EC2", "ec2"), b.node("Vault", "vault", provider="onprem", module="security"))
+    got = found(b)
+    assert {("SPOF001", "svc"), ("REP001", "postgres")} <= got, got
+    assert not {h for h in got if h[1] in ("ec2", "vault") and h[0].startswith(("SPOF", "REP"))}, got
+
+
+def test_a_box_drawn_apart_with_a_store_is_still_a_guessed_door():
+    """Guard: a source in a part of its own that reaches data is still analysed as a guessed entry."""
+    b = Arch()
+    b.chain(b.node("Route53", "dns"), b.node("ALB", "alb"), b.node("ECS", "svc", replicas="2"),
+            b.node("RDS", "postgres", multi_az="true"))
+    b.chain(b.node("EC2", "reporting app"), b.node("Vault", "vault", provider="onprem", module="security"))
+    b.chain(b.node("EC2", "wiki"), b.node("Mongodb", "wiki db"))
+    got = found(b)
+    assert {("SPOF001", "wiki"), ("REP001", "wiki db")} <= got, got
+

@@ -186,6 +186,8 @@ class AnalysisGraph:
     reaches: Mapping[str, Reach]  # entry group → analysis
     domains: Mapping[str, Reach]  # queue group → async domain analysis
     equal_rank_edges: tuple[str, ...] = field(default=())  # GRAPH001 edge ids
+    # services read as routes of their own behind an API gateway, on no drawn route label → the assumption (R7)
+    guessed_routes: Mapping[str, str] = field(default_factory=dict)
 
     # -- convenience for rules -------------------------------------------------------------------------
     @cached_property

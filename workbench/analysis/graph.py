@@ -23,6 +23,7 @@ from workbench.analysis.groups import replica_groups
 from workbench.analysis.orient import node_infos, orient_and_type
 from workbench.analysis.redundancy import (
     flag,
+    label_stem,
     number,
     read_fraction,
     slo_percent,
@@ -65,7 +66,11 @@ def build_graph(diagram: Diagram, design_inputs: Mapping[str, object] | None = N
     entries = find_entries(groups, Q, nodes, fed_groups(group_of, arcs), drawn_parts(group_of, arcs, nodes))
     delivery = delivery_map(groups, group_of, arcs)
     components = strong_components(hard_succ)
-    sinks = sink_groups(components, hard_succ) | route_features(groups, group_of, arcs)
+    sinks = frozenset(h for h in sink_groups(components, hard_succ) if not _vpn_door(h, groups, Q)) | route_features(
+        groups, group_of, arcs)
+    # Only what the gateway rule adds rests on its guess: a leaf behind the gateway is required anyway.
+    guessed = {h: why for h, why in gateway_routes(groups, group_of, arcs).items() if h not in sinks}
+    sinks |= frozenset(guessed)
     reaches = {e.group: analyse_root(e.group, "entry", e.virtual, groups, hard_succ, hard_pred, {}, sinks)
                for e in entries}
     domains = {q: analyse_root(q, "async", False, groups, hard_succ, hard_pred, delivery, sinks)
@@ -77,7 +82,7 @@ def build_graph(diagram: Diagram, design_inputs: Mapping[str, object] | None = N
         hard_succ=MappingProxyType(hard_succ), hard_pred=MappingProxyType(hard_pred),
         hard_cycles=cycle_components(components, groups), delivery=MappingProxyType(delivery),
         entries=tuple(entries), reaches=MappingProxyType(reaches), domains=MappingProxyType(domains),
-        equal_rank_edges=equal,
+        equal_rank_edges=equal, guessed_routes=MappingProxyType(guessed),
     )
 
 
@@ -278,7 +283,8 @@ def _inferred(groups: Mapping[str, Group], Q: nx.DiGraph, candidates: list[str],
         # Nothing says where users come in: every source is a guess, and its findings say so. A data-processing
         # step or an orchestrator at the head of a pipeline (Spark, Dataflow, Airflow) is no door for users: its
         # stores are checked, nothing is "where every request enters" [issue 13: pure data pipelines].
-        return [Entry(gid, inferred=True, virtual=False, helper=True,
+        return [_support_helper(gid, groups) if _supports_only(gid, groups, Q) else
+                Entry(gid, inferred=True, virtual=False, helper=True,
                       assumption=f"entry inferred: `{groups[gid].name}` heads a data pipeline (no client drawn, "
                                  "nothing user-facing); analysed for the stores it needs")
                 if groups[gid].role in _PIPELINE_ROLES else
@@ -301,7 +307,9 @@ def _inferred(groups: Mapping[str, Group], Q: nx.DiGraph, candidates: list[str],
     out = []
     for gid in candidates:
         name = groups[gid].name
-        if gid in others and part.get(gid) not in doors:
+        if gid in others and part.get(gid) not in doors and _supports_only(gid, groups, Q):
+            out.append(_support_helper(gid, groups))
+        elif gid in others and part.get(gid) not in doors:
             out.append(Entry(gid, inferred=True, virtual=True, assumption=f"entry inferred: `{name}` (no client "
                              "drawn, nothing user-facing in its part of the drawing; it calls others and nothing "
                              "calls it)"))
@@ -370,6 +378,44 @@ def _numbered_parts(neighbours: Mapping[str, Iterable[str]]) -> dict[str, int]:
     return part
 
 
+# Roles that support the services users call but hold nothing users come for: a secret store, a network box.
+_SUPPORT_ROLES = frozenset({"secrets", "network"})
+
+
+_VPN_LABEL = re.compile(r"\b(?:vpn|open ?vpn|wire ?guard|ipsec)\b")
+
+
+def _vpn_door(gid: str, groups: Mapping[str, Group], Q: nx.DiGraph) -> bool:
+    """A VPN endpoint that only DNS or clients point at (`dns >> Custom("VPN")`) with nothing drawn behind it is
+    the operators' way in, not a capability the users' requests need [issue 13]. A VPN an application calls (a
+    tunnel to an on-premises backend) is one."""
+    grp = groups[gid]
+    if grp.role != "network" or Q.out_degree(gid) or not _VPN_LABEL.search(roles.words(" ".join(grp.labels))):
+        return False
+    preds = list(Q.predecessors(gid))
+    return bool(preds) and all(groups[p].role in ("dns", "client", "internet") for p in preds)
+
+
+def _support_helper(gid: str, groups: Mapping[str, Group]) -> Entry:
+    """`ec2 - vault` drawn apart: a box beside a secret store reaches nothing users come for [issue 13]."""
+    return Entry(gid, inferred=True, virtual=False, helper=True,
+                 assumption=f"`{groups[gid].name}` is a helper: what it reaches holds no data or service users come "
+                            "for (only secrets or network); analysed for the stores it needs")
+
+
+def _supports_only(gid: str, groups: Mapping[str, Group], Q: nx.DiGraph) -> bool:
+    """True when everything `gid` reaches (at least one group) is a secret store or a network box."""
+    seen, stack = {gid}, [gid]
+    while stack:
+        for w in Q.successors(stack.pop()):
+            if w not in seen:
+                if groups[w].role not in _SUPPORT_ROLES:
+                    return False  # stops at the first group users may come for
+                seen.add(w)
+                stack.append(w)
+    return len(seen) > 1
+
+
 def _closure(Q: nx.DiGraph, roots: list[str]) -> set[str]:
     seen, stack = set(roots), list(roots)
     while stack:
@@ -380,14 +426,9 @@ def _closure(Q: nx.DiGraph, roots: list[str]) -> set[str]:
     return seen
 
 
-# Labels of compute nodes that face users (R5): the web tier, a site, a portal, a proxy.
-_FACING_LABEL = re.compile(r"\b(?:web|www|website|site|frontend|front end|portal|ui|gateway|ingress|proxy|"
-                           r"storefront|reverse proxy|edge|public|streamlit|gradio|react|vue|angular|svelte|"
-                           r"next js|nuxt)\b")
-# ... unless the label says it serves the operators, or runs on its own.
-_HELPER_LABEL = re.compile(r"\b(?:admin|internal|back ?office|ops|operator|cron|jobs?|batch|reports?|reporting|"
-                           r"sync|export|import|etl|scheduler|loggers?|sensors?|backup|migration|seed|crawler|"
-                           r"scraper|bots?)\b")
+# Labels of compute nodes that face users (R5), and labels of helpers: shared with orient (roles.FACING_LABEL).
+_FACING_LABEL = roles.FACING_LABEL
+_HELPER_LABEL = roles.HELPER_LABEL
 # Business-intelligence front ends: the part of a data platform that people use (Superset, Power BI, Tableau).
 _BI_LABEL = re.compile(r"\b(?:superset|power ?bi|powerbi|tableau|looker|metabase|quicksight|redash|"
                        r"visuali[sz]ations?|dashboards?|reports? portal)\b")
@@ -401,7 +442,8 @@ def user_facing(group: Group) -> bool:
     text = roles.words(" ".join(group.labels))
     if _HELPER_LABEL.search(text):
         return False
-    return (group.role in _FACING_ROLES or (group.role in ("compute", "service") and bool(_FACING_LABEL.search(text)))
+    return (group.role in _FACING_ROLES or (group.role in ("compute", "service") and (
+                bool(_FACING_LABEL.search(text)) or any(c in roles.FRONTEND_CLASSES for c in group.classes)))
             or (group.role == "analytics" and bool(_BI_LABEL.search(" ".join((text, roles.words(" ".join(
                 group.classes))))))))
 
@@ -441,6 +483,30 @@ def route_features(groups: Mapping[str, Group], group_of: Mapping[str, str], arc
         if len(targets) >= 2 and len({frozenset(x) for x in targets.values()}) >= 2:
             found.update(targets)
     return frozenset(found)
+
+
+def gateway_routes(groups: Mapping[str, Group], group_of: Mapping[str, str], arcs: list[Arc]) -> dict[str, str]:
+    """Different services behind one API gateway (`krakend >> [Nodejs("nodejs"), Go("go")]`): a gateway routes
+    each request to one service by its path, so each serves routes of its own and is required for them, even
+    when they share a store further on [H, issue 13]. A guess when no edge names the routes: group → the
+    assumption. Load balancers are left out: the services behind one may also serve the same requests (what-if
+    reroutes through the other)."""
+    behind: dict[str, dict[str, None]] = {}
+    for a in arcs:
+        if a.kind != "sync":
+            continue
+        r, h = group_of[a.u], group_of[a.v]
+        if (r != h and groups[r].role == "api_gateway" and groups[h].role in _FEATURE_ROLES and not groups[h].soft
+                and not groups[h].effective_stateful):
+            behind.setdefault(r, {})[h] = None
+    out: dict[str, str] = {}
+    for r, targets in behind.items():
+        kinds = {(groups[h].classes, label_stem(groups[h].labels[0])) for h in targets}
+        if len(targets) >= 2 and len(kinds) >= 2:
+            for h in targets:
+                out.setdefault(h, f"read `{groups[h].name}` as serving routes of its own behind the gateway "
+                                  f"`{groups[r].name}` (a gateway routes each request to one service)")
+    return out
 
 
 def sink_groups(components: list[list[str]], hard_succ: Mapping[str, tuple[str, ...]]) -> frozenset[str]:

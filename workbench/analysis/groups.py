@@ -149,8 +149,12 @@ def merge_cluster_lookalikes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf:
             continue
         for i, a in enumerate(ids):
             for b in ids[i + 1:]:
-                if ({uf.find(x) for x in preds[a]} & {uf.find(x) for x in preds[b]}
-                        and {uf.find(x) for x in succs[a]} & {uf.find(x) for x in succs[b]}):
+                if not {uf.find(x) for x in preds[a]} & {uf.find(x) for x in preds[b]}:
+                    continue
+                sa, sb = {uf.find(x) for x in succs[a]}, {uf.find(x) for x in succs[b]}
+                # A shared callee, or the calls of one drawn on the other only (`app1 >> db` of three `appN`
+                # behind one balancer): the edges drawn on one member stand for the cluster's [issue 13].
+                if sa & sb or sa <= sb or sb <= sa:
                     uf.union(a, b)
 
 

@@ -129,7 +129,8 @@ def _resolve(n: Node, memo: dict[tuple, roles.RoleResolution]) -> roles.RoleReso
     label = n.label if (n.provider in ("custom", "generic", "programming", None)
                         or (n.provider, n.cls) in roles.PLACEHOLDER_ICONS
                         or roles.class_role(n.provider, n.module, n.cls) in _LABEL_DECIDES
-                        or roles.class_role(n.provider, n.module, n.cls) in roles.AUXILIARY_ROLES) else None
+                        or roles.class_role(n.provider, n.module, n.cls) in roles.AUXILIARY_ROLES
+                        or roles.label_overrides_class(n.label)) else None
     key = (n.provider, n.module, n.cls, n.analysis.get("role"), c4, label)
     found = memo.get(key)
     if found is None:
@@ -648,6 +649,7 @@ def _entry_distance(rows: list[list], nodes: Mapping[str, NodeInfo]) -> dict[str
     succ: dict[str, list[str]] = defaultdict(list)
     has_in: set[str] = set()
     has_out: set[str] = set()
+    into: set[str] = set()  # reached by any request row, a pair's either way included
     for row in rows:
         if row[5] in ("side", "replication", "response") or row[7]:
             continue
@@ -655,13 +657,21 @@ def _entry_distance(rows: list[list], nodes: Mapping[str, NodeInfo]) -> dict[str
         if u == v:
             continue
         succ[u].append(v)
+        into.add(v)
         if row[0].dir != "none" and row[0].dir != "both":
             has_in.add(v)
             has_out.add(u)
     seeds = [n for n, info in nodes.items()
              if info.role in SOURCE_ROLES or flag(info.analysis.get("entry")) is True]
     if not seeds:
-        seeds = [n for n, info in nodes.items() if info.role in USER_FACING and n in succ]
+        # The routers at the head of the drawing: a gateway drawn behind the front end in a pair with it
+        # (`react >> Edge() << krakend`) is no door when something reaches nothing before it.
+        facing = [n for n, info in nodes.items() if info.role in USER_FACING and n in succ]
+        seeds = [n for n in facing if n not in into] or facing
+    if not seeds:
+        # No router drawn: the front end or web tier (`React(...)`, "web", "frontend") is where users come in, so
+        # `react >> api` plus `api >> react` is the front end calling [issue 13: replies drawn as arrows].
+        seeds = [n for n, info in nodes.items() if n in succ and roles.facing_node(info.label, info.cls, info.role)]
     if not seeds:
         seeds = [n for n in has_out if n not in has_in]
     distance = dict.fromkeys(seeds, 0)

@@ -135,8 +135,8 @@ _KEYWORD_TABLE: list[tuple[str, str]] = [
     (r"\bcdn\b|cloud ?front|akamai|fastly|cloudflare|edge location", "cdn"),
     (r"^elb\b|\belb\b|load ?balanc|application gateways?|haproxy|\bnginx\b|traefik|\benvoy\b|\byarp\b|"
      r"octavia|front ?doors?|global accelerator|\bingress\b|\bcaddy\b", "load_balancer"),
-    (r"api ?gateway|api management|\bapigee\b|\bkong\b|\btyk\b|ambassador|\bocelot\b|appsync|\bapi service\b",
-     "api_gateway"),
+    (r"api ?gateway|api management|\bapigee\b|\bkong\b|\btyk\b|ambassador|\bocelot\b|appsync|\bapi service\b|"
+     r"\bkrakend\b|\bzuul\b|\bapisix\b", "api_gateway"),
     (r"\bdns\b|route ?53|bind9|powerdns|coredns|designate|hosted zone|^(app service )?domains?$|"
      r"domain registration", "dns"),
     (r"\bwaf\b|firewall|ddos|\bshield\b|anti ?bot|game ?shield|pfsense|opnsense|cloud ?ids|api security",
@@ -378,6 +378,13 @@ def resolve_role(node: Any) -> RoleResolution:
         # A monitoring or tooling icon on a node whose label names a web application framework
         # (`Monitoring("Streamlit")`): the label says what runs there [issue 13].
         return RoleResolution("compute", "label", invalid)
+    elif role in ("compute", "service") and ops_label(node.label or ""):
+        # An operator tool drawn with a server or container icon (`Docker("Private Registry")`, `EC2("Bastion")`):
+        # it serves operators, not user requests, so its edges are side edges [issue 13].
+        return RoleResolution("tooling", "label", invalid)
+    elif role in _EXTERNAL_FROM and external_label(node.label or ""):
+        # `ELB("ExternalApi")`: a system outside the design drawn with whatever icon was at hand [issue 13].
+        return RoleResolution("external_saas", "label", invalid)
     elif role in MULTI_PURPOSE:
         # Redis and its kind are a cache, a broker or a store depending on use: `Redis("Message Queue")` is the
         # queue its label says; a label that names no data role leaves the class's role.
@@ -398,9 +405,67 @@ PLACEHOLDER_ICONS = frozenset({("onprem", "Server")})
 # Class role → the roles a label may turn it into: in-memory stores serve as caches, brokers and databases.
 MULTI_PURPOSE: dict[str, frozenset[str]] = {"cache": frozenset({"queue", "database"})}
 
+# Operator tools that drawings give a server, container or custom icon: container-management consoles, image
+# registries (also as commonly misspelt), bastion and jump hosts. They serve the people who run the system; reached
+# through the same ingress as the application, they are still no user path [issue 13].
+_OPS_LABEL = re.compile(r"\b(?:portainer|rancher|kubernetes dashboard|k8s dashboard|argo ?cd|harbor|artifactory|"
+                        r"(?:container|docker|image|private|artifact) regist(?:e)?r(?:y|ies)|bastions?|"
+                        r"jump ?(?:hosts?|box(?:es)?|servers?))\b")
+
+
+def ops_label(label: str) -> bool:
+    """True when a label names an operator tool (a container console, an image registry, a bastion host)."""
+    return bool(label) and bool(_OPS_LABEL.search(words(label)))
+
+
+# A label that names a system outside the design ("External API", "third-party service"): whatever icon it is
+# drawn with (a load balancer, a server), it is not ours to run and not where users come in [issue 13]. An API
+# gateway labelled "External API" is the gateway of the public API, so gateways keep their role.
+_EXTERNAL_LABEL = re.compile(r"\b(?:external ?apis?|third ?party(?: apis?| services?| systems?)?|"
+                             r"external (?:systems?|services?|providers?))\b")
+_EXTERNAL_FROM = frozenset({"compute", "service", "load_balancer", "unknown"})
+
+
+def external_label(label: str) -> bool:
+    """True when a label names a system outside the design (an external or third-party API or service)."""
+    return bool(label) and bool(_EXTERNAL_LABEL.search(words(label)))
+
+
+# A cheap look at the raw label first: most labels name neither, and splitting words costs more than this.
+_OVERRIDE_HINT = re.compile(r"portainer|rancher|dashboard|argo|harbor|artifactory|regist|bastion|jump|external|"
+                            r"third", re.IGNORECASE)
+
+
+def label_overrides_class(label: str) -> bool:
+    """True when a label may override a compute-like class: an operator tool, or an external system."""
+    return bool(label) and bool(_OVERRIDE_HINT.search(label)) and (ops_label(label) or external_label(label))
+
+
+# Labels of compute nodes that face users when no client is drawn (R5): the web tier, a site, a portal, a proxy...
+FACING_LABEL = re.compile(r"\b(?:web|www|website|site|frontend|front end|portal|ui|gateway|ingress|proxy|"
+                          r"storefront|reverse proxy|edge|public|streamlit|gradio|react|vue|angular|svelte|"
+                          r"next js|nuxt)\b")
+# ... unless the label says it serves the operators, or runs on its own.
+HELPER_LABEL = re.compile(r"\b(?:admin|internal|back ?office|ops|operator|cron|jobs?|batch|reports?|reporting|"
+                          r"sync|export|import|etl|scheduler|loggers?|sensors?|backup|migration|seed|crawler|"
+                          r"scraper|bots?)\b")
+# ... and the icons of browser front-end frameworks: `React("web-1")` is the front end whatever its label says.
+FRONTEND_CLASSES = frozenset({"React", "Vue", "Angular", "Svelte", "Nextjs", "NextJs", "Ember", "Backbone"})
+
+
+def facing_node(label: str, cls: str, role: str) -> bool:
+    """A compute node that user traffic enters through when no client is drawn: its label names the web tier or
+    a front end, or its icon is a browser front-end framework; not one whose label says it is a helper."""
+    text = words(label)
+    return (role in ("compute", "service") and not HELPER_LABEL.search(text)
+            and (bool(FACING_LABEL.search(text)) or cls in FRONTEND_CLASSES))
+
+
 # Words that decide a label before the class-name table: there `\bcaches?\b` would make Varnish "(HTTP Reverse
 # Cache Proxy)" a cache, and "broker" names IBM's ServiceBroker class, which is no queue.
 _LABEL_FIRST: list[tuple[re.Pattern[str], str]] = [
+    (_OPS_LABEL, "tooling"),
+    (_EXTERNAL_LABEL, "external_saas"),
     # Database admin consoles and API documentation serve operators and developers, not user requests: tooling
     # (side edges), so `nginx >> phpmyadmin >> mysql` is no second user path to the database [issue 13].
     (re.compile(r"\bphp ?my ?admin\b|\bpg ?admin\b|\badminer\b|\bmongo ?express\b|\bredis ?(?:commander|insight)\b|"

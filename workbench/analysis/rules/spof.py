@@ -219,6 +219,8 @@ def _assumptions(g: AnalysisGraph, ctx: Context, group: Group, hits: list[tuple[
     path = reach.path(t)
     upto = path[:path.index(group.id) + 1] if group.id in path else path
     found = role_assumptions(g, group.members[:1]) + path_assumptions(g, ctx, upto)
+    if t in g.guessed_routes:
+        found.append(g.guessed_routes[t])
     if not domains:
         found += entry_assumptions(g, [r for r, _ in hits])
     return found
