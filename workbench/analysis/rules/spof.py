@@ -49,7 +49,9 @@ _HOW_COUNTED = (
     "replication; a Kubernetes Ingress behind its controller is routing rules, not an instance; a managed "
     "database or cache whose label says Multi-AZ, global, regional or HA is provisional (info) [H, issue 13]. "
     "Behind a router whose edges name two or "
-    "more routes (`Edge(label=\"/search\")`), each routed service is required for its own routes. A finding "
+    "more routes (`Edge(label=\"/search\")`), each routed service is required for its own routes; so is each of "
+    "the different services behind one API gateway, a guess stated as such [H, issue 13]. Operator tools (container "
+    "consoles, image registries, bastion hosts) are tooling, off the user path. A finding "
     "that rests on a guess (a role read from a label, a direction chosen from the entries outward, an entry "
     "inferred among several) lists it under assumptions and is at most a warning; `docs/analysis.md` explains "
     "each and how to steer it (role=, kind=, entry=, replicas=).")
