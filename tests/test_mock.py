@@ -172,6 +172,28 @@ def test_a_mock_snapshots_every_save_serves_its_phase_and_keeps_the_recording(ws
     assert "workbench mock review" not in run("today").output  # reviewed: no longer due
 
 
+def test_the_replay_counts_say_one_error_one_warning_one_item(cfg):
+    """Counts on the review page agree with their number: "1 error, 1 warning", "(1 item)", "0 warnings"."""
+    from workbench.practice.mock import Mock, replay
+
+    folder = cfg.root / ".workbench" / "mocks" / "20261205-090000-url-shortener"
+    (folder / "snapshots").mkdir(parents=True)
+    meta = {"id": folder.name, "pair": "url-shortener/read-heavy", "title": "URL shortener", "prompt": "p",
+            "constraint": "c", "design": "designs/mock.py", "started": "2026-12-05T09:00:00+00:00",
+            "phases": [p.to_dict() for p in plan(cfg, 1)], "audio": None, "ended": "2026-12-05T09:01:00+00:00",
+            "seconds": 60}
+    (folder / "mock.json").write_text(json.dumps(meta), encoding="utf-8")
+    for n, (errors, warnings, functional) in enumerate([(1, 1, ["a"]), (2, 0, ["a", "b"]), (0, 2, ["a"])]):
+        snap = {"n": n, "seconds": 10.0 * n, "phase": "clarify", "ok": True, "source": "", "svgs": {},
+                "model": {"diagrams": [], "sheet": {"title": "t", "functional": functional}},
+                "findings": {"diagrams": []}, "summary": {"error": errors, "warning": warnings},
+                "availability": {"spofs": []}}
+        (folder / "snapshots" / f"{n:03d}.json").write_text(json.dumps(snap), encoding="utf-8")
+    rows = replay(Mock(cfg, folder))["snapshots"]
+    assert [r["counts"] for r in rows] == ["1 error, 1 warning", "2 errors, 0 warnings", "0 errors, 2 warnings"]
+    assert "sheet: functional (2 items)" in rows[1]["changes"] and "sheet: functional (1 item)" in rows[2]["changes"]
+
+
 def test_mock_review_without_a_mock_says_how_to_start_one(ws):
     from clirun import run
 

@@ -20,7 +20,7 @@ from workbench.practice.history import (
     read,
     stamp,
 )
-from workbench.practice.progress import progress, runs_plot, summarise, to_text
+from workbench.practice.progress import bar_plot, progress, runs_plot, summarise, to_text
 
 TZ = timezone(timedelta(hours=-5))
 NOW = datetime(2025, 3, 14, 18, 0, tzinfo=TZ)  # a Friday
@@ -103,6 +103,9 @@ def test_runs_plot_gives_each_design_a_row_and_each_run_a_step(week_history):
     steps = {round(b - a, 1) for a, b in zip(every, every[1:])}
     assert len(every) == plot["runs"] == 6 and len(steps) == 1  # each run one equal step, whatever its time
     assert [t["label"] for t in plot["x_ticks"]] == ["Sun 09", "Mon 10", "Tue 11", "Wed 12", "Thu 13"]
+    assert chat["dots"][-1]["title"].endswith(": 0 errors, 1 warning, readiness 60")  # "1 warning", not "1 warnings"
+    runs = [b["title"].split(": ")[1].split(",")[0] for b in bar_plot(week)["bars"]]
+    assert runs[:4] == ["0 runs", "1 run", "1 run", "2 runs"]
 
 
 def test_runs_plot_stays_readable_with_40_designs(cfg):

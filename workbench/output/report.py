@@ -59,8 +59,13 @@ def environment(workspace_templates: Path | None, cache: Path | None = None) -> 
     )
     env.filters["md"] = markdown_text
     env.filters["code"] = lambda value: markupsafe.Markup(codespans.to_html(value))
-    env.filters["plural"] = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"
+    env.filters["plural"] = plural
     return env
+
+
+def plural(n: float, word: str) -> str:
+    """The count and its word, plural unless the count is one: `1 error`, `0 warnings`, `3 items`."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def markdown_text(value: object) -> str:

@@ -466,6 +466,7 @@ def _finding_keys(findings: Any) -> dict[str, dict]:
 def replay(mock: Mock) -> dict[str, Any]:
     """Everything the review page shows (template ``mock_review.html``)."""
     from workbench.analysis.rubric import score_model
+    from workbench.output.report import plural
 
     snaps = mock.snapshots()
     end = float(mock.meta.get("seconds") or (snaps[-1]["seconds"] if snaps else 0.0))
@@ -487,7 +488,8 @@ def replay(mock: Mock) -> dict[str, Any]:
             changes += [f"new {plain(k)}" for k in sorted(set(found) - set(prev_findings))]
             sheet = {k: v for k, v in ((s.get("model") or {}).get("sheet") or {}).items() if k not in ("file", "line")}
             if s["n"] > 0:
-                changes += [f"sheet: {k}" + (f" ({len(sheet[k])} items)" if isinstance(sheet.get(k), list) else "")
+                changes += [f"sheet: {k}" + (f" ({plural(len(sheet[k]), 'item')})"
+                                             if isinstance(sheet.get(k), list) else "")
                             for k in sorted(set(sheet) | set(prev_sheet)) if sheet.get(k) != prev_sheet.get(k)]
             prev_nodes, prev_edges, prev_findings, prev_sheet = nodes, edges, found, sheet
             current = set(s.get("availability", {}).get("spofs", []))
@@ -513,7 +515,8 @@ def replay(mock: Mock) -> dict[str, Any]:
         rows.append({"n": s["n"], "seconds": s["seconds"], "clock": format_clock(s["seconds"]),
                      "phase": next((p.title for p in mock.phases if p.key == s.get("phase")), s.get("phase")),
                      "ok": s.get("ok"), "error": s.get("error"),
-                     "counts": f"{summary.get('error', 0)} errors, {summary.get('warning', 0)} warnings" if s.get("ok") else "failed",
+                     "counts": (f"{plural(summary.get('error', 0), 'error')}, "
+                                f"{plural(summary.get('warning', 0), 'warning')}") if s.get("ok") else "failed",
                      "readiness": s.get("readiness"), "availability": s.get("availability"),
                      "svgs": list((s.get("svgs") or {}).values()), "changes": changes or ["no visible change"],
                      "findings": [{"code": f.get("code"), "severity": f.get("severity"),

@@ -285,6 +285,8 @@ def runs_plot(week: Week, width: int = 900, row: int = 26) -> dict:
     """Geometry of the findings chart: one row per design (small multiples, so 40 designs stay readable), x the
     run's place in time order (every run gets its own step; day boundaries are marked and labelled), y the
     active errors + warnings on one scale shared by all rows. Deleted designs are greyed out."""
+    from workbench.output.report import plural
+
     left, right, top, bottom = 230, 60, 30, 8
     rows = [d for d in week.designs if d.points]
     runs = sorted((p.at, i, n) for i, d in enumerate(rows) for n, p in enumerate(d.points))
@@ -305,7 +307,8 @@ def runs_plot(week: Week, width: int = 900, row: int = 26) -> dict:
             return round(base - (row - 10) * value / top_value, 1)
 
         dots = [{"x": x(index[(i, n)]), "y": y(p.weight),
-                 "title": f"{d.design} {p.at:%a %H:%M}: {p.errors} errors, {p.warnings} warnings"
+                 "title": f"{d.design} {p.at:%a %H:%M}: {plural(p.errors, 'error')}, "
+                          f"{plural(p.warnings, 'warning')}"
                           + (f", readiness {p.readiness}" if p.readiness is not None else "")}
                 for n, p in enumerate(d.points)]
         suffix = "" if d.present else " (deleted)"
@@ -329,6 +332,8 @@ def runs_plot(week: Week, width: int = 900, row: int = 26) -> dict:
 
 def bar_plot(week: Week, width: int = 720, height: int = 160) -> dict:
     """Geometry of the runs-per-day bars (drill minutes in each bar's tooltip)."""
+    from workbench.output.report import plural
+
     left, right, top, bottom = 44, 16, 12, 28
     days = week.per_day
     top_value = _nice_max(max([d["runs"] for d in days] + [1]))
@@ -339,7 +344,7 @@ def bar_plot(week: Week, width: int = 720, height: int = 160) -> dict:
         bars.append({"x": round(left + i * slot + slot * 0.15, 1), "y": round(height - bottom - h, 1),
                      "width": round(slot * 0.7, 1), "height": round(h, 1), "label": f"{d['date']:%a %d}",
                      "label_x": round(left + i * slot + slot / 2, 1), "runs": d["runs"],
-                     "title": f"{d['date']:%A %Y-%m-%d}: {d['runs']} runs, drills "
+                     "title": f"{d['date']:%A %Y-%m-%d}: {plural(d['runs'], 'run')}, drills "
                               f"{format_minutes(d['drill_seconds']) if d['drill_seconds'] else 'none'}"})
     return {"width": width, "height": height, "left": left, "bottom": height - bottom, "bars": bars,
             "max": top_value, "top": top}
