@@ -194,6 +194,32 @@ def test_the_replay_counts_say_one_error_one_warning_one_item(cfg):
     assert "sheet: functional (2 items)" in rows[1]["changes"] and "sheet: functional (1 item)" in rows[2]["changes"]
 
 
+def test_a_finding_whose_figures_change_is_not_fixed_and_new(cfg):
+    """The replay matches findings by fingerprint: new figures in a message are the same finding, said as "now"."""
+    from workbench.practice.mock import Mock, replay
+
+    folder = cfg.root / ".workbench" / "mocks" / "20261205-090000-url-shortener"
+    (folder / "snapshots").mkdir(parents=True)
+    meta = {"id": folder.name, "pair": "url-shortener/read-heavy", "title": "URL shortener", "prompt": "p",
+            "constraint": "c", "design": "designs/mock.py", "started": "2026-12-05T09:00:00+00:00",
+            "phases": [p.to_dict() for p in plan(cfg, 1)], "audio": None, "ended": "2026-12-05T09:01:00+00:00",
+            "seconds": 60}
+    (folder / "mock.json").write_text(json.dumps(meta), encoding="utf-8")
+
+    def cap(load: str, fingerprint: str = "cap-db") -> dict:
+        return {"code": "CAP001", "severity": "error", "message": f"`db` carries {load}", "fingerprint": fingerprint}
+
+    for n, found in enumerate([[cap("2315%")], [cap("463%")], [cap("463%", "cap-db-group")], []]):
+        snap = {"n": n, "seconds": 10.0 * n, "phase": "clarify", "ok": True, "source": "", "svgs": {},
+                "model": {"diagrams": [], "sheet": {}}, "findings": {"diagrams": [{"findings": found}]},
+                "summary": {"error": len(found)}, "availability": {"spofs": []}}
+        (folder / "snapshots" / f"{n:03d}.json").write_text(json.dumps(snap), encoding="utf-8")
+    rows = replay(Mock(cfg, folder))["snapshots"]
+    assert rows[1]["changes"] == ["now CAP001 db carries 463%"]
+    assert rows[2]["changes"] == ["fixed CAP001 db carries 463%", "new CAP001 db carries 463%"]
+    assert rows[3]["changes"] == ["fixed CAP001 db carries 463%"]
+
+
 def test_mock_review_without_a_mock_says_how_to_start_one(ws):
     from clirun import run
 

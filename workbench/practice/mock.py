@@ -459,8 +459,14 @@ def _model_parts(model: Any) -> tuple[set[str], set[str]]:
 
 
 def _finding_keys(findings: Any) -> dict[str, dict]:
-    return {f"{f.get('code')} {f.get('message')}": f for f in active(findings)
+    """Active errors and warnings by fingerprint (code and subject): a finding whose figures or wording change
+    between saves is the same finding, not one fixed and one new."""
+    return {f.get("fingerprint") or f"{f.get('code')} {f.get('message')}": f for f in active(findings)
             if f.get("severity") in ("error", "warning")}
+
+
+def _said(f: dict) -> str:
+    return plain(f"{f.get('code')} {f.get('message')}")
 
 
 def replay(mock: Mock) -> dict[str, Any]:
@@ -484,8 +490,10 @@ def replay(mock: Mock) -> dict[str, Any]:
             changes += [f"− component {n}" for n in sorted(prev_nodes - nodes)]
             changes += [f"+ connection {e}" for e in sorted(edges - prev_edges)]
             changes += [f"− connection {e}" for e in sorted(prev_edges - edges)]
-            changes += [f"fixed {plain(k)}" for k in sorted(set(prev_findings) - set(found))]
-            changes += [f"new {plain(k)}" for k in sorted(set(found) - set(prev_findings))]
+            changes += sorted(f"fixed {_said(prev_findings[k])}" for k in set(prev_findings) - set(found))
+            changes += sorted(f"new {_said(found[k])}" for k in set(found) - set(prev_findings))
+            changes += sorted(f"now {_said(found[k])}" for k in set(found) & set(prev_findings)
+                              if _said(found[k]) != _said(prev_findings[k]))
             sheet = {k: v for k, v in ((s.get("model") or {}).get("sheet") or {}).items() if k not in ("file", "line")}
             if s["n"] > 0:
                 changes += [f"sheet: {k}" + (f" ({plural(len(sheet[k]), 'item')})"
