@@ -386,3 +386,16 @@ def test_the_rubric_explains_each_score_and_says_what_it_cannot_judge():
     assert scored["reliability"]["score"] == 1
     assert any("SPOF001" in e for e in scored["reliability"]["evidence"])
     assert score(sheet, [{**spof, "accepted": True}], components=4)["steps"][6]["score"] == 2  # weighed: fine
+
+
+def test_the_rubric_counts_a_load_bearing_cache_against_reliability():
+    from workbench.analysis.rubric import score
+
+    sheet = {"failure_modes": [{"failure": "db lost", "mitigation": "restore"}],
+             "data_model": [{"name": "link", "keys": ["code"], "store": "db"}]}
+    bearing = {"code": "CACHE002", "severity": "error", "message": "cache `cache` is a single node; load-bearing"}
+    steps = {s["key"]: s for s in score(sheet, [bearing], components=4)["steps"]}
+    assert steps["reliability"]["score"] == 1 and any("CACHE002" in e for e in steps["reliability"]["evidence"])
+    assert steps["data_model"]["evidence"][0].startswith("sheet data_model: 1 entity, 1 with keys")
+    optional = {**bearing, "severity": "warning", "message": "cache `cache` is a single node"}
+    assert {s["key"]: s for s in score(sheet, [optional], components=4)["steps"]}["reliability"]["score"] == 2

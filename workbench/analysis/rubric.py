@@ -91,7 +91,7 @@ def score(sheet: Mapping[str, Any] | None, findings: Iterable[Any], components: 
 
     entities = list(sheet.get("data_model") or [])
     keyed = [e for e in entities if e.get("keys") and e.get("store")]
-    evidence = [f"sheet data_model: {len(entities)} entities, {len(keyed)} with keys and a store"
+    evidence = [f"sheet data_model: {len(entities)} entit{'y' if len(entities) == 1 else 'ies'}, {len(keyed)} with keys and a store"
                 + (f" ({', '.join(str(e.get('name')) for e in entities[:4])})" if entities else "")]
     s = 2 if keyed else (1 if entities else 0)
     steps.append(_step("data_model", "4. Data model", s, evidence,
@@ -119,13 +119,14 @@ def score(sheet: Mapping[str, Any] | None, findings: Iterable[Any], components: 
                        "whether the scaling plan holds at 10x; only drawn bottlenecks are found"))
 
     modes = list(sheet.get("failure_modes") or [])
-    rel = _active(findings, RELIABILITY_CODES)
+    # A load-bearing cache (CACHE002 as an error) takes the requests down with it: a single point of failure too.
+    rel = _active(findings, RELIABILITY_CODES) + _active(findings, ("CACHE002",), ("error",))
     errors = [f for f in rel if _get(f, "severity") == "error"]
     evidence = [f"sheet failure_modes: {len(modes)}"
                 + (f", e.g. {_quote([m.get('failure') for m in modes], 1)}" if modes else "")]
     evidence += [f"finding {_finding_text(f)}" for f in rel]
     if components and not rel:
-        evidence.append("no single point of failure, missing replica or zone finding")
+        evidence.append("no single point of failure, missing replica, load-bearing cache or zone finding")
     s = 0 if not modes and (errors or not components) else (2 if modes and not errors else 1)
     steps.append(_step("reliability", "7. Reliability", s, evidence,
                        "failures the diagram does not draw (bad deploys, overload, data corruption)"))
