@@ -207,17 +207,24 @@ def test_a_finding_whose_figures_change_is_not_fixed_and_new(cfg):
     (folder / "mock.json").write_text(json.dumps(meta), encoding="utf-8")
 
     def cap(load: str, fingerprint: str = "cap-db") -> dict:
-        return {"code": "CAP001", "severity": "error", "message": f"`db` carries {load}", "fingerprint": fingerprint}
+        return {"code": "CAP001", "severity": "error", "message": f"`db` carries {load}", "fingerprint": fingerprint,
+                "node_ids": ["db"]}
 
-    for n, found in enumerate([[cap("2315%")], [cap("463%")], [cap("463%", "cap-db-group")], []]):
+    group = {**cap("463%", "cap-group"), "message": "`{db, replica}` carries 463%", "node_ids": ["db", "replica"]}
+    other = {**cap("120%", "cap-api"), "message": "`api` carries 120%", "node_ids": ["api"]}
+    for n, found in enumerate([[cap("2315%")], [cap("463%")], [cap("463%", "cap-db-again")], [group],
+                               [group, other], [other], []]):
         snap = {"n": n, "seconds": 10.0 * n, "phase": "clarify", "ok": True, "source": "", "svgs": {},
                 "model": {"diagrams": [], "sheet": {}}, "findings": {"diagrams": [{"findings": found}]},
                 "summary": {"error": len(found)}, "availability": {"spofs": []}}
         (folder / "snapshots" / f"{n:03d}.json").write_text(json.dumps(snap), encoding="utf-8")
     rows = replay(Mock(cfg, folder))["snapshots"]
     assert rows[1]["changes"] == ["now CAP001 db carries 463%"]
-    assert rows[2]["changes"] == ["fixed CAP001 db carries 463%", "new CAP001 db carries 463%"]
-    assert rows[3]["changes"] == ["fixed CAP001 db carries 463%"]
+    assert rows[2]["changes"] == ["no visible change"]  # another subject, the same text: the same finding
+    assert rows[3]["changes"] == ["now CAP001 {db, replica} carries 463%"]
+    assert rows[4]["changes"] == ["new CAP001 api carries 120%"]
+    assert rows[5]["changes"] == ["fixed CAP001 {db, replica} carries 463%"]
+    assert rows[6]["changes"] == ["fixed CAP001 api carries 120%"]
 
 
 def test_mock_review_without_a_mock_says_how_to_start_one(ws):

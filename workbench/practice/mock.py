@@ -469,6 +469,24 @@ def _said(f: dict) -> str:
     return plain(f"{f.get('code')} {f.get('message')}")
 
 
+def _finding_changes(before: dict[str, dict], after: dict[str, dict]) -> list[str]:
+    """"fixed", "new" and "now" lines between two saves. A finding that moved to another subject with the same
+    code and a component in common (a database that became a replica group, a tier drawn in a cluster) is the
+    same finding ("now", or nothing when its text is the same), not one fixed and one new."""
+    gone = {k: before[k] for k in before.keys() - after.keys()}
+    came = {k: after[k] for k in after.keys() - before.keys()}
+    same = [(before[k], after[k]) for k in before.keys() & after.keys()]
+    for k, old in sorted(gone.items()):
+        for j, new in sorted(came.items()):
+            if old.get("code") == new.get("code") and (
+                    _said(old) == _said(new) or set(old.get("node_ids") or ()) & set(new.get("node_ids") or ())):
+                same.append((old, new))
+                del gone[k], came[j]
+                break
+    return (sorted(f"fixed {_said(f)}" for f in gone.values()) + sorted(f"new {_said(f)}" for f in came.values())
+            + sorted(f"now {_said(new)}" for old, new in same if _said(old) != _said(new)))
+
+
 def replay(mock: Mock) -> dict[str, Any]:
     """Everything the review page shows (template ``mock_review.html``)."""
     from workbench.analysis.rubric import score_model
@@ -490,11 +508,9 @@ def replay(mock: Mock) -> dict[str, Any]:
             changes += [f"− component {n}" for n in sorted(prev_nodes - nodes)]
             changes += [f"+ connection {e}" for e in sorted(edges - prev_edges)]
             changes += [f"− connection {e}" for e in sorted(prev_edges - edges)]
-            changes += sorted(f"fixed {_said(prev_findings[k])}" for k in set(prev_findings) - set(found))
-            changes += sorted(f"new {_said(found[k])}" for k in set(found) - set(prev_findings))
-            changes += sorted(f"now {_said(found[k])}" for k in set(found) & set(prev_findings)
-                              if _said(found[k]) != _said(prev_findings[k]))
-            sheet = {k: v for k, v in ((s.get("model") or {}).get("sheet") or {}).items() if k not in ("file", "line")}
+            changes += _finding_changes(prev_findings, found)
+            sheet = {k: v for k, v in ((s.get("model") or {}).get("sheet") or {}).items()
+                     if k not in ("file", "line", "design_inputs")}  # design_inputs is derived, never written
             if s["n"] > 0:
                 changes += [f"sheet: {k}" + (f" ({plural(len(sheet[k]), 'item')})"
                                              if isinstance(sheet.get(k), list) else "")
