@@ -13,8 +13,8 @@ process to exit, runs `workbench mock review -o FILE` and removes the workspace.
 
 The page is built from the real tool: its findings are whatever the analysis says today. It holds the mock's id
 and start time, and nothing that names this machine (no absolute paths; checked before it is written). The
-answer keeps the scaffold's labels: the review matches findings by their text, so a renamed database would read
-as its single point of failure fixed at the rename.
+answer keeps the scaffold's labels: the review matches findings by their subject, which a label names, so a
+renamed database would read as its single point of failure fixed at the rename.
 """
 
 from __future__ import annotations
@@ -116,58 +116,24 @@ RELIABILITY = '''\
     ],
 '''
 
-STARTER_DRAWING = '''
-with Diagram("URL shortener (read-heavy)", show=False, direction="LR"):
-    users = Users("users")
-    lb = ELB("load balancer")
-    with Cluster("api tier"):
-        api = [ECS("api-1"), ECS("api-2")]
-    db = RDS("database")
-
-    users >> lb >> api >> db
-'''
-
-FIRST_DRAWING = '''
-with Diagram("URL shortener (read-heavy)", show=False, direction="LR"):
-    users = Users("users")
-    lb = ELB("load balancer")
-    with Cluster("api servers"):
-        api = [ECS("api-1"), ECS("api-2")]
-    db = RDS("database")
-
-    users >> lb >> api >> db
-'''
-
-CACHE_DRAWING = '''
-with Diagram("URL shortener (read-heavy)", show=False, direction="LR"):
-    users = Users("users")
-    lb = ELB("load balancer")
-    with Cluster("api servers"):
-        api = [ECS("api-1"), ECS("api-2")]
-    cache = ElastiCache("redirect cache")
-    db = RDS("database")
-
-    users >> lb >> api
-    api >> cache
-    api >> db
-'''
-
-REPLICA_DRAWING = '''
-with Diagram("URL shortener (read-heavy)", show=False, direction="LR"):
-    users = Users("users")
-    lb = ELB("load balancer")
-    with Cluster("api servers"):
-        api = [ECS("api-1"), ECS("api-2")]
-    cache = ElastiCache("redirect cache")
-    with Cluster("primary and replica"):
-        db = RDS("database")
-        replica = RDS("database replica")
-
-    users >> lb >> api
-    api >> cache
-    api >> db
-    db >> Edge(label="replica") >> replica
-'''
+def drawing(tier: str, cache: bool = False, replica: bool = False) -> str:
+    """The answer's drawing: users, a load balancer, two API servers in cluster `tier` and one database; then a
+    redirect cache beside the database, then the database's replica."""
+    lines = ['', 'with Diagram("URL shortener (read-heavy)", show=False, direction="LR"):',
+             '    users = Users("users")', '    lb = ELB("load balancer")', f'    with Cluster("{tier}"):',
+             '        api = [ECS("api-1"), ECS("api-2")]']
+    if cache:
+        lines.append('    cache = ElastiCache("redirect cache")')
+    if replica:
+        lines += ['    with Cluster("primary and replica"):', '        db = RDS("database")',
+                  '        replica = RDS("database replica")']
+    else:
+        lines.append('    db = RDS("database")')
+    lines += ['', '    users >> lb >> api >> db'] if not cache else ['', '    users >> lb >> api', '    api >> cache',
+                                                                    '    api >> db']
+    if replica:
+        lines.append('    db >> Edge(label="replica") >> replica')
+    return "\n".join(lines) + "\n"
 
 
 def version(prompt: str, sheet: str, drawing: str) -> str:
@@ -179,10 +145,11 @@ def version(prompt: str, sheet: str, drawing: str) -> str:
 SAVES = [  # (seconds into the mock, what the save adds, sheet, drawing); snapshot 0 is the scaffold as made
     # The one-minute mock's phases: clarify 0-7 s, estimate 7-13, high-level design 13-27, deep dive 27-43,
     # scaling and reliability 43-53, wrap-up 53-60.
-    (9, "requirements and estimates", REQUIREMENTS, STARTER_DRAWING),
-    (18, "users, a load balancer, two API servers, one database", REQUIREMENTS + DESIGN, FIRST_DRAWING),
-    (32, "a redirect cache", REQUIREMENTS + DESIGN + SCALING, CACHE_DRAWING),
-    (46, "a database replica", REQUIREMENTS + DESIGN + SCALING + RELIABILITY, REPLICA_DRAWING),
+    (9, "requirements and estimates", REQUIREMENTS, drawing("api tier")),
+    (18, "users, a load balancer, two API servers, one database", REQUIREMENTS + DESIGN, drawing("api servers")),
+    (32, "a redirect cache", REQUIREMENTS + DESIGN + SCALING, drawing("api servers", cache=True)),
+    (46, "a database replica", REQUIREMENTS + DESIGN + SCALING + RELIABILITY,
+     drawing("api servers", cache=True, replica=True)),
 ]
 STOP = 50  # seconds into the mock: Ctrl-C in the wrap-up, before the time is up
 

@@ -172,8 +172,8 @@ def test_a_mock_snapshots_every_save_serves_its_phase_and_keeps_the_recording(ws
     assert "workbench mock review" not in run("today").output  # reviewed: no longer due
 
 
-def test_the_replay_counts_say_one_error_one_warning_one_item(cfg):
-    """Counts on the review page agree with their number: "1 error, 1 warning", "(1 item)", "0 warnings"."""
+def replayed(cfg, snapshots) -> list[dict]:
+    """The review page's rows of a one-minute mock whose snapshots (10 s apart) hold what `snapshots` gives."""
     from workbench.practice.mock import Mock, replay
 
     folder = cfg.root / ".workbench" / "mocks" / "20261205-090000-url-shortener"
@@ -183,42 +183,34 @@ def test_the_replay_counts_say_one_error_one_warning_one_item(cfg):
             "phases": [p.to_dict() for p in plan(cfg, 1)], "audio": None, "ended": "2026-12-05T09:01:00+00:00",
             "seconds": 60}
     (folder / "mock.json").write_text(json.dumps(meta), encoding="utf-8")
-    for n, (errors, warnings, functional) in enumerate([(1, 1, ["a"]), (2, 0, ["a", "b"]), (0, 2, ["a"])]):
+    for n, parts in enumerate(snapshots):
         snap = {"n": n, "seconds": 10.0 * n, "phase": "clarify", "ok": True, "source": "", "svgs": {},
-                "model": {"diagrams": [], "sheet": {"title": "t", "functional": functional}},
-                "findings": {"diagrams": []}, "summary": {"error": errors, "warning": warnings},
-                "availability": {"spofs": []}}
+                "availability": {"spofs": []}, **parts}
         (folder / "snapshots" / f"{n:03d}.json").write_text(json.dumps(snap), encoding="utf-8")
-    rows = replay(Mock(cfg, folder))["snapshots"]
+    return replay(Mock(cfg, folder))["snapshots"]
+
+
+def test_the_replay_counts_say_one_error_one_warning_one_item(cfg):
+    """Counts on the review page agree with their number: "1 error, 1 warning", "(1 item)", "0 warnings"."""
+    rows = replayed(cfg, [{"model": {"diagrams": [], "sheet": {"title": "t", "functional": functional}},
+                           "findings": {"diagrams": []}, "summary": {"error": errors, "warning": warnings}}
+                          for errors, warnings, functional in [(1, 1, ["a"]), (2, 0, ["a", "b"]), (0, 2, ["a"])]])
     assert [r["counts"] for r in rows] == ["1 error, 1 warning", "2 errors, 0 warnings", "0 errors, 2 warnings"]
     assert "sheet: functional (2 items)" in rows[1]["changes"] and "sheet: functional (1 item)" in rows[2]["changes"]
 
 
 def test_a_finding_whose_figures_change_is_not_fixed_and_new(cfg):
     """The replay matches findings by fingerprint: new figures in a message are the same finding, said as "now"."""
-    from workbench.practice.mock import Mock, replay
-
-    folder = cfg.root / ".workbench" / "mocks" / "20261205-090000-url-shortener"
-    (folder / "snapshots").mkdir(parents=True)
-    meta = {"id": folder.name, "pair": "url-shortener/read-heavy", "title": "URL shortener", "prompt": "p",
-            "constraint": "c", "design": "designs/mock.py", "started": "2026-12-05T09:00:00+00:00",
-            "phases": [p.to_dict() for p in plan(cfg, 1)], "audio": None, "ended": "2026-12-05T09:01:00+00:00",
-            "seconds": 60}
-    (folder / "mock.json").write_text(json.dumps(meta), encoding="utf-8")
-
     def cap(load: str, fingerprint: str = "cap-db") -> dict:
         return {"code": "CAP001", "severity": "error", "message": f"`db` carries {load}", "fingerprint": fingerprint,
                 "node_ids": ["db"]}
 
     group = {**cap("463%", "cap-group"), "message": "`{db, replica}` carries 463%", "node_ids": ["db", "replica"]}
     other = {**cap("120%", "cap-api"), "message": "`api` carries 120%", "node_ids": ["api"]}
-    for n, found in enumerate([[cap("2315%")], [cap("463%")], [cap("463%", "cap-db-again")], [group],
-                               [group, other], [other], []]):
-        snap = {"n": n, "seconds": 10.0 * n, "phase": "clarify", "ok": True, "source": "", "svgs": {},
-                "model": {"diagrams": [], "sheet": {}}, "findings": {"diagrams": [{"findings": found}]},
-                "summary": {"error": len(found)}, "availability": {"spofs": []}}
-        (folder / "snapshots" / f"{n:03d}.json").write_text(json.dumps(snap), encoding="utf-8")
-    rows = replay(Mock(cfg, folder))["snapshots"]
+    rows = replayed(cfg, [{"model": {"diagrams": [], "sheet": {}}, "findings": {"diagrams": [{"findings": found}]},
+                           "summary": {"error": len(found)}}
+                          for found in [[cap("2315%")], [cap("463%")], [cap("463%", "cap-db-again")], [group],
+                                        [group, other], [other], []]])
     assert rows[1]["changes"] == ["now CAP001 db carries 463%"]
     assert rows[2]["changes"] == ["no visible change"]  # another subject, the same text: the same finding
     assert rows[3]["changes"] == ["now CAP001 {db, replica} carries 463%"]
