@@ -124,16 +124,73 @@ def test_misspelt_class_import_suggests_the_real_name(tmp_path, write_design):
     assert "AKS" in err.format_message()
 
 
-def test_class_that_moved_module_names_its_new_home(tmp_path, write_design):
-    # diagrams moved Fluentd from onprem.logging to onprem.aggregator; the old import is in published examples.
-    path = write_design(tmp_path, "moved", """
+def test_a_class_an_older_diagrams_named_is_drawn_with_a_warning(tmp_path, write_design):
+    # Published scripts use names diagrams has since renamed (another case, a longer name) or moved to another
+    # module (Fluentd from onprem.logging to onprem.aggregator): plain `python` fails on each of them.
+    path = write_design(tmp_path, "old", """
         from diagrams import Diagram
-        from diagrams.onprem.logging import Fluentd  # IMPORT
+        from diagrams.oci.network import Internetgateway  # CASE
+        from diagrams.azure.compute import Kubernetes  # LONGER
+        from diagrams.onprem.logging import Fluentd  # MOVED
+
+        with Diagram("old", show=False):
+            Internetgateway("igw") >> Kubernetes("k8s") >> Fluentd("logs")
+    """)
+    model = load_design(path, root=tmp_path, timeout=30)
+    assert [n.cls for n in model.diagrams[0].nodes] == ["InternetGateway", "KubernetesServices", "Fluentd"]
+    said = {w["line"]: w["message"] for w in model.warnings}
+    assert sorted(said) == [line_of(path, "# CASE"), line_of(path, "# LONGER"), line_of(path, "# MOVED")]
+    assert "`from diagrams.oci.network import InternetGateway`" in said[line_of(path, "# CASE")]
+    assert "`from diagrams.azure.compute import KubernetesServices`" in said[line_of(path, "# LONGER")]
+    assert "`from diagrams.onprem.aggregator import Fluentd`" in said[line_of(path, "# MOVED")]
+    assert {w["file"] for w in model.warnings} == {"designs/old.py"}, model.warnings
+
+
+def test_an_old_name_that_could_mean_several_classes_is_an_error_with_a_hint(tmp_path, write_design):
+    path = write_design(tmp_path, "ambiguous", """
+        from diagrams import Diagram
+        from diagrams.aws.compute import EC  # IMPORT
     """)
     err = fail(path, tmp_path)
-    assert_located(err, "designs/moved.py", line_of(path, "# IMPORT"))
-    assert "`from diagrams.onprem.aggregator import Fluentd`" in err.hint
-    assert "Fluentbit" in err.hint  # the look-alike in the module named is still offered
+    assert_located(err, "designs/ambiguous.py", line_of(path, "# IMPORT"))
+    assert "EC2" in err.hint
+
+
+def test_a_failure_after_the_last_diagram_keeps_the_diagrams_with_a_warning(tmp_path, write_design):
+    # Scripts post-process the file they render (inline icons, upload it); the workbench draws into out/.
+    path = write_design(tmp_path, "post", """
+        from diagrams import Diagram
+        from diagrams.aws.compute import EC2
+
+        with Diagram("post", show=False, outformat="svg") as d:
+            EC2("a") >> EC2("b")
+
+        with open(f"{d.filename}.{d.outformat}") as fh:  # READS
+            fh.read()
+    """)
+    model = load_design(path, root=tmp_path, timeout=30)
+    assert [n.id for n in model.diagrams[0].nodes] == ["a", "b"]
+    [warning] = model.warnings
+    assert warning["line"] == line_of(path, "# READS")
+    assert "FileNotFoundError" in warning["message"] and "after the last diagram" in warning["message"]
+
+
+@pytest.mark.parametrize("where", ["between", "inside"])
+def test_a_failure_before_a_diagram_has_run_is_still_an_error(tmp_path, write_design, where):
+    path = write_design(tmp_path, "early", f"""
+        from diagrams import Diagram
+        from diagrams.aws.compute import EC2
+
+        with Diagram("one", show=False):
+            EC2("a")
+            {"open('missing.txt')  # FAILS" if where == "inside" else ""}
+        {"open('missing.txt')  # FAILS" if where == "between" else ""}
+        with Diagram("two", show=False):
+            EC2("b")
+    """)
+    err = fail(path, tmp_path)
+    assert_located(err, "designs/early.py", line_of(path, "# FAILS"))
+    assert "FileNotFoundError" in err.text
 
 
 def test_misspelt_module_import_suggests_the_real_module(tmp_path, write_design):

@@ -15,6 +15,8 @@ import re
 import sys
 from typing import Any
 
+from workbench.design import oldnames
+
 ANALYSIS_NODE_KEYS = (
     "role", "replicas", "multi_az", "managed_ha", "zone", "region", "qps", "read_ratio",
     "cache_hit", "capacity_qps", "stateful", "optional", "entry", "failover", "quorum",
@@ -147,7 +149,7 @@ class Recorder:
         self.skip_dirs = tuple(
             os.path.dirname(os.path.abspath(m.__file__)) + os.sep
             for m in (diagrams, sys.modules["graphviz"])
-        ) + (os.path.abspath(__file__),)
+        ) + (os.path.abspath(__file__), os.path.abspath(oldnames.__file__))
 
     # -- where in the design was this built --------------------------------------------------
     def where(self) -> tuple[str, int]:
@@ -421,6 +423,17 @@ def install(rec: Recorder) -> None:
     for cls in (graphviz.Graph, graphviz.Digraph):
         cls.render, cls.view = no_render, no_render
 
+    def old_name(name: str, target: type) -> None:
+        file, line = rec.where()
+        now = f"{target.__module__}.{target.__name__}"
+        from importlib.metadata import version
+
+        rec.warn(file, line, f"`{name}` is not in diagrams {version('diagrams')} (an older release's name?): "
+                             f"drawn as `{now}`. Plain `python design.py` fails on "
+                             f"it: write `from {target.__module__} import {target.__name__}`")
+
+    oldnames.install(old_name)
+
     try:
         import diagrams.c4 as c4
     except ImportError:  # pragma: no cover - very old diagrams
@@ -460,7 +473,7 @@ def suggest_import(exc: ImportError) -> str | None:
     msg = str(exc)
     m = re.match(r"cannot import name '([^']+)' from '([^']+)'", msg)
     if m and m.group(2).startswith("diagrams"):
-        moved = elsewhere(m.group(1), m.group(2))
+        moved = oldnames.elsewhere(m.group(1), m.group(2))
         close = names_hint(m.group(1), sys.modules.get(m.group(2)))
         if moved:
             where = " or ".join(moved)
@@ -479,33 +492,6 @@ def suggest_import(exc: ImportError) -> str | None:
                 return f"did you mean {' or '.join(close)}?"
             return f"modules in {m.group(1)}: {', '.join(modules)}"
     return None
-
-
-def elsewhere(name: str, module_name: str) -> list[str]:
-    """Other modules of the same provider that define `name` (diagrams moves classes between modules)."""
-    import importlib
-    import pkgutil
-
-    parts = module_name.split(".")
-    if len(parts) < 3:
-        return []
-    provider = ".".join(parts[:2])
-    try:
-        package = importlib.import_module(provider)
-    except ImportError:
-        return []
-    found = []
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
-        candidate = f"{provider}.{info.name}"
-        if candidate == module_name or info.name.startswith("_"):
-            continue
-        try:
-            module = importlib.import_module(candidate)
-        except Exception:  # an icon module that fails to import is simply not a candidate
-            continue
-        if isinstance(getattr(module, name, None), type):
-            found.append(candidate)
-    return found
 
 
 def names_hint(wanted: str, module) -> str | None:
@@ -645,7 +631,14 @@ def main(argv: list[str]) -> int:
                                "message": f"the design called sys.exit({code!r})", "detail": "",
                                "hint": "remove the sys.exit() call; the workbench runs the file as a whole"}
     except BaseException as exc:  # noqa: BLE001 - any failure of user code is reported, never raised
-        result["error"] = describe_error(exc, design_path)
+        error = describe_error(exc, design_path)
+        if isinstance(exc, Exception) and after_every_diagram(rec, error, design_path):
+            result["ok"] = True
+            rec.warn(error["file"], error["line"], f"{error['message']}, after the last diagram was drawn: the "
+                     "diagrams are used. Code after a diagram that works on its rendered file cannot run here "
+                     "(the workbench draws into out/ itself)")
+        else:
+            result["error"] = error
     finally:
         os._exit = real_exit
     result["diagrams"] = rec.diagrams
@@ -657,6 +650,33 @@ def main(argv: list[str]) -> int:
     if result["ok"] and sheet_module is not None:
         result["sheet"] = sheet_module.collect(design_dir)
     return write(result_path, result)
+
+
+def after_every_diagram(rec: Recorder, error: dict, design_path: str) -> bool:
+    """Did the design fail in its own file after the last of its `Diagram(...)` blocks had run to its end?
+    (Published scripts post-process the file they render: read it back, inline icons, upload it.)"""
+    import ast
+
+    if rec.current is not None or not rec.diagrams or error["file"] != os.path.basename(design_path):
+        return False
+    if any(d["file"] != error["file"] for d in rec.diagrams):
+        return False
+    try:
+        with open(design_path, encoding="utf-8") as fh:
+            tree = ast.parse(fh.read())
+    except (OSError, SyntaxError, ValueError):
+        return False
+    # Every Diagram(...) the file writes must have run (none skipped by the failure), and the failing line
+    # must come after the end of the `with` statement of the last one.
+    drawn = {d["line"] for d in rec.diagrams}
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and
+             (getattr(n.func, "id", None) or getattr(n.func, "attr", None)) == "Diagram"]
+    if not calls or any(c.lineno not in drawn for c in calls):
+        return False
+    last = max(c.lineno for c in calls)
+    ends = [w.end_lineno for w in ast.walk(tree) if isinstance(w, (ast.With, ast.AsyncWith)) and
+            any(i.context_expr.lineno == last for i in w.items)]
+    return bool(ends) and error["line"] > max(ends)
 
 
 def preload(stop=lambda: False) -> None:

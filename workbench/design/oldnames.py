@@ -1,0 +1,117 @@
+"""Icon class names an older `diagrams` release had: resolve them to today's class, with a warning."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.abc
+import importlib.machinery
+import re
+import sys
+from collections.abc import Callable
+
+# Published scripts are written against the release of their day: `diagrams` renamed classes
+# (oci.network.Internetgateway -> InternetGateway, azure.compute.Kubernetes -> KubernetesServices) and moved
+# others between modules. Plain `python design.py` fails on them; the workbench draws the class the old name
+# stands for and says what it chose, so an old script can be read before it is fixed.
+CLASS_NAME = re.compile(r"[A-Z][A-Za-z0-9_]*")
+
+
+def classes(module) -> dict[str, type]:
+    return {n: v for n, v in vars(module).items() if isinstance(v, type) and CLASS_NAME.fullmatch(n)}
+
+
+def renamed(module, name: str) -> type | None:
+    """The class of `module` (or of another module of its provider) that an old `name` stands for, else None:
+    the same name in another case, the only name it begins (whole words), or the same name in a sibling module."""
+    if not CLASS_NAME.fullmatch(name):
+        return None
+    own = classes(module)
+    wanted = name.lower()
+    for picks in ([v for n, v in own.items() if n.lower() == wanted],
+                  # ... at a word boundary: Kubernetes -> KubernetesServices, never RDSS -> RDSSqlServerInstance
+                  [v for n, v in own.items() if n.lower().startswith(wanted) and n[len(name):][:1].isupper()]):
+        picks = list({id(v): v for v in picks}.values())  # aliases (ELB = ElasticLoadBalancing) are one class
+        if len(picks) == 1:
+            return picks[0]
+        if picks:
+            return None  # several candidates: a guess between them would be a coin toss
+    # The same name in sibling modules (azure.general.Monitor went to azure.monitor and
+    # azure.managementgovernance): the same icon either way, so the first in name order.
+    moved = elsewhere(name, module.__name__)
+    return getattr(sys.modules[moved[0]], name) if moved else None
+
+
+def elsewhere(name: str, module_name: str) -> list[str]:
+    """Other modules of the same provider that define the class `name` (diagrams moves classes between them)."""
+    import pkgutil
+
+    parts = module_name.split(".")
+    if len(parts) < 3:
+        return []
+    provider = ".".join(parts[:2])
+    try:
+        package = importlib.import_module(provider)
+    except ImportError:
+        return []
+    found = []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        candidate = f"{provider}.{info.name}"
+        if candidate == module_name or info.name.startswith("_"):
+            continue
+        try:
+            module = importlib.import_module(candidate)
+        except Exception:  # noqa: BLE001 - an icon module that fails to import is simply not a candidate
+            continue
+        if isinstance(vars(module).get(name), type):  # vars, not getattr: no fallback answers here
+            found.append(candidate)
+    return found
+
+
+def add_fallback(module, warn: Callable[[str, type], None]) -> None:
+    """Give an icon module a PEP 562 `__getattr__` that answers old class names (and only those)."""
+    if "__getattr__" in vars(module):
+        return
+
+    def __getattr__(name: str):
+        target = renamed(module, name)
+        if target is None:
+            raise AttributeError(f"module {module.__name__!r} has no attribute {name!r}")
+        setattr(module, name, target)  # once: the next use of the old name is a plain attribute
+        warn(f"{module.__name__}.{name}", target)
+        return target
+
+    module.__getattr__ = __getattr__
+
+
+class _Finder(importlib.abc.MetaPathFinder):
+    """Adds the fallback to each `diagrams.<provider>.<module>` the design imports from here on."""
+
+    def __init__(self, warn: Callable[[str, type], None]) -> None:
+        self.warn = warn
+
+    def find_spec(self, fullname, path, target=None):
+        if fullname.count(".") < 2 or not fullname.startswith("diagrams."):
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+            return spec
+        loader, warn = spec.loader, self.warn
+
+        class Loader(importlib.abc.Loader):
+            def create_module(self, spec):
+                return loader.create_module(spec)
+
+            def exec_module(self, module):
+                loader.exec_module(module)
+                add_fallback(module, warn)
+
+        spec.loader = Loader()
+        return spec
+
+
+def install(warn: Callable[[str, type], None]) -> None:
+    """`warn(old_name, class)` is called the first time the design uses an old name."""
+    for name, module in list(sys.modules.items()):
+        if name.startswith("diagrams.") and name.count(".") >= 2 and module is not None:
+            add_fallback(module, warn)
+    sys.meta_path.insert(0, _Finder(warn))
