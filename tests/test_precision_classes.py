@@ -883,3 +883,53 @@ def test_a_box_drawn_apart_with_a_store_is_still_a_guessed_door():
     got = found(b)
     assert {("SPOF001", "wiki"), ("REP001", "wiki db")} <= got, got
 
+
+
+# -- 42-44. found on the corpus scripts that load since old class names resolve -------------------------------------
+
+
+def test_services_named_for_different_domains_behind_a_balancer_each_serve_their_own_routes():
+    """`Envoy("lb") >> [Pod("user service"), Pod("group service"), Pod("todo service")]`, all calling one store:
+    three services, not three copies of one. Each is required for its routes (a guess, stated as a warning)."""
+    b = Arch()
+    lb = b.node("Envoy", "lb", provider="onprem", module="network")
+    pods = b.nodes_of("Pod", "user service", "group service", "todo service")
+    b.chain(b.node("Users", "users"), lb, pods, b.node("Firestore", "firestore"))
+    routed = [f for f in by_code(b, "SPOF001") if f.labels[0].endswith("service")]
+    assert sorted(f.labels[0] for f in routed) == ["group service", "todo service", "user service"]
+    assert all(f.severity == "warning" and any("routes of its own" in a for a in f.assumptions) for f in routed)
+
+
+def test_unnamed_or_numbered_targets_of_a_balancer_stay_alternatives():
+    """Guard: `lb >> [web, api]` or `lb >> [app 1, app 2]` names no domains: the targets stay alternatives (the
+    what-if reroutes through the other), and "user service 1/2" are replicas of one service."""
+    for labels in (("web", "api"), ("app 1", "app 2"), ("user service 1", "user service 2")):
+        b = Arch()
+        b.chain(b.node("Users", "users"), b.node("ELB", "lb"), b.nodes_of("ECS", *labels),
+                b.node("RDS", "db", multi_az="true"))
+        assert not found(b, "SPOF001"), (labels, found(b, "SPOF001"))
+
+
+def test_a_client_label_with_its_technology_in_brackets_is_a_client():
+    """`Server("Client (Nuxt.js)") >> gateway >> dns >> lb >> gke`: the client of the drawing, named with its
+    framework, is where requests come from; no SPOF "every request enters through it"."""
+    b = Arch()
+    client = b.node("Server", "Client (Nuxt.js)", provider="onprem", module="compute")
+    b.chain(client, b.node("DNS", "Cloud DNS", provider="gcp", module="network"),
+            b.node("LoadBalancing", "Cloud Load Balancing", provider="gcp", module="network"),
+            b.node("ECS", "api", replicas="2"), b.node("RDS", "db", multi_az="true"))
+    assert not found(b), found(b)
+    g = build_graph(b.diagram())
+    assert g.nodes[client.id].role == "client"
+
+
+def test_a_hosted_service_named_by_its_brand_on_a_placeholder_icon_is_external():
+    """`Server("firebase authentication")` is Google's to run, not a single self-hosted identity server; the gcp
+    Firestore icon keeps its own class."""
+    b = Arch()
+    auth = b.node("Server", "firebase authentication", provider="onprem", module="compute")
+    store = b.node("Firestore", "Firebase Firestore")
+    b.chain(b.node("Users", "users"), b.node("ELB", "lb"), b.node("ECS", "api", replicas="2"), [auth, store])
+    assert not {h for h in found(b) if h[1] == "firebase authentication"}, found(b)
+    g = build_graph(b.diagram())
+    assert (g.nodes[auth.id].role, g.nodes[store.id].role) == ("external_saas", "database")

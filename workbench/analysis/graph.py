@@ -489,24 +489,46 @@ def gateway_routes(groups: Mapping[str, Group], group_of: Mapping[str, str], arc
     """Different services behind one API gateway (`krakend >> [Nodejs("nodejs"), Go("go")]`): a gateway routes
     each request to one service by its path, so each serves routes of its own and is required for them, even
     when they share a store further on [H, issue 13]. A guess when no edge names the routes: group → the
-    assumption. Load balancers are left out: the services behind one may also serve the same requests (what-if
-    reroutes through the other)."""
+    assumption. Behind a load balancer only services named for different domains are (`named_services`): other
+    targets of a balancer may serve the same requests (what-if reroutes through the other)."""
     behind: dict[str, dict[str, None]] = {}
     for a in arcs:
         if a.kind != "sync":
             continue
         r, h = group_of[a.u], group_of[a.v]
-        if (r != h and groups[r].role == "api_gateway" and groups[h].role in _FEATURE_ROLES and not groups[h].soft
+        if (r != h and groups[r].role in _ROUTERS and groups[h].role in _FEATURE_ROLES and not groups[h].soft
                 and not groups[h].effective_stateful):
             behind.setdefault(r, {})[h] = None
     out: dict[str, str] = {}
     for r, targets in behind.items():
-        kinds = {(groups[h].classes, label_stem(groups[h].labels[0])) for h in targets}
-        if len(targets) >= 2 and len(kinds) >= 2:
+        if groups[r].role == "api_gateway":
+            kinds = {(groups[h].classes, label_stem(groups[h].labels[0])) for h in targets}
+            if len(targets) >= 2 and len(kinds) >= 2:
+                for h in targets:
+                    out.setdefault(h, f"read `{groups[h].name}` as serving routes of its own behind the gateway "
+                                      f"`{groups[r].name}` (a gateway routes each request to one service)")
+        elif len(targets) >= 2 and named_services([groups[h].labels[0] for h in targets]):
             for h in targets:
-                out.setdefault(h, f"read `{groups[h].name}` as serving routes of its own behind the gateway "
-                                  f"`{groups[r].name}` (a gateway routes each request to one service)")
+                out.setdefault(h, f"read `{groups[h].name}` as serving routes of its own behind `{groups[r].name}`"
+                                  " (the services behind it are named for different things)")
     return out
+
+
+# "user service", "OrderService", "payment-api": a service named for its domain.
+_NAMED_SERVICE = re.compile(r"^(.+?) (?:service|svc|microservice|micro service|api)$")
+
+
+def named_services(labels: list[str]) -> bool:
+    """True when every label names a service for a different domain ("user service", "group service", "todo
+    service"): a balancer in front of them routes by path, and they are no copies of one another. Unnamed or
+    numbered targets ("web", "api", "app 2") say nothing, and a balancer's targets stay alternatives."""
+    qualifiers = []
+    for label in labels:
+        m = _NAMED_SERVICE.match(roles.words(label))
+        if m is None or label_stem(m.group(1)) == "":
+            return False
+        qualifiers.append(m.group(1))
+    return len(set(qualifiers)) == len(qualifiers)
 
 
 def sink_groups(components: list[list[str]], hard_succ: Mapping[str, tuple[str, ...]]) -> frozenset[str]:

@@ -466,6 +466,10 @@ def facing_node(label: str, cls: str, role: str) -> bool:
 _LABEL_FIRST: list[tuple[re.Pattern[str], str]] = [
     (_OPS_LABEL, "tooling"),
     (_EXTERNAL_LABEL, "external_saas"),
+    # A hosted service named by its brand on a placeholder icon (`Server("firebase authentication")`) is someone
+    # else's to run; on its own icon (gcp Firestore) the class still decides.
+    (re.compile(r"^(?:firebase|auth0|okta|stripe|twilio|sendgrid|mailgun|mailchimp|paypal|algolia|pusher)\b"),
+     "external_saas"),
     # Database admin consoles and API documentation serve operators and developers, not user requests: tooling
     # (side edges), so `nginx >> phpmyadmin >> mysql` is no second user path to the database [issue 13].
     (re.compile(r"\bphp ?my ?admin\b|\bpg ?admin\b|\badminer\b|\bmongo ?express\b|\bredis ?(?:commander|insight)\b|"
@@ -508,8 +512,12 @@ _CLIENT_PHRASE = re.compile(
 
 
 def client_phrase(label: str) -> bool:
-    """True when the whole label names an audience (an optional qualifier and index), not a service for one."""
-    return bool(_CLIENT_PHRASE.match(words(label)))
+    """True when the whole label names an audience (an optional qualifier and index), not a service for one; a
+    note in brackets is its technology ("Client (Nuxt.js)", "Users (browser)")."""
+    return bool(_CLIENT_PHRASE.match(words(label)) or _CLIENT_PHRASE.match(words(_BRACKETED.sub(" ", label))))
+
+
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 
 
 def iter_node_classes() -> list[tuple[str, str, str]]:
