@@ -15,8 +15,6 @@ import re
 import sys
 from typing import Any
 
-from workbench.design import oldnames
-
 ANALYSIS_NODE_KEYS = (
     "role", "replicas", "multi_az", "managed_ha", "zone", "region", "qps", "read_ratio",
     "cache_hit", "capacity_qps", "stateful", "optional", "entry", "failover", "quorum",
@@ -145,6 +143,8 @@ class Recorder:
         self.used: set[str] = set()
         self.c4_pending: dict | None = None
         import diagrams
+
+        from workbench.design import oldnames  # here: the parent imports this module too, never this class
 
         self.skip_dirs = tuple(
             os.path.dirname(os.path.abspath(m.__file__)) + os.sep
@@ -432,6 +432,8 @@ def install(rec: Recorder) -> None:
                              f"drawn as `{now}`. Plain `python design.py` fails on "
                              f"it: write `from {target.__module__} import {target.__name__}`")
 
+    from workbench.design import oldnames
+
     oldnames.install(old_name)
 
     try:
@@ -473,7 +475,9 @@ def suggest_import(exc: ImportError) -> str | None:
     msg = str(exc)
     m = re.match(r"cannot import name '([^']+)' from '([^']+)'", msg)
     if m and m.group(2).startswith("diagrams"):
-        moved = oldnames.elsewhere(m.group(1), m.group(2))
+        from workbench.design.oldnames import elsewhere
+
+        moved = elsewhere(m.group(1), m.group(2))
         close = names_hint(m.group(1), sys.modules.get(m.group(2)))
         if moved:
             where = " or ".join(moved)

@@ -3,14 +3,14 @@
 The design's own process writes the DOT of its first diagram straight into the `dot` that the renderer has
 started ahead (see `render.start_early`), so that Graphviz lays out while the model travels back; the
 renderer writes every other one. Both call `source`, so the DOT is the same either way. Imports only the
-`graphviz` package, which `diagrams` has loaded already: no workbench module that the child would not need.
+`graphviz` package (which `diagrams` has loaded already in the child; the build imports it only to write DOT): no
+workbench module that the child would not need.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import graphviz
 
 # Graphviz turns these into <a> links in SVG; a design's outputs must stay self-contained and inert.
 LINK_KEYS = frozenset({"URL", "href", "labelURL", "labelhref", "headURL", "headhref", "tailURL", "tailhref",
@@ -28,6 +28,8 @@ def text_label(value: str) -> str:
     trailing = len(value) - len(value.rstrip("\\"))
     if trailing % 2:  # a lone backslash at the end would escape the closing quote: draw it as a backslash
         value += "\\"
+    import graphviz  # here: the build imports this module long before it writes DOT, if it ever does
+
     return graphviz.nohtml(value)
 
 
@@ -223,6 +225,8 @@ def digraph(diagram: dict[str, Any], overlay: dict[str, dict[str, str]] | None =
     """Graphviz source for a diagram (model.Diagram as a dict), in the statement order `diagrams` itself
     would produce. `overlay` maps node ids to extra attributes (the findings view outlines and numbers nodes).
     """
+    import graphviz
+
     nodes = {n["id"]: n for n in diagram["nodes"]}
     edges = {e["id"]: e for e in diagram["edges"]}
     clusters = {c["id"]: c for c in diagram["clusters"]}

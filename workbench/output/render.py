@@ -12,7 +12,6 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-import graphviz
 
 from workbench.config import FORMATS
 from workbench.design import children, dotsource
