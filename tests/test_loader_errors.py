@@ -175,22 +175,24 @@ def test_a_failure_after_the_last_diagram_keeps_the_diagrams_with_a_warning(tmp_
     assert "FileNotFoundError" in warning["message"] and "after the last diagram" in warning["message"]
 
 
-@pytest.mark.parametrize("where", ["between", "inside"])
-def test_a_failure_before_a_diagram_has_run_is_still_an_error(tmp_path, write_design, where):
+@pytest.mark.parametrize("where", ["between", "inside", "a mistake after"])
+def test_a_failure_before_a_diagram_has_run_or_a_mistake_after_is_still_an_error(tmp_path, write_design, where):
+    failing = "this is not python  # FAILS" if where == "a mistake after" else "open('missing.txt')  # FAILS"
     path = write_design(tmp_path, "early", f"""
         from diagrams import Diagram
         from diagrams.aws.compute import EC2
 
         with Diagram("one", show=False):
             EC2("a")
-            {"open('missing.txt')  # FAILS" if where == "inside" else ""}
-        {"open('missing.txt')  # FAILS" if where == "between" else ""}
+            {failing if where == "inside" else ""}
+        {failing if where == "between" else ""}
         with Diagram("two", show=False):
             EC2("b")
+        {failing if where == "a mistake after" else ""}
     """)
     err = fail(path, tmp_path)
     assert_located(err, "designs/early.py", line_of(path, "# FAILS"))
-    assert "FileNotFoundError" in err.text
+    assert ("NameError" if where == "a mistake after" else "FileNotFoundError") in err.text
 
 
 def test_misspelt_module_import_suggests_the_real_module(tmp_path, write_design):

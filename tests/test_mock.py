@@ -277,3 +277,17 @@ def test_the_live_page_records_the_fake_microphone_and_the_replay_follows_it(ws)
         expected = max((s["n"] for s in snaps if s["seconds"] <= t), default=snaps[0]["n"])
         assert page.evaluate("wbReplay.shown()") == expected < snaps[-1]["n"]  # the design as it was then
         browser.close()
+
+
+def test_a_load_bearing_cache_is_in_the_table_of_single_points_of_failure():
+    """CACHE002's error (the store cannot take the reads without the cache) is a single point of failure on the
+    review page, as the availability and the rubric count it; its warning (the store copes) is not."""
+    from workbench.practice.mock import availability_of
+
+    def finding(code, severity, node):
+        return {"code": code, "severity": severity, "nodes": [node], "target": f"{node}|Redis|"}
+
+    findings = {"diagrams": [{"findings": [finding("CACHE002", "error", "cache"),
+                                           finding("CACHE002", "warning", "sessions"),
+                                           finding("REP001", "error", "db")]}]}
+    assert availability_of({}, findings)["spofs"] == ["CACHE002 cache|Redis|", "REP001 db|Redis|"]

@@ -636,7 +636,9 @@ def main(argv: list[str]) -> int:
                                "hint": "remove the sys.exit() call; the workbench runs the file as a whole"}
     except BaseException as exc:  # noqa: BLE001 - any failure of user code is reported, never raised
         error = describe_error(exc, design_path)
-        if isinstance(exc, Exception) and after_every_diagram(rec, error, design_path):
+        # Only what post-processing a rendered file runs into (the file is not where plain `diagrams` writes
+        # it, a tool to post-process it is not installed); a mistake in the code (NameError, ...) stays an error.
+        if isinstance(exc, (OSError, ImportError)) and after_every_diagram(rec, error, design_path):
             result["ok"] = True
             rec.warn(error["file"], error["line"], f"{error['message']}, after the last diagram was drawn: the "
                      "diagrams are used. Code after a diagram that works on its rendered file cannot run here "

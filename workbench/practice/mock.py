@@ -47,6 +47,13 @@ AUDIO = "recording.webm"
 SPOF_CODES = ("SPOF", "REP001", "REP003")
 
 
+def single_point(f: dict) -> bool:
+    """A finding the review's table of single points of failure lists: a SPOF/REP finding, or a cache the store
+    behind it cannot do without (CACHE002's error: a load-bearing cache is required, as the availability says)."""
+    code = f.get("code", "")
+    return code.startswith(SPOF_CODES) or (code == "CACHE002" and f.get("severity") == "error")
+
+
 @dataclass(frozen=True)
 class Phase:
     key: str
@@ -279,13 +286,13 @@ def _read_json(path: Path) -> Any:
 
 def availability_of(model: Any, findings: Any) -> dict[str, Any]:
     """The availability picture of a build: the sheet's target, the analysis's estimate when it made one, and
-    the single points of failure (active SPOF/REP errors) by label."""
+    the single points of failure (active findings that `single_point` names) by label."""
     sheet = (model or {}).get("sheet") or {}
     estimates = [d.get("availability", {}).get("estimate") for d in (findings or {}).get("diagrams", [])
                  if isinstance(d.get("availability"), dict)]
     estimates = [e for e in estimates if isinstance(e, (int, float))]
     return {"slo": sheet.get("slo"), "estimate": min(estimates) if estimates else None,
-            "spofs": sorted({spof_key(f) for f in active(findings) if f.get("code", "").startswith(SPOF_CODES)})}
+            "spofs": sorted({spof_key(f) for f in active(findings) if single_point(f)})}
 
 
 def active(findings: Any) -> list[dict]:
@@ -517,8 +524,7 @@ def replay(mock: Mock) -> dict[str, Any]:
                             for k in sorted(set(sheet) | set(prev_sheet)) if sheet.get(k) != prev_sheet.get(k)]
             prev_nodes, prev_edges, prev_findings, prev_sheet = nodes, edges, found, sheet
             current = set(s.get("availability", {}).get("spofs", []))
-            labels = {spof_key(f): spof_label(f) for f in active(s.get("findings"))
-                      if f.get("code", "").startswith(SPOF_CODES)}
+            labels = {spof_key(f): spof_label(f) for f in active(s.get("findings")) if single_point(f)}
             for key in current:  # appeared (or came back: then it is not fixed after all)
                 spofs.setdefault(key, {"key": labels.get(key) or key.split("|")[0], "id": key,
                                        "appeared": s["seconds"], "n": s["n"]})["fixed"] = None
