@@ -933,3 +933,110 @@ def test_a_hosted_service_named_by_its_brand_on_a_placeholder_icon_is_external()
     assert not {h for h in found(b) if h[1] == "firebase authentication"}, found(b)
     g = build_graph(b.diagram())
     assert (g.nodes[auth.id].role, g.nodes[store.id].role) == ("external_saas", "database")
+
+
+# -- 45-50. found on the third held-out set -------------------------------------------------------------------------
+
+
+def test_a_k8s_icon_labelled_service_is_the_service_and_a_count_in_a_label_is_the_replicas():
+    """`nlb >> Ing("nginx-ingress controller") >> Pod("Service") >> Deployment("Deployment (3 replicas)")`: the Pod
+    icon labelled "Service" is the Kubernetes Service (no instance to lose), the Deployment runs three replicas as
+    its label says, and an Ingress labelled as the controller is the one instance every request passes."""
+    b = Arch()
+    ingress = b.node("Ing", "nginx-ingress controller", provider="k8s", module="network")
+    svc = b.node("Pod", "Service", provider="k8s", module="compute")
+    deploy = b.node("Deployment", "Deployment (3 replicas)", provider="k8s", module="compute")
+    b.chain(b.node("Users", "Clients"), b.node("ELB", "AWS NLB (ingress-nginx, TLS)"), ingress, svc, deploy)
+    got = found(b, "SPOF001")
+    assert got == {("SPOF001", "nginx-ingress controller")}, got
+    g = build_graph(b.diagram())
+    assert (g.nodes[svc.id].role, g.nodes[deploy.id].replicas) == ("load_balancer", 3)
+
+
+def test_a_k8s_workload_labelled_as_a_database_is_the_database_behind_its_service():
+    """`PV << PVC << Deployment("postgres") << Service("postgres") << Service("flask")`, and
+    `Deployment("vue") >> Service("vue")` drawn against the request (the selector): the Service routes to its
+    workload, the Ingress to the Services, and the Deployment named postgres is a single database."""
+    b = Arch()
+    ing = b.node("Ingress", "app.example.com", provider="k8s", module="network")
+    s_vue, s_flask = b.node("Service", "vue", provider="k8s", module="network"), b.node(
+        "Service", "flask", provider="k8s", module="network")
+    d_vue, d_flask = b.node("Deployment", "vue", provider="k8s", module="compute"), b.node(
+        "Deployment", "flask", provider="k8s", module="compute")
+    d_pg, s_pg = b.node("Deployment", "postgres", provider="k8s", module="compute"), b.node(
+        "Service", "postgres", provider="k8s", module="network")
+    pvc, pv = b.node("PVC", "postgres-pvc", provider="k8s", module="storage"), b.node(
+        "PV", "postgres-pv", provider="k8s", module="storage")
+    b.chain(d_vue, s_vue)  # the selector, drawn from the workload
+    b.edge(s_vue, ing, dir="both")
+    b.chain(ing, s_flask)
+    b.edge(s_flask, d_flask, dir="both")
+    b.chain(s_vue, s_flask)
+    b.back(pv, pvc)
+    b.back(pvc, d_pg)
+    b.back(d_pg, s_pg)
+    b.back(s_pg, s_flask)
+    g = build_graph(b.diagram())
+    assert [g.groups[e.group].name for e in g.entries] == ["app.example.com"]
+    assert g.nodes[d_pg.id].role == "database"
+    assert ("REP001", "postgres") in found(b, "REP001")
+
+
+def test_a_front_end_that_runs_in_the_browser_is_the_client():
+    """`Custom("WASM Frontend") >> EC2("REST Service") >> PostgreSQL`: WebAssembly runs in the browser, so the front
+    end is where requests come from, not a door every request enters through."""
+    b = Arch()
+    fe = b.node("Custom", "WASM Frontend")
+    b.chain(fe, b.node("EC2", "REST Service"), b.node("PostgreSQL", "PostgreSQL"))
+    got = found(b)
+    assert {("SPOF001", "REST Service"), ("REP001", "PostgreSQL")} <= got, got
+    assert not {h for h in got if h[1] == "WASM Frontend"}, got
+
+
+def test_a_server_in_a_cluster_of_external_services_is_external():
+    """`Server("SMTP server")` in `Cluster("External services")`: someone else's mail relay, not a single instance
+    of ours; a server outside such a cluster stays one."""
+    b = Arch()
+    api = b.node("EC2", "api", replicas="2")
+    b.chain(b.node("Users", "users"), b.node("ELB", "lb"), api, b.node("RDS", "db", multi_az="true"))
+    with b.cluster("External services"):
+        smtp = b.node("Server", "SMTP server", provider="onprem", module="compute")
+    b.edge(api, smtp, style="dotted")
+    b.edge(api, b.node("Server", "render server", provider="onprem", module="compute"))
+    got = found(b, "SPOF001")
+    assert got == {("SPOF001", "render server")}, got
+    smtp_info = build_graph(b.diagram()).nodes[smtp.id]
+    assert (smtp_info.role, smtp_info.role_source) == ("external_saas", "cluster")
+
+
+def test_a_database_console_drawn_with_the_database_icon_is_a_console():
+    """`PostgreSQL("PgAdmin localhost:8081")` beside the database: the console, not a second store; a document store
+    labelled "docs" keeps its class."""
+    b = Arch()
+    api = b.node("ECS", "api", replicas="2")
+    b.chain(b.node("Users", "users"), b.node("ELB", "lb"), api, b.node("RDS", "db", multi_az="true"))
+    console = b.node("PostgreSQL", "PgAdmin\nlocalhost:8081", provider="onprem", module="database")
+    b.edge(console, b.node("PostgreSQL", "orders", provider="onprem", module="database", replicas="2"))
+    b.edge(api, b.node("Firestore", "docs"))
+    g = build_graph(b.diagram())
+    assert g.nodes[console.id].role == "tooling"
+    assert not {h for h in found(b) if h[1].startswith("PgAdmin")}, found(b)
+    assert [n.role for n in g.nodes.values() if n.label == "docs"] == ["database"]
+
+
+def test_guards_a_pod_calling_an_ingress_and_a_client_icon_labelled_swagger():
+    """A drawn arrow from one app's pod into another app's Ingress is a call (`web_ui >> gateway_ingress >>
+    gateway`), and `Client("Swagger UI") >> api` is the client of the drawing, not a console."""
+    b = Arch()
+    ui = b.node("Pod", "order web ui", provider="k8s", module="compute")
+    gw_ing = b.node("Ingress", "gateway svc", provider="k8s", module="network")
+    b.chain(b.node("Users", "User"), b.node("Ingress", "web", provider="k8s", module="network"), ui, gw_ing,
+            b.node("Pod", "gateway", provider="k8s", module="compute"))
+    assert ("SPOF001", "gateway") in found(b, "SPOF001"), found(b, "SPOF001")
+    b = Arch()
+    swagger = b.node("Client", "Swagger UI", provider="onprem", module="client")
+    b.chain(swagger, b.node("Fastapi", "FastAPI", provider="programming", module="framework"),
+            b.node("PostgreSQL", "PostgreSQL", provider="onprem", module="database"))
+    g = build_graph(b.diagram())
+    assert g.nodes[swagger.id].role == "client"
+    assert {("SPOF001", "FastAPI"), ("REP001", "PostgreSQL")} <= found(b), found(b)

@@ -66,6 +66,7 @@ def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
     _client_side_clusters(diagram, resolved)
     _queues_from_edge_labels(diagram, resolved)
     _services_on_request_paths(diagram, resolved)
+    _external_clusters(diagram, resolved)
     ha_memo: dict[tuple, HA] = {}  # most nodes share class and attributes; lives for this build only
     location_memo: dict[tuple, Location] = {}  # likewise zone and region
     path_memo: dict[tuple, tuple[str, ...]] = {}  # and cluster paths
@@ -115,14 +116,32 @@ _HA_KEYS = ("managed_ha", "tier", "storage_class", "multi_az", "zone", "redundan
 
 def _ha(n: Node, role: str, memo: dict[tuple, HA]) -> HA:
     label_ha = label_says_ha(n.label) if n.provider in _HA_LABEL_PROVIDERS else False
-    key = (n.provider, n.cls, role, n.c4 is not None, label_ha) + tuple(n.analysis.get(k) for k in _HA_KEYS)
+    cls = k8s_kind(n) or n.cls
+    key = (n.provider, cls, role, n.c4 is not None, label_ha) + tuple(n.analysis.get(k) for k in _HA_KEYS)
     found = memo.get(key)
     if found is None:
-        found = memo[key] = node_ha(n.provider, n.cls, role, n.analysis, c4=n.c4 is not None, label_ha=label_ha)
+        found = memo[key] = node_ha(n.provider, cls, role, n.analysis, c4=n.c4 is not None, label_ha=label_ha)
     return found
 
 
+# Labels that name a Kubernetes object kind: `Pod("Service")` in front of a Deployment is the Service (a virtual
+# IP with no instance to lose), drawn with the icon at hand [H, issue 13].
+_K8S_KIND_LABELS = {"service": "SVC", "svc": "SVC", "k8s service": "SVC", "kubernetes service": "SVC",
+                    "cluster ip": "SVC", "clusterip": "SVC", "clusterip service": "SVC", "cluster ip service": "SVC"}
+
+
+def k8s_kind(n: Node) -> str | None:
+    """The Kubernetes class a k8s icon's label names when it is another kind's icon, else None."""
+    if n.provider != "k8s" or "role" in n.analysis:
+        return None
+    kind = _K8S_KIND_LABELS.get(roles.words(n.label))
+    return kind if kind is not None and kind != n.cls else None
+
+
 def _resolve(n: Node, memo: dict[tuple, roles.RoleResolution]) -> roles.RoleResolution:
+    kind = k8s_kind(n)
+    if kind is not None:
+        return roles.RoleResolution(roles.class_role("k8s", "network", kind), "label")
     # Most nodes share a class; the memo lives for one build only (no global state).
     c4 = tuple(sorted((n.c4 or {}).items()))
     # The label takes part where it can decide the role: custom and generic icons, bare nodes, unknown classes.
@@ -130,7 +149,8 @@ def _resolve(n: Node, memo: dict[tuple, roles.RoleResolution]) -> roles.RoleReso
                         or (n.provider, n.cls) in roles.PLACEHOLDER_ICONS
                         or roles.class_role(n.provider, n.module, n.cls) in _LABEL_DECIDES
                         or roles.class_role(n.provider, n.module, n.cls) in roles.AUXILIARY_ROLES
-                        or roles.label_overrides_class(n.label)) else None
+                        or roles.label_overrides_class(n.label)
+                        or (n.provider == "k8s" and n.cls in roles.K8S_WORKLOADS)) else None
     key = (n.provider, n.module, n.cls, n.analysis.get("role"), c4, label)
     found = memo.get(key)
     if found is None:
@@ -183,10 +203,10 @@ _INGRESS_RULES_HA = HA("managed", elastic=True, basis="a Kubernetes Ingress behi
 def fronted_ingresses(diagram: Diagram, resolved: Mapping[str, roles.RoleResolution]) -> frozenset[str]:
     """Kubernetes Ingress objects drawn behind a proxy or load balancer (`Service("traefik") >> Ingress("app")`):
     the proxy drawn in front is the ingress controller, and the Ingress its routing rules, no instance of its
-    own [H, issue 13]. An Ingress drawn first (`Ingress("domain.com") >> Service(...)`) stands for the
-    controller too and counts as one instance."""
-    ingresses = {n.id for n in diagram.nodes
-                 if n.provider == "k8s" and n.cls == "Ing" and "managed_ha" not in n.analysis}
+    own [H, issue 13]. An Ingress drawn first (`Ingress("domain.com") >> Service(...)`), or labelled as the
+    controller (`Ing("nginx-ingress controller")`), stands for the controller and counts as one instance."""
+    ingresses = {n.id for n in diagram.nodes if n.provider == "k8s" and n.cls == "Ing" and "managed_ha" not in
+                 n.analysis and "controller" not in roles.words(n.label).split()}  # "nginx-ingress controller"
     if not ingresses:
         return frozenset()
     return frozenset(e.callee for e in diagram.edges
@@ -293,6 +313,20 @@ def _client_side_clusters(diagram: Diagram, resolved: dict[str, roles.RoleResolu
                 stack.append(m)
 
 
+def _external_clusters(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
+    """A server or service icon drawn in a cluster for external systems (`Server("SMTP server")` in
+    `Cluster("External services")`) is someone else's service, not an instance of ours (source "cluster")
+    [H, issue 13]. Stores there keep their role: a database is data whoever runs it."""
+    outside = {c.id for c in diagram.clusters if roles.external_cluster(c.label)}
+    if not outside:
+        return
+    for n in diagram.nodes:
+        res = resolved[n.id]
+        if (outside & set(n.clusters) and res.role in roles.EXTERNAL_FROM and res.source not in ("override", "c4")
+                and "role" not in n.analysis):
+            resolved[n.id] = roles.RoleResolution("external_saas", "cluster")
+
+
 K8S_CONTROLLERS = frozenset({"Deploy", "RS", "STS", "DS", "Job", "Cronjob"})
 # Provisioning objects: a PersistentVolume bound to claims, the StorageClass that provisions it.
 K8S_PROVISIONING = frozenset({"PV", "SC"})
@@ -322,8 +356,8 @@ def k8s_owners(diagram: Diagram, resolved: Mapping[str, roles.RoleResolution]) -
                 partner = other.provider == "k8s" and other.module == "storage"
             else:
                 # Pods, other controllers, volumes and claims (a StatefulSet's volumeClaimTemplates), autoscalers.
-                partner = other.provider == "k8s" and (other.cls == "Pod" or other.cls in K8S_CONTROLLERS
-                                                       or other.module in ("storage", "clusterconfig"))
+                partner = other.provider == "k8s" and k8s_kind(other) is None and (
+                    other.cls == "Pod" or other.cls in K8S_CONTROLLERS or other.module in ("storage", "clusterconfig"))
             if partner:
                 owned[a] = True
             elif resolved[b].role not in roles.AUXILIARY_ROLES:
@@ -386,7 +420,17 @@ def _replicas(n: Node, clusters: Mapping, members_by_cluster: Mapping) -> tuple[
         break
     if n.cls in SCALING_GROUP_CLASSES:
         return ASSUMED_SCALING_REPLICAS, "scaling_group"
+    written = _LABEL_COUNT.search(roles.words(n.label) + " " + (n.label or ""))
+    if written is not None:
+        count = replica_count(written.group(1) or written.group(2))
+        if count is not None:
+            return count, "label"
     return 1, "default"
+
+
+# A count the label states: "Deployment (3 replicas)", "workers (×120)", "Cassandra, 600 nodes". Only these
+# forms: "x86" or "v2" say nothing about instances.
+_LABEL_COUNT = re.compile(r"\b(\d+) (?:replicas|instances|pods|nodes|servers|copies)\b|×\s?(\d+)\b")
 
 
 def _location(n: Node, locations: Mapping[str, Location], memo: dict[tuple, Location]) -> Location:
@@ -436,13 +480,21 @@ def orient_and_type(diagram: Diagram, nodes: Mapping[str, NodeInfo]) -> list[Arc
         explicit = explicit.strip().lower() if explicit else None
         if explicit not in KINDS:
             explicit = None
+        routed = None if explicit else k8s_route(nodes[t], nodes[h], e.dir in ("both", "none"))
+        assumed = ""
+        if routed is not None and t != h:
+            drawn = pairs
+            pairs = ((t, h),) if routed else ((h, t),)
+            u, v = pairs[0]
+            assumed = "" if pairs == drawn else (f"read `{nodes[u].label} → {nodes[v].label}` as the call: in Kubernetes "
+                       f"{'an Ingress routes to the Services behind it' if nodes[u].cls == 'Ing' else 'a Service routes to the pods of its workload'}")
         if inline:
             # `svc >> Deployment >> pod`: the Service routes to the pods the Deployment owns.
             pairs = tuple((u, p) for u, v in pairs
                           for p in (inline[v] if v in inline and u not in inline[v] and not nodes[u].auxiliary
                                     else (v,)))
         for u, v in pairs:
-            rows.append([e, u, v, tie, explicit, explicit or _early_kind(e, u, v, nodes), "", False])
+            rows.append([e, u, v, tie, explicit, explicit or _early_kind(e, u, v, nodes), assumed, False])
     _mark_peer_meshes(rows, nodes)
     _mark_responses(rows, nodes)
     _mark_reads(rows, nodes)
@@ -460,6 +512,36 @@ def orient_and_type(diagram: Diagram, nodes: Mapping[str, NodeInfo]) -> list[Arc
         arcs.append(Arc(len(arcs), e.id, u, v, kind, e.label or "", 1.0 if share is None else share,
                         explicit is not None, tie, pulled, assumed))
     return arcs
+
+
+_K8S_BACKENDS = frozenset({"SVC"}) | roles.K8S_WORKLOADS
+
+
+def k8s_route(a: NodeInfo, b: NodeInfo, open_ended: bool) -> bool | None:
+    """Which way requests go between two Kubernetes objects: True for a → b, False for b → a, None when
+    Kubernetes does not say. A Service routes to the pods of the workload of its name, whatever the arrow says
+    (`Deployment("vue") >> Service("vue")` draws the selector, not a call); on a double-headed or undirected
+    edge (`open_ended`), an Ingress routes to the Service or workload behind it. A drawn arrow from a pod into
+    an Ingress stays a call: one app may call another through its Ingress [H, issue 13]."""
+    if a.provider != "k8s" or b.provider != "k8s":
+        return None
+    kinds = ("SVC" if a.role == "load_balancer" and a.cls != "Ing" else a.cls,
+             "SVC" if b.role == "load_balancer" and b.cls != "Ing" else b.cls)
+    if open_ended and kinds[0] == "Ing" and kinds[1] in _K8S_BACKENDS:
+        return True
+    if open_ended and kinds[1] == "Ing" and kinds[0] in _K8S_BACKENDS:
+        return False
+    same = _label_name(a.label) == _label_name(b.label) != ""
+    if same and kinds[0] == "SVC" and kinds[1] in roles.K8S_WORKLOADS:
+        return True
+    if same and kinds[1] == "SVC" and kinds[0] in roles.K8S_WORKLOADS:
+        return False
+    return None
+
+
+def _label_name(label: str) -> str:
+    found = re.findall(r"[a-z0-9]+", label.lower())
+    return found[0] if found else ""
 
 
 def _early_kind(e, u: str, v: str, nodes: Mapping[str, NodeInfo]) -> str | None:

@@ -382,9 +382,17 @@ def resolve_role(node: Any) -> RoleResolution:
         # An operator tool drawn with a server or container icon (`Docker("Private Registry")`, `EC2("Bastion")`):
         # it serves operators, not user requests, so its edges are side edges [issue 13].
         return RoleResolution("tooling", "label", invalid)
-    elif role in _EXTERNAL_FROM and external_label(node.label or ""):
+    elif role in EXTERNAL_FROM and external_label(node.label or ""):
         # `ELB("ExternalApi")`: a system outside the design drawn with whatever icon was at hand [issue 13].
         return RoleResolution("external_saas", "label", invalid)
+    elif role in DATA_ROLES and console_label(node.label or ""):
+        # `PostgreSQL("PgAdmin")`: a console drawn with the icon of the store it opens; a client icon labelled
+        # "Swagger UI" stays the client it is drawn as.
+        return RoleResolution("tooling", "label", invalid)
+    elif provider == "k8s" and node.cls in K8S_WORKLOADS and label_role(node.label or "") in DATA_ROLES:
+        # `Deployment("postgres")`, `StatefulSet("redis")`: a workload icon runs what its label names, and a
+        # database run as one pod is a database with one instance [issue 13].
+        return RoleResolution(label_role(node.label or ""), "label", invalid)
     elif role in MULTI_PURPOSE:
         # Redis and its kind are a cache, a broker or a store depending on use: `Redis("Message Queue")` is the
         # queue its label says; a label that names no data role leaves the class's role.
@@ -402,6 +410,10 @@ APP_LABEL = re.compile(r"\b(?:streamlit|gradio|fast ?api|flask|django|spring ?bo
 # server")`. Their label decides when it names a role, as for a generic icon [issue 13].
 PLACEHOLDER_ICONS = frozenset({("onprem", "Server")})
 
+# Kubernetes workload icons, and the roles whose label they take: the data services a workload can run.
+K8S_WORKLOADS = frozenset({"Pod", "Deploy", "STS", "RS", "DS"})
+DATA_ROLES = frozenset({"database", "cache", "queue", "search"})
+
 # Class role → the roles a label may turn it into: in-memory stores serve as caches, brokers and databases.
 MULTI_PURPOSE: dict[str, frozenset[str]] = {"cache": frozenset({"queue", "database"})}
 
@@ -411,6 +423,21 @@ MULTI_PURPOSE: dict[str, frozenset[str]] = {"cache": frozenset({"queue", "databa
 _OPS_LABEL = re.compile(r"\b(?:portainer|rancher|kubernetes dashboard|k8s dashboard|argo ?cd|harbor|artifactory|"
                         r"(?:container|docker|image|private|artifact) regist(?:e)?r(?:y|ies)|bastions?|"
                         r"jump ?(?:hosts?|box(?:es)?|servers?))\b")
+
+
+# Database consoles and API documentation serve operators and developers, not user requests; drawn with the icon of
+# the store they open (`PostgreSQL("PgAdmin")`), they are still the console [issue 13].
+_CONSOLE_LABEL = re.compile(
+    r"\bphp ?my ?admin\b|\bpg ?admin\b|\badminer\b|\bmongo ?express\b|\bredis ?(?:commander|insight)\b|"
+    r"\bkafka ?(?:ui|drop)\b|\bkafdrop\b|\bakhq\b|\bswagger\b|\bredoc\b")
+# ... and documentation, by words that only decide a label that the class leaves open ("docs" on a document store
+# is its collection).
+_DOCS_LABEL = re.compile(r"\bopen ?api\b|\bapi (?:docs?|documentation|spec)\b|^docs?$|\bdocumentation\b")
+
+
+def console_label(label: str) -> bool:
+    """True when a label names a database console or API documentation."""
+    return bool(label) and bool(_CONSOLE_LABEL.search(words(label)))
 
 
 def ops_label(label: str) -> bool:
@@ -423,7 +450,16 @@ def ops_label(label: str) -> bool:
 # gateway labelled "External API" is the gateway of the public API, so gateways keep their role.
 _EXTERNAL_LABEL = re.compile(r"\b(?:external ?apis?|third ?party(?: apis?| services?| systems?)?|"
                              r"external (?:systems?|services?|providers?))\b")
-_EXTERNAL_FROM = frozenset({"compute", "service", "load_balancer", "unknown"})
+EXTERNAL_FROM = frozenset({"compute", "service", "load_balancer", "unknown"})
+
+
+# A cluster drawn for systems outside the design: "External services", "Third-party", "3rd party APIs".
+_EXTERNAL_CLUSTER = re.compile(r"^(?:external|third party|3rd party|outside)\b")
+
+
+def external_cluster(label: str) -> bool:
+    """True when a cluster's label says its members are systems outside the design."""
+    return bool(_EXTERNAL_CLUSTER.match(words(label))) or external_label(label)
 
 
 def external_label(label: str) -> bool:
@@ -433,12 +469,14 @@ def external_label(label: str) -> bool:
 
 # A cheap look at the raw label first: most labels name neither, and splitting words costs more than this.
 _OVERRIDE_HINT = re.compile(r"portainer|rancher|dashboard|argo|harbor|artifactory|regist|bastion|jump|external|"
-                            r"third", re.IGNORECASE)
+                            r"third|admin|express|commander|insight|kafdrop|akhq|kafka|swagger|redoc",
+                            re.IGNORECASE)
 
 
 def label_overrides_class(label: str) -> bool:
-    """True when a label may override a compute-like class: an operator tool, or an external system."""
-    return bool(label) and bool(_OVERRIDE_HINT.search(label)) and (ops_label(label) or external_label(label))
+    """True when a label may override the class: an operator tool, an external system or a console."""
+    return bool(label) and bool(_OVERRIDE_HINT.search(label)) and (ops_label(label) or external_label(label)
+                                                                    or console_label(label))
 
 
 # Labels of compute nodes that face users when no client is drawn (R5): the web tier, a site, a portal, a proxy...
@@ -472,9 +510,8 @@ _LABEL_FIRST: list[tuple[re.Pattern[str], str]] = [
      "external_saas"),
     # Database admin consoles and API documentation serve operators and developers, not user requests: tooling
     # (side edges), so `nginx >> phpmyadmin >> mysql` is no second user path to the database [issue 13].
-    (re.compile(r"\bphp ?my ?admin\b|\bpg ?admin\b|\badminer\b|\bmongo ?express\b|\bredis ?(?:commander|insight)\b|"
-                r"\bkafka ?(?:ui|drop)\b|\bkafdrop\b|\bakhq\b|\bopen ?api\b|\bswagger\b|\bredoc\b|"
-                r"\bapi (?:docs?|documentation|spec)\b|^docs?$|\bdocumentation\b"), "tooling"),
+    (_CONSOLE_LABEL, "tooling"),
+    (_DOCS_LABEL, "tooling"),
     # The head noun of a label names what it is: "Directory Service DB" is a database, not a directory service.
     (re.compile(r"(?<!cache )\b(?:db|database|datastore)$"), "database"),
     (re.compile(r"\bvarnish\b|\breverse ?proxy\b|\bproxy\b|\bsquid\b"), "load_balancer"),
@@ -496,7 +533,7 @@ def label_role(label: str) -> str | None:
 _CLIENT_LABEL = re.compile(
     r"\b(?:clients?|browsers?|web ?browser|users?|end ?users?|customers?|visitors?|mobile|android|ios|iphone|"
     r"smartphones?|phones?|laptops?|desktops?|consumers?|players?|riders?|drivers?|shoppers?|buyers?|"
-    r"web ?app|mobile ?app|front ?end app|spa)\b")
+    r"web ?app|mobile ?app|front ?end app|spa|single page (?:app|application)|wasm|web ?assembly)\b")
 
 
 def label_client(label: str) -> bool:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from workbench.analysis import roles
 from workbench.analysis.elements import AnalysisGraph, Arc, Group
 from workbench.analysis.findings import Finding, Rule, cap_for_assumptions
 from workbench.analysis.loads import Capacity, Load, group_capacities, peak_loads
@@ -120,6 +121,9 @@ def role_assumptions(g: AnalysisGraph, node_ids: Iterable[str]) -> list[str]:
         elif info.role_source == "placement" and info.role == "client":
             out.append(f"`{info.label}` read as part of the client: drawn in a client cluster and called only "
                        "from inside it")
+        elif info.role_source == "cluster":
+            out.append(f"`{info.label}` read as an external service: drawn in the cluster "
+                       f"`{next((c for c in info.cluster_path if roles.external_cluster(c)), '')}`")
         elif info.role_source == "placement":
             out.append(f"`{info.label}` read as a service: its `{info.cls}` icon is a management icon, but it is "
                        "drawn called by and calling request-path components")
