@@ -1040,3 +1040,30 @@ def test_guards_a_pod_calling_an_ingress_and_a_client_icon_labelled_swagger():
     g = build_graph(b.diagram())
     assert g.nodes[swagger.id].role == "client"
     assert {("SPOF001", "FastAPI"), ("REP001", "PostgreSQL")} <= found(b), found(b)
+
+
+def test_stateful_members_whose_labels_say_they_are_one_ensemble_are_one_group():
+    """`[ETCD("etcd-0"), ETCD("etcd-1"), ETCD("etcd-2")]` in an etcd cluster, each drawn two-headed to Patroni, are
+    one quorum; `PostgreSQL("psql-master")` beside `PostgreSQL("psql-slave")` in a Patroni cluster, with no edge
+    between them, are one replicated database. Two services' databases labelled alike do not merge."""
+    b = Arch()
+    patroni = b.node("Python", "patroni-master", provider="programming", module="language")
+    with b.cluster("patroni"):
+        with b.cluster("etcd"):
+            etcd = b.nodes_of("ETCD", "etcd-0", "etcd-1", "etcd-2", provider="onprem", module="network")
+        with b.cluster("db"):
+            master = b.node("PostgreSQL", "psql-master", provider="onprem", module="database")
+            slave = b.node("PostgreSQL", "psql-slave", provider="onprem", module="database")
+    b.chain(b.node("Users", "users"), b.node("ELB", "lb"), b.node("ECS", "app", replicas="2"), patroni)
+    b.edge(patroni, etcd, dir="both")
+    b.undirected(patroni, master)
+    b.undirected(b.node("Python", "patroni-slave", provider="programming", module="language"), slave)
+    got = found(b, "REP001", "REP003")
+    assert not {h for h in got if h[1].startswith(("etcd", "psql"))}, got
+    b = Arch()
+    with b.cluster("services"):
+        orders, users = b.node("ECS", "orders", replicas="2"), b.node("ECS", "users", replicas="2")
+        b.edge(orders, b.node("PostgreSQL", "db-1", provider="onprem", module="database"))
+        b.edge(users, b.node("PostgreSQL", "db-2", provider="onprem", module="database"))
+    b.chain(b.node("Users", "clients"), b.node("ELB", "lb"), [orders, users])
+    assert {("REP001", "db-1"), ("REP001", "db-2")} <= found(b, "REP001"), found(b, "REP001")

@@ -58,6 +58,7 @@ def replica_groups(nodes: Mapping[str, NodeInfo], arcs: list[Arc]) -> tuple[dict
         if a.kind == "replication" and nodes[a.u].role == nodes[a.v].role and a.u != a.v:
             uf.union(a.u, a.v)
     merge_instance_volumes(nodes, arcs, uf)
+    merge_named_ensembles(nodes, uf)
     colours = refine_colours(nodes, arcs, uf)
     first: dict[int, str] = {}
     for nid, colour in colours.items():
@@ -114,6 +115,30 @@ def merge_instance_volumes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _
         if len(pairs) >= 2 and len({member for _, member in pairs}) == len(pairs):
             for volume, _ in pairs[1:]:
                 uf.union(pairs[0][0], volume)
+
+
+def merge_named_ensembles(nodes: Mapping[str, NodeInfo], uf: _UnionFind) -> None:
+    """Stateful look-alikes drawn together in one cluster whose labels say they are one ensemble [H, issue 13]:
+    numbered members of a coordination service (`[ETCD("etcd-0"), ETCD("etcd-1"), ETCD("etcd-2")]` in an "etcd"
+    cluster: a quorum, whatever edges reach each member), and a store labelled primary or master beside ones
+    labelled replica, slave or standby (`PostgreSQL("psql-master")`, `PostgreSQL("psql-slave")` in a Patroni
+    cluster: the labels state the replication that no edge draws). Other stateful siblings still need
+    replication evidence (§3.1), so two shards or two services' databases never merge."""
+    keys: dict[tuple, list[str]] = defaultdict(list)
+    scopes: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for nid, info in nodes.items():
+        if info.cluster_path and info.stateful and not is_shard(info.label):
+            keys[(info.cls, info.role, label_stem(info.label), _scope(info.cluster_path, scopes))].append(nid)
+    for (_, role, stem, _), ids in keys.items():
+        if len(ids) < 2 or not stem:
+            continue
+        marks = [nodes[i].marks for i in ids]
+        writers = sum(1 for m in marks if "writer" in m)
+        labelled_pair = writers == 1 and all(m & {"writer", "reader", "standby"} for m in marks)
+        numbered = role == "coordination" and len({nodes[i].label for i in ids}) == len(ids)
+        if labelled_pair or numbered:
+            for other in ids[1:]:
+                uf.union(ids[0], other)
 
 
 def merge_cluster_lookalikes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _UnionFind) -> None:
