@@ -420,7 +420,7 @@ def _replicas(n: Node, clusters: Mapping, members_by_cluster: Mapping) -> tuple[
         break
     if n.cls in SCALING_GROUP_CLASSES:
         return ASSUMED_SCALING_REPLICAS, "scaling_group"
-    written = _LABEL_COUNT.search(roles.words(n.label) + " " + (n.label or ""))
+    written = _LABEL_COUNT.search(n.label.lower()) if n.label else None
     if written is not None:
         count = replica_count(written.group(1) or written.group(2))
         if count is not None:
@@ -430,7 +430,7 @@ def _replicas(n: Node, clusters: Mapping, members_by_cluster: Mapping) -> tuple[
 
 # A count the label states: "Deployment (3 replicas)", "workers (×120)", "Cassandra, 600 nodes". Only these
 # forms: "x86" or "v2" say nothing about instances.
-_LABEL_COUNT = re.compile(r"\b(\d+) (?:replicas|instances|pods|nodes|servers|copies)\b|×\s?(\d+)\b")
+_LABEL_COUNT = re.compile(r"\b(\d+)[\s_-]*(?:replicas|instances|pods|nodes|servers|copies)\b|×\s?(\d+)\b")
 
 
 def _location(n: Node, locations: Mapping[str, Location], memo: dict[tuple, Location]) -> Location:
