@@ -548,3 +548,26 @@ def test_a_watch_build_links_the_drawing_it_made_in_report_md(tmp_path, cfg, wat
     folder = cfg.out / "solo"
     images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", (folder / "report.md").read_text())
     assert images and all((folder / name).is_file() for name in images), (images, sorted(os.listdir(folder)))
+
+
+def test_the_console_says_new_and_fixed_but_not_for_a_finding_that_only_moved(tmp_path, cfg):
+    """A database that became a replica group keeps its REP001 under a new subject (same code, a component in
+    common): the console says nothing of it; a finding that appears is "new", one that went away "fixed"."""
+    from workbench.build import BuildResult
+    from workbench.live.watch import FindingChanges, Rebuild
+
+    def rebuild(*findings):
+        result = BuildResult(tmp_path / "designs" / "demo.py", "designs/demo.py", "demo", "rendered")
+        return Rebuild(result, {"diagrams": [{"slug": "demo", "findings": list(findings)}]}, False, None)
+
+    def finding(code, target, node_ids, message):
+        return {"code": code, "severity": "error", "target": target, "node_ids": node_ids, "message": message,
+                "line": 3}
+
+    changes = FindingChanges()
+    assert changes.lines(rebuild(finding("REP001", "db|RDS|", ["db"], "`db` is single"),
+                                 finding("SPOF001", "web|EC2|", ["web"], "`web` is single")), cfg) == []
+    lines = changes.lines(rebuild(finding("REP001", "db|RDS|+1", ["db", "db-2"], "`{db, db-2}` is single"),
+                                  finding("CACHE002", "cache|Redis|", ["cache"], "`cache` is one node")), cfg)
+    assert [line.split()[0] for line in lines] == ["new", "fixed"], lines
+    assert "CACHE002" in lines[0] and "SPOF001" in lines[1]

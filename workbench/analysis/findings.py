@@ -87,3 +87,23 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
 def reaches(severity: str, threshold: str) -> bool:
     """True when a finding of `severity` fails a run with `--fail-on threshold`."""
     return SEVERITY_RANK[severity] >= SEVERITY_RANK[threshold]
+
+
+def pair_changes(before: dict, after: dict) -> tuple[list[dict], list[dict], list[tuple[dict, dict]]]:
+    """(fixed, new, same) between two builds' findings as dicts (`Finding.to_dict`), each set keyed by the
+    finding's identity. A finding that moved to another subject with the same code and the same message or a
+    component in common (a database that became a replica group, a tier drawn in a cluster) is the same finding,
+    not one fixed and one new; `same` pairs (before, after) in key order."""
+    gone = {k: before[k] for k in sorted(before.keys() - after.keys(), key=str)}
+    came = {k: after[k] for k in sorted(after.keys() - before.keys(), key=str)}
+    same = [(before[k], after[k]) for k in sorted(before.keys() & after.keys(), key=str)]
+    for k, old in list(gone.items()):
+        for j, new in came.items():
+            if old.get("code") == new.get("code") and (
+                    old.get("message") == new.get("message")
+                    or set(old.get("node_ids") or ()) & set(new.get("node_ids") or ())):
+                same.append((old, new))
+                del gone[k], came[j]
+                break
+    return list(gone.values()), list(came.values()), same
+

@@ -173,9 +173,10 @@ class FindingChanges:
             line = f":{f['line']}" if f.get("line") else ""
             return f"{number}{f.get('code')} {f.get('severity')} {result.shown}{line}: {to_terminal(f.get('message'))}"
 
-        out = [f"         new    {where(f)}" for key, f in now.items() if key not in before]
-        out += [f"         fixed  {where(f)}" for key, f in before.items() if key not in now]
-        return out
+        from workbench.analysis.findings import pair_changes
+
+        fixed, new, _ = pair_changes(before, now)  # a finding that only moved to a new subject is neither
+        return [f"         new    {where(f)}" for f in new] + [f"         fixed  {where(f)}" for f in fixed]
 
 
 # -- the watcher ---------------------------------------------------------------------------------------

@@ -477,20 +477,12 @@ def _said(f: dict) -> str:
 
 
 def _finding_changes(before: dict[str, dict], after: dict[str, dict]) -> list[str]:
-    """"fixed", "new" and "now" lines between two saves. A finding that moved to another subject with the same
-    code and a component in common (a database that became a replica group, a tier drawn in a cluster) is the
-    same finding ("now", or nothing when its text is the same), not one fixed and one new."""
-    gone = {k: before[k] for k in before.keys() - after.keys()}
-    came = {k: after[k] for k in after.keys() - before.keys()}
-    same = [(before[k], after[k]) for k in before.keys() & after.keys()]
-    for k, old in sorted(gone.items()):
-        for j, new in sorted(came.items()):
-            if old.get("code") == new.get("code") and (
-                    _said(old) == _said(new) or set(old.get("node_ids") or ()) & set(new.get("node_ids") or ())):
-                same.append((old, new))
-                del gone[k], came[j]
-                break
-    return (sorted(f"fixed {_said(f)}" for f in gone.values()) + sorted(f"new {_said(f)}" for f in came.values())
+    """"fixed", "new" and "now" lines between two saves (`findings.pair_changes`: a finding that moved to another
+    subject is the same finding, "now", or nothing when its text is the same)."""
+    from workbench.analysis.findings import pair_changes
+
+    gone, came, same = pair_changes(before, after)
+    return (sorted(f"fixed {_said(f)}" for f in gone) + sorted(f"new {_said(f)}" for f in came)
             + sorted(f"now {_said(new)}" for old, new in same if _said(old) != _said(new)))
 
 
