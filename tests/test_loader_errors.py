@@ -423,3 +423,28 @@ def test_finished_design_with_a_background_child_is_not_a_timeout(tmp_path, writ
         if not gone:
             os.kill(pid, 9)  # do not leave it behind ourselves
     assert gone, f"background child {pid} of a finished design is still running"
+
+
+def test_a_failure_inside_a_loop_of_diagrams_is_still_an_error(tmp_path, write_design):
+    """The last `Diagram(...)` inside a loop may still have passes to draw: a failure in the loop is an error."""
+    path = write_design(tmp_path, "loop", """
+        from diagrams import Diagram
+        from diagrams.aws.compute import EC2
+
+        for name in ("x", "y", "z"):
+            with Diagram(name, show=False) as d:
+                EC2("a")
+            open(f"{d.filename}.png")  # FAILS
+    """)
+    err = fail(path, tmp_path)
+    assert_located(err, "designs/loop.py", line_of(path, "# FAILS"))
+
+
+def test_a_name_no_release_had_is_not_guessed_into_another_class(tmp_path, write_design):
+    """`Serverless` is no old name of `ServerlessApplicationRepository`, nor `Client` of `ClientVpn`."""
+    path = write_design(tmp_path, "guess", """
+        from diagrams import Diagram
+        from diagrams.aws.compute import Serverless  # IMPORT
+    """)
+    err = fail(path, tmp_path)
+    assert_located(err, "designs/guess.py", line_of(path, "# IMPORT"))

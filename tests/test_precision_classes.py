@@ -1067,3 +1067,51 @@ def test_stateful_members_whose_labels_say_they_are_one_ensemble_are_one_group()
         b.edge(users, b.node("PostgreSQL", "db-2", provider="onprem", module="database"))
     b.chain(b.node("Users", "clients"), b.node("ELB", "lb"), [orders, users])
     assert {("REP001", "db-1"), ("REP001", "db-2")} <= found(b, "REP001"), found(b, "REP001")
+
+
+def test_guards_from_a_second_read_of_classes_42_to_50():
+    """What the new readings must not do: numbered, regional or variant services behind a balancer are no named
+    domains; a k8s workload named after the store it serves is no store; a cluster of our own external-facing
+    servers is not external; a version number in a label is no count; a bracket naming a server is no client."""
+    from workbench.analysis.graph import named_services
+    from workbench.analysis.roles import client_phrase, workload_store
+
+    assert named_services(["user service", "order service"]) and named_services(["payment-api", "order-api"])
+    for labels in (["app-1 service", "app-2 service"], ["us-east-1 api", "us-west-2 api"],
+                   ["public api", "internal api"], ["web", "api"]):
+        assert not named_services(labels), labels
+    assert [workload_store(x) for x in ("postgres", "redis-master", "search-api", "postgres-exporter",
+                                        "queue worker", "mysql-client")] == ["database", "cache", None, None,
+                                                                              None, None]
+    assert client_phrase("Client (Nuxt.js)") and not client_phrase("Users (MongoDB)")
+    assert not client_phrase("Client (API gateway)") and not client_phrase("User (service)")
+    b = Arch()
+    with b.cluster("External-facing tier"):
+        web = b.node("Server", "web server", provider="onprem", module="compute")
+    b.chain(b.node("Users", "users"), web, b.node("RDS", "db", multi_az="true"))
+    assert ("SPOF001", "web server") in found(b, "SPOF001"), found(b)
+    b = Arch()
+    b.chain(b.node("Users", "users"), b.node("ELB", "lb"), b.node("EC2", "Windows 2019 servers"),
+            b.node("RDS", "db", multi_az="true"))
+    assert ("SPOF001", "Windows 2019 servers") in found(b, "SPOF001"), found(b)
+    b = Arch()
+    b.chain(b.node("Users", "users"), b.node("ELB", "lb"), b.node("EC2", "web (3 nodes)"),
+            b.node("RDS", "db", multi_az="true"))
+    assert not found(b, "SPOF001")
+    assert [f.message for f in by_code(b, "REP010")] == ["`web (3 nodes)` is counted as 3 instances, as its label says"]
+
+
+def test_a_selector_arrow_is_flipped_only_between_a_service_and_the_workload_it_names():
+    """`Deployment("prod-worker") >> Service("prod-api")` is a call from the worker to another service's API;
+    `Deployment("order app") >> Service("order svc")` is the selector, read as the Service routing to it."""
+    from workbench.analysis.graph import build_graph
+
+    b = Arch()
+    worker = b.node("Deployment", "prod-worker", provider="k8s", module="compute")
+    api = b.node("Service", "prod-api", provider="k8s", module="network")
+    order, order_svc = b.node("Deployment", "order app", provider="k8s", module="compute"), b.node(
+        "Service", "order svc", provider="k8s", module="network")
+    b.chain(worker, api)
+    b.chain(order, order_svc)
+    arcs = {(a.u, a.v) for a in build_graph(b.diagram()).arcs if a.kind == "sync"}
+    assert (worker.id, api.id) in arcs and (order_svc.id, order.id) in arcs, arcs

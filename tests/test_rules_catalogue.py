@@ -18,7 +18,7 @@ SPEC = {
     "ENTRY001": ("Entry inferred", "info"), "SPOF001": ("Single point of failure", "error"),
     "SPOF002": ("SPOF in async consumer path", "warning"), "REP001": ("Stateful store without replica", "error"),
     "REP002": ("Failover not declared", "info"), "REP003": ("Quorum cannot tolerate a failure", "error"),
-    "REP010": ("Scaling group size assumed", "info"), "CACHE001": ("Missing cache on read-heavy path", "warning"),
+    "REP010": ("Instance count assumed", "info"), "CACHE001": ("Missing cache on read-heavy path", "warning"),
     "CACHE002": ("Single cache node", "warning"), "LB001": ("Replicated tier without load balancer", "warning"),
     "LB002": ("Internal replicas without distributor", "info"), "DATA001": ("Store exposed to clients", "warning"),
     "QUE001": ("Queue without consumers", "warning"), "QUE002": ("Queue without producers", "info"),

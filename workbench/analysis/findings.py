@@ -89,17 +89,27 @@ def reaches(severity: str, threshold: str) -> bool:
     return SEVERITY_RANK[severity] >= SEVERITY_RANK[threshold]
 
 
+# Findings whose subject is a single point of failure: the SPOF rules, a stateful store without a replica, a quorum
+# that cannot lose a member, and a cache the store behind it cannot do without (CACHE002's error: the availability
+# counts a load-bearing cache as required).
+SINGLE_POINT_CODES = ("SPOF", "REP001", "REP003")
+
+
+def is_single_point(code: str, severity: str | None) -> bool:
+    return code.startswith(SINGLE_POINT_CODES) or (code == "CACHE002" and severity == "error")
+
+
 def pair_changes(before: dict, after: dict) -> tuple[list[dict], list[dict], list[tuple[dict, dict]]]:
     """(fixed, new, same) between two builds' findings as dicts (`Finding.to_dict`), each set keyed by the
-    finding's identity. A finding that moved to another subject with the same code and the same message or a
-    component in common (a database that became a replica group, a tier drawn in a cluster) is the same finding,
-    not one fixed and one new; `same` pairs (before, after) in key order."""
+    finding's identity. A finding that moved to another subject of its diagram with the same code and the same
+    message or a component in common (a database that became a replica group, a tier drawn in a cluster) is the
+    same finding, not one fixed and one new; `same` pairs (before, after) in key order."""
     gone = {k: before[k] for k in sorted(before.keys() - after.keys(), key=str)}
     came = {k: after[k] for k in sorted(after.keys() - before.keys(), key=str)}
     same = [(before[k], after[k]) for k in sorted(before.keys() & after.keys(), key=str)]
     for k, old in list(gone.items()):
         for j, new in came.items():
-            if old.get("code") == new.get("code") and (
+            if old.get("code") == new.get("code") and old.get("diagram") == new.get("diagram") and (
                     old.get("message") == new.get("message")
                     or set(old.get("node_ids") or ()) & set(new.get("node_ids") or ())):
                 same.append((old, new))

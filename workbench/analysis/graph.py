@@ -515,20 +515,25 @@ def gateway_routes(groups: Mapping[str, Group], group_of: Mapping[str, str], arc
 
 
 # "user service", "OrderService", "payment-api": a service named for its domain.
-_NAMED_SERVICE = re.compile(r"^(.+?) (?:service|svc|microservice|micro service|api)$")
+_NAMED_SERVICE = re.compile(r"^(.+?)[\s_-]*(?:service|svc|microservice|micro[\s_-]service|api)$", re.IGNORECASE)
+# Qualifiers that name a copy, a variant or an audience of one service, not a domain of its own.
+_VARIANT = re.compile(r"^(?:blue|green|canary|stable|primary|secondary|public|internal|private|external|v\d+|"
+                      r"east|west|north|south|new|old|legacy|main|backup|shadow)$")
 
 
 def named_services(labels: list[str]) -> bool:
     """True when every label names a service for a different domain ("user service", "group service", "todo
-    service"): a balancer in front of them routes by path, and they are no copies of one another. Unnamed or
-    numbered targets ("web", "api", "app 2") say nothing, and a balancer's targets stay alternatives."""
-    qualifiers = []
+    service"): a balancer in front of them routes by path, and they are no copies of one another. Unnamed,
+    numbered or regional targets ("web", "api", "app-1 service", "us-east-1 api") and variants ("blue api",
+    "internal api") say nothing, and a balancer's targets stay alternatives."""
+    stems = []
     for label in labels:
-        m = _NAMED_SERVICE.match(roles.words(label))
-        if m is None or label_stem(m.group(1)) == "":
+        m = _NAMED_SERVICE.match(" ".join(label.split()))
+        stem = label_stem(m.group(1)) if m else ""
+        if not stem or _VARIANT.match(stem):
             return False
-        qualifiers.append(m.group(1))
-    return len(set(qualifiers)) == len(qualifiers)
+        stems.append(stem)
+    return len(set(stems)) == len(stems)
 
 
 def sink_groups(components: list[list[str]], hard_succ: Mapping[str, tuple[str, ...]]) -> frozenset[str]:

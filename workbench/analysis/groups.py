@@ -119,11 +119,12 @@ def merge_instance_volumes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _
 
 def merge_named_ensembles(nodes: Mapping[str, NodeInfo], uf: _UnionFind) -> None:
     """Stateful look-alikes drawn together in one cluster whose labels say they are one ensemble [H, issue 13]:
-    numbered members of a coordination service (`[ETCD("etcd-0"), ETCD("etcd-1"), ETCD("etcd-2")]` in an "etcd"
-    cluster: a quorum, whatever edges reach each member), and a store labelled primary or master beside ones
-    labelled replica, slave or standby (`PostgreSQL("psql-master")`, `PostgreSQL("psql-slave")` in a Patroni
-    cluster: the labels state the replication that no edge draws). Other stateful siblings still need
-    replication evidence (§3.1), so two shards or two services' databases never merge."""
+    numbered or identically labelled members of a coordination service (`[ETCD("etcd-0"), ETCD("etcd-1"),
+    ETCD("etcd-2")]` in an "etcd" cluster: a quorum, whatever edges reach each member), and a store labelled
+    primary or master beside ones labelled replica, slave or standby (`PostgreSQL("psql-master")`,
+    `PostgreSQL("psql-slave")` in a Patroni cluster: the labels state the replication that no edge draws). Other
+    stateful siblings still need replication evidence (§3.1), so two shards or two services' databases never
+    merge."""
     keys: dict[tuple, list[str]] = defaultdict(list)
     scopes: dict[tuple[str, ...], tuple[str, ...]] = {}
     for nid, info in nodes.items():
@@ -135,7 +136,9 @@ def merge_named_ensembles(nodes: Mapping[str, NodeInfo], uf: _UnionFind) -> None
         marks = [nodes[i].marks for i in ids]
         writers = sum(1 for m in marks if "writer" in m)
         labelled_pair = writers == 1 and all(m & {"writer", "reader", "standby"} for m in marks)
-        numbered = role == "coordination" and len({nodes[i].label for i in ids}) == len(ids)
+        labels = [nodes[i].label for i in ids]
+        numbered = role == "coordination" and (
+            len(set(labels)) == 1 or all(_INSTANCE_INDEX.search(x) for x in labels))
         if labelled_pair or numbered:
             for other in ids[1:]:
                 uf.union(ids[0], other)

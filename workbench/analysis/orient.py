@@ -313,6 +313,9 @@ def _client_side_clusters(diagram: Diagram, resolved: dict[str, roles.RoleResolu
                 stack.append(m)
 
 
+_EXTERNAL_SERVERS = frozenset({"compute", "service", "unknown"})
+
+
 def _external_clusters(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
     """A server or service icon drawn in a cluster for external systems (`Server("SMTP server")` in
     `Cluster("External services")`) is someone else's service, not an instance of ours (source "cluster")
@@ -322,7 +325,7 @@ def _external_clusters(diagram: Diagram, resolved: dict[str, roles.RoleResolutio
         return
     for n in diagram.nodes:
         res = resolved[n.id]
-        if (outside & set(n.clusters) and res.role in roles.EXTERNAL_FROM and res.source not in ("override", "c4")
+        if (outside & set(n.clusters) and res.role in _EXTERNAL_SERVERS and res.source not in ("override", "c4")
                 and "role" not in n.analysis):
             resolved[n.id] = roles.RoleResolution("external_saas", "cluster")
 
@@ -422,15 +425,18 @@ def _replicas(n: Node, clusters: Mapping, members_by_cluster: Mapping) -> tuple[
         return ASSUMED_SCALING_REPLICAS, "scaling_group"
     written = _LABEL_COUNT.search(n.label.lower()) if n.label else None
     if written is not None:
-        count = replica_count(written.group(1) or written.group(2))
-        if count is not None:
+        count = replica_count(next(g for g in written.groups() if g))
+        if count is not None and count <= _MAX_LABEL_COUNT:
             return count, "label"
     return 1, "default"
 
 
-# A count the label states: "Deployment (3 replicas)", "workers (×120)", "Cassandra, 600 nodes". Only these
-# forms: "x86" or "v2" say nothing about instances.
-_LABEL_COUNT = re.compile(r"\b(\d+)[\s_-]*(?:replicas|instances|pods|nodes|servers|copies)\b|×\s?(\d+)\b")
+# A count the label states, where labels state one: at the start or after "(", "," or "×" ("Deployment (3
+# replicas)", "workers (×120)", "Cassandra, 600 nodes", "3-node cluster"). A number inside the text is something
+# else: "Windows 2019 servers", "port 5432 servers", "1.5 servers", "1-3 nodes", "up to 10 instances".
+_LABEL_COUNT = re.compile(r"(?:^|[(,]\s*)(\d+)(?![\d.,-])\s*(?:replicas|instances|pods|nodes|servers|copies|"
+                          r"workers|brokers|members)\b|×\s?(\d+)\b|(?:^|[(,]\s*|\s)(\d+)-node\b")
+_MAX_LABEL_COUNT = 100_000
 
 
 def _location(n: Node, locations: Mapping[str, Location], memo: dict[tuple, Location]) -> Location:
@@ -486,8 +492,10 @@ def orient_and_type(diagram: Diagram, nodes: Mapping[str, NodeInfo]) -> list[Arc
             drawn = pairs
             pairs = ((t, h),) if routed else ((h, t),)
             u, v = pairs[0]
-            assumed = "" if pairs == drawn else (f"read `{nodes[u].label} → {nodes[v].label}` as the call: in Kubernetes "
-                       f"{'an Ingress routes to the Services behind it' if nodes[u].cls == 'Ing' else 'a Service routes to the pods of its workload'}")
+            why = ("an Ingress routes to the Services behind it" if nodes[u].cls == "Ing"
+                   else "a Service routes to the pods of its workload")
+            assumed = "" if pairs == drawn else (
+                f"read `{nodes[u].label} → {nodes[v].label}` as the call: in Kubernetes {why}")
         if inline:
             # `svc >> Deployment >> pod`: the Service routes to the pods the Deployment owns.
             pairs = tuple((u, p) for u, v in pairs
@@ -539,9 +547,13 @@ def k8s_route(a: NodeInfo, b: NodeInfo, open_ended: bool) -> bool | None:
     return None
 
 
+# Kind words a Kubernetes label carries beside the workload's name: "order svc" and "order app" name one workload.
+_KIND_WORDS = re.compile(r"\b(?:svc|service|deployment|deploy|pods?|statefulset|sts|replicaset|daemonset|app)\b")
+
+
 def _label_name(label: str) -> str:
-    found = re.findall(r"[a-z0-9]+", label.lower())
-    return found[0] if found else ""
+    """The workload a Kubernetes object's label names: the label without kind words ("order svc" → "order")."""
+    return " ".join(_KIND_WORDS.sub(" ", " ".join(re.findall(r"[a-z0-9]+", label.lower()))).split())
 
 
 def _early_kind(e, u: str, v: str, nodes: Mapping[str, NodeInfo]) -> str | None:

@@ -389,10 +389,10 @@ def resolve_role(node: Any) -> RoleResolution:
         # `PostgreSQL("PgAdmin")`: a console drawn with the icon of the store it opens; a client icon labelled
         # "Swagger UI" stays the client it is drawn as.
         return RoleResolution("tooling", "label", invalid)
-    elif provider == "k8s" and node.cls in K8S_WORKLOADS and label_role(node.label or "") in DATA_ROLES:
+    elif provider == "k8s" and node.cls in K8S_WORKLOADS and workload_store(node.label or ""):
         # `Deployment("postgres")`, `StatefulSet("redis")`: a workload icon runs what its label names, and a
         # database run as one pod is a database with one instance [issue 13].
-        return RoleResolution(label_role(node.label or ""), "label", invalid)
+        return RoleResolution(workload_store(node.label or ""), "label", invalid)
     elif role in MULTI_PURPOSE:
         # Redis and its kind are a cache, a broker or a store depending on use: `Redis("Message Queue")` is the
         # queue its label says; a label that names no data role leaves the class's role.
@@ -413,6 +413,19 @@ PLACEHOLDER_ICONS = frozenset({("onprem", "Server")})
 # Kubernetes workload icons, and the roles whose label they take: the data services a workload can run.
 K8S_WORKLOADS = frozenset({"Pod", "Deploy", "STS", "RS", "DS"})
 DATA_ROLES = frozenset({"database", "cache", "queue", "search"})
+# ... but not a workload named after the store it serves: "search-api", "postgres-exporter", "queue worker".
+_NOT_THE_STORE = re.compile(r"\b(?:api|apis|worker|workers|exporter|operator|consumer|consumers|producer|client|"
+                            r"connect|connector|warmer|proxy|backup|migrations?|admin|ui|app|web|gateway)\b")
+
+
+def workload_store(label: str) -> str | None:
+    """The data role a Kubernetes workload's label names as the thing it runs (its first word, and no word
+    saying it serves that store), else None."""
+    text = words(label)
+    if not text or _NOT_THE_STORE.search(text):
+        return None
+    role = label_role(text.split()[0])
+    return role if role in DATA_ROLES else None
 
 # Class role → the roles a label may turn it into: in-memory stores serve as caches, brokers and databases.
 MULTI_PURPOSE: dict[str, frozenset[str]] = {"cache": frozenset({"queue", "database"})}
@@ -436,7 +449,7 @@ _DOCS_LABEL = re.compile(r"\bopen ?api\b|\bapi (?:docs?|documentation|spec)\b|^d
 
 
 def console_label(label: str) -> bool:
-    """True when a label names a database console or API documentation."""
+    """True when a label names a database or broker console (pgAdmin, phpMyAdmin, Kafdrop) or Swagger/ReDoc."""
     return bool(label) and bool(_CONSOLE_LABEL.search(words(label)))
 
 
@@ -453,8 +466,10 @@ _EXTERNAL_LABEL = re.compile(r"\b(?:external ?apis?|third ?party(?: apis?| servi
 EXTERNAL_FROM = frozenset({"compute", "service", "load_balancer", "unknown"})
 
 
-# A cluster drawn for systems outside the design: "External services", "Third-party", "3rd party APIs".
-_EXTERNAL_CLUSTER = re.compile(r"^(?:external|third party|3rd party|outside)\b")
+# A cluster drawn for systems outside the design: "External services", "Third-party", "3rd party APIs"; not an
+# "External-facing tier" or "External subnet", which hold our own servers.
+_EXTERNAL_CLUSTER = re.compile(r"^(?:external (?:services?|systems?|providers?|apis?|dependenc(?:y|ies)|"
+                               r"integrations?|partners?|vendors?)|third party|3rd party)\b")
 
 
 def external_cluster(label: str) -> bool:
@@ -551,10 +566,19 @@ _CLIENT_PHRASE = re.compile(
 def client_phrase(label: str) -> bool:
     """True when the whole label names an audience (an optional qualifier and index), not a service for one; a
     note in brackets is its technology ("Client (Nuxt.js)", "Users (browser)")."""
-    return bool(_CLIENT_PHRASE.match(words(label)) or _CLIENT_PHRASE.match(words(_BRACKETED.sub(" ", label))))
+    if _CLIENT_PHRASE.match(words(label)):
+        return True
+    notes = _BRACKETED.findall(label or "")
+    # "Client (Nuxt.js)", "Users (browser)"; not "Users (MongoDB)" or "Client (API gateway)".
+    return bool(notes) and not any(label_role(n.strip("()[]")) in _SERVER_NOTES or _SERVER_WORDS.search(words(n))
+                                   for n in notes) and bool(
+        _CLIENT_PHRASE.match(words(_BRACKETED.sub(" ", label))))
 
 
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_SERVER_WORDS = re.compile(r"\b(?:service|services|server|servers|api|backend|db)\b")
+_SERVER_NOTES = frozenset({"database", "cache", "queue", "search", "object_storage", "file_storage", "service",
+                           "load_balancer", "api_gateway", "identity"})
 
 
 def iter_node_classes() -> list[tuple[str, str, str]]:

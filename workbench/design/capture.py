@@ -673,16 +673,16 @@ def after_every_diagram(rec: Recorder, error: dict, design_path: str) -> bool:
     except (OSError, SyntaxError, ValueError):
         return False
     # Every Diagram(...) the file writes must have run (none skipped by the failure), and the failing line
-    # must come after the end of the `with` statement of the last one.
+    # must come after the whole top-level statement that holds the last one: after its `with`, a loop around it
+    # could still have more diagrams to draw.
     drawn = {d["line"] for d in rec.diagrams}
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and
              (getattr(n.func, "id", None) or getattr(n.func, "attr", None)) == "Diagram"]
     if not calls or any(c.lineno not in drawn for c in calls):
         return False
     last = max(c.lineno for c in calls)
-    ends = [w.end_lineno for w in ast.walk(tree) if isinstance(w, (ast.With, ast.AsyncWith)) and
-            any(i.context_expr.lineno == last for i in w.items)]
-    return bool(ends) and error["line"] > max(ends)
+    holder = next((stmt for stmt in tree.body if stmt.lineno <= last <= (stmt.end_lineno or stmt.lineno)), None)
+    return holder is not None and error["line"] > (holder.end_lineno or holder.lineno)
 
 
 def preload(stop=lambda: False) -> None:

@@ -9,8 +9,10 @@ workbench module that the child would not need.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+if TYPE_CHECKING:
+    import graphviz
 
 # Graphviz turns these into <a> links in SVG; a design's outputs must stay self-contained and inert.
 LINK_KEYS = frozenset({"URL", "href", "labelURL", "labelhref", "headURL", "headhref", "tailURL", "tailhref",

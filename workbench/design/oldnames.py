@@ -16,20 +16,28 @@ from collections.abc import Callable
 CLASS_NAME = re.compile(r"[A-Z][A-Za-z0-9_]*")
 
 
+# What a renamed class gained: `azure.compute.Kubernetes` became `KubernetesServices`.
+_GENERIC_SUFFIXES = frozenset({"Service", "Services", "Server", "Servers", "Instance", "Instances", "Cluster",
+                               "Clusters"})
+
+
 def classes(module) -> dict[str, type]:
     return {n: v for n, v in vars(module).items() if isinstance(v, type) and CLASS_NAME.fullmatch(n)}
 
 
 def renamed(module, name: str) -> type | None:
     """The class of `module` (or of another module of its provider) that an old `name` stands for, else None:
-    the same name in another case, the only name it begins (whole words), or the same name in a sibling module."""
+    the same name in another case, the only name that is it plus a generic word (Services, Server, Cluster, ...), or
+    the same name in a sibling module."""
     if not CLASS_NAME.fullmatch(name):
         return None
     own = classes(module)
     wanted = name.lower()
     for picks in ([v for n, v in own.items() if n.lower() == wanted],
-                  # ... at a word boundary: Kubernetes -> KubernetesServices, never RDSS -> RDSSqlServerInstance
-                  [v for n, v in own.items() if n.lower().startswith(wanted) and n[len(name):][:1].isupper()]):
+                  # ... plus a generic word: Kubernetes -> KubernetesServices; never RDSS -> RDSSqlServerInstance,
+                  # Serverless -> ServerlessApplicationRepository or Client -> ClientVpn
+                  [v for n, v in own.items() if n.lower().startswith(wanted) and n == v.__name__
+                   and n[len(name):] in _GENERIC_SUFFIXES]):
         picks = list({id(v): v for v in picks}.values())  # aliases (ELB = ElasticLoadBalancing) are one class
         if len(picks) == 1:
             return picks[0]

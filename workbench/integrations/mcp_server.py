@@ -17,11 +17,6 @@ entry-to-capability paths break when components fail; read_sheet returns the des
 capacity estimates, APIs, data model, trade-offs). Paths are relative to the workspace."""
 
 
-# Findings whose subject is a single point of failure: SPOF rules, a stateful store without a replica, a quorum
-# that cannot lose a member.
-SINGLE_POINT_CODES = ("SPOF", "REP001", "REP003")
-
-
 class Workspace:
     """The tools' logic, free of the protocol: each returns plain JSON-ready data or raises ValueError with a
     message meant for the assistant (what was wrong and what to pass instead)."""
@@ -71,6 +66,7 @@ class Workspace:
             raise ValueError(f"the design could not be loaded: {exc.format_message()}") from exc
 
     def check_design(self, path: str, select: list[str] | None = None) -> dict[str, Any]:
+        from workbench.analysis.findings import is_single_point
         from workbench.analysis.graph import build_graph
         from workbench.analysis.review import counts, design_inputs, review
 
@@ -80,7 +76,7 @@ class Workspace:
         diagrams = []
         for r in reviews:
             g = build_graph(r.diagram, design_inputs(model))
-            spofs = [f for f in r.findings if f.code.startswith(SINGLE_POINT_CODES) and not f.accepted]
+            spofs = [f for f in r.findings if is_single_point(f.code, f.severity) and not f.accepted]
             diagrams.append({
                 "name": r.diagram.name,
                 "components": len(r.diagram.nodes),

@@ -11,13 +11,16 @@ import tempfile
 import time
 from dataclasses import asdict
 from pathlib import Path
-
+from typing import TYPE_CHECKING
 
 from workbench.config import FORMATS
 from workbench.design import children, dotsource
 from workbench.design.model import Diagram
 from workbench.errors import GraphvizFailed, GraphvizMissing, WorkbenchError
 from workbench.output.outdir import temp_prefix
+
+if TYPE_CHECKING:  # the build imports graphviz only when it writes DOT (dotsource)
+    import graphviz
 
 log = logging.getLogger(__name__)
 

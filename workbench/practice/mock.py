@@ -44,14 +44,11 @@ PHASES = (  # key, title, minutes (of a 45-minute mock)
 )
 FOLDER = "mocks"
 AUDIO = "recording.webm"
-SPOF_CODES = ("SPOF", "REP001", "REP003")
-
-
 def single_point(f: dict) -> bool:
-    """A finding the review's table of single points of failure lists: a SPOF/REP finding, or a cache the store
-    behind it cannot do without (CACHE002's error: a load-bearing cache is required, as the availability says)."""
-    code = f.get("code", "")
-    return code.startswith(SPOF_CODES) or (code == "CACHE002" and f.get("severity") == "error")
+    """A finding the review's table of single points of failure lists (`findings.is_single_point`)."""
+    from workbench.analysis.findings import is_single_point
+
+    return is_single_point(f.get("code", ""), f.get("severity"))
 
 
 @dataclass(frozen=True)

@@ -122,8 +122,9 @@ def role_assumptions(g: AnalysisGraph, node_ids: Iterable[str]) -> list[str]:
             out.append(f"`{info.label}` read as part of the client: drawn in a client cluster and called only "
                        "from inside it")
         elif info.role_source == "cluster":
-            out.append(f"`{info.label}` read as an external service: drawn in the cluster "
-                       f"`{next((c for c in info.cluster_path if roles.external_cluster(c)), '')}`")
+            where = next((f"the cluster `{c}`" for c in info.cluster_path if roles.external_cluster(c)),
+                         "a cluster for external systems")
+            out.append(f"`{info.label}` read as an external service: drawn in {where}")
         elif info.role_source == "placement":
             out.append(f"`{info.label}` read as a service: its `{info.cls}` icon is a management icon, but it is "
                        "drawn called by and calling request-path components")

@@ -142,12 +142,16 @@ REP003 = Rule(
 
 REP010 = Rule(
     code="REP010",
-    title="Scaling group size assumed",
+    title="Instance count assumed",
     severity="info",
-    what="A scaling-group node (EC2AutoScaling, AutoScaling, VMScaleSet(s), InstancePools, Autoscale, "
-         "K8SNodePool) without replicas=. The engine assumes 2 instances [H], so it is not a SPOF. Kubernetes "
-         "Deployments, ReplicaSets and StatefulSets count only with replicas= (a Deployment defaults to 1).",
-    why="The minimum size of the group decides whether it survives an instance failure; 2 is only a guess.",
+    what="A node whose instance count the engine read without replicas=: a scaling-group node (EC2AutoScaling, "
+         "AutoScaling, VMScaleSet(s), InstancePools, Autoscale, K8SNodePool), which it assumes runs 2 instances "
+         "[H], or a node whose label states a count (\"Deployment (3 replicas)\", \"workers (×120)\", "
+         "\"Cassandra, 600 nodes\"), which it takes as written [H]. Either way it is not a SPOF. Kubernetes "
+         "Deployments, ReplicaSets and StatefulSets otherwise count only with replicas= (a Deployment defaults "
+         "to 1).",
+    why="The minimum size of the group decides whether it survives an instance failure; 2 is only a guess, and "
+        "a label can say what was planned rather than what runs.",
     example='Users("users") >> ELB("lb") >> EC2AutoScaling("web")',
     fix='Set replicas="N" to the group\'s minimum size.',
 )
@@ -401,6 +405,10 @@ def check_rep010(g: AnalysisGraph, ctx: Context) -> list[Finding]:
             out.append(node_finding(
                 g, "REP010", "info", f"`{info.label}` is assumed to run ≥2 instances",
                 f'set replicas="N" on `{info.label}` to the group\'s minimum size', nid))
+        elif info.replicas_source == "label" and not info.auxiliary:
+            out.append(node_finding(
+                g, "REP010", "info", f"`{info.label}` is counted as {info.replicas} instances, as its label says",
+                f'set replicas="{info.replicas}" on `{info.label}` to state it (or the count that really runs)', nid))
     return out
 
 
