@@ -57,12 +57,17 @@ from __future__ import annotations
 import ast
 import io
 import re
+import threading
 import tokenize
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from workbench.analysis.findings import Finding, Rule, sort_findings
 from workbench.design.model import Diagram
+
+# CPython 3.11 before 3.11.8 can fail `ast.parse` run in two threads at once ("AST constructor recursion depth
+# mismatch", gh-106905); builds of several designs analyse on a thread pool.
+_PARSE_LOCK = threading.Lock()
 
 ACC_FAMILY = "ACC"
 UNACCEPTABLE = (ACC_FAMILY, "WB")  # acceptance problems, and WB000 (a crashed rule: a bug, never a trade-off)
@@ -203,7 +208,9 @@ class _Source:
                         self.full_line.add(no)
         self.spans: list[tuple[int, int, int]] = []  # (start, end, depth) of statements / compound headers
         try:
-            self._collect(ast.parse(text), 0)
+            with _PARSE_LOCK:
+                tree = ast.parse(text)
+            self._collect(tree, 0)
         except (SyntaxError, ValueError):
             pass
 
