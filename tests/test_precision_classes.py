@@ -1115,3 +1115,55 @@ def test_a_selector_arrow_is_flipped_only_between_a_service_and_the_workload_it_
     b.chain(order, order_svc)
     arcs = {(a.u, a.v) for a in build_graph(b.diagram()).arcs if a.kind == "sync"}
     assert (worker.id, api.id) in arcs and (order_svc.id, order.id) in arcs, arcs
+
+
+# -- 51-56. found on the fourth held-out set ------------------------------------------------------------------------
+
+
+def test_per_vm_chains_whose_names_differ_by_an_index_are_one_group():
+    """`nsg >> [VM("VM01\\nNo Public IP"), VM("VM02\\nNo Public IP")]`, each `>> Docker("Docker") >> Nginx("Nginx
+    Demo")`: two copies of one chain, not six single points of failure."""
+    b = Arch()
+    nsg = b.node("NetworkSecurityGroupsClassic", "Backend NSG", provider="azure", module="network")
+    b.chain(b.node("Users", "Internet Traffic"), b.node("LoadBalancers", "lb", provider="azure", module="network"),
+            nsg)
+    for n in ("01", "02"):
+        b.chain(nsg, b.node("VM", f"VM{n} No Public IP", provider="azure", module="compute"),
+                b.node("Docker", "Docker", provider="onprem", module="container"),
+                b.node("Nginx", "Nginx Demo", provider="onprem", module="network"))
+    assert not found(b, "SPOF001"), found(b, "SPOF001")
+
+
+def test_a_container_labelled_as_a_database_and_an_internet_icon_labelled_router():
+    """`Browser >> Internet("Home Router (port 80)") >> app >> Docker("shop-db-1 PostgreSQL 17")`: the router is a
+    single box on the way in, the container a single database."""
+    b = Arch()
+    router = b.node("Internet", "Home Router (port 80)", provider="onprem", module="network")
+    db = b.node("Docker", "shop-db-1 PostgreSQL 17", provider="onprem", module="container")
+    b.chain(b.node("Users", "Browser"), router, b.node("Docker", "app-1 FastAPI", provider="onprem",
+                                                       module="container"), db)
+    got = found(b)
+    assert {("SPOF001", "Home Router (port 80)"), ("REP001", "shop-db-1 PostgreSQL 17")} <= got, got
+
+
+def test_invisible_edges_blank_junctions_and_loose_primary_replica_pairs():
+    """`Edge(style="invis")` lines up ranks and carries nothing; `Node("", shape="plaintext")` routes edges and
+    cannot fail; `RDSInstance("RDS Primary (write)")` beside `RDSInstance("RDS Read Replica")` is one replicated
+    database though no cluster holds them; "Auth x2" runs two; "Kafka Producers" is a process, not the broker."""
+    b = Arch()
+    api = b.node("EKS", "Auth x2", provider="aws", module="compute")
+    blank = b.node("Custom", "")
+    blank.attrs["shape"] = "plaintext"
+    primary = b.node("RDSInstance", "RDS Primary (write)", provider="aws", module="database")
+    replica = b.node("RDSInstance", "RDS Read Replica", provider="aws", module="database")
+    b.chain(b.node("Users", "users"), b.node("ELB", "ALB"), api)
+    b.undirected(api, blank)
+    b.edge(blank, [primary, replica])
+    front = b.node("Svelte", "SvelteKit (Frontend)", provider="programming", module="framework")
+    b.edge(b.node("Kafka", "events", provider="onprem", module="queue"), front, style="invis")
+    producers = b.node("Python", "Kafka Producers (3 Topics)", provider="programming", module="language")
+    assert not {h for h in found(b, "SPOF001", "REP001") if h[1] in ("Auth x2", "", "RDS Primary (write)",
+                                                                     "RDS Read Replica")}, found(b)
+    g = build_graph(b.diagram())
+    assert not [a for a in g.arcs if front.id in (a.u, a.v)]
+    assert g.nodes[producers.id].role == "compute" and g.nodes[api.id].replicas == 2

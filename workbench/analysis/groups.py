@@ -118,17 +118,18 @@ def merge_instance_volumes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _
 
 
 def merge_named_ensembles(nodes: Mapping[str, NodeInfo], uf: _UnionFind) -> None:
-    """Stateful look-alikes drawn together in one cluster whose labels say they are one ensemble [H, issue 13]:
-    numbered or identically labelled members of a coordination service (`[ETCD("etcd-0"), ETCD("etcd-1"),
+    """Stateful look-alikes drawn together whose labels say they are one ensemble [H, issue 13]: numbered or
+    identically labelled members of a coordination service in one cluster (`[ETCD("etcd-0"), ETCD("etcd-1"),
     ETCD("etcd-2")]` in an "etcd" cluster: a quorum, whatever edges reach each member), and a store labelled
-    primary or master beside ones labelled replica, slave or standby (`PostgreSQL("psql-master")`,
-    `PostgreSQL("psql-slave")` in a Patroni cluster: the labels state the replication that no edge draws). Other
+    primary or master beside ones labelled replica, slave or standby in the same cluster or none
+    (`PostgreSQL("psql-master")`, `PostgreSQL("psql-slave")`; `RDSInstance("RDS Primary (write)")`,
+    `RDSInstance("RDS Read Replica")`: the labels state the replication that no edge draws). Other
     stateful siblings still need replication evidence (§3.1), so two shards or two services' databases never
     merge."""
     keys: dict[tuple, list[str]] = defaultdict(list)
     scopes: dict[tuple[str, ...], tuple[str, ...]] = {}
     for nid, info in nodes.items():
-        if info.cluster_path and info.stateful and not is_shard(info.label):
+        if info.stateful and not is_shard(info.label):
             keys[(info.cls, info.role, label_stem(info.label), _scope(info.cluster_path, scopes))].append(nid)
     for (_, role, stem, _), ids in keys.items():
         if len(ids) < 2 or not stem:
@@ -137,7 +138,8 @@ def merge_named_ensembles(nodes: Mapping[str, NodeInfo], uf: _UnionFind) -> None
         writers = sum(1 for m in marks if "writer" in m)
         labelled_pair = writers == 1 and all(m & {"writer", "reader", "standby"} for m in marks)
         labels = [nodes[i].label for i in ids]
-        numbered = role == "coordination" and (
+        # Members drawn loose (no cluster) merge only on the primary/replica words, never on numbering.
+        numbered = role == "coordination" and bool(nodes[ids[0]].cluster_path) and (
             len(set(labels)) == 1 or all(_INSTANCE_INDEX.search(x) for x in labels))
         if labelled_pair or numbered:
             for other in ids[1:]:

@@ -103,10 +103,21 @@ def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
             role_source=res.source, invalid_role=res.invalid_override, rank=rank, stateful=stateful,
             replicas=replicas, replicas_source=source, location=loc, marks=role_marks(label, n.cls),
             ha=(_BORROWED_HA if res.source == "placement" else _INGRESS_RULES_HA if n.id in fronted
-                else _ha(n, role, ha_memo)), analysis=MappingProxyType(dict(a)) if a else _NO_ANALYSIS,
+                else _JUNCTION_HA if is_junction(n) else _ha(n, role, ha_memo)), analysis=MappingProxyType(dict(a)) if a else _NO_ANALYSIS,
             cluster_path=path, file=n.file, line=n.line, c4=n.c4 is not None,
         )
     return infos
+
+
+_JUNCTION_HA = HA("managed", elastic=True, basis="a blank node drawn only to route edges: nothing runs there [H]")
+
+
+def is_junction(n: Node) -> bool:
+    """`Node("", shape="plaintext", width="0")`: a point where edges meet for the layout, not a component."""
+    a = n.attrs
+    return not (n.label or "").strip() and "role" not in n.analysis and (
+        str(a.get("shape", "")).lower() in ("plaintext", "plain", "point", "none")
+        or str(a.get("width", "")).strip() in ("0", "0.0") or str(a.get("height", "")).strip() in ("0", "0.0"))
 
 
 # Providers whose managed databases and caches the MANAGED_HA table conditions on a hint (multi_az=, tier=).
@@ -150,7 +161,8 @@ def _resolve(n: Node, memo: dict[tuple, roles.RoleResolution]) -> roles.RoleReso
                         or roles.class_role(n.provider, n.module, n.cls) in _LABEL_DECIDES
                         or roles.class_role(n.provider, n.module, n.cls) in roles.AUXILIARY_ROLES
                         or roles.label_overrides_class(n.label)
-                        or (n.provider == "k8s" and n.cls in roles.K8S_WORKLOADS)) else None
+                        or (n.provider, n.cls) in roles.CONTAINER_ICONS
+                        or n.cls == "Internet") else None
     key = (n.provider, n.module, n.cls, n.analysis.get("role"), c4, label)
     found = memo.get(key)
     if found is None:
@@ -433,9 +445,11 @@ def _replicas(n: Node, clusters: Mapping, members_by_cluster: Mapping) -> tuple[
 
 # A count the label states, where labels state one: at the start or after "(", "," or "×" ("Deployment (3
 # replicas)", "workers (×120)", "Cassandra, 600 nodes", "3-node cluster"). A number inside the text is something
-# else: "Windows 2019 servers", "port 5432 servers", "1.5 servers", "1-3 nodes", "up to 10 instances".
+# else: "Windows 2019 servers", "port 5432 servers", "1.5 servers", "1-3 nodes", "up to 10 instances". A plain "x"
+# before a small number ends a label ("Auth x2"); "build agents x86" is an architecture.
 _LABEL_COUNT = re.compile(r"(?:^|[(,]\s*)(\d+)(?![\d.,-])\s*(?:replicas|instances|pods|nodes|servers|copies|"
-                          r"workers|brokers|members)\b|×\s?(\d+)\b|(?:^|[(,]\s*|\s)(\d+)-node\b")
+                          r"workers|brokers|members)\b|×\s?(\d+)\b|(?:^|[(,]\s*|\s)(\d+)-node\b|"
+                          r"[\s(]x([1-9]|[12]\d|3[0-2])\)?$")  # "Auth x2", "(x3)"; not "x86" or "x64"
 _MAX_LABEL_COUNT = 100_000
 
 
@@ -469,6 +483,8 @@ def orient_and_type(diagram: Diagram, nodes: Mapping[str, NodeInfo]) -> list[Arc
         t, h = e.tail, e.head
         if t not in nodes or h not in nodes:
             continue  # the loader reports dangling edges; the analysis cannot place them
+        if e.style.strip().lower() == "invis" and not e.analysis.get("kind"):
+            continue  # an invisible edge is a layout aid (`Edge(style="invis")` to line up ranks), not a call
         tie = False
         if e.dir == "back":
             pairs = ((h, t),)

@@ -166,8 +166,9 @@ _NOT_A_PLACE = frozenset({
     "data", "info", "list", "map", "engine", "worker", "workers", "tool", "tools", "migration", "monitor",
 })
 _ROLE_WORDS = re.compile(
-    r"\b(?:primary|replica|read|ro|rw|secondary|standby|master|slave|reader|writer|follower|leader|node|"
+    r"\b(?:primary|replica|read|write|ro|rw|secondary|standby|master|slave|reader|writer|follower|leader|node|"
     r"instance|active|passive)\b")
+_NAME_INDEX = re.compile(r"^([a-z]{2,})\d+(?= [a-z])")
 _TRAILING_INDEX = re.compile(r"(?:\s*\d+|(?:^|\s)[a-z])$")
 _SHARD = re.compile(r"shard|partition|part-\d")
 
@@ -191,6 +192,8 @@ def label_stem(label: str) -> str:
     text = _ZONE_WORD.sub(" ", text)
     text = _ROLE_WORDS.sub(" ", text)
     text = " ".join(_WORD.findall(text))
+    # A name and notes ("VM01\nNo Public IP", shown as "VM01 No Public IP"): the name's index goes too.
+    text = _NAME_INDEX.sub(r"\1", text)
     return _TRAILING_INDEX.sub("", text).strip()
 
 

@@ -59,6 +59,8 @@ EXACT: dict[str, str] = {
     "k8s.compute.STS": "compute",
     "k8s.infra.Master": "management",
     "k8s.ecosystem.ExternalDns": "tooling",
+    # A placement construct (fault and update domains for VMs), not something requests pass through.
+    "azure.compute.AvailabilitySets": "management",
     "gcp.storage.Storage": "object_storage",
     "gcp.api.Endpoints": "api_gateway",
     "gcp.devtools.Tasks": "queue",
@@ -389,10 +391,13 @@ def resolve_role(node: Any) -> RoleResolution:
         # `PostgreSQL("PgAdmin")`: a console drawn with the icon of the store it opens; a client icon labelled
         # "Swagger UI" stays the client it is drawn as.
         return RoleResolution("tooling", "label", invalid)
-    elif provider == "k8s" and node.cls in K8S_WORKLOADS and workload_store(node.label or ""):
-        # `Deployment("postgres")`, `StatefulSet("redis")`: a workload icon runs what its label names, and a
-        # database run as one pod is a database with one instance [issue 13].
+    elif (provider, node.cls) in CONTAINER_ICONS and workload_store(node.label or ""):
+        # `Deployment("postgres")`, `StatefulSet("redis")`, `Docker("app-db-1\nPostgreSQL 17")`: a workload or
+        # container icon runs what its label names, and a database in one container is one database [issue 13].
         return RoleResolution(workload_store(node.label or ""), "label", invalid)
+    elif role == "internet" and label_role(node.label or "") == "network":
+        # `Internet("Home Router (port 80)")`: the box requests pass on their way in, not where they come from.
+        return RoleResolution("network", "label", invalid)
     elif role in MULTI_PURPOSE:
         # Redis and its kind are a cache, a broker or a store depending on use: `Redis("Message Queue")` is the
         # queue its label says; a label that names no data role leaves the class's role.
@@ -412,6 +417,8 @@ PLACEHOLDER_ICONS = frozenset({("onprem", "Server")})
 
 # Kubernetes workload icons, and the roles whose label they take: the data services a workload can run.
 K8S_WORKLOADS = frozenset({"Pod", "Deploy", "STS", "RS", "DS"})
+CONTAINER_ICONS = frozenset({("k8s", c) for c in K8S_WORKLOADS} | {("onprem", "Docker"), ("onprem", "Containerd"),
+                                                                   ("onprem", "Crio"), ("onprem", "LXC")})
 DATA_ROLES = frozenset({"database", "cache", "queue", "search"})
 # ... but not a workload named after the store it serves: "search-api", "postgres-exporter", "queue worker".
 _NOT_THE_STORE = re.compile(r"\b(?:api|apis|worker|workers|exporter|operator|consumer|consumers|producer|client|"
@@ -419,12 +426,12 @@ _NOT_THE_STORE = re.compile(r"\b(?:api|apis|worker|workers|exporter|operator|con
 
 
 def workload_store(label: str) -> str | None:
-    """The data role a Kubernetes workload's label names as the thing it runs (its first word, and no word
-    saying it serves that store), else None."""
+    """The data role a workload or container's label names as the thing it runs, with no word saying it serves
+    that store ("search-api", "postgres-exporter"), else None."""
     text = words(label)
     if not text or _NOT_THE_STORE.search(text):
         return None
-    role = label_role(text.split()[0])
+    role = label_role(text)
     return role if role in DATA_ROLES else None
 
 # Class role → the roles a label may turn it into: in-memory stores serve as caches, brokers and databases.
@@ -527,6 +534,8 @@ _LABEL_FIRST: list[tuple[re.Pattern[str], str]] = [
     # (side edges), so `nginx >> phpmyadmin >> mysql` is no second user path to the database [issue 13].
     (_CONSOLE_LABEL, "tooling"),
     (_DOCS_LABEL, "tooling"),
+    # A process named for the store it feeds or drains is a process: "Kafka Producers", "queue workers".
+    (re.compile(r"\b(?:producers?|workers?|exporters?)\b"), "compute"),
     # The head noun of a label names what it is: "Directory Service DB" is a database, not a directory service.
     (re.compile(r"(?<!cache )\b(?:db|database|datastore)$"), "database"),
     (re.compile(r"\bvarnish\b|\breverse ?proxy\b|\bproxy\b|\bsquid\b"), "load_balancer"),
