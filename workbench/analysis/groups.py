@@ -177,15 +177,24 @@ def merge_cluster_lookalikes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf:
             for other in ids[1:]:
                 uf.union(ids[0], other)
             continue
-        for i, a in enumerate(ids):
-            for b in ids[i + 1:]:
-                if not {uf.find(x) for x in preds[a]} & {uf.find(x) for x in preds[b]}:
-                    continue
-                sa, sb = {uf.find(x) for x in succs[a]}, {uf.find(x) for x in succs[b]}
-                # A shared callee, or the calls of one drawn on the other only (`app1 >> db` of three `appN`
-                # behind one balancer): the edges drawn on one member stand for the cluster's [issue 13].
-                if sa & sb or sa <= sb or sb <= sa:
-                    uf.union(a, b)
+        # Only members that share a caller can merge: compare within each caller's members, not all pairs (a
+        # drawing with thousands of look-alikes in numbered clusters would otherwise be quadratic).
+        callers: dict[str, list[str]] = defaultdict(list)
+        for a in ids:
+            for p in {uf.find(x) for x in preds[a]}:
+                callers[p].append(a)
+        calls = {a: frozenset(uf.find(x) for x in succs[a]) for a in ids}
+        for p in sorted(callers):
+            members = callers[p]
+            for i, a in enumerate(members):
+                for b in members[i + 1:]:
+                    if uf.find(a) == uf.find(b):
+                        continue
+                    sa, sb = calls[a], calls[b]
+                    # A shared callee, or the calls of one drawn on the other only (`app1 >> db` of three `appN`
+                    # behind one balancer): the edges drawn on one member stand for the cluster's [issue 13].
+                    if sa & sb or sa <= sb or sb <= sa:
+                        uf.union(a, b)
 
 
 _K8S_OWNERS = frozenset({"Deploy", "RS", "STS", "DS"})
