@@ -103,7 +103,8 @@ def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
             role_source=res.source, invalid_role=res.invalid_override, rank=rank, stateful=stateful,
             replicas=replicas, replicas_source=source, location=loc, marks=role_marks(label, n.cls),
             ha=(_BORROWED_HA if res.source == "placement" else _INGRESS_RULES_HA if n.id in fronted
-                else _JUNCTION_HA if is_junction(n) else _ha(n, role, ha_memo)), analysis=MappingProxyType(dict(a)) if a else _NO_ANALYSIS,
+                else _JUNCTION_HA if is_junction(n) else _ha(n, role, ha_memo)),
+            analysis=MappingProxyType(dict(a)) if a else _NO_ANALYSIS,
             cluster_path=path, file=n.file, line=n.line, c4=n.c4 is not None,
         )
     return infos

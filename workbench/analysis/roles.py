@@ -391,10 +391,10 @@ def resolve_role(node: Any) -> RoleResolution:
         # `PostgreSQL("PgAdmin")`: a console drawn with the icon of the store it opens; a client icon labelled
         # "Swagger UI" stays the client it is drawn as.
         return RoleResolution("tooling", "label", invalid)
-    elif (provider, node.cls) in CONTAINER_ICONS and workload_store(node.label or ""):
+    elif (provider, node.cls) in CONTAINER_ICONS and (store := workload_store(node.label or "")):
         # `Deployment("postgres")`, `StatefulSet("redis")`, `Docker("app-db-1\nPostgreSQL 17")`: a workload or
         # container icon runs what its label names, and a database in one container is one database [issue 13].
-        return RoleResolution(workload_store(node.label or ""), "label", invalid)
+        return RoleResolution(store, "label", invalid)
     elif role == "internet" and label_role(node.label or "") == "network":
         # `Internet("Home Router (port 80)")`: the box requests pass on their way in, not where they come from.
         return RoleResolution("network", "label", invalid)
