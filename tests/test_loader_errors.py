@@ -156,6 +156,32 @@ def test_an_old_name_that_could_mean_several_classes_is_an_error_with_a_hint(tmp
     assert "EC2" in err.hint
 
 
+def test_a_class_or_module_a_newer_release_has_is_drawn_without_an_icon(tmp_path, write_design):
+    # `onprem.client.Browser` and `generic.payment` are in no installed release: drawn as plain nodes of their
+    # module (a client stays a client), each with a warning at its import; a near miss stays a typo (error).
+    path = write_design(tmp_path, "newer", """
+        from diagrams import Diagram
+        from diagrams.onprem.client import Users, Browser  # BROWSER
+        from diagrams.generic.payment import Payment  # MODULE
+        from diagrams.onprem.database import PostgreSQL
+
+        with Diagram("newer", show=False):
+            Users("users") >> Browser("Browser") >> Payment("Stripe") >> PostgreSQL("db")
+    """)
+    model = load_design(path, root=tmp_path, timeout=30)
+    nodes = {n.label: n for n in model.diagrams[0].nodes}
+    assert (nodes["Browser"].cls, nodes["Browser"].module) == ("Browser", "client")
+    assert nodes["Browser"].icon is None and nodes["Stripe"].icon is None
+    said = {w["line"]: w["message"] for w in model.warnings}
+    assert sorted(said) == [line_of(path, "# BROWSER"), line_of(path, "# MODULE")]
+    assert "upgrade diagrams" in said[line_of(path, "# BROWSER")]
+    typo = write_design(tmp_path, "typo", """
+        from diagrams import Diagram
+        from diagrams.onprem.database import PostgreSQLL  # IMPORT
+    """)
+    assert_located(fail(typo, tmp_path), "designs/typo.py", line_of(typo, "# IMPORT"))
+
+
 def test_a_failure_after_the_last_diagram_keeps_the_diagrams_with_a_warning(tmp_path, write_design):
     # Scripts post-process the file they render (inline icons, upload it); the workbench draws into out/.
     path = write_design(tmp_path, "post", """
@@ -441,10 +467,17 @@ def test_a_failure_inside_a_loop_of_diagrams_is_still_an_error(tmp_path, write_d
 
 
 def test_a_name_no_release_had_is_not_guessed_into_another_class(tmp_path, write_design):
-    """`Serverless` is no old name of `ServerlessApplicationRepository`, nor `Client` of `ClientVpn`."""
+    """`Serverless` is no old name of `ServerlessApplicationRepository`: it is drawn as a plain node of its module
+    with a warning, never as another class."""
     path = write_design(tmp_path, "guess", """
         from diagrams import Diagram
         from diagrams.aws.compute import Serverless  # IMPORT
+
+        with Diagram("guess", show=False):
+            Serverless("fn")
     """)
-    err = fail(path, tmp_path)
-    assert_located(err, "designs/guess.py", line_of(path, "# IMPORT"))
+    model = load_design(path, root=tmp_path, timeout=30)
+    (node,) = model.diagrams[0].nodes
+    assert (node.cls, node.module, node.icon) == ("Serverless", "compute", None)
+    (warning,) = model.warnings
+    assert warning["line"] == line_of(path, "# IMPORT") and "newer release" in warning["message"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from archbuilder import Arch, analyse_arch, hits
+from archbuilder import Arch, analyse_arch, hits, subject
 
 from workbench.analysis.graph import build_graph
 
@@ -1167,3 +1167,169 @@ def test_invisible_edges_blank_junctions_and_loose_primary_replica_pairs():
     g = build_graph(b.diagram())
     assert not [a for a in g.arcs if front.id in (a.u, a.v)]
     assert g.nodes[producers.id].role == "compute" and g.nodes[api.id].replicas == 2
+
+
+# -- 57-69. found on the fifth held-out set and the rest of the fourth ----------------------------------------------
+
+
+def onprem(b: Arch, cls: str, label: str, module: str):
+    return b.node(cls, label, provider="onprem", module=module)
+
+
+def test_a_generic_firewall_keeps_its_role_and_governance_words_name_business_services():
+    """`Firewall("Security Middleware (CSP, CORS)")` is the box requests pass, not a governance console; a
+    "Subscription API" is what the application does."""
+    b = Arch()
+    mw = b.node("Firewall", "Security Middleware (CSP, CORS)", provider="generic", module="network")
+    api = b.node("Rack", "Subscription API", provider="generic", module="compute")
+    b.chain(b.node("Users", "users"), mw, api, onprem(b, "PostgreSQL", "db", "database"))
+    g = build_graph(b.diagram())
+    assert (g.nodes[mw.id].role, g.nodes[api.id].role) == ("edge_security", "service")
+    assert {("SPOF001", "Security Middleware (CSP, CORS)"), ("SPOF001", "Subscription API")} <= found(b)
+
+
+def test_minio_drawn_with_the_s3_icon_is_one_self_hosted_store_and_says_so():
+    b = Arch()
+    minio = b.node("SimpleStorageServiceS3Bucket", "minIO", provider="aws", module="storage")
+    b.chain(b.node("Users", "users"), onprem(b, "Traefik", "ingress", "network"),
+            b.node("Pod", "blog", provider="k8s", module="compute"), minio)
+    (rep,) = [f for f in by_code(b, "REP001") if subject(f) == "minIO"]
+    assert any("self-hosted" in a for a in rep.assumptions), rep.assumptions
+    assert rep.severity == "warning"
+    plain = Arch()
+    s3 = plain.node("SimpleStorageServiceS3Bucket", "uploads", provider="aws", module="storage")
+    plain.chain(plain.node("Users", "users"), onprem(plain, "Traefik", "ingress", "network"), s3)
+    assert not [f for f in by_code(plain, "REP001") if subject(f) == "uploads"]
+
+
+def test_each_different_service_a_front_end_calls_is_required_and_an_endpoint_path_is_a_service():
+    """`front >> ["/v1/batch", "/v1/sql (DuckDB Queries)", "/v1/stream"]`, all reading one store: a service
+    calls each dependency, so each endpoint is needed for its own feature (a guess, stated); "/v1/sql" is an
+    HTTP endpoint, not a database."""
+    b = Arch()
+    front = b.node("Custom", "SvelteKit (Frontend)")
+    ends = [b.node("Custom", label) for label in ("/v1/batch", "/v1/sql (DuckDB Queries)", "/v1/stream")]
+    b.chain(b.node("Users", "users"), front, ends)
+    b.edge(ends, onprem(b, "PostgreSQL", "db", "database"))
+    g = build_graph(b.diagram())
+    assert g.nodes[ends[1].id].role == "service"
+    spofs = [f for f in by_code(b, "SPOF001") if subject(f).startswith("/v1/")]
+    assert sorted(subject(f) for f in spofs) == ["/v1/batch", "/v1/sql (DuckDB Queries)", "/v1/stream"]
+    assert all(f.severity == "warning" and any("a feature" in a for a in f.assumptions) for f in spofs)
+
+
+def test_replicas_behind_a_service_are_no_features_of_their_own():
+    """Guard: `front >> [api-1, api-2]` are copies of one service, not two features."""
+    b = Arch()
+    front = b.node("Custom", "web frontend")
+    apis = [b.node("EC2", f"api-{i}", provider="aws", module="compute") for i in (1, 2)]
+    b.chain(b.node("Users", "users"), front, apis, onprem(b, "PostgreSQL", "db", "database"))
+    assert not [f for f in by_code(b, "SPOF001") if subject(f).startswith("api")]
+
+
+def test_producers_data_sources_and_what_a_provisioning_tool_points_at_are_not_front_doors():
+    """No client: `Custom("Taxi data") >> Custom("Producer") >> kafka`, `terraform >> docker >> k3d` beside a
+    web front end: none of them is "where every request enters"."""
+    b = Arch()
+    kafka = onprem(b, "Kafka", "kafka", "queue")
+    b.chain(b.node("Custom", "Taxi data"), b.node("Custom", "Producer"), kafka)
+    b.edge(kafka, b.node("Custom", "stream consumer"), kind="async")
+    docker = onprem(b, "Docker", "Docker", "container")
+    b.chain(onprem(b, "Terraform", "Terraform", "iac"), docker, b.node("Custom", "K3D Cluster"))
+    b.chain(onprem(b, "Nginx", "web frontend", "network"), b.node("EC2", "app", provider="aws", module="compute"),
+            onprem(b, "PostgreSQL", "db", "database"))
+    entries = {f"{subject(f)}" for f in by_code(b, "SPOF001") if "every request enters" in f.message}
+    assert entries == {"web frontend"}, entries
+
+
+def test_a_flutter_app_is_the_client_and_the_api_it_calls_the_server():
+    b = Arch()
+    api = b.node("FastAPI", "API", provider="programming", module="framework")
+    app = b.node("Flutter", "Aplicativo", provider="programming", module="framework")
+    b.edge(api, app, dir="both")
+    b.chain(api, onprem(b, "PostgreSQL", "db", "database"))
+    g = build_graph(b.diagram())
+    assert g.nodes[app.id].role == "client"
+    assert not [f for f in by_code(b, "SPOF001") if subject(f) == "Aplicativo"]
+
+
+def test_ordinal_members_of_a_coordination_cluster_are_one_quorum():
+    b = Arch()
+    lb = onprem(b, "HAProxy", "HAProxy LB", "network")
+    with b.cluster("ETCD Node(s) Cluster"):
+        members = [b.node("ETCD", f"ETCD {o}", provider="k8s", module="infra") for o in ("3rd", "2nd", "1st")]
+    b.chain(b.node("Users", "users"), lb, members)
+    assert not found(b, "REP003", "REP001", "SPOF001") - {("SPOF001", "HAProxy LB")}, found(b)
+
+
+def test_sources_in_a_cluster_named_for_clients_are_clients():
+    """`Cluster("Remote Clients")` holding `Custom("OpenRPA")`, `Custom("PowerShell")` that call the API."""
+    b = Arch()
+    with b.cluster("Remote Clients"):
+        rc = [b.node("Custom", "OpenRPA"), b.node("Custom", "PowerShell")]
+    api = b.node("EC2", "WEB-API", provider="aws", module="compute")
+    b.chain(rc, api, onprem(b, "MongoDB", "MongoDB", "database"))
+    got = found(b)
+    assert ("SPOF001", "WEB-API") in got and not {h for h in got if h[1] in ("OpenRPA", "PowerShell")}, got
+    (spof,) = [f for f in by_code(b, "SPOF001") if subject(f) == "WEB-API"]
+    assert spof.severity == "error", spof.assumptions
+
+
+def test_a_browser_framework_app_only_users_call_runs_in_their_browsers():
+    """`user >> Custom("Vue.js App") >> flask` with the reply drawn back, and a lone `React("React Frontend") -
+    auth` with no client: the app is the client; the server behind it is the single point of failure."""
+    b = Arch()
+    user, vue = b.node("User", "Spotify User", provider="onprem", module="client"), b.node("Custom", "Vue.js App")
+    flask = b.node("Flask", "Flask API", provider="programming", module="framework")
+    b.chain(user, vue, flask, onprem(b, "Redis", "Session Store", "inmemory"))
+    b.chain(flask, vue, user)
+    got = found(b, "SPOF001")
+    assert ("SPOF001", "Flask API") in got and ("SPOF001", "Vue.js App") not in got, got
+    info = build_graph(b.diagram()).nodes[vue.id]
+    assert (info.role, info.role_source) == ("client", "browser")
+    lone = Arch()
+    react = lone.node("React", "React Frontend", provider="programming", module="framework")
+    lone.undirected(react, lone.node("Authentication", "Firebase Auth", provider="firebase", module="develop"))
+    assert not [f for f in by_code(lone, "SPOF001") if subject(f) == "React Frontend"]
+
+
+def test_a_react_app_served_by_nginx_is_still_the_web_tier():
+    """Guard: a front end a server serves is drawn as that tier."""
+    b = Arch()
+    react = b.node("React", "web", provider="programming", module="framework")
+    b.chain(b.node("Users", "users"), onprem(b, "Nginx", "nginx", "network"), react,
+            b.node("EC2", "api", provider="aws", module="compute"))
+    assert build_graph(b.diagram()).nodes[react.id].role != "client"
+
+
+def test_an_admin_beside_the_players_walks_an_operator_path():
+    """`Client("Player") >> game`, `User("Admin") >> nginx >> web_admin`: the admin path is for operating the
+    system; the game server stays a single point of failure for players."""
+    b = Arch()
+    game = b.node("Custom", "Game server")
+    b.chain(b.node("Client", "Player", provider="onprem", module="client"), game)
+    nginx = onprem(b, "Nginx", "Nginx reverse proxy", "network")
+    b.chain(b.node("User", "Admin", provider="onprem", module="client"), nginx, b.node("Custom", "Web admin"))
+    got = found(b, "SPOF001")
+    assert ("SPOF001", "Game server") in got and ("SPOF001", "Nginx reverse proxy") not in got, got
+    alone = Arch()
+    alone.chain(alone.node("User", "Admin", provider="onprem", module="client"),
+                onprem(alone, "Nginx", "Nginx reverse proxy", "network"), alone.node("Custom", "Web admin"))
+    assert ("SPOF001", "Nginx reverse proxy") in found(alone, "SPOF001"), "an admin tool's only users are users"
+
+
+def test_a_monitoring_product_on_a_compute_icon_and_open_policy_agent():
+    """`EC2("Open Telemetry")` collecting from the broker is monitoring, not a consumer every message needs;
+    `Custom("Open Policy Agent")` answers on each API call: a required capability, not a governance console."""
+    b = Arch()
+    api = b.node("EC2", "API", provider="aws", module="compute")
+    rabbit, otel = onprem(b, "Rabbitmq", "RabbitMQ", "queue"), b.node("EC2", "Open Telemetry", provider="aws",
+                                                                    module="compute")
+    opa = b.node("Custom", "Open Policy Agent")
+    b.chain(b.node("Users", "users"), api, opa)
+    b.edge(api, rabbit, kind="async")
+    b.edge(rabbit, otel)
+    g = build_graph(b.diagram())
+    assert (g.nodes[otel.id].role, g.nodes[opa.id].role) == ("observability", "identity")
+    got = found(b)
+    assert ("SPOF002", "Open Telemetry") not in got and ("SPOF001", "Open Policy Agent") in got, got

@@ -63,7 +63,8 @@ def build_graph(diagram: Diagram, design_inputs: Mapping[str, object] | None = N
     Q = quotient(groups, group_of, arcs)
     groups = mark_soft(groups, Q, nodes)
     hard_succ, hard_pred = hard_adjacency(Q, groups)
-    entries = find_entries(groups, Q, nodes, fed_groups(group_of, arcs), drawn_parts(group_of, arcs, nodes))
+    entries = find_entries(groups, Q, nodes, fed_groups(group_of, arcs), drawn_parts(group_of, arcs, nodes),
+                           provisioned(groups, group_of, arcs))
     delivery = delivery_map(groups, group_of, arcs)
     components = strong_components(hard_succ)
     sinks = frozenset(h for h in sink_groups(components, hard_succ) if not _vpn_door(h, groups, Q)) | route_features(
@@ -191,6 +192,12 @@ def hard_adjacency(Q: nx.DiGraph, groups: Mapping[str, Group]) -> tuple[dict, di
     return succ, pred
 
 
+def provisioned(groups: Mapping[str, Group], group_of: Mapping[str, str], arcs: list[Arc]) -> frozenset[str]:
+    """Groups a tooling group (Terraform, Ansible, CI) points at: what it provisions or deploys."""
+    return frozenset(group_of[a.v] for a in arcs if a.kind == "side" and groups[group_of[a.u]].role == "tooling"
+                     and group_of[a.u] != group_of[a.v])
+
+
 def fed_groups(group_of: Mapping[str, str], arcs: list[Arc]) -> frozenset[str]:
     """Groups that receive async delivery or fallback arcs from another group: consumers, never entries."""
     return frozenset(group_of[a.v] for a in arcs
@@ -198,7 +205,8 @@ def fed_groups(group_of: Mapping[str, str], arcs: list[Arc]) -> frozenset[str]:
 
 
 def find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str, NodeInfo],
-                 fed: frozenset[str] = frozenset(), drawn: Mapping[str, int] | None = None) -> list[Entry]:
+                 fed: frozenset[str] = frozenset(), drawn: Mapping[str, int] | None = None,
+                 tooled: frozenset[str] = frozenset()) -> list[Entry]:
     """The entries in an order that does not depend on the order of the drawing: user doors before helpers, then
     by source line (the order the design file wrote them), then name.
 
@@ -209,11 +217,12 @@ def find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str,
         grp = groups[e.group]
         return e.helper, min(nodes[m].line for m in grp.members), grp.name, e.group
 
-    return sorted(_find_entries(groups, Q, nodes, fed, drawn), key=key)
+    return sorted(_find_entries(groups, Q, nodes, fed, drawn, tooled), key=key)
 
 
 def _find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str, NodeInfo],
-                  fed: frozenset[str] = frozenset(), drawn: Mapping[str, int] | None = None) -> list[Entry]:
+                  fed: frozenset[str] = frozenset(), drawn: Mapping[str, int] | None = None,
+                  tooled: frozenset[str] = frozenset()) -> list[Entry]:
     """Entries (§4): client/internet groups and `entry="true"`; else inferred fronts with a virtual client.
 
     Inferred entries have no incoming sync edge in Q, as the spec says, and also no incoming async delivery or
@@ -234,6 +243,13 @@ def _find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str
                                           "stores it needs"))
         elif grp.role in SOURCE_ROLES:
             found.append(Entry(gid, inferred=False, virtual=False))
+    operators = [e for e in found if not e.helper and _OPERATOR_LABEL.search(roles.words(" ".join(groups[e.group].labels)))]
+    if operators and len(operators) < sum(not e.helper for e in found):
+        # `User("Admin") >> nginx >> web_admin` beside `Client("Player") >> game`: the admin's way in is for
+        # operating the system; what only it reaches is not on the users' request path (R5) [issue 13].
+        found = [replace(e, helper=True, assumption=f"`{groups[e.group].name}` is an operator, not a user: the "
+                         "paths from it are for running the system; analysed for the stores they need")
+                 if e in operators else e for e in found]
     candidates = [gid for gid, grp in groups.items()
                   if Q.in_degree(gid) == 0 and Q.out_degree(gid) > 0 and not grp.effective_stateful and not grp.soft
                   and grp.role in roles.REQUEST_ROLES and grp.role not in SOURCE_ROLES and gid not in fed]
@@ -254,7 +270,7 @@ def _find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str
                                     "reach it; analysed for the stores it needs")
                    for gid in near if gid not in reached]
         rest = [gid for gid in candidates if gid not in near]
-        return found + helpers + (_inferred(groups, Q, rest, clients_elsewhere=True) if rest else [])
+        return found + helpers + (_inferred(groups, Q, rest, clients_elsewhere=True, tooled=tooled) if rest else [])
     if not candidates:
         # No request edge at all around the one service drawn (an app with only its monitoring): it is the system.
         lone = [gid for gid, grp in groups.items() if grp.role in ("compute", "service") and not grp.soft
@@ -262,16 +278,21 @@ def _find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str
         if len(lone) == 1:
             return [Entry(lone[0], inferred=True, virtual=True, assumption=f"entry inferred: `{groups[lone[0]].name}`"
                           " is the only service drawn, with no request edge")]
-    return _inferred(groups, Q, candidates)
+    return _inferred(groups, Q, candidates, tooled=tooled)
 
 
 def _inferred(groups: Mapping[str, Group], Q: nx.DiGraph, candidates: list[str],
-              clients_elsewhere: bool = False) -> list[Entry]:
+              clients_elsewhere: bool = False, tooled: frozenset[str] = frozenset()) -> list[Entry]:
     """Entries among `candidates` when no client is drawn in front of them (R5).
 
     `clients_elsewhere`: clients are drawn, but not linked to these candidates' parts of the drawing. Then only
     user-facing sources are doors; every other source there (a provisioning tool, a legend) is a helper."""
     facing = [gid for gid in candidates if user_facing(groups[gid])]
+
+    def helper_like(gid: str) -> bool:
+        # Its label says it is a helper, or a provisioning tool points at it (`terraform >> docker >> k3d`):
+        # infrastructure that runs the system, not a door [issue 13].
+        return gid in tooled or bool(_HELPER_LABEL.search(roles.words(" ".join(groups[gid].labels))))
     if clients_elsewhere:
         return [Entry(gid, inferred=True, virtual=True, assumption=f"entry inferred: `{groups[gid].name}` (user-"
                       "facing; the clients drawn are not linked to it)")
@@ -289,9 +310,9 @@ def _inferred(groups: Mapping[str, Group], Q: nx.DiGraph, candidates: list[str],
                                  "nothing user-facing); analysed for the stores it needs")
                 if groups[gid].role in _PIPELINE_ROLES else
                 Entry(gid, inferred=True, virtual=False, helper=True,
-                      assumption=f"entry inferred: `{groups[gid].name}` is a helper (its label says so), analysed "
-                                 "for the stores it needs")
-                if _HELPER_LABEL.search(roles.words(" ".join(groups[gid].labels))) else
+                      assumption=f"entry inferred: `{groups[gid].name}` is a helper (its label says so, or a "
+                                 "provisioning tool points at it), analysed for the stores it needs")
+                if helper_like(gid) else
                 Entry(gid, inferred=True, virtual=True, assumption=f"entry inferred: `{groups[gid].name}` (no "
                       "client drawn, nothing user-facing; it calls others and nothing calls it)")
                 for gid in candidates]
@@ -301,7 +322,7 @@ def _inferred(groups: Mapping[str, Group], Q: nx.DiGraph, candidates: list[str],
     # to, is still a guess of its own: what is drawn elsewhere does not decide it.
     sole = len(facing) == 1
     others = [gid for gid in candidates if gid not in facing and groups[gid].role != "workflow"
-              and not _HELPER_LABEL.search(roles.words(" ".join(groups[gid].labels)))]
+              and not helper_like(gid)]
     part = _parts(Q) if others else {}
     doors = {part.get(gid) for gid in facing}
     out = []
@@ -433,6 +454,8 @@ _HELPER_LABEL = roles.HELPER_LABEL
 _BI_LABEL = re.compile(r"\b(?:superset|power ?bi|powerbi|tableau|looker|metabase|quicksight|redash|"
                        r"visuali[sz]ations?|dashboards?|reports? portal)\b")
 _PIPELINE_ROLES = frozenset({"analytics", "workflow"})
+# Clients that are the people who run the system rather than its users.
+_OPERATOR_LABEL = re.compile(r"\b(?:admins?|administrators?|operators?|ops|sre|sysadmins?|on ?call)\b")
 _FACING_ROLES = frozenset({"dns", "cdn", "edge_security", "load_balancer", "api_gateway"})
 
 
@@ -463,6 +486,7 @@ def delivery_map(groups: Mapping[str, Group], group_of: Mapping[str, str], arcs:
 # Routers send each request to one of their routes; stateless tiers behind them serve a feature each.
 _ROUTERS = frozenset({"load_balancer", "api_gateway"})
 _FEATURE_ROLES = frozenset({"compute", "service", "workflow", "ml"})
+_FANS_OUT = frozenset({"compute", "service", "ml"})
 
 
 def route_features(groups: Mapping[str, Group], group_of: Mapping[str, str], arcs: list[Arc]) -> frozenset[str]:
@@ -496,12 +520,20 @@ def gateway_routes(groups: Mapping[str, Group], group_of: Mapping[str, str], arc
         if a.kind != "sync":
             continue
         r, h = group_of[a.u], group_of[a.v]
-        if (r != h and groups[r].role in _ROUTERS and groups[h].role in _FEATURE_ROLES and not groups[h].soft
-                and not groups[h].effective_stateful):
+        if (r != h and groups[r].role in _ROUTERS | _FANS_OUT and groups[h].role in _FEATURE_ROLES
+                and not groups[h].soft and not groups[h].effective_stateful):
             behind.setdefault(r, {})[h] = None
     out: dict[str, str] = {}
     for r, targets in behind.items():
-        if groups[r].role == "api_gateway":
+        if groups[r].role in _FANS_OUT:
+            # A service calls each dependency it is drawn calling (`frontend >> [search, orders]`); only a
+            # router picks one. Different services it calls serve features of their own, even when they share
+            # a store further on [issue 13, item 7].
+            if len({(groups[h].classes, label_stem(groups[h].labels[0])) for h in targets}) == len(targets) >= 2:
+                for h in targets:
+                    out.setdefault(h, f"read `{groups[h].name}` as a feature `{groups[r].name}` calls (a service "
+                                      "calls each dependency drawn; only a balancer or gateway picks one)")
+        elif groups[r].role == "api_gateway":
             kinds = {(groups[h].classes, label_stem(groups[h].labels[0])) for h in targets}
             if len(targets) >= 2 and len(kinds) >= 2:
                 for h in targets:

@@ -306,7 +306,8 @@ def refine_colours(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _UnionFin
     return {nid: colour[i] for i, nid in enumerate(ids)}
 
 
-_INSTANCE_INDEX = re.compile(r"(?:[\s_#-]*\d+|[\s_#-]+[a-z])$")
+_INSTANCE_INDEX = re.compile(r"(?:[\s_#-]*\d+(?:st|nd|rd|th)?|[\s_#-]+[a-z]|[\s_#-]+(?:first|second|third))$",
+                             re.IGNORECASE)
 
 
 def _scope(path: tuple[str, ...], memo: dict[tuple[str, ...], tuple[str, ...]]) -> tuple[str, ...]:

@@ -17,6 +17,7 @@ from workbench.analysis.redundancy import (
     flag,
     is_placement_cluster,
     label_says_ha,
+    self_hosted_product,
     label_stem,
     multiplier,
     node_ha,
@@ -64,6 +65,7 @@ def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
     resolved = {n.id: _resolve(n, role_memo) for n in diagram.nodes}  # read again by the two passes below
     _clients_from_labels(diagram, resolved)
     _client_side_clusters(diagram, resolved)
+    _browser_apps(diagram, resolved)
     _queues_from_edge_labels(diagram, resolved)
     _services_on_request_paths(diagram, resolved)
     _external_clusters(diagram, resolved)
@@ -127,12 +129,15 @@ _HA_KEYS = ("managed_ha", "tier", "storage_class", "multi_az", "zone", "redundan
 
 
 def _ha(n: Node, role: str, memo: dict[tuple, HA]) -> HA:
-    label_ha = label_says_ha(n.label) if n.provider in _HA_LABEL_PROVIDERS else False
+    cloud = n.provider in _HA_LABEL_PROVIDERS
+    label_ha = label_says_ha(n.label) if cloud else False
+    self_hosted = self_hosted_product(n.label) if cloud else None
     cls = k8s_kind(n) or n.cls
-    key = (n.provider, cls, role, n.c4 is not None, label_ha) + tuple(n.analysis.get(k) for k in _HA_KEYS)
+    key = (n.provider, cls, role, n.c4 is not None, label_ha, self_hosted) + tuple(n.analysis.get(k) for k in _HA_KEYS)
     found = memo.get(key)
     if found is None:
-        found = memo[key] = node_ha(n.provider, cls, role, n.analysis, c4=n.c4 is not None, label_ha=label_ha)
+        found = memo[key] = node_ha(n.provider, cls, role, n.analysis, c4=n.c4 is not None, label_ha=label_ha,
+                                    self_hosted=self_hosted)
     return found
 
 
@@ -311,6 +316,12 @@ def _client_side_clusters(diagram: Diagram, resolved: dict[str, roles.RoleResolu
             calls[e.caller].add(e.callee)
     by_id = {n.id: n for n in diagram.nodes}
     for cid in sides:
+        # A source drawn in a cluster named for clients ("Remote Clients": OpenRPA, PowerShell) is one of them.
+        for m in inner[cid]:
+            res = resolved[m]
+            if (not callers[m] and calls[m] and res.role in _CLIENT_SIDE_ROLES and res.source in ("label", "unknown")
+                    and "role" not in by_id[m].analysis):
+                resolved[m] = roles.RoleResolution("client", "placement")
         # Walk from the cluster's clients through what they call inside it, one node at a time.
         stack = [m for m in inner[cid] if resolved[m].role == "client"]
         seen = set(stack)
@@ -324,6 +335,44 @@ def _client_side_clusters(diagram: Diagram, resolved: dict[str, roles.RoleResolu
                 seen.add(m)
                 resolved[m] = roles.RoleResolution("client", "placement")
                 stack.append(m)
+
+
+# Front-end frameworks that build code for the browser (Next.js also renders on a server: not here).
+_BROWSER_APPS = frozenset({"React", "Vue", "Angular", "Svelte", "Ember", "Backbone"})
+_BROWSER_LABEL = re.compile(r"\b(?:react|vue|angular|svelte)\b(?! kit)")  # SvelteKit renders on a server too
+
+
+def _browser_apps(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
+    """A browser front end (`Vue("Vue.js App")`) that only drawn clients call, or the one front end of a drawing
+    with no client (`React("React Frontend") >> auth`), runs in each user's browser: part of the client, not a
+    server every request passes (source "browser") [H, issue 13]. One that a server, proxy or CDN serves stays the
+    web tier it is drawn as; several front-end sources (a module graph of a React app) say nothing."""
+    apps = [n for n in diagram.nodes if (n.cls in _BROWSER_APPS and n.provider == "programming" or (
+                n.provider == "custom" and _BROWSER_LABEL.search(roles.words(n.label or ""))))
+            and resolved[n.id].role in _CLIENT_SIDE_ROLES and resolved[n.id].source not in ("override", "c4")
+            and "role" not in n.analysis]
+    if not apps:
+        return
+    ids = {n.id for n in apps}
+    callers: dict[str, set[str]] = defaultdict(set)
+    calls: dict[str, set[str]] = defaultdict(set)
+    for e in diagram.edges:
+        if e.caller not in ids and e.callee not in ids:
+            continue
+        if e.dir in ("forward", "back"):
+            callers[e.callee].add(e.caller)
+            calls[e.caller].add(e.callee)
+        else:  # `react - auth`: linked, direction left open
+            calls[e.caller].add(e.callee)
+            calls[e.callee].add(e.caller)
+    apps = [n for n in apps if calls[n.id]]
+    clients = {nid for nid, res in resolved.items() if res.role == "client"}
+    # Called by clients, and by nothing else but what it calls itself (`api >> vue_app` drawn as the reply to
+    # `vue_app >> api`).
+    called = [n for n in apps if callers[n.id] & clients and callers[n.id] - clients <= calls[n.id]]
+    sources = [n for n in apps if not callers[n.id]]
+    for n in called + (sources if len(sources) == 1 and not clients else []):
+        resolved[n.id] = roles.RoleResolution("client", "browser")
 
 
 _EXTERNAL_SERVERS = frozenset({"compute", "service", "unknown"})

@@ -169,7 +169,8 @@ _ROLE_WORDS = re.compile(
     r"\b(?:primary|replica|read|write|ro|rw|secondary|standby|master|slave|reader|writer|follower|leader|node|"
     r"instance|active|passive)\b")
 _NAME_INDEX = re.compile(r"^([a-z]{2,})\d+(?= [a-z])")
-_TRAILING_INDEX = re.compile(r"(?:\s*\d+|(?:^|\s)[a-z])$")
+# "web 2", "web-b", and ordinals: "ETCD 3rd", "broker second".
+_TRAILING_INDEX = re.compile(r"(?:\s*\d+(?:st|nd|rd|th)?|(?:^|\s)[a-z]|\s(?:first|second|third|fourth|fifth))$")
 _SHARD = re.compile(r"shard|partition|part-\d")
 
 WRITER_WORDS = frozenset({"primary", "master", "writer", "leader", "rw"})
@@ -416,17 +417,30 @@ _HA_LABEL = re.compile(r"\bmulti ?(?:az|azs|zone|zones|region)\b|\bglobal (?:db|
                        r"\bregional\b|\bha\b|\bhighly available\b|\bhigh availability\b|\bstandby\b")
 
 
+# Self-hosted object stores that speak the S3 API, so drawings give them the S3 (or GCS, Blob) icon:
+# `S3("minIO")` runs in the design's own cluster and is one instance unless more are drawn [issue 13].
+_SELF_HOSTED_OBJECT_STORE = re.compile(r"\b(?:minio|seaweed ?fs|ceph|rados ?gw|garage)\b")
+
+
+def self_hosted_product(label: str | None) -> str | None:
+    """The self-hosted object store a label names (`minio`), else None."""
+    # Not words(): it splits the CamelCase of "minIO" into "min io".
+    found = _SELF_HOSTED_OBJECT_STORE.search(" ".join((label or "").lower().split()))
+    return found.group(0) if found else None
+
+
 def label_says_ha(label: str | None) -> bool:
     """True when a node's label says the service runs redundantly (Multi-AZ, global, regional, HA)."""
     return bool(label) and bool(_HA_LABEL.search(words(label)))
 
 
 def node_ha(provider: str | None, cls: str, role: str, analysis: Mapping[str, str], c4: bool = False,
-            label_ha: bool = False) -> HA:
+            label_ha: bool = False, self_hosted: str | None = None) -> HA:
     """Managed-HA status of one node: `managed_ha=` override, the cited table, the provisional list, then [H] rules.
 
     `label_ha`: the label says Multi-AZ, global, regional or HA. A managed database or cache that the table calls
-    single unless a hint says otherwise is then provisional (its findings are info) instead of single."""
+    single unless a hint says otherwise is then provisional (its findings are info) instead of single.
+    `self_hosted`: the self-hosted object store the label names (MinIO on an S3 icon), which is single."""
     override = flag(analysis.get("managed_ha"))
     single_variant = str(analysis.get("tier", "")).strip().lower() == "basic"
     if override is False:
@@ -437,6 +451,10 @@ def node_ha(provider: str | None, cls: str, role: str, analysis: Mapping[str, st
         # A C4 container is a logical unit; the instance count belongs to a deployment view, so single-instance
         # findings on it are questions (info), not errors, until replicas= or managed_ha= answers them [H].
         return HA("provisional", basis="a C4 element, whose instance count a container view does not show")
+    if self_hosted and role == "object_storage" and provider in ("aws", "gcp", "azure"):
+        return HA("single", basis=f"its label names {self_hosted}, a self-hosted store drawn with the managed "
+                                  f"icon: one instance unless more are drawn (managed_ha=\"true\" if it is the "
+                                  f"managed service)")
     cited = _cited(provider, cls, analysis)
     if cited is not None:
         if cited.status == "single" and label_ha and analysis.get("multi_az") is None:

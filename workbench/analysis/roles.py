@@ -86,6 +86,8 @@ EXACT: dict[str, str] = {
     "firebase.develop.Storage": "object_storage",
     "firebase.develop.Hosting": "cdn",
     "generic.os.Android": "client",
+    # Flutter builds the mobile and web apps users hold; nobody serves requests from it.
+    "programming.framework.Flutter": "client",
     "generic.os.IOS": "client",
     "ibm.network.InternetServices": "edge_security",
     "ibm.compute.Key": "secrets",
@@ -149,7 +151,9 @@ _KEYWORD_TABLE: list[tuple[str, str]] = [
     (r"identity|\biam\b|cognito|active directory|\bad\b|\baad\b|\bsso\b|single sign|oauth|\bauth\b|auth0|"
      r"okta|keystone|\bdex\b|saml|directory service|user directory|domain services|\bentra\b|authenticat|"
      r"multifactor|\bmfa\b|conditional access|access (management|review|context)|\bid (access|verification)\b|"
-     r"credentials?\b|\bsts\b|membership|\biap\b|app registrations", "identity"),
+     r"credentials?\b|\bsts\b|membership|\biap\b|app registrations|"
+     # Authorisation services answer on each request: Open Policy Agent is no governance console.
+     r"open policy agent|\bopa\b|authori[sz]ation|policy (?:decision|engine)", "identity"),
     (r"secret|\bvaults?\b|key ?management|\bkms\b|\bhsm\b|cloudhsm|encrypt|barbican|bitwarden|parameter store|"
      r"ssh keys", "secrets"),
     (r"storage gateway|\befs\b|elastic file|elastic block|\bebs\b|\bfsx\b|\bnas\b|hdfs|file ?storage|"
@@ -374,12 +378,17 @@ def resolve_role(node: Any) -> RoleResolution:
         # database. So is a language or framework logo: `Python("SQLite3 (local DB)")` is the database it runs.
         # The label decides when it names a role; the shape decides otherwise (issue 13, item 2).
         by_label = label_role(node.label or "")
-        if by_label and by_label != role:
+        # ... but a generic icon that is a specific thing (Firewall, Router, SQL, Mobile) keeps it against a label
+        # that only names an operator's concern: `Firewall("Security Middleware")` is still on the request path.
+        if by_label and by_label != role and not (by_label in AUXILIARY_ROLES and role in _SPECIFIC_GENERIC):
             return RoleResolution(by_label, "label", invalid)
     elif role in AUXILIARY_ROLES and source != "exact" and APP_LABEL.search(words(node.label or "")):
         # A monitoring or tooling icon on a node whose label names a web application framework
         # (`Monitoring("Streamlit")`): the label says what runs there [issue 13].
         return RoleResolution("compute", "label", invalid)
+    elif role in ("compute", "service") and _OBSERVABILITY_PRODUCT.search((node.label or "").lower()):
+        # `EC2("Open Telemetry")`, `Server("Prometheus")`: a monitoring product on the box it runs on [issue 13].
+        return RoleResolution("observability", "label", invalid)
     elif role in ("compute", "service") and ops_label(node.label or ""):
         # An operator tool drawn with a server or container icon (`Docker("Private Registry")`, `EC2("Bastion")`):
         # it serves operators, not user requests, so its edges are side edges [issue 13].
@@ -406,6 +415,10 @@ def resolve_role(node: Any) -> RoleResolution:
             return RoleResolution(by_label, "label", invalid)
     return RoleResolution(role, source, invalid)
 
+
+# Monitoring products by name: a compute icon labelled with one runs monitoring, not the application.
+_OBSERVABILITY_PRODUCT = re.compile(r"\b(?:open ?telemetry|otel|prometheus|grafana|jaeger|zipkin|loki|kibana|"
+                                    r"logstash|fluent ?d|fluent ?bit|telegraf|node exporter|alertmanager)\b")
 
 # Web application frameworks and servers: a label naming one is an application, whatever icon it is drawn with.
 APP_LABEL = re.compile(r"\b(?:streamlit|gradio|fast ?api|flask|django|spring ?boot|ruby on rails|rails|laravel|"
@@ -496,9 +509,11 @@ _OVERRIDE_HINT = re.compile(r"portainer|rancher|dashboard|argo|harbor|artifactor
 
 
 def label_overrides_class(label: str) -> bool:
-    """True when a label may override the class: an operator tool, an external system or a console."""
-    return bool(label) and bool(_OVERRIDE_HINT.search(label)) and (ops_label(label) or external_label(label)
-                                                                    or console_label(label))
+    """True when a label may override the class: an operator tool, an external system, a console or a
+    monitoring product."""
+    return bool(label) and (bool(_OVERRIDE_HINT.search(label)) and (ops_label(label) or external_label(label)
+                                                                     or console_label(label))
+                            or bool(_OBSERVABILITY_PRODUCT.search(label.lower())))
 
 
 # Labels of compute nodes that face users when no client is drawn (R5): the web tier, a site, a portal, a proxy...
@@ -508,7 +523,7 @@ FACING_LABEL = re.compile(r"\b(?:web|www|website|site|frontend|front end|portal|
 # ... unless the label says it serves the operators, or runs on its own.
 HELPER_LABEL = re.compile(r"\b(?:admin|internal|back ?office|ops|operator|cron|jobs?|batch|reports?|reporting|"
                           r"sync|export|import|etl|scheduler|loggers?|sensors?|backup|migration|seed|crawler|"
-                          r"scraper|bots?)\b")
+                          r"scraper|bots?|producers?|generators?|datasets?|data ?sources?)\b|\bdata$")
 # ... and the icons of browser front-end frameworks: `React("web-1")` is the front end whatever its label says.
 FRONTEND_CLASSES = frozenset({"React", "Vue", "Angular", "Svelte", "Nextjs", "NextJs", "Ember", "Backbone"})
 
@@ -545,11 +560,24 @@ _LABEL_FIRST: list[tuple[re.Pattern[str], str]] = [
 
 def label_role(label: str) -> str | None:
     """Role that a node's label names (R4): a few label-only words first, then the class-name keywords."""
+    if (label or "").lstrip().startswith("/"):
+        return "service"  # "/v1/sql (DuckDB Queries)": an HTTP endpoint, whatever it does behind [issue 13]
     spaced = words(label)
     for pattern, role in _LABEL_FIRST:
         if pattern.search(spaced):
             return role
-    return keyword_role(label)
+    role = keyword_role(label)
+    if role == "management" and _SERVICE_HEAD.search(words(_BRACKETED.sub(" ", label))):
+        # Governance words name business services too: "Subscription API", "Inventory Service", "Order
+        # Management Service" are what the application does, not cloud governance [issue 13].
+        return "service"
+    return role
+
+
+_SERVICE_HEAD = re.compile(r"\b(?:service|services|api|apis|server|backend|app)$")
+# Generic icons that draw one specific thing; a label naming an operator's concern does not make them tooling.
+_SPECIFIC_GENERIC = frozenset({"edge_security", "load_balancer", "network", "database", "client", "dns", "cdn",
+                               "api_gateway"})
 
 
 # A label that names the people or devices requests come from. Only read when the node has no caller drawn into
@@ -568,7 +596,7 @@ def label_client(label: str) -> bool:
 # Nothing but a client phrase and an index ("Users", "Client", "User A", "client 2", "Web Browser"): the label of
 # an audience, whatever icon it is drawn with (`Pod("Clients")`, `Server("User A")`) [H].
 _CLIENT_PHRASE = re.compile(
-    r"^(?:(?:web|mobile|end|app|desktop|internet|external|online|the)\s)?(?:clients?|browsers?|users?|customers?|"
+    r"^(?:(?:web|mobile|end|app|desktop|internet|external|online|remote|the)\s)?(?:clients?|browsers?|users?|customers?|"
     r"visitors?|consumers?|players?|devices?|people|persons?|mobile ?apps?|client ?apps?)(?:\s(?:\d+|[a-z]|\.+))?$")
 
 

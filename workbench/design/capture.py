@@ -428,6 +428,11 @@ def install(rec: Recorder) -> None:
         now = f"{target.__module__}.{target.__name__}"
         from importlib.metadata import version
 
+        if getattr(target, "stand_in", False):
+            rec.warn(file, line, f"`{name}` is not in diagrams {version('diagrams')} (a newer release's class?): "
+                                 f"drawn without an icon, read as a node of `{target.__module__}`. Plain "
+                                 f"`python design.py` fails on it: upgrade diagrams or pick a class the module has")
+            return
         rec.warn(file, line, f"`{name}` is not in diagrams {version('diagrams')} (an older release's name?): "
                              f"drawn as `{now}`. Plain `python design.py` fails on "
                              f"it: write `from {target.__module__} import {target.__name__}`")

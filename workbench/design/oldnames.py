@@ -75,13 +75,32 @@ def elsewhere(name: str, module_name: str) -> list[str]:
     return found
 
 
+def stand_in(module, name: str) -> type | None:
+    """A class without an icon for a name no release we know of has here (a newer release's class, e.g.
+    `onprem.client.Browser`), derived from the module's own base so that the module still says what it is (a
+    client, a database); None for a name close to one the module has: that is a typo, and the import error with
+    its suggestion is the better answer."""
+    import difflib
+
+    own = classes(module)
+    if not CLASS_NAME.fullmatch(name) or difflib.get_close_matches(name, own, n=1, cutoff=0.6):
+        return None
+    from diagrams import Node
+
+    bases = [v for v in vars(module).values() if isinstance(v, type) and issubclass(v, Node)
+             and v.__module__ == module.__name__ and v.__name__.startswith("_")]
+    parts = module.__name__.split(".")  # diagrams.<provider>.<type>
+    return type(name, (bases[0] if len(bases) == 1 else Node,), {
+        "_icon": None, "_provider": parts[1], "_type": parts[2], "__module__": module.__name__, "stand_in": True})
+
+
 def add_fallback(module, warn: Callable[[str, type], None]) -> None:
     """Give an icon module a PEP 562 `__getattr__` that answers old class names (and only those)."""
     if "__getattr__" in vars(module):
         return
 
     def __getattr__(name: str):
-        target = renamed(module, name)
+        target = renamed(module, name) or stand_in(module, name)
         if target is None:
             raise AttributeError(f"module {module.__name__!r} has no attribute {name!r}")
         setattr(module, name, target)  # once: the next use of the old name is a plain attribute
@@ -101,6 +120,10 @@ class _Finder(importlib.abc.MetaPathFinder):
         if fullname.count(".") < 2 or not fullname.startswith("diagrams."):
             return None
         spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None and fullname.count(".") == 2 and not _near_sibling(fullname):
+            # A module a newer release added (`diagrams.generic.payment`): empty, so every class of it is a
+            # stand-in (see stand_in), each with its warning.
+            return importlib.machinery.ModuleSpec(fullname, _Missing(self.warn))
         if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
             return spec
         loader, warn = spec.loader, self.warn
@@ -115,6 +138,32 @@ class _Finder(importlib.abc.MetaPathFinder):
 
         spec.loader = Loader()
         return spec
+
+
+def _near_sibling(fullname: str) -> bool:
+    """True when the provider has a module whose name is close to this one (`aws.databse`): a typo, whose import
+    error and its suggestion are the better answer than an empty module."""
+    import difflib
+    import pkgutil
+
+    provider, _, name = fullname.rpartition(".")
+    try:
+        package = importlib.import_module(provider)
+    except ImportError:
+        return True  # no such provider: not ours to answer
+    names = [i.name for i in pkgutil.iter_modules(package.__path__)]
+    return bool(difflib.get_close_matches(name, names, n=1, cutoff=0.75))
+
+
+class _Missing(importlib.abc.Loader):
+    def __init__(self, warn: Callable[[str, type], None]) -> None:
+        self.warn = warn
+
+    def create_module(self, spec):
+        return None  # the default: an empty module
+
+    def exec_module(self, module):
+        add_fallback(module, self.warn)
 
 
 def install(warn: Callable[[str, type], None]) -> None:

@@ -121,6 +121,9 @@ def role_assumptions(g: AnalysisGraph, node_ids: Iterable[str]) -> list[str]:
         elif info.role_source == "placement" and info.role == "client":
             out.append(f"`{info.label}` read as part of the client: drawn in a client cluster and called only "
                        "from inside it")
+        elif info.role_source == "browser":
+            out.append(f"`{info.label}` read as the app in the users' browsers: a `{info.cls}` front end that only "
+                       "clients call (set role=\"compute\" if a server renders it)")
         elif info.role_source == "cluster":
             where = next((f"the cluster `{c}`" for c in info.cluster_path if roles.external_cluster(c)),
                          "a cluster for external systems")
@@ -128,6 +131,8 @@ def role_assumptions(g: AnalysisGraph, node_ids: Iterable[str]) -> list[str]:
         elif info.role_source == "placement":
             out.append(f"`{info.label}` read as a service: its `{info.cls}` icon is a management icon, but it is "
                        "drawn called by and calling request-path components")
+        if info.ha.basis.startswith("its label names"):
+            out.append(f"`{info.label}` read as one self-hosted instance: {info.ha.basis}")
     return out
 
 
