@@ -1333,3 +1333,15 @@ def test_a_monitoring_product_on_a_compute_icon_and_open_policy_agent():
     assert (g.nodes[otel.id].role, g.nodes[opa.id].role) == ("observability", "identity")
     got = found(b)
     assert ("SPOF002", "Open Telemetry") not in got and ("SPOF001", "Open Policy Agent") in got, got
+
+
+def test_a_lone_store_only_monitoring_uses_is_noted():
+    """`otel >> Jaeger("Jaeger") >> Cassandra("Cassandra")` beside the application: no request needs the trace
+    store, but it is one instance holding the traces: REP001 info, never a warning or an error."""
+    b = Arch()
+    api = b.node("EC2", "API", provider="aws", module="compute")
+    b.chain(b.node("Users", "users"), api, b.node("Dynamodb", "table", provider="aws", module="database"))
+    jaeger = b.node("Jaeger", "Jaeger", provider="onprem", module="tracing")
+    b.chain(api, jaeger, onprem(b, "Cassandra", "Cassandra", "database"))
+    (rep,) = [f for f in by_code(b, "REP001") if subject(f) == "Cassandra"]
+    assert rep.severity == "info" and "only `Jaeger` uses" in rep.message
