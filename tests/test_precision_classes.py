@@ -1345,3 +1345,37 @@ def test_a_lone_store_only_monitoring_uses_is_noted():
     b.chain(api, jaeger, onprem(b, "Cassandra", "Cassandra", "database"))
     (rep,) = [f for f in by_code(b, "REP001") if subject(f) == "Cassandra"]
     assert rep.severity == "info" and "only `Jaeger` uses" in rep.message
+
+
+# -- 70-72. found on the sixth held-out set -------------------------------------------------------------------------
+
+
+def test_an_ellipsis_beside_look_alikes_is_one_more_of_them():
+    """`for label in ["...", "Pod 1", "Pod 5"]: service >> EC2(label) >> rds`: three pods, no single point."""
+    b = Arch()
+    svc, rds = b.node("ELB", "svc", provider="aws", module="network"), b.node("RDS", "rds", provider="aws",
+                                                                               module="database", multi_az="true")
+    pods = [b.node("EC2", label, provider="aws", module="compute") for label in ("...", "Pod 1", "Pod 5")]
+    b.chain(b.node("Users", "users"), svc, pods, rds)
+    g = build_graph(b.diagram())
+    assert len({g.group_of[p.id] for p in pods}) == 1
+    lone = Arch()
+    dots = lone.node("EC2", "...", provider="aws", module="compute")
+    lone.chain(lone.node("Users", "users"), lone.node("ELB", "svc", provider="aws", module="network"), dots,
+               lone.node("EC2", "worker", provider="aws", module="compute"))
+    assert len(build_graph(lone.diagram()).groups) == 4, "an ellipsis with nothing like it beside it stays itself"
+
+
+def test_a_web_framework_icon_listing_health_endpoints_is_the_application_and_a_joined_label_names_its_store():
+    """`Fastapi("FastAPI serving\\n/health /ready\\n/predict /metrics")` serves predictions, not monitoring;
+    `Python("SQLite backend\\n+ artifact proxy")` is a database first."""
+    b = Arch()
+    serving = b.node("Fastapi", "FastAPI serving\n/health /ready\n/predict /metrics", provider="programming",
+                     module="framework")
+    store = b.node("Python", "SQLite backend\n+ artifact proxy", provider="programming", module="language")
+    b.chain(b.node("Users", "users"), onprem(b, "Nginx", "ingress", "network"), serving, store)
+    g = build_graph(b.diagram())
+    assert (g.nodes[serving.id].role, g.nodes[store.id].role) == ("compute", "database"), (
+        g.nodes[serving.id].role, g.nodes[store.id].role)
+    assert {("SPOF001", "FastAPI serving /health /ready /predict /metrics"),
+            ("REP001", "SQLite backend + artifact proxy")} <= found(b)

@@ -70,6 +70,7 @@ def replica_groups(nodes: Mapping[str, NodeInfo], arcs: list[Arc]) -> tuple[dict
             first[colour] = nid
     merge_cluster_lookalikes(nodes, arcs, uf)
     merge_owned_pods(nodes, arcs, uf)
+    merge_ellipses(nodes, arcs, uf)
     members: dict[str, list[str]] = defaultdict(list)
     for nid in nodes:
         members[uf.find(nid)].append(nid)
@@ -84,6 +85,32 @@ def replica_groups(nodes: Mapping[str, NodeInfo], arcs: list[Arc]) -> tuple[dict
             group_of[nid] = gid
         groups[gid] = make_group(gid, [nodes[i] for i in ids])
     return group_of, groups
+
+
+# A node labelled only with an ellipsis stands for "and more of these": `EC2("...")` beside `EC2("Pod 1")`.
+_ELLIPSIS = re.compile(r"^\s*(?:\.{2,}|…|etc\.?|and more)\s*$", re.IGNORECASE)
+
+
+def merge_ellipses(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _UnionFind) -> None:
+    """An ellipsis node drawn like its siblings (same class and cluster, the same neighbours) is one more of them
+    [H, issue 13]: `labels = ["...", "Pod 1", "Pod 5"]` draws three pods, not two and a single point of failure."""
+    dots = [nid for nid, info in nodes.items() if _ELLIPSIS.match(info.label or "")]
+    if not dots:
+        return
+    links: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for a in arcs:
+        if a.u != a.v:
+            links[a.u].add(("out", a.v))
+            links[a.v].add(("in", a.u))
+
+    def shape(nid: str) -> tuple:
+        info = nodes[nid]
+        return info.cls, info.cluster_path, frozenset((d, uf.find(o)) for d, o in links[nid])
+
+    wanted = {shape(nid): nid for nid in dots}
+    for nid in nodes:
+        if nid not in dots and (match := wanted.get(shape(nid))) is not None:
+            uf.union(match, nid)
 
 
 def merge_instance_volumes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _UnionFind) -> None:

@@ -172,7 +172,7 @@ _KEYWORD_TABLE: list[tuple[str, str]] = [
      r"data explorer|stream analytics|\betl\b|looker|tableau|power ?bi|superset|metabase|\bdbt\b|"
      r"data fusion|data pipeline|data integration|\bdis\b|big ?data|lake formation|\bssis\b|time series|"
      r"streaming computing|map ?reduce|data lake analytics|analytics", "analytics"),
-    (r"\bdb\b|database|dynamodb|\brds\b|aurora|postgres|mysql|maria ?db|\bsql\b|mssql|sql ?server|cassandra|"
+    (r"\bdb\b|database|dynamodb|\brds\b|aurora|postgres|mysql|maria ?db|\bsql\b|mssql|sql ?server|cassandra|sq ?lite|"
      r"spanner|bigtable|datastore|firestore|cosmos|mongo|couch|cockroach|neo4|hbase|oracle|scylla|"
      r"cloudant|timestream|neptune|documentdb|keyspaces|qldb|\bledgers?\b|oceanbase|polardb|apsaradb|dbaas|"
      r"\bppas\b|^table$|table ?storage|postgis", "database"),
@@ -380,7 +380,10 @@ def resolve_role(node: Any) -> RoleResolution:
         by_label = label_role(node.label or "")
         # ... but a generic icon that is a specific thing (Firewall, Router, SQL, Mobile) keeps it against a label
         # that only names an operator's concern: `Firewall("Security Middleware")` is still on the request path.
-        if by_label and by_label != role and not (by_label in AUXILIARY_ROLES and role in _SPECIFIC_GENERIC):
+        # So does a web framework's icon against a label listing its health and metrics endpoints (`Fastapi("FastAPI
+        # serving /health /metrics")`): the application, not its monitoring.
+        if by_label and by_label != role and not (by_label in AUXILIARY_ROLES and (
+                role in _SPECIFIC_GENERIC or (provider, node.module) == ("programming", "framework"))):
             return RoleResolution(by_label, "label", invalid)
     elif role in AUXILIARY_ROLES and source != "exact" and APP_LABEL.search(words(node.label or "")):
         # A monitoring or tooling icon on a node whose label names a web application framework
@@ -562,6 +565,12 @@ def label_role(label: str) -> str | None:
     """Role that a node's label names (R4): a few label-only words first, then the class-name keywords."""
     if (label or "").lstrip().startswith("/"):
         return "service"  # "/v1/sql (DuckDB Queries)": an HTTP endpoint, whatever it does behind [issue 13]
+    parts = _JOINED.split(label or "", maxsplit=1)
+    if len(parts) > 1:
+        # "SQLite backend + artifact proxy": the first thing named is what the node is, when it holds data.
+        first = label_role(parts[0])
+        if first in STATEFUL:
+            return first
     spaced = words(label)
     for pattern, role in _LABEL_FIRST:
         if pattern.search(spaced):
@@ -574,6 +583,7 @@ def label_role(label: str) -> str | None:
     return role
 
 
+_JOINED = re.compile(r"\s\+\s")
 _SERVICE_HEAD = re.compile(r"\b(?:service|services|api|apis|server|backend|app)$")
 # Generic icons that draw one specific thing; a label naming an operator's concern does not make them tooling.
 _SPECIFIC_GENERIC = frozenset({"edge_security", "load_balancer", "network", "database", "client", "dns", "cdn",
