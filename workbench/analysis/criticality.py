@@ -16,7 +16,8 @@ TERMINAL_ROLES = frozenset({"external_saas", "identity"})
 
 def analyse_root(root: str, kind: str, virtual: bool, groups: Mapping[str, Group],
                  hard_succ: Mapping[str, tuple[str, ...]], hard_pred: Mapping[str, tuple[str, ...]],
-                 delivery: Mapping[str, tuple[str, ...]], sinks: frozenset[str]) -> Reach:
+                 delivery: Mapping[str, tuple[str, ...]], sinks: frozenset[str],
+                 guessed: frozenset[str] = frozenset()) -> Reach:
     """Crit(root) of §5.1: terminals plus their strict dominators, each with its nearest witness terminal.
 
     Parameters
@@ -26,6 +27,9 @@ def analyse_root(root: str, kind: str, virtual: bool, groups: Mapping[str, Group
         first hops).
     virtual : bool
         A virtual client stands in front of the root, so the root itself is a required component.
+    guessed : frozenset
+        Sinks that rest on a guess (`graph.gateway_routes`): witnesses of last resort, so a component that the
+        drawing shows to be required anyway is not reported as resting on the guess.
     """
     first_hops = tuple(h for h in delivery.get(root, ()) if not groups[h].soft)
 
@@ -45,6 +49,8 @@ def analyse_root(root: str, kind: str, virtual: bool, groups: Mapping[str, Group
     idom = immediate_dominators(root, succ, pred)
     terminals = tuple(v for v in order if v != root and groups[v].role not in SOURCE_ROLES
                       and (groups[v].effective_stateful or groups[v].role in TERMINAL_ROLES or v in sinks))
+    if guessed:
+        terminals = tuple(sorted(terminals, key=lambda v: v in guessed))  # stable: BFS order otherwise
     critical: dict[str, str] = {}
     if virtual:
         critical[root] = terminals[0] if terminals else root

@@ -67,14 +67,15 @@ def build_graph(diagram: Diagram, design_inputs: Mapping[str, object] | None = N
                            provisioned(groups, group_of, arcs))
     delivery = delivery_map(groups, group_of, arcs)
     components = strong_components(hard_succ)
-    sinks = frozenset(h for h in sink_groups(components, hard_succ) if not _vpn_door(h, groups, Q)) | route_features(
-        groups, group_of, arcs)
+    sinks = frozenset(h for h in sink_groups(components, hard_succ, groups) if not _vpn_door(h, groups, Q)) | (
+        route_features(groups, group_of, arcs))
     # Only what the gateway rule adds rests on its guess: a leaf behind the gateway is required anyway.
     guessed = {h: why for h, why in gateway_routes(groups, group_of, arcs).items() if h not in sinks}
     sinks |= frozenset(guessed)
-    reaches = {e.group: analyse_root(e.group, "entry", e.virtual, groups, hard_succ, hard_pred, {}, sinks)
+    reaches = {e.group: analyse_root(e.group, "entry", e.virtual, groups, hard_succ, hard_pred, {}, sinks,
+                                     frozenset(guessed))
                for e in entries}
-    domains = {q: analyse_root(q, "async", False, groups, hard_succ, hard_pred, delivery, sinks)
+    domains = {q: analyse_root(q, "async", False, groups, hard_succ, hard_pred, delivery, sinks, frozenset(guessed))
                for q in delivery}
     equal = tuple(dict.fromkeys(a.edge for a in arcs if a.undirected_tie and a.kind not in ("replication", "side")))
     return AnalysisGraph(
@@ -516,20 +517,26 @@ def gateway_routes(groups: Mapping[str, Group], group_of: Mapping[str, str], arc
     assumption. Behind a load balancer only services named for different domains are (`named_services`): other
     targets of a balancer may serve the same requests (what-if reroutes through the other)."""
     behind: dict[str, dict[str, None]] = {}
+    calls: dict[str, set[str]] = {}
     for a in arcs:
         if a.kind != "sync":
             continue
         r, h = group_of[a.u], group_of[a.v]
+        if r != h:
+            calls.setdefault(r, set()).add(h)
         if (r != h and groups[r].role in _ROUTERS | _FANS_OUT and groups[h].role in _FEATURE_ROLES
                 and not groups[h].soft and not groups[h].effective_stateful):
             behind.setdefault(r, {})[h] = None
     out: dict[str, str] = {}
     for r, targets in behind.items():
         if groups[r].role in _FANS_OUT:
-            # A service calls each dependency it is drawn calling (`frontend >> [search, orders]`); only a
-            # router picks one. Different services it calls serve features of their own, even when they share
-            # a store further on [issue 13, item 7].
-            if len({(groups[h].classes, label_stem(groups[h].labels[0])) for h in targets}) == len(targets) >= 2:
+            # A service calls each dependency it is drawn calling (`frontend >> [search, orders]`, `backend >>
+            # [db, evalserver]`); only a router picks one. Each service it calls beside its other dependencies
+            # serves a feature of its own, even when they share a store further on [issue 13, item 7]. The one
+            # service a service calls (`orders >> pricing >> db`) is the next hop of its chain: required exactly
+            # when the caller is, which the dominators already say.
+            if len(calls[r]) >= 2 and len({(groups[h].classes, label_stem(groups[h].labels[0]))
+                                           for h in targets}) == len(targets):
                 for h in targets:
                     out.setdefault(h, f"read `{groups[h].name}` as a feature `{groups[r].name}` calls (a service "
                                       "calls each dependency drawn; only a balancer or gateway picks one)")
@@ -568,12 +575,15 @@ def named_services(labels: list[str]) -> bool:
     return len(set(stems)) == len(stems)
 
 
-def sink_groups(components: list[list[str]], hard_succ: Mapping[str, tuple[str, ...]]) -> frozenset[str]:
-    """Groups in a sink SCC of the hard quotient graph (leaf services and terminal cycles)."""
+def sink_groups(components: list[list[str]], hard_succ: Mapping[str, tuple[str, ...]],
+                groups: Mapping[str, Group] | None = None) -> frozenset[str]:
+    """Groups in a sink SCC of the hard quotient graph (leaf services and terminal cycles). A service that only
+    pushes to clients (`app >> [speaker, laptop]`) is a leaf too: a push ends at the audience [issue 13]."""
     sinks: set[str] = set()
     for scc in components:
         inside = set(scc)
-        if all(h in inside for g in scc for h in hard_succ[g]):
+        if all(h in inside or (groups is not None and groups[h].role == "client" and groups[g].role != "client")
+               for g in scc for h in hard_succ[g]):
             sinks |= inside
     return frozenset(sinks)
 

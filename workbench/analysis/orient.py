@@ -179,6 +179,9 @@ def _resolve(n: Node, memo: dict[tuple, roles.RoleResolution]) -> roles.RoleReso
 # Class roles whose nodes may take their role from the label: unknown classes and multi-purpose stores (Redis).
 _LABEL_DECIDES = frozenset({"unknown"}) | frozenset(roles.MULTI_PURPOSE)
 _LABEL_CLIENT_FROM = frozenset({"unknown", "service", "compute"})
+_AUDIENCE_DEVICE = re.compile(r"\b(?:speakers?|sonos|headphones?|earbuds?|tvs?|televisions?|laptops?|smart ?phones?|"
+                              r"phones?|tablets?)\b")
+_SERVER_WORDS = re.compile(r"\b(?:service|services|server|servers|api|backend|db|database)\b")
 
 
 def _clients_from_labels(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
@@ -202,6 +205,12 @@ def _clients_from_labels(diagram: Diagram, resolved: dict[str, roles.RoleResolut
             calls[e.caller].add(e.callee)
             callers[e.callee].add(e.caller)
     clients = {nid for nid in candidates if not any(c not in calls[nid] for c in callers[nid])}
+    # A player device a stream is pushed to (`app >> [Custom("Sonos System"), Custom("Laptop")]`) is an audience:
+    # it calls nothing and is the end of the push, not a capability [issue 13].
+    clients |= {n.id for n in diagram.nodes if not calls[n.id] and callers[n.id] and resolved[n.id].role in
+                _LABEL_CLIENT_FROM and resolved[n.id].source in ("label", "unknown") and "role" not in n.analysis
+                and _AUDIENCE_DEVICE.search(roles.words(display_label(n)))
+                and not _SERVER_WORDS.search(roles.words(display_label(n)))}
     # "User B", drawn only receiving a push, is an audience like its sibling "User A" that sends the request.
     stems = {label_stem(display_label(n)) for n in diagram.nodes if n.id in clients}
     clients |= {n.id for n in diagram.nodes if n.id in phrase and label_stem(display_label(n)) in stems}
@@ -266,6 +275,7 @@ def _services_on_request_paths(diagram: Diagram, resolved: dict[str, roles.RoleR
                 changed = True
 
 
+_JOBS_OUT = re.compile(r"\b(?:jobs?|tasks?|work items?)\b")
 _QUEUE_EDGE = re.compile(r"\b(?:queue|queues|queued|enqueue|enqueues|enqueued|push jobs?|task queue)\b")
 
 
@@ -285,6 +295,8 @@ def _queues_from_edge_labels(diagram: Diagram, resolved: dict[str, roles.RoleRes
             queued.add(e.callee)
         if e.caller in stores and e.callee in resolved and resolved[e.callee].role in ("compute", "service"):
             drained.add(e.caller)
+            if _JOBS_OUT.search(roles.words(e.label or "")):
+                queued.add(e.caller)  # `redis >> Edge(label="Jobs") >> worker`: the label says what is queued
     for nid in queued & drained:
         resolved[nid] = roles.RoleResolution("queue", "edge_label")
 
@@ -622,10 +634,14 @@ def _label_name(label: str) -> str:
     return " ".join(_KIND_WORDS.sub(" ", " ".join(re.findall(r"[a-z0-9]+", label.lower()))).split())
 
 
+_START_ORDER = re.compile(r"^\s*depends_on\s*$")
+
+
 def _early_kind(e, u: str, v: str, nodes: Mapping[str, NodeInfo]) -> str | None:
     """Steps 2-3 of §4: replication, then side."""
     nu, nv = nodes[u], nodes[v]
-    if nu.auxiliary or nv.auxiliary:
+    if nu.auxiliary or nv.auxiliary or _START_ORDER.search(e.label or ""):
+        # ... and `Edge(label="depends_on")`: docker-compose's start order, not a call [issue 13].
         return "side"
     if nu.role == nv.role and _REPLICATION_LABEL.search(e.label or ""):
         # Same role only: "reads from replica" on api → db is a request, not replication [H].

@@ -382,8 +382,13 @@ def resolve_role(node: Any) -> RoleResolution:
         # that only names an operator's concern: `Firewall("Security Middleware")` is still on the request path.
         # So does a web framework's icon against a label listing its health and metrics endpoints (`Fastapi("FastAPI
         # serving /health /metrics")`): the application, not its monitoring.
+        # A web framework's icon is an application whatever libraries its label lists ("Backend (FastAPI +
+        # LangChain + SQLModel)" holds no data); a language's icon may stand for the store it runs.
+        framework = (provider, node.module) == ("programming", "framework")
+        # Nor is a server framework's icon labelled "users" (a Django app of that name) a client.
         if by_label and by_label != role and not (by_label in AUXILIARY_ROLES and (
-                role in _SPECIFIC_GENERIC or (provider, node.module) == ("programming", "framework"))):
+                role in _SPECIFIC_GENERIC or framework)) and not (framework and (
+                by_label in STATEFUL or (by_label == "client" and role != "client"))):
             return RoleResolution(by_label, "label", invalid)
     elif role in AUXILIARY_ROLES and source != "exact" and APP_LABEL.search(words(node.label or "")):
         # A monitoring or tooling icon on a node whose label names a web application framework
@@ -392,13 +397,16 @@ def resolve_role(node: Any) -> RoleResolution:
     elif role in ("compute", "service") and _OBSERVABILITY_PRODUCT.search((node.label or "").lower()):
         # `EC2("Open Telemetry")`, `Server("Prometheus")`: a monitoring product on the box it runs on [issue 13].
         return RoleResolution("observability", "label", invalid)
-    elif role in ("compute", "service") and ops_label(node.label or ""):
+    elif role in ("compute", "service") and (ops_label(node.label or "") or console_label(node.label or "")):
         # An operator tool drawn with a server or container icon (`Docker("Private Registry")`, `EC2("Bastion")`):
         # it serves operators, not user requests, so its edges are side edges [issue 13].
         return RoleResolution("tooling", "label", invalid)
     elif role in EXTERNAL_FROM and external_label(node.label or ""):
         # `ELB("ExternalApi")`: a system outside the design drawn with whatever icon was at hand [issue 13].
         return RoleResolution("external_saas", "label", invalid)
+    elif role in ("load_balancer", "api_gateway", "cdn") and APP_LABEL.search(words(node.label or "")):
+        # `ELB("Streamlit")`: an application drawn with a network icon; the label names what runs [issue 13].
+        return RoleResolution("compute", "label", invalid)
     elif role in DATA_ROLES and console_label(node.label or ""):
         # `PostgreSQL("PgAdmin")`: a console drawn with the icon of the store it opens; a client icon labelled
         # "Swagger UI" stays the client it is drawn as.
@@ -507,7 +515,8 @@ def external_label(label: str) -> bool:
 
 # A cheap look at the raw label first: most labels name neither, and splitting words costs more than this.
 _OVERRIDE_HINT = re.compile(r"portainer|rancher|dashboard|argo|harbor|artifactory|regist|bastion|jump|external|"
-                            r"third|admin|express|commander|insight|kafdrop|akhq|kafka|swagger|redoc",
+                            r"third|admin|express|commander|insight|kafdrop|akhq|kafka|swagger|redoc|streamlit|"
+                            r"gradio|api|flask|django|spring|rails|laravel|js|nuxt|gunicorn|uvicorn|asp|symfony",
                             re.IGNORECASE)
 
 
@@ -515,7 +524,8 @@ def label_overrides_class(label: str) -> bool:
     """True when a label may override the class: an operator tool, an external system, a console or a
     monitoring product."""
     return bool(label) and (bool(_OVERRIDE_HINT.search(label)) and (ops_label(label) or external_label(label)
-                                                                     or console_label(label))
+                                                                     or console_label(label)
+                                                                     or bool(APP_LABEL.search(words(label))))
                             or bool(_OBSERVABILITY_PRODUCT.search(label.lower())))
 
 
@@ -546,7 +556,8 @@ _LABEL_FIRST: list[tuple[re.Pattern[str], str]] = [
     (_EXTERNAL_LABEL, "external_saas"),
     # A hosted service named by its brand on a placeholder icon (`Server("firebase authentication")`) is someone
     # else's to run; on its own icon (gcp Firestore) the class still decides.
-    (re.compile(r"^(?:firebase|auth0|okta|stripe|twilio|sendgrid|mailgun|mailchimp|paypal|algolia|pusher)\b"),
+    (re.compile(r"^(?:firebase|auth0|okta|stripe|twilio|sendgrid|mailgun|mailchimp|paypal|algolia|pusher|dropbox|"
+                r"google drive|one ?drive|icloud)\b"),
      "external_saas"),
     # Database admin consoles and API documentation serve operators and developers, not user requests: tooling
     # (side edges), so `nginx >> phpmyadmin >> mysql` is no second user path to the database [issue 13].
@@ -558,6 +569,8 @@ _LABEL_FIRST: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?<!cache )\b(?:db|database|datastore)$"), "database"),
     (re.compile(r"\bvarnish\b|\breverse ?proxy\b|\bproxy\b|\bsquid\b"), "load_balancer"),
     (re.compile(r"\b(?:message )?brokers?\b|\bmessage queues?\b|\btask queues?\b"), "queue"),
+    # A BI dashboard is where analysts read the warehouse, not a monitoring screen.
+    (re.compile(r"\bbi\b|\bbusiness intelligence\b"), "analytics"),
 ]
 
 
@@ -607,7 +620,8 @@ def label_client(label: str) -> bool:
 # an audience, whatever icon it is drawn with (`Pod("Clients")`, `Server("User A")`) [H].
 _CLIENT_PHRASE = re.compile(
     r"^(?:(?:web|mobile|end|app|desktop|internet|external|online|remote|the)\s)?(?:clients?|browsers?|users?|customers?|"
-    r"visitors?|consumers?|players?|devices?|people|persons?|mobile ?apps?|client ?apps?)(?:\s(?:\d+|[a-z]|\.+))?$")
+    r"visitors?|consumers?|players?|devices?|people|persons?|mobile ?apps?|client ?apps?)(?:\s(?:\d+|[a-z]|\.+))?"
+    r"(?:\s(?:py|js|ts|sh|cli|script))?$")  # "client.py": the script users run
 
 
 def client_phrase(label: str) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from workbench.analysis import roles
 from workbench.analysis.elements import AnalysisGraph, Group
 from workbench.analysis.findings import Finding, Rule
 from workbench.analysis.redundancy import flag
@@ -344,7 +343,7 @@ def check_rep001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
             remediation += _provisional_note(group, g)
         out.append(assume(group_finding(g, "REP001", severity, message, remediation, group, entries=hit.who,
                                         terminal=t, path=hit.path), hit.assumptions))
-    out += _source_databases(g, ctx) + _off_path_stores(g, ctx)
+    out += _source_databases(g, ctx)
     return out
 
 
@@ -363,33 +362,6 @@ def _source_databases(g: AnalysisGraph, ctx: Context) -> list[Finding]:
                    "reads it, so losing it stops what is loaded from it (noted, not raised)")
         out.append(group_finding(g, "REP001", "info", message, _rep001_remediation(group), group))
     return out
-
-
-def _off_path_stores(g: AnalysisGraph, ctx: Context) -> list[Finding]:
-    """Info: a single self-hosted store that only monitoring or tooling uses (Jaeger's Cassandra, a CI server's
-    database). Off the request path, so no user request needs it, but what it holds is lost with it (noted, not
-    raised) [issue 13]."""
-    hit = set(_hits(g, ctx)[0]) | set(_hits(g, ctx)[1])
-    users: dict[str, set[str]] = {}
-    for a in g.arcs:
-        u, v = g.group_of[a.u], g.group_of[a.v]
-        if a.kind == "side" and u != v:
-            users.setdefault(v, set()).add(u)
-    out = []
-    for gid, users_of in users.items():
-        group = g.groups[gid]
-        if (group.role not in _OFF_PATH_STORES or gid in hit or group.tolerant or group.soft or group.provisional
-                or g.Q.in_degree(gid) or not all(g.groups[u].role in roles.AUXILIARY_ROLES for u in users_of)):
-            continue
-        who = sorted(g.groups[u].name for u in users_of)
-        message = (f"`{group.name}` is a single stateful instance that only `{names(who)}` "
-                   f"{'uses' if len(who) == 1 else 'use'} (off the request path); losing it loses what it holds "
-                   "(noted, not raised)")
-        out.append(group_finding(g, "REP001", "info", message, _rep001_remediation(group), group))
-    return out
-
-
-_OFF_PATH_STORES = frozenset({"database", "search", "queue"})
 
 
 def check_rep003(g: AnalysisGraph, ctx: Context) -> list[Finding]:
