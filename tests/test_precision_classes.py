@@ -1438,3 +1438,27 @@ def test_hosted_drives_streamlit_on_a_balancer_icon_bi_dashboards_and_client_scr
     g = build_graph(b.diagram())
     assert [g.nodes[n.id].role for n in (drop, ui, dash, script, users_app)] == [
         "external_saas", "compute", "analytics", "client", "compute"]
+
+
+# -- 81-82. found on the eighth held-out set ------------------------------------------------------------------------
+
+
+def test_a_label_that_is_a_count_counts():
+    """`Pod("2x")` and `Pod("2-6x")` (autoscaled between 2 and 6) behind an ingress are two instances at least."""
+    b = Arch()
+    ing = b.node("Ing", "ing", provider="k8s", module="network")
+    pods = [b.node("Pod", label, provider="k8s", module="compute") for label in ("2x", "2-6x")]
+    b.chain(b.node("Users", "Browser"), onprem(b, "Nginx", "NGINX proxy", "network"), ing, pods)
+    g = build_graph(b.diagram())
+    assert [g.nodes[p.id].replicas for p in pods] == [2, 2]
+    assert not {h for h in found(b, "SPOF001") if h[1] in ("2x", "2-6x")}
+
+
+def test_a_developer_walks_the_delivery_pipeline_not_a_request_path():
+    """`Users("Developer") >> local_build >> push >> deploy`: no single point of failure for users there."""
+    b = Arch()
+    steps = [b.node("ContainerInstances", label, provider="azure", module="compute")
+             for label in ("Local Build", "Manual Push to ACR", "make deploy")]
+    b.chain(b.node("Users", "Developer", provider="onprem", module="client"), *steps,
+            b.node("KubernetesServices", "AKS Cluster", provider="azure", module="compute"))
+    assert not found(b, "SPOF001"), found(b, "SPOF001")

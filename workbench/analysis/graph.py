@@ -245,6 +245,14 @@ def _find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str
         elif grp.role in SOURCE_ROLES:
             found.append(Entry(gid, inferred=False, virtual=False))
     operators = [e for e in found if not e.helper and _OPERATOR_LABEL.search(roles.words(" ".join(groups[e.group].labels)))]
+    builders = [e for e in found if not e.helper and _BUILDER_LABEL.search(roles.words(" ".join(groups[e.group].labels)))]
+    if builders:
+        # `Users("Developer") >> local_build >> push >> deploy`: developers build and ship the system; their path is
+        # the delivery pipeline, never the users' request path, whether or not users are drawn [issue 13].
+        found = [replace(e, helper=True, assumption=f"`{groups[e.group].name}` builds the system, not a user: the "
+                         "paths from it are the delivery pipeline; analysed for the stores they need")
+                 if e in builders else e for e in found]
+        operators = [e for e in operators if e not in builders]
     if operators and len(operators) < sum(not e.helper for e in found):
         # `User("Admin") >> nginx >> web_admin` beside `Client("Player") >> game`: the admin's way in is for
         # operating the system; what only it reaches is not on the users' request path (R5) [issue 13].
@@ -456,6 +464,7 @@ _BI_LABEL = re.compile(r"\b(?:superset|power ?bi|powerbi|tableau|looker|metabase
                        r"visuali[sz]ations?|dashboards?|reports? portal)\b")
 _PIPELINE_ROLES = frozenset({"analytics", "workflow"})
 # Clients that are the people who run the system rather than its users.
+_BUILDER_LABEL = re.compile(r"\b(?:developers?|devs?|devops|engineers?|contributors?|committers?)\b")
 _OPERATOR_LABEL = re.compile(r"\b(?:admins?|administrators?|operators?|ops|sre|sysadmins?|on ?call)\b")
 _FACING_ROLES = frozenset({"dns", "cdn", "edge_security", "load_balancer", "api_gateway"})
 
