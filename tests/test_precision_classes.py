@@ -1462,3 +1462,23 @@ def test_a_developer_walks_the_delivery_pipeline_not_a_request_path():
     b.chain(b.node("Users", "Developer", provider="onprem", module="client"), *steps,
             b.node("KubernetesServices", "AKS Cluster", provider="azure", module="compute"))
     assert not found(b, "SPOF001"), found(b, "SPOF001")
+
+
+# -- 83-86. found on the ninth held-out set -------------------------------------------------------------------------
+
+
+def test_homelab_monitoring_load_testers_time_series_stores_and_scripts():
+    """`Docker("cadvisor*")` behind Traefik is monitoring; `EC2("JMeter controller node")` drives load tests;
+    `Custom("tsdb")` (TimescaleDB) is a database; `Python("query_warehouse.py")` is a script someone runs."""
+    b = Arch()
+    traefik = onprem(b, "Traefik", "traefik", "network")
+    cadvisor = onprem(b, "Docker", "cadvisor*", "container")
+    jmeter = b.node("EC2", "JMeter controller node", provider="aws", module="compute")
+    tsdb = b.node("Custom", "tsdb")
+    script = b.node("Python", "query_warehouse.py", provider="programming", module="language")
+    b.chain(b.node("Users", "users"), traefik, cadvisor)
+    b.chain(jmeter, b.node("EC2", "target", provider="aws", module="compute"), tsdb)
+    b.chain(script, onprem(b, "PostgreSQL", "warehouse db", "database"))
+    g = build_graph(b.diagram())
+    assert [g.nodes[n.id].role for n in (cadvisor, jmeter, tsdb)] == ["observability", "tooling", "database"]
+    assert not {h for h in found(b, "SPOF001") if h[1] in ("cadvisor*", "query_warehouse.py")}, found(b)

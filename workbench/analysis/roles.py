@@ -173,6 +173,7 @@ _KEYWORD_TABLE: list[tuple[str, str]] = [
      r"data fusion|data pipeline|data integration|\bdis\b|big ?data|lake formation|\bssis\b|time series|"
      r"streaming computing|map ?reduce|data lake analytics|analytics", "analytics"),
     (r"\bdb\b|database|dynamodb|\brds\b|aurora|postgres|mysql|maria ?db|\bsql\b|mssql|sql ?server|cassandra|sq ?lite|"
+     r"\btsdb\b|timescale|"
      r"spanner|bigtable|datastore|firestore|cosmos|mongo|couch|cockroach|neo4|hbase|oracle|scylla|"
      r"cloudant|timestream|neptune|documentdb|keyspaces|qldb|\bledgers?\b|oceanbase|polardb|apsaradb|dbaas|"
      r"\bppas\b|^table$|table ?storage|postgis", "database"),
@@ -182,6 +183,7 @@ _KEYWORD_TABLE: list[tuple[str, str]] = [
      r"rekognition|comprehend|textract|video (analy|index)|ground truth|^model$", "ml"),
     (r"registr(y|ies)|\bsdks?\b|toolkit|toolbox|command line|\bami\b|cloud ?formation|terraform|ansible|"
      r"puppet|\bhelm\b|devops|\btest(s|ing)?\b|test ?(lab|plans?|base)|load ?test|chaos|jenkins|git ?lab|"
+     r"\bj ?meter\b|\blocust\b|\bgatling\b|"
      r"git ?hub|\bgit\b|\brepos?\b|repositor|\bcode\b|codeguru|\bcode ?(commit|build|deploy|pipeline|star|artifact)\b|"
      r"cloud ?9|image builder|\bimages?\b|image (definitions|versions?|templates)|galler(y|ies)|"
      r"\btemplates?\b|\bbuilds?\b|\bcommits?\b|\bbranch\b|backlog|powershell|\bplugins?\b|"
@@ -429,7 +431,8 @@ def resolve_role(node: Any) -> RoleResolution:
 
 # Monitoring products by name: a compute icon labelled with one runs monitoring, not the application.
 _OBSERVABILITY_PRODUCT = re.compile(r"\b(?:open ?telemetry|otel|prometheus|grafana|jaeger|zipkin|loki|kibana|"
-                                    r"logstash|fluent ?d|fluent ?bit|telegraf|node exporter|alertmanager)\b")
+                                    r"logstash|fluent ?d|fluent ?bit|telegraf|node exporter|alertmanager|"
+                                    r"cadvisor|netdata|uptime ?kuma)")
 
 # Web application frameworks and servers: a label naming one is an application, whatever icon it is drawn with.
 APP_LABEL = re.compile(r"\b(?:streamlit|gradio|fast ?api|flask|django|spring ?boot|ruby on rails|rails|laravel|"
@@ -466,7 +469,7 @@ MULTI_PURPOSE: dict[str, frozenset[str]] = {"cache": frozenset({"queue", "databa
 # through the same ingress as the application, they are still no user path [issue 13].
 _OPS_LABEL = re.compile(r"\b(?:portainer|rancher|kubernetes dashboard|k8s dashboard|argo ?cd|harbor|artifactory|"
                         r"(?:container|docker|image|private|artifact) regist(?:e)?r(?:y|ies)|bastions?|"
-                        r"jump ?(?:hosts?|box(?:es)?|servers?))\b")
+                        r"jump ?(?:hosts?|box(?:es)?|servers?)|j ?meter|locust|gatling|load (?:generators?|testers?))\b")
 
 
 # Database consoles and API documentation serve operators and developers, not user requests; drawn with the icon of
@@ -516,7 +519,8 @@ def external_label(label: str) -> bool:
 # A cheap look at the raw label first: most labels name neither, and splitting words costs more than this.
 _OVERRIDE_HINT = re.compile(r"portainer|rancher|dashboard|argo|harbor|artifactory|regist|bastion|jump|external|"
                             r"third|admin|express|commander|insight|kafdrop|akhq|kafka|swagger|redoc|streamlit|"
-                            r"gradio|api|flask|django|spring|rails|laravel|js|nuxt|gunicorn|uvicorn|asp|symfony",
+                            r"gradio|api|flask|django|spring|rails|laravel|js|nuxt|gunicorn|uvicorn|asp|symfony|"
+                            r"meter|locust|gatling|load",
                             re.IGNORECASE)
 
 
@@ -536,7 +540,8 @@ FACING_LABEL = re.compile(r"\b(?:web|www|website|site|frontend|front end|portal|
 # ... unless the label says it serves the operators, or runs on its own.
 HELPER_LABEL = re.compile(r"\b(?:admin|internal|back ?office|ops|operator|cron|jobs?|batch|reports?|reporting|"
                           r"sync|export|import|etl|scheduler|loggers?|sensors?|backup|migration|seed|crawler|"
-                          r"scraper|bots?|producers?|generators?|datasets?|data ?sources?)\b|\bdata$")
+                          r"scraper|bots?|producers?|generators?|datasets?|data ?sources?)\b|\bdata$|"
+                          r"\b(?:py|sh|ipynb)$")  # a script someone runs: "query_warehouse.py"
 # ... and the icons of browser front-end frameworks: `React("web-1")` is the front end whatever its label says.
 FRONTEND_CLASSES = frozenset({"React", "Vue", "Angular", "Svelte", "Nextjs", "NextJs", "Ember", "Backbone"})
 
