@@ -244,21 +244,7 @@ def _find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str
                                           "stores it needs"))
         elif grp.role in SOURCE_ROLES:
             found.append(Entry(gid, inferred=False, virtual=False))
-    operators = [e for e in found if not e.helper and _OPERATOR_LABEL.search(roles.words(" ".join(groups[e.group].labels)))]
-    builders = [e for e in found if not e.helper and _BUILDER_LABEL.search(roles.words(" ".join(groups[e.group].labels)))]
-    if builders:
-        # `Users("Developer") >> local_build >> push >> deploy`: developers build and ship the system; their path is
-        # the delivery pipeline, never the users' request path, whether or not users are drawn [issue 13].
-        found = [replace(e, helper=True, assumption=f"`{groups[e.group].name}` builds the system, not a user: the "
-                         "paths from it are the delivery pipeline; analysed for the stores they need")
-                 if e in builders else e for e in found]
-        operators = [e for e in operators if e not in builders]
-    if operators and len(operators) < sum(not e.helper for e in found):
-        # `User("Admin") >> nginx >> web_admin` beside `Client("Player") >> game`: the admin's way in is for
-        # operating the system; what only it reaches is not on the users' request path (R5) [issue 13].
-        found = [replace(e, helper=True, assumption=f"`{groups[e.group].name}` is an operator, not a user: the "
-                         "paths from it are for running the system; analysed for the stores they need")
-                 if e in operators else e for e in found]
+    found = _people_who_run_it(found, groups)
     candidates = [gid for gid, grp in groups.items()
                   if Q.in_degree(gid) == 0 and Q.out_degree(gid) > 0 and not grp.effective_stateful and not grp.soft
                   and grp.role in roles.REQUEST_ROLES and grp.role not in SOURCE_ROLES and gid not in fed]
@@ -288,6 +274,32 @@ def _find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str
             return [Entry(lone[0], inferred=True, virtual=True, assumption=f"entry inferred: `{groups[lone[0]].name}`"
                           " is the only service drawn, with no request edge")]
     return _inferred(groups, Q, candidates, tooled=tooled)
+
+
+def _people_who_run_it(found: list[Entry], groups: Mapping[str, Group]) -> list[Entry]:
+    """Drawn clients who build or operate the system walk its delivery or operations paths, not a request path: a
+    developer always (`Users("Developer") >> local_build >> push >> deploy`), an admin or operator beside other
+    clients (`User("Admin") >> nginx >> web_admin` beside `Client("Player") >> game`; alone, the admin is the
+    user). They become helpers: the stores on their paths are still checked (R5) [issue 13]."""
+    def says(pattern: re.Pattern[str], e: Entry) -> bool:
+        return not e.helper and bool(pattern.search(roles.words(" ".join(groups[e.group].labels))))
+
+    builders = {e.group for e in found if says(_BUILDER_LABEL, e)}
+    operators = {e.group for e in found if says(_OPERATOR_LABEL, e) and e.group not in builders}
+    users = sum(not e.helper for e in found) - len(builders)
+    if not operators or len(operators) >= users:
+        operators = set()
+    out = []
+    for e in found:
+        name = groups[e.group].name
+        if e.group in builders:
+            e = replace(e, helper=True, assumption=f"`{name}` builds the system, not a user: the paths from it are "
+                                                   "the delivery pipeline; analysed for the stores they need")
+        elif e.group in operators:
+            e = replace(e, helper=True, assumption=f"`{name}` is an operator, not a user: the paths from it are for "
+                                                   "running the system; analysed for the stores they need")
+        out.append(e)
+    return out
 
 
 def _inferred(groups: Mapping[str, Group], Q: nx.DiGraph, candidates: list[str],

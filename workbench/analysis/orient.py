@@ -512,7 +512,8 @@ def _replicas(n: Node, clusters: Mapping, members_by_cluster: Mapping) -> tuple[
 _LABEL_COUNT = re.compile(r"(?:^|[(,]\s*)(\d+)(?![\d.,-])\s*(?:replicas|instances|pods|nodes|servers|copies|"
                           r"workers|brokers|members)\b|×\s?(\d+)\b|(?:^|[(,]\s*|\s)(\d+)-node\b|"
                           r"[\s(]x([1-9]|[12]\d|3[0-2])\)?$|"  # "Auth x2", "(x3)"; not "x86" or "x64"
-                          r"^([1-9]\d{0,3})(?:\s?-\s?\d+)?\s?[x×]$")  # a label that is a count: "2x", "2-6x" (at least 2)
+                          # a label that is a count: "2x", "2-6x" (at least 2)
+                          r"^([1-9]\d{0,3})(?:\s?-\s?\d+)?\s?[x×]$")
 _MAX_LABEL_COUNT = 100_000
 
 

@@ -469,7 +469,8 @@ MULTI_PURPOSE: dict[str, frozenset[str]] = {"cache": frozenset({"queue", "databa
 # through the same ingress as the application, they are still no user path [issue 13].
 _OPS_LABEL = re.compile(r"\b(?:portainer|rancher|kubernetes dashboard|k8s dashboard|argo ?cd|harbor|artifactory|"
                         r"(?:container|docker|image|private|artifact) regist(?:e)?r(?:y|ies)|bastions?|"
-                        r"jump ?(?:hosts?|box(?:es)?|servers?)|j ?meter|locust|gatling|load (?:generators?|testers?))\b")
+                        r"jump ?(?:hosts?|box(?:es)?|servers?)|j ?meter|locust|gatling|"
+                        r"load (?:generators?|testers?))\b")
 
 
 # Database consoles and API documentation serve operators and developers, not user requests; drawn with the icon of
