@@ -481,3 +481,23 @@ def test_a_name_no_release_had_is_not_guessed_into_another_class(tmp_path, write
     assert (node.cls, node.module, node.icon) == ("Serverless", "compute", None)
     (warning,) = model.warnings
     assert warning["line"] == line_of(path, "# IMPORT") and "newer release" in warning["message"]
+
+
+def test_an_icon_download_without_network_is_left_out_with_a_warning(tmp_path, write_design):
+    # The diagrams docs fetch remote icons with urlretrieve; offline (here: a refused local port) the design still
+    # loads, the Custom node is drawn without its icon, and both steps say so at their lines.
+    path = write_design(tmp_path, "remote", """
+        from urllib.request import urlretrieve
+        from diagrams import Diagram
+        from diagrams.custom import Custom
+
+        urlretrieve("http://127.0.0.1:9/icon.png", "icon.png")  # FETCH
+        with Diagram("remote", show=False):
+            Custom("svc", "./icon.png")  # NODE
+    """)
+    model = load_design(path, root=tmp_path, timeout=30)
+    (node,) = model.diagrams[0].nodes
+    assert node.label == "svc" and not (path.parent / "icon.png").exists()
+    said = {w["line"]: w["message"] for w in model.warnings}
+    assert sorted(said) == [line_of(path, "# FETCH"), line_of(path, "# NODE")], said
+    assert "could not download http://127.0.0.1:9/icon.png" in said[line_of(path, "# FETCH")]

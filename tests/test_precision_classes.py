@@ -1482,3 +1482,44 @@ def test_homelab_monitoring_load_testers_time_series_stores_and_scripts():
     g = build_graph(b.diagram())
     assert [g.nodes[n.id].role for n in (cadvisor, jmeter, tsdb)] == ["observability", "tooling", "database"]
     assert not {h for h in found(b, "SPOF001") if h[1] in ("cadvisor*", "query_warehouse.py")}, found(b)
+
+
+# -- 87-89. found on the tenth and eleventh held-out sets -----------------------------------------------------------
+
+
+def test_a_job_queue_label_on_redis_telegraf_and_a_frontend_cluster_around_the_client():
+    """`Redis("Job queue (Redis)")` is the queue; `Custom("Telegraf")` is monitoring; in `Cluster("Frontend")`
+    holding `Android("Mobile App") >> Rack("Profile") >> Rack("API Client")`, the modules the app calls run in
+    the app, and the balancer behind them is the first server."""
+    b = Arch()
+    redis = onprem(b, "Redis", "Job queue (Redis)", "inmemory")
+    telegraf = b.node("Custom", "Telegraf")
+    with b.cluster("Frontend"):
+        app = b.node("Android", "Mobile App", provider="generic", module="os")
+        profile = b.node("Rack", "Profile", provider="generic", module="compute")
+        client = b.node("Rack", "API Client", provider="generic", module="compute")
+    lb = b.node("Switch", "Load Balancer", provider="generic", module="network")
+    b.chain(app, profile, client, lb, b.node("Rack", "Service Layer", provider="generic", module="compute"), redis)
+    b.edge(redis, b.node("Custom", "worker"), kind="async")
+    b.edge(telegraf, redis)
+    g = build_graph(b.diagram())
+    assert [g.nodes[n.id].role for n in (redis, telegraf, profile, client)] == [
+        "queue", "observability", "client", "client"]
+    got = found(b, "SPOF001")
+    assert ("SPOF001", "Load Balancer") in got and not {h for h in got if h[1] in ("Profile", "API Client")}, got
+
+
+def test_members_of_a_cluster_labelled_with_a_multiplicity_run_several():
+    """`Cluster("Workers 1..n")` holding one `Custom("Laikamail")`: several instances, assumed 2, said by REP010."""
+    b = Arch()
+    with b.cluster("Mail Services 1..k"):
+        mail = b.node("Custom", "Laikamail")
+    b.chain(b.node("Users", "Client E-Mail"), mail, onprem(b, "Redis", "Redis - session db", "inmemory"))
+    assert ("SPOF001", "Laikamail") not in found(b)
+    (rep,) = [f for f in by_code(b, "REP010") if subject(f) == "Laikamail"]
+    assert "multiplicity" in rep.message
+    plain = Arch()
+    with plain.cluster("Mail Services v1.2"):
+        one = plain.node("Custom", "Laikamail")
+    plain.chain(plain.node("Users", "Client E-Mail"), one, onprem(plain, "Redis", "Redis - session db", "inmemory"))
+    assert ("SPOF001", "Laikamail") in found(plain)

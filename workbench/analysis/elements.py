@@ -47,7 +47,7 @@ class NodeInfo:
     rank: int
     stateful: bool  # role-based (§2.1), `stateful=` wins
     replicas: int
-    replicas_source: str  # "default" | "node" | "cluster" | "scaling_group" | "label"
+    replicas_source: str  # "default" | "node" | "cluster" | "scaling_group" | "multiplicity" | "label"
     location: Location
     marks: frozenset[str]  # writer / reader / standby
     ha: HA

@@ -301,6 +301,7 @@ def _queues_from_edge_labels(diagram: Diagram, resolved: dict[str, roles.RoleRes
         resolved[nid] = roles.RoleResolution("queue", "edge_label")
 
 
+_FRONTEND_CLUSTER = re.compile(r"^(?:front ?end|ui|presentation)$")
 _CLIENT_SIDE_ROLES = frozenset({"compute", "service", "unknown", "cache", "annotation"})
 _CLIENT_SIDE_SUFFIX = re.compile(r"\s(?:layer|side|tier|zone|devices?|apps?|applications?)$")
 
@@ -315,7 +316,9 @@ def _client_side_clusters(diagram: Diagram, resolved: dict[str, roles.RoleResolu
         text = roles.words(c.label)
         while _CLIENT_SIDE_SUFFIX.search(text):
             text = _CLIENT_SIDE_SUFFIX.sub("", text)
-        if roles.client_phrase(text):
+        # A "Frontend" cluster holding a drawn client (`Android("Mobile App")` beside its screens and its API client
+        # module) is the client's side too; the walk below starts from that client only.
+        if roles.client_phrase(text) or _FRONTEND_CLUSTER.match(text):
             sides.add(c.id)
     if not sides:
         return
@@ -497,12 +500,19 @@ def _replicas(n: Node, clusters: Mapping, members_by_cluster: Mapping) -> tuple[
         break
     if n.cls in SCALING_GROUP_CLASSES:
         return ASSUMED_SCALING_REPLICAS, "scaling_group"
+    # A cluster whose label gives a multiplicity (`Cluster("Workers 1..n")`, "Mail Services 1..k"): its members run
+    # as several instances, at least two as a guess that REP010 states [issue 13].
+    if any(_MULTIPLICITY.search(clusters[cid].label) for cid in n.clusters if cid in clusters):
+        return ASSUMED_SCALING_REPLICAS, "multiplicity"
     written = _LABEL_COUNT.search(n.label.lower()) if n.label else None
     if written is not None:
         count = replica_count(next(g for g in written.groups() if g))
         if count is not None and count <= _MAX_LABEL_COUNT:
             return count, "label"
     return 1, "default"
+
+
+_MULTIPLICITY = re.compile(r"\b[01]\s?\.\.\s?(?:[a-z*]|\d+)\b|\b[01]\s?\.\.\s?\*")
 
 
 # A count the label states, where labels state one: at the start or after "(", "," or "×" ("Deployment (3

@@ -164,6 +164,7 @@ _KEYWORD_TABLE: list[tuple[str, str]] = [
      r"monitor|\blogs?\b|logging|logstash|cloudwatch|cloudtrail|prometheus|grafana|kibana|\bbeats?\b|\bapm\b|"
      r"\btrac(e|es|ing)\b|x ?ray|jaeger|zipkin|\btempo\b|\bloki\b|splunk|datadog|new ?relic|dynatrace|sentry|"
      r"nagios|zabbix|thanos|\bcortex\b|mimir|humio|graylog|fluent|syslog|metrics|alert|alarm|telemetry|"
+     r"telegraf|cadvisor|netdata|uptime ?kuma|"
      r"application insights|dashboard|\b(service ?)?health\b|health ?check|uptime|diagnostic|pagerduty|"
      r"opsgenie|crash|observability|\bsiem\b|sentinel|activity log|network watcher|log analytics|"
      r"workbooks?|data collection", "observability"),
@@ -574,7 +575,7 @@ _LABEL_FIRST: list[tuple[re.Pattern[str], str]] = [
     # The head noun of a label names what it is: "Directory Service DB" is a database, not a directory service.
     (re.compile(r"(?<!cache )\b(?:db|database|datastore)$"), "database"),
     (re.compile(r"\bvarnish\b|\breverse ?proxy\b|\bproxy\b|\bsquid\b"), "load_balancer"),
-    (re.compile(r"\b(?:message )?brokers?\b|\bmessage queues?\b|\btask queues?\b"), "queue"),
+    (re.compile(r"\b(?:message )?brokers?\b|\b(?:message|task|job|work) queues?\b"), "queue"),
     # A BI dashboard is where analysts read the warehouse, not a monitoring screen.
     (re.compile(r"\bbi\b|\bbusiness intelligence\b"), "analytics"),
 ]

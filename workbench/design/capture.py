@@ -333,6 +333,28 @@ def send_dot(diagram: dict, fifo: str) -> None:
         pass
 
 
+def offline_downloads(rec: Recorder) -> None:
+    """`urlretrieve(icon_url, "icon.png")` with no network: the download is left out with a warning, and the Custom
+    node that uses the file is drawn without an icon (its own warning), instead of the whole design failing. The
+    diagrams documentation fetches remote icons this way; analysis needs none of them."""
+    import urllib.request
+
+    original = urllib.request.urlretrieve
+
+    def urlretrieve(url, filename=None, *args, **kwargs):
+        try:
+            return original(url, filename, *args, **kwargs)
+        except OSError as exc:  # URLError, timeouts, refused connections
+            if not _is_network_error(exc):
+                raise
+            file, line = rec.where()
+            rec.warn(file, line, f"could not download {url} ({getattr(exc, 'reason', exc)}): left out; "
+                                 "download it next to the design to draw its icon")
+            return filename, None
+
+    urllib.request.urlretrieve = urlretrieve
+
+
 def install(rec: Recorder) -> None:
     """Patch `diagrams` so that building a diagram records it and renders nothing."""
     import diagrams
@@ -440,6 +462,7 @@ def install(rec: Recorder) -> None:
     from workbench.design import oldnames
 
     oldnames.install(old_name)
+    offline_downloads(rec)
 
     try:
         import diagrams.c4 as c4
