@@ -1523,3 +1523,47 @@ def test_members_of_a_cluster_labelled_with_a_multiplicity_run_several():
         one = plain.node("Custom", "Laikamail")
     plain.chain(plain.node("Users", "Client E-Mail"), one, onprem(plain, "Redis", "Redis - session db", "inmemory"))
     assert ("SPOF001", "Laikamail") in found(plain)
+
+
+# -- 91-93. found on the eleventh to thirteenth held-out sets -------------------------------------------------------
+
+
+def test_self_hosted_software_drawn_with_a_managed_icon_is_one_instance():
+    """`gcp.network.DNS("Pi-hole")` and `ELB("nginx-proxy")` run on the design's own box; `ELB("AWS NLB
+    (ingress-nginx)")` is the managed balancer in front of nginx."""
+    b = Arch()
+    pihole = b.node("DNS", "Pi-hole", provider="gcp", module="network")
+    proxy = b.node("ELB", "nginx-proxy", provider="aws", module="network")
+    nlb = b.node("ELB", "AWS NLB (ingress-nginx)", provider="aws", module="network")
+    users = b.node("Users", "users")
+    b.chain(users, pihole)
+    b.chain(users, proxy, b.node("EC2", "app", provider="aws", module="compute", replicas="2"))
+    b.chain(users, nlb, b.node("EC2", "api", provider="aws", module="compute", replicas="2"))
+    g = build_graph(b.diagram())
+    assert [g.nodes[n.id].ha.status for n in (pihole, proxy, nlb)] == ["single", "single", "managed"]
+    got = found(b, "SPOF001")
+    assert {("SPOF001", "Pi-hole"), ("SPOF001", "nginx-proxy")} <= got and ("SPOF001", "AWS NLB (ingress-nginx)") \
+        not in got, got
+
+
+def test_a_disaster_recovery_copy_is_a_standby_not_a_dependency():
+    """`app >> Edge(label="蓝绿/热备") >> Server("App (DR)")`, `db >> Edge(label="异步复制") >> PostgreSQL("OLTP DR")`:
+    the copies kept warm in the second region, whatever language the edge label is in."""
+    b = Arch()
+    app, app_dr = b.node("Server", "Application Service", provider="onprem", module="compute"), b.node(
+        "Server", "App (DR)", provider="onprem", module="compute")
+    db, db_dr = onprem(b, "PostgreSQL", "OLTP Primary", "database"), onprem(b, "PostgreSQL", "OLTP DR", "database")
+    b.chain(b.node("Users", "Clients"), onprem(b, "Nginx", "Ingress", "network"), app, db)
+    b.edge(app, app_dr, label="蓝绿/热备")
+    b.edge(db, db_dr, label="异步复制")
+    got = found(b)
+    assert not {h for h in got if h[1] in ("Application Service", "App (DR)", "OLTP DR", "OLTP Primary")}, got
+
+
+def test_sensors_labelled_in_french_are_devices():
+    b = Arch()
+    broker = b.node("SimpleNotificationServiceSns", "Eclipse Mosquitto MQTT Broker", provider="aws",
+                    module="integration")
+    for label in ("Capteur de pH de l'eau", "Capteur du niveau d'eau"):
+        b.chain(onprem(b, "Docker", label, "container"), broker)
+    assert not {h for h in found(b, "SPOF001") if h[1].startswith("Capteur")}

@@ -374,7 +374,7 @@ def _inferred(groups: Mapping[str, Group], Q: nx.DiGraph, candidates: list[str],
 
 # Clients that are machines reporting readings: AWS IoT device icons (IotCamera, IotSensor, IotThing...) and labels
 # that name a sensor, a camera or a simulator of one [H, issue 13].
-_DEVICE_LABEL = re.compile(r"\b(?:sensors?|cameras?|webcams?|cctv|thermostats?|meters?|detectors?|simulators?|"
+_DEVICE_LABEL = re.compile(r"\b(?:sensors?|sensores|capteurs?|cameras?|webcams?|cctv|thermostats?|meters?|detectors?|simulators?|"
                            r"iot devices?|edge devices?|plcs?|telemetry devices?|trackers?|beacons?)\b")
 
 

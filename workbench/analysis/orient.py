@@ -27,7 +27,7 @@ from workbench.analysis.redundancy import (
 )
 from workbench.design.model import Diagram, Node
 
-_REPLICATION_LABEL = re.compile(r"replic|failover|standby|mirror|quorum|sync to", re.IGNORECASE)
+_REPLICATION_LABEL = re.compile(r"replic|failover|standby|mirror|quorum|sync to|复制|热备|主备|容灾", re.IGNORECASE)
 _ASYNC_LABEL = re.compile(r"\b(?:async|event|publish|subscribe|notify|webhook|batch|cdc|etl)", re.IGNORECASE)
 _FALLBACK_LABEL = re.compile(r"fallback|degrad|optional|best.?effort", re.IGNORECASE)
 # A label on an edge *into* a queue that says the caller takes messages out: the arrow points at the broker
@@ -131,7 +131,7 @@ _HA_KEYS = ("managed_ha", "tier", "storage_class", "multi_az", "zone", "redundan
 def _ha(n: Node, role: str, memo: dict[tuple, HA]) -> HA:
     cloud = n.provider in _HA_LABEL_PROVIDERS
     label_ha = label_says_ha(n.label) if cloud else False
-    self_hosted = self_hosted_product(n.label) if cloud else None
+    self_hosted = self_hosted_product(n.label, role) if cloud else None
     cls = k8s_kind(n) or n.cls
     key = (n.provider, cls, role, n.c4 is not None, label_ha, self_hosted) + tuple(n.analysis.get(k) for k in _HA_KEYS)
     found = memo.get(key)
@@ -666,6 +666,10 @@ def _early_kind(e, u: str, v: str, nodes: Mapping[str, NodeInfo]) -> str | None:
             and nv.marks & {"reader", "standby"} and not nu.marks & {"reader", "standby"}):
         # `Redis("Main") >> Edge(style="dashed") >> [Redis("Replica-1"), Redis("Replica-2")]`: an arrow from a store
         # to a store of its class whose label says replica or standby draws the replication [issue 13].
+        return "replication"
+    if nu.cls == nv.cls and nu.role == nv.role and "standby" in nv.marks and not nu.marks & {"reader", "standby"}:
+        # `app >> Server("App (DR)")`: an arrow to a copy of its class labelled as the standby or disaster-recovery
+        # site is the copy kept warm, not a call, for a service as for a store [issue 13].
         return "replication"
     return None
 

@@ -167,7 +167,7 @@ _NOT_A_PLACE = frozenset({
 })
 _ROLE_WORDS = re.compile(
     r"\b(?:primary|replica|read|write|ro|rw|secondary|standby|master|slave|reader|writer|follower|leader|node|"
-    r"instance|active|passive)\b")
+    r"instance|active|passive|dr)\b")
 _NAME_INDEX = re.compile(r"^([a-z]{2,})\d+(?= [a-z])")
 # "web 2", "web-b", and ordinals: "ETCD 3rd", "broker second".
 _TRAILING_INDEX = re.compile(r"(?:\s*\d+(?:st|nd|rd|th)?|(?:^|\s)[a-z]|\s(?:first|second|third|fourth|fifth))$")
@@ -175,7 +175,7 @@ _SHARD = re.compile(r"shard|partition|part-\d")
 
 WRITER_WORDS = frozenset({"primary", "master", "writer", "leader", "rw"})
 READER_WORDS = frozenset({"replica", "ro", "reader", "secondary", "slave", "follower", "read"})
-STANDBY_WORDS = frozenset({"standby", "passive"})
+STANDBY_WORDS = frozenset({"standby", "passive", "dr"})  # "OLTP DR": the disaster-recovery copy
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -417,15 +417,22 @@ _HA_LABEL = re.compile(r"\bmulti ?(?:az|azs|zone|zones|region)\b|\bglobal (?:db|
                        r"\bregional\b|\bha\b|\bhighly available\b|\bhigh availability\b|\bstandby\b")
 
 
-# Self-hosted object stores that speak the S3 API, so drawings give them the S3 (or GCS, Blob) icon:
-# `S3("minIO")` runs in the design's own cluster and is one instance unless more are drawn [issue 13].
-_SELF_HOSTED_OBJECT_STORE = re.compile(r"\b(?:minio|seaweed ?fs|ceph|rados ?gw|garage)\b")
+# Self-hosted products drawn with a managed service's icon, by the role that icon gives them: MinIO speaks the S3
+# API, so drawings give it the S3 (or GCS, Blob) icon; Pi-hole gets a cloud DNS icon, nginx an ELB icon. Each runs
+# in the design's own machines and is one instance unless more are drawn [issue 13].
+_SELF_HOSTED = {
+    "object_storage": re.compile(r"\b(?:minio|seaweed ?fs|ceph|rados ?gw|garage)\b"),
+    # ... named first: "AWS NLB (ingress-nginx)" is the managed balancer in front of nginx.
+    "dns": re.compile(r"^(?:pi-?hole|bind9?|unbound|dnsmasq|powerdns|adguard(?: home)?|technitium)\b"),
+    "load_balancer": re.compile(r"^(?:nginx|haproxy|traefik|envoy|caddy|varnish)\b"),
+}
 
 
-def self_hosted_product(label: str | None) -> str | None:
-    """The self-hosted object store a label names (`minio`), else None."""
+def self_hosted_product(label: str | None, role: str) -> str | None:
+    """The self-hosted product of `role` a label names (`minio` for object storage), else None."""
+    pattern = _SELF_HOSTED.get(role)
     # Not words(): it splits the CamelCase of "minIO" into "min io".
-    found = _SELF_HOSTED_OBJECT_STORE.search(" ".join((label or "").lower().split()))
+    found = pattern.search(" ".join((label or "").lower().split())) if pattern else None
     return found.group(0) if found else None
 
 
@@ -440,7 +447,7 @@ def node_ha(provider: str | None, cls: str, role: str, analysis: Mapping[str, st
 
     `label_ha`: the label says Multi-AZ, global, regional or HA. A managed database or cache that the table calls
     single unless a hint says otherwise is then provisional (its findings are info) instead of single.
-    `self_hosted`: the self-hosted object store the label names (MinIO on an S3 icon), which is single."""
+    `self_hosted`: the self-hosted product the label names (MinIO on an S3 icon), which is single."""
     override = flag(analysis.get("managed_ha"))
     single_variant = str(analysis.get("tier", "")).strip().lower() == "basic"
     if override is False:
@@ -451,10 +458,10 @@ def node_ha(provider: str | None, cls: str, role: str, analysis: Mapping[str, st
         # A C4 container is a logical unit; the instance count belongs to a deployment view, so single-instance
         # findings on it are questions (info), not errors, until replicas= or managed_ha= answers them [H].
         return HA("provisional", basis="a C4 element, whose instance count a container view does not show")
-    if self_hosted and role == "object_storage" and provider in ("aws", "gcp", "azure"):
-        return HA("single", basis=f"its label names {self_hosted}, a self-hosted store drawn with the managed "
-                                  f"icon: one instance unless more are drawn (managed_ha=\"true\" if it is the "
-                                  f"managed service)")
+    if self_hosted and provider in ("aws", "gcp", "azure"):
+        return HA("single", basis=f"its label names {self_hosted}, self-hosted software drawn with the managed "
+                                  f"service's icon: one instance unless more are drawn (managed_ha=\"true\" if it "
+                                  f"is the managed service)")
     cited = _cited(provider, cls, analysis)
     if cited is not None:
         if cited.status == "single" and label_ha and analysis.get("multi_az") is None:

@@ -541,7 +541,8 @@ FACING_LABEL = re.compile(r"\b(?:web|www|website|site|frontend|front end|portal|
                           r"next js|nuxt)\b")
 # ... unless the label says it serves the operators, or runs on its own.
 HELPER_LABEL = re.compile(r"\b(?:admin|internal|back ?office|ops|operator|cron|jobs?|batch|reports?|reporting|"
-                          r"sync|export|import|etl|scheduler|loggers?|sensors?|backup|migration|seed|crawler|"
+                          r"sync|export|import|etl|scheduler|loggers?|sensors?|sensores|capteurs?|backup|migration|"
+                          r"seed|crawler|"
                           r"scraper|bots?|producers?|generators?|datasets?|data ?sources?)\b|\bdata$|"
                           r"\b(?:py|sh|ipynb)$")  # a script someone runs: "query_warehouse.py"
 # ... and the icons of browser front-end frameworks: `React("web-1")` is the front end whatever its label says.
