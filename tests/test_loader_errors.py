@@ -157,24 +157,26 @@ def test_an_old_name_that_could_mean_several_classes_is_an_error_with_a_hint(tmp
 
 
 def test_a_class_or_module_a_newer_release_has_is_drawn_without_an_icon(tmp_path, write_design):
-    # `onprem.client.Browser` and `generic.payment` are in no installed release: drawn as plain nodes of their
-    # module (a client stays a client), each with a warning at its import; a near miss stays a typo (error).
+    # `generic.payment` is in no installed release: its classes are drawn as plain nodes of their module, with a
+    # warning at the import. A class that another provider has (`onprem.database.DynamoDB`) is that class, as the
+    # warning says. A near miss stays a typo (error).
     path = write_design(tmp_path, "newer", """
         from diagrams import Diagram
-        from diagrams.onprem.client import Users, Browser  # BROWSER
+        from diagrams.onprem.client import Users
         from diagrams.generic.payment import Payment  # MODULE
-        from diagrams.onprem.database import PostgreSQL
+        from diagrams.onprem.database import DynamoDB  # PROVIDER
 
         with Diagram("newer", show=False):
-            Users("users") >> Browser("Browser") >> Payment("Stripe") >> PostgreSQL("db")
+            Users("users") >> Payment("Stripe") >> DynamoDB("sessions")
     """)
     model = load_design(path, root=tmp_path, timeout=30)
     nodes = {n.label: n for n in model.diagrams[0].nodes}
-    assert (nodes["Browser"].cls, nodes["Browser"].module) == ("Browser", "client")
-    assert nodes["Browser"].icon is None and nodes["Stripe"].icon is None
+    assert (nodes["Stripe"].cls, nodes["Stripe"].module, nodes["Stripe"].icon) == ("Payment", "payment", None)
+    assert (nodes["sessions"].provider, nodes["sessions"].cls) == ("aws", "Dynamodb")
     said = {w["line"]: w["message"] for w in model.warnings}
-    assert sorted(said) == [line_of(path, "# BROWSER"), line_of(path, "# MODULE")]
-    assert "upgrade diagrams" in said[line_of(path, "# BROWSER")]
+    assert sorted(said) == [line_of(path, "# MODULE"), line_of(path, "# PROVIDER")]
+    assert "upgrade diagrams" in said[line_of(path, "# MODULE")]
+    assert "`from diagrams.aws.database import Dynamodb`" in said[line_of(path, "# PROVIDER")]
     typo = write_design(tmp_path, "typo", """
         from diagrams import Diagram
         from diagrams.onprem.database import PostgreSQLL  # IMPORT

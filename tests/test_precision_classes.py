@@ -1567,3 +1567,37 @@ def test_sensors_labelled_in_french_are_devices():
     for label in ("Capteur de pH de l'eau", "Capteur du niveau d'eau"):
         b.chain(onprem(b, "Docker", label, "container"), broker)
     assert not {h for h in found(b, "SPOF001") if h[1].startswith("Capteur")}
+
+
+def test_guards_from_a_second_read_of_classes_57_to_93():
+    """Tidy drawings the new readings must leave alone: a web server in a "Frontend" cluster, a "Tenant 1..n"
+    cluster around a database and an "Optional cache 0..1" one, a service whose label mentions Prometheus, nginx
+    labelled with the framework behind it, a developer portal declared as the entry, a Vue SSR server."""
+    b = Arch()
+    with b.cluster("Frontend"):
+        web = b.node("Custom", "Web Server")
+    with b.cluster("Tenant 1..n"):
+        db = onprem(b, "PostgreSQL", "tenant db", "database")
+    with b.cluster("Optional cache 0..1"):
+        api = b.node("ECS", "API", provider="aws", module="compute")
+    orders = b.node("ECS", "Order Service (Prometheus metrics)", provider="aws", module="compute")
+    b.chain(web, api, orders, db)
+    g = build_graph(b.diagram())
+    assert g.nodes[web.id].role != "client" and g.nodes[orders.id].role == "compute"
+    assert (g.nodes[db.id].replicas, g.nodes[api.id].replicas) == (1, 1)
+    got = found(b)
+    assert {("SPOF001", "Web Server"), ("SPOF001", "API"), ("REP001", "tenant db")} <= got, got
+
+    proxy = Arch()
+    nginx = onprem(proxy, "Nginx", "Nginx (proxy to Django)", "network")
+    blue, green = (proxy.node("EC2", f"django {c}", provider="aws", module="compute") for c in ("blue", "green"))
+    proxy.chain(proxy.node("Users", "users"), nginx, [blue, green], onprem(proxy, "PostgreSQL", "db", "database"))
+    assert build_graph(proxy.diagram()).nodes[nginx.id].role == "load_balancer"
+    assert not {h for h in found(proxy, "SPOF001") if h[1].startswith("django")}
+
+    portal = Arch()
+    dev = portal.node("Users", "Developers", provider="onprem", module="client", entry="true")
+    ssr = portal.node("Custom", "Vue SSR Server")
+    portal.chain(dev, ssr, portal.node("EC2", "app", provider="aws", module="compute"),
+                 onprem(portal, "PostgreSQL", "db", "database"))
+    assert {("SPOF001", "Vue SSR Server"), ("SPOF001", "app")} <= found(portal, "SPOF001"), found(portal)

@@ -244,7 +244,8 @@ def _find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str
                                           "stores it needs"))
         elif grp.role in SOURCE_ROLES:
             found.append(Entry(gid, inferred=False, virtual=False))
-    found = _people_who_run_it(found, groups)
+    declared = {gid for gid, grp in groups.items() if any(flag(nodes[m].analysis.get("entry")) for m in grp.members)}
+    found = _people_who_run_it(found, groups, declared)
     candidates = [gid for gid, grp in groups.items()
                   if Q.in_degree(gid) == 0 and Q.out_degree(gid) > 0 and not grp.effective_stateful and not grp.soft
                   and grp.role in roles.REQUEST_ROLES and grp.role not in SOURCE_ROLES and gid not in fed]
@@ -276,13 +277,15 @@ def _find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str
     return _inferred(groups, Q, candidates, tooled=tooled)
 
 
-def _people_who_run_it(found: list[Entry], groups: Mapping[str, Group]) -> list[Entry]:
+def _people_who_run_it(found: list[Entry], groups: Mapping[str, Group], declared: set[str]) -> list[Entry]:
     """Drawn clients who build or operate the system walk its delivery or operations paths, not a request path: a
     developer always (`Users("Developer") >> local_build >> push >> deploy`), an admin or operator beside other
     clients (`User("Admin") >> nginx >> web_admin` beside `Client("Player") >> game`; alone, the admin is the
-    user). They become helpers: the stores on their paths are still checked (R5) [issue 13]."""
+    user). They become helpers: the stores on their paths are still checked (R5) [issue 13]. An `entry="true"`
+    says otherwise and wins."""
     def says(pattern: re.Pattern[str], e: Entry) -> bool:
-        return not e.helper and bool(pattern.search(roles.words(" ".join(groups[e.group].labels))))
+        return (not e.helper and e.group not in declared
+                and bool(pattern.search(roles.words(" ".join(groups[e.group].labels)))))
 
     builders = {e.group for e in found if says(_BUILDER_LABEL, e)}
     operators = {e.group for e in found if says(_OPERATOR_LABEL, e) and e.group not in builders}

@@ -92,7 +92,7 @@ def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
             # A warehouse holds the data it serves; a label that says so counts as much as the class (Hive).
             stateful = role in roles.STATEFUL or (role == "analytics" and (
                 n.cls in roles.WAREHOUSE_CLASSES or _WAREHOUSE_LABEL.search(n.label or "") is not None))
-        replicas, source = _replicas(n, clusters, members_by_cluster)
+        replicas, source = _replicas(n, clusters, members_by_cluster, stateful or role == "cache")
         loc = _location(n, locations, location_memo)
         label = display_label(n)
         chain = tuple(n.clusters)
@@ -275,7 +275,7 @@ def _services_on_request_paths(diagram: Diagram, resolved: dict[str, roles.RoleR
                 changed = True
 
 
-_JOBS_OUT = re.compile(r"\b(?:jobs?|tasks?|work items?)\b")
+_JOBS_OUT = re.compile(r"\b(?:jobs?|tasks?|work items?)\b(?! results?\b)")
 _QUEUE_EDGE = re.compile(r"\b(?:queue|queues|queued|enqueue|enqueues|enqueued|push jobs?|task queue)\b")
 
 
@@ -311,14 +311,17 @@ def _client_side_clusters(diagram: Diagram, resolved: dict[str, roles.RoleResolu
     only from inside that cluster (`browser >> React("React App") >> Server("Redux Store")`), run on the
     user's device: they are part of the client, not a tier to replicate [H, issue 13]. A node that something
     outside the cluster calls is a server, whatever cluster it is drawn in."""
-    sides = set()
+    sides, named = set(), set()  # client-side clusters; those whose label names the clients themselves
     for c in diagram.clusters:
         text = roles.words(c.label)
         while _CLIENT_SIDE_SUFFIX.search(text):
             text = _CLIENT_SIDE_SUFFIX.sub("", text)
         # A "Frontend" cluster holding a drawn client (`Android("Mobile App")` beside its screens and its API client
         # module) is the client's side too; the walk below starts from that client only.
-        if roles.client_phrase(text) or _FRONTEND_CLUSTER.match(text):
+        if roles.client_phrase(text):
+            sides.add(c.id)
+            named.add(c.id)
+        elif _FRONTEND_CLUSTER.match(text):
             sides.add(c.id)
     if not sides:
         return
@@ -331,8 +334,9 @@ def _client_side_clusters(diagram: Diagram, resolved: dict[str, roles.RoleResolu
             calls[e.caller].add(e.callee)
     by_id = {n.id: n for n in diagram.nodes}
     for cid in sides:
-        # A source drawn in a cluster named for clients ("Remote Clients": OpenRPA, PowerShell) is one of them.
-        for m in inner[cid]:
+        # A source drawn in a cluster named for clients ("Remote Clients": OpenRPA, PowerShell) is one of them; a
+        # source in a "Frontend" cluster may be the web server.
+        for m in inner[cid] if cid in named else ():
             res = resolved[m]
             if (not callers[m] and calls[m] and res.role in _CLIENT_SIDE_ROLES and res.source in ("label", "unknown")
                     and "role" not in by_id[m].analysis):
@@ -354,6 +358,7 @@ def _client_side_clusters(diagram: Diagram, resolved: dict[str, roles.RoleResolu
 
 # Front-end frameworks that build code for the browser (Next.js also renders on a server: not here).
 _BROWSER_APPS = frozenset({"React", "Vue", "Angular", "Svelte", "Ember", "Backbone"})
+_NOT_IN_BROWSER = re.compile(r"\b(?:ssr|server|servers|service|api|backend|node|nodejs)\b")
 _BROWSER_LABEL = re.compile(r"\b(?:react|vue|angular|svelte)\b(?! kit)")  # SvelteKit renders on a server too
 
 
@@ -363,7 +368,8 @@ def _browser_apps(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -
     server every request passes (source "browser") [H, issue 13]. One that a server, proxy or CDN serves stays the
     web tier it is drawn as; several front-end sources (a module graph of a React app) say nothing."""
     apps = [n for n in diagram.nodes if (n.cls in _BROWSER_APPS and n.provider == "programming" or (
-                n.provider == "custom" and _BROWSER_LABEL.search(roles.words(n.label or ""))))
+                n.provider == "custom" and _BROWSER_LABEL.search(roles.words(n.label or ""))
+                and not _NOT_IN_BROWSER.search(roles.words(n.label or ""))))
             and resolved[n.id].role in _CLIENT_SIDE_ROLES and resolved[n.id].source not in ("override", "c4")
             and "role" not in n.analysis]
     if not apps:
@@ -484,7 +490,7 @@ def _network_caller_ranks(diagram: Diagram, resolved: Mapping[str, roles.RoleRes
     return found
 
 
-def _replicas(n: Node, clusters: Mapping, members_by_cluster: Mapping) -> tuple[int, str]:
+def _replicas(n: Node, clusters: Mapping, members_by_cluster: Mapping, stateful: bool = False) -> tuple[int, str]:
     declared = replica_count(n.analysis.get("replicas"))
     if declared is not None:
         return declared, "node"
@@ -502,7 +508,8 @@ def _replicas(n: Node, clusters: Mapping, members_by_cluster: Mapping) -> tuple[
         return ASSUMED_SCALING_REPLICAS, "scaling_group"
     # A cluster whose label gives a multiplicity (`Cluster("Workers 1..n")`, "Mail Services 1..k"): its members run
     # as several instances, at least two as a guess that REP010 states [issue 13].
-    if any(_MULTIPLICITY.search(clusters[cid].label) for cid in n.clusters if cid in clusters):
+    innermost = clusters.get(n.clusters[-1]) if n.clusters else None
+    if innermost is not None and _MULTIPLICITY.search(innermost.label) and not stateful:
         return ASSUMED_SCALING_REPLICAS, "multiplicity"
     written = _LABEL_COUNT.search(n.label.lower()) if n.label else None
     if written is not None:
@@ -512,7 +519,8 @@ def _replicas(n: Node, clusters: Mapping, members_by_cluster: Mapping) -> tuple[
     return 1, "default"
 
 
-_MULTIPLICITY = re.compile(r"\b[01]\s?\.\.\s?(?:[a-z*]|\d+)\b|\b[01]\s?\.\.\s?\*")
+# "1..n", "1..K", "1..*", "0..5": a multiplicity that allows more than one; not "0..1" or "1..1".
+_MULTIPLICITY = re.compile(r"\b[01]\s?\.\.\s?(?:[a-z]\b|\*|[2-9]\b|[1-9]\d+\b)", re.IGNORECASE)
 
 
 # A count the label states, where labels state one: at the start or after "(", "," or "×" ("Deployment (3

@@ -397,7 +397,7 @@ def resolve_role(node: Any) -> RoleResolution:
         # A monitoring or tooling icon on a node whose label names a web application framework
         # (`Monitoring("Streamlit")`): the label says what runs there [issue 13].
         return RoleResolution("compute", "label", invalid)
-    elif role in ("compute", "service") and _OBSERVABILITY_PRODUCT.search((node.label or "").lower()):
+    elif role in ("compute", "service") and observability_product(node.label or ""):
         # `EC2("Open Telemetry")`, `Server("Prometheus")`: a monitoring product on the box it runs on [issue 13].
         return RoleResolution("observability", "label", invalid)
     elif role in ("compute", "service") and (ops_label(node.label or "") or console_label(node.label or "")):
@@ -407,7 +407,8 @@ def resolve_role(node: Any) -> RoleResolution:
     elif role in EXTERNAL_FROM and external_label(node.label or ""):
         # `ELB("ExternalApi")`: a system outside the design drawn with whatever icon was at hand [issue 13].
         return RoleResolution("external_saas", "label", invalid)
-    elif role in ("load_balancer", "api_gateway", "cdn") and APP_LABEL.search(words(node.label or "")):
+    elif role in ("load_balancer", "api_gateway", "cdn") and APP_LABEL.fullmatch(
+            words(_BRACKETED.sub(" ", node.label or ""))):
         # `ELB("Streamlit")`: an application drawn with a network icon; the label names what runs [issue 13].
         return RoleResolution("compute", "label", invalid)
     elif role in DATA_ROLES and console_label(node.label or ""):
@@ -430,10 +431,16 @@ def resolve_role(node: Any) -> RoleResolution:
     return RoleResolution(role, source, invalid)
 
 
-# Monitoring products by name: a compute icon labelled with one runs monitoring, not the application.
-_OBSERVABILITY_PRODUCT = re.compile(r"\b(?:open ?telemetry|otel|prometheus|grafana|jaeger|zipkin|loki|kibana|"
+# Monitoring products by name, at the head of the label: a compute icon labelled with one runs monitoring, not the
+# application ("Order Service (Prometheus metrics)" is the order service).
+_OBSERVABILITY_PRODUCT = re.compile(r"^(?:open ?telemetry|otel|prometheus|grafana|jaeger|zipkin|loki|kibana|"
                                     r"logstash|fluent ?d|fluent ?bit|telegraf|node exporter|alertmanager|"
-                                    r"cadvisor|netdata|uptime ?kuma)")
+                                    r"cadvisor|netdata|uptime ?kuma)(?:\b|\*)")
+
+
+def observability_product(label: str) -> bool:
+    """True when a label starts with the name of a monitoring product (`cadvisor*`, "OpenTelemetry Collector")."""
+    return bool(_OBSERVABILITY_PRODUCT.search(" ".join(label.lower().split())))
 
 # Web application frameworks and servers: a label naming one is an application, whatever icon it is drawn with.
 APP_LABEL = re.compile(r"\b(?:streamlit|gradio|fast ?api|flask|django|spring ?boot|ruby on rails|rails|laravel|"
@@ -532,7 +539,7 @@ def label_overrides_class(label: str) -> bool:
     return bool(label) and (bool(_OVERRIDE_HINT.search(label)) and (ops_label(label) or external_label(label)
                                                                      or console_label(label)
                                                                      or bool(APP_LABEL.search(words(label))))
-                            or bool(_OBSERVABILITY_PRODUCT.search(label.lower())))
+                            or observability_product(label))
 
 
 # Labels of compute nodes that face users when no client is drawn (R5): the web tier, a site, a portal, a proxy...

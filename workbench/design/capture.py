@@ -345,7 +345,7 @@ def offline_downloads(rec: Recorder) -> None:
         try:
             return original(url, filename, *args, **kwargs)
         except OSError as exc:  # URLError, timeouts, refused connections
-            if not _is_network_error(exc):
+            if not _is_network_error(exc) or filename is None:  # no file of its own to leave out: the error stands
                 raise
             file, line = rec.where()
             rec.warn(file, line, f"could not download {url} ({getattr(exc, 'reason', exc)}): left out; "

@@ -94,13 +94,40 @@ def stand_in(module, name: str) -> type | None:
         "_icon": None, "_provider": parts[1], "_type": parts[2], "__module__": module.__name__, "stand_in": True})
 
 
+def other_provider(name: str) -> type | None:
+    """The class of that name (in any case) another provider has, first in name order, else None: `from
+    diagrams.onprem.database import DynamoDB` means `aws.database.DynamoDB`, a managed store, not a blank on-prem
+    node. Imports every icon module once; only a name no module of its own provider has gets here."""
+    import pkgutil
+
+    import diagrams
+
+    wanted = name.lower()
+    for provider in pkgutil.iter_modules(diagrams.__path__):
+        if not provider.ispkg or provider.name.startswith("_"):
+            continue
+        package = importlib.import_module(f"diagrams.{provider.name}")
+        for info in pkgutil.iter_modules(package.__path__):
+            if info.name.startswith("_"):
+                continue
+            try:
+                module = importlib.import_module(f"diagrams.{provider.name}.{info.name}")
+            except Exception:  # noqa: BLE001 - a module that fails to import has no class to offer
+                continue
+            found = [v for n, v in vars(module).items() if n.lower() == wanted and isinstance(v, type)
+                     and CLASS_NAME.fullmatch(n)]
+            if found:
+                return found[0]
+    return None
+
+
 def add_fallback(module, warn: Callable[[str, type], None]) -> None:
     """Give an icon module a PEP 562 `__getattr__` that answers old class names (and only those)."""
     if "__getattr__" in vars(module):
         return
 
     def __getattr__(name: str):
-        target = renamed(module, name) or stand_in(module, name)
+        target = renamed(module, name) or other_provider(name) or stand_in(module, name)
         if target is None:
             raise AttributeError(f"module {module.__name__!r} has no attribute {name!r}")
         setattr(module, name, target)  # once: the next use of the old name is a plain attribute
