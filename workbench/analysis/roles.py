@@ -528,8 +528,8 @@ def external_label(label: str) -> bool:
 # A cheap look at the raw label first: most labels name neither, and splitting words costs more than this.
 _OVERRIDE_HINT = re.compile(r"portainer|rancher|dashboard|argo|harbor|artifactory|regist|bastion|jump|external|"
                             r"third|admin|express|commander|insight|kafdrop|akhq|kafka|swagger|redoc|streamlit|"
-                            r"gradio|api|flask|django|spring|rails|laravel|js|nuxt|gunicorn|uvicorn|asp|symfony|"
-                            r"meter|locust|gatling|load",
+                            r"gradio|fast ?api|flask|django|spring|rails|laravel|next|nest|node|nuxt|gunicorn|"
+                            r"uvicorn|asp|symfony|meter|locust|gatling|load ?(?:gen|test)",
                             re.IGNORECASE)
 
 
