@@ -184,6 +184,21 @@ _AUDIENCE_DEVICE = re.compile(r"\b(?:speakers?|sonos|headphones?|earbuds?|tvs?|t
 _SERVER_WORDS = re.compile(r"\b(?:service|services|server|servers|api|backend|db|database)\b")
 
 
+def call_maps(diagram: Diagram, linked: bool = False) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """(callers, calls) of each node by the drawn arrows; with `linked`, an undirected line counts as a call
+    both ways."""
+    callers: dict[str, set[str]] = defaultdict(set)
+    calls: dict[str, set[str]] = defaultdict(set)
+    for e in diagram.edges:
+        if e.dir in ("forward", "back"):
+            callers[e.callee].add(e.caller)
+            calls[e.caller].add(e.callee)
+        elif linked:
+            calls[e.caller].add(e.callee)
+            calls[e.callee].add(e.caller)
+    return callers, calls
+
+
 def _clients_from_labels(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
     """Custom and generic nodes labelled as clients ("Client", "Web Browser", "End users") with no caller drawn
     into them are clients (R4). A one-way edge into the node from something it does not call back means it
@@ -198,12 +213,7 @@ def _clients_from_labels(diagram: Diagram, resolved: dict[str, roles.RoleResolut
                            and "role" not in n.analysis and roles.label_client(display_label(n))}
     if not candidates:
         return
-    calls: dict[str, set[str]] = defaultdict(set)
-    callers: dict[str, set[str]] = defaultdict(set)
-    for e in diagram.edges:
-        if e.dir in ("forward", "back"):
-            calls[e.caller].add(e.callee)
-            callers[e.callee].add(e.caller)
+    callers, calls = call_maps(diagram)
     clients = {nid for nid in candidates if not any(c not in calls[nid] for c in callers[nid])}
     # A player device a stream is pushed to (`app >> [Custom("Sonos System"), Custom("Laptop")]`) is an audience:
     # it calls nothing and is the end of the push, not a capability [issue 13].
@@ -326,12 +336,7 @@ def _client_side_clusters(diagram: Diagram, resolved: dict[str, roles.RoleResolu
     if not sides:
         return
     inner = {cid: {n.id for n in diagram.nodes if cid in n.clusters} for cid in sides}
-    callers: dict[str, set[str]] = defaultdict(set)
-    calls: dict[str, set[str]] = defaultdict(set)
-    for e in diagram.edges:
-        if e.dir in ("forward", "back"):
-            callers[e.callee].add(e.caller)
-            calls[e.caller].add(e.callee)
+    callers, calls = call_maps(diagram)
     by_id = {n.id: n for n in diagram.nodes}
     for cid in sides:
         # A source drawn in a cluster named for clients ("Remote Clients": OpenRPA, PowerShell) is one of them; a
@@ -374,18 +379,7 @@ def _browser_apps(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -
             and "role" not in n.analysis]
     if not apps:
         return
-    ids = {n.id for n in apps}
-    callers: dict[str, set[str]] = defaultdict(set)
-    calls: dict[str, set[str]] = defaultdict(set)
-    for e in diagram.edges:
-        if e.caller not in ids and e.callee not in ids:
-            continue
-        if e.dir in ("forward", "back"):
-            callers[e.callee].add(e.caller)
-            calls[e.caller].add(e.callee)
-        else:  # `react - auth`: linked, direction left open
-            calls[e.caller].add(e.callee)
-            calls[e.callee].add(e.caller)
+    callers, calls = call_maps(diagram, linked=True)  # `react - auth`: linked, direction left open
     apps = [n for n in apps if calls[n.id]]
     clients = {nid for nid, res in resolved.items() if res.role == "client"}
     # Called by clients, and by nothing else but what it calls itself (`api >> vue_app` drawn as the reply to

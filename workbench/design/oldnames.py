@@ -49,42 +49,46 @@ def renamed(module, name: str) -> type | None:
     return getattr(sys.modules[moved[0]], name) if moved else None
 
 
-def elsewhere(name: str, module_name: str) -> list[str]:
-    """Other modules of the same provider that define the class `name` (diagrams moves classes between them)."""
+def icon_modules(provider: str):
+    """The icon modules of one provider (`diagrams.aws`), imported, in name order; ones that fail to import are
+    skipped (an icon module that fails is simply no candidate)."""
     import pkgutil
 
-    parts = module_name.split(".")
-    if len(parts) < 3:
-        return []
-    provider = ".".join(parts[:2])
     try:
         package = importlib.import_module(provider)
     except ImportError:
-        return []
-    found = []
+        return
     for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
-        candidate = f"{provider}.{info.name}"
-        if candidate == module_name or info.name.startswith("_"):
+        if info.name.startswith("_"):
             continue
         try:
-            module = importlib.import_module(candidate)
-        except Exception:  # noqa: BLE001 - an icon module that fails to import is simply not a candidate
+            yield importlib.import_module(f"{provider}.{info.name}")
+        except Exception:  # noqa: BLE001
             continue
-        if isinstance(vars(module).get(name), type):  # vars, not getattr: no fallback answers here
-            found.append(candidate)
-    return found
 
 
-def stand_in(module, name: str) -> type | None:
-    """A class without an icon for a name no release we know of has here (a newer release's class, e.g.
-    `onprem.client.Browser`), derived from the module's own base so that the module still says what it is (a
-    client, a database); None for a name close to one the module has: that is a typo, and the import error with
-    its suggestion is the better answer."""
+def elsewhere(name: str, module_name: str) -> list[str]:
+    """Other modules of the same provider that define the class `name` (diagrams moves classes between them)."""
+    parts = module_name.split(".")
+    if len(parts) < 3:
+        return []
+    # vars, not getattr: no fallback answers here
+    return [m.__name__ for m in icon_modules(".".join(parts[:2]))
+            if m.__name__ != module_name and isinstance(vars(m).get(name), type)]
+
+
+def typo(module, name: str) -> bool:
+    """True when `name` is not a class name or is close to one the module has (`EC3`, `PostgreSQLL`): the import
+    error with its suggestion is the better answer than any stand-in."""
     import difflib
 
-    own = classes(module)
-    if not CLASS_NAME.fullmatch(name) or difflib.get_close_matches(name, own, n=1, cutoff=0.6):
-        return None
+    return not CLASS_NAME.fullmatch(name) or bool(difflib.get_close_matches(name, classes(module), n=1, cutoff=0.6))
+
+
+def stand_in(module, name: str) -> type:
+    """A class without an icon for a name no release we know of has here (a newer release's class, e.g.
+    `generic.payment.Payment`), derived from the module's own base so that the module still says what it is (a
+    client, a database)."""
     from diagrams import Node
 
     bases = [v for v in vars(module).values() if isinstance(v, type) and issubclass(v, Node)
@@ -103,17 +107,10 @@ def other_provider(name: str) -> type | None:
     import diagrams
 
     wanted = name.lower()
-    for provider in pkgutil.iter_modules(diagrams.__path__):
+    for provider in sorted(pkgutil.iter_modules(diagrams.__path__), key=lambda i: i.name):
         if not provider.ispkg or provider.name.startswith("_"):
             continue
-        package = importlib.import_module(f"diagrams.{provider.name}")
-        for info in pkgutil.iter_modules(package.__path__):
-            if info.name.startswith("_"):
-                continue
-            try:
-                module = importlib.import_module(f"diagrams.{provider.name}.{info.name}")
-            except Exception:  # noqa: BLE001 - a module that fails to import has no class to offer
-                continue
+        for module in icon_modules(f"diagrams.{provider.name}"):
             found = [v for n, v in vars(module).items() if n.lower() == wanted and isinstance(v, type)
                      and CLASS_NAME.fullmatch(n)]
             if found:
@@ -127,7 +124,9 @@ def add_fallback(module, warn: Callable[[str, type], None]) -> None:
         return
 
     def __getattr__(name: str):
-        target = renamed(module, name) or other_provider(name) or stand_in(module, name)
+        target = renamed(module, name)
+        if target is None and not typo(module, name):
+            target = other_provider(name) or stand_in(module, name)
         if target is None:
             raise AttributeError(f"module {module.__name__!r} has no attribute {name!r}")
         setattr(module, name, target)  # once: the next use of the old name is a plain attribute
