@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from datetime import date
 
@@ -259,6 +260,22 @@ def test_collect_comments():
         (("TOP001",), ("legacy",), (), False, ln('EC2("legacy")')),
     }
     assert all(a.kind == "comment" for a in accs)
+
+
+@pytest.mark.parametrize("comment", ["# wb: accept SPOF001 -- one", "#WB:ACCEPT SPOF001 -- one",
+                                     "##  wb :  accept SPOF001 -- one"])
+def test_comment_spellings_are_found_and_a_file_without_one_is_not_parsed(comment, monkeypatch):
+    """The tokenizer only runs on files that hold an acceptance comment, in any spelling the rule reads."""
+    import workbench.analysis.acceptance as acceptance
+
+    src = "\n" * 7 + f"x = 1  {comment}\n"
+    d = diagram([node("web", 8)], [])
+    [acc] = collect(d, {"shop.py": src})
+    assert acc.kind == "comment" and acc.parsed.codes == ("SPOF001",) and acc.nodes == ["web"]
+    parsed = []
+    monkeypatch.setattr(acceptance, "_Source", lambda text: parsed.append(text))
+    other = re.sub("accept", "reject", src, flags=re.IGNORECASE)
+    assert collect(d, {"shop.py": other}) == [] and parsed == []
 
 
 def test_comment_acceptances_apply():

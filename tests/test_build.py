@@ -54,7 +54,7 @@ def test_default_outputs(tmp_path, write_design, cfg):
     assert result.status == "rendered" and result.ok, result.error
     out = cfg.out / "simple"
     visible = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
-    assert visible == sorted(["model.json", "simple.png", "simple.svg", "simple.findings.png", "simple.findings.svg", "findings.json", "report.html", "report.md"])
+    assert visible == sorted(["model.json", "simple.png", "simple.svg", "simple.findings.svg", "findings.json", "report.html", "report.md"])
     assert sorted(p.name for p in result.outputs) == visible
     assert result.shown == "designs/simple.py"
 
@@ -91,7 +91,7 @@ def test_show_filename_outformat_do_not_decide_outputs(tmp_path, write_design, c
     out = cfg.out / "wild"
     visible = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     assert visible == sorted(["model.json", "wild-one.png", "wild-one.svg", "wild-two.png", "wild-two.svg", "findings.json", "report.html", "report.md",
-                              "wild-one.findings.png", "wild-one.findings.svg", "wild-two.findings.png", "wild-two.findings.svg"])
+                              "wild-one.findings.svg", "wild-two.findings.svg"])
     assert not list(tmp_path.rglob("*.jpg"))
     assert not list(tmp_path.rglob("*escape*"))
 
@@ -359,7 +359,7 @@ def test_renaming_a_diagram_removes_its_old_outputs(tmp_path, write_design, cfg)
     write_design(tmp_path, "renamed", SIMPLE.replace('"Simple"', '"Complex"'))
     assert build_design(path, cfg).status == "rendered"
     visible = sorted(p.name for p in (cfg.out / "renamed").iterdir() if not p.name.startswith("."))
-    assert visible == sorted(["complex.png", "complex.svg", "model.json", "complex.findings.png", "complex.findings.svg", "findings.json", "report.html", "report.md"])
+    assert visible == sorted(["complex.png", "complex.svg", "model.json", "complex.findings.svg", "findings.json", "report.html", "report.md"])
 
 
 def test_unwritable_out_is_a_failed_result_not_a_crash(tmp_path, write_design, cfg):

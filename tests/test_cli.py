@@ -161,7 +161,7 @@ def test_example_from_init_renders(tmp_path, monkeypatch):
     assert summary(result.output) == (1, 0, 0)
     out = tmp_path / "practice" / "out" / "example"
     visible = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
-    assert visible == sorted(["model.json", "web-service.png", "web-service.svg", "web-service.findings.png",
+    assert visible == sorted(["model.json", "web-service.png", "web-service.svg",
                               "web-service.findings.svg", "findings.json", "report.html", "report.md"])
 
 

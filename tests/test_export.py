@@ -26,7 +26,7 @@ SHOP = """
 
 DEFAULT_NAMES = {"html": "shop-report.html", "md": "shop-report.md", "pdf": "shop-report.pdf",
                  "png": "shop-storefront.png", "svg": "shop-storefront.svg"}
-FINDINGS_PNGS = {"storefront.findings.png", "back-office.findings.png"}
+FINDINGS_VIEWS = {"storefront.findings.svg", "back-office.findings.svg"}
 
 
 @pytest.fixture
@@ -82,7 +82,7 @@ def test_export_to_the_default_path_in_the_current_folder(ws, fmt):
     result = run("export", "designs/shop.py", "--format", fmt)
     assert result.exit_code == 0, result.output
     target = ws / DEFAULT_NAMES[fmt]
-    extras = {ws / name for name in FINDINGS_PNGS} if fmt == "md" else set()
+    extras = {ws / name for name in FINDINGS_VIEWS} if fmt == "md" else set()
     assert files_under(ws) - before == {target} | extras
     assert f"wrote {target}" in result.output
     check_content(fmt, target, ws)
@@ -93,7 +93,7 @@ def test_export_to_a_named_file(ws, fmt):
     result = run("export", "designs/shop.py", "--format", fmt, "-o", f"handout/for-review.{fmt}")
     assert result.exit_code == 0, result.output
     target = ws / "handout" / f"for-review.{fmt}"
-    extras = {ws / "handout" / name for name in FINDINGS_PNGS} if fmt == "md" else set()
+    extras = {ws / "handout" / name for name in FINDINGS_VIEWS} if fmt == "md" else set()
     assert files_under(ws / "handout") == {target} | extras
     assert not {p for p in ws.iterdir() if p.is_file()}, "something was written to the current folder too"
     check_content(fmt, target, ws)
@@ -108,7 +108,7 @@ def test_export_into_a_folder(ws, fmt, existing):
     result = run("export", "designs/shop.py", "--format", fmt, "-o", "share/" if not existing else "share")
     assert result.exit_code == 0, result.output
     target = folder / DEFAULT_NAMES[fmt]
-    extras = {folder / name for name in FINDINGS_PNGS} if fmt == "md" else set()
+    extras = {folder / name for name in FINDINGS_VIEWS} if fmt == "md" else set()
     assert files_under(folder) == {target} | extras
     check_content(fmt, target, ws)
 
@@ -139,6 +139,26 @@ def test_findings_view_export_is_the_outlined_diagram(ws):
     svg = (ws / "bo.svg").read_text(encoding="utf-8")
     assert svg == (ws / "out" / "shop" / "back-office.findings.svg").read_text(encoding="utf-8")
     assert "#d62728" in svg  # batch and ledger carry error findings
+
+
+def red_pixels(png: bytes) -> int:
+    from test_report import near, png_rgb
+
+    _, _, rows = png_rgb(png)
+    return sum(near(tuple(row[i:i + 3]), (0xD6, 0x27, 0x28)) for row in rows for i in range(0, len(row), 3))
+
+
+def test_findings_view_png_is_drawn_on_export_with_the_outlines(ws):
+    """The build writes the findings view as SVG only; the PNG is drawn when asked for, from the same overlay."""
+    result = run("export", "designs/shop.py", "--format", "png", "--diagram", "Back Office", "--findings-view",
+                 "-o", "bo.png")
+    assert result.exit_code == 0, result.output
+    out = ws / "out" / "shop"
+    assert not (out / "back-office.findings.png").exists()
+    view, plain = (ws / "bo.png").read_bytes(), (out / "back-office.png").read_bytes()
+    assert view[:8] == b"\x89PNG\r\n\x1a\n" and view != plain
+    assert red_pixels(view) > 50 and red_pixels(plain) == 0  # batch and ledger outlined in the error red
+    assert files_under(ws) == {ws / "bo.png"}  # nothing else left behind
 
 
 def test_unknown_diagram_is_an_error_naming_the_choices(ws):

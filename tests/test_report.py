@@ -416,10 +416,10 @@ def test_markdown_links_its_images_relatively(feed):
     folder, _, findings = feed
     md = (folder / "report.md").read_text(encoding="utf-8")
     images = re.findall(r"!\[[^\]]*\]\(([^)]*)\)", md)
-    assert images == [f"{d['slug']}.findings.png" for d in findings["diagrams"]]
+    assert images == [f"{d['slug']}.findings.svg" for d in findings["diagrams"]]
     for image in images:
         assert not re.match(r"^([a-z]+:|/|\\)", image), image
-        assert (folder / image).is_file() and (folder / image).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert (folder / image).is_file() and (folder / image).read_text(encoding="utf-8").rstrip().endswith("</svg>")
     assert str(folder.parent.parent) not in md
     assert not re.search(r"\]\((/|file:|[A-Za-z]:\\)", md)
 
@@ -600,7 +600,7 @@ def test_docs_override_example_renders(tmp_path):
     folder = build(tmp_path, "feed", FEED)
     md = (folder / "report.md").read_text(encoding="utf-8")
     assert md.startswith("# News feed\n")
-    assert "![News feed](news-feed.findings.png)" in md and (folder / "news-feed.findings.png").is_file()
+    assert "![News feed](news-feed.findings.svg)" in md and (folder / "news-feed.findings.svg").is_file()
     assert re.search(r"^- #1 \*\*[A-Z]+\d{3}\*\* ", md, re.M), md
     assert "- Average read QPS: `100M DAU × 10 reads/user/day ÷ 86,400 s = 11,574 reads/s`" in md
     assert re.search(r"^1\. .+\?$", md, re.M), md

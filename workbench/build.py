@@ -251,7 +251,7 @@ def write_outputs(design: Path, model: DesignModel, reviews: list, staging: Stag
     """Stages 3 and 4 into the staging folder: the findings views, the diagrams' SVGs, the reports (their
     diagrams filled in once the SVGs exist) and the model; the reports are rendered while `dot` still runs.
 
-    Per diagram: <slug>.<format> for each format, the findings view <slug>.findings.svg/.png, findings.json,
+    Per diagram: <slug>.<format> for each format, the findings view <slug>.findings.svg, findings.json,
     the reports (report.pdf only when pdf is among the formats: it takes a second), and model.json.
     """
     from workbench.analysis.review import numbered
@@ -272,7 +272,7 @@ def slower_outputs(model: DesignModel, formats: Iterable[str]) -> list[str]:
     the findings views and report.pdf that `watch` leaves out. The swap keeps the previous ones of these
     (output.outdir.carry_over) until a build makes them again; a diagram that is gone takes its files along."""
     names = [f"{d.slug}.{suffix}" for d in model.diagrams
-             for suffix in (*(dict.fromkeys(formats)), "findings.svg", "findings.png")]
+             for suffix in (*(dict.fromkeys(formats)), "findings.svg")]
     return names + (["report.pdf"] if "pdf" in formats else [])
 
 
@@ -336,12 +336,23 @@ def import_in_background() -> None:
     The parent only waits for the child then, so the imports use the second core instead of lying on the
     critical path after the child. The renderer comes first: the main thread needs it as soon as the model
     is back, while it may share the interpreter with the analysis imports for a few milliseconds.
+
+    The cyclic garbage collector is off meanwhile (as in `launch.run` around the command line's imports):
+    loading modules makes ~100,000 objects that live as long as the process, and collections triggered
+    among them free nothing; a cold render loads ~1,400 modules (networkx ~350), and the pause saves ~20 ms
+    of its ~0.25 s of CPU (docs/benchmarks.md, Render).
     """
+    import gc
     import threading
 
     def run() -> None:
-        import_renderer()
-        import_analysis()
+        gc.disable()
+        try:
+            import_renderer()
+            import_analysis()
+        finally:
+            gc.freeze()
+            gc.enable()
 
     threading.Thread(target=run, name="workbench-imports", daemon=True).start()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 
 # Commands that run design files soon after start-up: they get a spare (see workbench.design.spare).
@@ -26,8 +27,12 @@ def run() -> None:
 
     spare.start()  # before importing the command line: it loads while that does
     try:
-        from workbench.cli import run as cli
-
+        gc.disable()  # see build.import_in_background
+        try:
+            from workbench.cli import run as cli
+        finally:
+            gc.freeze()
+            gc.enable()
         cli()
     finally:
         spare.discard()

@@ -74,6 +74,7 @@ UNACCEPTABLE = (ACC_FAMILY, "WB")  # acceptance problems, and WB000 (a crashed r
 CODE_RE = re.compile(r"^[A-Z]+[0-9]+$")
 _SEP_RE = re.compile(r"\s*(?:--|—|:)\s*")
 _COMMENT_RE = re.compile(r"^#+\s*wb\s*:\s*accept\b(?P<rest>.*)$", re.IGNORECASE)
+_ANY_COMMENT = re.compile(r"#+\s*wb\s*:\s*accept\b", re.IGNORECASE)  # a file without it needs no tokenizing
 _EXPIRY_RE = re.compile(r"\s*;\s*expires\b\s*[:=]?\s*(?P<date>.*?)\s*$", re.IGNORECASE)
 _BARE_EXPIRY_RE = re.compile(r"[\s,]*\bexpires\s*[:=]?\s*(?P<date>\d{4}-\d{2}-\d{2})\s*$", re.IGNORECASE)
 
@@ -264,7 +265,7 @@ def collect(diagram: Diagram, sources: dict[str, str]) -> list[Acceptance]:
     parsed_sources: dict[str, _Source] = {}
 
     def source(file: str) -> _Source | None:
-        if file not in parsed_sources and file in sources:
+        if file not in parsed_sources and file in sources and _ANY_COMMENT.search(sources[file]):
             parsed_sources[file] = _Source(sources[file])
         return parsed_sources.get(file)
 

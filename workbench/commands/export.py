@@ -41,12 +41,16 @@ def export(design: Path, cfg: Config, fmt: str, output: Path | None = None, diag
         slug = pick_diagram(folder, diagram)
         source = folder / f"{slug}{'.findings' if findings_view else ''}.{fmt}"
         default_name = f"{design.stem}{'' if slug == design.stem else '-' + slug}.{fmt}"
+        if findings_view and fmt == "png":  # the build draws the findings view as SVG only
+            from workbench.output.render import findings_png
+
+            target = output_path(output, default_name)
+            findings_png(folder, slug, design.parent, target, cfg.style)
+            return Exported(target)
     else:
         source = folder / f"report.{fmt}"
         default_name = f"{design.stem}-report.{fmt}"
-    target = Path(output) if output else Path.cwd() / default_name
-    if target.is_dir() or (output and not target.suffix):  # a folder, existing or to be made
-        target = target / default_name
+    target = output_path(output, default_name)
     if fmt == "pdf" and not source.exists():  # render makes report.pdf only when asked for pdf
         from workbench.output.report import pdf_from_html
 
@@ -56,7 +60,7 @@ def export(design: Path, cfg: Config, fmt: str, output: Path | None = None, diag
     extras = []
     if fmt == "md" and target.parent.resolve() != folder.resolve():
         # The Markdown links its images relatively: they travel with it.
-        for image in sorted(folder.glob("*.findings.png")):
+        for image in sorted(folder.glob("*.findings.svg")):
             copy = target.parent / image.name
             try:
                 shutil.copyfile(image, copy)
@@ -65,6 +69,15 @@ def export(design: Path, cfg: Config, fmt: str, output: Path | None = None, diag
                                      f"{exc.strerror or exc}") from exc
             extras.append(copy)
     return Exported(target, extras)
+
+
+def output_path(output: Path | None, default_name: str) -> Path:
+    """The file to write: `output`, or `default_name` in it when it is a folder (existing, or a path without
+    a suffix, to be made), or `default_name` here."""
+    target = Path(output) if output else Path.cwd() / default_name
+    if target.is_dir() or (output and not target.suffix):
+        target = target / default_name
+    return target
 
 
 def pick_diagram(folder: Path, wanted: str | None) -> str:
@@ -91,10 +104,7 @@ def write_editable(design: Path, folder: Path, fmt: str, output: Path | None, di
 
     model = DesignModel.from_dict(json.loads((folder / "model.json").read_text(encoding="utf-8")))
     findings = json.loads((folder / "findings.json").read_text(encoding="utf-8"))
-    default_name = f"{design.stem}{SUFFIX[fmt]}"
-    target = Path(output) if output else Path.cwd() / default_name
-    if target.is_dir() or (output and not target.suffix):
-        target = target / default_name
+    target = output_path(output, f"{design.stem}{SUFFIX[fmt]}")
     if fmt == "drawio":
         from workbench.output.drawio import drawio
 

@@ -37,7 +37,7 @@ class Drawings:
         self.formats, self.later = formats, later
         self.work = Path(tempfile.mkdtemp(prefix=temp_prefix("work"), dir=staging.parent))
         self.jobs: list[tuple[RenderJob, str]] = []  # (job, stem), in start order
-        self.copies: list[tuple[str, str]] = []  # (diagram file, findings view file) where the view is a copy
+        self.copies: list[tuple[str, str]] = []  # (diagram SVG, findings view SVG) where the view is a copy
         # The design process writes the early DOT with the packaged house style only: a workspace style
         # needs the DOT written here.
         self.early = start_early(staging.parent, design_dir, (*formats, *later)) if early and not self.style else None
@@ -84,20 +84,21 @@ class Drawings:
                 self.draw(diagram, diagram.slug, (*self.formats, *self.later))
 
     def draw_findings_views(self, model: DesignModel, numbered_per_diagram: Iterable[dict]) -> None:
-        """Start the findings view of each diagram: its findings outlined and numbered.
+        """Start the findings view of each diagram, as SVG: its findings outlined and numbered.
 
-        A diagram without findings to outline needs no second layout: its view is a copy of the diagram.
+        A diagram without findings to outline needs no second layout: its view is a copy of the diagram's SVG.
+        The view is not rasterised here: a second PNG costs a cold render about 0.1 s of `dot` (the
+        render/plain-`diagrams` figure in docs/benchmarks.md), and the report, the live page and the
+        notebook all show the SVG; `export --findings-view --format png` draws the PNG when it is asked for
+        (`findings_png`).
         """
         for diagram, numbered in zip(model.diagrams, numbered_per_diagram):
-            overlay = findings_overlay(numbered)
+            overlay = findings_overlay((n, f.nodes, f.severity) for n, f in numbered.items())
             view = f"{diagram.slug}.findings"
-            if overlay:
-                self.draw(diagram, view, ("svg", "png"), overlay)
-                continue
-            self.copies += [(f"{diagram.slug}.{fmt}", f"{view}.{fmt}") for fmt in ("svg", "png") if fmt in self.formats]
-            missing = tuple(f for f in ("svg", "png") if f not in self.formats)
-            if missing:
-                self.draw(diagram, view, missing)
+            if overlay or "svg" not in self.formats:
+                self.draw(diagram, view, ("svg",), overlay)
+            else:
+                self.copies.append((f"{diagram.slug}.svg", f"{view}.svg"))
 
     def draw(self, diagram: Diagram, stem: str, formats: Iterable[str], overlay=None) -> None:
         fmts = sorted(formats, key=lambda f: f != "svg")  # dot writes in this order: the SVG first
@@ -121,7 +122,7 @@ class Drawings:
             for href in missing:
                 warnings.append({"file": model.path, "line": 0, "message": f"icon {href} could not be read"})
             (self.staging / f"{stem}.svg").write_text(svg, encoding="utf-8")
-        self.copy_views(self.staging, ".svg")
+        self.copy_views(self.staging)
 
     def finish(self) -> None:
         """Wait for every `dot` and stage the formats written elsewhere (the early job's)."""
@@ -131,8 +132,6 @@ class Drawings:
                 final = self.staging / f"{stem}.{fmt}"
                 if fmt != "svg" and fmt not in self.later and path != final:
                     os.replace(path, final)
-        if not self.later:
-            self.copy_views(self.staging, ".png")
 
     def finish_later(self, target: Path) -> list[str]:
         """After the swap: wait for the later formats, replace each old file in `target` atomically, and return
@@ -144,19 +143,12 @@ class Drawings:
                 if fmt in job.outputs:
                     os.replace(job.outputs[fmt], target / f"{stem}.{fmt}")
                     written.append(f"{stem}.{fmt}")
-        return written + self.copy_views(target, ".png")
+        return written
 
-    def copy_views(self, folder: Path, suffix: str) -> list[str]:
-        """Copy the diagrams that stand in for their findings views (see `draw_findings_views`); each copy
-        replaces the previous file in one step, as `finish_later` does for the formats."""
-        done = []
+    def copy_views(self, folder: Path) -> None:
+        """Copy the diagrams' SVGs that stand in for their findings views (see `draw_findings_views`)."""
         for source, copy in self.copies:
-            if copy.endswith(suffix):
-                part = self.work / f"{copy}.part"
-                shutil.copyfile(folder / source, part)
-                os.replace(part, folder / copy)
-                done.append(copy)
-        return done
+            shutil.copyfile(folder / source, folder / copy)
 
 
 def start_early(parent: Path, design_dir: Path, formats: tuple[str, ...]) -> EarlyRender | None:

@@ -10,6 +10,7 @@ import subprocess
 import tempfile
 import time
 from dataclasses import asdict
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,18 +49,40 @@ def to_dot(diagram: Diagram, overlay: dict[str, dict[str, str]] | None = None,
 FINDING_COLOURS = dotsource.MARK_COLOURS
 
 
-def findings_overlay(numbered: dict) -> dict[str, dict[str, str]]:
-    """Outline the nodes of numbered findings (red for errors, amber for warnings) with their labels, and
-    give each a badge with its numbers, so the picture matches the findings list (see `dotsource.marked`)."""
+def findings_overlay(marks: Iterable[tuple[int, Iterable[str], str]]) -> dict[str, dict[str, str]]:
+    """Outline the nodes of numbered findings, given as (number, node ids, severity), red for errors and amber
+    for warnings, with their labels, and give each a badge with its numbers, so the picture matches the
+    findings list (see `dotsource.marked`)."""
     per_node: dict[str, list[tuple[int, str]]] = {}
-    for number, finding in numbered.items():
-        for node_id in finding.nodes:
-            per_node.setdefault(node_id, []).append((number, finding.severity))
+    for number, nodes, severity in marks:
+        for node_id in nodes:
+            per_node.setdefault(node_id, []).append((number, severity))
     overlay = {}
-    for node_id, marks in per_node.items():
-        worst = "error" if any(sev == "error" for _, sev in marks) else "warning"
-        overlay[node_id] = {dotsource.MARK: f"{worst}:{','.join(str(n) for n, _ in sorted(marks))}"}
+    for node_id, found in per_node.items():
+        worst = "error" if any(sev == "error" for _, sev in found) else "warning"
+        overlay[node_id] = {dotsource.MARK: f"{worst}:{','.join(str(n) for n, _ in sorted(found))}"}
     return overlay
+
+
+def findings_png(folder: Path, slug: str, design_dir: Path, target: Path,
+                 style: dict[str, dict[str, str]] | None = None) -> None:
+    """Draw the findings view of a built diagram as PNG into `target` (atomically), from the build's
+    model.json and findings.json: the build itself writes the view as SVG only."""
+    import json
+
+    from workbench.design.model import DesignModel
+    from workbench.output.fileio import write_bytes_atomic
+
+    model = DesignModel.from_dict(json.loads((folder / "model.json").read_text(encoding="utf-8")))
+    diagram = next(d for d in model.diagrams if d.slug == slug)
+    findings = json.loads((folder / "findings.json").read_text(encoding="utf-8"))
+    items = next((d["findings"] for d in findings["diagrams"] if d["slug"] == slug), [])
+    overlay = findings_overlay((f["number"], f["node_ids"], f["severity"]) for f in items if f.get("number"))
+    with tempfile.TemporaryDirectory(prefix="wb-view-") as tmp:
+        work = Path(tmp)
+        job = start_render(diagram, design_dir, work, {"png": work / "view.png"}, overlay, name="view", style=style)
+        job.wait()
+        write_bytes_atomic(target, (work / "view.png").read_bytes())
 
 
 def prepare_workdir(workdir: Path, design_dir: Path) -> None:

@@ -138,7 +138,8 @@ def context(model: DesignModel, reviews: list[DiagramReview], *, svgs: dict[str,
         findings = [{**f.to_dict(), "number": marks.get(id(f))} for f in r.findings]
         diagrams.append({
             "name": r.diagram.name, "slug": r.diagram.slug,
-            "image": f"{r.diagram.slug}{view}.png", "svg_file": f"{r.diagram.slug}{view}.svg",
+            # report.md shows the SVG: the build draws no PNG of the findings view (output.drawing)
+            "image": f"{r.diagram.slug}{view}.svg", "svg_file": f"{r.diagram.slug}{view}.svg",
             "svg": inline_svg((svgs or {}).get(r.diagram.slug, "")),
             "nodes": len(r.diagram.nodes), "edges": len(r.diagram.edges),
             "active": [f for f in findings if not f["accepted"]],
