@@ -339,8 +339,8 @@ def import_in_background() -> None:
 
     The cyclic garbage collector is off meanwhile (as in `launch.run` around the command line's imports):
     loading modules makes ~100,000 objects that live as long as the process, and collections triggered
-    among them free nothing; a cold render loads ~1,400 modules (networkx ~350), and the pause saves ~20 ms
-    of its ~0.25 s of CPU (docs/benchmarks.md, Render).
+    among them free nothing; a cold render loads ~1,400 modules (networkx ~350). Once loaded, they are frozen
+    out of later collections (`gc.freeze`). Together ~20 ms of a render's ~0.25 s of CPU (docs/benchmarks.md).
     """
     import gc
     import threading
