@@ -1601,3 +1601,135 @@ def test_guards_from_a_second_read_of_classes_57_to_93():
     portal.chain(dev, ssr, portal.node("EC2", "app", provider="aws", module="compute"),
                  onprem(portal, "PostgreSQL", "db", "database"))
     assert {("SPOF001", "Vue SSR Server"), ("SPOF001", "app")} <= found(portal, "SPOF001"), found(portal)
+
+
+# -- 94-102: the fourteenth and fifteenth blind sets ------------------------------------------------------------
+
+
+def test_a_hardware_device_the_software_reads_is_not_its_single_point_of_failure():
+    """`opencv >> Server("USB Webcam")`: the camera is outside the software, not a component to run twice; the
+    modules that read it stay single points. Software named after a device ("Sensor data processor") stays
+    software."""
+    b = Arch()
+    browser = b.node("Client", "Browser", provider="onprem", module="client")
+    app = b.node("Flask", "Flask + SocketIO", provider="programming", module="framework")
+    capture = b.node("Python", "OpenCV\n(Video Capture)", provider="programming", module="language")
+    webcam = onprem(b, "Server", "USB Webcam", "compute")
+    processor = onprem(b, "Server", "Sensor data processor", "compute")
+    b.chain(browser, app, capture, webcam)
+    b.chain(app, processor)
+    g = build_graph(b.diagram())
+    assert g.nodes[webcam.id].role == "external_saas" and g.nodes[processor.id].role == "compute"
+    got = found(b, "SPOF001")
+    assert ("SPOF001", "USB Webcam") not in got
+    assert {("SPOF001", "OpenCV (Video Capture)"), ("SPOF001", "Sensor data processor")} <= got, got
+
+
+def test_a_hosted_edge_or_bi_service_drawn_with_a_custom_or_onprem_icon_is_run_by_its_provider():
+    """`Custom("CloudFlare")` (CamelCase) is Cloudflare's CDN and `Powerbi("Power BI")` Microsoft's service: not
+    single instances of the design; `Custom("Nginx")` in the same place still is."""
+    b = Arch()
+    device = b.node("Client", "device", provider="onprem", module="client")
+    edge, nginx = b.node("Custom", "CloudFlare"), b.node("Custom", "Nginx")
+    ec2 = b.node("EC2", "EC2", provider="aws", module="compute")
+    b.chain(device, edge, nginx, ec2, b.node("S3", "s3", provider="aws", module="storage"))
+    g = build_graph(b.diagram())
+    assert g.nodes[edge.id].role == "cdn" and g.nodes[edge.id].ha.status == "managed"
+    got = found(b, "SPOF001")
+    assert ("SPOF001", "CloudFlare") not in got and {("SPOF001", "Nginx"), ("SPOF001", "EC2")} <= got, got
+
+    bi = Arch()
+    report = onprem(bi, "Powerbi", "Power BI", "analytics")
+    bi.chain(report, bi.node("SynapseAnalytics", "Azure Synapse", provider="azure", module="analytics"))
+    assert build_graph(bi.diagram()).nodes[report.id].ha.status == "managed"
+    assert ("SPOF001", "Power BI") not in found(bi, "SPOF001")
+
+
+def test_addresses_in_labels_and_zone_ranges_in_cluster_labels_say_where_not_what():
+    """Three workers labelled "Worker Node AZn ... 10.1.1n.0/24" are look-alikes; a "Private Subnets AZ1–AZ3"
+    cluster spans zones, so nothing says the three share one; a cluster named "AZ1" alone is one zone."""
+    b = Arch()
+    users = b.node("Users", "users", provider="onprem", module="client")
+    nat = b.node("NATGateway", "NAT Gateway", provider="aws", module="network")
+    with b.cluster("Private Subnets  AZ1–AZ3  (10.1.11–13.0/24)"):
+        workers = [b.node("EC2", f"Worker Node AZ{i}\nt3.medium\n10.1.1{i}.0/24", provider="aws", module="compute")
+                   for i in (1, 2, 3)]
+    b.chain(users, nat, workers)
+    got = found(b)
+    assert not {h for h in got if h[0] in ("SPOF001", "ZONE002") and "Worker" in h[1]}, got
+
+    one = Arch()
+    lb = one.node("ELB", "lb", provider="aws", module="network")
+    with one.cluster("AZ1"):
+        web = [one.node("EC2", f"web {i}", provider="aws", module="compute") for i in (1, 2)]
+    one.chain(one.node("Users", "users", provider="onprem", module="client"), lb, web)
+    assert {h for h in found(one, "ZONE002")}, found(one)
+
+
+def test_a_container_platform_drawn_in_front_of_its_tasks_is_not_one_instance():
+    """`alb >> ECS("ECS Fargate") >> [Container("Task 1"), Container("Task 2")]`: the platform stands for the
+    service its drawn tasks make up. An ECS icon in front of one store is still the one service drawn."""
+    b = Arch()
+    alb = b.node("ALB", "Application Load Balancer", provider="aws", module="network")
+    fargate = b.node("ECS", "ECS Fargate", provider="aws", module="compute")
+    tasks = [b.node("ElasticContainerServiceContainer", f"Task {i}", provider="aws", module="compute")
+             for i in (1, 2)]
+    b.chain(b.node("Route53", "dns", provider="aws", module="network"), alb, fargate, tasks)
+    assert build_graph(b.diagram()).nodes[fargate.id].ha.status == "managed"
+    assert ("SPOF001", "ECS Fargate") not in found(b, "SPOF001")
+
+    lone = Arch()
+    api = lone.node("ECS", "api", provider="aws", module="compute")
+    lone.chain(lone.node("Users", "users", provider="onprem", module="client"),
+               lone.node("ALB", "alb", provider="aws", module="network"), api,
+               onprem(lone, "PostgreSQL", "db", "database"))
+    assert build_graph(lone.diagram()).nodes[api.id].ha.status != "managed"
+
+    events = Arch()  # the docs' "Event Processing": an EKS source feeding ECS services, not running their tasks
+    source = events.node("EKS", "k8s source", provider="aws", module="compute")
+    events.chain(source, [events.node("ECS", f"worker{i}", provider="aws", module="compute") for i in (1, 2, 3)])
+    assert build_graph(events.diagram()).nodes[source.id].ha.status != "managed"
+
+
+def test_engineers_who_are_the_only_clients_and_come_through_a_front_door_are_users():
+    """An internal tool's users are engineers: `Users("Network Engineers + CI/CD Pipelines") >> nginx >> api` is a
+    request path. A developer drawn walking the delivery pipeline is still no user."""
+    b = Arch()
+    users = b.node("Users", "Network Engineers\n+ CI/CD Pipelines", provider="onprem", module="client")
+    nginx = onprem(b, "Nginx", "nginx-ingress\n(TLS + Rate Limit)", "network")
+    api = b.node("FastAPI", "API Server\n:8000", provider="programming", module="framework")
+    b.chain(users, nginx, api, onprem(b, "PostgreSQL", "PostgreSQL", "database"))
+    got = found(b)
+    assert {("SPOF001", "nginx-ingress (TLS + Rate Limit)"), ("REP001", "PostgreSQL")} <= got, got
+    assert ("REP001", "PostgreSQL") in found(b, "REP001", severities=("error",))
+
+    dev = Arch()
+    developer = dev.node("Users", "Developer", provider="onprem", module="client")
+    build = dev.node("Custom", "local build")
+    dev.chain(developer, build, dev.node("Custom", "registry push"), dev.node("Custom", "deploy"))
+    assert not found(dev, "SPOF001"), found(dev)
+
+
+def test_a_sql_console_on_a_generic_database_icon_holds_no_data():
+    """`SQL("CloudBeaver\\nSQL IDE")` opens the warehouse for people; `SQL("orders db")` is still a database."""
+    b = Arch()
+    superset = onprem(b, "Superset", "Superset", "analytics")
+    ide = b.node("SQL", "CloudBeaver\nSQL IDE", provider="generic", module="database")
+    db = b.node("SQL", "orders db", provider="generic", module="database")
+    b.chain(b.node("Users", "analysts", provider="onprem", module="client"), superset, [ide, db])
+    g = build_graph(b.diagram())
+    assert g.nodes[ide.id].role == "tooling" and g.nodes[db.id].role == "database"
+    got = found(b, "REP001")
+    assert ("REP001", "CloudBeaver SQL IDE") not in got and ("REP001", "orders db") in got, got
+
+
+def test_a_sign_in_provider_drawn_into_the_client_leaves_it_the_client():
+    """`Custom("Auth0") >> Custom("Web Client") >> vpn >> firewall >> gateway`: the arrow from Auth0 is the login
+    redirect; the web client is where users are, and the VPN and gateway behind it are single."""
+    b = Arch()
+    auth0, client = b.node("Custom", "Auth0"), b.node("Custom", "Web Client")
+    vpn, gateway = b.node("Custom", "AnyConnect VPN"), b.node("Custom", "Envoy GW")
+    b.chain(auth0, client, vpn, gateway, b.node("Pod", "api", provider="k8s", module="compute"))
+    assert build_graph(b.diagram()).nodes[client.id].role == "client"
+    got = found(b, "SPOF001")
+    assert ("SPOF001", "Web Client") not in got and ("SPOF001", "Envoy GW") in got, got

@@ -245,7 +245,7 @@ def _find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str
         elif grp.role in SOURCE_ROLES:
             found.append(Entry(gid, inferred=False, virtual=False))
     declared = {gid for gid, grp in groups.items() if any(flag(nodes[m].analysis.get("entry")) for m in grp.members)}
-    found = _people_who_run_it(found, groups, declared)
+    found = _people_who_run_it(found, groups, declared, Q)
     candidates = [gid for gid, grp in groups.items()
                   if Q.in_degree(gid) == 0 and Q.out_degree(gid) > 0 and not grp.effective_stateful and not grp.soft
                   and grp.role in roles.REQUEST_ROLES and grp.role not in SOURCE_ROLES and gid not in fed]
@@ -277,17 +277,22 @@ def _find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str
     return _inferred(groups, Q, candidates, tooled=tooled)
 
 
-def _people_who_run_it(found: list[Entry], groups: Mapping[str, Group], declared: set[str]) -> list[Entry]:
+def _people_who_run_it(found: list[Entry], groups: Mapping[str, Group], declared: set[str],
+                       Q: nx.DiGraph) -> list[Entry]:
     """Drawn clients who build or operate the system walk its delivery or operations paths, not a request path: a
     developer always (`Users("Developer") >> local_build >> push >> deploy`), an admin or operator beside other
     clients (`User("Admin") >> nginx >> web_admin` beside `Client("Player") >> game`; alone, the admin is the
     user). They become helpers: the stores on their paths are still checked (R5) [issue 13]. An `entry="true"`
-    says otherwise and wins."""
+    says otherwise and wins. Engineers who are the only clients drawn and come in through a front door
+    (`Users("Network Engineers") >> Nginx("ingress") >> api`) use the system: an internal tool's users."""
     def says(pattern: re.Pattern[str], e: Entry) -> bool:
         return (not e.helper and e.group not in declared
                 and bool(pattern.search(roles.words(" ".join(groups[e.group].labels)))))
 
     builders = {e.group for e in found if says(_BUILDER_LABEL, e)}
+    if builders and sum(not e.helper for e in found) == len(builders):
+        builders = {gid for gid in builders
+                    if not any(groups[h].role in _FACING_ROLES for h in Q.successors(gid) if h in groups)}
     operators = {e.group for e in found if says(_OPERATOR_LABEL, e) and e.group not in builders}
     users = sum(not e.helper for e in found) - len(builders)
     if not operators or len(operators) >= users:

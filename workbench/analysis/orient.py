@@ -15,6 +15,7 @@ from workbench.analysis.redundancy import (
     Location,
     cluster_location,
     flag,
+    hosted_service,
     is_placement_cluster,
     label_says_ha,
     self_hosted_product,
@@ -69,12 +70,14 @@ def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
     _queues_from_edge_labels(diagram, resolved)
     _services_on_request_paths(diagram, resolved)
     _external_clusters(diagram, resolved)
+    _devices_read(diagram, resolved)
     ha_memo: dict[tuple, HA] = {}  # most nodes share class and attributes; lives for this build only
     location_memo: dict[tuple, Location] = {}  # likewise zone and region
     path_memo: dict[tuple, tuple[str, ...]] = {}  # and cluster paths
     callers_rank = _network_caller_ranks(diagram, resolved)
     owners = k8s_owners(diagram, resolved) | frozenset(inline_controllers(diagram))
     fronted = fronted_ingresses(diagram, resolved)
+    platforms = platforms_over_tasks(diagram)
     infos: dict[str, NodeInfo] = {}
     for n in diagram.nodes:
         res = resolved[n.id]
@@ -105,6 +108,7 @@ def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
             role_source=res.source, invalid_role=res.invalid_override, rank=rank, stateful=stateful,
             replicas=replicas, replicas_source=source, location=loc, marks=role_marks(label, n.cls),
             ha=(_BORROWED_HA if res.source == "placement" else _INGRESS_RULES_HA if n.id in fronted
+                else _PLATFORM_HA if n.id in platforms
                 else _JUNCTION_HA if is_junction(n) else _ha(n, role, ha_memo)),
             analysis=MappingProxyType(dict(a)) if a else _NO_ANALYSIS,
             cluster_path=path, file=n.file, line=n.line, c4=n.c4 is not None,
@@ -132,12 +136,14 @@ def _ha(n: Node, role: str, memo: dict[tuple, HA]) -> HA:
     cloud = n.provider in _HA_LABEL_PROVIDERS
     label_ha = label_says_ha(n.label) if cloud else False
     self_hosted = self_hosted_product(n.label, role) if cloud else None
+    hosted = hosted_service(n.label, role) if not cloud else None
     cls = k8s_kind(n) or n.cls
-    key = (n.provider, cls, role, n.c4 is not None, label_ha, self_hosted) + tuple(n.analysis.get(k) for k in _HA_KEYS)
+    key = (n.provider, cls, role, n.c4 is not None, label_ha, self_hosted, hosted) + tuple(
+        n.analysis.get(k) for k in _HA_KEYS)
     found = memo.get(key)
     if found is None:
         found = memo[key] = node_ha(n.provider, cls, role, n.analysis, c4=n.c4 is not None, label_ha=label_ha,
-                                    self_hosted=self_hosted)
+                                    self_hosted=self_hosted, hosted=hosted)
     return found
 
 
@@ -179,6 +185,7 @@ def _resolve(n: Node, memo: dict[tuple, roles.RoleResolution]) -> roles.RoleReso
 # Class roles whose nodes may take their role from the label: unknown classes and multi-purpose stores (Redis).
 _LABEL_DECIDES = frozenset({"unknown"}) | frozenset(roles.MULTI_PURPOSE)
 _LABEL_CLIENT_FROM = frozenset({"unknown", "service", "compute"})
+_SIGN_IN = frozenset({"identity", "external_saas"})
 _AUDIENCE_DEVICE = re.compile(r"\b(?:speakers?|sonos|headphones?|earbuds?|tvs?|televisions?|laptops?|smart ?phones?|"
                               r"phones?|tablets?)\b")
 _SERVER_WORDS = re.compile(r"\b(?:service|services|server|servers|api|backend|db|database)\b")
@@ -214,7 +221,10 @@ def _clients_from_labels(diagram: Diagram, resolved: dict[str, roles.RoleResolut
     if not candidates:
         return
     callers, calls = call_maps(diagram)
-    clients = {nid for nid in candidates if not any(c not in calls[nid] for c in callers[nid])}
+    # A sign-in provider drawn into the client (`Custom("Auth0") >> Custom("Web Client")`) is the login redirect,
+    # not a request the client serves.
+    clients = {nid for nid in candidates
+               if not any(c not in calls[nid] and resolved[c].role not in _SIGN_IN for c in callers[nid])}
     # A player device a stream is pushed to (`app >> [Custom("Sonos System"), Custom("Laptop")]`) is an audience:
     # it calls nothing and is the end of the push, not a capability [issue 13].
     clients |= {n.id for n in diagram.nodes if not calls[n.id] and callers[n.id] and resolved[n.id].role in
@@ -235,6 +245,62 @@ _BORROWED_ICON_ROLES = frozenset({"management"})
 
 _INGRESS_RULES_HA = HA("managed", elastic=True, basis="a Kubernetes Ingress behind its controller is routing rules "
                                                       "that the controller serves; the controller is the instance [H]")
+
+
+def _devices_read(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
+    """A hardware device that the software reads or drives and that calls nothing (`opencv >> Server("USB
+    Webcam")`) is outside the software: not a component to run twice, so not its single point of failure. A
+    device that sends (a sensor as a source) stays what it is drawn as; the entries read it as a device."""
+    found = [n.id for n in diagram.nodes
+             if resolved[n.id].role in _DEVICE_FROM and resolved[n.id].source not in ("override", "c4")
+             and roles.hardware_label(display_label(n))]
+    if not found:
+        return
+    callers, calls = call_maps(diagram)
+    for nid in found:
+        if callers[nid] and not calls[nid]:
+            resolved[nid] = roles.RoleResolution("external_saas", "label")
+
+
+_DEVICE_FROM = frozenset({"compute", "service", "unknown", "network"})
+
+
+# Container platforms: a service icon that stands for the scheduler and the tasks or pods it runs.
+_PLATFORM_CLASSES = frozenset({
+    ("aws", "ElasticContainerService"), ("aws", "ECS"), ("aws", "ElasticContainerServiceService"), ("aws", "Fargate"),
+    ("aws", "ElasticKubernetesService"), ("aws", "EKS"), ("azure", "KubernetesServices"), ("azure", "AKS"),
+    ("azure", "ContainerApps"), ("gcp", "KubernetesEngine"), ("gcp", "GKE"),
+})
+# ... and the instances such a platform runs (an ECS service icon behind it is a service of its own).
+_TASK_CLASSES = frozenset({("aws", "ElasticContainerServiceContainer"), ("aws", "ElasticContainerServiceTask"),
+                           ("k8s", "Pod"), ("azure", "ContainerInstances"), ("onprem", "Docker")})
+_PLATFORM_HA = HA("managed", elastic=True, basis="a container platform drawn in front of the tasks it runs: the "
+                                                 "provider runs its scheduler, and the drawn tasks are the "
+                                                 "instances [H]")
+
+
+def platforms_over_tasks(diagram: Diagram) -> frozenset[str]:
+    """Container platform icons whose every drawn call goes to two or more look-alike tasks, containers or pods
+    (`alb >> ECS("ECS Fargate") >> [Container("Task 1"), Container("Task 2")]`): the platform stands for the
+    service those tasks make up, so it is not one instance in front of them; the tasks carry the redundancy
+    [issue 13]."""
+    candidates = [n for n in diagram.nodes if (n.provider, n.cls) in _PLATFORM_CLASSES]
+    if not candidates:
+        return frozenset()
+    wanted = {n.id for n in candidates}
+    calls: dict[str, set[str]] = defaultdict(set)  # of the candidates only: call_maps costs more at 10,000 nodes
+    for e in diagram.edges:
+        if e.dir in ("forward", "back") and e.caller in wanted:
+            calls[e.caller].add(e.callee)
+    by_id = {n.id: n for n in diagram.nodes}
+    found = set()
+    for n in candidates:
+        callees = [by_id[c] for c in calls[n.id] if c in by_id]
+        if (len(callees) >= 2 and len({(c.provider, c.cls) for c in callees}) == 1
+                and (callees[0].provider, callees[0].cls) in _TASK_CLASSES
+                and len({label_stem(display_label(c)) for c in callees}) == 1 and label_stem(display_label(callees[0]))):
+            found.add(n.id)
+    return frozenset(found)
 
 
 def fronted_ingresses(diagram: Diagram, resolved: Mapping[str, roles.RoleResolution]) -> frozenset[str]:

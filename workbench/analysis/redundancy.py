@@ -156,6 +156,10 @@ _ZONE_WORD = re.compile(
     rf"|\b{_DIR}[\s_-]?zone\b"
     rf"|\b(?:dc|datacenter|data[\s_-]?center)[\s_-]?(?:\d+[a-z]?|{_DIR})\b")
 _REGION_WORD = re.compile(r"\bregion\b")
+# A label that spans zones ("AZ1–AZ3", "AZ1/AZ2", "3 AZs", "multi-AZ", "zones a-c"): no one zone [issue 13].
+_ZONE_SPAN = re.compile(rf"\b(?:az|zone)[\s_-]?{_ZONE_SUFFIX}\s*(?:[-–—/&,+]|to|and)\s*(?:(?:az|zone)[\s_-]?)?"
+                        rf"{_ZONE_SUFFIX}\b|\b(?:\d+|two|three|multiple)\s+(?:azs|zones|availability zones)\b|"
+                        rf"\bmulti[\s_-]?(?:az|zone)\b|\bzones?\s+[a-z0-9][\s_-]*[-–—]\s*[a-z0-9]\b")
 # A cluster label that is just a location keyword and one word ("zone Alpha", "datacenter Frankfurt") names a
 # location, unless the word makes it a service ("zone service", "zone records") [H].
 _LOCATION_LABEL = re.compile(r"(?:zone|az|availability[\s_-]?zone|dc|datacenter|data[\s_-]?center)[\s_-]+([a-z0-9]+)")
@@ -168,6 +172,9 @@ _NOT_A_PLACE = frozenset({
 _ROLE_WORDS = re.compile(
     r"\b(?:primary|replica|read|write|ro|rw|secondary|standby|master|slave|reader|writer|follower|leader|node|"
     r"instance|active|passive|dr)\b")
+# An IPv4 address or CIDR block in a label ("Worker Node AZ1\n10.1.11.0/24"): where an instance sits, not which
+# service it is [issue 13].
+_ADDRESS = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?\b")
 _NAME_INDEX = re.compile(r"^([a-z]{2,})\d+(?= [a-z])")
 # "web 2", "web-b", and ordinals: "ETCD 3rd", "broker second".
 _TRAILING_INDEX = re.compile(r"(?:\s*\d+(?:st|nd|rd|th)?|(?:^|\s)[a-z]|\s(?:first|second|third|fourth|fifth))$")
@@ -180,13 +187,16 @@ _WORD = re.compile(r"[a-z0-9]+")
 
 
 def label_stem(label: str) -> str:
-    """Label with role words, location codes and one trailing index removed: "web-1" and "web-us-east-1b" → "web".
+    """Label with role words, location codes, addresses and one trailing index removed: "web-1" and
+    "web-us-east-1b" → "web".
 
     Separators are normalised to single spaces so that "web-1" and "web 2" compare equal. Unlike the spec's
     `[-_ #]*(\\d+|[a-z])`, a trailing single letter is removed only when it stands alone ("web-a", "b"), never
     when it ends a word ("web" stays "web", not "we").
     """
     text = label.lower()
+    if "." in text:
+        text = _ADDRESS.sub(" ", text)
     text = _ZONE_CODE.sub(" ", text)
     text = _REGION_CODE.sub(" ", text)
     text = _LOOSE_REGION.sub(" ", text)
@@ -258,6 +268,8 @@ def cluster_location(label: str, analysis: Mapping[str, str]) -> Location:
     if zone or region:
         return Location(zone or None, region or (region_of_zone(zone) if zone else None))
     text = label.strip().lower()
+    if _ZONE_SPAN.search(text):
+        return Location()
     found = _ZONE_CODE.search(text)
     if found:
         return Location(found.group(0), region_of_zone(found.group(0)))
@@ -430,10 +442,30 @@ _SELF_HOSTED = {
 
 def self_hosted_product(label: str | None, role: str) -> str | None:
     """The self-hosted product of `role` a label names (`minio` for object storage), else None."""
-    pattern = _SELF_HOSTED.get(role)
+    return _product(_SELF_HOSTED, label, role)
+
+
+def _product(table: Mapping[str, re.Pattern[str]], label: str | None, role: str) -> str | None:
+    pattern = table.get(role)
     # Not words(): it splits the CamelCase of "minIO" into "min io".
     found = pattern.search(" ".join((label or "").lower().split())) if pattern else None
     return found.group(0) if found else None
+
+
+# The reverse: a hosted provider's service drawn with a custom, generic or on-prem icon (`Custom("CloudFlare")`,
+# `Powerbi("Power BI")`) is run by that provider, redundantly, not a box of the design's own [issue 13].
+_HOSTED = {
+    "cdn": re.compile(r"\b(?:cloud ?flare|akamai|fastly|cloud ?front|bunny ?cdn|imperva|front ?door)\b"),
+    "dns": re.compile(r"\b(?:cloud ?flare|route ?53|cloud dns|ns1|akamai)\b"),
+    "edge_security": re.compile(r"\b(?:cloud ?flare|akamai|imperva|cloud armor|aws waf)\b"),
+    # BI products sold as a service only (Tableau, Superset, Metabase also run on your own servers).
+    "analytics": re.compile(r"\b(?:power ?bi|quick ?sight|looker studio|data studio)\b"),
+}
+
+
+def hosted_service(label: str | None, role: str) -> str | None:
+    """The hosted service a label names for a CDN, DNS, edge-security or BI role (`cloudflare`), else None."""
+    return _product(_HOSTED, label, role)
 
 
 def label_says_ha(label: str | None) -> bool:
@@ -442,12 +474,13 @@ def label_says_ha(label: str | None) -> bool:
 
 
 def node_ha(provider: str | None, cls: str, role: str, analysis: Mapping[str, str], c4: bool = False,
-            label_ha: bool = False, self_hosted: str | None = None) -> HA:
+            label_ha: bool = False, self_hosted: str | None = None, hosted: str | None = None) -> HA:
     """Managed-HA status of one node: `managed_ha=` override, the cited table, the provisional list, then [H] rules.
 
     `label_ha`: the label says Multi-AZ, global, regional or HA. A managed database or cache that the table calls
     single unless a hint says otherwise is then provisional (its findings are info) instead of single.
-    `self_hosted`: the self-hosted product the label names (MinIO on an S3 icon), which is single."""
+    `self_hosted`: the self-hosted product the label names (MinIO on an S3 icon), which is single; `hosted`: the
+    hosted edge provider it names on a custom or generic icon (Cloudflare), which is managed."""
     override = flag(analysis.get("managed_ha"))
     single_variant = str(analysis.get("tier", "")).strip().lower() == "basic"
     if override is False:
@@ -472,6 +505,9 @@ def node_ha(provider: str | None, cls: str, role: str, analysis: Mapping[str, st
         return HA("single", basis="tier=\"basic\" (single-node variant)")
     if role == "external_saas":
         return HA("managed", elastic=True, basis="an external service: not yours to replicate [H]")
+    if hosted and provider in SELF_HOSTED_PROVIDERS:
+        return HA("managed", elastic=True, basis=f"its label names {hosted}, a hosted service that its provider runs "
+                                                 f"redundantly [H]")
     if provider == "k8s" and cls == "SVC":
         return HA("managed", elastic=True, basis="a Kubernetes Service is a virtual IP that kube-proxy programs on "
                                                  "every node; there is no instance to lose [H]")

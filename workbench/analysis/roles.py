@@ -136,7 +136,7 @@ _KEYWORD_TABLE: list[tuple[str, str]] = [
      r"certificat|lets ?encrypt|cert ?manager|\bssl\b|\bguard(duty)?\b|defender for|\baudit\b|"
      r"firewall manager|^azure firewall policy$|marketplace|attestation|purview", "management"),
     (r"(?<!re)search|\bsolr\b|\bkendra\b|retrieve rank", "search"),
-    (r"\bcdn\b|cloud ?front|akamai|fastly|cloudflare|edge location", "cdn"),
+    (r"\bcdn\b|cloud ?front|akamai|fastly|cloud ?flare|edge location", "cdn"),
     (r"^elb\b|\belb\b|load ?balanc|application gateways?|haproxy|\bnginx\b|traefik|\benvoy\b|\byarp\b|"
      r"octavia|front ?doors?|global accelerator|\bingress\b|\bcaddy\b", "load_balancer"),
     (r"api ?gateway|api management|\bapigee\b|\bkong\b|\btyk\b|ambassador|\bocelot\b|appsync|\bapi service\b|"
@@ -389,8 +389,10 @@ def resolve_role(node: Any) -> RoleResolution:
         # LangChain + SQLModel)" holds no data); a language's icon may stand for the store it runs.
         framework = (provider, node.module) == ("programming", "framework")
         # Nor is a server framework's icon labelled "users" (a Django app of that name) a client.
+        # A console is the exception: `SQL("CloudBeaver SQL IDE")` opens the store, it holds none.
         if by_label and by_label != role and not (by_label in AUXILIARY_ROLES and (
-                role in _SPECIFIC_GENERIC or framework)) and not (framework and (
+                role in _SPECIFIC_GENERIC and not (role in DATA_ROLES and console_label(node.label or ""))
+                or framework)) and not (framework and (
                 by_label in STATEFUL or (by_label == "client" and role != "client"))):
             return RoleResolution(by_label, "label", invalid)
     elif role in AUXILIARY_ROLES and source != "exact" and APP_LABEL.search(words(node.label or "")):
@@ -485,7 +487,8 @@ _OPS_LABEL = re.compile(r"\b(?:portainer|rancher|kubernetes dashboard|k8s dashbo
 # the store they open (`PostgreSQL("PgAdmin")`), they are still the console [issue 13].
 _CONSOLE_LABEL = re.compile(
     r"\bphp ?my ?admin\b|\bpg ?admin\b|\badminer\b|\bmongo ?express\b|\bredis ?(?:commander|insight)\b|"
-    r"\bkafka ?(?:ui|drop)\b|\bkafdrop\b|\bakhq\b|\bswagger\b|\bredoc\b")
+    r"\bkafka ?(?:ui|drop)\b|\bkafdrop\b|\bakhq\b|\bswagger\b|\bredoc\b|\b(?:cloud ?|d ?)beaver\b|"
+    r"\bsql (?:ide|client|editor)\b|\bdata ?grip\b|\bmy ?sql workbench\b")
 # ... and documentation, by words that only decide a label that the class leaves open ("docs" on a document store
 # is its collection).
 _DOCS_LABEL = re.compile(r"\bopen ?api\b|\bapi (?:docs?|documentation|spec)\b|^docs?$|\bdocumentation\b")
@@ -520,6 +523,20 @@ def external_cluster(label: str) -> bool:
     return bool(_EXTERNAL_CLUSTER.match(words(label))) or external_label(label)
 
 
+# A label whose last word names a piece of hardware ("USB Webcam", "Temperature Sensor 2", "IP camera"): the
+# device the software reads or drives. "Sensor data processor" and "Camera service" are software.
+_HARDWARE_LABEL = re.compile(r"\b(?:webcams?|cameras?|microphones?|mics?|cctv|sensors?|sensores|capteurs?|"
+                             r"thermostats?|gpio(?: pins?)?|usb (?:drives?|devices?|sticks?))(?: \d+)?$")
+
+
+_HARDWARE_HINT = re.compile(r"cam|mic|cctv|sens|capteur|thermostat|gpio|usb", re.IGNORECASE)  # before words()
+
+
+def hardware_label(label: str) -> bool:
+    """True when a label names a hardware device (its last word, an index aside), not software."""
+    return bool(label) and bool(_HARDWARE_HINT.search(label)) and bool(_HARDWARE_LABEL.search(words(label)))
+
+
 def external_label(label: str) -> bool:
     """True when a label names a system outside the design (an external or third-party API or service)."""
     return bool(label) and bool(_EXTERNAL_LABEL.search(words(label)))
@@ -529,7 +546,8 @@ def external_label(label: str) -> bool:
 _OVERRIDE_HINT = re.compile(r"portainer|rancher|dashboard|argo|harbor|artifactory|regist|bastion|jump|external|"
                             r"third|admin|express|commander|insight|kafdrop|akhq|kafka|swagger|redoc|streamlit|"
                             r"gradio|fast ?api|flask|django|spring|rails|laravel|next|nest|node|nuxt|gunicorn|"
-                            r"uvicorn|asp|symfony|meter|locust|gatling|load ?(?:gen|test)",
+                            r"uvicorn|asp|symfony|meter|locust|gatling|load ?(?:gen|test)|beaver|sql ?(?:ide|client|"
+                            r"editor)|grip|workbench",
                             re.IGNORECASE)
 
 
