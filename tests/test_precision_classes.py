@@ -1733,3 +1733,27 @@ def test_a_sign_in_provider_drawn_into_the_client_leaves_it_the_client():
     assert build_graph(b.diagram()).nodes[client.id].role == "client"
     got = found(b, "SPOF001")
     assert ("SPOF001", "Web Client") not in got and ("SPOF001", "Envoy GW") in got, got
+
+
+def test_a_capability_copied_in_two_regions_is_served_from_either():
+    """Route 53 with an active and a failover record in front of the same stack in two regions: the regional
+    ECS service and cluster are copies, not single points. With one region drawn they still are, and so is what
+    both regions need (one auth service they share)."""
+    def stacks(regions: tuple[str, ...], shared: bool = False) -> Arch:
+        b = Arch()
+        auth = b.node("EC2", "auth", provider="aws", module="compute") if shared else None
+        dns = b.node("Route53", "Route 53\nhealth checks\n+ failover", provider="aws", module="network")
+        for i, region in enumerate(regions):
+            with b.cluster(f"Site {i} — {region}"):
+                alb = b.node("ELB", "ALB", provider="aws", module="network")
+                svc = b.node("ElasticContainerServiceService", "ECS service", provider="aws", module="compute")
+                cluster = b.node("ECS", "ECS cluster", provider="aws", module="compute")
+            b.edge(dns, alb, label="active" if i == 0 else "failover")
+            b.chain(alb, svc, cluster)
+            if auth is not None:
+                b.chain(svc, auth)
+        return b
+
+    assert not found(stacks(("us-east-1", "sa-east-1")), "SPOF001")
+    assert ("SPOF001", "ECS service") in found(stacks(("us-east-1",)), "SPOF001")
+    assert found(stacks(("us-east-1", "sa-east-1"), shared=True), "SPOF001") == {("SPOF001", "auth")}

@@ -10,6 +10,7 @@ from types import MappingProxyType
 import networkx as nx
 
 from workbench.analysis.elements import SOURCE_ROLES, AnalysisGraph, Group, Reach
+from workbench.analysis.redundancy import label_stem
 
 TERMINAL_ROLES = frozenset({"external_saas", "identity"})
 
@@ -54,12 +55,22 @@ def analyse_root(root: str, kind: str, virtual: bool, groups: Mapping[str, Group
     critical: dict[str, str] = {}
     if virtual:
         critical[root] = terminals[0] if terminals else root
+    pools = regional_copies(terminals, groups)
     for t in terminals:
+        if t in pools:
+            continue
         v: str | None = t
         while v is not None and v != root and v not in critical:
             if groups[v].role not in SOURCE_ROLES:
                 critical[v] = t
             v = idom.get(v)
+    for pool in dict.fromkeys(pools.values()):
+        # The capability is served from either region: only what every copy needs is required.
+        chains = [_chain(t, root, idom) for t in pool]
+        common = set(chains[0]).intersection(*chains[1:])
+        for v in chains[0]:
+            if v in common and v not in critical and groups[v].role not in SOURCE_ROLES:
+                critical[v] = pool[0]
     if kind == "async":
         # Every consumer group a queue delivers to gets every message it subscribes to: each is required for its
         # own processing, even when several consumers write to one store (pub/sub fan-out) [issue 13].
@@ -68,6 +79,35 @@ def analyse_root(root: str, kind: str, virtual: bool, groups: Mapping[str, Group
                 critical.setdefault(h, h)
     return Reach(root=root, kind=kind, virtual=virtual, reach=reach, terminals=terminals,
                  critical=MappingProxyType(critical), parent=MappingProxyType(parent))
+
+
+def regional_copies(terminals: tuple[str, ...], groups: Mapping[str, Group]) -> dict[str, tuple[str, ...]]:
+    """Terminals that are look-alike copies of one capability in different regions (`ECS("ECS cluster")` in the
+    primary region and in the DR region, both reached from the entry: a DNS failover or a global balancer in
+    front): terminal → the copies, in reach order. Each copy alone serves the capability, so a component only
+    one region's path needs is not required [issue 13]."""
+    if not any(groups[t].regions for t in terminals):
+        return {}
+    by_kind: dict[tuple, list[str]] = {}
+    for t in terminals:
+        g = groups[t]
+        if len(g.regions) == 1:
+            by_kind.setdefault((g.classes, label_stem(g.labels[0])), []).append(t)
+    pools: dict[str, tuple[str, ...]] = {}
+    for copies in by_kind.values():
+        if len(copies) >= 2 and len(set().union(*(groups[t].regions for t in copies))) == len(copies):
+            pools.update(dict.fromkeys(copies, tuple(copies)))
+    return pools
+
+
+def _chain(t: str, root: str, idom: Mapping[str, str | None]) -> list[str]:
+    """`t` and its strict dominators up to (not including) `root`, nearest first."""
+    out: list[str] = []
+    v: str | None = t
+    while v is not None and v != root:
+        out.append(v)
+        v = idom.get(v)
+    return out
 
 
 def _bfs(root: str, succ: Callable[[str], Iterable[str]]) -> tuple[dict[str, str | None], list[str]]:
