@@ -120,7 +120,7 @@ def themed(svg: str) -> str:
 
 
 _ID = re.compile(r'(\sid=")([^"]+)(")')
-_HREF = re.compile(r'((?:xlink:)?href="#)([^"]+)(")')
+_HREF = re.compile(r'(href="#)([^"]+)(")')  # also the tail of xlink:href; a literal start keeps it fast
 _URL = re.compile(r"url\(#([^)]+)\)")
 
 
