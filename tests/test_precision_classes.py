@@ -1757,3 +1757,18 @@ def test_a_capability_copied_in_two_regions_is_served_from_either():
     assert not found(stacks(("us-east-1", "sa-east-1")), "SPOF001")
     assert ("SPOF001", "ECS service") in found(stacks(("us-east-1",)), "SPOF001")
     assert found(stacks(("us-east-1", "sa-east-1"), shared=True), "SPOF001") == {("SPOF001", "auth")}
+
+
+def test_a_search_store_labelled_as_the_log_stack_is_monitoring():
+    """`backend >> Elasticsearch("ELK Logging")` ships logs beside the request path; `Elasticsearch("product
+    search")` is still the store searches read."""
+    b = Arch()
+    api = b.node("EC2", "api", provider="aws", module="compute")
+    logs = b.node("Elasticsearch", "ELK Logging", provider="elastic", module="elasticsearch")
+    search = b.node("Elasticsearch", "product search", provider="elastic", module="elasticsearch")
+    b.chain(b.node("Users", "users", provider="onprem", module="client"),
+            b.node("ELB", "lb", provider="aws", module="network"), api, [logs, search])
+    g = build_graph(b.diagram())
+    assert g.nodes[logs.id].role == "observability" and g.nodes[search.id].role == "search"
+    got = found(b, "REP001")
+    assert ("REP001", "ELK Logging") not in got and ("REP001", "product search") in got, got

@@ -413,6 +413,10 @@ def resolve_role(node: Any) -> RoleResolution:
             words(_BRACKETED.sub(" ", node.label or ""))):
         # `ELB("Streamlit")`: an application drawn with a network icon; the label names what runs [issue 13].
         return RoleResolution("compute", "label", invalid)
+    elif role == "search" and log_store(node.label or ""):
+        # `Elasticsearch("ELK Logging")`: the log stack, beside the request path like the rest of monitoring
+        # [issue 13].
+        return RoleResolution("observability", "label", invalid)
     elif role in DATA_ROLES and console_label(node.label or ""):
         # `PostgreSQL("PgAdmin")`: a console drawn with the icon of the store it opens; a client icon labelled
         # "Swagger UI" stays the client it is drawn as.
@@ -443,6 +447,15 @@ _OBSERVABILITY_PRODUCT = re.compile(r"^(?:open ?telemetry|otel|prometheus|grafan
 def observability_product(label: str) -> bool:
     """True when a label starts with the name of a monitoring product (`cadvisor*`, "OpenTelemetry Collector")."""
     return bool(_OBSERVABILITY_PRODUCT.search(" ".join(label.lower().split())))
+
+
+# A search store labelled as the log stack (`Elasticsearch("ELK Logging")`, "EFK", "log store"): monitoring.
+_LOG_STORE = re.compile(r"\b(?:logging|logs|elk|efk|log (?:store|search|storage|analytics|index))\b")
+
+
+def log_store(label: str) -> bool:
+    """True when a label says a search store holds the system's logs."""
+    return bool(label) and bool(_LOG_STORE.search(words(label)))
 
 # Web application frameworks and servers: a label naming one is an application, whatever icon it is drawn with.
 APP_LABEL = re.compile(r"\b(?:streamlit|gradio|fast ?api|flask|django|spring ?boot|ruby on rails|rails|laravel|"
@@ -547,7 +560,7 @@ _OVERRIDE_HINT = re.compile(r"portainer|rancher|dashboard|argo|harbor|artifactor
                             r"third|admin|express|commander|insight|kafdrop|akhq|kafka|swagger|redoc|streamlit|"
                             r"gradio|fast ?api|flask|django|spring|rails|laravel|next|nest|node|nuxt|gunicorn|"
                             r"uvicorn|asp|symfony|meter|locust|gatling|load ?(?:gen|test)|beaver|sql ?(?:ide|client|"
-                            r"editor)|grip|workbench",
+                            r"editor)|grip|workbench|log|elk|efk",
                             re.IGNORECASE)
 
 
@@ -555,7 +568,7 @@ def label_overrides_class(label: str) -> bool:
     """True when a label may override the class: an operator tool, an external system, a console or a
     monitoring product."""
     return bool(label) and (bool(_OVERRIDE_HINT.search(label)) and (ops_label(label) or external_label(label)
-                                                                     or console_label(label)
+                                                                     or console_label(label) or log_store(label)
                                                                      or bool(APP_LABEL.search(words(label))))
                             or observability_product(label))
 
