@@ -1772,3 +1772,61 @@ def test_a_search_store_labelled_as_the_log_stack_is_monitoring():
     assert g.nodes[logs.id].role == "observability" and g.nodes[search.id].role == "search"
     got = found(b, "REP001")
     assert ("REP001", "ELK Logging") not in got and ("REP001", "product search") in got, got
+
+
+def test_guards_from_a_second_read_of_classes_94_to_103():
+    """Tidy drawings the new readings must leave alone (a helper's second read found each of these hidden)."""
+    def front(b: Arch, targets) -> None:
+        b.chain(b.node("Users", "users", provider="onprem", module="client"),
+                b.node("ELB", "lb", provider="aws", module="network"), targets)
+
+    # A console-like label on one database never turns the class's other databases into consoles.
+    for order in (0, 1):
+        b = Arch()
+        dbs = [onprem(b, "MySQL", "SQL\nEditor", "database"), onprem(b, "MySQL", "orders db", "database")]
+        front(b, b.node("EC2", "app", provider="aws", module="compute"))
+        b.chain(b.nodes[-1], dbs[::-1] if order else dbs)
+        assert ("REP001", "orders db") in found(b, "REP001"), (order, found(b))
+    data = Arch()
+    front(data, data.node("EC2", "app", provider="aws", module="compute"))
+    data.chain(data.nodes[-1], data.node("SQL", "SQL Client Data", provider="generic", module="database"))
+    assert ("REP001", "SQL Client Data") in found(data, "REP001")
+
+    # Software named after a device, or a device word on a cloud VM or a pod, is software.
+    devices = Arch()
+    front(devices, [devices.node("EC2", "cameras", provider="aws", module="compute"),
+                    devices.node("Pod", "camera", provider="k8s", module="compute"),
+                    devices.node("Custom", "Virtual Camera")])
+    assert {("SPOF001", "cameras"), ("SPOF001", "camera"), ("SPOF001", "Virtual Camera")} <= found(devices, "SPOF001")
+
+    # A platform icon named for an application, or with hints about its instances, is read as usual.
+    for label, hints in (("API service", {}), ("ECS on EC2", {"managed_ha": "false"}), ("ECS (single EC2 host)", {})):
+        b = Arch()
+        ecs = b.node("ECS", label, provider="aws", module="compute", **hints)
+        front(b, ecs)
+        b.chain(ecs, [b.node("ElasticContainerServiceTask", f"worker {i}", provider="aws", module="compute")
+                      for i in (1, 2)])
+        assert build_graph(b.diagram()).nodes[ecs.id].ha.status != "managed", label
+
+    # Self-hosted software that mentions a hosted brand stays one instance.
+    hosted = Arch()
+    front(hosted, [hosted.node("Custom", "Nginx behind Cloudflare"), hosted.node("Custom", "Cloudflare Tunnel (cloudflared)"),
+                   onprem(hosted, "Powerbi", "Power BI Report Server", "analytics")])
+    g = build_graph(hosted.diagram())
+    assert all(g.nodes[n.id].ha.status != "managed" for n in hosted.nodes[:3]), [
+        (n.label, g.nodes[n.id].ha.status) for n in hosted.nodes]
+
+    # A webhook receiver a payment service calls serves requests: it is no client.
+    hook = Arch()
+    receiver = hook.node("Custom", "Customer Webhooks")
+    hook.chain(hook.node("Custom", "Stripe"), receiver, hook.node("EC2", "worker", provider="aws", module="compute"),
+               onprem(hook, "PostgreSQL", "pg", "database"))
+    assert build_graph(hook.diagram()).nodes[receiver.id].role != "client"
+
+    # "AZ 1 - 10.0.1.0/24" is one zone and a note.
+    zone = Arch()
+    lb = zone.node("ELB", "lb", provider="aws", module="network")
+    with zone.cluster("AZ 1 - 10.0.1.0/24"):
+        web = [zone.node("EC2", f"web {i}", provider="aws", module="compute") for i in (1, 2)]
+    zone.chain(zone.node("Users", "users", provider="onprem", module="client"), lb, web)
+    assert found(zone, "ZONE002"), found(zone)

@@ -185,7 +185,8 @@ def _resolve(n: Node, memo: dict[tuple, roles.RoleResolution]) -> roles.RoleReso
 # Class roles whose nodes may take their role from the label: unknown classes and multi-purpose stores (Redis).
 _LABEL_DECIDES = frozenset({"unknown"}) | frozenset(roles.MULTI_PURPOSE)
 _LABEL_CLIENT_FROM = frozenset({"unknown", "service", "compute"})
-_SIGN_IN = frozenset({"identity", "external_saas"})
+_SIGN_IN_LABEL = re.compile(r"\b(?:auth0|okta|cognito|keycloak|sso|login|sign ?in|oauth|openid|identity provider|"
+                            r"idp|firebase auth|clerk|supabase auth)\b")
 _AUDIENCE_DEVICE = re.compile(r"\b(?:speakers?|sonos|headphones?|earbuds?|tvs?|televisions?|laptops?|smart ?phones?|"
                               r"phones?|tablets?)\b")
 _SERVER_WORDS = re.compile(r"\b(?:service|services|server|servers|api|backend|db|database)\b")
@@ -220,11 +221,17 @@ def _clients_from_labels(diagram: Diagram, resolved: dict[str, roles.RoleResolut
                            and "role" not in n.analysis and roles.label_client(display_label(n))}
     if not candidates:
         return
+    by_id = {n.id: n for n in diagram.nodes}
+
+    def sign_in(nid: str) -> bool:
+        return resolved[nid].role == "identity" or (resolved[nid].role == "external_saas" and bool(
+            _SIGN_IN_LABEL.search(roles.words(display_label(by_id[nid])))))
+
     callers, calls = call_maps(diagram)
     # A sign-in provider drawn into the client (`Custom("Auth0") >> Custom("Web Client")`) is the login redirect,
     # not a request the client serves.
     clients = {nid for nid in candidates
-               if not any(c not in calls[nid] and resolved[c].role not in _SIGN_IN for c in callers[nid])}
+               if not any(c not in calls[nid] and not (nid in phrase and sign_in(c)) for c in callers[nid])}
     # A player device a stream is pushed to (`app >> [Custom("Sonos System"), Custom("Laptop")]`) is an audience:
     # it calls nothing and is the end of the push, not a capability [issue 13].
     clients |= {n.id for n in diagram.nodes if not calls[n.id] and callers[n.id] and resolved[n.id].role in
@@ -253,7 +260,7 @@ def _devices_read(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -
     device that sends (a sensor as a source) stays what it is drawn as; the entries read it as a device."""
     found = [n.id for n in diagram.nodes
              if resolved[n.id].role in _DEVICE_FROM and resolved[n.id].source not in ("override", "c4")
-             and roles.hardware_label(display_label(n))]
+             and n.provider in _DEVICE_ICONS and roles.hardware_label(display_label(n))]
     if not found:
         return
     callers, calls = call_maps(diagram)
@@ -263,6 +270,8 @@ def _devices_read(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -
 
 
 _DEVICE_FROM = frozenset({"compute", "service", "unknown", "network"})
+# Icons that may stand for a box of hardware; a cloud VM or a pod labelled "cameras" is software.
+_DEVICE_ICONS = frozenset({"onprem", "generic", "custom", "programming", None})
 
 
 # Container platforms: a service icon that stands for the scheduler and the tasks or pods it runs.
@@ -274,6 +283,11 @@ _PLATFORM_CLASSES = frozenset({
 # ... and the instances such a platform runs (an ECS service icon behind it is a service of its own).
 _TASK_CLASSES = frozenset({("aws", "ElasticContainerServiceContainer"), ("aws", "ElasticContainerServiceTask"),
                            ("k8s", "Pod"), ("azure", "ContainerInstances"), ("onprem", "Docker")})
+# The label names the platform ("ECS Fargate", "EKS cluster"), not an application on it ("API service"); hints
+# about instances (`managed_ha=`, `replicas=`, `tier=`) are read as usual.
+_PLATFORM_LABEL = re.compile(r"\b(?:ecs|fargate|eks|aks|gke|kubernetes|k8s|cluster|container apps?)\b")
+_ONE_HOST = re.compile(r"\b(?:single|one|1) (?:ec2 )?(?:host|node|instance|vm)\b|\bsingle\b")
+_PLATFORM_HINTS = frozenset({"managed_ha", "replicas", "tier", "multi_az"})
 _PLATFORM_HA = HA("managed", elastic=True, basis="a container platform drawn in front of the tasks it runs: the "
                                                  "provider runs its scheduler, and the drawn tasks are the "
                                                  "instances [H]")
@@ -284,7 +298,9 @@ def platforms_over_tasks(diagram: Diagram) -> frozenset[str]:
     (`alb >> ECS("ECS Fargate") >> [Container("Task 1"), Container("Task 2")]`): the platform stands for the
     service those tasks make up, so it is not one instance in front of them; the tasks carry the redundancy
     [issue 13]."""
-    candidates = [n for n in diagram.nodes if (n.provider, n.cls) in _PLATFORM_CLASSES]
+    candidates = [n for n in diagram.nodes if (n.provider, n.cls) in _PLATFORM_CLASSES
+                  and not _PLATFORM_HINTS & set(n.analysis) and _PLATFORM_LABEL.search(roles.words(n.label or ""))
+                  and not _ONE_HOST.search(roles.words(n.label or ""))]
     if not candidates:
         return frozenset()
     wanted = {n.id for n in candidates}

@@ -157,9 +157,11 @@ _ZONE_WORD = re.compile(
     rf"|\b(?:dc|datacenter|data[\s_-]?center)[\s_-]?(?:\d+[a-z]?|{_DIR})\b")
 _REGION_WORD = re.compile(r"\bregion\b")
 # A label that spans zones ("AZ1–AZ3", "AZ1/AZ2", "3 AZs", "multi-AZ", "zones a-c"): no one zone [issue 13].
-_ZONE_SPAN = re.compile(rf"\b(?:az|zone)[\s_-]?{_ZONE_SUFFIX}\s*(?:[-–—/&,+]|to|and)\s*(?:(?:az|zone)[\s_-]?)?"
+# The second zone must be named as one: "AZ 1 - 10.0.1.0/24", "AZ1 - 2 web servers" and "Zone B - 2 servers" are
+# one zone and a note.
+_ZONE_SPAN = re.compile(rf"\b(?:az|zone)[\s_-]?{_ZONE_SUFFIX}\s*(?:[-–—/&,+]|to|and)\s*(?:az|zone)[\s_-]?"
                         rf"{_ZONE_SUFFIX}\b|\b(?:\d+|two|three|multiple)\s+(?:azs|zones|availability zones)\b|"
-                        rf"\bmulti[\s_-]?(?:az|zone)\b|\bzones?\s+[a-z0-9][\s_-]*[-–—]\s*[a-z0-9]\b")
+                        rf"\bmulti[\s_-]?(?:az|zone)s?\b|\b(?:zones|azs)\s+[a-z0-9]\s*[-–—]\s*[a-z0-9]\b")
 # A cluster label that is just a location keyword and one word ("zone Alpha", "datacenter Frankfurt") names a
 # location, unless the word makes it a service ("zone service", "zone records") [H].
 _LOCATION_LABEL = re.compile(r"(?:zone|az|availability[\s_-]?zone|dc|datacenter|data[\s_-]?center)[\s_-]+([a-z0-9]+)")
@@ -454,18 +456,25 @@ def _product(table: Mapping[str, re.Pattern[str]], label: str | None, role: str)
 
 # The reverse: a hosted provider's service drawn with a custom, generic or on-prem icon (`Custom("CloudFlare")`,
 # `Powerbi("Power BI")`) is run by that provider, redundantly, not a box of the design's own [issue 13].
+# The brand heads the label ("Nginx behind Cloudflare" is nginx); words for software run on one's own machines
+# ("Cloudflare Tunnel (cloudflared)", "Power BI Report Server", "Akamai origin") keep it single.
 _HOSTED = {
-    "cdn": re.compile(r"\b(?:cloud ?flare|akamai|fastly|cloud ?front|bunny ?cdn|imperva|front ?door)\b"),
-    "dns": re.compile(r"\b(?:cloud ?flare|route ?53|cloud dns|ns1|akamai)\b"),
-    "edge_security": re.compile(r"\b(?:cloud ?flare|akamai|imperva|cloud armor|aws waf)\b"),
+    "cdn": re.compile(r"^(?:cloud ?flare|akamai|fastly|cloud ?front|bunny ?cdn|azure front ?door)\b"),
+    "dns": re.compile(r"^(?:cloud ?flare|route ?53|cloud dns|akamai)\b"),
+    "edge_security": re.compile(r"^(?:cloud ?flare|akamai|cloud armor|aws waf)\b"),
     # BI products sold as a service only (Tableau, Superset, Metabase also run on your own servers).
-    "analytics": re.compile(r"\b(?:power ?bi|quick ?sight|looker studio|data studio)\b"),
+    "analytics": re.compile(r"^(?:power ?bi|quick ?sight|looker studio|data studio)\b"),
 }
+_OWN_MACHINES = re.compile(r"\b(?:tunnel|cloudflared|origin|report server|gateway|on-?prem(?:ises)?|self-?hosted|"
+                           r"connector|appliance|server|agent)\b")
+
 
 
 def hosted_service(label: str | None, role: str) -> str | None:
-    """The hosted service a label names for a CDN, DNS, edge-security or BI role (`cloudflare`), else None."""
-    return _product(_HOSTED, label, role)
+    """The hosted service a label names first for a CDN, DNS, edge-security or BI role (`cloudflare`), else None;
+    never when the label says it runs on one's own machines."""
+    found = _product(_HOSTED, label, role)
+    return None if found is None or _OWN_MACHINES.search((label or "").lower()) else found
 
 
 def label_says_ha(label: str | None) -> bool:

@@ -501,7 +501,7 @@ _OPS_LABEL = re.compile(r"\b(?:portainer|rancher|kubernetes dashboard|k8s dashbo
 _CONSOLE_LABEL = re.compile(
     r"\bphp ?my ?admin\b|\bpg ?admin\b|\badminer\b|\bmongo ?express\b|\bredis ?(?:commander|insight)\b|"
     r"\bkafka ?(?:ui|drop)\b|\bkafdrop\b|\bakhq\b|\bswagger\b|\bredoc\b|\b(?:cloud ?|d ?)beaver\b|"
-    r"\bsql (?:ide|client|editor)\b|\bdata ?grip\b|\bmy ?sql workbench\b")
+    r"\bsql (?:ide|editor)\b|\bdata ?grip\b|\bmy ?sql workbench$")
 # ... and documentation, by words that only decide a label that the class leaves open ("docs" on a document store
 # is its collection).
 _DOCS_LABEL = re.compile(r"\bopen ?api\b|\bapi (?:docs?|documentation|spec)\b|^docs?$|\bdocumentation\b")
@@ -545,9 +545,17 @@ _HARDWARE_LABEL = re.compile(r"\b(?:webcams?|cameras?|microphones?|mics?|cctv|se
 _HARDWARE_HINT = re.compile(r"cam|mic|cctv|sens|capteur|thermostat|gpio|usb", re.IGNORECASE)  # before words()
 
 
+# Words that make a device-named label software: "Virtual Camera", "Camera Manager microservice", "Sensor Fusion".
+_SOFTWARE_WORDS = re.compile(r"\b(?:virtual|services?|microservices?|manager|fusion|apis?|processor|apps?|"
+                             r"software|drivers?|emulators?|simulators?|server|daemon)\b")
+
+
 def hardware_label(label: str) -> bool:
     """True when a label names a hardware device (its last word, an index aside), not software."""
-    return bool(label) and bool(_HARDWARE_HINT.search(label)) and bool(_HARDWARE_LABEL.search(words(label)))
+    if not label or not _HARDWARE_HINT.search(label):
+        return False
+    spaced = words(label)
+    return bool(_HARDWARE_LABEL.search(spaced)) and not _SOFTWARE_WORDS.search(spaced)
 
 
 def external_label(label: str) -> bool:
@@ -559,8 +567,8 @@ def external_label(label: str) -> bool:
 _OVERRIDE_HINT = re.compile(r"portainer|rancher|dashboard|argo|harbor|artifactory|regist|bastion|jump|external|"
                             r"third|admin|express|commander|insight|kafdrop|akhq|kafka|swagger|redoc|streamlit|"
                             r"gradio|fast ?api|flask|django|spring|rails|laravel|next|nest|node|nuxt|gunicorn|"
-                            r"uvicorn|asp|symfony|meter|locust|gatling|load ?(?:gen|test)|beaver|sql ?(?:ide|client|"
-                            r"editor)|grip|workbench|log|elk|efk",
+                            r"uvicorn|asp|symfony|meter|locust|gatling|load ?(?:gen|test)|beaver|ide|editor|grip|"
+                            r"workbench|log|elk|efk",
                             re.IGNORECASE)
 
 
