@@ -201,3 +201,18 @@ def test_an_unwritable_output_path_is_one_clear_error(tmp_path):
     with pytest.raises(WorkbenchError, match="cannot write .*a file is in the way"):
         write_text_atomic(blocker / "report.html", "<html></html>")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]  # nothing half-written left behind
+
+
+def test_findings_view_gets_its_own_default_name_and_needs_a_picture_format(ws):
+    """`--findings-view` writes beside the plain picture, never over it; with a report format it is a usage error
+    that names the formats it works with."""
+    assert run("export", "designs/shop.py", "--format", "png", "--diagram", "Back Office").exit_code == 0
+    result = run("export", "designs/shop.py", "--format", "png", "--diagram", "Back Office", "--findings-view")
+    assert result.exit_code == 0, result.output
+    plain, view = ws / "shop-back-office.png", ws / "shop-back-office.findings.png"
+    assert plain.read_bytes() == (ws / "out" / "shop" / "back-office.png").read_bytes()
+    assert view.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and view.read_bytes() != plain.read_bytes()
+    for fmt in ("html", "md"):
+        refused = run("export", "designs/shop.py", "--format", fmt, "--findings-view")
+        assert refused.exit_code != 0 and "png or svg" in refused.output and "Traceback" not in refused.output
+    assert files_under(ws) == {plain, view}

@@ -1830,3 +1830,32 @@ def test_guards_from_a_second_read_of_classes_94_to_103():
         web = [zone.node("EC2", f"web {i}", provider="aws", module="compute") for i in (1, 2)]
     zone.chain(zone.node("Users", "users", provider="onprem", module="client"), lb, web)
     assert found(zone, "ZONE002"), found(zone)
+
+
+def test_guards_from_a_second_read_of_classes_102_and_103():
+    """Regional databases hold different data; clusters named "region" without a cloud region are no regions;
+    copies an application picks between are its dependencies; logs that are data stay a store."""
+    def geo(regions: tuple[str, str], store: str = "RDS", router: str = "Route53") -> Arch:
+        b = Arch()
+        head = b.node(router, "front", provider="aws", module="network") if router else b.node(
+            "EC2", "front app", provider="aws", module="compute", replicas="3")
+        b.chain(b.node("Users", "users", provider="onprem", module="client"), head)
+        for region in regions:
+            with b.cluster(region):
+                app = b.node("EC2", "app", provider="aws", module="compute")
+                db = b.node(store, "users db", provider="aws", module="database")
+            b.chain(head, app, db)
+        return b
+
+    assert ("REP001", "users db") in found(geo(("eu-west-1", "us-east-1")), "REP001")
+    assert ("SPOF001", "app") in found(geo(("Dev region", "Prod region"), store="ElastiCache"), "SPOF001")
+    picked = geo(("eu-west-1", "us-east-1"), store="ElastiCache", router="")
+    assert ("SPOF001", "app") in found(picked, "SPOF001"), found(picked)
+
+    for label in ("Audit logs", "Chat logs", "Log search", "SIEM security logs"):
+        b = Arch()
+        store = b.node("Elasticsearch", label, provider="elastic", module="elasticsearch")
+        b.chain(b.node("Users", "users", provider="onprem", module="client"),
+                b.node("ELB", "lb", provider="aws", module="network"),
+                b.node("EC2", "api", provider="aws", module="compute"), store)
+        assert build_graph(b.diagram()).nodes[store.id].role == "search", label

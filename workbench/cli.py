@@ -337,7 +337,9 @@ def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str, fail_on: str, s
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="File or folder to write (default: here; for a folder of designs: ./export/).")
 @click.option("--diagram", help="Which diagram, by name or slug, for png/svg/.mmd (default: the first).")
-@click.option("--findings-view", is_flag=True, help="For png/svg: the diagram with the findings outlined.")
+@click.option("--findings-view", is_flag=True,
+              help="For png/svg: the diagram with the findings outlined and numbered (default name ends in "
+                   ".findings.png or .findings.svg, beside the plain picture).")
 @click.pass_context
 def export(ctx: click.Context, design: Path, fmt: str, output: Path | None, diagram: str | None,
            findings_view: bool) -> None:

@@ -10,9 +10,11 @@ from types import MappingProxyType
 import networkx as nx
 
 from workbench.analysis.elements import SOURCE_ROLES, AnalysisGraph, Group, Reach
-from workbench.analysis.redundancy import label_stem
+from workbench.analysis.redundancy import cloud_region, is_shard, label_stem
 
 TERMINAL_ROLES = frozenset({"external_saas", "identity"})
+# What sends each request to one region: DNS (failover, latency or geo records), a global balancer, a CDN.
+_REGION_ROUTERS = frozenset({"dns", "load_balancer", "cdn", "api_gateway", "edge_security"})
 
 
 def analyse_root(root: str, kind: str, virtual: bool, groups: Mapping[str, Group],
@@ -65,12 +67,16 @@ def analyse_root(root: str, kind: str, virtual: bool, groups: Mapping[str, Group
                 critical[v] = t
             v = idom.get(v)
     for pool in dict.fromkeys(pools.values()):
-        # The capability is served from either region: only what every copy needs is required.
         chains = [_chain(t, root, idom) for t in pool]
         common = set(chains[0]).intersection(*chains[1:])
-        for v in chains[0]:
-            if v in common and v not in critical and groups[v].role not in SOURCE_ROLES:
-                critical[v] = pool[0]
+        split = next((v for v in chains[0] if v in common), root)
+        routed = split == root or groups[split].role in _REGION_ROUTERS
+        # The capability is served from either region: only what every copy needs is required. Copies that an
+        # application picks between (not a DNS, balancer or CDN) are each its dependency, as usual.
+        for chain in chains if not routed else chains[:1]:
+            for v in chain:
+                if (v in common or not routed) and v not in critical and groups[v].role not in SOURCE_ROLES:
+                    critical[v] = chain[0] if not routed else pool[0]
     if kind == "async":
         # Every consumer group a queue delivers to gets every message it subscribes to: each is required for its
         # own processing, even when several consumers write to one store (pub/sub fan-out) [issue 13].
@@ -82,16 +88,20 @@ def analyse_root(root: str, kind: str, virtual: bool, groups: Mapping[str, Group
 
 
 def regional_copies(terminals: tuple[str, ...], groups: Mapping[str, Group]) -> dict[str, tuple[str, ...]]:
-    """Terminals that are look-alike copies of one capability in different regions (`ECS("ECS cluster")` in the
-    primary region and in the DR region, both reached from the entry: a DNS failover or a global balancer in
-    front): terminal → the copies, in reach order. Each copy alone serves the capability, so a component only
-    one region's path needs is not required [issue 13]."""
+    """Stateless terminals that are look-alike copies of one capability in different cloud regions
+    (`ECS("ECS cluster")` in the primary region and in the DR region, both reached from the entry: a DNS
+    failover or a global balancer in front): terminal → the copies, in reach order. Each copy alone serves the
+    capability, so a component only one region's path needs is not required [issue 13]. Stores are never
+    pooled here: two regional databases hold different data unless a replication edge makes them one group,
+    and shards never are copies. `analyse_root` also checks that the copies' paths part at the entry or a
+    router (`_split_by_router`)."""
     if not any(groups[t].regions for t in terminals):
         return {}
     by_kind: dict[tuple, list[str]] = {}
     for t in terminals:
         g = groups[t]
-        if len(g.regions) == 1:
+        if (len(g.regions) == 1 and cloud_region(next(iter(g.regions))) and not g.effective_stateful
+                and not is_shard(g.labels[0])):
             by_kind.setdefault((g.classes, label_stem(g.labels[0])), []).append(t)
     pools: dict[str, tuple[str, ...]] = {}
     for copies in by_kind.values():

@@ -210,6 +210,12 @@ def label_stem(label: str) -> str:
     return _TRAILING_INDEX.sub("", text).strip()
 
 
+def cloud_region(name: str) -> bool:
+    """True when a location is a cloud region by its code or geographic name ("us-east-1", "eu-west"), not just a
+    cluster that says "region" ("Dev region", "Blue region")."""
+    return bool(_REGION_CODE.fullmatch(name) or _LOOSE_REGION.fullmatch(name))
+
+
 def is_shard(label: str) -> bool:
     """Shards ("orders shard 1", "partition-2") are never merged by the sibling heuristic."""
     return bool(_SHARD.search(label.lower()))

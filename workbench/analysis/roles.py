@@ -449,13 +449,20 @@ def observability_product(label: str) -> bool:
     return bool(_OBSERVABILITY_PRODUCT.search(" ".join(label.lower().split())))
 
 
-# A search store labelled as the log stack (`Elasticsearch("ELK Logging")`, "EFK", "log store"): monitoring.
-_LOG_STORE = re.compile(r"\b(?:logging|logs|elk|efk|log (?:store|search|storage|analytics|index))\b")
+# A search store labelled as the log stack (`Elasticsearch("ELK Logging")`, "EFK", "centralized logs"):
+# monitoring. Logs that are data keep the store's role: "Audit logs", "Chat logs", "Log search" (a product's
+# feature), "SIEM security logs".
+_LOG_STORE = re.compile(r"\b(?:logging|elk|efk|log aggregation|centrali[sz]ed logs?)\b")
+_LOGS_AS_DATA = re.compile(r"\b(?:audit|siem|security|transactions?|customers?|chats?|calls?|activity|activities|"
+                           r"workouts?|users?|compliance|access)\b")
 
 
 def log_store(label: str) -> bool:
-    """True when a label says a search store holds the system's logs."""
-    return bool(label) and bool(_LOG_STORE.search(words(label)))
+    """True when a label says a search store holds the system's own logs (the log stack), not logs as data."""
+    if not label:
+        return False
+    spaced = words(label)
+    return bool(_LOG_STORE.search(spaced)) and not _LOGS_AS_DATA.search(spaced)
 
 # Web application frameworks and servers: a label naming one is an application, whatever icon it is drawn with.
 APP_LABEL = re.compile(r"\b(?:streamlit|gradio|fast ?api|flask|django|spring ?boot|ruby on rails|rails|laravel|"

@@ -27,8 +27,7 @@ class Exported:
 def export(design: Path, cfg: Config, fmt: str, output: Path | None = None, diagram: str | None = None,
            findings_view: bool = False) -> Exported:
     """Build `design` (the cache makes this cheap when nothing changed) and write the chosen file."""
-    if fmt not in EXPORT_FORMATS:
-        raise WorkbenchError(f"cannot export {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
+    check_format(fmt, findings_view)
     design = Path(design).absolute()
     formats = tuple(dict.fromkeys((*cfg.formats, "png", "svg")))
     result = build_design(design, cfg, formats)
@@ -40,7 +39,8 @@ def export(design: Path, cfg: Config, fmt: str, output: Path | None = None, diag
     if fmt in ("png", "svg"):
         slug = pick_diagram(folder, diagram)
         source = folder / f"{slug}{'.findings' if findings_view else ''}.{fmt}"
-        default_name = f"{design.stem}{'' if slug == design.stem else '-' + slug}.{fmt}"
+        view = ".findings" if findings_view else ""  # beside the plain picture, not over it
+        default_name = f"{design.stem}{'' if slug == design.stem else '-' + slug}{view}.{fmt}"
         if findings_view and fmt == "png":  # the build draws the findings view as SVG only
             from workbench.output.render import findings_png
 
@@ -69,6 +69,14 @@ def export(design: Path, cfg: Config, fmt: str, output: Path | None = None, diag
                                      f"{exc.strerror or exc}") from exc
             extras.append(copy)
     return Exported(target, extras)
+
+
+def check_format(fmt: str, findings_view: bool) -> None:
+    if fmt not in EXPORT_FORMATS:
+        raise WorkbenchError(f"cannot export {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
+    if findings_view and fmt not in ("png", "svg"):
+        raise WorkbenchError(f"--findings-view draws one diagram with its findings outlined: use it with --format "
+                             f"png or svg (the {fmt} export already shows the findings)")
 
 
 def output_path(output: Path | None, default_name: str) -> Path:
@@ -139,8 +147,7 @@ def export_folder(designs: list[Path], cfg: Config, fmt: str, output: Path | Non
     design's findings. A design that fails is listed in the index with its error; the others are written."""
     from workbench.build import build_all
 
-    if fmt not in EXPORT_FORMATS:
-        raise WorkbenchError(f"cannot export {fmt!r}; choose from {', '.join(EXPORT_FORMATS)}")
+    check_format(fmt, findings_view)
     target = Path(output) if output else Path.cwd() / "export"
     if target.exists() and not target.is_dir():
         raise WorkbenchError(f"{target} is a file; a folder export needs a folder (-o FOLDER)")
