@@ -1859,3 +1859,19 @@ def test_guards_from_a_second_read_of_classes_102_and_103():
                 b.node("ELB", "lb", provider="aws", module="network"),
                 b.node("EC2", "api", provider="aws", module="compute"), store)
         assert build_graph(b.diagram()).nodes[store.id].role == "search", label
+
+
+def test_a_metrics_system_is_monitoring_and_an_f5_appliance_is_one_box():
+    """`nginx >> Container("Metrics system")` (its /grafana route) is monitoring, beside the request path; an
+    `ELB("External load balancer (F5 BIG-IP)")` is a hardware appliance the design runs, not the managed ELB."""
+    b = Arch()
+    nginx = onprem(b, "Nginx", "nginx", "network")
+    metrics = b.node("Container", "Metrics system\n(metrics.png)", provider="oci", module="compute")
+    f5 = b.node("ELB", "External load balancer (F5 BIG-IP etc)", provider="aws", module="network")
+    app = b.node("Django", "app", provider="programming", module="framework", replicas="2")
+    b.chain(b.node("Users", "visitor", provider="onprem", module="client"), f5, nginx, [app, metrics])
+    g = build_graph(b.diagram())
+    assert g.nodes[metrics.id].role == "observability" and g.nodes[f5.id].ha.status == "single"
+    got = found(b, "SPOF001")
+    assert ("SPOF001", "Metrics system (metrics.png)") not in got
+    assert ("SPOF001", "External load balancer (F5 BIG-IP etc)") in got, got

@@ -444,7 +444,9 @@ _SELF_HOSTED = {
     "object_storage": re.compile(r"\b(?:minio|seaweed ?fs|ceph|rados ?gw|garage)\b"),
     # ... named first: "AWS NLB (ingress-nginx)" is the managed balancer in front of nginx.
     "dns": re.compile(r"^(?:pi-?hole|bind9?|unbound|dnsmasq|powerdns|adguard(?: home)?|technitium)\b"),
-    "load_balancer": re.compile(r"^(?:nginx|haproxy|traefik|envoy|caddy|varnish)\b"),
+    "load_balancer": re.compile(r"^(?:nginx|haproxy|traefik|envoy|caddy|varnish)\b|"
+                               # hardware appliances, wherever named: "External load balancer (F5 BIG-IP)"
+                               r"\b(?:f5|big-?ip|netscaler|citrix adc)\b"),
 }
 
 

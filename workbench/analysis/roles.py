@@ -441,7 +441,7 @@ def resolve_role(node: Any) -> RoleResolution:
 # application ("Order Service (Prometheus metrics)" is the order service).
 _OBSERVABILITY_PRODUCT = re.compile(r"^(?:open ?telemetry|otel|prometheus|grafana|jaeger|zipkin|loki|kibana|"
                                     r"logstash|fluent ?d|fluent ?bit|telegraf|node exporter|alertmanager|"
-                                    r"cadvisor|netdata|uptime ?kuma)(?:\b|\*)")
+                                    r"cadvisor|netdata|uptime ?kuma|(?:metrics|monitoring) (?:system|stack))(?:\b|\*)")
 
 
 def observability_product(label: str) -> bool:
