@@ -1875,3 +1875,24 @@ def test_a_metrics_system_is_monitoring_and_an_f5_appliance_is_one_box():
     got = found(b, "SPOF001")
     assert ("SPOF001", "Metrics system (metrics.png)") not in got
     assert ("SPOF001", "External load balancer (F5 BIG-IP etc)") in got, got
+
+
+def test_a_worker_drawn_calling_its_queue_consumes_from_it():
+    """`app >> rabbitmq` and `worker >> rabbitmq`, nothing calling the worker and nothing drawn taking from the
+    queue: the worker consumes (stated); a scheduler drawn the same way still publishes."""
+    b = Arch()
+    app = b.node("Django", "app", provider="programming", module="framework")
+    worker = b.node("Django", "worker", provider="programming", module="framework")
+    beat = b.node("Django", "beat (scheduler)", provider="programming", module="framework")
+    mq = onprem(b, "RabbitMQ", "rabbitmq", "queue")
+    db = onprem(b, "PostgreSQL", "postgresql", "database")
+    b.chain(b.node("Users", "visitor", provider="onprem", module="client"), onprem(b, "Nginx", "nginx", "network"),
+            app, [mq, db])
+    b.chain(worker, [mq, db])
+    b.chain(beat, mq)
+    g = build_graph(b.diagram())
+    arcs = {(g.label(a.u), g.label(a.v)): a for a in g.arcs}
+    assert arcs[("rabbitmq", "worker")].pulled and arcs[("rabbitmq", "worker")].assumed
+    assert ("beat (scheduler)", "rabbitmq") in arcs
+    assert not [f for f in analyse_arch(b).findings if f.code in ("QUE001", "TOP001") and "worker" in subject(f)]
+    assert ("SPOF002", "worker") in found(b, "SPOF002")

@@ -680,6 +680,7 @@ def orient_and_type(diagram: Diagram, nodes: Mapping[str, NodeInfo]) -> list[Arc
     _mark_peer_meshes(rows, nodes)
     _mark_responses(rows, nodes)
     _mark_reads(rows, nodes)
+    pulls = _consumers_drawn_pulling(rows, nodes)
     arcs: list[Arc] = []
     for e, u, v, tie, explicit, kind, assumed, dropped in rows:
         if dropped:
@@ -687,6 +688,10 @@ def orient_and_type(diagram: Diagram, nodes: Mapping[str, NodeInfo]) -> list[Arc
         pulled = False
         if kind is None:
             kind, pulled = _late_kind(e, u, v, nodes)
+            if not pulled and (u, v) in pulls:
+                kind, pulled = "async", True
+                assumed = (f"read `{nodes[u].label} → {nodes[v].label}` as `{nodes[u].label}` consuming from "
+                           f"`{nodes[v].label}`: a worker nothing calls, and nothing else drawn takes from it")
             if pulled:
                 u, v = v, u
         # A multiplier on the caller's load (>1 is fan-out); unreadable values keep 1.0 and raise ATTR001.
@@ -962,6 +967,23 @@ def _entry_distance(rows: list[list], nodes: Mapping[str, NodeInfo]) -> dict[str
                     nxt.append(y)
         frontier = nxt
     return distance
+
+
+_CONSUMER_LABEL = re.compile(r"\b(?:workers?|consumers?|celery|sidekiq|subscribers?)\b")
+
+
+def _consumers_drawn_pulling(rows: list[list], nodes: Mapping[str, NodeInfo]) -> set[tuple[str, str]]:
+    """(worker, queue) pairs drawn `worker >> queue` with no label that says which way work flows, where the
+    worker is named as one, nothing calls it, and nothing else drawn takes from the queue (`worker >> rabbitmq`
+    beside `app >> rabbitmq`): the worker consumes, as with a pull label [issue 13]."""
+    into = [r for r in rows if r[5] is None and r[1] != r[2] and nodes[r[2]].role == "queue"
+            and nodes[r[1]].role != "queue"]
+    if not into:
+        return set()
+    called = {r[2] for r in rows if r[1] != r[2] and r[5] not in ("side", "response")}
+    drained = {r[1] for r in rows if r[1] != r[2] and nodes[r[1]].role == "queue"}
+    return {(r[1], r[2]) for r in into if r[1] not in called and r[2] not in drained
+            and _CONSUMER_LABEL.search(roles.words(nodes[r[1]].label))}
 
 
 def _late_kind(e, u: str, v: str, nodes: Mapping[str, NodeInfo]) -> tuple[str, bool]:
