@@ -1896,3 +1896,21 @@ def test_a_worker_drawn_calling_its_queue_consumes_from_it():
     assert ("beat (scheduler)", "rabbitmq") in arcs
     assert not [f for f in analyse_arch(b).findings if f.code in ("QUE001", "TOP001") and "worker" in subject(f)]
     assert ("SPOF002", "worker") in found(b, "SPOF002")
+
+
+def test_hosts_numbered_inside_their_names_are_one_scope():
+    """Three per-host clusters "internet-pi.int…", "internet-pi2.int…", "internet-pi3.int…", each with a Pi-hole
+    forwarding to every cloudflared: the copies are instances of one resolver and one proxy. Two different hosts
+    ("web1.example.com", "db1.example.com") stay different scopes."""
+    b = Arch()
+    piholes, proxies = [], []
+    for host in ("internet-pi", "internet-pi2", "internet-pi3"):
+        with b.cluster(f"{host}.int.example.co.uk - NOMAD"):
+            proxies.append(b.node("Custom", "cloudflared" + host[len("internet-pi"):]))
+            piholes.append(b.node("Custom", "pi.hole" + host[len("internet-pi"):]))
+    for p in piholes:
+        b.edge(p, proxies, label="DNS over HTTPS")
+    assert not found(b, "SPOF001"), found(b)
+
+    from workbench.analysis.groups import _scope
+    assert _scope(("web1.example.com",), {}) != _scope(("db1.example.com",), {})

@@ -337,14 +337,19 @@ _INSTANCE_INDEX = re.compile(r"(?:[\s_#-]*\d+(?:st|nd|rd|th)?|[\s_#-]+[a-z]|[\s_
                              re.IGNORECASE)
 
 
+# A host's number inside its name ("internet-pi2.int.example.co.uk - NOMAD"): per-host clusters of one kind.
+_HOST_INDEX = re.compile(r"^([a-z][a-z-]*?)-?\d+(?=\.[a-z])")
+
+
 def _scope(path: tuple[str, ...], memo: dict[tuple[str, ...], tuple[str, ...]]) -> tuple[str, ...]:
     """The sibling scope of a cluster path: numbered look-alike clusters ("instance 1", "instance 2", "node-a")
-    are one scope, so the look-alike nodes drawn one per such cluster are instances of one component (issue 13,
-    item 6). Shard clusters keep their numbers: shards are different data."""
+    are one scope, as are hosts numbered inside their names ("internet-pi2.int..."), so the look-alike nodes
+    drawn one per such cluster are instances of one component (issue 13, item 6). Shard clusters keep their
+    numbers: shards are different data."""
     found = memo.get(path)
     if found is None:
-        found = memo[path] = tuple(label if is_shard(label) else _INSTANCE_INDEX.sub("", label.strip().lower())
-                                   for label in path)
+        found = memo[path] = tuple(label if is_shard(label) else _INSTANCE_INDEX.sub(
+            "", _HOST_INDEX.sub(r"\1", label.strip().lower())) for label in path)
     return found
 
 
