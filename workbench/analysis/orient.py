@@ -286,11 +286,16 @@ _TASK_CLASSES = frozenset({("aws", "ElasticContainerServiceContainer"), ("aws", 
 # The label names the platform ("ECS Fargate", "EKS cluster"), not an application on it ("API service"); hints
 # about instances (`managed_ha=`, `replicas=`, `tier=`) are read as usual.
 _PLATFORM_LABEL = re.compile(r"\b(?:ecs|fargate|eks|aks|gke|kubernetes|k8s|cluster|container apps?)\b")
-_ONE_HOST = re.compile(r"\b(?:single|one|1) (?:ec2 )?(?:host|node|instance|vm)\b|\bsingle\b")
+_ONE_HOST = re.compile(r"\bsingle\b|\b(?:one|1) (?:ec2 )?(?:host|node|instance|vm)\b")
 _PLATFORM_HINTS = frozenset({"managed_ha", "replicas", "tier", "multi_az"})
 _PLATFORM_HA = HA("managed", elastic=True, basis="a container platform drawn in front of the tasks it runs: the "
                                                  "provider runs its scheduler, and the drawn tasks are the "
                                                  "instances [H]")
+
+
+def _names_the_platform(label: str) -> bool:
+    spaced = roles.words(label)
+    return bool(_PLATFORM_LABEL.search(spaced)) and not _ONE_HOST.search(spaced)
 
 
 def platforms_over_tasks(diagram: Diagram) -> frozenset[str]:
@@ -299,8 +304,7 @@ def platforms_over_tasks(diagram: Diagram) -> frozenset[str]:
     service those tasks make up, so it is not one instance in front of them; the tasks carry the redundancy
     [issue 13]."""
     candidates = [n for n in diagram.nodes if (n.provider, n.cls) in _PLATFORM_CLASSES
-                  and not _PLATFORM_HINTS & set(n.analysis) and _PLATFORM_LABEL.search(roles.words(n.label or ""))
-                  and not _ONE_HOST.search(roles.words(n.label or ""))]
+                  and not _PLATFORM_HINTS & set(n.analysis) and _names_the_platform(n.label or "")]
     if not candidates:
         return frozenset()
     wanted = {n.id for n in candidates}
