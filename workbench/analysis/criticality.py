@@ -57,26 +57,20 @@ def analyse_root(root: str, kind: str, virtual: bool, groups: Mapping[str, Group
     critical: dict[str, str] = {}
     if virtual:
         critical[root] = terminals[0] if terminals else root
-    pools = regional_copies(terminals, groups)
+    pools = served_from_either_region(terminals, groups, root, idom)
+    pooled = {t for pool, _ in pools for t in pool}
     for t in terminals:
-        if t in pools:
+        if t in pooled:
             continue
         v: str | None = t
         while v is not None and v != root and v not in critical:
             if groups[v].role not in SOURCE_ROLES:
                 critical[v] = t
             v = idom.get(v)
-    for pool in dict.fromkeys(pools.values()):
-        chains = [_chain(t, root, idom) for t in pool]
-        common = set(chains[0]).intersection(*chains[1:])
-        split = next((v for v in chains[0] if v in common), root)
-        routed = split == root or groups[split].role in _REGION_ROUTERS
-        # The capability is served from either region: only what every copy needs is required. Copies that an
-        # application picks between (not a DNS, balancer or CDN) are each its dependency, as usual.
-        for chain in chains if not routed else chains[:1]:
-            for v in chain:
-                if (v in common or not routed) and v not in critical and groups[v].role not in SOURCE_ROLES:
-                    critical[v] = chain[0] if not routed else pool[0]
+    for pool, shared in pools:
+        for v in shared:  # only what every copy needs is required
+            if v not in critical and groups[v].role not in SOURCE_ROLES:
+                critical[v] = pool[0]
     if kind == "async":
         # Every consumer group a queue delivers to gets every message it subscribes to: each is required for its
         # own processing, even when several consumers write to one store (pub/sub fan-out) [issue 13].
@@ -87,27 +81,33 @@ def analyse_root(root: str, kind: str, virtual: bool, groups: Mapping[str, Group
                  critical=MappingProxyType(critical), parent=MappingProxyType(parent))
 
 
-def regional_copies(terminals: tuple[str, ...], groups: Mapping[str, Group]) -> dict[str, tuple[str, ...]]:
-    """Stateless terminals that are look-alike copies of one capability in different cloud regions
-    (`ECS("ECS cluster")` in the primary region and in the DR region, both reached from the entry: a DNS
-    failover or a global balancer in front): terminal → the copies, in reach order. Each copy alone serves the
-    capability, so a component only one region's path needs is not required [issue 13]. Stores are never
-    pooled here: two regional databases hold different data unless a replication edge makes them one group,
-    and shards never are copies. `analyse_root` also checks that the copies' paths part at the entry or a
-    router (`_split_by_router`)."""
+def served_from_either_region(terminals: tuple[str, ...], groups: Mapping[str, Group], root: str,
+                              idom: Mapping[str, str | None]) -> list[tuple[tuple[str, ...], list[str]]]:
+    """Stateless terminals that are look-alike copies of one capability in different cloud regions, whose paths
+    from `root` part at the root or at a DNS, balancer, gateway or CDN that sends each request to one region
+    (`ECS("ECS cluster")` in the primary and in the DR region behind Route 53 failover): (the copies in reach
+    order, the dominators every copy needs, nearest first). Each copy alone serves the capability, so a
+    component only one region's path needs is not required [issue 13]. Stores are never pooled: two regional
+    databases hold different data unless a replication edge makes them one group; shards never are copies;
+    copies an application picks between are each its dependency, as usual."""
     if not any(groups[t].regions for t in terminals):
-        return {}
+        return []
     by_kind: dict[tuple, list[str]] = {}
     for t in terminals:
         g = groups[t]
         if (len(g.regions) == 1 and cloud_region(next(iter(g.regions))) and not g.effective_stateful
                 and not is_shard(g.labels[0])):
             by_kind.setdefault((g.classes, label_stem(g.labels[0])), []).append(t)
-    pools: dict[str, tuple[str, ...]] = {}
+    out = []
     for copies in by_kind.values():
-        if len(copies) >= 2 and len(set().union(*(groups[t].regions for t in copies))) == len(copies):
-            pools.update(dict.fromkeys(copies, tuple(copies)))
-    return pools
+        if len(copies) < 2 or len(set().union(*(groups[t].regions for t in copies))) != len(copies):
+            continue
+        chains = [_chain(t, root, idom) for t in copies]
+        common = set(chains[0]).intersection(*chains[1:])
+        shared = [v for v in chains[0] if v in common]
+        if not shared or groups[shared[0]].role in _REGION_ROUTERS:
+            out.append((tuple(copies), shared))
+    return out
 
 
 def _chain(t: str, root: str, idom: Mapping[str, str | None]) -> list[str]:

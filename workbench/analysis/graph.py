@@ -71,11 +71,11 @@ def build_graph(diagram: Diagram, design_inputs: Mapping[str, object] | None = N
         route_features(groups, group_of, arcs))
     # Only what the gateway rule adds rests on its guess: a leaf behind the gateway is required anyway.
     guessed = {h: why for h, why in gateway_routes(groups, group_of, arcs).items() if h not in sinks}
-    sinks |= frozenset(guessed)
-    reaches = {e.group: analyse_root(e.group, "entry", e.virtual, groups, hard_succ, hard_pred, {}, sinks,
-                                     frozenset(guessed))
+    on_guess = frozenset(guessed)
+    sinks |= on_guess
+    reaches = {e.group: analyse_root(e.group, "entry", e.virtual, groups, hard_succ, hard_pred, {}, sinks, on_guess)
                for e in entries}
-    domains = {q: analyse_root(q, "async", False, groups, hard_succ, hard_pred, delivery, sinks, frozenset(guessed))
+    domains = {q: analyse_root(q, "async", False, groups, hard_succ, hard_pred, delivery, sinks, on_guess)
                for q in delivery}
     equal = tuple(dict.fromkeys(a.edge for a in arcs if a.undirected_tie and a.kind not in ("replication", "side")))
     return AnalysisGraph(
@@ -382,8 +382,8 @@ def _inferred(groups: Mapping[str, Group], Q: nx.DiGraph, candidates: list[str],
 
 # Clients that are machines reporting readings: AWS IoT device icons (IotCamera, IotSensor, IotThing...) and labels
 # that name a sensor, a camera or a simulator of one [H, issue 13].
-_DEVICE_LABEL = re.compile(r"\b(?:sensors?|sensores|capteurs?|cameras?|webcams?|cctv|thermostats?|meters?|detectors?|simulators?|"
-                           r"iot devices?|edge devices?|plcs?|telemetry devices?|trackers?|beacons?)\b")
+_DEVICE_LABEL = re.compile(rf"\b(?:{roles.DEVICE_NOUNS}|meters?|detectors?|simulators?|iot devices?|edge devices?|"
+                           r"plcs?|telemetry devices?|trackers?|beacons?)\b")
 
 
 def is_device(info: NodeInfo) -> bool:

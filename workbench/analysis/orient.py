@@ -981,7 +981,7 @@ def _consumers_drawn_pulling(rows: list[list], nodes: Mapping[str, NodeInfo]) ->
     worker is named as one, nothing calls it, and nothing else drawn takes from the queue (`worker >> rabbitmq`
     beside `app >> rabbitmq`): the worker consumes, as with a pull label [issue 13]."""
     into = [r for r in rows if r[5] is None and r[1] != r[2] and nodes[r[2]].role == "queue"
-            and nodes[r[1]].role != "queue"]
+            and nodes[r[1]].role != "queue" and not (r[0].label or "").strip()]
     if not into:
         return set()
     called = {r[2] for r in rows if r[1] != r[2] and r[5] not in ("side", "response")}

@@ -477,7 +477,6 @@ _OWN_MACHINES = re.compile(r"\b(?:tunnel|cloudflared|origin|report server|gatewa
                            r"connector|appliance|server|agent)\b")
 
 
-
 def hosted_service(label: str | None, role: str) -> str | None:
     """The hosted service a label names first for a CDN, DNS, edge-security or BI role (`cloudflare`), else None;
     never when the label says it runs on one's own machines."""

@@ -543,12 +543,11 @@ def external_cluster(label: str) -> bool:
     return bool(_EXTERNAL_CLUSTER.match(words(label))) or external_label(label)
 
 
+# Pieces of hardware by name, in the languages drawings were seen in (graph.is_device reads sources with them).
+DEVICE_NOUNS = r"webcams?|cameras?|microphones?|mics?|cctv|sensors?|sensores|capteurs?|thermostats?"
 # A label whose last word names a piece of hardware ("USB Webcam", "Temperature Sensor 2", "IP camera"): the
 # device the software reads or drives. "Sensor data processor" and "Camera service" are software.
-_HARDWARE_LABEL = re.compile(r"\b(?:webcams?|cameras?|microphones?|mics?|cctv|sensors?|sensores|capteurs?|"
-                             r"thermostats?|gpio(?: pins?)?|usb (?:drives?|devices?|sticks?))(?: \d+)?$")
-
-
+_HARDWARE_LABEL = re.compile(rf"\b(?:{DEVICE_NOUNS}|gpio(?: pins?)?|usb (?:drives?|devices?|sticks?))(?: \d+)?$")
 _HARDWARE_HINT = re.compile(r"cam|mic|cctv|sens|capteur|thermostat|gpio|usb", re.IGNORECASE)  # before words()
 
 
