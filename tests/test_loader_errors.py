@@ -182,6 +182,21 @@ def test_a_class_or_module_a_newer_release_has_is_drawn_without_an_icon(tmp_path
         from diagrams.onprem.database import PostgreSQLL  # IMPORT
     """)
     assert_located(fail(typo, tmp_path), "designs/typo.py", line_of(typo, "# IMPORT"))
+    # A name that shares only a word with a class the module has is a newer release's class, not a slip:
+    # `azure.compute.Automation` (beside AutomanagedVM), `oci.compute.ContainerGrey` (beside ContainerWhite).
+    shared = write_design(tmp_path, "shared", """
+        from diagrams import Diagram
+        from diagrams.azure.compute import Automation  # AUTOMATION
+        from diagrams.oci.compute import ContainerGrey  # GREY
+
+        with Diagram("shared", show=False):
+            Automation("runbooks") >> ContainerGrey("app")
+    """)
+    model = load_design(shared, root=tmp_path, timeout=30)
+    assert {n.label: (n.provider, n.module, n.icon) for n in model.diagrams[0].nodes} == {
+        "runbooks": ("azure", "compute", None), "app": ("oci", "compute", None)}
+    said = {w["line"]: w["message"] for w in model.warnings}
+    assert sorted(said) == [line_of(shared, "# AUTOMATION"), line_of(shared, "# GREY")]
 
 
 def test_a_failure_after_the_last_diagram_keeps_the_diagrams_with_a_warning(tmp_path, write_design):

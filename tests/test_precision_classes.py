@@ -1914,3 +1914,193 @@ def test_hosts_numbered_inside_their_names_are_one_scope():
 
     from workbench.analysis.groups import _scope
     assert _scope(("web1.example.com",), {}) != _scope(("db1.example.com",), {})
+
+
+# -- 108-110: the twenty-fourth to twenty-sixth blind sets ------------------------------------------------------
+
+
+def test_a_database_proxy_drawn_with_the_database_icon_holds_no_data():
+    """`lambda >> RDS("RDS Proxy") >> RDS("db")`: the proxy is RDS Proxy (managed, several AZs), not a second
+    database without a replica; the database behind it still is one. `PostgreSQL("PgBouncer")` is a pooler: one
+    instance on the request path, so a SPOF, but never a store without a replica. "Proxy logs" on a database icon
+    stays the database it is drawn as."""
+    b = Arch()
+    proxy = b.node("RDS", "RDS Proxy\nIAM auth + TLS", provider="aws", module="database")
+    db = b.node("RDS", "orders db", provider="aws", module="database")
+    b.chain(b.node("Users", "users", provider="onprem", module="client"),
+            b.node("APIGateway", "api", provider="aws", module="network"),
+            b.node("Lambda", "handler", provider="aws", module="compute"), proxy, db)
+    g = build_graph(b.diagram())
+    assert g.nodes[proxy.id].role == "load_balancer" and g.nodes[proxy.id].ha.status == "managed"
+    got = found(b, "SPOF001", "REP001")
+    assert not {h for h in got if h[1].startswith("RDS Proxy")}, got
+    assert ("REP001", "orders db") in got, got
+
+    b = Arch()
+    pooler = onprem(b, "PostgreSQL", "PgBouncer", "database")
+    logs = onprem(b, "PostgreSQL", "Proxy logs", "database")
+    app = b.node("EC2", "app", provider="aws", module="compute", replicas="2")
+    lb = b.node("Nginx", "lb", provider="onprem", module="network", replicas="2")
+    b.chain(b.node("Users", "users", provider="onprem", module="client"), lb, app, [pooler, logs])
+    b.chain(pooler, onprem(b, "PostgreSQL", "postgres", "database"))
+    g = build_graph(b.diagram())
+    assert g.nodes[pooler.id].role == "load_balancer" and g.nodes[logs.id].role == "database"
+    got = found(b, "SPOF001", "REP001")
+    assert ("SPOF001", "PgBouncer") in got and ("REP001", "PgBouncer") not in got, got
+    assert ("REP001", "postgres") in got, got
+
+
+def test_a_component_reached_by_an_api_route_serves_that_part_of_the_api():
+    """`gateway >> Edge(label="/api/logs") >> Nodejs("Logs\\n:5003")`: the logs page of the product, a single
+    service on the request path (stated), not the system's logging. An unlabelled edge leaves it monitoring, and
+    `Grafana` behind a "/api/grafana" route stays monitoring."""
+    def design(route: str, label: str = "Logs\n:5003") -> tuple[Arch, object]:
+        b = Arch()
+        gw = b.node("Nginx", "gateway", provider="onprem", module="network", replicas="2")
+        feature = b.node("Nodejs", label, provider="programming", module="language")
+        b.chain(b.node("Users", "users", provider="onprem", module="client"), gw)
+        b.edge(gw, feature, label=route)
+        return b, feature
+
+    b, logs = design("/api/logs")
+    info = build_graph(b.diagram()).nodes[logs.id]
+    assert (info.role, info.role_source) == ("service", "feature")
+    spof = [f for f in by_code(b, "SPOF001") if subject(f) == "Logs :5003"]
+    assert spof and any("API route" in a for a in spof[0].assumptions), spof
+
+    b, logs = design("")
+    assert build_graph(b.diagram()).nodes[logs.id].role != "service"
+    assert ("SPOF001", "Logs :5003") not in found(b, "SPOF001")
+    b, grafana = design("/api/grafana", "Grafana")
+    assert build_graph(b.diagram()).nodes[grafana.id].role == "observability"
+
+
+def test_a_dashboard_users_reach_that_calls_the_api_is_the_product_ui():
+    """`ingress >> [api, Python("Dashboard\n:8501")]`, `dashboard >> api`: the Streamlit page users open, one
+    instance on their path (stated). A "Metrics dashboard" that reads Prometheus, and phpMyAdmin behind the same
+    ingress opening the database, stay beside the request path."""
+    b = Arch()
+    ingress = b.node("Ingress", "ingress", provider="k8s", module="network")
+    api = b.node("Fastapi", "api", provider="programming", module="framework", replicas="2")
+    dash = b.node("Python", "Dashboard\n:8501", provider="programming", module="language")
+    metrics = b.node("Python", "Metrics dashboard", provider="programming", module="language")
+    prom = onprem(b, "Prometheus", "prometheus", "monitoring")
+    pma = b.node("Python", "phpMyAdmin", provider="programming", module="language")
+    db = onprem(b, "PostgreSQL", "db", "database")
+    b.chain(b.node("Users", "users", provider="onprem", module="client"), ingress, [api, dash, metrics, pma])
+    b.edge(dash, api, label="REST API")
+    b.edge(api, db)
+    b.edge(metrics, prom)
+    b.edge(pma, db)
+    g = build_graph(b.diagram())
+    assert (g.nodes[dash.id].role, g.nodes[dash.id].role_source) == ("service", "feature")
+    assert g.nodes[metrics.id].role == "observability" and g.nodes[pma.id].role == "tooling"
+    got = found(b, "SPOF001")
+    assert ("SPOF001", "Dashboard :8501") in got, got
+    assert not {h for h in got if h[1] in ("Metrics dashboard", "phpMyAdmin")}, got
+
+
+def test_a_front_end_behind_the_balancer_that_calls_the_api_behind_it_is_a_tier_not_a_copy():
+    """`ingress >> [web, api]`, `web >> api`, api replicated: the balancer routes pages to `web` and calls to
+    `api`, so the one `web` is a single point of failure for the pages (a warning that states the reading). Two
+    look-alike targets that do not call each other stay alternatives."""
+    b = Arch()
+    ingress = b.node("Ingress", "ingress", provider="k8s", module="network")
+    api = b.node("Fastapi", "api", provider="programming", module="framework", replicas="2")
+    web = b.node("React", "web", provider="programming", module="framework")
+    b.chain(b.node("Users", "users", provider="onprem", module="client"), ingress, [api, web])
+    b.edge(web, api)
+    b.edge(api, onprem(b, "PostgreSQL", "db", "database"))
+    spof = [f for f in by_code(b, "SPOF001") if subject(f) == "web"]
+    assert spof and spof[0].severity == "warning", by_code(b, "SPOF001")
+    assert any("calls `api`, which `ingress` also sends requests to" in a for a in spof[0].assumptions), spof[0].assumptions
+
+    b = Arch()
+    lb = b.node("Nginx", "lb", provider="onprem", module="network", replicas="2")
+    web1, web2 = b.nodes_of("EC2", "web-1", "web-2", provider="aws", module="compute")
+    b.chain(b.node("Users", "users", provider="onprem", module="client"), lb, [web1, web2],
+            onprem(b, "PostgreSQL", "db", "database"))
+    assert not {h for h in found(b, "SPOF001") if h[1].startswith("web")}, found(b)
+
+
+def test_an_internet_icon_that_names_a_service_is_an_external_system_not_an_entry():
+    """`Internet("Hugging Face Hub") >> Job("model download") >> PVC("weights") >> vllm`, users coming in through
+    an ingress: the hub is a service the design downloads from, so the download job is no door every request
+    enters through. `Internet("Internet")` in front of the ingress stays where users come from."""
+    b = Arch()
+    hub = b.node("Internet", "Hugging Face Hub", provider="onprem", module="network")
+    net = b.node("Internet", "Internet", provider="onprem", module="network")
+    job = b.node("Job", "model download", provider="k8s", module="compute")
+    pvc = b.node("PVC", "model weights", provider="k8s", module="storage")
+    vllm = b.node("Pod", "vllm", provider="k8s", module="compute", replicas="2")
+    ing = b.node("Ingress", "ingress", provider="k8s", module="network")
+    b.chain(net, ing, vllm)
+    b.chain(hub, job, pvc, vllm)
+    g = build_graph(b.diagram())
+    assert g.nodes[hub.id].role == "external_saas" and g.nodes[net.id].role == "internet"
+    assert not [f for f in by_code(b, "SPOF001") if subject(f) == "model download"], by_code(b, "SPOF001")
+
+
+def test_an_azure_postgres_server_is_one_server_and_a_static_web_client_cluster_is_the_client_side():
+    """`DatabaseForPostgresqlServers("PostgreSQL\\nFlexible Server")` with no HA hint is one server (REP001, like a
+    lone RDS); `multi_az="true"` (high availability on) is managed. A "Static Web Client" cluster holding the
+    browser and the single-page UI it loads is the users' side: the UI is no server to replicate."""
+    b = Arch()
+    users = b.node("Users", "staff", provider="onprem", module="client")
+    with b.cluster("Static Web Client"):
+        browser = b.node("Client", "Browser", provider="onprem", module="client")
+        spa = b.node("Javascript", "Single-page UI\npublic/app.js", provider="programming", module="language")
+    app = b.node("ContainerApps", "api", provider="azure", module="compute", replicas="2")
+    pg = b.node("DatabaseForPostgresqlServers", "PostgreSQL\nFlexible Server", provider="azure", module="database")
+    b.chain(users, browser, spa, app, pg)
+    got = found(b, "SPOF001", "REP001")
+    assert ("REP001", "PostgreSQL Flexible Server") in got, got
+    assert not {h for h in got if h[1].startswith("Single-page UI")}, got
+    b2 = Arch()
+    pg2 = b2.node("DatabaseForPostgresqlServers", "pg", provider="azure", module="database", multi_az="true")
+    b2.chain(b2.node("Users", "users", provider="onprem", module="client"),
+             b2.node("ContainerApps", "api", provider="azure", module="compute", replicas="2"), pg2)
+    assert build_graph(b2.diagram()).nodes[pg2.id].ha.status == "managed"
+
+
+def test_numbered_tasks_with_notes_and_one_sample_edge_each_are_one_service():
+    """`alb >> [Fargate("ECS task 1\\n256 CPU"), Fargate("ECS task 2\\n256 CPU")]` in a private-subnet cluster, the
+    first drawn to the NAT and the second to its logs: one sample edge each of what every task does, so the two are
+    one service of two tasks. Under `ECS service` icon, `Fargate("task (AZ a)")` and `Fargate("task (AZ b)")` are
+    the tasks that service runs, so the service icon is no single box in front of them. Two look-alikes that each
+    write to a store of their own stay two."""
+    b = Arch()
+    users = b.node("Users", "users", provider="onprem", module="client")
+    alb = b.node("ALB", "alb", provider="aws", module="network")
+    with b.cluster("VPC"), b.cluster("Private subnets"):
+        t1 = b.node("Fargate", "ECS task 1\n256 CPU / 512 MB", provider="aws", module="compute")
+        t2 = b.node("Fargate", "ECS task 2\n256 CPU / 512 MB", provider="aws", module="compute")
+    nat = b.node("NATGateway", "NAT", provider="aws", module="network")
+    endpoint = b.node("Endpoint", "VPC endpoint", provider="aws", module="network")
+    b.chain(users, alb, [t1, t2])
+    b.edge(t1, nat)
+    b.edge(t2, endpoint)
+    g = build_graph(b.diagram())
+    assert g.group_of[t1.id] == g.group_of[t2.id]
+    assert not found(b, "SPOF001"), found(b)
+
+    b = Arch()
+    svc = b.node("ElasticContainerServiceService", "ECS service\n1-4 tasks, CPU 60%", provider="aws",
+                 module="compute")
+    with b.cluster("ECS cluster"):
+        tasks = [b.node("Fargate", "task (AZ a)", provider="aws", module="compute"),
+                 b.node("Fargate", "task (AZ b)", provider="aws", module="compute")]
+    b.chain(b.node("Users", "users", provider="onprem", module="client"),
+            b.node("ALB", "alb", provider="aws", module="network"), svc, tasks)
+    b.edge(tasks[0], b.node("RDS", "db", provider="aws", module="database", multi_az="true"))
+    assert not found(b, "SPOF001"), found(b)
+
+    b = Arch()
+    with b.cluster("App servers"):
+        w1, w2 = b.nodes_of("EC2", "web-1", "web-2", provider="aws", module="compute")
+    b.chain(b.node("Users", "users", provider="onprem", module="client"),
+            b.node("ALB", "alb", provider="aws", module="network"), [w1, w2])
+    b.edge(w1, onprem(b, "PostgreSQL", "db-a", "database"))
+    b.edge(w2, onprem(b, "PostgreSQL", "db-b", "database"))
+    g = build_graph(b.diagram())
+    assert g.group_of[w1.id] != g.group_of[w2.id]

@@ -160,7 +160,8 @@ def test_a01_severities_witness_and_source():
     assert spof.labels == ["web"] and spof.nodes == ["web"]
     assert (spof.file, spof.line) == ("design.py", 4)  # web is the third node drawn
     assert spof.target == "web|EC2|" and spof.diagram == "A01"
-    assert rep.message == "`db` is a single stateful instance; `users` lose `db` and its data on failure"
+    assert rep.message == ("`db` is a single stateful instance and a single point of failure: requests via `users` "
+                           "lose `db` and its data on failure")
 
 
 def test_a01b_finding_carries_the_accepting_node():

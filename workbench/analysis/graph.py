@@ -544,7 +544,8 @@ def gateway_routes(groups: Mapping[str, Group], group_of: Mapping[str, str], arc
     each request to one service by its path, so each serves routes of its own and is required for them, even
     when they share a store further on [H, issue 13]. A guess when no edge names the routes: group → the
     assumption. Behind a load balancer only services named for different domains are (`named_services`): other
-    targets of a balancer may serve the same requests (what-if reroutes through the other)."""
+    targets of a balancer may serve the same requests (what-if reroutes through the other). Whatever the caller,
+    one of its targets that calls another of them is a tier of its own (a front end calling the API)."""
     behind: dict[str, dict[str, None]] = {}
     calls: dict[str, set[str]] = {}
     for a in arcs:
@@ -579,6 +580,21 @@ def gateway_routes(groups: Mapping[str, Group], group_of: Mapping[str, str], arc
             for h in targets:
                 out.setdefault(h, f"read `{groups[h].name}` as serving routes of its own behind `{groups[r].name}`"
                                   " (the services behind it are named for different things)")
+    # `ingress >> [frontend, api]` and `frontend >> api`: a copy of a service does not call another copy, so the
+    # front end serves routes of its own (the pages), whatever routes requests to both (a balancer, an internet
+    # gateway, the clients), and is no alternative way to the api.
+    for r, hops in calls.items():
+        if len(hops) < 2 or groups[r].role in roles.AUXILIARY_ROLES or groups[r].role in _FANS_OUT:
+            continue  # a service's calls are read above: each different dependency is a feature
+        for h in sorted(hops):
+            if groups[h].role not in _FEATURE_ROLES or groups[h].soft or groups[h].effective_stateful:
+                continue
+            tiers = sorted((calls.get(h, set()) & hops) - {h})
+            if tiers:
+                tier = tiers[0]
+                out.setdefault(h, f"read `{groups[h].name}` as serving routes of its own behind `{groups[r].name}`: "
+                                  f"it calls `{groups[tier].name}`, which `{groups[r].name}` also sends requests to, "
+                                  "so the two are no copies of one service")
     return out
 
 

@@ -9,14 +9,16 @@ from workbench.analysis import roles
 from workbench.analysis.elements import SOURCE_ROLES, Arc, Group, NodeInfo
 from workbench.analysis.redundancy import (
     AURORA_CLASSES,
+    FABRIC_ROLES,
     RDS_CLASSES,
     is_shard,
-    label_stem,
 )
 
 # Stateless request roles whose look-alike siblings form one replica group (§3.1). Clients are excluded (two
 # user icons are two audiences, not replicas) and so are external services (not ours to replicate).
 _NOT_MERGEABLE = SOURCE_ROLES | {"external_saas"}
+# Callees that are the way out of the network or beside the request path (a NAT, an endpoint, logs).
+_EGRESS = FABRIC_ROLES | roles.AUXILIARY_ROLES
 
 # -- replica groups ---------------------------------------------------------------------------------------------------
 
@@ -136,7 +138,7 @@ def merge_instance_volumes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _
         (member,) = owner
         m = nodes[member]
         if mergeable(m):
-            key = (info.cls, label_stem(info.label), info.cluster_path, m.cls, label_stem(m.label), m.cluster_path)
+            key = (info.cls, info.stem, info.cluster_path, m.cls, m.stem, m.cluster_path)
             candidates[key].append((nid, member))
     for pairs in candidates.values():
         if len(pairs) >= 2 and len({member for _, member in pairs}) == len(pairs):
@@ -157,7 +159,7 @@ def merge_named_ensembles(nodes: Mapping[str, NodeInfo], uf: _UnionFind) -> None
     scopes: dict[tuple[str, ...], tuple[str, ...]] = {}
     for nid, info in nodes.items():
         if info.stateful and not is_shard(info.label):
-            keys[(info.cls, info.role, label_stem(info.label), _scope(info.cluster_path, scopes))].append(nid)
+            keys[(info.cls, info.role, info.stem, _scope(info.cluster_path, scopes))].append(nid)
     for (_, role, stem, _), ids in keys.items():
         if len(ids) < 2 or not stem:
             continue
@@ -180,13 +182,15 @@ def merge_cluster_lookalikes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf:
     to one of them only, or give one of two `review` pods one extra call. Colour refinement keeps them apart
     (their neighbours differ), so within one cluster and one (class, label stem): when some member has no
     request edge at all, all members are one group (the edges drawn stand for the cluster's); otherwise members
-    that share a caller and a callee are one group. Look-alikes outside any cluster keep colour refinement's
+    that share a caller and whose calls, leaving out the way out (NAT, endpoints) and monitoring, do not differ
+    (one's include the other's) are one group.
+    Look-alikes outside any cluster keep colour refinement's
     stricter reading, and so do shards (never mergeable)."""
     keys: dict[tuple, list[str]] = defaultdict(list)
     scopes: dict[tuple[str, ...], tuple[str, ...]] = {}
     for nid, info in nodes.items():
         if info.cluster_path and mergeable(info):
-            keys[(info.cls, label_stem(info.label), _scope(info.cluster_path, scopes))].append(nid)
+            keys[(info.cls, info.stem, _scope(info.cluster_path, scopes))].append(nid)
     keys = {k: ids for k, ids in keys.items() if len(ids) >= 2 and len({uf.find(i) for i in ids}) >= 2}
     if not keys:
         return
@@ -210,7 +214,9 @@ def merge_cluster_lookalikes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf:
         for a in ids:
             for p in {uf.find(x) for x in preds[a]}:
                 callers[p].append(a)
-        calls = {a: frozenset(uf.find(x) for x in succs[a]) for a in ids}
+        # The way out tells no member apart: `tasks[0] >> nat` and `tasks[1] >> vpc_endpoint` are one sample edge
+        # each of what every task does, while `web-a >> db-a`, `web-b >> db-b` are two shards [issue 13].
+        calls = {a: frozenset(uf.find(x) for x in succs[a] if nodes[x].role not in _EGRESS) for a in ids}
         for p in sorted(callers):
             members = callers[p]
             for i, a in enumerate(members):
@@ -218,7 +224,7 @@ def merge_cluster_lookalikes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf:
                     if uf.find(a) == uf.find(b):
                         continue
                     sa, sb = calls[a], calls[b]
-                    # A shared callee, or the calls of one drawn on the other only (`app1 >> db` of three `appN`
+                    # A shared store, or the stores of one drawn on the other only (`app1 >> db` of three `appN`
                     # behind one balancer): the edges drawn on one member stand for the cluster's [issue 13].
                     if sa & sb or sa <= sb or sb <= sa:
                         uf.union(a, b)
@@ -265,7 +271,7 @@ def refine_colours(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _UnionFin
     """
     ids = list(nodes)
     scopes: dict[tuple[str, ...], tuple[str, ...]] = {}
-    start = [("m", info.cls, label_stem(info.label), _scope(info.cluster_path, scopes)) if mergeable(info)
+    start = [("m", info.cls, info.stem, _scope(info.cluster_path, scopes)) if mergeable(info)
              else ("f", uf.find(nid)) for nid, info in nodes.items()]
     first: dict[tuple, int] = {}
     colour = [first.setdefault(key, len(first)) for key in start]

@@ -69,11 +69,13 @@ def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
     _browser_apps(diagram, resolved)
     _queues_from_edge_labels(diagram, resolved)
     _services_on_request_paths(diagram, resolved)
+    _features_on_request_paths(diagram, resolved)
     _external_clusters(diagram, resolved)
     _devices_read(diagram, resolved)
     ha_memo: dict[tuple, HA] = {}  # most nodes share class and attributes; lives for this build only
     location_memo: dict[tuple, Location] = {}  # likewise zone and region
     path_memo: dict[tuple, tuple[str, ...]] = {}  # and cluster paths
+    stem_memo: dict[str, str] = {}  # and labels
     callers_rank = _network_caller_ranks(diagram, resolved)
     owners = k8s_owners(diagram, resolved) | frozenset(inline_controllers(diagram))
     fronted = fronted_ingresses(diagram, resolved)
@@ -98,13 +100,18 @@ def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
         replicas, source = _replicas(n, clusters, members_by_cluster, stateful or role == "cache")
         loc = _location(n, locations, location_memo)
         label = display_label(n)
+        # The stem reads the label as drawn: an index that ends the name's line ("ECS task 1\n256 CPU") is one.
+        drawn = (n.c4 or {}).get("name") or n.label or n.id
+        stem = stem_memo.get(drawn)
+        if stem is None:
+            stem = stem_memo[drawn] = label_stem(str(drawn))
         chain = tuple(n.clusters)
         path = path_memo.get(chain)
         if path is None:
             path = path_memo[chain] = tuple(clusters[c].label for c in chain
                                             if c in clusters and c not in placement)
         infos[n.id] = NodeInfo(
-            id=n.id, label=label, cls=n.cls, provider=n.provider, role=role, inferred_role=res.role,
+            id=n.id, label=label, stem=stem, cls=n.cls, provider=n.provider, role=role, inferred_role=res.role,
             role_source=res.source, invalid_role=res.invalid_override, rank=rank, stateful=stateful,
             replicas=replicas, replicas_source=source, location=loc, marks=role_marks(label, n.cls),
             ha=(_BORROWED_HA if res.source == "placement" else _INGRESS_RULES_HA if n.id in fronted
@@ -280,7 +287,8 @@ _PLATFORM_CLASSES = frozenset({
     ("aws", "ElasticKubernetesService"), ("aws", "EKS"), ("azure", "KubernetesServices"), ("azure", "AKS"),
     ("azure", "ContainerApps"), ("gcp", "KubernetesEngine"), ("gcp", "GKE"),
 })
-# ... and the instances such a platform runs (an ECS service icon behind it is a service of its own).
+# ... and the instances such a platform runs (an ECS service icon behind it is a service of its own), also drawn
+# with a platform icon labelled as a task (_is_task).
 _TASK_CLASSES = frozenset({("aws", "ElasticContainerServiceContainer"), ("aws", "ElasticContainerServiceTask"),
                            ("k8s", "Pod"), ("azure", "ContainerInstances"), ("onprem", "Docker")})
 # The label names the platform ("ECS Fargate", "EKS cluster"), not an application on it ("API service"); hints
@@ -291,6 +299,15 @@ _PLATFORM_HINTS = frozenset({"managed_ha", "replicas", "tier", "multi_az"})
 _PLATFORM_HA = HA("managed", elastic=True, basis="a container platform drawn in front of the tasks it runs: the "
                                                  "provider runs its scheduler, and the drawn tasks are the "
                                                  "instances [H]")
+
+
+# A platform icon labelled as what it runs: `Fargate("task (AZ a)")` is one task.
+_TASK_LABEL = re.compile(r"\b(?:tasks?|containers?|pods?|replicas?)\b")
+
+
+def _is_task(n: Node) -> bool:
+    return (n.provider, n.cls) in _TASK_CLASSES or (
+        (n.provider, n.cls) in _PLATFORM_CLASSES and bool(_TASK_LABEL.search(roles.words(n.label or ""))))
 
 
 def _names_the_platform(label: str) -> bool:
@@ -316,8 +333,7 @@ def platforms_over_tasks(diagram: Diagram) -> frozenset[str]:
     found = set()
     for n in candidates:
         callees = [by_id[c] for c in calls[n.id] if c in by_id]
-        if (len(callees) >= 2 and len({(c.provider, c.cls) for c in callees}) == 1
-                and (callees[0].provider, callees[0].cls) in _TASK_CLASSES
+        if (len(callees) >= 2 and len({(c.provider, c.cls) for c in callees}) == 1 and all(map(_is_task, callees))
                 and len({label_stem(display_label(c)) for c in callees}) == 1 and label_stem(display_label(callees[0]))):
             found.add(n.id)
     return frozenset(found)
@@ -369,6 +385,38 @@ def _services_on_request_paths(diagram: Diagram, resolved: dict[str, roles.RoleR
                 resolved[nid] = roles.RoleResolution("service", "placement")
                 del candidates[nid]
                 changed = True
+
+
+# An edge labelled with a route of the application's API ("/api/logs", "GET /v1/dashboard"): the request a user
+# makes, routed to the component that serves it.
+_API_ROUTE = re.compile(r"^\s*(?:(?:get|post|put|patch|delete)\s+)?/(?:api|v\d+)(?:/|\b)", re.IGNORECASE)
+
+
+def _features_on_request_paths(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
+    """A node that only its label makes monitoring or tooling ("Logs :5003", "Dashboard" on a Node.js or Python
+    icon) is a part of the product when the drawing puts it on a request path: a request-path node calls it over
+    an edge labelled with an API route (`gateway >> Edge(label="/api/logs") >> logs`), or, for monitoring words,
+    a request-path node calls it and it calls one of the application's services (`ingress >> Python("Dashboard")
+    >> api`: a monitoring screen reads monitoring, not the API). Read as a service (source "feature"). A monitoring
+    product by name (Grafana) stays monitoring whatever reaches it [H, issue 13]."""
+    def request(r: roles.RoleResolution | None) -> bool:
+        return r is not None and r.role not in roles.AUXILIARY_ROLES and r.role not in (
+            "unknown", "client", "internet")
+
+    routed, called, calls = set(), set(), set()
+    for e in diagram.edges:
+        if e.dir not in ("forward", "back"):
+            continue
+        callee, caller = resolved.get(e.callee), resolved.get(e.caller)
+        if callee is not None and callee.role in roles.AUXILIARY_ROLES and callee.source == "label" and request(caller):
+            (routed if _API_ROUTE.match(e.label or "") else called).add(e.callee)
+        if (caller is not None and caller.role == "observability" and caller.source == "label" and callee is not None
+                and callee.role in ("service", "compute", "api_gateway")):
+            calls.add(e.caller)
+    for nid in sorted(routed | (called & calls)):
+        node = diagram.node(nid)
+        if "role" not in node.analysis and not roles.observability_product(node.label or ""):
+            resolved[nid] = roles.RoleResolution("service", "feature")
 
 
 _JOBS_OUT = re.compile(r"\b(?:jobs?|tasks?|work items?)\b(?! results?\b)")
@@ -778,7 +826,7 @@ def _mark_peer_meshes(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:
         if kind is not None or row[4] is not None or u == v:
             continue
         nu, nv = nodes[u], nodes[v]
-        if nu.cls != nv.cls or nu.role in SOURCE_ROLES or label_stem(nu.label) != label_stem(nv.label):
+        if nu.cls != nv.cls or nu.role in SOURCE_ROLES or nu.stem != nv.stem:
             continue
         key = (u, v) if u < v else (v, u)
         if e.dir in ("none", "both"):

@@ -204,8 +204,13 @@ def label_stem(label: str) -> str:
     text = _LOOSE_REGION.sub(" ", text)
     text = _ZONE_WORD.sub(" ", text)
     text = _ROLE_WORDS.sub(" ", text)
+    name, newline, notes = text.partition("\n")
+    if newline and (notes := " ".join(_WORD.findall(notes))):
+        # A name and notes ("ECS task 1\n256 CPU / 512 MB"): the index that ends the name's line goes too.
+        name = " ".join(_WORD.findall(name))
+        text = f"{_TRAILING_INDEX.sub('', name).strip() or name} {notes}"
     text = " ".join(_WORD.findall(text))
-    # A name and notes ("VM01\nNo Public IP", shown as "VM01 No Public IP"): the name's index goes too.
+    # ... also when the notes follow on the same line, glued to a one-word name ("VM01 No Public IP").
     text = _NAME_INDEX.sub(r"\1", text)
     return _TRAILING_INDEX.sub("", text).strip()
 
@@ -351,6 +356,9 @@ ELB_CLASSES = frozenset({"ElasticLoadBalancing", "ElbApplicationLoadBalancer", "
 ZONAL_ELB_CLASSES = frozenset({"ElbNetworkLoadBalancer", "ElbClassicLoadBalancer"})
 AZURE_STORAGE_CLASSES = frozenset({"BlobStorage", "QueuesStorage", "TableStorage"})
 AZURE_REDIS_CLASSES = frozenset({"CacheForRedis", "CacheRedis"})
+# Azure Database for PostgreSQL / MySQL / MariaDB: one server; a standby only when high availability is enabled.
+AZURE_SERVER_DB_CLASSES = frozenset({"DatabaseForPostgresqlServers", "DatabaseForMysqlServers",
+                                     "DatabaseForMariadbServers"})
 
 # Uncited candidates (§3.3 "Not included because I found no citation"): SPOF/REP findings on them are info.
 PROVISIONAL = {
@@ -428,6 +436,12 @@ def _cited(provider: str | None, cls: str, a: Mapping[str, str]) -> HA | None:
             if tier == "basic":
                 return HA("single", basis="Azure Cache for Redis Basic is a single node [Z2]")
             return HA("managed", auto_failover=True, basis="Azure Cache for Redis Standard and above replicate [Z2]")
+        if cls in AZURE_SERVER_DB_CLASSES:
+            if multi_az:
+                return HA("managed", auto_failover=True, basis="flexible server with high availability keeps a "
+                                                               "standby [Z3]")
+            return HA("single", basis="Azure Database for PostgreSQL/MySQL flexible server has a standby only with "
+                                      "high availability enabled (multi_az=\"true\") [Z3]")
     return None
 
 
@@ -511,6 +525,11 @@ def node_ha(provider: str | None, cls: str, role: str, analysis: Mapping[str, st
         return HA("single", basis=f"its label names {self_hosted}, self-hosted software drawn with the managed "
                                   f"service's icon: one instance unless more are drawn (managed_ha=\"true\" if it "
                                   f"is the managed service)")
+    if provider == "aws" and role == "load_balancer" and (cls in RDS_CLASSES or cls in AURORA_CLASSES):
+        # The RDS icon on a node whose label makes it a proxy (roles.db_proxy_label): RDS Proxy, which AWS runs
+        # across several AZs; a self-hosted pooler drawn with the RDS icon says so with managed_ha="false".
+        return HA("managed", elastic=True, basis="an RDS icon labelled as a proxy, read as RDS Proxy, which runs "
+                                                 "in several AZs [A14] (managed_ha=\"false\" if self-hosted)")
     cited = _cited(provider, cls, analysis)
     if cited is not None:
         if cited.status == "single" and label_ha and analysis.get("multi_az") is None:

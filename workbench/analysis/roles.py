@@ -336,7 +336,8 @@ def class_role(provider: str | None, module: str | None, cls: str) -> str:
 class RoleResolution:
     role: str
     # "override" | "c4" | "exact" | "keyword" | "provider_module" | "module" | "label" | "unknown", and from
-    # orient's passes: "placement" (where the node is drawn) and "edge_label" (what its edges say)
+    # orient's passes: "placement" (where the node is drawn), "edge_label" (what its edges say) and "feature"
+    # (the drawing puts a node labelled like monitoring on a request path)
     source: str
     invalid_override: str | None = None
 
@@ -417,6 +418,10 @@ def resolve_role(node: Any) -> RoleResolution:
         # `Elasticsearch("ELK Logging")`: the log stack, beside the request path like the rest of monitoring
         # [issue 13].
         return RoleResolution("observability", "label", invalid)
+    elif role in DATA_ROLES and db_proxy_label(node.label or ""):
+        # `RDS("RDS Proxy")`, `PostgreSQL("PgBouncer")`: a connection pooler or proxy drawn with the icon of the
+        # database it fronts holds no data; it routes connections like a load balancer [issue 13].
+        return RoleResolution("load_balancer", "label", invalid)
     elif role in DATA_ROLES and console_label(node.label or ""):
         # `PostgreSQL("PgAdmin")`: a console drawn with the icon of the store it opens; a client icon labelled
         # "Swagger UI" stays the client it is drawn as.
@@ -425,6 +430,10 @@ def resolve_role(node: Any) -> RoleResolution:
         # `Deployment("postgres")`, `StatefulSet("redis")`, `Docker("app-db-1\nPostgreSQL 17")`: a workload or
         # container icon runs what its label names, and a database in one container is one database [issue 13].
         return RoleResolution(store, "label", invalid)
+    elif role == "internet" and internet_service_label(node.label or ""):
+        # `Internet("Hugging Face Hub")`, `Internet("Spotify Web API")`: the icon at hand for a service on the
+        # internet that the design calls or downloads from, not where its users come from [issue 13].
+        return RoleResolution("external_saas", "label", invalid)
     elif role == "internet" and label_role(node.label or "") == "network":
         # `Internet("Home Router (port 80)")`: the box requests pass on their way in, not where they come from.
         return RoleResolution("network", "label", invalid)
@@ -514,6 +523,29 @@ _CONSOLE_LABEL = re.compile(
 _DOCS_LABEL = re.compile(r"\bopen ?api\b|\bapi (?:docs?|documentation|spec)\b|^docs?$|\bdocumentation\b")
 
 
+# Connection poolers and proxies in front of a database: what they are named ("RDS Proxy\nIAM auth + TLS",
+# PgBouncer), or a label whose head noun is "proxy" or "pooler" ("DB connection pooler"; not "Proxy logs").
+_DB_PROXY_LABEL = re.compile(r"\b(?:pg ?bouncer|pg ?pool(?: ?ii)?|proxy ?sql|max ?scale|pg ?cat|odyssey|twemproxy|"
+                             r"connection pool(?:er|ing)?|poolers?|(?:rds|db|database|sql|aurora|postgres(?:ql)?|my ?sql) proxy)\b|"
+                             r"\bproxy$")
+
+
+def db_proxy_label(label: str) -> bool:
+    """True when a label names a database proxy or connection pooler (RDS Proxy, PgBouncer, ProxySQL)."""
+    return bool(label) and bool(_DB_PROXY_LABEL.search(words(_BRACKETED.sub(" ", label))))
+
+
+# A service someone else runs on the internet, by what the label calls it: an API, a hub or registry, mail, sign-in,
+# a hosted model.
+_INTERNET_SERVICE = re.compile(r"\b(?:apis?|hub|registry|smtp|imap|o ?auth|sso|webhooks?|gpt|llm|open ?ai|"
+                               r"anthropic|hugging ?face|git ?hub|git ?lab)\b")
+
+
+def internet_service_label(label: str) -> bool:
+    """True when an Internet icon's label names a service on the internet, not the people who send requests."""
+    return bool(label) and bool(_INTERNET_SERVICE.search(words(label))) and not label_client(label)
+
+
 def console_label(label: str) -> bool:
     """True when a label names a database or broker console (pgAdmin, phpMyAdmin, Kafdrop) or Swagger/ReDoc."""
     return bool(label) and bool(_CONSOLE_LABEL.search(words(label)))
@@ -574,7 +606,7 @@ _OVERRIDE_HINT = re.compile(r"portainer|rancher|dashboard|argo|harbor|artifactor
                             r"third|admin|express|commander|insight|kafdrop|akhq|kafka|swagger|redoc|streamlit|"
                             r"gradio|fast ?api|flask|django|spring|rails|laravel|next|nest|node|nuxt|gunicorn|"
                             r"uvicorn|asp|symfony|meter|locust|gatling|load ?(?:gen|test)|beaver|ide|editor|grip|"
-                            r"workbench|log|elk|efk",
+                            r"workbench|log|elk|efk|proxy|pool|bouncer|maxscale|odyssey",
                             re.IGNORECASE)
 
 
@@ -583,6 +615,7 @@ def label_overrides_class(label: str) -> bool:
     monitoring product."""
     return bool(label) and (bool(_OVERRIDE_HINT.search(label)) and (ops_label(label) or external_label(label)
                                                                      or console_label(label) or log_store(label)
+                                                                     or db_proxy_label(label)
                                                                      or bool(APP_LABEL.search(words(label))))
                             or observability_product(label))
 
@@ -623,6 +656,7 @@ _LABEL_FIRST: list[tuple[re.Pattern[str], str]] = [
     # (side edges), so `nginx >> phpmyadmin >> mysql` is no second user path to the database [issue 13].
     (_CONSOLE_LABEL, "tooling"),
     (_DOCS_LABEL, "tooling"),
+    (_DB_PROXY_LABEL, "load_balancer"),
     # A process named for the store it feeds or drains is a process: "Kafka Producers", "queue workers".
     (re.compile(r"\b(?:producers?|workers?|exporters?)\b"), "compute"),
     # The head noun of a label names what it is: "Directory Service DB" is a database, not a directory service.
@@ -679,7 +713,7 @@ def label_client(label: str) -> bool:
 # Nothing but a client phrase and an index ("Users", "Client", "User A", "client 2", "Web Browser"): the label of
 # an audience, whatever icon it is drawn with (`Pod("Clients")`, `Server("User A")`) [H].
 _CLIENT_PHRASE = re.compile(
-    r"^(?:(?:web|mobile|end|app|desktop|internet|external|online|remote|the)\s)?(?:clients?|browsers?|users?|customers?|"
+    r"^(?:(?:static|thin|rich|web|mobile|end|app|desktop|internet|external|online|remote|the)\s){0,2}(?:clients?|browsers?|users?|customers?|"
     r"visitors?|consumers?|players?|devices?|people|persons?|mobile ?apps?|client ?apps?)(?:\s(?:\d+|[a-z]|\.+))?"
     r"(?:\s(?:py|js|ts|sh|cli|script))?$")  # "client.py": the script users run
 

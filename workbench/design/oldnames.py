@@ -78,11 +78,27 @@ def elsewhere(name: str, module_name: str) -> list[str]:
 
 
 def typo(module, name: str) -> bool:
-    """True when `name` is not a class name or is close to one the module has (`EC3`, `PostgreSQLL`): the import
-    error with its suggestion is the better answer than any stand-in."""
+    """True when `name` is not a class name or is a slip away from one the module has (`EC3`, `PostgreSQLL`): the
+    import error with its suggestion is the better answer than any stand-in. A name that only shares a word with
+    one (`Automation` beside `AutomanagedVM`, `ContainerGrey` beside `ContainerWhite`) is a class a newer release
+    added."""
     import difflib
 
-    return not CLASS_NAME.fullmatch(name) or bool(difflib.get_close_matches(name, classes(module), n=1, cutoff=0.6))
+    if not CLASS_NAME.fullmatch(name):
+        return True
+    slip = max(1, len(name) // 5)  # one edit in a short name, two in `PostgreSQLL`
+    return any(_edits(name.lower(), c.lower()) <= slip
+               for c in difflib.get_close_matches(name, classes(module), n=5, cutoff=0.6))
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance (insertions, deletions, substitutions)."""
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[-1]
 
 
 def stand_in(module, name: str) -> type:

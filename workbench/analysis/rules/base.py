@@ -128,6 +128,9 @@ def role_assumptions(g: AnalysisGraph, node_ids: Iterable[str]) -> list[str]:
             where = next((f"the cluster `{c}`" for c in info.cluster_path if roles.external_cluster(c)),
                          "a cluster for external systems")
             out.append(f"`{info.label}` read as an external service: drawn in {where}")
+        elif info.role_source == "feature":
+            out.append(f"`{info.label}` read as a service, though its label sounds like monitoring or tooling: the "
+                       "drawing puts it on a request path (an API route leads to it, or it calls the application)")
         elif info.role_source == "placement":
             out.append(f"`{info.label}` read as a service: its `{info.cls}` icon is a management icon, but it is "
                        "drawn called by and calling request-path components")

@@ -22,7 +22,8 @@ from workbench.analysis.rules.base import (
     role_assumptions,
 )
 
-_REFS_SPOF = ("[A13] AWS Well-Architected REL10-BP01", "[G6] Google Cloud: avoid single points of failure")
+_REFS_SPOF = ("[A13] AWS Well-Architected REL10-BP01", "[G6] Google Cloud: avoid single points of failure",
+              "[A14] Amazon RDS Proxy: runs in several Availability Zones")
 _PROVISIONAL_NOTE = (
     "Managed services that are believed redundant but not in the cited MANAGED_HA table (SNS, Kinesis, Pub/Sub, "
     "Cloud Storage, Cosmos DB, Firestore, Cloud Run, serverless functions, and [H] any other managed cloud service "
@@ -107,7 +108,8 @@ REP001 = Rule(
     fix='Add a standby or replica with automatic failover: RDS multi_az="true", Aurora with a reader, Cloud SQL '
         'regional (multi_az="true"), or draw the replica with a replication edge '
         '(`primary >> Edge(label="replication") >> replica`); or use a managed HA service. ' + _PROVISIONAL_NOTE,
-    refs=("[A10] RDS Multi-AZ deployments", "[G3] Cloud SQL high availability"),
+    refs=("[A10] RDS Multi-AZ deployments", "[G3] Cloud SQL high availability",
+          "[Z3] Azure Database for PostgreSQL flexible server: high availability (optional, off by default)"),
 )
 
 REP002 = Rule(
@@ -336,7 +338,8 @@ def check_rep001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
             message = (f"`{n}` is a single stateful instance; consumers of `{who}` lose `{t}` and its "
                        "data on failure (backlog/delayed processing, not user-facing)")
         else:
-            message = f"`{n}` is a single stateful instance; `{who}` lose `{t}` and its data on failure"
+            message = (f"`{n}` is a single stateful instance and a single point of failure: requests via `{who}` "
+                       f"lose `{t}` and its data on failure")
         severity = "warning" if group.aurora else hit.severity
         remediation = _rep001_remediation(group)
         if group.provisional:
