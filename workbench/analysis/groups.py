@@ -183,9 +183,8 @@ def merge_cluster_lookalikes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf:
     (their neighbours differ), so within one cluster and one (class, label stem): when some member has no
     request edge at all, all members are one group (the edges drawn stand for the cluster's); otherwise members
     that share a caller and whose calls, leaving out the way out (NAT, endpoints) and monitoring, do not differ
-    (one's include the other's) are one group.
-    Look-alikes outside any cluster keep colour refinement's
-    stricter reading, and so do shards (never mergeable)."""
+    (one's include the other's) are one group. Look-alikes outside any cluster keep colour refinement's stricter
+    reading, and so do shards (never mergeable)."""
     keys: dict[tuple, list[str]] = defaultdict(list)
     scopes: dict[tuple[str, ...], tuple[str, ...]] = {}
     for nid, info in nodes.items():
@@ -224,7 +223,7 @@ def merge_cluster_lookalikes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf:
                     if uf.find(a) == uf.find(b):
                         continue
                     sa, sb = calls[a], calls[b]
-                    # A shared store, or the stores of one drawn on the other only (`app1 >> db` of three `appN`
+                    # A shared callee, or the calls of one drawn on the other only (`app1 >> db` of three `appN`
                     # behind one balancer): the edges drawn on one member stand for the cluster's [issue 13].
                     if sa & sb or sa <= sb or sb <= sa:
                         uf.union(a, b)

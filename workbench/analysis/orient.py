@@ -41,10 +41,14 @@ _WAREHOUSE_LABEL = re.compile(r"^(?!.*\b(?:to|into|from)\s+(?:the\s+)?(?:data\s+
 # Stores that an edge delivers into synchronously, whatever its label: the caller needs them (R1).
 _STORES = frozenset({"database", "object_storage", "file_storage", "search"})
 
+def drawn_label(node: Node) -> str:
+    """The label as drawn, line breaks included: the C4 name for C4 nodes, the node id when nothing is drawn."""
+    return str((node.c4 or {}).get("name") or node.label or node.id)
+
+
 def display_label(node: Node) -> str:
-    """The label people read: the C4 name for C4 nodes, the node id when nothing is drawn."""
-    text = (node.c4 or {}).get("name") or node.label or node.id
-    return " ".join(str(text).split())
+    """The label people read: the drawn label on one line."""
+    return " ".join(drawn_label(node).split())
 
 
 # Shared by every node without analysis keys (most of them): one object instead of a proxy and a dict per node,
@@ -101,10 +105,10 @@ def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
         loc = _location(n, locations, location_memo)
         label = display_label(n)
         # The stem reads the label as drawn: an index that ends the name's line ("ECS task 1\n256 CPU") is one.
-        drawn = (n.c4 or {}).get("name") or n.label or n.id
+        drawn = drawn_label(n)
         stem = stem_memo.get(drawn)
         if stem is None:
-            stem = stem_memo[drawn] = label_stem(str(drawn))
+            stem = stem_memo[drawn] = label_stem(drawn)
         chain = tuple(n.clusters)
         path = path_memo.get(chain)
         if path is None:
@@ -334,7 +338,7 @@ def platforms_over_tasks(diagram: Diagram) -> frozenset[str]:
     for n in candidates:
         callees = [by_id[c] for c in calls[n.id] if c in by_id]
         if (len(callees) >= 2 and len({(c.provider, c.cls) for c in callees}) == 1 and all(map(_is_task, callees))
-                and len({label_stem(display_label(c)) for c in callees}) == 1 and label_stem(display_label(callees[0]))):
+                and len({label_stem(drawn_label(c)) for c in callees}) == 1 and label_stem(drawn_label(callees[0]))):
             found.add(n.id)
     return frozenset(found)
 

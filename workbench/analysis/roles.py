@@ -526,8 +526,8 @@ _DOCS_LABEL = re.compile(r"\bopen ?api\b|\bapi (?:docs?|documentation|spec)\b|^d
 # Connection poolers and proxies in front of a database: what they are named ("RDS Proxy\nIAM auth + TLS",
 # PgBouncer), or a label whose head noun is "proxy" or "pooler" ("DB connection pooler"; not "Proxy logs").
 _DB_PROXY_LABEL = re.compile(r"\b(?:pg ?bouncer|pg ?pool(?: ?ii)?|proxy ?sql|max ?scale|pg ?cat|odyssey|twemproxy|"
-                             r"connection pool(?:er|ing)?|poolers?|(?:rds|db|database|sql|aurora|postgres(?:ql)?|my ?sql) proxy)\b|"
-                             r"\bproxy$")
+                             r"connection pool(?:er|ing)?|poolers?|"
+                             r"(?:rds|db|database|sql|aurora|postgres(?:ql)?|my ?sql) proxy)\b|\bproxy$")
 
 
 def db_proxy_label(label: str) -> bool:
@@ -713,8 +713,9 @@ def label_client(label: str) -> bool:
 # Nothing but a client phrase and an index ("Users", "Client", "User A", "client 2", "Web Browser"): the label of
 # an audience, whatever icon it is drawn with (`Pod("Clients")`, `Server("User A")`) [H].
 _CLIENT_PHRASE = re.compile(
-    r"^(?:(?:static|thin|rich|web|mobile|end|app|desktop|internet|external|online|remote|the)\s){0,2}(?:clients?|browsers?|users?|customers?|"
-    r"visitors?|consumers?|players?|devices?|people|persons?|mobile ?apps?|client ?apps?)(?:\s(?:\d+|[a-z]|\.+))?"
+    r"^(?:(?:static|thin|rich|web|mobile|end|app|desktop|internet|external|online|remote|the)\s){0,2}"
+    r"(?:clients?|browsers?|users?|customers?|visitors?|consumers?|players?|devices?|people|persons?|mobile ?apps?|"
+    r"client ?apps?)(?:\s(?:\d+|[a-z]|\.+))?"
     r"(?:\s(?:py|js|ts|sh|cli|script))?$")  # "client.py": the script users run
 
 
