@@ -2104,3 +2104,248 @@ def test_numbered_tasks_with_notes_and_one_sample_edge_each_are_one_service():
     b.edge(w2, onprem(b, "PostgreSQL", "db-b", "database"))
     g = build_graph(b.diagram())
     assert g.group_of[w1.id] != g.group_of[w2.id]
+
+
+def test_a_client_machine_only_users_reach_is_where_they_work():
+    """`user >> ComputeEngine("Client_machine")` beside `user >> lb >> server`: the VM named a client machine is
+    the user's own; the server behind the balancer stays single. A service users reach keeps its role."""
+    b = Arch()
+    user = b.node("Server", "user", provider="onprem", module="compute")
+    machine = b.node("ComputeEngine", "Client_machine", provider="gcp", module="compute")
+    lb = b.node("LoadBalancing", "Load Balancer", provider="gcp", module="network")
+    server = b.node("ComputeEngine", "TFE_server", provider="gcp", module="compute")
+    b.chain(user, lb, server)
+    b.edge(user, machine)
+    assert build_graph(b.diagram()).nodes[machine.id].role == "client"
+    got = found(b, "SPOF001")
+    assert ("SPOF001", "TFE_server") in got and ("SPOF001", "Client_machine") not in got, got
+
+    b = Arch()
+    user = b.node("Server", "user", provider="onprem", module="compute")
+    report = b.node("ComputeEngine", "report server", provider="gcp", module="compute")
+    b.edge(user, report)
+    assert build_graph(b.diagram()).nodes[report.id].role != "client"
+
+
+def test_a_front_end_labelled_client_that_a_cdn_serves_is_the_client():
+    """`user >> Vue("Client") << CF("Web Distribution")`, then `client >> api`: the CDN delivers the client's files,
+    so the Vue app is the user's client and no single point; the database behind the API still lacks a replica."""
+    b = Arch()
+    user = b.node("User", "User", provider="onprem", module="client")
+    client = b.node("Vue", "Client", provider="programming", module="framework")
+    cdn = b.node("CF", "Web Distribution", provider="aws", module="network")
+    b.edge(user, client)
+    b.edge(cdn, client)
+    b.edge(cdn, b.node("S3", "Web Assets", provider="aws", module="storage"))
+    b.chain(client, b.node("APIGateway", "API", provider="aws", module="network"),
+            b.node("LambdaFunction", "/search", provider="aws", module="compute"),
+            onprem(b, "PostgreSQL", "db", "database"))
+    assert build_graph(b.diagram()).nodes[client.id].role == "client"
+    got = found(b)
+    assert ("REP001", "db") in got and not {h for h in got if h[1] == "Client"}, got
+
+
+def test_a_question_names_a_decision_and_a_note_saying_what_is_missing_names_nothing():
+    """A flowchart decision `Custom("File Type?")` is no file store; `Datacenter("Browser\\n(no auth)")` is the
+    browser, not a sign-in service: what a label says is absent is not what the node is."""
+    from workbench.analysis.roles import client_phrase, label_role
+
+    assert label_role("File Type?") is None and label_role("File store") == "file_storage"
+    assert client_phrase("Browser\n(no auth)") and label_role("auth service") == "identity"
+    b = Arch()
+    browser = b.node("Datacenter", "Browser\n(no auth)", provider="generic", module="place")
+    alb = b.node("ALB", "alb", provider="aws", module="network")
+    b.chain(browser, alb, b.node("EC2", "app", provider="aws", module="compute"))
+    got = found(b, "SPOF001")
+    assert ("SPOF001", "app") in got and ("SPOF001", "Browser (no auth)") not in got, got
+
+
+def test_a_security_icon_in_a_vendor_edge_cluster_is_the_vendor_product():
+    """`Vault("Zero Trust Access")` drawn in `Cluster("Cloudflare — the only way in")` between Cloudflare's DNS and
+    tunnel is Cloudflare Access, not a gate we run; the same icon in our own cluster stays a single gate."""
+    def design(edge: str) -> Arch:
+        b = Arch()
+        users = b.node("Users", "Visitors", provider="onprem", module="client")
+        with b.cluster(edge):
+            dns = b.node("Cloudflare", "DNS", provider="saas", module="cdn")
+            access = b.node("Vault", "Zero Trust Access", provider="onprem", module="security")
+            tunnel = b.node("Cloudflare", "Tunnel edge", provider="saas", module="cdn")
+        b.chain(users, dns, access, tunnel, b.node("Pod", "cloudflared", provider="k8s", module="compute"),
+                b.node("Pod", "app", provider="k8s", module="compute", replicas="2"))
+        return b
+
+    got = found(design("Cloudflare — the only way in"), "SPOF001")
+    assert ("SPOF001", "cloudflared") in got and ("SPOF001", "Zero Trust Access") not in got, got
+    assert ("SPOF001", "Zero Trust Access") in found(design("Edge"), "SPOF001")
+
+
+def test_the_blue_and_green_slots_of_a_deployment_are_copies():
+    """`ALB >> Fargate("Task(s)\\nBLUE")` and `>> Fargate("Task(s)\\nGREEN")`, both calling the same database: the
+    two slots of a blue/green deployment are copies of one service; a lone slot is single."""
+    b = Arch()
+    alb = b.node("ALB", "alb", provider="aws", module="network")
+    blue = b.node("Fargate", "Task(s)\nBLUE", provider="aws", module="compute")
+    green = b.node("Fargate", "Task(s)\nGREEN", provider="aws", module="compute")
+    db = b.node("RDS", "db", provider="aws", module="database", multi_az="true")
+    b.chain(b.node("Users", "users", provider="onprem", module="client"), alb, [blue, green])
+    b.edge(blue, db)
+    b.edge(green, db)
+    g = build_graph(b.diagram())
+    assert g.group_of[blue.id] == g.group_of[green.id]
+    assert not found(b, "SPOF001"), found(b)
+
+    b = Arch()
+    b.chain(b.node("Users", "users", provider="onprem", module="client"),
+            b.node("ALB", "alb", provider="aws", module="network"),
+            b.node("Fargate", "Task(s)\nBLUE", provider="aws", module="compute"))
+    assert ("SPOF001", "Task(s) BLUE") in found(b, "SPOF001")
+
+
+def test_look_alikes_linked_only_to_each_other_are_peers_not_a_pipeline():
+    """`master-1 >> master-2 >> master-3` alone in "Control Plane ×3" (the kube-vip HA link) is one peer group,
+    not three entries and two hops; the same chain with a caller in front is a pipeline of required steps."""
+    def design(fed: bool) -> Arch:
+        b = Arch()
+        with b.cluster("Control Plane ×3"):
+            masters = b.nodes_of("Server", "master-1\n10.10.0.10", "master-2\n10.10.0.11", "master-3\n10.10.0.12",
+                                 provider="onprem", module="compute")
+        b.chain(*masters)
+        b.chain(b.node("Users", "users", provider="onprem", module="client"),
+                b.node("ELB", "lb", provider="aws", module="network"),
+                *([masters[0]] if fed else [b.node("EC2", "api", provider="aws", module="compute", replicas="2")]))
+        return b
+
+    b = design(fed=False)
+    g = build_graph(b.diagram())
+    assert len({g.group_of[n] for n in g.nodes if g.nodes[n].label.startswith("master")}) == 1
+    assert not {h for h in found(b, "SPOF001") if h[1].startswith("master")}, found(b)
+    assert {h for h in found(design(fed=True), "SPOF001") if h[1].startswith("master")}
+
+
+def test_a_managed_store_copied_in_two_regions_leaves_each_region_optional():
+    """Global Accelerator sends each request to one of two regions, each `ALB >> ECS("NGINX") >> ECS("Broker") >>
+    Dynamodb("bunshin-runners")`: the same managed table in both regions is one global table, so neither region's
+    NGINX is required. With one region drawn it is."""
+    def design(regions: tuple[str, ...]) -> Arch:
+        b = Arch()
+        ga = b.node("GlobalAccelerator", "Global Accelerator", provider="aws", module="network")
+        b.edge(b.node("Users", "Clients", provider="onprem", module="client"), ga)
+        for region in regions:
+            with b.cluster(region):
+                b.chain(ga, b.node("ALB", "API ALB", provider="aws", module="network"),
+                        b.node("ECS", "NGINX\n1 task", provider="aws", module="compute"),
+                        b.node("ECS", "Broker\n1 task", provider="aws", module="compute"),
+                        b.node("Dynamodb", "DynamoDB\nbunshin-runners", provider="aws", module="database"))
+        return b
+
+    assert not found(design(("ap-northeast-1", "ap-northeast-3")), "SPOF001")
+    assert ("SPOF001", "NGINX 1 task") in found(design(("ap-northeast-1",)), "SPOF001")
+
+
+def test_a_static_build_a_cdn_delivers_runs_in_the_browser():
+    """`Cloudflare("Global CDN") >> React("React 18\\nVite + TypeScript") >> api`: a Vite build is files the CDN
+    hands to browsers, so the SPA is the client and the API behind it the first server; a React app a CDN sends
+    requests to without such words stays the web tier."""
+    def design(label: str) -> tuple[Arch, Node]:
+        b = Arch()
+        cdn = b.node("Cloudflare", "Global CDN", provider="saas", module="cdn")
+        spa = b.node("React", label, provider="programming", module="framework")
+        b.chain(b.node("Users", "Clients", provider="onprem", module="client"), cdn, spa,
+                b.node("Nodejs", "Express API", provider="programming", module="language"),
+                b.node("RDS", "db", provider="aws", module="database", multi_az="true"))
+        return b, spa
+
+    b, spa = design("React 18\nVite + TypeScript")
+    assert build_graph(b.diagram()).nodes[spa.id].role == "client"
+    got = found(b, "SPOF001")
+    assert ("SPOF001", "Express API") in got and ("SPOF001", "React 18 Vite + TypeScript") not in got, got
+    b, spa = design("web")
+    assert build_graph(b.diagram()).nodes[spa.id].role != "client"
+
+
+def test_a_flutter_front_end_on_a_custom_icon_is_the_client_and_youtube_is_someone_elses():
+    """`Custom("Flutter Web\\n:8080") >> Server("Video_Process")` with game state pushed back to the front end, and
+    `Custom("YouTube")` streaming to the server: the Flutter app is the client even with pushes drawn into it, the
+    video server is single, YouTube is external."""
+    b = Arch()
+    app = b.node("Custom", "Flutter Web\n:8080")
+    video = b.node("Server", "Video_Process", provider="onprem", module="compute")
+    detect = b.node("Custom", "Champion_Detection")
+    youtube = b.node("Custom", "YouTube")
+    b.edge(app, video)
+    b.edge(video, detect)
+    b.edge(detect, app, label="GameState")
+    b.edge(app, youtube, label="video URL")
+    b.edge(youtube, video, label="stream")
+    g = build_graph(b.diagram())
+    assert (g.nodes[app.id].role, g.nodes[youtube.id].role) == ("client", "external_saas")
+    got = found(b, "SPOF001")
+    assert ("SPOF001", "Video_Process") in got and not {h for h in got if h[1] in ("YouTube", "Flutter Web :8080")}
+
+
+def test_views_in_a_user_interfaces_cluster_are_clients():
+    """`Custom("Student View")` and `Custom("Instructor View")` in `Cluster("User Interfaces")` calling services:
+    they are the screens users work in, not doors every request enters through."""
+    b = Arch()
+    with b.cluster("User Interfaces"):
+        student, instructor = b.nodes_of("Custom", "Student View", "Instructor View")
+    db = b.node("SQL", "Main Database", provider="generic", module="database")
+    lessons = b.node("Python", "Lessons", provider="programming", module="language")
+    b.chain(student, lessons, db)
+    b.chain(instructor, lessons)
+    g = build_graph(b.diagram())
+    assert {g.nodes[n.id].role for n in (student, instructor)} == {"client"}
+    got = found(b)
+    assert ("REP001", "Main Database") in got and not {h for h in got if h[1].endswith("View")}, got
+
+
+def test_a_custom_icon_file_names_the_role_the_label_does_not():
+    """`Custom("sdi.all-rights.fr", "./computer.png") - CF("CloudFront")`: the picture of a computer is the user's
+    browser; `Custom("orders", "./postgres.png")` is a database; a label that names a role still wins."""
+    from workbench.design.model import Icon
+
+    b = Arch()
+    site = b.node("Custom", "sdi.all-rights.fr")
+    site.icon = Icon("design", "./computer.png")
+    store = b.node("Custom", "orders")
+    store.icon = Icon("design", "icons/postgres.png")
+    named = b.node("Custom", "Nginx")
+    named.icon = Icon("design", "./computer.png")
+    cdn = b.node("CF", "CloudFront", provider="aws", module="network")
+    app = b.node("EC2", "app", provider="aws", module="compute")
+    b.undirected(site, cdn)
+    b.chain(cdn, named, app, store)
+    g = build_graph(b.diagram())
+    assert [g.nodes[n.id].role for n in (site, store, named)] == ["client", "database", "load_balancer"]
+    assert (g.nodes[site.id].role_source, g.nodes[store.id].role_source) == ("icon", "icon")
+    got = found(b)
+    assert {("SPOF001", "app"), ("REP001", "orders")} <= got and ("SPOF001", "sdi.all-rights.fr") not in got, got
+    assert any("icon file" in a for f in analyse_arch(b).findings if f.code == "REP001" for a in f.assumptions)
+
+
+def test_a_source_of_vehicle_messages_is_a_feed_not_a_front_door():
+    """`Router("Vehicle\\nMessages") >> PubSub >> Dataproc >> BigTable` beside an API whose endpoints read the
+    tables: the vehicles' messages are a feed, not a door every request enters through."""
+    b = Arch()
+    vehicles = b.node("Router", "Vehicle\nMessages", provider="generic", module="network")
+    pubsub = b.node("PubSub", "PubSub", provider="gcp", module="analytics")
+    table = b.node("BigTable", "BigTable", provider="gcp", module="database")
+    b.chain(vehicles, pubsub, b.node("Dataproc", "Dataproc + Spark", provider="gcp", module="analytics"), table)
+    api = b.node("Functions", "Cloud Function\nfor API", provider="gcp", module="compute")
+    b.chain(b.node("Endpoints", "GET\nVehicle only", provider="gcp", module="api"),
+            b.node("APIGateway", "API Gateway", provider="gcp", module="api"), api, table)
+    assert not {h for h in found(b, "SPOF001") if h[1] == "Vehicle Messages"}, found(b)
+
+
+def test_a_dashboard_users_open_from_their_browsers_is_the_product():
+    """`Users("Users\\n(browser)") >> Nodejs("traffic-dashboard\\n:3002")`: the one process users reach is the
+    product (a stated guess, so a warning); the same node that only the ops team opens is their monitoring."""
+    def design(who: str) -> Arch:
+        b = Arch()
+        b.edge(b.node("Users", who, provider="onprem", module="client"),
+               b.node("Nodejs", "traffic-dashboard\n:3002", provider="programming", module="language"))
+        return b
+
+    got = {h for h in hits(analyse_arch(design("Users\n(browser)")).findings, "warning") if h[0] == "SPOF001"}
+    assert got == {("SPOF001", "traffic-dashboard :3002")}, got
+    assert not found(design("Ops team"), "SPOF001")

@@ -186,7 +186,8 @@ def _resolve(n: Node, memo: dict[tuple, roles.RoleResolution]) -> roles.RoleReso
                         or roles.label_overrides_class(n.label)
                         or (n.provider, n.cls) in roles.CONTAINER_ICONS
                         or n.cls == "Internet") else None
-    key = (n.provider, n.module, n.cls, n.analysis.get("role"), c4, label)
+    icon = n.icon.path if n.provider == "custom" and n.icon is not None else None  # read when the label is silent
+    key = (n.provider, n.module, n.cls, n.analysis.get("role"), c4, label, icon)
     found = memo.get(key)
     if found is None:
         found = memo[key] = roles.resolve_role(n)
@@ -249,6 +250,17 @@ def _clients_from_labels(diagram: Diagram, resolved: dict[str, roles.RoleResolut
                 _LABEL_CLIENT_FROM and resolved[n.id].source in ("label", "unknown") and "role" not in n.analysis
                 and _AUDIENCE_DEVICE.search(roles.words(display_label(n)))
                 and not _SERVER_WORDS.search(roles.words(display_label(n)))}
+    # A client machine only users reach (`user >> ComputeEngine("Client_machine")`) is where they work, not a
+    # server they call: the arrow is a person at a keyboard; a CDN or bucket drawn into `Vue("Client")` delivers
+    # its files [issue 13].
+    users = clients | {n.id for n in diagram.nodes if resolved[n.id].role == "client"}
+    delivery = {n.id for n in diagram.nodes if resolved[n.id].role in ("cdn", "object_storage")}
+    grown = True
+    while grown:
+        more = {nid for nid in phrase - users if callers[nid] & users and callers[nid] <= users | delivery}
+        clients |= more
+        users |= more
+        grown = bool(more)
     # "User B", drawn only receiving a push, is an audience like its sibling "User A" that sends the request.
     stems = {label_stem(display_label(n)) for n in diagram.nodes if n.id in clients}
     clients |= {n.id for n in diagram.nodes if n.id in phrase and label_stem(display_label(n)) in stems}
@@ -401,13 +413,15 @@ def _features_on_request_paths(diagram: Diagram, resolved: dict[str, roles.RoleR
     icon) is a part of the product when the drawing puts it on a request path: a request-path node calls it over
     an edge labelled with an API route (`gateway >> Edge(label="/api/logs") >> logs`), or, for monitoring words,
     a request-path node calls it and it calls one of the application's services (`ingress >> Python("Dashboard")
-    >> api`: a monitoring screen reads monitoring, not the API). Read as a service (source "feature"). A monitoring
-    product by name (Grafana) stays monitoring whatever reaches it [H, issue 13]."""
+    >> api`: a monitoring screen reads monitoring, not the API), or users call it straight from their browsers
+    (`Users("Users\n(browser)") >> Nodejs("traffic-dashboard\n:3002")`: the product is a dashboard). Read as a
+    service (source "feature"). A monitoring product by name (Grafana) stays monitoring whatever reaches it, and
+    what operators or engineers open is theirs [H, issue 13]."""
     def request(r: roles.RoleResolution | None) -> bool:
         return r is not None and r.role not in roles.AUXILIARY_ROLES and r.role not in (
             "unknown", "client", "internet")
 
-    routed, called, calls = set(), set(), set()
+    routed, called, calls, users = set(), set(), set(), set()
     for e in diagram.edges:
         if e.dir not in ("forward", "back"):
             continue
@@ -417,12 +431,19 @@ def _features_on_request_paths(diagram: Diagram, resolved: dict[str, roles.RoleR
         if (caller is not None and caller.role == "observability" and caller.source == "label" and callee is not None
                 and callee.role in ("service", "compute", "api_gateway")):
             calls.add(e.caller)
-    for nid in sorted(routed | (called & calls)):
+        if (callee is not None and callee.role == "observability" and callee.source == "label" and caller is not None
+                and caller.role == "client"
+                and not _STAFF_LABEL.search(roles.words(display_label(diagram.node(e.caller))))):
+            users.add(e.callee)
+    for nid in sorted(routed | (called & calls) | users):
         node = diagram.node(nid)
         if "role" not in node.analysis and not roles.observability_product(node.label or ""):
             resolved[nid] = roles.RoleResolution("service", "feature")
 
 
+# Clients who run the system rather than use it: their screens are monitoring.
+_STAFF_LABEL = re.compile(r"\b(?:admins?|administrators?|operators?|ops|dev ?ops|sre|sysadmins?|on ?call|engineers?|"
+                          r"developers?|devs?|team|staff|analysts?)\b")
 _JOBS_OUT = re.compile(r"\b(?:jobs?|tasks?|work items?)\b(?! results?\b)")
 _QUEUE_EDGE = re.compile(r"\b(?:queue|queues|queued|enqueue|enqueues|enqueued|push jobs?|task queue)\b")
 
@@ -451,7 +472,7 @@ def _queues_from_edge_labels(diagram: Diagram, resolved: dict[str, roles.RoleRes
 
 _FRONTEND_CLUSTER = re.compile(r"^(?:front ?end|ui|presentation)$")
 _CLIENT_SIDE_ROLES = frozenset({"compute", "service", "unknown", "cache", "annotation"})
-_CLIENT_SIDE_SUFFIX = re.compile(r"\s(?:layer|side|tier|zone|devices?|apps?|applications?)$")
+_CLIENT_SIDE_SUFFIX = re.compile(r"\s(?:layer|side|tier|zone|devices?|apps?|applications?|interfaces?|uis?)$")
 
 
 def _client_side_clusters(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
@@ -503,13 +524,16 @@ def _client_side_clusters(diagram: Diagram, resolved: dict[str, roles.RoleResolu
 _BROWSER_APPS = frozenset({"React", "Vue", "Angular", "Svelte", "Ember", "Backbone"})
 _NOT_IN_BROWSER = re.compile(r"\b(?:ssr|server|servers|service|api|backend|node|nodejs)\b")
 _BROWSER_LABEL = re.compile(r"\b(?:react|vue|angular|svelte)\b(?! kit)")  # SvelteKit renders on a server too
+# A static build: files a CDN or bucket hands to the browser, which runs them ("React 18\nVite + TypeScript").
+_STATIC_BUILD = re.compile(r"\b(?:vite|spa|single page|static|create react app|cra)\b")
 
 
 def _browser_apps(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
     """A browser front end (`Vue("Vue.js App")`) that only drawn clients call, or the one front end of a drawing
     with no client (`React("React Frontend") >> auth`), runs in each user's browser: part of the client, not a
     server every request passes (source "browser") [H, issue 13]. One that a server, proxy or CDN serves stays the
-    web tier it is drawn as; several front-end sources (a module graph of a React app) say nothing."""
+    web tier it is drawn as, unless its label names a static build (Vite, SPA, static) that a CDN or bucket
+    delivers; several front-end sources (a module graph of a React app) say nothing."""
     apps = [n for n in diagram.nodes if (n.cls in _BROWSER_APPS and n.provider == "programming" or (
                 n.provider == "custom" and _BROWSER_LABEL.search(roles.words(n.label or ""))
                 and not _NOT_IN_BROWSER.search(roles.words(n.label or ""))))
@@ -522,26 +546,37 @@ def _browser_apps(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -
     clients = {nid for nid, res in resolved.items() if res.role == "client"}
     # Called by clients, and by nothing else but what it calls itself (`api >> vue_app` drawn as the reply to
     # `vue_app >> api`).
-    called = [n for n in apps if callers[n.id] & clients and callers[n.id] - clients <= calls[n.id]]
+    delivery = {nid for nid, res in resolved.items() if res.role in ("cdn", "object_storage")}
+
+    def static(n: Node) -> bool:
+        return bool(_STATIC_BUILD.search(roles.words(n.label or "")))
+
+    called = [n for n in apps if callers[n.id] & (clients | (delivery if static(n) else set()))
+              and callers[n.id] - clients - (delivery if static(n) else set()) <= calls[n.id]]
     sources = [n for n in apps if not callers[n.id]]
     for n in called + (sources if len(sources) == 1 and not clients else []):
         resolved[n.id] = roles.RoleResolution("client", "browser")
 
 
 _EXTERNAL_SERVERS = frozenset({"compute", "service", "unknown"})
+_VENDOR_SECURITY = frozenset({"secrets", "identity", "edge_security"})
 
 
 def _external_clusters(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
     """A server or service icon drawn in a cluster for external systems (`Server("SMTP server")` in
     `Cluster("External services")`) is someone else's service, not an instance of ours (source "cluster")
-    [H, issue 13]. Stores there keep their role: a database is data whoever runs it."""
+    [H, issue 13]. Stores there keep their role: a database is data whoever runs it. In a cluster named for an
+    edge or sign-in vendor ("Cloudflare"), its security icons are the vendor's product too."""
     outside = {c.id for c in diagram.clusters if roles.external_cluster(c.label)}
-    if not outside:
+    vendor = {c.id for c in diagram.clusters if roles.vendor_cluster(c.label)}
+    if not outside and not vendor:
         return
     for n in diagram.nodes:
         res = resolved[n.id]
-        if (outside & set(n.clusters) and res.role in _EXTERNAL_SERVERS and res.source not in ("override", "c4")
-                and "role" not in n.analysis):
+        if res.source in ("override", "c4") or "role" in n.analysis:
+            continue
+        if ((outside & set(n.clusters) and res.role in _EXTERNAL_SERVERS)
+                or (vendor & set(n.clusters) and res.role in _VENDOR_SECURITY)):
             resolved[n.id] = roles.RoleResolution("external_saas", "cluster")
 
 
@@ -841,9 +876,12 @@ def _mark_peer_meshes(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:
     if not links:
         return
     # A single arrow between two look-alikes is a call (web-1 → web-2 is rare but drawn); a pair needs a line,
-    # two heads, or arrows both ways.
+    # two heads, or arrows both ways; or three or more look-alikes linked to nothing else (`master-1 >> master-2
+    # >> master-3` alone in "Control Plane ×3"), the HA link drawn among peers, not a pipeline requests take.
+    closed = _closed_links(rows, links)
     pairs = {k: rs for k, rs in links.items()
-             if any(r[0].dir in ("none", "both") for r in rs) or ((k[0], k[1]) in one_way and (k[1], k[0]) in one_way)}
+             if k in closed or any(r[0].dir in ("none", "both") for r in rs)
+             or ((k[0], k[1]) in one_way and (k[1], k[0]) in one_way)}
     adjacency: dict[str, set[str]] = defaultdict(set)
     for a, b in pairs:
         adjacency[a].add(b)
@@ -862,16 +900,35 @@ def _mark_peer_meshes(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:
                     seen.add(y)
                     stack.append(y)
         n = len(component)
-        if n < 3:
-            continue
         inside = set(component)
         keys = [k for k in pairs if k[0] in inside]
-        if 2 * len(keys) < n * (n - 1) / 2:
+        if n < 3 or (2 * len(keys) < n * (n - 1) / 2 and not all(k in closed for k in keys)):
             continue  # a chain of look-alikes drawn as a pipeline, not a mesh
         for k in keys:
             for row in pairs[k]:
                 row[3] = False
                 row[5] = "replication"
+
+
+def _closed_links(rows: list[list], links: Mapping[tuple[str, str], list]) -> set[tuple[str, str]]:
+    """The look-alike links of components that have no edge to anything but each other."""
+    adjacency: dict[str, set[str]] = defaultdict(set)
+    for a, b in links:
+        adjacency[a].add(b)
+        adjacency[b].add(a)
+    component: dict[str, int] = {}
+    for start in adjacency:
+        if start not in component:
+            stack = [start]
+            component[start] = len(component)
+            while stack:
+                for y in adjacency[stack.pop()]:
+                    if y not in component:
+                        component[y] = component[start]
+                        stack.append(y)
+    leaky = {component[a] for row in rows for a, b in ((row[1], row[2]), (row[2], row[1]))
+             if a in component and component.get(b) != component[a]}
+    return {k for k in links if component[k[0]] not in leaky}
 
 
 # Labels that say an arrow is the answer to a request drawn the other way.

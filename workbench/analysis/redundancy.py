@@ -173,7 +173,8 @@ _NOT_A_PLACE = frozenset({
 })
 _ROLE_WORDS = re.compile(
     r"\b(?:primary|replica|read|write|ro|rw|secondary|standby|master|slave|reader|writer|follower|leader|node|"
-    r"instance|active|passive|dr)\b")
+    r"instance|active|passive|dr|"
+    r"blue|green)\b")  # the two slots of a blue/green deployment ("Task(s)\nBLUE", "Task(s)\nGREEN") are copies
 # An IPv4 address or CIDR block in a label ("Worker Node AZ1\n10.1.11.0/24"): where an instance sits, not which
 # service it is [issue 13].
 _ADDRESS = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?\b")

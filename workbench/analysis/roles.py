@@ -350,6 +350,23 @@ C4_TYPE_ROLES = {
 _C4_REFINED = frozenset({"database", "container", "system"})
 
 
+# A Custom icon's picture of someone's own machine: `Custom("sdi.all-rights.fr", "./computer.png")` is the browser
+# that opens the site.
+_DEVICE_ICON = re.compile(r"^(?:computers?|laptops?|desktops?|pcs?|(?:smart ?)?phones?|tablets?|workstations?)$")
+
+
+def icon_role(icon: Any) -> str | None:
+    """Role the file name of a Custom node's picture names ("./computer.png", "./postgres.png"), else None."""
+    if icon is None or not icon.path:
+        return None
+    name = words(re.sub(r"\.[A-Za-z0-9]+$", "", icon.path.replace("\\", "/").rsplit("/", 1)[-1]))
+    if _DEVICE_ICON.match(name):
+        return "client"
+    role = label_role(name)
+    # A brand's logo is also the logo of the copy someone hosts (`Custom("Youtube DL Material", "./youtube.png")`).
+    return None if role == "external_saas" else role
+
+
 def resolve_role(node: Any) -> RoleResolution:
     """Role of a captured model Node: `role=` override, then C4 type, Custom/plain labels, then the class tables."""
     invalid = None
@@ -371,9 +388,13 @@ def resolve_role(node: Any) -> RoleResolution:
             return RoleResolution(refined or role, "c4", invalid)
         return RoleResolution("unknown", "unknown", invalid)
     if node.provider == "custom" or (node.provider is None and node.module is None):
-        # A custom icon or a bare Node says nothing about itself except its label (low confidence).
+        # A custom icon or a bare Node says nothing about itself except its label (low confidence), or the name of
+        # the picture it is drawn with when the label says nothing.
         by_label = label_role(node.label)
-        return RoleResolution(by_label, "label", invalid) if by_label else RoleResolution("unknown", "unknown", invalid)
+        if by_label:
+            return RoleResolution(by_label, "label", invalid)
+        by_icon = icon_role(getattr(node, "icon", None))
+        return RoleResolution(by_icon, "icon", invalid) if by_icon else RoleResolution("unknown", "unknown", invalid)
     # Older models captured diagrams.generic classes (which set `provider`, not `_provider`) as None.
     provider = node.provider if node.provider is not None else "generic"
     role, source = _classify(provider, node.module, node.cls)
@@ -575,6 +596,16 @@ def external_cluster(label: str) -> bool:
     return bool(_EXTERNAL_CLUSTER.match(words(label))) or external_label(label)
 
 
+# A cluster named for a vendor's edge or sign-in service ("Cloudflare — the only way in", "Okta"): a security icon
+# drawn there (`Vault("Zero Trust Access")`) is that vendor's product, not a gate we run [issue 13].
+_VENDOR_CLUSTER = re.compile(r"^(?:cloudflare|akamai|fastly|imperva|zscaler|auth0|okta|clerk)\b")
+
+
+def vendor_cluster(label: str) -> bool:
+    """True when a cluster's label names a vendor whose edge or sign-in service its security icons are."""
+    return bool(_VENDOR_CLUSTER.match(words(label)))
+
+
 # Pieces of hardware by name, in the languages drawings were seen in (graph.is_device reads sources with them).
 DEVICE_NOUNS = r"webcams?|cameras?|microphones?|mics?|cctv|sensors?|sensores|capteurs?|thermostats?"
 # A label whose last word names a piece of hardware ("USB Webcam", "Temperature Sensor 2", "IP camera"): the
@@ -627,7 +658,7 @@ FACING_LABEL = re.compile(r"\b(?:web|www|website|site|frontend|front end|portal|
 # ... unless the label says it serves the operators, or runs on its own.
 HELPER_LABEL = re.compile(r"\b(?:admin|internal|back ?office|ops|operator|cron|jobs?|batch|reports?|reporting|"
                           r"sync|export|import|etl|scheduler|loggers?|sensors?|sensores|capteurs?|backup|migration|"
-                          r"seed|crawler|"
+                          r"seed|crawler|messages|telemetry|"
                           r"scraper|bots?|producers?|generators?|datasets?|data ?sources?)\b|\bdata$|"
                           r"\b(?:py|sh|ipynb)$")  # a script someone runs: "query_warehouse.py"
 # ... and the icons of browser front-end frameworks: `React("web-1")` is the front end whatever its label says.
@@ -652,6 +683,9 @@ _LABEL_FIRST: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^(?:firebase|auth0|okta|stripe|twilio|sendgrid|mailgun|mailchimp|paypal|algolia|pusher|dropbox|"
                 r"google drive|one ?drive|icloud)\b"),
      "external_saas"),
+    # ... and a media platform by its name alone (`Custom("YouTube")` streaming to the app); "YouTube DL Mongo DB"
+    # or "Spotify clone API" name something of ours.
+    (re.compile(r"^(?:you ?tube|vimeo|twitch|spotify)(?: (?:data |web )?api)?$"), "external_saas"),
     # Database admin consoles and API documentation serve operators and developers, not user requests: tooling
     # (side edges), so `nginx >> phpmyadmin >> mysql` is no second user path to the database [issue 13].
     (_CONSOLE_LABEL, "tooling"),
@@ -663,6 +697,9 @@ _LABEL_FIRST: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?<!cache )\b(?:db|database|datastore)$"), "database"),
     (re.compile(r"\bvarnish\b|\breverse ?proxy\b|\bproxy\b|\bsquid\b"), "load_balancer"),
     (re.compile(r"\b(?:message )?brokers?\b|\b(?:message|task|job|work) queues?\b"), "queue"),
+    # Flutter builds the apps users hold (its own icon is a client too): `Custom("Flutter Web\n:8080")` is the
+    # front end even when the server pushes to it.
+    (re.compile(r"^flutter\b"), "client"),
     # A BI dashboard is where analysts read the warehouse, not a monitoring screen.
     (re.compile(r"\bbi\b|\bbusiness intelligence\b"), "analytics"),
 ]
@@ -672,7 +709,11 @@ def label_role(label: str) -> str | None:
     """Role that a node's label names (R4): a few label-only words first, then the class-name keywords."""
     if (label or "").lstrip().startswith("/"):
         return "service"  # "/v1/sql (DuckDB Queries)": an HTTP endpoint, whatever it does behind [issue 13]
-    parts = _JOINED.split(label or "", maxsplit=1)
+    if (label or "").rstrip().endswith("?"):
+        return None  # "File Type?": a flowchart's decision names no component, so its words say nothing
+    # "Browser (no auth)": what a label says the node lacks is not what it is.
+    label = _NEGATED.sub(" ", label or "")
+    parts = _JOINED.split(label, maxsplit=1)
     if len(parts) > 1:
         # "SQLite backend + artifact proxy": the first thing named is what the node is, when it holds data.
         first = label_role(parts[0])
@@ -691,6 +732,8 @@ def label_role(label: str) -> str | None:
 
 
 _JOINED = re.compile(r"\s\+\s")
+# ... at the start of a note or a line only: Portuguese "no" means "in" ("Banco no PostgreSQL").
+_NEGATED = re.compile(r"(?:(?<=[(\[])|^)\s*(?:no|without)\s+[\w-]+", re.IGNORECASE | re.MULTILINE)
 _SERVICE_HEAD = re.compile(r"\b(?:service|services|api|apis|server|backend|app)$")
 # Generic icons that draw one specific thing; a label naming an operator's concern does not make them tooling.
 _SPECIFIC_GENERIC = frozenset({"edge_security", "load_balancer", "network", "database", "client", "dns", "cdn",
@@ -715,7 +758,9 @@ def label_client(label: str) -> bool:
 _CLIENT_PHRASE = re.compile(
     r"^(?:(?:static|thin|rich|web|mobile|end|app|desktop|internet|external|online|remote|the)\s){0,2}"
     r"(?:clients?|browsers?|users?|customers?|visitors?|consumers?|players?|devices?|people|persons?|mobile ?apps?|"
-    r"client ?apps?)(?:\s(?:\d+|[a-z]|\.+))?"
+    r"client ?apps?)"
+    # "Client_machine", "user VM": the machine someone works at is where requests come from, not a server.
+    r"(?:\s(?:machines?|vms?|hosts?|pcs?|computers?|workstations?|laptops?))?(?:\s(?:\d+|[a-z]|\.+))?"
     r"(?:\s(?:py|js|ts|sh|cli|script))?$")  # "client.py": the script users run
 
 
@@ -724,7 +769,7 @@ def client_phrase(label: str) -> bool:
     note in brackets is its technology ("Client (Nuxt.js)", "Users (browser)")."""
     if _CLIENT_PHRASE.match(words(label)):
         return True
-    notes = _BRACKETED.findall(label or "")
+    notes = _BRACKETED.findall(_NEGATED.sub(" ", label or ""))
     # "Client (Nuxt.js)", "Users (browser)"; not "Users (MongoDB)" or "Client (API gateway)".
     return bool(notes) and not any(label_role(n.strip("()[]")) in _SERVER_NOTES or _SERVER_WORDS.search(words(n))
                                    for n in notes) and bool(

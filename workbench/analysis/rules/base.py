@@ -115,6 +115,9 @@ def role_assumptions(g: AnalysisGraph, node_ids: Iterable[str]) -> list[str]:
         info = g.nodes[nid]
         if info.role_source == "label":
             out.append(f"role `{info.role}` from the label `{info.label}`")
+        elif info.role_source == "icon":
+            out.append(f"role `{info.role}` for `{info.label}` from the name of its icon file (the label names no "
+                       "role)")
         elif info.role_source == "edge_label":
             out.append(f"role `{info.role}` for `{info.label}`: an edge into it is labelled as queueing work and "
                        "workers take it out")
@@ -123,14 +126,16 @@ def role_assumptions(g: AnalysisGraph, node_ids: Iterable[str]) -> list[str]:
                        "from inside it")
         elif info.role_source == "browser":
             out.append(f"`{info.label}` read as the app in the users' browsers: a `{info.cls}` front end that only "
-                       "clients call (set role=\"compute\" if a server renders it)")
+                       "clients call or a CDN delivers (set role=\"compute\" if a server renders it)")
         elif info.role_source == "cluster":
-            where = next((f"the cluster `{c}`" for c in info.cluster_path if roles.external_cluster(c)),
+            where = next((f"the cluster `{c}`" for c in info.cluster_path
+                          if roles.external_cluster(c) or roles.vendor_cluster(c)),
                          "a cluster for external systems")
             out.append(f"`{info.label}` read as an external service: drawn in {where}")
         elif info.role_source == "feature":
             out.append(f"`{info.label}` read as a service, though its label sounds like monitoring or tooling: the "
-                       "drawing puts it on a request path (an API route leads to it, or it calls the application)")
+                       "drawing puts it on a request path (an API route leads to it, it calls the application, or "
+                       "users open it)")
         elif info.role_source == "placement":
             out.append(f"`{info.label}` read as a service: its `{info.cls}` icon is a management icon, but it is "
                        "drawn called by and calling request-path components")
