@@ -218,6 +218,30 @@ def test_a_failure_after_the_last_diagram_keeps_the_diagrams_with_a_warning(tmp_
     assert "FileNotFoundError" in warning["message"] and "after the last diagram" in warning["message"]
 
 
+def test_a_method_plain_diagrams_lacks_called_after_the_last_diagram_keeps_the_diagrams(tmp_path, write_design):
+    # `Diagram(...).save(path)` after the `with` block (a published script): that Diagram is never drawn.
+    path = write_design(tmp_path, "saved", """
+        from diagrams import Diagram
+        from diagrams.aws.compute import EC2
+
+        with Diagram("saved", show=False):
+            EC2("a") >> EC2("b")
+
+        Diagram("saved", show=False).save("saved.png")  # SAVES
+    """)
+    model = load_design(path, root=tmp_path, timeout=30)
+    assert [d.name for d in model.diagrams] == ["saved"]
+    [warning] = model.warnings
+    assert warning["line"] == line_of(path, "# SAVES") and "no attribute 'save'" in warning["message"]
+
+    early = write_design(tmp_path, "early_save", """
+        from diagrams import Diagram
+
+        Diagram("first", show=False).save("first.png")  # FAILS
+    """)
+    assert_located(fail(early, tmp_path), "designs/early_save.py", line_of(early, "# FAILS"))
+
+
 @pytest.mark.parametrize("where", ["between", "inside", "a mistake after"])
 def test_a_failure_before_a_diagram_has_run_or_a_mistake_after_is_still_an_error(tmp_path, write_design, where):
     failing = "this is not python  # FAILS" if where == "a mistake after" else "open('missing.txt')  # FAILS"

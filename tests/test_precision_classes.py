@@ -2349,3 +2349,127 @@ def test_a_dashboard_users_open_from_their_browsers_is_the_product():
     got = {h for h in hits(analyse_arch(design("Users\n(browser)")).findings, "warning") if h[0] == "SPOF001"}
     assert got == {("SPOF001", "traffic-dashboard :3002")}, got
     assert not found(design("Ops team"), "SPOF001")
+
+
+def test_an_api_named_for_a_testing_tool_is_the_product_its_engineers_use():
+    """`User("QA Engineer") >> React("load-testing-hub-panel") >> Python("load-testing-hub-api") >>
+    PostgreSQL("postgres")`: the API whose name mentions load testing is the hub's service, not a load generator,
+    so it is single and the database lacks a replica; a "build service" stays tooling."""
+    from workbench.analysis.roles import label_role
+
+    b = Arch()
+    api = b.node("Python", "load-testing-hub-api", provider="programming", module="language")
+    b.chain(b.node("User", "QA Engineer", provider="onprem", module="client"),
+            b.node("React", "load-testing-hub-panel", provider="programming", module="framework"), api,
+            onprem(b, "PostgreSQL", "postgres", "database"))
+    got = found(b)
+    assert {("SPOF001", "load-testing-hub-api"), ("REP001", "postgres")} <= got, got
+    assert label_role("build service") == "tooling"
+
+
+def test_a_storage_icon_named_for_users_holds_their_records():
+    """`Storage("User")` beside `Storage("Blog")` under MongoDB: the model of the users, not a user who talks to
+    the database."""
+    b = Arch()
+    users = b.node("Users", "Users", provider="onprem", module="client")
+    model = b.node("Storage", "User", provider="generic", module="storage")
+    b.chain(users, b.node("Nodejs", "/api/auth", provider="programming", module="language"),
+            onprem(b, "MongoDB", "MongoDB", "database"))
+    b.undirected(onprem(b, "MongoDB", "MongoDB", "database"), model)
+    g = build_graph(b.diagram())
+    assert g.nodes[model.id].role == "file_storage"
+    assert "DATA001" not in {f.code for f in analyse_arch(b).findings}
+
+
+def test_the_name_line_decides_over_notes_that_list_a_health_route():
+    """`Nodejs("Express server  index.js\\nPOST /api/diagnose\\nGET /api/history · /api/health")` is the server;
+    "(single HTML, no build)" says nothing about building; MongoDB Atlas is a managed replica set."""
+    from workbench.analysis.roles import label_role
+
+    assert label_role("Express server  index.js\nPOST /api/diagnose\nGET /api/history · /api/health") == "compute"
+    assert label_role("Grafana\nhealth dashboards") == "observability"
+    assert label_role("Frontend\npublic/index.html\n(single HTML, no build)") is None
+    b = Arch()
+    server = b.node("Nodejs", "Express server  index.js\nPOST /api/diagnose\nGET /api/history · /api/health",
+                    provider="programming", module="language")
+    page = b.node("Javascript", "Frontend\npublic/index.html\n(single HTML, no build)", provider="programming",
+                  module="language")
+    atlas = onprem(b, "MongoDB", "MongoDB Atlas\npilotrescue DB", "database")
+    b.chain(b.node("Users", "User\n(browser)", provider="onprem", module="client"), page, server, atlas)
+    g = build_graph(b.diagram())
+    assert g.nodes[page.id].role == "client"
+    got = found(b)
+    assert ("SPOF001", server.label.replace("\n", " ").replace("  ", " ")) in {
+        (c, " ".join(s.split())) for c, s in got}, got
+    assert not {h for h in got if h[1].startswith("MongoDB Atlas")}, got
+
+
+def test_a_virtual_machine_named_for_a_database_runs_one():
+    """`VM("OCI db1")` behind the web tier, `EC2("MySQL")`: a VM labelled as a database is one database without a
+    replica; `EC2("app server")` stays a server."""
+    b = Arch()
+    db = b.node("VM", "OCI db1", provider="oci", module="compute")
+    mysql = b.node("EC2", "MySQL", provider="aws", module="compute")
+    app = b.node("EC2", "app server", provider="aws", module="compute")
+    b.chain(b.node("Users", "users", provider="onprem", module="client"),
+            b.node("ALB", "alb", provider="aws", module="network"), app, [db, mysql])
+    g = build_graph(b.diagram())
+    assert [g.nodes[n.id].role for n in (db, mysql, app)] == ["database", "database", "compute"]
+    assert {("REP001", "OCI db1"), ("REP001", "MySQL"), ("SPOF001", "app server")} <= found(b)
+
+
+def test_arrows_into_clients_that_send_nothing_are_answers_and_a_host_carries_what_it_hosts():
+    """`ec2 >> Edge(label="Hosts Streamlit") >> streamlit >> Edge(label="Shows data") >> Users("End Users")`: no
+    drawn client sends anything, so the arrow into the users is the answer to their request, and the app needs
+    the EC2 that hosts it. With a client that sends, an arrow into another client stays a push."""
+    b = Arch()
+    ec2 = b.node("Server", "EC2 Instance", provider="onprem", module="compute")
+    app = b.node("Python", "Streamlit", provider="programming", module="language")
+    users = b.node("Users", "End Users", provider="onprem", module="client")
+    b.edge(ec2, app, label="Hosts Streamlit")
+    b.edge(app, users, label="Shows data visualization")
+    got = found(b, "SPOF001")
+    assert {("SPOF001", "EC2 Instance"), ("SPOF001", "Streamlit")} <= got, got
+
+    b = Arch()
+    a, c = b.node("Users", "User A", provider="onprem", module="client"), b.node("Users", "User B",
+                                                                              provider="onprem", module="client")
+    gw = b.node("APIGateway", "gateway", provider="aws", module="network")
+    b.chain(a, gw, b.node("ECS", "app", provider="aws", module="compute", replicas="2"))
+    b.edge(gw, c)
+    g = build_graph(b.diagram())
+    assert [(x.u, x.v) for x in g.arcs if c.id in (x.u, x.v)] == [(gw.id, c.id)]
+
+
+def test_a_key_value_store_and_a_data_simulator_by_their_names():
+    """`Server("key-value store")` behind a daemon is one database; `Python("Faker Library\\nRealistic Data
+    Simulation")` feeding an ETL is a data source, not a door."""
+    b = Arch()
+    b.chain(b.node("Client", "clectl", provider="onprem", module="client"),
+            b.node("Server", "trousseaud", provider="onprem", module="compute"),
+            b.node("Server", "key-value store", provider="onprem", module="compute"))
+    assert ("REP001", "key-value store") in found(b)
+    b = Arch()
+    faker = b.node("Python", "Faker Library\nRealistic Data Simulation", provider="programming", module="language")
+    b.chain(faker, b.node("Python", "ETL Pipeline", provider="programming", module="language"),
+            onprem(b, "PostgreSQL", "warehouse db", "database"))
+    assert not {h for h in found(b, "SPOF001") if h[1].startswith("Faker")}, found(b)
+
+
+def test_a_person_icon_naming_an_api_is_the_api_and_a_cron_container_is_a_job():
+    """`Docker("local_fetcher.py\\n(Supercronic)") >> User("YouTube API")`: the User icon stands for an API on the
+    internet, not a client; the container run by a cron runner is a job, not a door. `EC2("Search Service")` is a
+    service, not a search engine."""
+    b = Arch()
+    fetcher = b.node("Docker", "local_fetcher.py\n(Supercronic)", provider="onprem", module="container")
+    api = b.node("User", "YouTube API", provider="onprem", module="client")
+    b.edge(fetcher, api, label="1. Fetch Videos")
+    b.edge(fetcher, b.node("Lambda", "analyzer", provider="aws", module="compute"), label="3. Invoke")
+    g = build_graph(b.diagram())
+    assert g.nodes[api.id].role == "external_saas"
+    assert not found(b, "SPOF001"), found(b)
+    b = Arch()
+    search = b.node("EC2", "Search Service", provider="aws", module="compute")
+    b.chain(b.node("Users", "users", provider="onprem", module="client"),
+            b.node("ELB", "lb", provider="aws", module="network"), search)
+    assert build_graph(b.diagram()).nodes[search.id].role == "compute"

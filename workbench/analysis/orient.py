@@ -524,18 +524,21 @@ def _client_side_clusters(diagram: Diagram, resolved: dict[str, roles.RoleResolu
 _BROWSER_APPS = frozenset({"React", "Vue", "Angular", "Svelte", "Ember", "Backbone"})
 _NOT_IN_BROWSER = re.compile(r"\b(?:ssr|server|servers|service|api|backend|node|nodejs)\b")
 _BROWSER_LABEL = re.compile(r"\b(?:react|vue|angular|svelte)\b(?! kit)")  # SvelteKit renders on a server too
+# A page the browser loads as a file (`JavaScript("Frontend\npublic/index.html")`): it runs there, whatever icon.
+_STATIC_PAGE = re.compile(r"\b(?:html|single page|spa)\b")
 # A static build: files a CDN or bucket hands to the browser, which runs them ("React 18\nVite + TypeScript").
 _STATIC_BUILD = re.compile(r"\b(?:vite|spa|single page|static|create react app|cra)\b")
 
 
 def _browser_apps(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
-    """A browser front end (`Vue("Vue.js App")`) that only drawn clients call, or the one front end of a drawing
-    with no client (`React("React Frontend") >> auth`), runs in each user's browser: part of the client, not a
-    server every request passes (source "browser") [H, issue 13]. One that a server, proxy or CDN serves stays the
-    web tier it is drawn as, unless its label names a static build (Vite, SPA, static) that a CDN or bucket
-    delivers; several front-end sources (a module graph of a React app) say nothing."""
+    """A browser front end (`Vue("Vue.js App")`, an HTML page) that only drawn clients call, or the one front end
+    of a drawing with no client (`React("React Frontend") >> auth`), runs in each user's browser: part of the
+    client, not a server every request passes (source "browser") [H, issue 13]. One that a server, proxy or CDN
+    serves stays the web tier it is drawn as, unless its label names a static build (Vite, SPA, static) that a CDN
+    or bucket delivers; several front-end sources (a module graph of a React app) say nothing."""
     apps = [n for n in diagram.nodes if (n.cls in _BROWSER_APPS and n.provider == "programming" or (
-                n.provider == "custom" and _BROWSER_LABEL.search(roles.words(n.label or ""))
+                n.provider in ("custom", "programming") and (_BROWSER_LABEL.search(roles.words(n.label or ""))
+                                                             or _STATIC_PAGE.search(roles.words(n.label or "")))
                 and not _NOT_IN_BROWSER.search(roles.words(n.label or ""))))
             and resolved[n.id].role in _CLIENT_SIDE_ROLES and resolved[n.id].source not in ("override", "c4")
             and "role" not in n.analysis]
@@ -771,6 +774,8 @@ def orient_and_type(diagram: Diagram, nodes: Mapping[str, NodeInfo]) -> list[Arc
     _mark_peer_meshes(rows, nodes)
     _mark_responses(rows, nodes)
     _mark_reads(rows, nodes)
+    _mark_client_answers(rows, nodes)
+    _mark_hosting(rows, nodes)
     pulls = _consumers_drawn_pulling(rows, nodes)
     arcs: list[Arc] = []
     for e, u, v, tie, explicit, kind, assumed, dropped in rows:
@@ -865,7 +870,7 @@ def _mark_peer_meshes(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:
         if kind is not None or row[4] is not None or u == v:
             continue
         nu, nv = nodes[u], nodes[v]
-        if nu.cls != nv.cls or nu.role in SOURCE_ROLES or nu.stem != nv.stem:
+        if nu.cls != nv.cls or nu.role in SOURCE_ROLES or nv.role in SOURCE_ROLES or nu.stem != nv.stem:
             continue
         key = (u, v) if u < v else (v, u)
         if e.dir in ("none", "both"):
@@ -878,7 +883,7 @@ def _mark_peer_meshes(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:
     # A single arrow between two look-alikes is a call (web-1 → web-2 is rare but drawn); a pair needs a line,
     # two heads, or arrows both ways; or three or more look-alikes linked to nothing else (`master-1 >> master-2
     # >> master-3` alone in "Control Plane ×3"), the HA link drawn among peers, not a pipeline requests take.
-    closed = _closed_links(rows, links)
+    closed = _closed_links(rows, links, nodes)
     pairs = {k: rs for k, rs in links.items()
              if k in closed or any(r[0].dir in ("none", "both") for r in rs)
              or ((k[0], k[1]) in one_way and (k[1], k[0]) in one_way)}
@@ -910,7 +915,8 @@ def _mark_peer_meshes(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:
                 row[5] = "replication"
 
 
-def _closed_links(rows: list[list], links: Mapping[tuple[str, str], list]) -> set[tuple[str, str]]:
+def _closed_links(rows: list[list], links: Mapping[tuple[str, str], list],
+                  nodes: Mapping[str, NodeInfo]) -> set[tuple[str, str]]:
     """The look-alike links of components that have no edge to anything but each other."""
     adjacency: dict[str, set[str]] = defaultdict(set)
     for a, b in links:
@@ -926,8 +932,16 @@ def _closed_links(rows: list[list], links: Mapping[tuple[str, str], list]) -> se
                     if y not in component:
                         component[y] = component[start]
                         stack.append(y)
-    leaky = {component[a] for row in rows for a, b in ((row[1], row[2]), (row[2], row[1]))
-             if a in component and component.get(b) != component[a]}
+    # Monitoring and tooling edges fail open: a probe wired to one peer does not make the group a pipeline.
+    leaky = set()
+    for row in rows:
+        u, v = row[1], row[2]
+        cu, cv = component.get(u), component.get(v)
+        if cu != cv and row[5] != "side":
+            if cu is not None and not nodes[v].auxiliary:
+                leaky.add(cu)
+            if cv is not None and not nodes[u].auxiliary:
+                leaky.add(cv)
     return {k for k in links if component[k[0]] not in leaky}
 
 
@@ -1007,6 +1021,40 @@ def _mark_reads(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:
             row[1], row[2] = v, u
             row[6] = (f"read `{nodes[u].label} → {nodes[v].label}` as `{nodes[v].label}` reading from "
                       f"`{nodes[u].label}`: a store answers requests, it does not make them")
+
+
+_HOSTS_LABEL = re.compile(r"^(?:hosts?|hosting|hosted)\b")
+
+
+def _mark_hosting(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:
+    """`ec2 >> Edge(label="Hosts Streamlit") >> streamlit`: the machine is where the app runs, so the app needs it;
+    read the arc as the app depending on its host, and the host is required wherever the app is [issue 13]."""
+    for row in rows:
+        e, u, v = row[0], row[1], row[2]
+        if (e.label and row[4] is None and not row[7] and u != v and e.dir in ("forward", "back")
+                and nodes[u].role in ("compute", "service") and not nodes[v].auxiliary
+                and _HOSTS_LABEL.match(roles.words(e.label))):
+            row[1], row[2] = v, u
+            row[5] = "sync"
+            row[6] = f"read `{nodes[u].label}` hosting `{nodes[v].label}` as `{nodes[v].label}` needing its host"
+
+
+def _mark_client_answers(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:
+    """When no drawn client sends anything, an arrow into one (`streamlit >> Edge(label="Shows data visualization")
+    >> Users("End Users")`) is the answer to its request, drawn the way the data flows: read it as the client
+    calling. A drawing in which some client calls keeps its arrows into clients as pushes [issue 13]."""
+    clients = {n for n, info in nodes.items() if info.role == "client"}
+    # What a client sends to monitoring or tooling (a side edge) is no request: it fails open.
+    if not clients or any(r[1] in clients and r[1] != r[2] and not r[7] and r[5] != "side"
+                          and not nodes[r[2]].auxiliary for r in rows):
+        return
+    for row in rows:
+        e, u, v = row[0], row[1], row[2]
+        if (v in clients and u not in clients and row[4] is None and row[5] is None and not row[7]
+                and e.dir in ("forward", "back") and not nodes[u].auxiliary):
+            row[1], row[2] = v, u
+            row[6] = (f"read `{nodes[u].label} → {nodes[v].label}` as `{nodes[v].label}` asking `{nodes[u].label}`:"
+                      " no drawn client sends anything, so arrows into clients are answers")
 
 
 def _caller(u: str, v: str, forward: list[list], backward: list[list], nodes: Mapping[str, NodeInfo],

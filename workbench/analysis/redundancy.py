@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from workbench.analysis.roles import words
+from workbench.analysis.roles import VIRTUAL_MACHINES, words
 from workbench.design.capacity import CapacityError, parse_count
 
 # -- values -------------------------------------------------------------------------------------------------------
@@ -487,6 +487,8 @@ _HOSTED = {
     "edge_security": re.compile(r"^(?:cloud ?flare|akamai|cloud armor|aws waf)\b"),
     # BI products sold as a service only (Tableau, Superset, Metabase also run on your own servers).
     "analytics": re.compile(r"^(?:power ?bi|quick ?sight|looker studio|data studio)\b"),
+    # Databases sold as a service only: an Atlas cluster is a replica set of three members at least [M1].
+    "database": re.compile(r"^(?:mongo ?db atlas|atlas|planet ?scale|upstash)\b"),
 }
 _OWN_MACHINES = re.compile(r"\b(?:tunnel|cloudflared|origin|report server|gateway|on-?prem(?:ises)?|self-?hosted|"
                            r"connector|appliance|server|agent)\b")
@@ -562,6 +564,9 @@ def node_ha(provider: str | None, cls: str, role: str, analysis: Mapping[str, st
             return HA("provisional", elastic=True, basis="serverless or PaaS compute: HA believed but uncited [H]")
         # Instances, VMs and container services: the count is what you run.
         return HA("single", basis="compute instances count as drawn or declared")
+    if (provider, cls) in VIRTUAL_MACHINES:
+        # `EC2("MySQL")`, `VM("OCI db1")`: a store on a virtual machine is as many as the machines drawn.
+        return HA("single", basis="a store run on a virtual machine: one instance unless more are drawn")
     # Any other managed service of a cloud provider: not in the cited table, so not trusted, but not flagged as
     # an error either [H]; SPOF/REP findings on it are info until the product decides.
     return HA("provisional", elastic=True, basis="managed cloud service not in the MANAGED_HA table [H]")

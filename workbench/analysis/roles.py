@@ -415,7 +415,8 @@ def resolve_role(node: Any) -> RoleResolution:
         if by_label and by_label != role and not (by_label in AUXILIARY_ROLES and (
                 role in _SPECIFIC_GENERIC and not (role in DATA_ROLES and console_label(node.label or ""))
                 or framework)) and not (framework and (
-                by_label in STATEFUL or (by_label == "client" and role != "client"))):
+                by_label in STATEFUL or (by_label == "client" and role != "client"))) and not (
+                by_label == "client" and role in STATEFUL):  # `Storage("User")`: the users' records, not a user
             return RoleResolution(by_label, "label", invalid)
     elif role in AUXILIARY_ROLES and source != "exact" and APP_LABEL.search(words(node.label or "")):
         # A monitoring or tooling icon on a node whose label names a web application framework
@@ -451,9 +452,10 @@ def resolve_role(node: Any) -> RoleResolution:
         # `Deployment("postgres")`, `StatefulSet("redis")`, `Docker("app-db-1\nPostgreSQL 17")`: a workload or
         # container icon runs what its label names, and a database in one container is one database [issue 13].
         return RoleResolution(store, "label", invalid)
-    elif role == "internet" and internet_service_label(node.label or ""):
-        # `Internet("Hugging Face Hub")`, `Internet("Spotify Web API")`: the icon at hand for a service on the
-        # internet that the design calls or downloads from, not where its users come from [issue 13].
+    elif role in ("internet", "client") and internet_service_label(node.label or ""):
+        # `Internet("Hugging Face Hub")`, `Internet("Spotify Web API")`, `User("YouTube API")`: the icon at hand for
+        # a service on the internet that the design calls or downloads from, not where its users come from
+        # [issue 13].
         return RoleResolution("external_saas", "label", invalid)
     elif role == "internet" and label_role(node.label or "") == "network":
         # `Internet("Home Router (port 80)")`: the box requests pass on their way in, not where they come from.
@@ -504,11 +506,15 @@ PLACEHOLDER_ICONS = frozenset({("onprem", "Server")})
 
 # Kubernetes workload icons, and the roles whose label they take: the data services a workload can run.
 K8S_WORKLOADS = frozenset({"Pod", "Deploy", "STS", "RS", "DS"})
+# Virtual machines: `VM("OCI db1")`, `EC2("MySQL")` run the database they name, one per machine drawn.
+VIRTUAL_MACHINES = frozenset({("aws", "EC2"), ("oci", "VM"), ("gcp", "ComputeEngine"), ("azure", "VM")})
 CONTAINER_ICONS = frozenset({("k8s", c) for c in K8S_WORKLOADS} | {("onprem", "Docker"), ("onprem", "Containerd"),
-                                                                   ("onprem", "Crio"), ("onprem", "LXC")})
+                                                                   ("onprem", "Crio"), ("onprem", "LXC")}
+                            | VIRTUAL_MACHINES)
 DATA_ROLES = frozenset({"database", "cache", "queue", "search"})
 # ... but not a workload named after the store it serves: "search-api", "postgres-exporter", "queue worker".
-_NOT_THE_STORE = re.compile(r"\b(?:api|apis|worker|workers|exporter|operator|consumer|consumers|producer|client|"
+_NOT_THE_STORE = re.compile(r"\b(?:api|apis|service|services|worker|workers|exporter|operator|consumer|consumers|"
+                            r"producer|client|"
                             r"connect|connector|warmer|proxy|backup|migrations?|admin|ui|app|web|gateway)\b")
 
 
@@ -656,9 +662,10 @@ FACING_LABEL = re.compile(r"\b(?:web|www|website|site|frontend|front end|portal|
                           r"storefront|reverse proxy|edge|public|streamlit|gradio|react|vue|angular|svelte|"
                           r"next js|nuxt)\b")
 # ... unless the label says it serves the operators, or runs on its own.
-HELPER_LABEL = re.compile(r"\b(?:admin|internal|back ?office|ops|operator|cron|jobs?|batch|reports?|reporting|"
+HELPER_LABEL = re.compile(r"\b(?:admin|internal|back ?office|ops|operator|cron|supercronic|crontab|cron ?jobs?|"
+                          r"jobs?|batch|reports?|reporting|"
                           r"sync|export|import|etl|scheduler|loggers?|sensors?|sensores|capteurs?|backup|migration|"
-                          r"seed|crawler|messages|telemetry|"
+                          r"seed|crawler|messages|telemetry|simulations?|faker|synthetic data|"
                           r"scraper|bots?|producers?|generators?|datasets?|data ?sources?)\b|\bdata$|"
                           r"\b(?:py|sh|ipynb)$")  # a script someone runs: "query_warehouse.py"
 # ... and the icons of browser front-end frameworks: `React("web-1")` is the front end whatever its label says.
@@ -694,7 +701,7 @@ _LABEL_FIRST: list[tuple[re.Pattern[str], str]] = [
     # A process named for the store it feeds or drains is a process: "Kafka Producers", "queue workers".
     (re.compile(r"\b(?:producers?|workers?|exporters?)\b"), "compute"),
     # The head noun of a label names what it is: "Directory Service DB" is a database, not a directory service.
-    (re.compile(r"(?<!cache )\b(?:db|database|datastore)$"), "database"),
+    (re.compile(r"(?<!cache )\b(?:db|database|datastore) ?\d*$|\b(?:key ?value|kv) ?stores?\b"), "database"),
     (re.compile(r"\bvarnish\b|\breverse ?proxy\b|\bproxy\b|\bsquid\b"), "load_balancer"),
     (re.compile(r"\b(?:message )?brokers?\b|\b(?:message|task|job|work) queues?\b"), "queue"),
     # Flutter builds the apps users hold (its own icon is a client too): `Custom("Flutter Web\n:8080")` is the
@@ -724,17 +731,30 @@ def label_role(label: str) -> str | None:
         if pattern.search(spaced):
             return role
     role = keyword_role(label)
-    if role == "management" and _SERVICE_HEAD.search(words(_BRACKETED.sub(" ", label))):
+    name, newline, _ = label.strip().partition("\n")
+    if newline and role in AUXILIARY_ROLES:
+        # "Express server  index.js\nPOST /api/diagnose\nGET /api/history · /api/health": the name's line says
+        # what the node is; notes listing its health route or how it is built do not make it monitoring.
+        named = label_role(name)
+        if named is not None and named not in AUXILIARY_ROLES:
+            return named
+    head = words(_BRACKETED.sub(" ", label))
+    if role == "management" and _SERVICE_HEAD.search(head):
         # Governance words name business services too: "Subscription API", "Inventory Service", "Order
         # Management Service" are what the application does, not cloud governance [issue 13].
+        return "service"
+    if role == "tooling" and _API_HEAD.search(head):
+        # ... and tooling words the product a team serves: "load-testing-hub-api" is an API ("build service" stays
+        # tooling).
         return "service"
     return role
 
 
 _JOINED = re.compile(r"\s\+\s")
 # ... at the start of a note or a line only: Portuguese "no" means "in" ("Banco no PostgreSQL").
-_NEGATED = re.compile(r"(?:(?<=[(\[])|^)\s*(?:no|without)\s+[\w-]+", re.IGNORECASE | re.MULTILINE)
+_NEGATED = re.compile(r"(?:(?<=[(\[,])|^)\s*(?:no|without)\s+[\w-]+", re.IGNORECASE | re.MULTILINE)
 _SERVICE_HEAD = re.compile(r"\b(?:service|services|api|apis|server|backend|app)$")
+_API_HEAD = re.compile(r"\b(?:api|apis|backend)$")
 # Generic icons that draw one specific thing; a label naming an operator's concern does not make them tooling.
 _SPECIFIC_GENERIC = frozenset({"edge_security", "load_balancer", "network", "database", "client", "dns", "cdn",
                                "api_gateway"})

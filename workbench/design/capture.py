@@ -665,8 +665,12 @@ def main(argv: list[str]) -> int:
     except BaseException as exc:  # noqa: BLE001 - any failure of user code is reported, never raised
         error = describe_error(exc, design_path)
         # Only what post-processing a rendered file runs into (the file is not where plain `diagrams` writes
-        # it, a tool to post-process it is not installed); a mistake in the code (NameError, ...) stays an error.
-        if isinstance(exc, (OSError, ImportError)) and after_every_diagram(rec, error, design_path):
+        # it, a tool to post-process it is not installed, a method `Diagram` lacks: `Diagram(...).save(path)`);
+        # a mistake in the code (NameError, ...) stays an error.
+        if _diagram_attribute(exc) and rec.current is not None and rec.current["line"] == error["line"]:
+            rec.current = None  # `Diagram(...).save(path)`: made on the failing line, never entered, never drawn
+        if (isinstance(exc, (OSError, ImportError)) or _diagram_attribute(exc)) and after_every_diagram(
+                rec, error, design_path):
             result["ok"] = True
             rec.warn(error["file"], error["line"], f"{error['message']}, after the last diagram was drawn: the "
                      "diagrams are used. Code after a diagram that works on its rendered file cannot run here "
@@ -684,6 +688,11 @@ def main(argv: list[str]) -> int:
     if result["ok"] and sheet_module is not None:
         result["sheet"] = sheet_module.collect(design_dir)
     return write(result_path, result)
+
+
+def _diagram_attribute(exc: BaseException) -> bool:
+    """An AttributeError on a `Diagram` object: a method plain `diagrams` does not have (`.save(path)`)."""
+    return isinstance(exc, AttributeError) and type(getattr(exc, "obj", None)).__name__ == "Diagram"
 
 
 def after_every_diagram(rec: Recorder, error: dict, design_path: str) -> bool:
@@ -704,7 +713,8 @@ def after_every_diagram(rec: Recorder, error: dict, design_path: str) -> bool:
     # must come after the whole top-level statement that holds the last one: after its `with`, a loop around it
     # could still have more diagrams to draw.
     drawn = {d["line"] for d in rec.diagrams}
-    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and
+    # A `Diagram(...)` on the failing line itself (`Diagram(...).save(path)`) is what failed, never entered.
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and n.lineno != error["line"] and
              (getattr(n.func, "id", None) or getattr(n.func, "attr", None)) == "Diagram"]
     if not calls or any(c.lineno not in drawn for c in calls):
         return False

@@ -109,7 +109,8 @@ REP001 = Rule(
         'regional (multi_az="true"), or draw the replica with a replication edge '
         '(`primary >> Edge(label="replication") >> replica`); or use a managed HA service. ' + _PROVISIONAL_NOTE,
     refs=("[A10] RDS Multi-AZ deployments", "[G3] Cloud SQL high availability",
-          "[Z3] Azure Database for PostgreSQL flexible server: high availability (optional, off by default)"),
+          "[Z3] Azure Database for PostgreSQL flexible server: high availability (optional, off by default)",
+          "[M1] MongoDB Atlas: every cluster is a replica set of at least three members"),
 )
 
 REP002 = Rule(
