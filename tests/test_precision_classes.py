@@ -2473,3 +2473,46 @@ def test_a_person_icon_naming_an_api_is_the_api_and_a_cron_container_is_a_job():
     b.chain(b.node("Users", "users", provider="onprem", module="client"),
             b.node("ELB", "lb", provider="aws", module="network"), search)
     assert build_graph(b.diagram()).nodes[search.id].role == "compute"
+
+
+def test_guards_from_a_second_read_of_classes_116_135():
+    """Shapes a reviewer built against the new readings: each keeps the finding it had before them."""
+    from workbench.analysis.roles import client_phrase, label_role, workload_store
+
+    # "hosted on" already points from the app to its host: the host stays required.
+    b = Arch()
+    b.chain(b.node("Users", "users", provider="onprem", module="client"),
+            b.node("Python", "Streamlit app", provider="programming", module="language"))
+    b.edge(b.nodes[-1], b.node("Server", "EC2 box", provider="onprem", module="compute"), label="hosted on")
+    assert ("SPOF001", "EC2 box") in found(b, "SPOF001")
+    # Two regions each with its own Multi-AZ RDS hold different data: each region's app is still required.
+    b = Arch()
+    dns = b.node("Route53", "dns", provider="aws", module="network")
+    b.edge(b.node("Users", "users", provider="onprem", module="client"), dns)
+    for region in ("us-east-1", "us-west-2"):
+        with b.cluster(region):
+            b.chain(dns, b.node("ALB", "alb", provider="aws", module="network"),
+                    b.node("EC2", "app", provider="aws", module="compute"),
+                    b.node("RDS", "orders", provider="aws", module="database", multi_az="true"))
+    assert ("SPOF001", "app") in found(b, "SPOF001")
+    # Feed words decide sources only: a load balancer named for messages still faces users.
+    b = Arch()
+    b.chain(b.node("ELB", "messages-lb", provider="aws", module="network"),
+            b.node("EC2", "messages-api", provider="aws", module="compute"),
+            b.node("RDS", "db", provider="aws", module="database", multi_az="true"))
+    assert ("SPOF001", "messages-api") in found(b, "SPOF001")
+    # A server that renders HTML is no browser app.
+    b = Arch()
+    b.chain(b.node("Users", "users", provider="onprem", module="client"),
+            b.node("Python", "Jinja2 HTML pages", provider="programming", module="language"),
+            onprem(b, "PostgreSQL", "db", "database"))
+    assert ("SPOF001", "Jinja2 HTML pages") in found(b, "SPOF001")
+    # Words that name servers, jobs or coordination keep them.
+    assert not client_phrase("Consumer hosts") and not client_phrase("Player host") and client_phrase("user VM")
+    assert label_role("MySQL\nbackup cron") == "tooling" and label_role("Dados\nno PostgreSQL") == "database"
+    assert label_role("Consul KV store") == "coordination" and label_role("Jenkins API") == "tooling"
+    assert workload_store("Queue Processor") is None and workload_store("Search Indexer") is None
+    b = Arch()
+    b.chain(b.node("Users", "users", provider="onprem", module="client"),
+            b.node("EC2", "app", provider="aws", module="compute"), onprem(b, "PostgreSQL", "atlas", "database"))
+    assert ("REP001", "atlas") in found(b, "REP001")

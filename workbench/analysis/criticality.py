@@ -88,15 +88,17 @@ def served_from_either_region(terminals: tuple[str, ...], groups: Mapping[str, G
     (`ECS("ECS cluster")` in the primary and in the DR region behind Route 53 failover): (the copies in reach
     order, the dominators every copy needs, nearest first). Each copy alone serves the capability, so a
     component only one region's path needs is not required [issue 13]. Stores we run are never pooled: two
-    regional databases hold different data unless a replication edge makes them one group; a managed store the
-    provider replicates (`Dynamodb("bunshin-runners")` in each region) is pooled, as a global table; shards
+    regional databases hold different data unless a replication edge makes them one group (RDS Multi-AZ too); a
+    managed store the provider spreads itself (`Dynamodb("bunshin-runners")` in each region) is pooled, as a
+    global table; shards
     never are copies; copies an application picks between are each its dependency, as usual."""
     if not any(groups[t].regions for t in terminals):
         return []
     by_kind: dict[tuple, list[str]] = {}
     for t in terminals:
         g = groups[t]
-        if (len(g.regions) == 1 and cloud_region(next(iter(g.regions))) and (g.managed or not g.effective_stateful)
+        if (len(g.regions) == 1 and cloud_region(next(iter(g.regions))) and (
+                (g.managed and g.elastic) or not g.effective_stateful)
                 and not is_shard(g.labels[0])):
             by_kind.setdefault((g.classes, label_stem(g.labels[0])), []).append(t)
     out = []

@@ -321,7 +321,8 @@ def _inferred(groups: Mapping[str, Group], Q: nx.DiGraph, candidates: list[str],
     def helper_like(gid: str) -> bool:
         # Its label says it is a helper, or a provisioning tool points at it (`terraform >> docker >> k3d`):
         # infrastructure that runs the system, not a door [issue 13].
-        return gid in tooled or bool(_HELPER_LABEL.search(roles.words(" ".join(groups[gid].labels))))
+        text = roles.words(" ".join(groups[gid].labels))
+        return gid in tooled or bool(_HELPER_LABEL.search(text) or roles.FEED_LABEL.search(text))
     if clients_elsewhere:
         return [Entry(gid, inferred=True, virtual=True, assumption=f"entry inferred: `{groups[gid].name}` (user-"
                       "facing; the clients drawn are not linked to it)")
@@ -483,9 +484,8 @@ _HELPER_LABEL = roles.HELPER_LABEL
 _BI_LABEL = re.compile(r"\b(?:superset|power ?bi|powerbi|tableau|looker|metabase|quicksight|redash|"
                        r"visuali[sz]ations?|dashboards?|reports? portal)\b")
 _PIPELINE_ROLES = frozenset({"analytics", "workflow"})
-# Clients that are the people who run the system rather than its users.
-_BUILDER_LABEL = re.compile(r"\b(?:developers?|devs?|devops|engineers?|contributors?|committers?)\b")
-_OPERATOR_LABEL = re.compile(r"\b(?:admins?|administrators?|operators?|ops|sre|sysadmins?|on ?call)\b")
+_BUILDER_LABEL = roles.BUILDER_LABEL
+_OPERATOR_LABEL = roles.OPERATOR_LABEL
 _FACING_ROLES = frozenset({"dns", "cdn", "edge_security", "load_balancer", "api_gateway"})
 
 

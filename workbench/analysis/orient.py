@@ -408,6 +408,14 @@ def _services_on_request_paths(diagram: Diagram, resolved: dict[str, roles.RoleR
 _API_ROUTE = re.compile(r"^\s*(?:(?:get|post|put|patch|delete)\s+)?/(?:api|v\d+)(?:/|\b)", re.IGNORECASE)
 
 
+def _staff(text: str) -> bool:
+    """A client label naming the people who build, run or analyse the system: their screens are monitoring."""
+    return bool(roles.BUILDER_LABEL.search(text) or roles.OPERATOR_LABEL.search(text) or _ANALYSTS.search(text))
+
+
+_ANALYSTS = re.compile(r"\b(?:analysts?|teams?|staff)\b")
+
+
 def _features_on_request_paths(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
     """A node that only its label makes monitoring or tooling ("Logs :5003", "Dashboard" on a Node.js or Python
     icon) is a part of the product when the drawing puts it on a request path: a request-path node calls it over
@@ -433,7 +441,7 @@ def _features_on_request_paths(diagram: Diagram, resolved: dict[str, roles.RoleR
             calls.add(e.caller)
         if (callee is not None and callee.role == "observability" and callee.source == "label" and caller is not None
                 and caller.role == "client"
-                and not _STAFF_LABEL.search(roles.words(display_label(diagram.node(e.caller))))):
+                and not _staff(roles.words(display_label(diagram.node(e.caller))))):
             users.add(e.callee)
     for nid in sorted(routed | (called & calls) | users):
         node = diagram.node(nid)
@@ -441,9 +449,6 @@ def _features_on_request_paths(diagram: Diagram, resolved: dict[str, roles.RoleR
             resolved[nid] = roles.RoleResolution("service", "feature")
 
 
-# Clients who run the system rather than use it: their screens are monitoring.
-_STAFF_LABEL = re.compile(r"\b(?:admins?|administrators?|operators?|ops|dev ?ops|sre|sysadmins?|on ?call|engineers?|"
-                          r"developers?|devs?|team|staff|analysts?)\b")
 _JOBS_OUT = re.compile(r"\b(?:jobs?|tasks?|work items?)\b(?! results?\b)")
 _QUEUE_EDGE = re.compile(r"\b(?:queue|queues|queued|enqueue|enqueues|enqueued|push jobs?|task queue)\b")
 
@@ -522,10 +527,11 @@ def _client_side_clusters(diagram: Diagram, resolved: dict[str, roles.RoleResolu
 
 # Front-end frameworks that build code for the browser (Next.js also renders on a server: not here).
 _BROWSER_APPS = frozenset({"React", "Vue", "Angular", "Svelte", "Ember", "Backbone"})
-_NOT_IN_BROWSER = re.compile(r"\b(?:ssr|server|servers|service|api|backend|node|nodejs)\b")
+_NOT_IN_BROWSER = re.compile(r"\b(?:ssr|server|servers|service|api|backend|node|nodejs|templates?|jinja2?|django|"
+                             r"flask|renders?|rendered)\b")
 _BROWSER_LABEL = re.compile(r"\b(?:react|vue|angular|svelte)\b(?! kit)")  # SvelteKit renders on a server too
 # A page the browser loads as a file (`JavaScript("Frontend\npublic/index.html")`): it runs there, whatever icon.
-_STATIC_PAGE = re.compile(r"\b(?:html|single page|spa)\b")
+_STATIC_PAGE = re.compile(r"\bindex html\b|\bstatic (?:html|pages?|site)\b")
 # A static build: files a CDN or bucket hands to the browser, which runs them ("React 18\nVite + TypeScript").
 _STATIC_BUILD = re.compile(r"\b(?:vite|spa|single page|static|create react app|cra)\b")
 
@@ -1023,7 +1029,8 @@ def _mark_reads(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:
                       f"`{nodes[u].label}`: a store answers requests, it does not make them")
 
 
-_HOSTS_LABEL = re.compile(r"^(?:hosts?|hosting|hosted)\b")
+# "Hosts Streamlit", "hosting api"; not "hosted on", which already points from the app to its host.
+_HOSTS_LABEL = re.compile(r"^(?:hosts?|hosting)\b(?! (?:on|by|in)\b)")
 
 
 def _mark_hosting(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:

@@ -488,15 +488,15 @@ _HOSTED = {
     # BI products sold as a service only (Tableau, Superset, Metabase also run on your own servers).
     "analytics": re.compile(r"^(?:power ?bi|quick ?sight|looker studio|data studio)\b"),
     # Databases sold as a service only: an Atlas cluster is a replica set of three members at least [M1].
-    "database": re.compile(r"^(?:mongo ?db atlas|atlas|planet ?scale|upstash)\b"),
+    "database": re.compile(r"^(?:mongo ?db atlas|atlas (?:cluster|vector search|search)|planet ?scale|upstash)\b"),
 }
 _OWN_MACHINES = re.compile(r"\b(?:tunnel|cloudflared|origin|report server|gateway|on-?prem(?:ises)?|self-?hosted|"
                            r"connector|appliance|server|agent)\b")
 
 
 def hosted_service(label: str | None, role: str) -> str | None:
-    """The hosted service a label names first for a CDN, DNS, edge-security or BI role (`cloudflare`), else None;
-    never when the label says it runs on one's own machines."""
+    """The hosted service a label names first for a CDN, DNS, edge-security, BI or database role (`cloudflare`,
+    `mongodb atlas`), else None; never when the label says it runs on one's own machines."""
     found = _product(_HOSTED, label, role)
     return None if found is None or _OWN_MACHINES.search((label or "").lower()) else found
 

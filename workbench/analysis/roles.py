@@ -514,7 +514,7 @@ CONTAINER_ICONS = frozenset({("k8s", c) for c in K8S_WORKLOADS} | {("onprem", "D
 DATA_ROLES = frozenset({"database", "cache", "queue", "search"})
 # ... but not a workload named after the store it serves: "search-api", "postgres-exporter", "queue worker".
 _NOT_THE_STORE = re.compile(r"\b(?:api|apis|service|services|worker|workers|exporter|operator|consumer|consumers|"
-                            r"producer|client|"
+                            r"producer|client|processors?|indexers?|loaders?|sentinels?|kibana|"
                             r"connect|connector|warmer|proxy|backup|migrations?|admin|ui|app|web|gateway)\b")
 
 
@@ -665,9 +665,15 @@ FACING_LABEL = re.compile(r"\b(?:web|www|website|site|frontend|front end|portal|
 HELPER_LABEL = re.compile(r"\b(?:admin|internal|back ?office|ops|operator|cron|supercronic|crontab|cron ?jobs?|"
                           r"jobs?|batch|reports?|reporting|"
                           r"sync|export|import|etl|scheduler|loggers?|sensors?|sensores|capteurs?|backup|migration|"
-                          r"seed|crawler|messages|telemetry|simulations?|faker|synthetic data|"
+                          r"seed|crawler|"
                           r"scraper|bots?|producers?|generators?|datasets?|data ?sources?)\b|\bdata$|"
                           r"\b(?:py|sh|ipynb)$")  # a script someone runs: "query_warehouse.py"
+# ... and sources that feed data rather than take users' requests: "Vehicle\nMessages", "Faker Library\nRealistic
+# Data Simulation" (only where sources are classified: a "messages-lb" still faces users).
+FEED_LABEL = re.compile(r"\b(?:messages|telemetry|simulations?|faker|synthetic data)\b")
+# Clients who run the system rather than use it: builders walk the delivery pipeline, operators its consoles.
+BUILDER_LABEL = re.compile(r"\b(?:developers?|devs?|devops|engineers?|contributors?|committers?)\b")
+OPERATOR_LABEL = re.compile(r"\b(?:admins?|administrators?|operators?|ops|sre|sysadmins?|on ?call)\b")
 # ... and the icons of browser front-end frameworks: `React("web-1")` is the front end whatever its label says.
 FRONTEND_CLASSES = frozenset({"React", "Vue", "Angular", "Svelte", "Nextjs", "NextJs", "Ember", "Backbone"})
 
@@ -701,7 +707,8 @@ _LABEL_FIRST: list[tuple[re.Pattern[str], str]] = [
     # A process named for the store it feeds or drains is a process: "Kafka Producers", "queue workers".
     (re.compile(r"\b(?:producers?|workers?|exporters?)\b"), "compute"),
     # The head noun of a label names what it is: "Directory Service DB" is a database, not a directory service.
-    (re.compile(r"(?<!cache )\b(?:db|database|datastore) ?\d*$|\b(?:key ?value|kv) ?stores?\b"), "database"),
+    (re.compile(r"(?<!cache )\b(?:db|database|datastore) ?\d*$|"
+                r"^(?!.*\b(?:consul|etcd|zoo ?keeper)\b).*\b(?:key ?value|kv) ?stores?\b"), "database"),
     (re.compile(r"\bvarnish\b|\breverse ?proxy\b|\bproxy\b|\bsquid\b"), "load_balancer"),
     (re.compile(r"\b(?:message )?brokers?\b|\b(?:message|task|job|work) queues?\b"), "queue"),
     # Flutter builds the apps users hold (its own icon is a client too): `Custom("Flutter Web\n:8080")` is the
@@ -731,8 +738,8 @@ def label_role(label: str) -> str | None:
         if pattern.search(spaced):
             return role
     role = keyword_role(label)
-    name, newline, _ = label.strip().partition("\n")
-    if newline and role in AUXILIARY_ROLES:
+    name, newline, notes = label.strip().partition("\n")
+    if newline and role in AUXILIARY_ROLES and not _JOB_NOTES.search(words(notes)):
         # "Express server  index.js\nPOST /api/diagnose\nGET /api/history · /api/health": the name's line says
         # what the node is; notes listing its health route or how it is built do not make it monitoring.
         named = label_role(name)
@@ -743,7 +750,7 @@ def label_role(label: str) -> str | None:
         # Governance words name business services too: "Subscription API", "Inventory Service", "Order
         # Management Service" are what the application does, not cloud governance [issue 13].
         return "service"
-    if role == "tooling" and _API_HEAD.search(head):
+    if role == "tooling" and _API_HEAD.search(head) and not _TOOL_BRAND.search(head):
         # ... and tooling words the product a team serves: "load-testing-hub-api" is an API ("build service" stays
         # tooling).
         return "service"
@@ -751,10 +758,15 @@ def label_role(label: str) -> str | None:
 
 
 _JOINED = re.compile(r"\s\+\s")
-# ... at the start of a note or a line only: Portuguese "no" means "in" ("Banco no PostgreSQL").
-_NEGATED = re.compile(r"(?:(?<=[(\[,])|^)\s*(?:no|without)\s+[\w-]+", re.IGNORECASE | re.MULTILINE)
+# ... at the start of a note only: Portuguese "no" means "in" ("Banco no PostgreSQL", "Dados\nno PostgreSQL").
+_NEGATED = re.compile(r"(?<=[(\[,])\s*(?:no|without)\s+[\w-]+", re.IGNORECASE)
 _SERVICE_HEAD = re.compile(r"\b(?:service|services|api|apis|server|backend|app)$")
 _API_HEAD = re.compile(r"\b(?:api|apis|backend)$")
+# ... unless the API is a tool's own ("Jenkins API").
+_TOOL_BRAND = re.compile(r"\b(?:jenkins|git ?lab|git ?hub|argo|terraform|ansible|sonar ?qube|nexus|artifactory|"
+                         r"harbor|spinnaker|circle ?ci|travis|bamboo|team ?city|drone)\b")
+# Job words in a label's notes: "MySQL\nbackup cron" is the job, not the database it backs up.
+_JOB_NOTES = re.compile(r"\b(?:cron|jobs?|backups?|exporters?|metrics|dumps?|snapshots?)\b")
 # Generic icons that draw one specific thing; a label naming an operator's concern does not make them tooling.
 _SPECIFIC_GENERIC = frozenset({"edge_security", "load_balancer", "network", "database", "client", "dns", "cdn",
                                "api_gateway"})
@@ -778,9 +790,10 @@ def label_client(label: str) -> bool:
 _CLIENT_PHRASE = re.compile(
     r"^(?:(?:static|thin|rich|web|mobile|end|app|desktop|internet|external|online|remote|the)\s){0,2}"
     r"(?:clients?|browsers?|users?|customers?|visitors?|consumers?|players?|devices?|people|persons?|mobile ?apps?|"
-    r"client ?apps?)"
-    # "Client_machine", "user VM": the machine someone works at is where requests come from, not a server.
-    r"(?:\s(?:machines?|vms?|hosts?|pcs?|computers?|workstations?|laptops?))?(?:\s(?:\d+|[a-z]|\.+))?"
+    r"client ?apps?|"
+    # "Client_machine", "user VM": the machine someone works at is where requests come from, not a server ("Player
+    # host" and "Consumer hosts" run servers).
+    r"(?:clients?|users?) (?:machines?|vms?|hosts?|pcs?|computers?|workstations?|laptops?))(?:\s(?:\d+|[a-z]|\.+))?"
     r"(?:\s(?:py|js|ts|sh|cli|script))?$")  # "client.py": the script users run
 
 
