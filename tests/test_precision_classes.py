@@ -2516,3 +2516,23 @@ def test_guards_from_a_second_read_of_classes_116_135():
     b.chain(b.node("Users", "users", provider="onprem", module="client"),
             b.node("EC2", "app", provider="aws", module="compute"), onprem(b, "PostgreSQL", "atlas", "database"))
     assert ("REP001", "atlas") in found(b, "REP001")
+
+
+def test_a_studio_that_names_its_microphone_and_workers_x_n():
+    """`Client("Studio / OBS\\nmic · SRT · RTMP") >> Fastapi("FastAPI\\nWebSocket · API")` and the GPU servers in
+    `Cluster("GPU inference · workers x N")`: the name's line says a studio (a user), not a microphone, so the
+    ingest API it streams to is single; the workers run N instances (a guess REP010 states)."""
+    b = Arch()
+    studio = b.node("Client", "Studio / OBS\nmic · SRT · RTMP", provider="onprem", module="client")
+    ingest = b.node("Fastapi", "FastAPI\nWebSocket · API", provider="programming", module="framework")
+    with b.cluster("GPU inference · workers x N"):
+        asr = b.node("Server", "ASR\nfaster-whisper", provider="onprem", module="compute")
+    b.chain(studio, ingest, asr, onprem(b, "PostgreSQL", "captions", "database"))
+    got = found(b, "SPOF001")
+    assert ("SPOF001", "FastAPI WebSocket · API") in got and ("SPOF001", "ASR faster-whisper") not in got, got
+    assert [f.code for f in analyse_arch(b).findings if f.code == "REP010"] == ["REP010"]
+    b = Arch()
+    camera = b.node("Client", "IP camera\nRTSP", provider="onprem", module="client")
+    b.chain(camera, b.node("Server", "recorder", provider="onprem", module="compute"),
+            onprem(b, "PostgreSQL", "clips", "database"))
+    assert ("SPOF001", "recorder") not in found(b, "SPOF001")

@@ -38,6 +38,7 @@ class NodeInfo:
 
     id: str
     label: str  # display label (C4 name for C4 nodes, the node id when the label is empty)
+    name: str  # the label's first line as drawn (the label itself when it has one line): what the node is named
     stem: str  # redundancy.label_stem of the label as drawn, line breaks included: what look-alikes share
     cls: str
     provider: str | None

@@ -391,7 +391,8 @@ def is_device(info: NodeInfo) -> bool:
     """A client node that is a device or sensor rather than a person or a person's app."""
     if info.provider == "aws" and info.cls.startswith("Iot"):
         return True
-    return bool(_DEVICE_LABEL.search(roles.words(info.label)))
+    # The name's line says what it is: "Studio / OBS\nmic · SRT · RTMP" is a studio, not its microphone.
+    return bool(_DEVICE_LABEL.search(roles.words(info.name)))
 
 
 def drawn_parts(group_of: Mapping[str, str], arcs: list[Arc], nodes: Mapping[str, NodeInfo]) -> dict[str, int]:

@@ -115,7 +115,8 @@ def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
             path = path_memo[chain] = tuple(clusters[c].label for c in chain
                                             if c in clusters and c not in placement)
         infos[n.id] = NodeInfo(
-            id=n.id, label=label, stem=stem, cls=n.cls, provider=n.provider, role=role, inferred_role=res.role,
+            id=n.id, label=label, name=" ".join(drawn.partition("\n")[0].split()) if "\n" in drawn else label,
+            stem=stem, cls=n.cls, provider=n.provider, role=role, inferred_role=res.role,
             role_source=res.source, invalid_role=res.invalid_override, rank=rank, stateful=stateful,
             replicas=replicas, replicas_source=source, location=loc, marks=role_marks(label, n.cls),
             ha=(_BORROWED_HA if res.source == "placement" else _INGRESS_RULES_HA if n.id in fronted
@@ -695,8 +696,10 @@ def _replicas(n: Node, clusters: Mapping, members_by_cluster: Mapping, stateful:
     return 1, "default"
 
 
-# "1..n", "1..K", "1..*", "0..5": a multiplicity that allows more than one; not "0..1" or "1..1".
-_MULTIPLICITY = re.compile(r"\b[01]\s?\.\.\s?(?:[a-z]\b|\*|[2-9]\b|[1-9]\d+\b)", re.IGNORECASE)
+# "1..n", "1..K", "1..*", "0..5": a multiplicity that allows more than one; not "0..1" or "1..1"; and a count
+# written as a letter: "workers x N", "replicas ×N", "N replicas".
+_MULTIPLICITY = re.compile(r"\b[01]\s?\.\.\s?(?:[a-z]\b|\*|[2-9]\b|[1-9]\d+\b)|(?:\bx|×)\s?[nk]\b|"
+                           r"\b[nk] (?:replicas|instances|workers|pods|nodes|copies)\b", re.IGNORECASE)
 
 
 # A count the label states, where labels state one: at the start or after "(", "," or "×" ("Deployment (3

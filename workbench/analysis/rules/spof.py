@@ -151,7 +151,7 @@ REP010 = Rule(
          "AutoScaling, VMScaleSet(s), InstancePools, Autoscale, K8SNodePool), which it assumes runs 2 instances "
          "[H], or a node whose label states a count (\"Deployment (3 replicas)\", \"workers (×120)\", "
          "\"Cassandra, 600 nodes\", \"2x\"), which it takes as written [H], or a member of a cluster whose label "
-         "gives a multiplicity (\"Workers 1..n\"), assumed to run 2 [H]. Either way it is not a SPOF. Kubernetes "
+         "gives a multiplicity (\"Workers 1..n\", \"workers x N\"), assumed to run 2 [H]. Either way it is not a SPOF. Kubernetes "
          "Deployments, ReplicaSets and StatefulSets otherwise count only with replicas= (a Deployment defaults "
          "to 1).",
     why="The minimum size of the group decides whether it survives an instance failure; 2 is only a guess, and "
@@ -413,7 +413,7 @@ def check_rep010(g: AnalysisGraph, ctx: Context) -> list[Finding]:
         elif info.replicas_source == "multiplicity" and not info.auxiliary:
             out.append(node_finding(
                 g, "REP010", "info", f"`{info.label}` is assumed to run ≥2 instances: its cluster's label gives a "
-                "multiplicity (1..n)", f'set replicas="N" on `{info.label}` to the number that runs', nid))
+                "multiplicity (1..n, x N)", f'set replicas="N" on `{info.label}` to the number that runs', nid))
         elif info.replicas_source == "label" and not info.auxiliary:
             out.append(node_finding(
                 g, "REP010", "info", f"`{info.label}` is counted as {info.replicas} instances, as its label says",
