@@ -2536,3 +2536,18 @@ def test_a_studio_that_names_its_microphone_and_workers_x_n():
     b.chain(camera, b.node("Server", "recorder", provider="onprem", module="compute"),
             onprem(b, "PostgreSQL", "clips", "database"))
     assert ("SPOF001", "recorder") not in found(b, "SPOF001")
+
+
+def test_code_scanners_are_tooling_whatever_icon_stands_in():
+    """`PostgreSQL("SonarQube")`, `PostgreSQL("Gitleaks")` (a script's fallback icon when the tool's own is missing)
+    are the pipeline's scanners: no store without a replica, no capability. Jenkins itself may be the product (an
+    HA Jenkins drawing), so its name alone decides nothing."""
+    b = Arch()
+    jenkins = b.node("Jenkins", "Jenkins", provider="onprem", module="ci")
+    scanners = [onprem(b, "PostgreSQL", label, "database") for label in ("SonarQube", "Gitleaks", "Falco Security")]
+    b.chain(jenkins, scanners)
+    b.chain(b.node("Users", "users", provider="onprem", module="client"),
+            b.node("EC2", "app", provider="aws", module="compute"), onprem(b, "PostgreSQL", "db", "database"))
+    g = build_graph(b.diagram())
+    assert {g.nodes[n.id].role for n in scanners} == {"tooling"}
+    assert found(b) == {("SPOF001", "app"), ("REP001", "db")}, found(b)

@@ -444,8 +444,9 @@ def resolve_role(node: Any) -> RoleResolution:
         # `RDS("RDS Proxy")`, `PostgreSQL("PgBouncer")`: a connection pooler or proxy drawn with the icon of the
         # database it fronts holds no data; it routes connections like a load balancer [issue 13].
         return RoleResolution("load_balancer", "label", invalid)
-    elif role in DATA_ROLES and console_label(node.label or ""):
-        # `PostgreSQL("PgAdmin")`: a console drawn with the icon of the store it opens; a client icon labelled
+    elif role in DATA_ROLES and (console_label(node.label or "") or ops_label(node.label or "")):
+        # `PostgreSQL("PgAdmin")`: a console drawn with the icon of the store it opens, or a pipeline's scanner
+        # drawn with a database icon for want of its own (`PostgreSQL("SonarQube")`); a client icon labelled
         # "Swagger UI" stays the client it is drawn as.
         return RoleResolution("tooling", "label", invalid)
     elif (provider, node.cls) in CONTAINER_ICONS and (store := workload_store(node.label or "")):
@@ -536,7 +537,11 @@ MULTI_PURPOSE: dict[str, frozenset[str]] = {"cache": frozenset({"queue", "databa
 _OPS_LABEL = re.compile(r"\b(?:portainer|rancher|kubernetes dashboard|k8s dashboard|argo ?cd|harbor|artifactory|"
                         r"(?:container|docker|image|private|artifact) regist(?:e)?r(?:y|ies)|bastions?|"
                         r"jump ?(?:hosts?|box(?:es)?|servers?)|j ?meter|locust|gatling|"
-                        r"load (?:generators?|testers?))\b")
+                        r"load (?:generators?|testers?)|"
+                        # the scanners a pipeline runs (`PostgreSQL("SonarQube")` where its icon file was missing):
+                        # they check the code, they serve no request. Not Jenkins: drawings of an HA Jenkins make it
+                        # the product.
+                        r"sonar ?qube|git ?leaks|falco|trivy|snyk|checkov|tfsec|semgrep)\b")
 
 
 # Database consoles and API documentation serve operators and developers, not user requests; drawn with the icon of
@@ -643,7 +648,8 @@ _OVERRIDE_HINT = re.compile(r"portainer|rancher|dashboard|argo|harbor|artifactor
                             r"third|admin|express|commander|insight|kafdrop|akhq|kafka|swagger|redoc|streamlit|"
                             r"gradio|fast ?api|flask|django|spring|rails|laravel|next|nest|node|nuxt|gunicorn|"
                             r"uvicorn|asp|symfony|meter|locust|gatling|load ?(?:gen|test)|beaver|ide|editor|grip|"
-                            r"workbench|log|elk|efk|proxy|pool|bouncer|maxscale|odyssey",
+                            r"workbench|log|elk|efk|proxy|pool|bouncer|maxscale|odyssey|sonar|leaks|falco|trivy|"
+                            r"snyk|checkov|tfsec|semgrep",
                             re.IGNORECASE)
 
 
