@@ -90,8 +90,8 @@ def served_from_either_region(terminals: tuple[str, ...], groups: Mapping[str, G
     component only one region's path needs is not required [issue 13]. Stores we run are never pooled: two
     regional databases hold different data unless a replication edge makes them one group (RDS Multi-AZ too); a
     managed store the provider spreads itself (`Dynamodb("bunshin-runners")` in each region) is pooled, as a
-    global table; shards
-    never are copies; copies an application picks between are each its dependency, as usual."""
+    global table; shards never are copies; copies an application picks between are each its dependency, as
+    usual."""
     if not any(groups[t].regions for t in terminals):
         return []
     by_kind: dict[tuple, list[str]] = {}

@@ -20,7 +20,7 @@ from workbench.analysis.elements import (
     NodeInfo,
 )
 from workbench.analysis.groups import replica_groups
-from workbench.analysis.orient import node_infos, orient_and_type
+from workbench.analysis.orient import node_infos, numbered_parts, orient_and_type
 from workbench.analysis.redundancy import (
     flag,
     label_stem,
@@ -405,29 +405,12 @@ def drawn_parts(group_of: Mapping[str, str], arcs: list[Arc], nodes: Mapping[str
             continue
         adj.setdefault(g, set()).add(h)
         adj.setdefault(h, set()).add(g)
-    return _numbered_parts(adj)
+    return numbered_parts(adj)
 
 
 def _parts(Q: nx.DiGraph) -> dict[str, int]:
     """Group → number of its weakly connected part of Q."""
-    return _numbered_parts({v: (*Q.successors(v), *Q.predecessors(v)) for v in Q})
-
-
-def _numbered_parts(neighbours: Mapping[str, Iterable[str]]) -> dict[str, int]:
-    """Each key → the number of its connected part, parts numbered in the order of `neighbours`."""
-    part: dict[str, int] = {}
-    for start in neighbours:
-        if start in part:
-            continue
-        n = len(part)
-        part[start] = n
-        stack = [start]
-        while stack:
-            for w in neighbours[stack.pop()]:
-                if w not in part:
-                    part[w] = n
-                    stack.append(w)
-    return part
+    return numbered_parts({v: (*Q.successors(v), *Q.predecessors(v)) for v in Q})
 
 
 # Roles that support the services users call but hold nothing users come for: a secret store, a network box.

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
 from workbench.analysis import roles
@@ -543,12 +543,15 @@ def _browser_apps(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -
     client, not a server every request passes (source "browser") [H, issue 13]. One that a server, proxy or CDN
     serves stays the web tier it is drawn as, unless its label names a static build (Vite, SPA, static) that a CDN
     or bucket delivers; several front-end sources (a module graph of a React app) say nothing."""
-    apps = [n for n in diagram.nodes if (n.cls in _BROWSER_APPS and n.provider == "programming" or (
-                n.provider in ("custom", "programming") and (_BROWSER_LABEL.search(roles.words(n.label or ""))
-                                                             or _STATIC_PAGE.search(roles.words(n.label or "")))
-                and not _NOT_IN_BROWSER.search(roles.words(n.label or ""))))
-            and resolved[n.id].role in _CLIENT_SIDE_ROLES and resolved[n.id].source not in ("override", "c4")
-            and "role" not in n.analysis]
+    def front_end(n: Node) -> bool:
+        if n.cls in _BROWSER_APPS and n.provider == "programming":
+            return True
+        text = roles.words(n.label or "")
+        return (n.provider in ("custom", "programming") and not _NOT_IN_BROWSER.search(text)
+                and bool(_BROWSER_LABEL.search(text) or _STATIC_PAGE.search(text)))
+
+    apps = [n for n in diagram.nodes if resolved[n.id].role in _CLIENT_SIDE_ROLES and "role" not in n.analysis
+            and resolved[n.id].source not in ("override", "c4") and front_end(n)]
     if not apps:
         return
     callers, calls = call_maps(diagram, linked=True)  # `react - auth`: linked, direction left open
@@ -558,11 +561,11 @@ def _browser_apps(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -
     # `vue_app >> api`).
     delivery = {nid for nid, res in resolved.items() if res.role in ("cdn", "object_storage")}
 
-    def static(n: Node) -> bool:
-        return bool(_STATIC_BUILD.search(roles.words(n.label or "")))
+    def users(n: Node) -> set[str]:
+        """Who may call it from the client's side: clients, and for a static build the CDN or bucket serving it."""
+        return clients | delivery if _STATIC_BUILD.search(roles.words(n.label or "")) else clients
 
-    called = [n for n in apps if callers[n.id] & (clients | (delivery if static(n) else set()))
-              and callers[n.id] - clients - (delivery if static(n) else set()) <= calls[n.id]]
+    called = [n for n in apps if callers[n.id] & (u := users(n)) and callers[n.id] - u <= calls[n.id]]
     sources = [n for n in apps if not callers[n.id]]
     for n in called + (sources if len(sources) == 1 and not clients else []):
         resolved[n.id] = roles.RoleResolution("client", "browser")
@@ -896,26 +899,14 @@ def _mark_peer_meshes(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:
     pairs = {k: rs for k, rs in links.items()
              if k in closed or any(r[0].dir in ("none", "both") for r in rs)
              or ((k[0], k[1]) in one_way and (k[1], k[0]) in one_way)}
-    adjacency: dict[str, set[str]] = defaultdict(set)
-    for a, b in pairs:
-        adjacency[a].add(b)
-        adjacency[b].add(a)
-    seen: set[str] = set()
-    for start in adjacency:
-        if start in seen:
-            continue
-        component, stack = [], [start]
-        seen.add(start)
-        while stack:
-            x = stack.pop()
-            component.append(x)
-            for y in adjacency[x]:
-                if y not in seen:
-                    seen.add(y)
-                    stack.append(y)
-        n = len(component)
-        inside = set(component)
-        keys = [k for k in pairs if k[0] in inside]
+    keys_of: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    members: dict[int, set[str]] = defaultdict(set)
+    component = _components(pairs)
+    for k in pairs:
+        keys_of[component[k[0]]].append(k)
+        members[component[k[0]]].update(k)
+    for c, keys in keys_of.items():
+        n = len(members[c])
         if n < 3 or (2 * len(keys) < n * (n - 1) / 2 and not all(k in closed for k in keys)):
             continue  # a chain of look-alikes drawn as a pipeline, not a mesh
         for k in keys:
@@ -927,20 +918,7 @@ def _mark_peer_meshes(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:
 def _closed_links(rows: list[list], links: Mapping[tuple[str, str], list],
                   nodes: Mapping[str, NodeInfo]) -> set[tuple[str, str]]:
     """The look-alike links of components that have no edge to anything but each other."""
-    adjacency: dict[str, set[str]] = defaultdict(set)
-    for a, b in links:
-        adjacency[a].add(b)
-        adjacency[b].add(a)
-    component: dict[str, int] = {}
-    for start in adjacency:
-        if start not in component:
-            stack = [start]
-            component[start] = len(component)
-            while stack:
-                for y in adjacency[stack.pop()]:
-                    if y not in component:
-                        component[y] = component[start]
-                        stack.append(y)
+    component = _components(links)
     # Monitoring and tooling edges fail open: a probe wired to one peer does not make the group a pipeline.
     leaky = set()
     for row in rows:
@@ -952,6 +930,32 @@ def _closed_links(rows: list[list], links: Mapping[tuple[str, str], list],
             if cv is not None and not nodes[u].auxiliary:
                 leaky.add(cv)
     return {k for k in links if component[k[0]] not in leaky}
+
+
+def _components(pairs: Iterable[tuple[str, str]]) -> dict[str, int]:
+    """Node → number of its connected component in the undirected graph of `pairs`."""
+    adjacency: dict[str, set[str]] = defaultdict(set)
+    for a, b in pairs:
+        adjacency[a].add(b)
+        adjacency[b].add(a)
+    return numbered_parts(adjacency)
+
+
+def numbered_parts(neighbours: Mapping[str, Iterable[str]]) -> dict[str, int]:
+    """Each key → the number of its connected part, parts numbered in the order of `neighbours`."""
+    part: dict[str, int] = {}
+    for start in neighbours:
+        if start in part:
+            continue
+        n = len(part)
+        part[start] = n
+        stack = [start]
+        while stack:
+            for w in neighbours[stack.pop()]:
+                if w not in part:
+                    part[w] = n
+                    stack.append(w)
+    return part
 
 
 # Labels that say an arrow is the answer to a request drawn the other way.

@@ -45,24 +45,6 @@ GRAPHVIZ_ATTRS = frozenset("""
 """.split())
 
 
-def _distance(a: str, b: str, limit: int) -> int:
-    """Edit distance with adjacent transpositions (optimal string alignment), cut off above `limit`."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        row = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                row[j] = min(row[j], prev2[j - 2] + 1)
-        if min(row) > limit:
-            return limit + 1
-        prev2, prev = prev, row
-    return prev[-1]
-
-
 def near_miss(key: str, known: tuple[str, ...]) -> str | None:
     """The analysis key that `key` looks like a misspelling of, else None.
 
@@ -72,11 +54,13 @@ def near_miss(key: str, known: tuple[str, ...]) -> str | None:
     """
     if key in known or key.lower() in GRAPHVIZ_ATTRS:
         return None
+    from workbench.design.oldnames import edit_distance  # loaded with the recorder already
+
     text = key.lower().replace("-", "_")
     best: tuple[int, str] | None = None
     for candidate in known:
         limit = 1 if len(candidate) <= 4 else 2
-        d = _distance(text, candidate, limit)
+        d = edit_distance(text, candidate, limit)
         if d <= limit and (best is None or d < best[0]):
             best = (d, candidate)
     return best[1] if best else None

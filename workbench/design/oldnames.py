@@ -87,18 +87,27 @@ def typo(module, name: str) -> bool:
     if not CLASS_NAME.fullmatch(name):
         return True
     slip = max(1, len(name) // 5)  # one edit in a short name, two in `PostgreSQLL`
-    return any(_edits(name.lower(), c.lower()) <= slip
+    return any(edit_distance(name.lower(), c.lower(), slip) <= slip
                for c in difflib.get_close_matches(name, classes(module), n=5, cutoff=0.6))
 
 
-def _edits(a: str, b: str) -> int:
-    """Levenshtein distance (insertions, deletions, substitutions)."""
-    row = list(range(len(b) + 1))
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Edit distance with adjacent transpositions (optimal string alignment), cut off above `limit`: how far a
+    misspelt analysis key or class name is from the one meant."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
-        prev, row[0] = row[0], i
+        row = [i] + [0] * len(b)
         for j, cb in enumerate(b, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
-    return row[-1]
+            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                row[j] = min(row[j], prev2[j - 2] + 1)
+        if min(row) > limit:
+            return limit + 1
+        prev2, prev = prev, row
+    return prev[-1]
 
 
 def stand_in(module, name: str) -> type:
