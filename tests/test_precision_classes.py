@@ -2551,3 +2551,149 @@ def test_code_scanners_are_tooling_whatever_icon_stands_in():
     g = build_graph(b.diagram())
     assert {g.nodes[n.id].role for n in scanners} == {"tooling"}
     assert found(b) == {("SPOF001", "app"), ("REP001", "db")}, found(b)
+
+
+def test_look_alikes_in_the_blue_and_green_slot_clusters_are_copies():
+    """`Fargate("tasks v1")` in `Cluster("Blue target group (v1)")` and `Fargate("tasks v2")` in `Cluster("Green
+    target group (v2)")`, a listener sending 90% to one and 10% to the other: the two slots of one deployment, not
+    two services each single. Clusters that only number versions ("Target group (v1)") say no slot."""
+    def drawing(blue_cluster: str, green_cluster: str) -> tuple[Arch, object, object]:
+        b = Arch()
+        listener = b.node("ALB", "Prod listener :80", provider="aws", module="network")
+        with b.cluster(blue_cluster):
+            blue = b.node("Fargate", "tasks v1", provider="aws", module="compute")
+        with b.cluster(green_cluster):
+            green = b.node("Fargate", "tasks v2", provider="aws", module="compute")
+        b.edge(b.node("Users", "Users", provider="onprem", module="client"), listener)
+        b.edge(listener, blue, label="90%")
+        b.edge(listener, green, label="10% canary")
+        b.edge(green, b.node("CloudwatchAlarm", "alarms", provider="aws", module="management"))
+        return b, blue, green
+
+    b, blue, green = drawing("Blue target group (v1)", "Green target group (v2)")
+    g = build_graph(b.diagram())
+    assert g.group_of[blue.id] == g.group_of[green.id]
+    assert not found(b, "SPOF001"), found(b)
+    b, blue, green = drawing("Target group (v1)", "Target group (v2)")
+    g = build_graph(b.diagram())
+    assert g.group_of[blue.id] != g.group_of[green.id]
+
+
+def test_a_chain_drawn_toward_a_client_that_sends_nothing_is_read_back_to_its_start():
+    """`api >> Edge(label="Reports") >> web >> Edge(label="Hosted on") >> ec2 >> Edge(label="Serves UI") >>
+    Users("User")`, with `api >> db`: the whole chain is drawn the way the answer flows, so the user reaches the
+    EC2, the web app on it and the API behind it, and each is single. The walk stops at stores: `db >> report`
+    stays a read, not a call from the database."""
+    b = Arch()
+    user = b.node("Users", "User", provider="onprem", module="client")
+    ec2 = b.node("Server", "AWS EC2", provider="onprem", module="compute")
+    web = b.node("Server", "Next.js App", provider="onprem", module="compute")
+    api = b.node("Fastapi", "FastAPI", provider="programming", module="framework")
+    db = onprem(b, "PostgreSQL", "users db", "database")
+    b.edge(api, web, label="Reports, Insights")
+    b.edge(web, ec2, label="Hosted on")
+    b.edge(ec2, user, label="Serves UI")
+    b.edge(api, db, label="User data")
+    got = found(b)
+    assert {("SPOF001", "AWS EC2"), ("SPOF001", "Next.js App"), ("SPOF001", "FastAPI"), ("REP001", "users db")} <= got
+    assert not [f for f in analyse_arch(b).findings if f.code == "TOP001"]
+    g = build_graph(b.diagram())
+    assert {(a.u, a.v) for a in g.arcs} == {(user.id, ec2.id), (ec2.id, web.id), (web.id, api.id), (api.id, db.id)}
+    assert any("arrows drawn toward the client are its answers" in a.assumed for a in g.arcs)
+
+    # A chain from a node that calls nothing else is a pipeline feeding the client, read as drawn past the client's
+    # own arrow: the trigger that starts it is no capability of the robot's.
+    b = Arch()
+    trigger = b.node("Javascript", "Apps Script", provider="programming", module="language")
+    orchestrator = b.node("Server", "Orchestrator", provider="onprem", module="compute")
+    b.chain(trigger, b.node("Server", "forwarder", provider="onprem", module="compute"), orchestrator,
+            b.node("Client", "UiPath Robot", provider="onprem", module="client"))
+    assert found(b, "SPOF001") == {("SPOF001", "Orchestrator")}, found(b)
+
+
+def test_pinecone_and_snowflake_are_run_by_their_vendors():
+    """`Custom("Pinecone Vector Database")` and `Custom("Snowflake Database")` behind an API are services their
+    vendors run redundantly, not single stores of the design; a Postgres on a custom icon stays one instance."""
+    b = Arch()
+    api = b.node("Server", "api", provider="onprem", module="compute")
+    b.edge(b.node("Users", "users", provider="onprem", module="client"), api)
+    for label in ("Pinecone Vector Database", "Snowflake Database", "Postgres database"):
+        b.edge(api, b.node("Custom", label))
+    got = found(b, "REP001")
+    assert got == {("REP001", "Postgres database")}, got
+
+
+def test_a_data_platform_cluster_runs_its_tables():
+    """`SQL("raw.\\nparsed_documents")` and `Rack("Cortex Search\\nService")` in `Cluster("Snowflake Platform")`
+    are the platform's tables and service, not single stores of the design; an app drawn in `Cluster("Databricks
+    App")` is still the design's own, and so is the Postgres it reads outside the platform."""
+    b = Arch()
+    app = b.node("Python", "rag app", provider="programming", module="language")
+    with b.cluster("Snowflake Platform"):
+        table = b.node("SQL", "raw.\nparsed_documents", provider="generic", module="database")
+        search = b.node("Rack", "Cortex Search\nService", provider="generic", module="compute")
+    b.chain(b.node("Users", "User", provider="onprem", module="client"), app, [table, search])
+    assert not found(b, "REP001"), found(b)
+    g = build_graph(b.diagram())
+    assert {g.nodes[table.id].role, g.nodes[search.id].role} == {"external_saas"}
+
+    b = Arch()
+    with b.cluster("Databricks App"):
+        api = b.node("Server", "api", provider="onprem", module="compute")
+    b.chain(b.node("Users", "User", provider="onprem", module="client"), api,
+            onprem(b, "PostgreSQL", "app db", "database"))
+    assert found(b) == {("SPOF001", "api"), ("REP001", "app db")}, found(b)
+
+
+def test_a_security_group_drawn_as_a_box_is_no_instance():
+    """`Firewall("Security group\\n22/80/443")` between the internet gateway and an EC2: the provider enforces a
+    security group on every interface, so the EC2 behind it is the single point of failure, not the rules. A
+    firewall appliance (`Firewall("pfSense")`) is one box."""
+    def drawing(label: str) -> Arch:
+        b = Arch()
+        b.chain(b.node("Users", "users", provider="onprem", module="client"),
+                b.node("InternetGateway", "gateway", provider="aws", module="network"),
+                b.node("Firewall", label, provider="generic", module="network"),
+                b.node("EC2", "web", provider="aws", module="compute"))
+        return b
+
+    assert found(drawing("Security group\n22/80/443"), "SPOF001") == {("SPOF001", "web")}
+    assert ("SPOF001", "pfSense") in found(drawing("pfSense"), "SPOF001")
+
+
+def test_guards_from_a_second_read_of_classes_139_142():
+    """Shapes a second read found the readings of 139-142 would misread, each kept as before them: colour-named
+    security zones are no deployment slots; a training job or scheduler feeding what serves the client is a
+    producer, not the server answering; a "Snowflake schema" or an external metastore in a Databricks workspace is
+    the design's own store; a NACL on a Cisco ASA or a "Route table service" is a box that can fail."""
+    b = Arch()
+    with b.cluster("Green zone"):
+        live = b.node("Server", "app server", provider="onprem", module="compute")
+    with b.cluster("Blue zone"):
+        idle = b.node("Server", "app server", provider="onprem", module="compute")
+    b.chain(b.node("Users", "users", provider="onprem", module="client"), live,
+            b.node("PostgreSQL", "core db", provider="onprem", module="database", replicas="2"))
+    b.edge(b.node("Prometheus", "metrics", provider="onprem", module="monitoring"), idle)
+    assert ("SPOF001", "app server") in found(b, "SPOF001")
+
+    b = Arch()
+    train = b.node("Server", "Model training", provider="onprem", module="compute")
+    api = b.node("Server", "Prediction API", provider="onprem", module="compute")
+    b.edge(train, [b.node("S3", "model artifacts", provider="aws", module="storage"), api])
+    b.edge(api, b.node("Users", "users", provider="onprem", module="client"))
+    assert found(b, "SPOF001") == {("SPOF001", "Prediction API")}, found(b)
+
+    for cluster, label in (("Snowflake schema", "sales fact"), ("Databricks Workspace", "External Hive Metastore")):
+        b = Arch()
+        with b.cluster(cluster):
+            store = onprem(b, "MySQL", label, "database")
+        b.chain(b.node("Users", "users", provider="onprem", module="client"),
+                b.node("Server", "api", provider="onprem", module="compute"), store)
+        assert ("REP001", label) in found(b, "REP001"), (cluster, found(b))
+
+    for label in ("Network ACL\n(Cisco ASA)", "Route table service"):
+        b = Arch()
+        b.chain(b.node("Users", "users", provider="onprem", module="client"),
+                b.node("Firewall", label, provider="generic", module="network"),
+                b.node("EC2", "web", provider="aws", module="compute"))
+        assert ("SPOF001", " ".join(label.split())) in found(b, "SPOF001"), label

@@ -346,16 +346,32 @@ _INSTANCE_INDEX = re.compile(r"(?:[\s_#-]*\d+(?:st|nd|rd|th)?|[\s_#-]+[a-z]|[\s_
 _HOST_INDEX = re.compile(r"^([a-z][a-z-]*?)-?\d+(?=\.[a-z])")
 
 
+# The slot a cluster holds in a blue/green or canary deployment ("Blue target group (v1)", "Green target group
+# (v2)"): the version goes with the colour. A colour names a slot only beside a deployment word ("Blue zone" and
+# "Green zone" are security zones).
+_SLOT = re.compile(r"\b(?:blue|green|canary|stable)\b")
+_SLOT_VERSION = re.compile(r"\(?\bv\d+\)?")
+_DEPLOYMENT_WORD = re.compile(r"\b(?:canary|stable|target groups?|environments?|env|deployments?|slots?|stacks?|"
+                              r"releases?|versions?|v\d+|fleets?|auto ?scaling groups?|asg)\b")
+
+
 def _scope(path: tuple[str, ...], memo: dict[tuple[str, ...], tuple[str, ...]]) -> tuple[str, ...]:
     """The sibling scope of a cluster path: numbered look-alike clusters ("instance 1", "instance 2", "node-a")
-    are one scope, as are hosts numbered inside their names ("internet-pi2.int..."), so the look-alike nodes
-    drawn one per such cluster are instances of one component (issue 13, item 6). Shard clusters keep their
-    numbers: shards are different data."""
+    are one scope, as are hosts numbered inside their names ("internet-pi2.int...") and the slots of a blue/green
+    deployment ("Blue target group (v1)", "Green target group (v2)"), so the look-alike nodes drawn one per such
+    cluster are instances of one component (issue 13, item 6). Shard clusters keep their numbers: shards are
+    different data."""
     found = memo.get(path)
     if found is None:
-        found = memo[path] = tuple(label if is_shard(label) else _INSTANCE_INDEX.sub(
-            "", _HOST_INDEX.sub(r"\1", label.strip().lower())) for label in path)
+        found = memo[path] = tuple(label if is_shard(label) else _cluster_stem(label) for label in path)
     return found
+
+
+def _cluster_stem(label: str) -> str:
+    text = _HOST_INDEX.sub(r"\1", label.strip().lower())
+    if _SLOT.search(text) and _DEPLOYMENT_WORD.search(text):
+        text = " ".join(_SLOT_VERSION.sub(" ", _SLOT.sub(" ", text)).split())
+    return _INSTANCE_INDEX.sub("", text)
 
 
 def _signature(v: int, colour: list[int], preds: Mapping[int, list[int]], succs: Mapping[int, list[int]]) -> tuple:

@@ -573,23 +573,30 @@ def _browser_apps(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -
 
 _EXTERNAL_SERVERS = frozenset({"compute", "service", "unknown"})
 _VENDOR_SECURITY = frozenset({"secrets", "identity", "edge_security"})
+# What a data platform's vendor runs inside it; the design's own apps drawn there ("Databricks App") keep their
+# roles, and so do its clients.
+_PLATFORM_MEMBERS = frozenset({"database", "file_storage", "object_storage", "search", "ml"})
 
 
 def _external_clusters(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
     """A server or service icon drawn in a cluster for external systems (`Server("SMTP server")` in
     `Cluster("External services")`) is someone else's service, not an instance of ours (source "cluster")
     [H, issue 13]. Stores there keep their role: a database is data whoever runs it. In a cluster named for an
-    edge or sign-in vendor ("Cloudflare"), its security icons are the vendor's product too."""
+    edge or sign-in vendor ("Cloudflare"), its security icons are the vendor's product too, and in one named for
+    a data platform ("Snowflake Platform"), its tables, volumes, search and model endpoints are."""
     outside = {c.id for c in diagram.clusters if roles.external_cluster(c.label)}
     vendor = {c.id for c in diagram.clusters if roles.vendor_cluster(c.label)}
-    if not outside and not vendor:
+    platform = {c.id for c in diagram.clusters if roles.data_platform_cluster(c.label)}
+    if not outside and not vendor and not platform:
         return
     for n in diagram.nodes:
         res = resolved[n.id]
         if res.source in ("override", "c4") or "role" in n.analysis:
             continue
         if ((outside & set(n.clusters) and res.role in _EXTERNAL_SERVERS)
-                or (vendor & set(n.clusters) and res.role in _VENDOR_SECURITY)):
+                or (vendor & set(n.clusters) and res.role in _VENDOR_SECURITY)
+                or (platform & set(n.clusters) and res.role in _PLATFORM_MEMBERS
+                    and not roles.run_by_the_design(n.label or ""))):
             resolved[n.id] = roles.RoleResolution("external_saas", "cluster")
 
 
@@ -1062,13 +1069,61 @@ def _mark_client_answers(rows: list[list], nodes: Mapping[str, NodeInfo]) -> Non
     if not clients or any(r[1] in clients and r[1] != r[2] and not r[7] and r[5] != "side"
                           and not nodes[r[2]].auxiliary for r in rows):
         return
+    answered = [row for row in rows if row[2] in clients and row[1] not in clients and row[4] is None
+                and row[5] is None and not row[7] and row[0].dir in ("forward", "back")
+                and not nodes[row[1]].auxiliary]
+    # The chain drawn into the client is the answer's way too (`api >> web >> Edge(label="Hosted on") >> ec2 >>
+    # users`, with `api >> db`), as far back as a node that calls something else: that is the server answering.
+    # A chain that starts at a node calling nothing else (`Apps Script >> Functions >> Orchestrator >> Robot`) is
+    # a pipeline that feeds the client, drawn as it runs.
+    into: dict[str, list[list]] = defaultdict(list)
+    calls: dict[str, list[list]] = defaultdict(list)
     for row in rows:
-        e, u, v = row[0], row[1], row[2]
-        if (v in clients and u not in clients and row[4] is None and row[5] is None and not row[7]
-                and e.dir in ("forward", "back") and not nodes[u].auxiliary):
-            row[1], row[2] = v, u
-            row[6] = (f"read `{nodes[u].label} → {nodes[v].label}` as `{nodes[v].label}` asking `{nodes[u].label}`:"
-                      " no drawn client sends anything, so arrows into clients are answers")
+        if row[7] or row[1] == row[2]:
+            continue
+        if row[5] != "side" and row[2] not in clients:
+            calls[row[1]].append(row)
+        if (row[4] is None and row[5] is None and row[0].dir in ("forward", "back") and row[2] not in clients
+                and not nodes[row[1]].auxiliary and row[1] not in clients
+                and not (row[0].label and _HOSTS_LABEL.match(roles.words(row[0].label)))):
+            into[row[2]].append(row)
+    memo: dict[str, list[list]] = {}
+    chain = {id(r): r for x in dict.fromkeys(row[1] for row in answered)
+             for r in _answer_chain(x, into, calls, nodes, memo)}
+    for row in answered + list(chain.values()):
+        u, v = row[1], row[2]
+        row[1], row[2] = v, u
+        row[6] = (f"read `{nodes[u].label} → {nodes[v].label}` as `{nodes[v].label}` asking `{nodes[u].label}`: "
+                  "no drawn client sends anything, so "
+                  + ("arrows into clients are answers" if v in clients else
+                     "the arrows drawn toward the client are its answers, back to the server that calls others"))
+
+
+# What makes data for others and answers no request: a training run, a job, a scheduler, an ETL step.
+_PRODUCER_LABEL = re.compile(r"\b(?:train(?:ing|er)?|jobs?|cron|schedul(?:er|ed|ing)|etl|batch|extract(?:or)?|"
+                             r"import(?:er)?|ingest(?:ion|or)?|sync|pipelines?|loader|crawler|scraper|seed(?:er)?|"
+                             r"backfill|producer|generator)\b")
+
+
+def _answer_chain(x: str, into: Mapping[str, list[list]], calls: Mapping[str, list[list]],
+                  nodes: Mapping[str, NodeInfo], memo: dict[str, list[list]]) -> list[list]:
+    """The rows drawn into `x` that lead back to a node calling something else, with theirs: the answer's way
+    to a client (_mark_client_answers). Stores, queues and workflows end the walk: their arrows say what they
+    are; so do producers by name (a training run, a job, a scheduler), which make data and answer nothing."""
+    found = memo.get(x)
+    if found is not None:
+        return found
+    memo[x] = found = []  # a cycle back to `x` adds nothing
+    for row in into.get(x, ()):
+        u = row[1]
+        info = nodes[u]
+        if (info.stateful or info.role in _PASSIVE or info.role in ("queue", "workflow")
+                or _PRODUCER_LABEL.search(roles.words(info.label))):
+            continue
+        further = _answer_chain(u, into, calls, nodes, memo)
+        if further or any(r is not row for r in calls.get(u, ())):
+            found += [row, *further]
+    return found
 
 
 def _caller(u: str, v: str, forward: list[list], backward: list[list], nodes: Mapping[str, NodeInfo],

@@ -485,18 +485,27 @@ _HOSTED = {
     "cdn": re.compile(r"^(?:cloud ?flare|akamai|fastly|cloud ?front|bunny ?cdn|azure front ?door)\b"),
     "dns": re.compile(r"^(?:cloud ?flare|route ?53|cloud dns|akamai)\b"),
     "edge_security": re.compile(r"^(?:cloud ?flare|akamai|cloud armor|aws waf)\b"),
+    # A cloud network's rules drawn as a box (`Firewall("Security group\n22/80/443")`): the provider enforces
+    # them on every interface; there is no instance to lose.
+    "network": re.compile(r"^(?:security (?:groups?|lists?)|nacls?|network acls?|route tables?)\b"
+                          r"(?!.*\b(?:vm|pfsense|opnsense|asa|cisco|fortinet|fortigate|palo alto|juniper|sophos|"
+                          r"services?|instances?|firewall|box|host)\b)"),
     # BI products sold as a service only (Tableau, Superset, Metabase also run on your own servers).
-    "analytics": re.compile(r"^(?:power ?bi|quick ?sight|looker studio|data studio)\b"),
-    # Databases sold as a service only: an Atlas cluster is a replica set of three members at least [M1].
-    "database": re.compile(r"^(?:mongo ?db atlas|atlas (?:cluster|vector search|search)|planet ?scale|upstash)\b"),
+    "analytics": re.compile(r"^(?:power ?bi|quick ?sight|looker studio|data studio|"
+                            r"snowflake(?! (?:schemas?|ids?|id generator|algorithm)\b))\b"),
+    # Databases sold as a service only: an Atlas cluster is a replica set of three members at least [M1]; Pinecone
+    # [PC1] and Snowflake [SF1] are run by their vendors only.
+    "database": re.compile(r"^(?:mongo ?db atlas|atlas (?:cluster|vector search|search)|planet ?scale|upstash|"
+                           r"pinecone|snowflake(?! (?:schemas?|ids?|id generator|algorithm)\b))\b"),
 }
 _OWN_MACHINES = re.compile(r"\b(?:tunnel|cloudflared|origin|report server|gateway|on-?prem(?:ises)?|self-?hosted|"
                            r"connector|appliance|server|agent)\b")
 
 
 def hosted_service(label: str | None, role: str) -> str | None:
-    """The hosted service a label names first for a CDN, DNS, edge-security, BI or database role (`cloudflare`,
-    `mongodb atlas`), else None; never when the label says it runs on one's own machines."""
+    """The hosted service a label names first for a CDN, DNS, edge-security, network-rule, BI or database role
+    (`cloudflare`, `security group`, `mongodb atlas`), else None; never when the label says it runs on one's own
+    machines."""
     found = _product(_HOSTED, label, role)
     return None if found is None or _OWN_MACHINES.search((label or "").lower()) else found
 

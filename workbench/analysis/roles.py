@@ -617,6 +617,25 @@ def vendor_cluster(label: str) -> bool:
     return bool(_VENDOR_CLUSTER.match(words(label)))
 
 
+# A cluster named for a data platform sold as a service ("Snowflake Platform", "Databricks Lakehouse Platform"):
+# the tables, stages, volumes, search and model endpoints drawn in it are the vendor's, stored and run redundantly
+# by it [SF1], [DB1]; not stores or servers of the design's own.
+# "Snowflake schema" and "Snowflake ID" are a data model and an ID scheme, not the vendor.
+_DATA_PLATFORM_CLUSTER = re.compile(r"^(?:snowflake|databricks)\b(?! (?:schemas?|ids?|id generator|algorithm)\b)")
+# A member whose label says the design runs it ("self-hosted", "customer-managed", an external Hive metastore).
+_OWN_RUN = re.compile(r"\b(?:self ?hosted|customer ?managed|self ?managed|on ?prem(?:ises)?|external|metastore)\b")
+
+
+def data_platform_cluster(label: str) -> bool:
+    """True when a cluster's label names a data platform sold as a service, whose members the vendor runs."""
+    return bool(_DATA_PLATFORM_CLUSTER.match(words(label)))
+
+
+def run_by_the_design(label: str) -> bool:
+    """True when a label says the design runs the thing itself, wherever it is drawn."""
+    return bool(_OWN_RUN.search(words(label)))
+
+
 # Pieces of hardware by name, in the languages drawings were seen in (graph.is_device reads sources with them).
 DEVICE_NOUNS = r"webcams?|cameras?|microphones?|mics?|cctv|sensors?|sensores|capteurs?|thermostats?"
 # A label whose last word names a piece of hardware ("USB Webcam", "Temperature Sensor 2", "IP camera"): the

@@ -129,7 +129,7 @@ def role_assumptions(g: AnalysisGraph, node_ids: Iterable[str]) -> list[str]:
                        "clients call or a CDN delivers (set role=\"compute\" if a server renders it)")
         elif info.role_source == "cluster":
             where = next((f"the cluster `{c}`" for c in info.cluster_path
-                          if roles.external_cluster(c) or roles.vendor_cluster(c)),
+                          if roles.external_cluster(c) or roles.vendor_cluster(c) or roles.data_platform_cluster(c)),
                          "a cluster for external systems")
             out.append(f"`{info.label}` read as an external service: drawn in {where}")
         elif info.role_source == "feature":

@@ -110,7 +110,11 @@ REP001 = Rule(
         '(`primary >> Edge(label="replication") >> replica`); or use a managed HA service. ' + _PROVISIONAL_NOTE,
     refs=("[A10] RDS Multi-AZ deployments", "[G3] Cloud SQL high availability",
           "[Z3] Azure Database for PostgreSQL flexible server: high availability (optional, off by default)",
-          "[M1] MongoDB Atlas: every cluster is a replica set of at least three members"),
+          "[M1] MongoDB Atlas: every cluster is a replica set of at least three members",
+          "[PC1] Pinecone: a fully managed vector database, run only by Pinecone",
+          "[SF1] Snowflake: delivered only as a managed service on the vendor's cloud accounts",
+          "[DB1] Databricks: the control plane and serverless compute run in Databricks' account; data sits in "
+          "the cloud object storage Unity Catalog manages"),
 )
 
 REP002 = Rule(
