@@ -2697,3 +2697,188 @@ def test_guards_from_a_second_read_of_classes_139_142():
                 b.node("Firewall", label, provider="generic", module="network"),
                 b.node("EC2", "web", provider="aws", module="compute"))
         assert ("SPOF001", " ".join(label.split())) in found(b, "SPOF001"), label
+
+
+def test_apps_on_serverless_hosting_are_deployments_not_instances():
+    """`Vercel("App\\nyourproject.dev")`, a Next.js app in `Cluster("Cloudflare Workers")` and an Azure
+    `StaticApps` front end run wherever their platform runs them: single-instance findings on them are questions
+    (info), not errors. An app in a cluster named for something else, and a server icon anywhere, stay one
+    instance."""
+    def drawing(cls: str, provider: str, module: str, cluster: str) -> Arch:
+        b = Arch()
+        with b.cluster(cluster):
+            app = b.node(cls, "App", provider=provider, module=module)
+        b.chain(b.node("Users", "Browser", provider="onprem", module="client"), app)
+        return b
+
+    for cls, provider, module, cluster in (("Vercel", "programming", "framework", "Frontend"),
+                                           ("Nextjs", "programming", "framework", "Cloudflare Workers"),
+                                           ("Nodejs", "programming", "language", "Vercel (hosting)"),
+                                           ("StaticApps", "azure", "web", "Frontend")):
+        b = drawing(cls, provider, module, cluster)
+        assert not found(b, "SPOF001"), (cls, cluster)
+        assert ("SPOF001", "App") in found(b, "SPOF001", severities=("info",)), (cls, cluster)
+    assert ("SPOF001", "App") in found(drawing("Nodejs", "programming", "language", "Workers"), "SPOF001")
+    assert ("SPOF001", "App") in found(drawing("Server", "onprem", "compute", "Vercel (hosting)"), "SPOF001")
+
+
+def test_hosts_numbered_at_the_head_of_their_names_are_look_alikes():
+    """`EC2("1.paper.example.com")` and `EC2("2.paper.example.com")` behind one balancer, each with its own
+    volume, are two instances of one kind; "1. Web" and "2. Api" (numbered steps) are not hosts."""
+    b = Arch()
+    with b.cluster("SG: nodes"):
+        hosts = [b.node("EC2", f"{i}.paper.example.com", provider="aws", module="compute") for i in (1, 2)]
+    b.chain(b.node("Users", "users", provider="onprem", module="client"),
+            b.node("ALB", "alb", provider="aws", module="network"), hosts)
+    for i, host in enumerate(hosts, 1):
+        b.edge(host, b.node("EBS", f"ebs_{i}", provider="aws", module="storage"), dir="none")
+    assert not found(b, "SPOF001"), found(b)
+    g = build_graph(b.diagram())
+    assert g.group_of[hosts[0].id] == g.group_of[hosts[1].id]
+    from workbench.analysis.redundancy import label_stem
+    assert label_stem("1. Web") != label_stem("2. Api") and label_stem("10.0.1.5") == ""
+
+
+def test_a_client_that_only_publishes_events_still_reads_answers_and_feature_stores_hold_data():
+    """`api >> Client("Web/Mobile App")` with `app >> Edge(label="feedback") >> kafka`: publishing events is no
+    request, so the arrow into the app is the answer, and the API and engine behind it are found. A Redis
+    labelled "Online Feature Store" holds the features (a store without a replica), not a cache."""
+    b = Arch()
+    app = b.node("Client", "Web/Mobile App", provider="onprem", module="client")
+    api = b.node("Flask", "REST API", provider="programming", module="framework")
+    engine = b.node("Server", "Recommendation Engine", provider="onprem", module="compute")
+    features = b.node("Redis", "Online\nFeature Store", provider="onprem", module="inmemory")
+    b.edge(engine, api)
+    b.edge(api, app)
+    b.edge(features, engine)
+    b.edge(app, b.node("Kafka", "events", provider="onprem", module="queue", replicas="3"), label="feedback")
+    got = found(b)
+    assert {("SPOF001", "REST API"), ("SPOF001", "Recommendation Engine"),
+            ("REP001", "Online Feature Store")} <= got, got
+
+
+def test_msk_is_a_queue_and_its_consumers_are_found():
+    """`MSK(...)` (a class name this `diagrams` release lacks) or `Custom("Amazon MSK")` is Kafka: the wrapper
+    consuming orders from it is the one consumer (SPOF002), not a service it calls."""
+    b = Arch()
+    msk = b.node("Custom", "Amazon MSK")
+    wrapper = b.node("Server", "matching wrapper", provider="onprem", module="compute")
+    b.chain(b.node("Users", "client", provider="onprem", module="client"),
+            b.node("APIGateway", "api", provider="aws", module="network"),
+            b.node("Lambda", "order router", provider="aws", module="compute"), msk)
+    b.edge(msk, wrapper, label="Consume Orders")
+    b.edge(wrapper, msk, label="Publish Fills")
+    assert build_graph(b.diagram()).nodes[msk.id].role == "queue"
+    assert ("SPOF002", "matching wrapper") in found(b, "SPOF002")
+
+
+def test_a_store_arrow_back_to_the_gateway_that_reaches_it_is_the_answer():
+    """`ingress >> databricks >> VM("ML Model") >> CosmosDb("Database") >> ingress`: the last arrow closes the loop
+    back to where requests come in (a balancer reads no store), so the model stays on every path to the database.
+    A service reading a store it also writes through a longer path (`db >> Edge(label="SELECT") >> api`) still
+    reads it."""
+    b = Arch()
+    ingress = b.node("ApplicationGateway", "ingress", provider="azure", module="network")
+    model = b.node("VM", "ML Model", provider="azure", module="compute")
+    db = b.node("CosmosDb", "Database", provider="azure", module="database")
+    b.chain(ingress, b.node("Databricks", "Azure Databricks", provider="azure", module="analytics"), model, db)
+    b.edge(db, ingress)
+    assert ("SPOF001", "ML Model") in found(b, "SPOF001")
+    g = build_graph(b.diagram())
+    assert [a.kind for a in g.arcs if (a.u, a.v) == (db.id, ingress.id)] == ["response"]
+
+    b = Arch()
+    api = b.node("Server", "api", provider="onprem", module="compute")
+    db = onprem(b, "PostgreSQL", "alerts db", "database")
+    b.chain(b.node("Users", "users", provider="onprem", module="client"), api,
+            b.node("Server", "worker", provider="onprem", module="compute"), db)
+    b.edge(db, api, label="SELECT * FROM alerts")
+    g = build_graph(b.diagram())
+    assert [a.kind for a in g.arcs if {a.u, a.v} == {db.id, api.id}] == ["sync"]
+
+
+def test_guards_from_a_second_read_of_classes_143_149():
+    """Shapes a second read found the first versions of 143-149 misread, each kept as before them: an EC2 in a
+    "Cloudflare Workers + origin" cluster, or an API in a droplet cluster inside "Vercel", is an instance; a
+    chat whose clients send messages through Kafka reads the push service as a push; jobs named for the store
+    they fill ("Populate feature store") are jobs; "MSK Connect" and an "MSK to S3 sink" are no broker; Nginx
+    serving the static files the app writes, and an API gateway reading DynamoDB directly, read their stores."""
+    b = Arch()
+    with b.cluster("Cloudflare Workers + origin"):
+        worker = b.node("Custom", "Worker")
+        origin = b.node("EC2", "Origin API (EC2)", provider="aws", module="compute")
+    b.chain(b.node("Users", "users", provider="onprem", module="client"), worker, origin,
+            onprem(b, "PostgreSQL", "db", "database"))
+    assert ("SPOF001", "Origin API (EC2)") in found(b, "SPOF001", severities=("error",))
+    b = Arch()
+    with b.cluster("Vercel"):
+        web = b.node("Nextjs", "web", provider="programming", module="framework")
+        with b.cluster("Backend (DigitalOcean droplet)"):
+            api = b.node("Server", "Express API", provider="onprem", module="compute")
+    b.chain(b.node("Users", "users", provider="onprem", module="client"), web, api,
+            onprem(b, "PostgreSQL", "db", "database"))
+    assert ("SPOF001", "Express API") in found(b, "SPOF001", severities=("error",))
+
+    b = Arch()
+    clients = b.node("Users", "chat clients", provider="onprem", module="client")
+    worker = b.node("Server", "chat worker", provider="onprem", module="compute", replicas="2")
+    push = b.node("Server", "push service", provider="onprem", module="compute")
+    kafka = b.node("Kafka", "messages", provider="onprem", module="queue", replicas="3")
+    b.chain(clients, kafka, worker, b.node("Cassandra", "history", provider="onprem", module="database",
+                                          replicas="3"))
+    b.chain(worker, push, clients)
+    assert ("SPOF001", "push service") not in found(b, "SPOF001"), found(b)
+
+    roles_of = {label: next(iter(build_graph(_one(cls, label)).nodes.values())).role
+                for cls, label in (("Server", "Populate feature store"), ("Custom", "MSK Connect"),
+                                   ("Custom", "MSK to S3 sink"), ("Redis", "Online\nFeature Store"))}
+    assert roles_of["Populate feature store"] == "compute" and roles_of["Online\nFeature Store"] == "database"
+    assert "queue" not in (roles_of["MSK Connect"], roles_of["MSK to S3 sink"]), roles_of
+
+    b = Arch()
+    nginx = b.node("Nginx", "nginx", provider="onprem", module="network")
+    files = b.node("Storage", "static assets", provider="generic", module="storage")
+    b.chain(b.node("Users", "users", provider="onprem", module="client"), nginx,
+            b.node("Server", "app", provider="onprem", module="compute"), files)
+    b.edge(files, nginx)
+    g = build_graph(b.diagram())
+    assert [(a.u, a.v, a.kind) for a in g.arcs if {a.u, a.v} == {files.id, nginx.id}] == [
+        (nginx.id, files.id, "sync")]
+    b = Arch()
+    gateway = b.node("APIGateway", "api", provider="aws", module="network")
+    items = b.node("Dynamodb", "items", provider="aws", module="database")
+    b.chain(b.node("Users", "users", provider="onprem", module="client"), gateway,
+            b.node("EC2", "writer", provider="aws", module="compute"), items)
+    b.edge(items, gateway, label="GetItem")
+    g = build_graph(b.diagram())
+    assert [a.kind for a in g.arcs if {a.u, a.v} == {items.id, gateway.id}] == ["sync"]
+
+
+def _one(cls: str, label: str):
+    b = Arch()
+    b.node(cls, label, **({"provider": "onprem", "module": "compute"} if cls == "Server" else
+                          {"provider": "onprem", "module": "inmemory"} if cls == "Redis" else {}))
+    return b.diagram()
+
+
+def test_an_internet_icon_named_for_published_data_is_a_source_of_data():
+    """`Internet("Open data catalogue") >> Typescript("ingest script") >> Storage("static JSON") >> app` (also
+    "...CSV", or the catalogue named in Japanese), beside `Users("Browser") >> app`: the internet icon is data a
+    job downloads, not where users come from, so the job is no single point of failure of every request. A plain
+    "internet" in front of an API stays the users' way in."""
+    for name in ("Open data catalogue", "Police statistics CSV", "東京都\nオープンデータカタログ"):
+        b = Arch()
+        ingest = b.node("Typescript", "ingest script", provider="programming", module="language")
+        app = b.node("Server", "app", provider="onprem", module="compute")
+        b.chain(b.node("Internet", name, provider="onprem", module="network"), ingest,
+                b.node("Storage", "static JSON", provider="generic", module="storage"), app)
+        b.chain(b.node("Users", "Browser", provider="onprem", module="client"), app)
+        got = found(b, "SPOF001", severities=("error",))
+        assert ("SPOF001", "ingest script") not in got and ("SPOF001", "app") in got, (name, got)
+    b = Arch()
+    b.chain(b.node("Internet", "internet", provider="onprem", module="network"),
+            b.node("EC2", "API server", provider="aws", module="compute"), onprem(b, "PostgreSQL", "db", "database"))
+    b.chain(b.node("Users", "users", provider="onprem", module="client"),
+            b.node("CloudFront", "cdn", provider="aws", module="network"),
+            b.node("S3", "site", provider="aws", module="storage"))
+    assert ("SPOF001", "API server") in found(b, "SPOF001", severities=("error",))

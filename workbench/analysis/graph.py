@@ -20,7 +20,7 @@ from workbench.analysis.elements import (
     NodeInfo,
 )
 from workbench.analysis.groups import replica_groups
-from workbench.analysis.orient import node_infos, numbered_parts, orient_and_type
+from workbench.analysis.orient import node_infos, numbered_parts, orient_and_type, reached
 from workbench.analysis.redundancy import (
     flag,
     label_stem,
@@ -254,7 +254,7 @@ def _find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str
         # they need (REP), never as a door every request comes through (R5). Only where a client is drawn
         # connected to them: a part of the drawing no client is linked to (clients drawn with no edge at all, a
         # "Users" icon beside the system) is read as if no client were drawn [issue 13].
-        reached = _closure(Q, [e.group for e in found])
+        reached_by_users = reached([e.group for e in found], Q.succ)
         users = ", ".join(f"`{groups[e.group].name}`" for e in found)
         if drawn is None:
             near = candidates
@@ -264,7 +264,7 @@ def _find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str
         helpers = [Entry(gid, inferred=False, virtual=False, helper=True,
                          assumption=f"`{groups[gid].name}` is a helper: nothing calls it and {users} does not "
                                     "reach it; analysed for the stores it needs")
-                   for gid in near if gid not in reached]
+                   for gid in near if gid not in reached_by_users]
         rest = [gid for gid in candidates if gid not in near]
         return found + helpers + (_inferred(groups, Q, rest, clients_elsewhere=True, tooled=tooled) if rest else [])
     if not candidates:
@@ -449,16 +449,6 @@ def _supports_only(gid: str, groups: Mapping[str, Group], Q: nx.DiGraph) -> bool
                 seen.add(w)
                 stack.append(w)
     return len(seen) > 1
-
-
-def _closure(Q: nx.DiGraph, roots: list[str]) -> set[str]:
-    seen, stack = set(roots), list(roots)
-    while stack:
-        for w in Q.successors(stack.pop()):
-            if w not in seen:
-                seen.add(w)
-                stack.append(w)
-    return seen
 
 
 # Labels of compute nodes that face users (R5), and labels of helpers: shared with orient (roles.FACING_LABEL).

@@ -19,6 +19,7 @@ from workbench.analysis.redundancy import (
     is_placement_cluster,
     label_says_ha,
     self_hosted_product,
+    serverless_host,
     label_stem,
     multiplier,
     node_ha,
@@ -121,7 +122,7 @@ def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
             replicas=replicas, replicas_source=source, location=loc, marks=role_marks(label, n.cls),
             ha=(_BORROWED_HA if res.source == "placement" else _INGRESS_RULES_HA if n.id in fronted
                 else _PLATFORM_HA if n.id in platforms
-                else _JUNCTION_HA if is_junction(n) else _ha(n, role, ha_memo)),
+                else _JUNCTION_HA if is_junction(n) else _ha(n, role, ha_memo, path)),
             analysis=MappingProxyType(dict(a)) if a else _NO_ANALYSIS,
             cluster_path=path, file=n.file, line=n.line, c4=n.c4 is not None,
         )
@@ -144,18 +145,19 @@ _HA_LABEL_PROVIDERS = frozenset({"aws", "gcp", "azure"})
 _HA_KEYS = ("managed_ha", "tier", "storage_class", "multi_az", "zone", "redundancy")
 
 
-def _ha(n: Node, role: str, memo: dict[tuple, HA]) -> HA:
+def _ha(n: Node, role: str, memo: dict[tuple, HA], places: tuple[str, ...]) -> HA:
     cloud = n.provider in _HA_LABEL_PROVIDERS
     label_ha = label_says_ha(n.label) if cloud else False
     self_hosted = self_hosted_product(n.label, role) if cloud else None
     hosted = hosted_service(n.label, role) if not cloud else None
+    host = serverless_host(n.cls, n.provider, places)
     cls = k8s_kind(n) or n.cls
-    key = (n.provider, cls, role, n.c4 is not None, label_ha, self_hosted, hosted) + tuple(
+    key = (n.provider, cls, role, n.c4 is not None, label_ha, self_hosted, hosted, host) + tuple(
         n.analysis.get(k) for k in _HA_KEYS)
     found = memo.get(key)
     if found is None:
         found = memo[key] = node_ha(n.provider, cls, role, n.analysis, c4=n.c4 is not None, label_ha=label_ha,
-                                    self_hosted=self_hosted, hosted=hosted)
+                                    self_hosted=self_hosted, hosted=hosted, host=host)
     return found
 
 
@@ -1031,6 +1033,8 @@ def _mark_reads(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:
     flowing back or out, not the store calling: read it as the service reading the store (issue 13: a pipeline
     drawn as data flow, a `<<` reply chain without its requests). Rows as in orient_and_type."""
     drawn = {(r[1], r[2]) for r in rows if not r[7]}
+    succ: dict[str, list[str]] | None = None  # built once, when some arrow out of a store into a door needs it
+    reach: dict[str, set[str]] = {}
     for row in rows:
         e, u, v = row[0], row[1], row[2]
         if row[4] is not None or row[5] is not None or row[7] or e.dir not in ("forward", "back") or u == v:
@@ -1038,9 +1042,38 @@ def _mark_reads(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:
         # A warehouse (analytics that holds its data: Redshift, BigQuery, Hive) answers its readers like a store.
         passive = nodes[u].role in _PASSIVE or (nodes[u].role == "analytics" and nodes[u].stateful)
         if passive and nodes[v].role in _READERS and (v, u) not in drawn:
+            door = nodes[v].role in _FRONT_DOORS and nodes[u].role == "database"
+            if door and succ is None:
+                succ = defaultdict(list)
+                for a, b in drawn:
+                    succ[a].append(b)
+            if door and u in (reach[v] if v in reach else reach.setdefault(v, reached((v,), succ))):
+                # `ingress >> app >> model >> db` and `db >> ingress`: the arrow closes the loop, the answer going
+                # back to where the request came in, not a second way to the store. A balancer reads no database
+                # (it may serve files or cached pages); a service may (`db >> Edge(label="SELECT") >> api`).
+                row[5] = "response"
+                row[6] = (f"read `{nodes[u].label} → {nodes[v].label}` as the answer: `{nodes[v].label}` reaches "
+                          f"`{nodes[u].label}` through the arrows drawn, and a store answers, it does not call")
+                continue
             row[1], row[2] = v, u
             row[6] = (f"read `{nodes[u].label} → {nodes[v].label}` as `{nodes[v].label}` reading from "
                       f"`{nodes[u].label}`: a store answers requests, it does not make them")
+
+
+# A balancer reads no database; an API gateway may (direct DynamoDB integrations).
+_FRONT_DOORS = frozenset({"load_balancer"})
+
+
+def reached(roots: Iterable[str], succ: Mapping[str, Iterable[str]]) -> set[str]:
+    """The roots and everything their successors lead to (`succ` may be a networkx DiGraph's `succ`)."""
+    seen = set(roots)
+    stack = list(seen)
+    while stack:
+        for w in succ.get(stack.pop(), ()):
+            if w not in seen:
+                seen.add(w)
+                stack.append(w)
+    return seen
 
 
 # "Hosts Streamlit", "hosting api"; not "hosted on", which already points from the app to its host.
@@ -1065,13 +1098,18 @@ def _mark_client_answers(rows: list[list], nodes: Mapping[str, NodeInfo]) -> Non
     >> Users("End Users")`) is the answer to its request, drawn the way the data flows: read it as the client
     calling. A drawing in which some client calls keeps its arrows into clients as pushes [issue 13]."""
     clients = {n for n, info in nodes.items() if info.role == "client"}
-    # What a client sends to monitoring or tooling (a side edge) is no request: it fails open.
-    if not clients or any(r[1] in clients and r[1] != r[2] and not r[7] and r[5] != "side"
-                          and not nodes[r[2]].auxiliary for r in rows):
+    # What a client sends to monitoring or tooling (a side edge) is no request: it fails open. Nor is feedback or
+    # telemetry it publishes to a queue (`web_app >> Edge(label="feedback") >> kafka`), or an arrow to another
+    # client: the requests it makes are still not drawn. Messages it sends through a queue (a chat) are requests.
+    if not clients or any(r[1] in clients and r[2] not in clients and not r[7] and r[5] != "side"
+                          and not nodes[r[2]].auxiliary
+                          and not (nodes[r[2]].role == "queue" and _TELEMETRY_LABEL.search(r[0].label or ""))
+                          for r in rows):
         return
+    # An arrow out of a queue into a client (`SNS("push") >> app`) is a delivery, never an answer.
     answered = [row for row in rows if row[2] in clients and row[1] not in clients and row[4] is None
                 and row[5] is None and not row[7] and row[0].dir in ("forward", "back")
-                and not nodes[row[1]].auxiliary]
+                and not nodes[row[1]].auxiliary and nodes[row[1]].role != "queue"]
     # The chain drawn into the client is the answer's way too (`api >> web >> Edge(label="Hosted on") >> ec2 >>
     # users`, with `api >> db`), as far back as a node that calls something else: that is the server answering.
     # A chain that starts at a node calling nothing else (`Apps Script >> Functions >> Orchestrator >> Robot`) is
@@ -1103,6 +1141,11 @@ def _mark_client_answers(rows: list[list], nodes: Mapping[str, NodeInfo]) -> Non
 _PRODUCER_LABEL = re.compile(r"\b(?:train(?:ing|er)?|jobs?|cron|schedul(?:er|ed|ing)|etl|batch|extract(?:or)?|"
                              r"import(?:er)?|ingest(?:ion|or)?|sync|pipelines?|loader|crawler|scraper|seed(?:er)?|"
                              r"backfill|producer|generator)\b")
+
+
+# What a client reports on the side: feedback, events, clicks, logs, telemetry.
+_TELEMETRY_LABEL = re.compile(r"\b(?:feedback|events?|clicks?|logs?|telemetry|tracking|analytics|metrics|"
+                              r"user actions?)\b", re.IGNORECASE)
 
 
 def _answer_chain(x: str, into: Mapping[str, list[list]], calls: Mapping[str, list[list]],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from workbench.analysis.roles import VIRTUAL_MACHINES, words
 from workbench.design.capacity import CapacityError, parse_count
@@ -179,6 +180,8 @@ _ROLE_WORDS = re.compile(
 # service it is [issue 13].
 _ADDRESS = re.compile(r"\b\d{1,3}(?:\.\d{1,3}){3}(?:/\d{1,2})?\b")
 _NAME_INDEX = re.compile(r"^([a-z]{2,})\d+(?= [a-z])")
+# A host numbered at the head of its name ("1.paper.example.com", "2.paper.example.com"): instances of one kind.
+_FQDN_INDEX = re.compile(r"^\d{1,3}\.(?=[a-z][a-z0-9-]*\.[a-z])")
 # "web 2", "web-b", and ordinals: "ETCD 3rd", "broker second".
 _TRAILING_INDEX = re.compile(r"(?:\s*\d+(?:st|nd|rd|th)?|(?:^|\s)[a-z]|\s(?:first|second|third|fourth|fifth))$")
 _SHARD = re.compile(r"shard|partition|part-\d")
@@ -191,7 +194,7 @@ _WORD = re.compile(r"[a-z0-9]+")
 
 def label_stem(label: str) -> str:
     """Label with role words, location codes, addresses and one trailing index removed: "web-1" and
-    "web-us-east-1b" → "web".
+    "web-us-east-1b" → "web"; so is the index heading a host name ("1.paper.example.com").
 
     Separators are normalised to single spaces so that "web-1" and "web 2" compare equal. Unlike the spec's
     `[-_ #]*(\\d+|[a-z])`, a trailing single letter is removed only when it stands alone ("web-a", "b"), never
@@ -199,7 +202,7 @@ def label_stem(label: str) -> str:
     """
     text = label.lower()
     if "." in text:
-        text = _ADDRESS.sub(" ", text)
+        text = _FQDN_INDEX.sub("", _ADDRESS.sub(" ", text))
     text = _ZONE_CODE.sub(" ", text)
     text = _REGION_CODE.sub(" ", text)
     text = _LOOSE_REGION.sub(" ", text)
@@ -377,7 +380,7 @@ _SNS_PREFIX = "SimpleNotificationServiceSns"
 # Container Apps); the drawn node is not one instance [H].
 # Managed Kubernetes clusters (EKS, GKE, AKS): a drawn node is a whole cluster, not one machine [H].
 _MANAGED_CLUSTERS = re.compile(r"(EKS|ElasticKubernetesService|GKE|KubernetesEngine|AKS|KubernetesServices)$")
-_SERVERLESS = re.compile(r"Function|AppEngine|Beanstalk|Serverless|ContainerApps|AppServices?$")
+_SERVERLESS = re.compile(r"Function|AppEngine|Beanstalk|Serverless|ContainerApps|AppServices?$|StaticApps$")
 
 
 def _cited(provider: str | None, cls: str, a: Mapping[str, str]) -> HA | None:
@@ -515,20 +518,51 @@ def label_says_ha(label: str | None) -> bool:
     return bool(label) and bool(_HA_LABEL.search(words(label)))
 
 
+# Serverless hosting platforms, by icon or by the innermost cluster an app is drawn in ("Vercel (hosting)",
+# "Cloudflare Workers"): they run a deployment in many places, and the app drawn there is a deployment, not an
+# instance. "Vercel-like hosting (self-managed VPS)" is a server of one's own.
+_SERVERLESS_HOST = re.compile(r"^(?:vercel|netlify|cloudflare (?:workers|pages)|deno deploy)\b"
+                              r"(?!.*\b(?:like|self ?managed|self ?hosted|vps|vms?|servers?|droplets?)\b)")
+
+
+def serverless_host(cls: str, provider: str | None, places: tuple[str, ...]) -> str | None:
+    """The serverless hosting platform an app runs on, from its icon (`Vercel(...)`) or the innermost cluster it
+    is drawn in, else None; never for a virtual machine or server icon, which is an instance wherever drawn."""
+    if provider == "programming" and cls == "Vercel":
+        return "Vercel"
+    if not places or (provider, cls) in VIRTUAL_MACHINES or cls in _SERVER_ICONS:
+        return None
+    return _place_host(places[-1])
+
+
+_SERVER_ICONS = frozenset({"Server", "Rack", "EC2", "VM", "VirtualMachine", "ComputeEngine", "Droplet"})
+
+
+@lru_cache(maxsize=4096)
+def _place_host(place: str) -> str | None:
+    # One answer per cluster label: at 10,000 nodes the labels repeat and need reading once.
+    return place.split("(")[0].strip() if _SERVERLESS_HOST.match(words(place)) else None
+
+
 def node_ha(provider: str | None, cls: str, role: str, analysis: Mapping[str, str], c4: bool = False,
-            label_ha: bool = False, self_hosted: str | None = None, hosted: str | None = None) -> HA:
+            label_ha: bool = False, self_hosted: str | None = None, hosted: str | None = None,
+            host: str | None = None) -> HA:
     """Managed-HA status of one node: `managed_ha=` override, the cited table, the provisional list, then [H] rules.
 
     `label_ha`: the label says Multi-AZ, global, regional or HA. A managed database or cache that the table calls
     single unless a hint says otherwise is then provisional (its findings are info) instead of single.
     `self_hosted`: the self-hosted product the label names (MinIO on an S3 icon), which is single; `hosted`: the
-    hosted edge provider it names on a custom or generic icon (Cloudflare), which is managed."""
+    hosted edge provider it names on a custom or generic icon (Cloudflare), which is managed; `host`: the
+    serverless hosting platform an app runs on (Vercel), which makes it provisional."""
     override = flag(analysis.get("managed_ha"))
     single_variant = str(analysis.get("tier", "")).strip().lower() == "basic"
     if override is False:
         return HA("single", basis="managed_ha=\"false\"")
     if override is True:
         return HA("managed", basis="managed_ha=\"true\"")
+    if host and role in ("compute", "service"):
+        return HA("provisional", elastic=True, basis=f"deployed on {host}, serverless hosting that runs it in many "
+                                                     "places: HA believed but uncited [H]")
     if c4:
         # A C4 container is a logical unit; the instance count belongs to a deployment view, so single-instance
         # findings on it are questions (info), not errors, until replicas= or managed_ha= answers them [H].

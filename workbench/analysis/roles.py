@@ -122,7 +122,8 @@ _KEYWORD_TABLE: list[tuple[str, str]] = [
      r"devices?|client apps?|client application)$", "client"),
     (r"\bdax\b|redis|memcache|elasticache|memorystore|hazelcast|aerospike|\bcaches?\b", "cache"),
     (r"zookeeper|\betcd\b|\bconsul\b", "coordination"),
-    (r"kafka|kinesis(?! video| data analytics)|\bsqs\b|simple queue|\bsns\b|simple notification|pub ?sub|"
+    (r"kafka|\bmsk\b(?!.*\b(?:connect|consumers?|sinks?)\b)|kinesis(?! video| data analytics)|\bsqs\b|"
+     r"simple queue|\bsns\b|simple notification|pub ?sub|"
      r"event ?hubs?|service ?bus\b|eventbridge|event ?bridge|event grid|rabbit|activemq|\bmq\b|\bnats\b|zeromq|"
      r"emqx|\bqueues?\b|message ?bus|^stream$|celery|pulsar|\btopics?\b|(cloud|enterprise) messaging|"
      r"^iot (hub|core)$|\bmqtt\b|mosquitto", "queue"),
@@ -568,14 +569,19 @@ def db_proxy_label(label: str) -> bool:
 
 
 # A service someone else runs on the internet, by what the label calls it: an API, a hub or registry, mail, sign-in,
-# a hosted model.
+# a hosted model; or the data published there that a job downloads: open data, a catalogue, a CSV or JSON file,
+# a data set or feed ("警視庁\n認知件数CSV", "東京都\nオープンデータカタログ": Tokyo's open-data catalogue).
 _INTERNET_SERVICE = re.compile(r"\b(?:apis?|hub|registry|smtp|imap|o ?auth|sso|webhooks?|gpt|llm|open ?ai|"
-                               r"anthropic|hugging ?face|git ?hub|git ?lab)\b")
+                               r"anthropic|hugging ?face|git ?hub|git ?lab|"
+                               r"open ?data|data ?catalog(?:ue)?s?|csv|json|xml|data ?sets?|data ?feeds?)\b")
+_INTERNET_DATA_CJK = re.compile(r"オープンデータ")  # words() keeps ASCII only
 
 
 def internet_service_label(label: str) -> bool:
-    """True when an Internet icon's label names a service on the internet, not the people who send requests."""
-    return bool(label) and bool(_INTERNET_SERVICE.search(words(label))) and not label_client(label)
+    """True when an Internet icon's label names a service on the internet, or data published there, not the
+    people who send requests."""
+    named = _INTERNET_SERVICE.search(words(label or "")) or _INTERNET_DATA_CJK.search(label or "")
+    return bool(named) and not label_client(label)
 
 
 def console_label(label: str) -> bool:
@@ -733,7 +739,10 @@ _LABEL_FIRST: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:producers?|workers?|exporters?)\b"), "compute"),
     # The head noun of a label names what it is: "Directory Service DB" is a database, not a directory service.
     (re.compile(r"(?<!cache )\b(?:db|database|datastore) ?\d*$|"
-                r"^(?!.*\b(?:consul|etcd|zoo ?keeper)\b).*\b(?:key ?value|kv) ?stores?\b"), "database"),
+                r"^(?!.*\b(?:consul|etcd|zoo ?keeper)\b).*\b(?:key ?value|kv) ?stores?\b|"
+                # ... and a store named for what it keeps: `Redis("Online\nFeature Store")` holds the features.
+                r"^(?!.*\b(?:to|into|from|for|build|populate|refresh|embed|backup|ingest|sync|load|write|update)\b)"
+                r".*\b(?:feature|session|result|state|profile|document|vector) stores?$"), "database"),
     (re.compile(r"\bvarnish\b|\breverse ?proxy\b|\bproxy\b|\bsquid\b"), "load_balancer"),
     (re.compile(r"\b(?:message )?brokers?\b|\b(?:message|task|job|work) queues?\b"), "queue"),
     # Flutter builds the apps users hold (its own icon is a client too): `Custom("Flutter Web\n:8080")` is the

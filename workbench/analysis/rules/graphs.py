@@ -101,11 +101,14 @@ def check_graph002(g: AnalysisGraph, ctx: Context) -> list[Finding]:
         if a.kind == "response":
             pairs.setdefault((g.group_of[a.u], g.group_of[a.v]), []).append(a)
     out = []
+    direct = {(g.group_of[a.u], g.group_of[a.v]) for a in g.arcs if a.kind != "response"} if pairs else set()
     for (responder, caller), arcs in pairs.items():
         v, u = g.groups[responder].name, g.groups[caller].name
         node_ids = [x for a in arcs for x in (a.u, a.v)]
+        # An arrow closing a loop (`ingress >> app >> db`, `db >> ingress`) answers a request drawn in steps.
+        request = f"`{u}→{v}`" if (caller, responder) in direct else f"the requests from `{u}` that reach `{v}`"
         out.append(edge_finding(
-            g, "GRAPH002", "info", f"`{v}→{u}` read as the response to `{u}→{v}`",
+            g, "GRAPH002", "info", f"`{v}→{u}` read as the response to {request}",
             'nothing to do for a response; use Edge(kind="sync") if it really is a call back',
             f"{g.groups[responder].key} -> {g.groups[caller].key}", node_ids, [a.edge for a in arcs]))
     return out
