@@ -1094,9 +1094,9 @@ def _mark_hosting(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:
 
 
 def _mark_client_answers(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:
-    """When no drawn client sends anything, an arrow into one (`streamlit >> Edge(label="Shows data visualization")
-    >> Users("End Users")`) is the answer to its request, drawn the way the data flows: read it as the client
-    calling. A drawing in which some client calls keeps its arrows into clients as pushes [issue 13]."""
+    """When no drawn client sends a request, an arrow into one (`streamlit >> Edge(label="Shows data
+    visualization") >> Users("End Users")`) is the answer to its request, drawn the way the data flows: read it as
+    the client calling. A drawing in which some client calls keeps its arrows into clients as pushes [issue 13]."""
     clients = {n for n, info in nodes.items() if info.role == "client"}
     # What a client sends to monitoring or tooling (a side edge) is no request: it fails open. Nor is feedback or
     # telemetry it publishes to a queue (`web_app >> Edge(label="feedback") >> kafka`), or an arrow to another
@@ -1132,7 +1132,7 @@ def _mark_client_answers(rows: list[list], nodes: Mapping[str, NodeInfo]) -> Non
         u, v = row[1], row[2]
         row[1], row[2] = v, u
         row[6] = (f"read `{nodes[u].label} → {nodes[v].label}` as `{nodes[v].label}` asking `{nodes[u].label}`: "
-                  "no drawn client sends anything, so "
+                  "no drawn client sends a request, so "
                   + ("arrows into clients are answers" if v in clients else
                      "the arrows drawn toward the client are its answers, back to the server that calls others"))
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from workbench.analysis.roles import VIRTUAL_MACHINES, words
+from workbench.analysis.roles import SNOWFLAKE_VENDOR, VIRTUAL_MACHINES, words
 from workbench.design.capacity import CapacityError, parse_count
 
 # -- values -------------------------------------------------------------------------------------------------------
@@ -495,11 +495,11 @@ _HOSTED = {
                           r"services?|instances?|firewall|box|host)\b)"),
     # BI products sold as a service only (Tableau, Superset, Metabase also run on your own servers).
     "analytics": re.compile(r"^(?:power ?bi|quick ?sight|looker studio|data studio|"
-                            r"snowflake(?! (?:schemas?|ids?|id generator|algorithm)\b))\b"),
+                            rf"{SNOWFLAKE_VENDOR})\b"),
     # Databases sold as a service only: an Atlas cluster is a replica set of three members at least [M1]; Pinecone
     # [PC1] and Snowflake [SF1] are run by their vendors only.
     "database": re.compile(r"^(?:mongo ?db atlas|atlas (?:cluster|vector search|search)|planet ?scale|upstash|"
-                           r"pinecone|snowflake(?! (?:schemas?|ids?|id generator|algorithm)\b))\b"),
+                           rf"pinecone|{SNOWFLAKE_VENDOR})\b"),
 }
 _OWN_MACHINES = re.compile(r"\b(?:tunnel|cloudflared|origin|report server|gateway|on-?prem(?:ises)?|self-?hosted|"
                            r"connector|appliance|server|agent)\b")

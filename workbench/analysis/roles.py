@@ -626,8 +626,9 @@ def vendor_cluster(label: str) -> bool:
 # A cluster named for a data platform sold as a service ("Snowflake Platform", "Databricks Lakehouse Platform"):
 # the tables, stages, volumes, search and model endpoints drawn in it are the vendor's, stored and run redundantly
 # by it [SF1], [DB1]; not stores or servers of the design's own.
-# "Snowflake schema" and "Snowflake ID" are a data model and an ID scheme, not the vendor.
-_DATA_PLATFORM_CLUSTER = re.compile(r"^(?:snowflake|databricks)\b(?! (?:schemas?|ids?|id generator|algorithm)\b)")
+# "Snowflake schema" and "Snowflake ID" are a data model and an ID scheme, not the vendor (redundancy reads it too).
+SNOWFLAKE_VENDOR = r"snowflake(?! (?:schemas?|ids?|id generator|algorithm)\b)"
+_DATA_PLATFORM_CLUSTER = re.compile(rf"^(?:{SNOWFLAKE_VENDOR}|databricks)\b")
 # A member whose label says the design runs it ("self-hosted", "customer-managed", an external Hive metastore).
 _OWN_RUN = re.compile(r"\b(?:self ?hosted|customer ?managed|self ?managed|on ?prem(?:ises)?|external|metastore)\b")
 
