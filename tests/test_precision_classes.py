@@ -2882,3 +2882,26 @@ def test_an_internet_icon_named_for_published_data_is_a_source_of_data():
             b.node("CloudFront", "cdn", provider="aws", module="network"),
             b.node("S3", "site", provider="aws", module="storage"))
     assert ("SPOF001", "API server") in found(b, "SPOF001", severities=("error",))
+
+
+def test_engineers_an_application_answers_are_its_users():
+    """`ui >> Edge(label="browser") >> Users("OFS Engineers\\n& Petrophysicists")`, with `api >> ui` and `db >>
+    api`: the engineers are the only clients and the app they reach is no build or delivery step, so they use it:
+    the app, its API and its database are on their request path. Engineers whose first step is a build ("Local
+    Build (manage-images.sh)") still walk their delivery pipeline."""
+    b = Arch()
+    ui = b.node("Server", "Wells Registry\nAI Chat", provider="onprem", module="compute")
+    api = b.node("Server", "/api/wells", provider="onprem", module="compute")
+    db = onprem(b, "PostgreSQL", "las-viewer-db", "database")
+    b.edge(db, api)
+    b.edge(api, ui)
+    b.edge(ui, b.node("Users", "OFS Engineers\n& Petrophysicists", provider="onprem", module="client"),
+           label="browser")
+    got = found(b)
+    assert {("SPOF001", "Wells Registry AI Chat"), ("SPOF001", "/api/wells"), ("REP001", "las-viewer-db")} <= got
+
+    b = Arch()
+    b.chain(b.node("Users", "Platform Engineers", provider="onprem", module="client"),
+            b.node("Server", "Local Build (manage-images.sh)", provider="onprem", module="compute"),
+            b.node("Server", "registry push", provider="onprem", module="compute"))
+    assert not found(b, "SPOF001"), found(b)

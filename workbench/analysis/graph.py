@@ -291,8 +291,14 @@ def _people_who_run_it(found: list[Entry], groups: Mapping[str, Group], declared
 
     builders = {e.group for e in found if says(_BUILDER_LABEL, e)}
     if builders and sum(not e.helper for e in found) == len(builders):
+        # Engineers who are the only clients and reach a front door, or an application no delivery step names
+        # (`ui >> Edge(label="browser") >> Users("OFS Engineers")`), use the system; "Local Build
+        # (manage-images.sh)" and "make deploy" are their pipeline.
         builders = {gid for gid in builders
-                    if not any(groups[h].role in _FACING_ROLES for h in Q.successors(gid) if h in groups)}
+                    if not any(groups[h].role in _FACING_ROLES or (
+                                   groups[h].role in _APP_ROLES
+                                   and not _DELIVERY_STEP.search(roles.words(" ".join(groups[h].labels))))
+                               for h in Q.successors(gid) if h in groups)}
     operators = {e.group for e in found if says(_OPERATOR_LABEL, e) and e.group not in builders}
     users = sum(not e.helper for e in found) - len(builders)
     if not operators or len(operators) >= users:
@@ -461,6 +467,9 @@ _PIPELINE_ROLES = frozenset({"analytics", "workflow"})
 _BUILDER_LABEL = roles.BUILDER_LABEL
 _OPERATOR_LABEL = roles.OPERATOR_LABEL
 _FACING_ROLES = frozenset({"dns", "cdn", "edge_security", "load_balancer", "api_gateway"})
+_APP_ROLES = frozenset({"compute", "service", "analytics", "ml"})
+_DELIVERY_STEP = re.compile(r"\b(?:builds?|push(?:es)?|deploy(?:s|ment)?|make|release|pipelines?|ci|cd|commits?|"
+                            r"git|sh|py|scripts?|ide|laptop|workstation)\b")
 
 
 def user_facing(group: Group) -> bool:
