@@ -2905,3 +2905,20 @@ def test_engineers_an_application_answers_are_its_users():
             b.node("Server", "Local Build (manage-images.sh)", provider="onprem", module="compute"),
             b.node("Server", "registry push", provider="onprem", module="compute"))
     assert not found(b, "SPOF001"), found(b)
+
+
+def test_a_storage_icon_named_as_a_model_registry_holds_the_model_files():
+    """`Storage("Model\\nRegistry") >> Flask("Model\\nServing API")`, the server behind the API users call: the
+    registry is where the server loads its model from (a store it reads), not a model service calling it, so the
+    model server is on the users' path. A Server icon labelled "Model training" is still ML work."""
+    b = Arch()
+    registry = b.node("Storage", "Model\nRegistry", provider="generic", module="storage")
+    serving = b.node("Flask", "Model\nServing API", provider="programming", module="framework")
+    b.chain(b.node("Users", "users", provider="onprem", module="client"),
+            b.node("Server", "api", provider="onprem", module="compute"), serving)
+    b.edge(registry, serving, label="deploy")
+    g = build_graph(b.diagram())
+    assert g.nodes[registry.id].role == "file_storage", g.nodes[registry.id].role
+    assert [(a.u, a.v) for a in g.arcs if registry.id in (a.u, a.v)] == [(serving.id, registry.id)]
+    assert ("SPOF001", "Model Serving API") in found(b, "SPOF001")
+    assert next(iter(build_graph(_one("Server", "Model training")).nodes.values())).role != "file_storage"

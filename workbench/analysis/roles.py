@@ -417,7 +417,9 @@ def resolve_role(node: Any) -> RoleResolution:
                 role in _SPECIFIC_GENERIC and not (role in DATA_ROLES and console_label(node.label or ""))
                 or framework)) and not (framework and (
                 by_label in STATEFUL or (by_label == "client" and role != "client"))) and not (
-                by_label == "client" and role in STATEFUL):  # `Storage("User")`: the users' records, not a user
+                by_label == "client" and role in STATEFUL) and not (  # `Storage("User")`: the users' records
+                by_label == "ml" and role in STATEFUL and _MODEL_FILES.search(words(node.label or ""))):
+            # ... and `Storage("Model\nRegistry")` holds the model files a server loads, not a model that answers.
             return RoleResolution(by_label, "label", invalid)
     elif role in AUXILIARY_ROLES and source != "exact" and APP_LABEL.search(words(node.label or "")):
         # A monitoring or tooling icon on a node whose label names a web application framework
@@ -469,6 +471,10 @@ def resolve_role(node: Any) -> RoleResolution:
         if by_label in MULTI_PURPOSE[role]:
             return RoleResolution(by_label, "label", invalid)
     return RoleResolution(role, source, invalid)
+
+
+# Where trained models are kept: a storage icon labelled so is the store, not the model.
+_MODEL_FILES = re.compile(r"\b(?:registry|artifacts?|checkpoints?|weights|store|storage|bucket)\b")
 
 
 # Monitoring products by name, at the head of the label: a compute icon labelled with one runs monitoring, not the
