@@ -1033,7 +1033,7 @@ def _mark_reads(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:
     flowing back or out, not the store calling: read it as the service reading the store (issue 13: a pipeline
     drawn as data flow, a `<<` reply chain without its requests). Rows as in orient_and_type."""
     drawn = {(r[1], r[2]) for r in rows if not r[7]}
-    succ: dict[str, list[str]] | None = None  # built once, when some arrow out of a store into a door needs it
+    succ: dict[str, list[str]] | None = None  # built once, when an arrow from a database into a balancer needs it
     reach: dict[str, set[str]] = {}
     for row in rows:
         e, u, v = row[0], row[1], row[2]
@@ -1042,15 +1042,21 @@ def _mark_reads(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:
         # A warehouse (analytics that holds its data: Redshift, BigQuery, Hive) answers its readers like a store.
         passive = nodes[u].role in _PASSIVE or (nodes[u].role == "analytics" and nodes[u].stateful)
         if passive and nodes[v].role in _READERS and (v, u) not in drawn:
-            door = nodes[v].role in _FRONT_DOORS and nodes[u].role == "database"
-            if door and succ is None:
-                succ = defaultdict(list)
-                for a, b in drawn:
-                    succ[a].append(b)
-            if door and u in (reach[v] if v in reach else reach.setdefault(v, reached((v,), succ))):
-                # `ingress >> app >> model >> db` and `db >> ingress`: the arrow closes the loop, the answer going
-                # back to where the request came in, not a second way to the store. A balancer reads no database
-                # (it may serve files or cached pages); a service may (`db >> Edge(label="SELECT") >> api`).
+            # `ingress >> app >> model >> db` and `db >> ingress`: the arrow closes the loop, the answer going back
+            # to where the request came in, not a second way to the store. A balancer reads no database (it may
+            # serve files or cached pages); an API gateway may (DynamoDB integrations), and so may a service
+            # (`db >> Edge(label="SELECT") >> api` beside its write path).
+            if nodes[v].role == "load_balancer" and nodes[u].role == "database":
+                if succ is None:
+                    succ = defaultdict(list)
+                    for a, b in drawn:
+                        succ[a].append(b)
+                if v not in reach:
+                    reach[v] = reached((v,), succ)
+                loop = u in reach[v]
+            else:
+                loop = False
+            if loop:
                 row[5] = "response"
                 row[6] = (f"read `{nodes[u].label} → {nodes[v].label}` as the answer: `{nodes[v].label}` reaches "
                           f"`{nodes[u].label}` through the arrows drawn, and a store answers, it does not call")
@@ -1058,10 +1064,6 @@ def _mark_reads(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:
             row[1], row[2] = v, u
             row[6] = (f"read `{nodes[u].label} → {nodes[v].label}` as `{nodes[v].label}` reading from "
                       f"`{nodes[u].label}`: a store answers requests, it does not make them")
-
-
-# A balancer reads no database; an API gateway may (direct DynamoDB integrations).
-_FRONT_DOORS = frozenset({"load_balancer"})
 
 
 def reached(roots: Iterable[str], succ: Mapping[str, Iterable[str]]) -> set[str]:

@@ -535,7 +535,8 @@ def serverless_host(cls: str, provider: str | None, places: tuple[str, ...]) -> 
     return _place_host(places[-1])
 
 
-_SERVER_ICONS = frozenset({"Server", "Rack", "EC2", "VM", "VirtualMachine", "ComputeEngine", "Droplet"})
+# ... and the server icons that are not a cloud's virtual machine (those are VIRTUAL_MACHINES).
+_SERVER_ICONS = frozenset({"Server", "Rack", "Droplet"})
 
 
 @lru_cache(maxsize=4096)
