@@ -2922,3 +2922,118 @@ def test_a_storage_icon_named_as_a_model_registry_holds_the_model_files():
     assert [(a.u, a.v) for a in g.arcs if registry.id in (a.u, a.v)] == [(serving.id, registry.id)]
     assert ("SPOF001", "Model Serving API") in found(b, "SPOF001")
     assert next(iter(build_graph(_one("Server", "Model training")).nodes.values())).role != "file_storage"
+
+
+def test_a_proxy_drawn_in_an_edge_networks_cluster_is_the_vendors():
+    """`HAProxy("WAF")` in `Cluster("Cloudflare")` in front of the one pod users reach: Cloudflare's proxy, drawn with
+    the icon at hand, which Cloudflare runs redundantly; the pod behind it is still the single point. The same icon
+    in a "Cloudflare Tunnel" cluster (cloudflared on one's own machine) or in a cluster of one's own stays single."""
+    def design(place: str) -> Arch:
+        b = Arch()
+        with b.cluster(place):
+            waf = b.node("HAProxy", "WAF", provider="onprem", module="network")
+        with b.cluster("GKE"):
+            pod = b.node("Pod", "kampanye-server", provider="k8s", module="compute")
+        b.chain(waf, pod, b.node("SQL", "kampanye", provider="gcp", module="database"))
+        return b
+
+    got = found(design("Cloudflare"), "SPOF001")
+    assert ("SPOF001", "kampanye-server") in got and ("SPOF001", "WAF") not in got, got
+    for own in ("Cloudflare Tunnel", "Edge"):
+        assert ("SPOF001", "WAF") in found(design(own), "SPOF001"), own
+
+
+def test_apps_the_clients_open_named_for_different_things_are_each_required():
+    """`users >> [Python("Vote App"), NodeJS("Result App")]`, both writing one Postgres: the clients open one app to
+    vote and another to see the results, so each is a single point for its capability (a guess, so a warning that
+    says it). Apps a client reaches that are not named for different things stay alternatives."""
+    def design(first: str, second: str) -> Arch:
+        b = Arch()
+        users = b.node("Users", "Clients", provider="onprem", module="client")
+        apps = [b.node("Python", first, provider="programming", module="language"),
+                b.node("Nodejs", second, provider="programming", module="language")]
+        b.edge(users, apps)
+        b.edge(apps, onprem(b, "PostgreSQL", "Database", "database"))
+        return b
+
+    spofs = {subject(f): f for f in by_code(design("Vote App", "Result App"), "SPOF001")}
+    assert {"Vote App", "Result App"} <= set(spofs), list(spofs)
+    assert all(spofs[x].severity == "warning" and any("app of its own" in a for a in spofs[x].assumptions)
+               for x in ("Vote App", "Result App"))
+    assert not {h for h in found(design("app", "app 2"), "SPOF001") if h[1] in ("app", "app 2")}
+
+
+def test_a_cdn_forwards_each_path_to_servers_named_for_different_things():
+    """`cdn >> [Django("web api server"), Vue("web server")]`, the API writing the database and the web server
+    reading a bucket the browser also reads: the CDN sends each path to one origin, so the web server is required
+    for the pages even though the bucket has another way in. Two servers not named apart stay alternatives."""
+    def design(first: str, second: str) -> Arch:
+        b = Arch()
+        browser = b.node("Client", "browser", provider="onprem", module="client")
+        cdn = b.node("CloudFront", "Cloudflare CDN", provider="aws", module="network")
+        api = b.node("Django", first, provider="programming", module="framework")
+        web = b.node("Vue", second, provider="programming", module="framework")
+        s3 = b.node("S3", "S3", provider="aws", module="storage")
+        b.chain(browser, cdn, [api, web])
+        b.edge(api, onprem(b, "PostgreSQL", "DB", "database"))
+        b.edge(web, s3)
+        b.edge(browser, s3)
+        return b
+
+    got = found(design("web api server", "web server"), "SPOF001")
+    assert {("SPOF001", "web api server"), ("SPOF001", "web server")} <= got, got
+    assert ("SPOF001", "server b") not in found(design("server a", "server b"), "SPOF001")
+
+
+def test_a_front_end_drawn_ahead_of_the_dns_runs_in_the_browser():
+    """`TypeScript("Front End") >> Route53("DNS") >> ELB >> Go("API") >> RDS`, no client drawn: a front end that
+    looks up the name before the balancer is the app in the users' browsers, not a server every request enters
+    through. A front end behind the balancer, or a "Frontend server" ahead of the DNS, is still a server."""
+    def design(label: str, ahead: bool = True) -> Arch:
+        b = Arch()
+        fe = b.node("Typescript", label, provider="programming", module="language")
+        dns = b.node("Route53", "DNS", provider="aws", module="network")
+        lb = b.node("ELB", "Load Balancer", provider="aws", module="network")
+        api = b.node("Go", "API", provider="programming", module="language")
+        db = b.node("RDS", "Database", provider="aws", module="database")
+        if ahead:
+            b.chain(fe, dns, lb, api, db)
+        else:
+            b.chain(dns, lb, fe, api, db)
+        return b
+
+    b = design("Front End")
+    g = build_graph(b.diagram())
+    fe = next(n for n in g.nodes.values() if n.label == "Front End")
+    assert (fe.role, fe.role_source) == ("client", "browser"), (fe.role, fe.role_source)
+    got = found(b, "SPOF001")
+    assert ("SPOF001", "API") in got and ("SPOF001", "Front End") not in got, got
+    assert ("SPOF001", "Front End") in found(design("Front End", ahead=False), "SPOF001")
+    assert ("SPOF001", "Frontend server") in found(design("Frontend server"), "SPOF001")
+
+
+def test_a_standby_regions_copy_is_a_copy_whatever_its_task_count():
+    """Route 53 sends users to `ALB >> Fargate("ECS @ 1 task")` in us-west-2 and, on failure, to `ALB >>
+    Fargate("ECS @ 0 tasks\\n(failover scales to 2)")` in us-east-1 (a pilot light): the two are one service run in
+    two regions, the notes on how many tasks run aside, so neither is a capability of its own. A service of
+    another name in the second region is still one."""
+    def design(standby: str) -> Arch:
+        b = Arch()
+        users = b.node("Users", "Internet client", provider="onprem", module="client")
+        r53 = b.node("Route53", "Route 53", provider="aws", module="network")
+        with b.cluster("us-west-2 (PRIMARY)"):
+            alb = b.node("ALB", "sre-alb", provider="aws", module="network")
+            task = b.node("Fargate", "ECS @ 1 task", provider="aws", module="compute")
+        with b.cluster("us-east-1 (STANDBY)"):
+            dr_alb = b.node("ALB", "sre-alb-dr\n(warm, no targets)", provider="aws", module="network")
+            dr_task = b.node("Fargate", standby, provider="aws", module="compute")
+        b.edge(users, r53)
+        b.edge(r53, alb, label="primary route")
+        b.edge(r53, dr_alb, label="failover route", style="dashed")
+        b.edge(alb, task)
+        b.edge(dr_alb, dr_task)
+        return b
+
+    got = found(design("ECS @ 0 tasks\n(failover scales to 2)"), "SPOF001")
+    assert not got, got
+    assert ("SPOF001", "billing") in found(design("billing"), "SPOF001")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
@@ -100,7 +101,7 @@ def served_from_either_region(terminals: tuple[str, ...], groups: Mapping[str, G
         if (len(g.regions) == 1 and cloud_region(next(iter(g.regions))) and (
                 (g.managed and g.elastic) or not g.effective_stateful)
                 and not is_shard(g.labels[0])):
-            by_kind.setdefault((g.classes, label_stem(g.labels[0])), []).append(t)
+            by_kind.setdefault((g.classes, _copy_stem(g.labels[0])), []).append(t)
     out = []
     for copies in by_kind.values():
         if len(copies) < 2 or len(set().union(*(groups[t].regions for t in copies))) != len(copies):
@@ -111,6 +112,17 @@ def served_from_either_region(terminals: tuple[str, ...], groups: Mapping[str, G
         if not shared or groups[shared[0]].role in _REGION_ROUTERS:
             out.append((tuple(copies), shared))
     return out
+
+
+# Notes on how many run in each region ("ECS @ 1 task", "ECS @ 0 tasks (failover scales to 2)", "web (2 instances)"):
+# the standby region of a pilot-light design runs fewer, or none until it fails over, of the same service.
+_COUNT_NOTE = re.compile(r"\([^)]*\)|@?\s*\b\d+\s*(?:tasks?|instances?|replicas?|nodes?|pods?|containers?|vms?)\b",
+                         re.IGNORECASE)
+
+
+def _copy_stem(label: str) -> str:
+    """What a regional copy is named, without the notes on how many of it run there."""
+    return label_stem(_COUNT_NOTE.sub(" ", label)) or label_stem(label)
 
 
 def _chain(t: str, root: str, idom: Mapping[str, str | None]) -> list[str]:

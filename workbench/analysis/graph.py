@@ -500,6 +500,10 @@ def delivery_map(groups: Mapping[str, Group], group_of: Mapping[str, str], arcs:
 _ROUTERS = frozenset({"load_balancer", "api_gateway"})
 _FEATURE_ROLES = frozenset({"compute", "service", "workflow", "ml"})
 _FANS_OUT = frozenset({"compute", "service", "ml"})
+# ... and clients, which open one app or another (`users >> [Python("Vote App"), NodeJS("Result App")]`), and CDNs,
+# which forward each path to one origin (`cdn >> [Django("web api server"), Vue("web server")]`): only services
+# named for different things are read as routes of their own there (below).
+_CALLERS = _ROUTERS | _FANS_OUT | {"client", "cdn"}
 
 
 def route_features(groups: Mapping[str, Group], group_of: Mapping[str, str], arcs: list[Arc]) -> frozenset[str]:
@@ -527,7 +531,8 @@ def gateway_routes(groups: Mapping[str, Group], group_of: Mapping[str, str], arc
     each request to one service by its path, so each serves routes of its own and is required for them, even
     when they share a store further on [H, issue 13]. A guess when no edge names the routes: group → the
     assumption. Behind a load balancer only services named for different domains are (`named_services`): other
-    targets of a balancer may serve the same requests (what-if reroutes through the other). Whatever the caller,
+    targets of a balancer may serve the same requests (what-if reroutes through the other); so are the apps
+    that clients open. Whatever the caller,
     one of its targets that calls another of them is a tier of its own (a front end calling the API)."""
     behind: dict[str, dict[str, None]] = {}
     calls: dict[str, set[str]] = {}
@@ -537,7 +542,7 @@ def gateway_routes(groups: Mapping[str, Group], group_of: Mapping[str, str], arc
         r, h = group_of[a.u], group_of[a.v]
         if r != h:
             calls.setdefault(r, set()).add(h)
-        if (r != h and groups[r].role in _ROUTERS | _FANS_OUT and groups[h].role in _FEATURE_ROLES
+        if (r != h and groups[r].role in _CALLERS and groups[h].role in _FEATURE_ROLES
                 and not groups[h].soft and not groups[h].effective_stateful):
             behind.setdefault(r, {})[h] = None
     out: dict[str, str] = {}
@@ -561,8 +566,10 @@ def gateway_routes(groups: Mapping[str, Group], group_of: Mapping[str, str], arc
                                       f"`{groups[r].name}` (a gateway routes each request to one service)")
         elif len(targets) >= 2 and named_services([groups[h].labels[0] for h in targets]):
             for h in targets:
-                out.setdefault(h, f"read `{groups[h].name}` as serving routes of its own behind `{groups[r].name}`"
-                                  " (the services behind it are named for different things)")
+                out.setdefault(h, f"read `{groups[h].name}` as an app of its own that `{groups[r].name}` open (the "
+                                  "apps they reach are named for different things)" if groups[r].role == "client"
+                               else f"read `{groups[h].name}` as serving routes of its own behind `{groups[r].name}`"
+                                    " (the services behind it are named for different things)")
     # `ingress >> [frontend, api]` and `frontend >> api`: a copy of a service does not call another copy, so the
     # front end serves routes of its own (the pages), whatever routes requests to both (a balancer, an internet
     # gateway, the clients), and is no alternative way to the api.
@@ -582,7 +589,8 @@ def gateway_routes(groups: Mapping[str, Group], group_of: Mapping[str, str], arc
 
 
 # "user service", "OrderService", "payment-api": a service named for its domain.
-_NAMED_SERVICE = re.compile(r"^(.+?)[\s_-]*(?:service|svc|microservice|micro[\s_-]service|api)$", re.IGNORECASE)
+_NAMED_SERVICE = re.compile(r"^(.+?)[\s_-]*(?:service|svc|microservice|micro[\s_-]service|api|app|application|server)$",
+                            re.IGNORECASE)
 # Qualifiers that name a copy, a variant or an audience of one service, not a domain of its own.
 _VARIANT = re.compile(r"^(?:blue|green|canary|stable|primary|secondary|public|internal|private|external|v\d+|"
                       r"east|west|north|south|new|old|legacy|main|backup|shadow)$")

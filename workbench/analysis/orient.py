@@ -14,6 +14,7 @@ from workbench.analysis.redundancy import (
     SCALING_GROUP_CLASSES,
     Location,
     cluster_location,
+    edge_vendor,
     flag,
     hosted_service,
     is_placement_cluster,
@@ -150,6 +151,7 @@ def _ha(n: Node, role: str, memo: dict[tuple, HA], places: tuple[str, ...]) -> H
     label_ha = label_says_ha(n.label) if cloud else False
     self_hosted = self_hosted_product(n.label, role) if cloud else None
     hosted = hosted_service(n.label, role) if not cloud else None
+    hosted = f"its label names {hosted}" if hosted else edge_vendor(places, role)
     host = serverless_host(n.cls, n.provider, places)
     cls = k8s_kind(n) or n.cls
     key = (n.provider, cls, role, n.c4 is not None, label_ha, self_hosted, hosted, host) + tuple(
@@ -535,6 +537,8 @@ _NOT_IN_BROWSER = re.compile(r"\b(?:ssr|server|servers|service|api|backend|node|
 _BROWSER_LABEL = re.compile(r"\b(?:react|vue|angular|svelte)\b(?! kit)")  # SvelteKit renders on a server too
 # A page the browser loads as a file (`JavaScript("Frontend\npublic/index.html")`): it runs there, whatever icon.
 _STATIC_PAGE = re.compile(r"\bindex html\b|\bstatic (?:html|pages?|site)\b")
+# A label that names the front end, on a language or custom icon ("Front End", "Web UI").
+_FRONT_END_LABEL = re.compile(r"\b(?:front ?end|web (?:ui|client))\b")
 # A static build: files a CDN or bucket hands to the browser, which runs them ("React 18\nVite + TypeScript").
 _STATIC_BUILD = re.compile(r"\b(?:vite|spa|single page|static|create react app|cra)\b")
 
@@ -544,7 +548,8 @@ def _browser_apps(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -
     of a drawing with no client (`React("React Frontend") >> auth`), runs in each user's browser: part of the
     client, not a server every request passes (source "browser") [H, issue 13]. One that a server, proxy or CDN
     serves stays the web tier it is drawn as, unless its label names a static build (Vite, SPA, static) that a CDN
-    or bucket delivers; several front-end sources (a module graph of a React app) say nothing."""
+    or bucket delivers; several front-end sources (a module graph of a React app) say nothing. A front end that
+    nothing calls and that calls the DNS or the CDN first is in the browser too, whatever its icon."""
     def front_end(n: Node) -> bool:
         if n.cls in _BROWSER_APPS and n.provider == "programming":
             return True
@@ -552,12 +557,19 @@ def _browser_apps(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -
         return (n.provider in ("custom", "programming") and not _NOT_IN_BROWSER.search(text)
                 and bool(_BROWSER_LABEL.search(text) or _STATIC_PAGE.search(text)))
 
+    def named(n: Node) -> bool:
+        return n.provider in ("custom", "programming") and bool(_FRONT_END_LABEL.search(roles.words(n.label or "")))
+
     apps = [n for n in diagram.nodes if resolved[n.id].role in _CLIENT_SIDE_ROLES and "role" not in n.analysis
-            and resolved[n.id].source not in ("override", "c4") and front_end(n)]
+            and resolved[n.id].source not in ("override", "c4") and (front_end(n) or named(n))]
     if not apps:
         return
     callers, calls = call_maps(diagram, linked=True)  # `react - auth`: linked, direction left open
-    apps = [n for n in apps if calls[n.id]]
+    # A front end drawn ahead of the name lookup or the CDN (`TypeScript("Front End") >> Route53("DNS") >> elb`)
+    # is where users start: servers are reached through DNS, they do not stand before it.
+    ahead = [n for n in apps if not callers[n.id] and not _NOT_IN_BROWSER.search(roles.words(n.label or ""))
+             and any(resolved[m].role in ("dns", "cdn") for m in calls[n.id])]
+    apps = [n for n in apps if calls[n.id] and front_end(n)]
     clients = {nid for nid, res in resolved.items() if res.role == "client"}
     # Called by clients, and by nothing else but what it calls itself (`api >> vue_app` drawn as the reply to
     # `vue_app >> api`).
@@ -569,7 +581,7 @@ def _browser_apps(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -
 
     called = [n for n in apps if callers[n.id] & (u := users(n)) and callers[n.id] - u <= calls[n.id]]
     sources = [n for n in apps if not callers[n.id]]
-    for n in called + (sources if len(sources) == 1 and not clients else []):
+    for n in called + (sources if len(sources) == 1 and not clients else []) + ahead:
         resolved[n.id] = roles.RoleResolution("client", "browser")
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from workbench.analysis.roles import SNOWFLAKE_VENDOR, VIRTUAL_MACHINES, words
+from workbench.analysis.roles import SNOWFLAKE_VENDOR, VIRTUAL_MACHINES, edge_vendor_cluster, words
 from workbench.design.capacity import CapacityError, parse_count
 
 # -- values -------------------------------------------------------------------------------------------------------
@@ -513,6 +513,19 @@ def hosted_service(label: str | None, role: str) -> str | None:
     return None if found is None or _OWN_MACHINES.search((label or "").lower()) else found
 
 
+_EDGE_ROLES = frozenset({"load_balancer", "cdn", "dns"})
+
+
+def edge_vendor(places: tuple[str, ...], role: str) -> str | None:
+    """Where a proxy, balancer or DNS icon is drawn inside an edge network's cluster (`HAProxy("WAF")` in
+    `Cluster("Cloudflare")`): that network proxies for the design, run redundantly by its vendor; else None."""
+    if role in _EDGE_ROLES:
+        for place in reversed(places):
+            if edge_vendor_cluster(place):
+                return f"drawn in the cluster `{place}`, the vendor's edge network"
+    return None
+
+
 def label_says_ha(label: str | None) -> bool:
     """True when a node's label says the service runs redundantly (Multi-AZ, global, regional, HA)."""
     return bool(label) and bool(_HA_LABEL.search(words(label)))
@@ -552,8 +565,9 @@ def node_ha(provider: str | None, cls: str, role: str, analysis: Mapping[str, st
 
     `label_ha`: the label says Multi-AZ, global, regional or HA. A managed database or cache that the table calls
     single unless a hint says otherwise is then provisional (its findings are info) instead of single.
-    `self_hosted`: the self-hosted product the label names (MinIO on an S3 icon), which is single; `hosted`: the
-    hosted edge provider it names on a custom or generic icon (Cloudflare), which is managed; `host`: the
+    `self_hosted`: the self-hosted product the label names (MinIO on an S3 icon), which is single; `hosted`: why
+    a custom, generic or on-prem icon is a hosted provider's service, which is managed (its label names Cloudflare,
+    or it is drawn in the Cloudflare cluster); `host`: the
     serverless hosting platform an app runs on (Vercel), which makes it provisional."""
     override = flag(analysis.get("managed_ha"))
     single_variant = str(analysis.get("tier", "")).strip().lower() == "basic"
@@ -588,8 +602,7 @@ def node_ha(provider: str | None, cls: str, role: str, analysis: Mapping[str, st
     if role == "external_saas":
         return HA("managed", elastic=True, basis="an external service: not yours to replicate [H]")
     if hosted and provider in SELF_HOSTED_PROVIDERS:
-        return HA("managed", elastic=True, basis=f"its label names {hosted}, a hosted service that its provider runs "
-                                                 f"redundantly [H]")
+        return HA("managed", elastic=True, basis=f"{hosted}, a hosted service that its provider runs redundantly [H]")
     if provider == "k8s" and cls == "SVC":
         return HA("managed", elastic=True, basis="a Kubernetes Service is a virtual IP that kube-proxy programs on "
                                                  "every node; there is no instance to lose [H]")

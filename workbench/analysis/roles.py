@@ -629,6 +629,19 @@ def vendor_cluster(label: str) -> bool:
     return bool(_VENDOR_CLUSTER.match(words(label)))
 
 
+# Of those, the edge networks, which also proxy, balance and resolve for their customers: `HAProxy("WAF")` drawn in
+# `Cluster("Cloudflare")` is Cloudflare's proxy, drawn with the icon at hand. A cluster for what runs on one's own
+# machines beside the vendor ("Cloudflare Tunnel", "Akamai origin", "Cloudflare Workers + origin") is not.
+_EDGE_VENDOR_CLUSTER = re.compile(r"^(?:cloudflare|akamai|fastly|imperva|zscaler)\b"
+                                  r"(?!.*\b(?:tunnel|cloudflared|origins?|workers?|pages|self ?hosted|servers?|"
+                                  r"vms?|vps|hosts?|connectors?|agents?)\b)")
+
+
+def edge_vendor_cluster(label: str) -> bool:
+    """True when a cluster's label names an edge network whose proxies, balancers and DNS its icons are."""
+    return bool(_EDGE_VENDOR_CLUSTER.match(words(label)))
+
+
 # A cluster named for a data platform sold as a service ("Snowflake Platform", "Databricks Lakehouse Platform"):
 # the tables, stages, volumes, search and model endpoints drawn in it are the vendor's, stored and run redundantly
 # by it [SF1], [DB1]; not stores or servers of the design's own.
