@@ -11,6 +11,7 @@ import json
 from archbuilder import Arch, analyse_arch, hits, subject
 
 from workbench.analysis.graph import build_graph
+from workbench.design.model import Icon
 
 
 def found(b: Arch, *codes: str, severities=("error", "warning")) -> set[tuple[str, str]]:
@@ -3037,3 +3038,164 @@ def test_a_standby_regions_copy_is_a_copy_whatever_its_task_count():
     got = found(design("ECS @ 0 tasks\n(failover scales to 2)"), "SPOF001")
     assert not got, got
     assert ("SPOF001", "billing") in found(design("billing"), "SPOF001")
+
+
+def test_a_terraform_module_graph_drawn_with_service_icons_is_no_runtime():
+    """`Route53("route53\\ntfmodule") >> VPC("vpc\\ntfmodule") >> EKS("eks\\ntfmodule") >> EKS("eks-addons\\ntfmodule")
+    >> Bash("kubeconfig\\nshell")`: the modules of a provisioning run, drawn with the icons of what they create, are
+    tooling; nothing there serves a request. The same chain without the module words is a service chain."""
+    def design(suffix: str, last: str) -> Arch:
+        b = Arch()
+        b.chain(b.node("Route53", f"route53{suffix}", provider="aws", module="network"),
+                b.node("EKS", f"eks{suffix}", provider="aws", module="compute"),
+                b.node("EKS", f"eks-addons{suffix}", provider="aws", module="compute"),
+                b.node("Bash", last, provider="programming", module="language"))
+        return b
+
+    g = build_graph(design("\ntfmodule", "kubeconfig\nshell").diagram())
+    assert {n.role for n in g.nodes.values() if n.cls != "Route53"} == {"tooling"}, [
+        (n.label, n.role) for n in g.nodes.values()]
+    assert not found(design("\ntfmodule", "kubeconfig\nshell")), found(design("\ntfmodule", "kubeconfig\nshell"))
+    assert ("SPOF001", "deploy shell") in found(design("", "deploy\nshell"), "SPOF001")
+
+
+def test_custom_icons_of_phones_and_people_and_the_sources_beside_them_are_clients():
+    """`[Custom("WALLET", "./Android-IOS.png"), Custom("GAME", "./gameicon.png")] >> waf >> api_gateway >>
+    services`: a phone platform's picture is a client app, and the source that sends only to the front door that
+    client uses is another client, so the services behind the gateway are on the users' path. A picture of a
+    person at a computer, or a label naming researchers, is the user too; a source that also sends elsewhere
+    stays what it is."""
+    b = Arch()
+    wallet = b.node("Custom", "WALLET")
+    wallet.icon = Icon("design", "./my-resources/Android-IOS.png")
+    game = b.node("Custom", "GAME")
+    game.icon = Icon("design", "./my-resources/gameicon.png")
+    waf = b.node("WAF", "", provider="aws", module="security")
+    gw = b.node("APIGateway", "API GW", provider="aws", module="mobile")
+    svc = b.node("Custom", "clientManager")
+    b.edge([wallet, game], waf)
+    b.chain(waf, gw, svc, b.node("Aurora", "Aurora", provider="aws", module="database"))
+    g = build_graph(b.diagram())
+    assert (g.nodes[wallet.id].role, g.nodes[game.id].role) == ("client", "client")
+    assert g.nodes[game.id].role_source == "peer"
+    assert ("SPOF001", "clientManager") in found(b, "SPOF001")
+    assert not {h for h in found(b, "TOP001")}, found(b, "TOP001")
+
+    b = Arch()
+    person = b.node("Custom", "Researcher")
+    person.icon = Icon("design", "logo-images/computer-user.png")
+    b.chain(person, b.node("Custom", "chatbot\nGUI"), b.node("Custom", "vector database"))
+    assert ("SPOF001", "chatbot GUI") in found(b, "SPOF001")
+
+    b = Arch()
+    users = b.node("Users", "users", provider="onprem", module="client")
+    apps = [b.node("Kotlin", "Android App", provider="programming", module="language"),
+            b.node("Swift", "iOS App", provider="programming", module="language")]
+    b.edge(users, apps)
+    b.edge(apps, b.node("Go", "Backend API", provider="programming", module="language"))
+    got = found(b, "SPOF001")
+    assert ("SPOF001", "Backend API") in got and not {h for h in got if h[1] in ("Android App", "iOS App")}, got
+
+
+def test_a_schedule_drawn_as_users_starts_a_pipeline_with_a_person_in_its_loop():
+    """`Users("cron\\n(daily)") >> ingestor >> ... >> publisher >> posts`, and `publisher >> reporter >>
+    Client("You\\n(Telegram)") >> approver >> posts`: the people icon labelled as a schedule starts a batch job, not
+    user requests, and the person the reporter asks is a step of that job (an approval), not its user; nothing
+    is an error, and what the schedule starts is not "unreachable". Users a chat pushes to stay users."""
+    b = Arch()
+    cron = b.node("Users", "cron\n(daily)", provider="onprem", module="client")
+    ingestor, publisher = _py(b, "Ingestor"), _py(b, "Publisher")
+    posts = b.node("Storage", "posts.json", provider="generic", module="storage")
+    reporter, approver = _py(b, "Reporter"), _py(b, "Approver\n(long-poll)")
+    you = b.node("Client", "You\n(Telegram)", provider="onprem", module="client")
+    b.chain(cron, ingestor, publisher, posts)
+    b.chain(publisher, reporter, you, approver, posts)
+    g = build_graph(b.diagram())
+    assert g.nodes[cron.id].role == "workflow"
+    assert not found(b, severities=("error",)), found(b, severities=("error",))
+    assert not found(b, "TOP001"), found(b, "TOP001")
+
+    b = Arch()
+    users = b.node("Users", "users", provider="onprem", module="client")
+    api, push = _py(b, "chat api"), _py(b, "push service")
+    b.chain(users, api, b.node("Kafka", "messages", provider="onprem", module="queue"), push, users)
+    b.edge(api, b.node("PostgreSQL", "db", provider="onprem", module="database"))
+    assert ("SPOF001", "chat api") in found(b, "SPOF001")
+
+
+def test_an_internet_icon_named_source_feeds_a_training_job():
+    """`Internet("source") >> trainer >> model >> serve`, beside `user >> UI >> serve`: the icon named for where
+    the data comes from is a source of data, not users, so the training job is no door every request comes
+    through, and neither it nor what it feeds is "unreachable"."""
+    b = Arch()
+    source = b.node("Internet", "source", provider="onprem", module="network")
+    serve = b.node("Custom", "serve")
+    b.chain(source, b.node("Custom", "trainer"), b.node("Custom", "model"), serve)
+    b.chain(b.node("User", "user", provider="onprem", module="client"), b.node("Custom", "UI"), serve)
+    got = found(b)
+    assert ("SPOF001", "UI") in got and not {h for h in got if h[1] in ("trainer", "source")}, got
+    assert not {h for h in got if h[0] == "TOP001" and h[1] in ("trainer", "model")}, got
+
+
+def _py(b: Arch, label: str):
+    return b.node("Python", label, provider="programming", module="language")
+
+
+def test_guards_from_a_second_read_of_classes_152_156():
+    """Shapes a second read found misread by the first versions of classes 152-156."""
+    def spofs(b: Arch) -> set[str]:
+        return {h[1] for h in found(b, "SPOF001")}
+
+    def edge_design(place: str, label: str, inner: str | None = None) -> Arch:
+        b = Arch()
+        with b.cluster(place):
+            if inner:
+                with b.cluster(inner):
+                    proxy = b.node("Nginx", label, provider="onprem", module="network")
+            else:
+                proxy = b.node("Nginx", label, provider="onprem", module="network")
+        b.chain(b.node("Users", "users", provider="onprem", module="client"), proxy,
+                b.node("EC2", "app", provider="aws", module="compute", replicas="2"))
+        return b
+
+    # 152: the vendor's cluster is the innermost one, and one's own machines are named so.
+    assert "nginx" in spofs(edge_design("Cloudflare", "nginx", inner="Origin (Hetzner VPS)"))
+    assert "nginx" in spofs(edge_design("Cloudflare", "nginx", inner="Kubernetes"))
+    assert "cloudflared" in spofs(edge_design("Cloudflare", "cloudflared"))
+    assert "haproxy" in spofs(edge_design("Akamai Cloud (Linode)", "haproxy"))
+
+    # 153/154: copies, standbys, regions and platforms are no services of their own.
+    for router, pair in (("ELB", ("canary app server", "stable app server")),
+                         ("CloudFront", ("primary web server", "backup web server")),
+                         ("ELB", ("origin server", "failover server")),
+                         ("Users", ("US server", "EU server")),
+                         ("ELB", ("Linux server", "Windows server"))):
+        b = Arch()
+        front = b.node(router, "front", **({"provider": "onprem", "module": "client"} if router == "Users" else {}))
+        if router != "Users":
+            b.edge(b.node("Users", "users", provider="onprem", module="client"), front)
+        servers = [b.node("Server", x, provider="onprem", module="compute") for x in pair]
+        b.edge(front, servers)
+        b.edge(servers, b.node("PostgreSQL", "db", provider="onprem", module="database"))
+        assert not [f for f in analyse_arch(b).findings if any("named for different things" in a
+                                                               for a in f.assumptions)], pair
+
+    # 155: a server language's front end, or one asking a private resolver, is a server.
+    for cls, dns_cls, dns_label in (("Go", "Bind9", "CoreDNS"), ("Python", "Route53", "Private DNS")):
+        b = Arch()
+        fe = b.node(cls, "Web UI" if cls == "Python" else "frontend", provider="programming", module="language")
+        b.edge(fe, b.node(dns_cls, dns_label, **({"provider": "onprem", "module": "network"} if dns_cls == "Bind9"
+                                                   else {})))
+        b.chain(fe, b.node("RDS", "db"))
+        assert build_graph(b.diagram()).nodes[fe.id].role != "client", cls
+
+    # 156: a note in brackets without a number names the service: two services in each of two regions.
+    b = Arch()
+    r53 = b.node("Route53", "Route 53")
+    b.edge(b.node("Users", "users", provider="onprem", module="client"), r53)
+    for region in ("us-east-1", "eu-west-1"):
+        with b.cluster(region):
+            alb = b.node("ALB", f"alb {region}", provider="aws", module="network")
+            b.edge(alb, [b.node("ECS", "ECS\n(orders)"), b.node("ECS", "ECS\n(payments)")])
+        b.edge(r53, alb)
+    assert not found(b, "SPOF001", severities=("error",)), found(b, "SPOF001", severities=("error",))

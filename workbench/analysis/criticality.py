@@ -115,9 +115,10 @@ def served_from_either_region(terminals: tuple[str, ...], groups: Mapping[str, G
 
 
 # Notes on how many run in each region ("ECS @ 1 task", "ECS @ 0 tasks (failover scales to 2)", "web (2 instances)"):
-# the standby region of a pilot-light design runs fewer, or none until it fails over, of the same service.
-_COUNT_NOTE = re.compile(r"\([^)]*\)|@?\s*\b\d+\s*(?:tasks?|instances?|replicas?|nodes?|pods?|containers?|vms?)\b",
-                         re.IGNORECASE)
+# the standby region of a pilot-light design runs fewer, or none until it fails over, of the same service. Only
+# notes with a number: "ECS (orders)" and "ECS (payments)" are two services, "App (EU customers)" one region's.
+_COUNT_NOTE = re.compile(r"\([^)]*\d[^)]*\)|@?\s*\b\d+\s*(?:tasks?|instances?|replicas?|nodes?|pods?|containers?|"
+                         r"vms?)\b", re.IGNORECASE)
 
 
 def _copy_stem(label: str) -> str:

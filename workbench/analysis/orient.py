@@ -72,6 +72,7 @@ def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
     resolved = {n.id: _resolve(n, role_memo) for n in diagram.nodes}  # read again by the two passes below
     _clients_from_labels(diagram, resolved)
     _client_side_clusters(diagram, resolved)
+    _clients_beside_clients(diagram, resolved)
     _browser_apps(diagram, resolved)
     _queues_from_edge_labels(diagram, resolved)
     _services_on_request_paths(diagram, resolved)
@@ -151,7 +152,7 @@ def _ha(n: Node, role: str, memo: dict[tuple, HA], places: tuple[str, ...]) -> H
     label_ha = label_says_ha(n.label) if cloud else False
     self_hosted = self_hosted_product(n.label, role) if cloud else None
     hosted = hosted_service(n.label, role) if not cloud else None
-    hosted = f"its label names {hosted}" if hosted else edge_vendor(places, role)
+    hosted = f"its label names {hosted}" if hosted else edge_vendor(places, role, n.label)
     host = serverless_host(n.cls, n.provider, places)
     cls = k8s_kind(n) or n.cls
     key = (n.provider, cls, role, n.c4 is not None, label_ha, self_hosted, hosted, host) + tuple(
@@ -271,6 +272,28 @@ def _clients_from_labels(diagram: Diagram, resolved: dict[str, roles.RoleResolut
     clients |= {n.id for n in diagram.nodes if n.id in phrase and label_stem(display_label(n)) in stems}
     for nid in clients:
         resolved[nid] = roles.RoleResolution("client", "label")
+
+
+# Where users come in: a node that only these call is reached from outside.
+_FRONT_DOORS = frozenset({"edge_security", "cdn", "dns", "load_balancer", "api_gateway"})
+
+
+def _clients_beside_clients(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
+    """A node that says nothing of itself (a Custom icon named "GAME") that nothing calls and that sends only to
+    the front door a drawn client uses (`[Custom("WALLET", "./Android-IOS.png"), Custom("GAME", "./game.png")] >>
+    waf >> api_gateway`) is another client: servers are behind the front door, not beside the clients
+    (source "peer") [issue 13]."""
+    doors = {n.id for n in diagram.nodes if resolved[n.id].role in _FRONT_DOORS}
+    if not doors:
+        return
+    callers, calls = call_maps(diagram, linked=True)
+    used = {d for n in diagram.nodes if resolved[n.id].role == "client" for d in calls[n.id] & doors}
+    if not used:
+        return
+    for n in diagram.nodes:
+        if (resolved[n.id].source == "unknown" and "role" not in n.analysis and not callers[n.id] and calls[n.id]
+                and calls[n.id] <= used):
+            resolved[n.id] = roles.RoleResolution("client", "peer")
 
 
 # Control-plane and console icons a drawing may use for a service of its own (a generated docker-compose drawing
@@ -533,12 +556,15 @@ def _client_side_clusters(diagram: Diagram, resolved: dict[str, roles.RoleResolu
 # Front-end frameworks that build code for the browser (Next.js also renders on a server: not here).
 _BROWSER_APPS = frozenset({"React", "Vue", "Angular", "Svelte", "Ember", "Backbone"})
 _NOT_IN_BROWSER = re.compile(r"\b(?:ssr|server|servers|service|api|backend|node|nodejs|templates?|jinja2?|django|"
-                             r"flask|renders?|rendered)\b")
+                             r"flask|renders?|rendered|next ?js|next|nuxt|remix|gradio|streamlit)\b")
 _BROWSER_LABEL = re.compile(r"\b(?:react|vue|angular|svelte)\b(?! kit)")  # SvelteKit renders on a server too
 # A page the browser loads as a file (`JavaScript("Frontend\npublic/index.html")`): it runs there, whatever icon.
 _STATIC_PAGE = re.compile(r"\bindex html\b|\bstatic (?:html|pages?|site)\b")
-# A label that names the front end, on a language or custom icon ("Front End", "Web UI").
+# A label that names the front end, on a browser language's or a custom icon ("Front End", "Web UI") ...
 _FRONT_END_LABEL = re.compile(r"\b(?:front ?end|web (?:ui|client))\b")
+_BROWSER_LANGUAGES = frozenset({"Typescript", "Javascript"})
+# ... calling a DNS that browsers can ask: not a private zone or the cluster's own resolver.
+_PRIVATE_DNS = re.compile(r"\b(?:private|internal|core ?dns|coredns|consul|kube ?dns|bind9?|service discovery)\b")
 # A static build: files a CDN or bucket hands to the browser, which runs them ("React 18\nVite + TypeScript").
 _STATIC_BUILD = re.compile(r"\b(?:vite|spa|single page|static|create react app|cra)\b")
 
@@ -558,7 +584,9 @@ def _browser_apps(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -
                 and bool(_BROWSER_LABEL.search(text) or _STATIC_PAGE.search(text)))
 
     def named(n: Node) -> bool:
-        return n.provider in ("custom", "programming") and bool(_FRONT_END_LABEL.search(roles.words(n.label or "")))
+        # Browser languages and custom icons only: `Go("frontend")` or `Python("Web UI")` is a server.
+        return (n.provider == "custom" or (n.provider == "programming" and n.cls in _BROWSER_LANGUAGES)) and bool(
+            _FRONT_END_LABEL.search(roles.words(n.label or "")))
 
     apps = [n for n in diagram.nodes if resolved[n.id].role in _CLIENT_SIDE_ROLES and "role" not in n.analysis
             and resolved[n.id].source not in ("override", "c4") and (front_end(n) or named(n))]
@@ -567,8 +595,11 @@ def _browser_apps(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -
     callers, calls = call_maps(diagram, linked=True)  # `react - auth`: linked, direction left open
     # A front end drawn ahead of the name lookup or the CDN (`TypeScript("Front End") >> Route53("DNS") >> elb`)
     # is where users start: servers are reached through DNS, they do not stand before it.
+    by_id = {n.id: n for n in diagram.nodes}
     ahead = [n for n in apps if not callers[n.id] and not _NOT_IN_BROWSER.search(roles.words(n.label or ""))
-             and any(resolved[m].role in ("dns", "cdn") for m in calls[n.id])]
+             and any(resolved[m].role in ("dns", "cdn")
+                     and not _PRIVATE_DNS.search(roles.words(by_id[m].label or "") + " " + by_id[m].cls.lower())
+                     for m in calls[n.id])]
     apps = [n for n in apps if calls[n.id] and front_end(n)]
     clients = {nid for nid, res in resolved.items() if res.role == "client"}
     # Called by clients, and by nothing else but what it calls itself (`api >> vue_app` drawn as the reply to
@@ -890,6 +921,7 @@ def _early_kind(e, u: str, v: str, nodes: Mapping[str, NodeInfo]) -> str | None:
         # site is the copy kept warm, not a call, for a service as for a store [issue 13].
         return "replication"
     return None
+
 
 
 def _mark_peer_meshes(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:

@@ -516,13 +516,14 @@ def hosted_service(label: str | None, role: str) -> str | None:
 _EDGE_ROLES = frozenset({"load_balancer", "cdn", "dns"})
 
 
-def edge_vendor(places: tuple[str, ...], role: str) -> str | None:
-    """Where a proxy, balancer or DNS icon is drawn inside an edge network's cluster (`HAProxy("WAF")` in
-    `Cluster("Cloudflare")`): that network proxies for the design, run redundantly by its vendor; else None."""
-    if role in _EDGE_ROLES:
-        for place in reversed(places):
-            if edge_vendor_cluster(place):
-                return f"drawn in the cluster `{place}`, the vendor's edge network"
+def edge_vendor(places: tuple[str, ...], role: str, label: str) -> str | None:
+    """Where a proxy, balancer or DNS icon is drawn directly in an edge network's cluster (`HAProxy("WAF")` in
+    `Cluster("Cloudflare")`): that network proxies for the design, run redundantly by its vendor; else None. Not
+    in a cluster of one's own inside it ("Origin (Hetzner VPS)", "Kubernetes"), nor for what the label says runs
+    on one's own machines (cloudflared, an origin, a connector)."""
+    if role in _EDGE_ROLES and places and edge_vendor_cluster(places[-1]) and not _OWN_MACHINES.search(
+            (label or "").lower()):
+        return f"drawn in the cluster `{places[-1]}`, the vendor's edge network"
     return None
 
 

@@ -179,7 +179,8 @@ _KEYWORD_TABLE: list[tuple[str, str]] = [
      r"spanner|bigtable|datastore|firestore|cosmos|mongo|couch|cockroach|neo4|hbase|oracle|scylla|"
      r"cloudant|timestream|neptune|documentdb|keyspaces|qldb|\bledgers?\b|oceanbase|polardb|apsaradb|dbaas|"
      r"\bppas\b|^table$|table ?storage|postgis", "database"),
-    (r"step ?functions|workflows?|airflow|logic ?apps|\bcomposer\b|\bmistral\b|\bnifi\b|scheduler", "workflow"),
+    (r"step ?functions|workflows?|airflow|logic ?apps|\bcomposer\b|\bmistral\b|\bnifi\b|scheduler|\bcron\b|"
+     r"\bcrontab\b", "workflow"),
     (r"sagemaker|machine ?learning|\bml ?kit\b|mlkit|openai|\bai\b|cognitive|speech|\bvision\b|"
      r"visual recognition|translat|\bscience\b|predictions?|\bbots?\b|conversation|automl|inference|"
      r"rekognition|comprehend|textract|video (analy|index)|ground truth|^model$", "ml"),
@@ -337,8 +338,9 @@ def class_role(provider: str | None, module: str | None, cls: str) -> str:
 class RoleResolution:
     role: str
     # "override" | "c4" | "exact" | "keyword" | "provider_module" | "module" | "label" | "unknown", and from
-    # orient's passes: "placement" (where the node is drawn), "edge_label" (what its edges say) and "feature"
-    # (the drawing puts a node labelled like monitoring on a request path)
+    # orient's passes: "placement" (where the node is drawn), "edge_label" (what its edges say), "feature"
+    # (the drawing puts a node labelled like monitoring on a request path), "browser" (a front end run in the
+    # browser) and "peer" (a source beside the clients)
     source: str
     invalid_override: str | None = None
 
@@ -351,9 +353,12 @@ C4_TYPE_ROLES = {
 _C4_REFINED = frozenset({"database", "container", "system"})
 
 
-# A Custom icon's picture of someone's own machine: `Custom("sdi.all-rights.fr", "./computer.png")` is the browser
-# that opens the site.
-_DEVICE_ICON = re.compile(r"^(?:computers?|laptops?|desktops?|pcs?|(?:smart ?)?phones?|tablets?|workstations?)$")
+# A Custom icon's picture of someone's own machine, or of a person at one: `Custom("sdi.all-rights.fr",
+# "./computer.png")` is the browser that opens the site, `Custom("Researcher", "computer-user.png")` the user.
+# ... or of a phone platform's app (`Custom("WALLET", "./Android-IOS.png")`).
+_DEVICE_ICON = re.compile(r"^(?:computers?|laptops?|desktops?|pcs?|(?:smart ?)?phones?|tablets?|workstations?|"
+                          r"mobiles?|iphones?|ipads?|android(?: ios)?|ios(?: android)?|(?:computer )?users?|persons?|"
+                          r"people)$")
 
 
 def icon_role(icon: Any) -> str | None:
@@ -461,6 +466,9 @@ def resolve_role(node: Any) -> RoleResolution:
         # a service on the internet that the design calls or downloads from, not where its users come from
         # [issue 13].
         return RoleResolution("external_saas", "label", invalid)
+    elif role == "client" and _SCHEDULE_LABEL.match(words(node.label or "")):
+        # `Users("cron\n(daily)")`: the schedule that starts a pipeline, drawn with a people icon; no users.
+        return RoleResolution("workflow", "label", invalid)
     elif role == "internet" and label_role(node.label or "") == "network":
         # `Internet("Home Router (port 80)")`: the box requests pass on their way in, not where they come from.
         return RoleResolution("network", "label", invalid)
@@ -548,7 +556,10 @@ _OPS_LABEL = re.compile(r"\b(?:portainer|rancher|kubernetes dashboard|k8s dashbo
                         # the scanners a pipeline runs (`PostgreSQL("SonarQube")` where its icon file was missing):
                         # they check the code, they serve no request. Not Jenkins: drawings of an HA Jenkins make it
                         # the product.
-                        r"sonar ?qube|git ?leaks|falco|trivy|snyk|checkov|tfsec|semgrep)\b")
+                        r"sonar ?qube|git ?leaks|falco|trivy|snyk|checkov|tfsec|semgrep|"
+                        # the steps of a provisioning run (`EKS("eks\ntfmodule")`, `Bash("kubeconfig\nshell")`): a
+                        # module graph drawn with the icons of what the modules create is no runtime topology.
+                        r"tf ?modules?|terraform (?:modules?|stacks?|states?|runs?)|kubeconfig)\b")
 
 
 # Database consoles and API documentation serve operators and developers, not user requests; drawn with the icon of
@@ -576,10 +587,12 @@ def db_proxy_label(label: str) -> bool:
 
 # A service someone else runs on the internet, by what the label calls it: an API, a hub or registry, mail, sign-in,
 # a hosted model; or the data published there that a job downloads: open data, a catalogue, a CSV or JSON file,
-# a data set or feed ("警視庁\n認知件数CSV", "東京都\nオープンデータカタログ": Tokyo's open-data catalogue).
+# a data set, feed or source ("警視庁\n認知件数CSV", "東京都\nオープンデータカタログ": Tokyo's open-data catalogue;
+# `Internet("source") >> trainer`: where training data comes from).
 _INTERNET_SERVICE = re.compile(r"\b(?:apis?|hub|registry|smtp|imap|o ?auth|sso|webhooks?|gpt|llm|open ?ai|"
                                r"anthropic|hugging ?face|git ?hub|git ?lab|"
-                               r"open ?data|data ?catalog(?:ue)?s?|csv|json|xml|data ?sets?|data ?feeds?)\b")
+                               r"open ?data|data ?catalog(?:ue)?s?|csv|json|xml|data ?sets?|data ?feeds?|"
+                               r"data ?sources?|^sources?$)\b")
 _INTERNET_DATA_CJK = re.compile(r"オープンデータ")  # words() keeps ASCII only
 
 
@@ -634,7 +647,9 @@ def vendor_cluster(label: str) -> bool:
 # machines beside the vendor ("Cloudflare Tunnel", "Akamai origin", "Cloudflare Workers + origin") is not.
 _EDGE_VENDOR_CLUSTER = re.compile(r"^(?:cloudflare|akamai|fastly|imperva|zscaler)\b"
                                   r"(?!.*\b(?:tunnel|cloudflared|origins?|workers?|pages|self ?hosted|servers?|"
-                                  r"vms?|vps|hosts?|connectors?|agents?)\b)")
+                                  r"vms?|vps|hosts?|connectors?|agents?|private access|"
+                                  # Akamai also sells virtual machines (Linode); Imperva an on-prem appliance
+                                  r"cloud|linode|compute|securesphere|appliances?|on ?prem(?:ises)?)\b)")
 
 
 def edge_vendor_cluster(label: str) -> bool:
@@ -694,18 +709,23 @@ _OVERRIDE_HINT = re.compile(r"portainer|rancher|dashboard|argo|harbor|artifactor
                             r"gradio|fast ?api|flask|django|spring|rails|laravel|next|nest|node|nuxt|gunicorn|"
                             r"uvicorn|asp|symfony|meter|locust|gatling|load ?(?:gen|test)|beaver|ide|editor|grip|"
                             r"workbench|log|elk|efk|proxy|pool|bouncer|maxscale|odyssey|sonar|leaks|falco|trivy|"
-                            r"snyk|checkov|tfsec|semgrep",
+                            r"snyk|checkov|tfsec|semgrep|tf ?mod|terraform|kubeconfig",
                             re.IGNORECASE)
 
 
 def label_overrides_class(label: str) -> bool:
-    """True when a label may override the class: an operator tool, an external system, a console or a
-    monitoring product."""
+    """True when a label may override the class: an operator tool, an external system, a console, a monitoring
+    product or a schedule."""
     return bool(label) and (bool(_OVERRIDE_HINT.search(label)) and (ops_label(label) or external_label(label)
                                                                      or console_label(label) or log_store(label)
                                                                      or db_proxy_label(label)
                                                                      or bool(APP_LABEL.search(words(label))))
-                            or observability_product(label))
+                            or observability_product(label) or bool(_SCHEDULE_LABEL.match(words(label))))
+
+
+# A label that names a schedule (`Users("cron\n(daily)")`, "Scheduler", "Timer"): what starts a job, whatever icon it
+# is drawn with; not users sending requests.
+_SCHEDULE_LABEL = re.compile(r"^(?:cron|crontab|cron ?jobs?|schedulers?|schedule|timers?)\b")
 
 
 # Labels of compute nodes that face users when no client is drawn (R5): the web tier, a site, a portal, a proxy...
@@ -831,6 +851,7 @@ _SPECIFIC_GENERIC = frozenset({"edge_security", "load_balancer", "network", "dat
 _CLIENT_LABEL = re.compile(
     r"\b(?:clients?|browsers?|web ?browser|users?|end ?users?|customers?|visitors?|mobile|android|ios|iphone|"
     r"smartphones?|phones?|laptops?|desktops?|consumers?|players?|riders?|drivers?|shoppers?|buyers?|"
+    r"researchers?|students?|patients?|employees?|"
     r"web ?app|mobile ?app|front ?end app|spa|single page (?:app|application)|wasm|web ?assembly)\b")
 
 
@@ -844,7 +865,7 @@ def label_client(label: str) -> bool:
 _CLIENT_PHRASE = re.compile(
     r"^(?:(?:static|thin|rich|web|mobile|end|app|desktop|internet|external|online|remote|the)\s){0,2}"
     r"(?:clients?|browsers?|users?|customers?|visitors?|consumers?|players?|devices?|people|persons?|mobile ?apps?|"
-    r"client ?apps?|"
+    r"client ?apps?|(?:android|ios|iphone|ipad) ?apps?|"
     # "Client_machine", "user VM": the machine someone works at is where requests come from, not a server ("Player
     # host" and "Consumer hosts" run servers).
     r"(?:clients?|users?) (?:machines?|vms?|hosts?|pcs?|computers?|workstations?|laptops?))(?:\s(?:\d+|[a-z]|\.+))?"

@@ -19,8 +19,9 @@ TOP001 = Rule(
     what="A request-path component that is not an entry and that no entry and no queue's async domain reaches "
          "through synchronous, asynchronous or fallback edges. Isolated nodes count. Not reported: what a "
          "tooling or management node drives (a pipeline that deploys it, an agent that operates it), a store a "
-         "log shipper writes into (Fluentd, Fluent Bit, Logstash), a store that nothing calls but that feeds others "
-         "(a data source), and what those reach; network icons without request edges (a VPC or subnet drawn as a "
+         "log shipper writes into (Fluentd, Fluent Bit, Logstash), a store or external service that nothing calls "
+         "but that feeds others (a data source), a schedule (a scheduler or cron job), the head of a pipeline in a drawing with no "
+         "user entry, and what those reach; network icons without request edges (a VPC or subnet drawn as a "
          "caption). Monitoring edges into services (scrapes) reach nothing. "
          "Silent when the diagram has no entry and no queue at all.",
     why="Either an edge is missing from the drawing, and with it every dependency the analysis should see, or "
@@ -70,7 +71,12 @@ def check_top001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
                   and grp.role not in SOURCE_ROLES]
     if not candidates:
         return []
-    reached = ctx.reach(_other_roots(g))
+    # What a schedule starts, and in a drawing with no user entry the head of its pipeline (ENTRY001 names it), is
+    # reached: by time, not by a request. Compute nothing calls beside the users' system is still reported.
+    pipeline = not entries
+    started = {e.group for e in g.entries
+               if e.helper and (g.groups[e.group].role == "workflow" or (pipeline and e.inferred))}
+    reached = ctx.reach(_other_roots(g) | started)
     return [group_finding(g, "TOP001", "warning", f"`{grp.name}` is not reachable from any entry",
                           f"connect `{grp.name}` to what calls it, or delete it", grp)
             for grp in (g.groups[gid] for gid in candidates if gid not in reached)]
@@ -88,7 +94,8 @@ def _other_roots(g: AnalysisGraph) -> set[str]:
             calls.add(u)
         elif drives(g, a) and g.groups[v].role in roles.REQUEST_ROLES:
             roots.add(v)
-    roots.update(gid for gid in calls - called if g.groups[gid].stateful)
+    # Data sources: a store, or an external service (`Internet("source") >> trainer`), that nothing calls.
+    roots.update(gid for gid in calls - called if g.groups[gid].stateful or g.groups[gid].role == "external_saas")
     # A VPC, subnet or route-table icon with no request edges is a caption for the drawing, not a component (side
     # edges from monitoring do not make it one: they change no finding).
     roots.update(gid for gid, grp in g.groups.items()
