@@ -246,7 +246,6 @@ def _find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str
             found.append(Entry(gid, inferred=False, virtual=False))
     declared = {gid for gid, grp in groups.items() if any(flag(nodes[m].analysis.get("entry")) for m in grp.members)}
     found = _people_who_run_it(found, groups, declared, Q)
-    found = _people_in_the_loop(found, groups, declared, Q)
     candidates = [gid for gid, grp in groups.items()
                   if Q.in_degree(gid) == 0 and Q.out_degree(gid) > 0 and not grp.effective_stateful and not grp.soft
                   and grp.role in roles.REQUEST_ROLES and grp.role not in SOURCE_ROLES and gid not in fed]
@@ -313,28 +312,6 @@ def _people_who_run_it(found: list[Entry], groups: Mapping[str, Group], declared
         elif e.group in operators:
             e = replace(e, helper=True, assumption=f"`{name}` is an operator, not a user: the paths from it are for "
                                                    "running the system; analysed for the stores they need")
-        out.append(e)
-    return out
-
-
-def _people_in_the_loop(found: list[Entry], groups: Mapping[str, Group], declared: set[str],
-                        Q: nx.DiGraph) -> list[Entry]:
-    """A client that a scheduled flow calls, and whose requests go back into that flow (`Users("cron") >> ... >>
-    reporter >> Client("You\n(Telegram)") >> approver >> posts`, the publisher also writing `posts`), is a person
-    in the loop of that flow (an approval step), not its user: a helper, analysed for the stores it needs
-    [issue 13]. Users a push service answers (a chat), or a server that nothing calls, stay users."""
-    schedules = [gid for gid in Q if Q.in_degree(gid) == 0 and groups[gid].role == "workflow"]
-    if not schedules:
-        return found
-    flow = reached(schedules, {v: [w for w in Q.succ[v] if groups[w].role != "client"] for v in Q})
-    out = []
-    for e in found:
-        pushers = [p for p in Q.predecessors(e.group) if groups[p].role not in SOURCE_ROLES]
-        if not e.helper and e.group not in declared and pushers:
-            if set(pushers) <= flow and (reached([e.group], Q.succ) - {e.group}) & flow:
-                e = replace(e, helper=True, assumption=f"`{groups[e.group].name}` answers what "
-                            f"`{groups[pushers[0]].name}` sends it: a person in the loop of a scheduled flow, not "
-                            "its user; analysed for the stores it needs")
         out.append(e)
     return out
 
@@ -615,12 +592,12 @@ def gateway_routes(groups: Mapping[str, Group], group_of: Mapping[str, str], arc
 _NAMED_SERVICE = re.compile(r"^(.+?)[\s_-]*(?:service|svc|microservice|micro[\s_-]service|api|app|application|server)$",
                             re.IGNORECASE)
 # Qualifiers that name a copy, a variant or an audience of one service, not a domain of its own.
-_VARIANT = re.compile(r"\b(?:blue|green|canary|stable|primary|secondary|public|internal|private|external|v\d+|"
+_VARIANT = re.compile(r"blue|green|canary|stable|primary|secondary|public|internal|private|external|v\d+|"
                       r"east|west|north|south|new|old|legacy|main|backup|shadow|"
                       # standby and failover copies, regions and platforms: "failover server", "EU server",
                       # "Linux server", "Gunicorn server" are copies of one, not services of their own
-                      r"failover|fallback|spare|hot|cold|live|dr|origin|us|eu|uk|apac|asia|na|emea|latam|"
-                      r"linux|windows|gunicorn|uvicorn|nginx|apache|iis)\b")
+                      r"failover|fallback|spare|cold|dr|origin|us|eu|uk|apac|asia|na|emea|latam|"
+                      r"linux|windows|gunicorn|uvicorn|nginx|apache|iis")
 
 
 def named_services(labels: list[str]) -> bool:
@@ -632,9 +609,12 @@ def named_services(labels: list[str]) -> bool:
     for label in labels:
         m = _NAMED_SERVICE.match(" ".join(label.split()))
         stem = label_stem(m.group(1)) if m else ""
-        if not stem or _VARIANT.search(stem):  # any qualifier word: "canary app server", "primary web server"
+        if not stem or _VARIANT.fullmatch(stem):
             return False
-        stems.append(stem)
+        # A qualifier heading the name ("canary app server", "backup web server", "EU server") names a copy of
+        # what the rest of the name says: two targets the same once it is dropped are copies.
+        first, _, rest = stem.partition(" ")
+        stems.append(rest if _VARIANT.fullmatch(first) else stem)
     return len(set(stems)) == len(stems)
 
 

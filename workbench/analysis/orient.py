@@ -72,7 +72,7 @@ def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
     resolved = {n.id: _resolve(n, role_memo) for n in diagram.nodes}  # read again by the two passes below
     _clients_from_labels(diagram, resolved)
     _client_side_clusters(diagram, resolved)
-    _clients_beside_clients(diagram, resolved)
+    _roles_from_arrows(diagram, resolved)
     _browser_apps(diagram, resolved)
     _queues_from_edge_labels(diagram, resolved)
     _services_on_request_paths(diagram, resolved)
@@ -278,15 +278,37 @@ def _clients_from_labels(diagram: Diagram, resolved: dict[str, roles.RoleResolut
 _FRONT_DOORS = frozenset({"edge_security", "cdn", "dns", "load_balancer", "api_gateway"})
 
 
-def _clients_beside_clients(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
-    """A node that says nothing of itself (a Custom icon named "GAME") that nothing calls and that sends only to
-    the front door a drawn client uses (`[Custom("WALLET", "./Android-IOS.png"), Custom("GAME", "./game.png")] >>
-    waf >> api_gateway`) is another client: servers are behind the front door, not beside the clients
-    (source "peer") [issue 13]."""
+def _roles_from_arrows(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
+    """Roles the arrows decide [issue 13]: a picture of a person called by a server is a service; an Internet icon
+    named for data that sends to the front door is where users come from, and one the design only calls is a
+    service on the internet (source "called"); and a node that says nothing of itself (a Custom icon named
+    "GAME"), that nothing calls and that sends only to the front door a drawn client uses (`[Custom("WALLET",
+    "./Android-IOS.png"), Custom("GAME", "./game.png")] >> waf >> api_gateway`), is another client: servers are
+    behind the front door, not beside the clients (source "peer")."""
+    pictured = [n for n in diagram.nodes if resolved[n.id].source == "icon" and resolved[n.id].role == "client"]
     doors = {n.id for n in diagram.nodes if resolved[n.id].role in _FRONT_DOORS}
-    if not doors:
+    nets = [n for n in diagram.nodes if n.cls == "Internet" and "role" not in n.analysis]
+    if not doors and not pictured and not nets:
         return
-    callers, calls = call_maps(diagram, linked=True)
+    callers, calls = call_maps(diagram)  # drawn arrows only: `nginx - Custom("Nextcloud")` is its backend
+    # A person or a phone on a Custom node's icon says who it serves when a server calls it and it calls on
+    # (`nginx >> Custom("Directory", "./people.png") >> hr_db`): a service then, as a label would say. Replies,
+    # pushes from a queue or a web front end, and a stream ending at a laptop (`app >> Custom("Laptop",
+    # "laptop.png")`) do not count.
+    front_ends = {n.id for n in diagram.nodes if n.cls in roles.FRONTEND_CLASSES} if pictured else set()
+    for n in pictured:
+        if calls[n.id] and any(c not in calls[n.id] and c not in front_ends and resolved[c].role not in (
+                "client", "queue") for c in callers[n.id]):
+            resolved[n.id] = roles.RoleResolution("unknown", "unknown")
+    # An Internet icon named for a source of data that sends to the front door is where users come from after
+    # all (`Internet("Source") >> waf >> elb`); one that the design calls and that sends nothing is a service out
+    # there (`lambda >> Internet("Copernicus Marine Service")`), not its users.
+    for n in nets:
+        if resolved[n.id].role == "external_saas" and resolved[n.id].source == "label" and calls[n.id] & doors:
+            resolved[n.id] = roles.RoleResolution("internet", "keyword")
+        elif (resolved[n.id].role == "internet" and not calls[n.id]
+              and any(resolved[c].role not in ("client", "internet") for c in callers[n.id])):
+            resolved[n.id] = roles.RoleResolution("external_saas", "called")
     used = {d for n in diagram.nodes if resolved[n.id].role == "client" for d in calls[n.id] & doors}
     if not used:
         return

@@ -7,7 +7,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from workbench.analysis.roles import SNOWFLAKE_VENDOR, VIRTUAL_MACHINES, edge_vendor_cluster, words
+from workbench.analysis.roles import (
+    CONTAINER_TASKS,
+    SNOWFLAKE_VENDOR,
+    VIRTUAL_MACHINES,
+    edge_vendor_cluster,
+    words,
+)
 from workbench.design.capacity import CapacityError, parse_count
 
 # -- values -------------------------------------------------------------------------------------------------------
@@ -516,14 +522,27 @@ def hosted_service(label: str | None, role: str) -> str | None:
 _EDGE_ROLES = frozenset({"load_balancer", "cdn", "dns"})
 
 
+# Inside an edge network's cluster: a cluster of one's own machines, and labels of what runs on them ("nginx
+# (origin)", cloudflared, a connector); not the vendor's own "Edge Server", "Gateway" or "Origin Shield".
+_OWN_PLACE = re.compile(r"\b(?:origins?|vps|vms?|servers?|hosts?|kubernetes|k8s|gke|eks|aks|clusters?|nodes?|"
+                        r"self ?hosted|on ?prem(?:ises)?|data ?cent(?:er|re))\b")
+_OWN_EDGE_LABEL = re.compile(r"\b(?:cloudflared|tunnel|connectors?|agents?|self ?hosted|on ?prem(?:ises)?)\b|"
+                             r"\borigin$|^origin\b(?! shield)")
+
+
 def edge_vendor(places: tuple[str, ...], role: str, label: str) -> str | None:
-    """Where a proxy, balancer or DNS icon is drawn directly in an edge network's cluster (`HAProxy("WAF")` in
-    `Cluster("Cloudflare")`): that network proxies for the design, run redundantly by its vendor; else None. Not
-    in a cluster of one's own inside it ("Origin (Hetzner VPS)", "Kubernetes"), nor for what the label says runs
-    on one's own machines (cloudflared, an origin, a connector)."""
-    if role in _EDGE_ROLES and places and edge_vendor_cluster(places[-1]) and not _OWN_MACHINES.search(
-            (label or "").lower()):
-        return f"drawn in the cluster `{places[-1]}`, the vendor's edge network"
+    """Where a proxy, balancer or DNS icon is drawn in an edge network's cluster (`HAProxy("WAF")` in
+    `Cluster("Cloudflare")`, also in a group of it, "Cloudflare" > "Edge Security"): that network proxies for the
+    design, run redundantly by its vendor; else None. Not inside a cluster of one's own there ("Origin (Hetzner
+    VPS)", "Kubernetes"), nor for what the label says runs on one's own machines (cloudflared, "nginx (origin)",
+    an App Connector)."""
+    if role not in _EDGE_ROLES or _OWN_EDGE_LABEL.search(words(label or "")):
+        return None
+    for place in reversed(places):
+        if edge_vendor_cluster(place):
+            return f"drawn in the cluster `{place}`, the vendor's edge network"
+        if _OWN_PLACE.search(words(place)):
+            return None
     return None
 
 
@@ -622,9 +641,11 @@ def node_ha(provider: str | None, cls: str, role: str, analysis: Mapping[str, st
             return HA("provisional", elastic=True, basis="serverless or PaaS compute: HA believed but uncited [H]")
         # Instances, VMs and container services: the count is what you run.
         return HA("single", basis="compute instances count as drawn or declared")
-    if (provider, cls) in VIRTUAL_MACHINES:
-        # `EC2("MySQL")`, `VM("OCI db1")`: a store on a virtual machine is as many as the machines drawn.
-        return HA("single", basis="a store run on a virtual machine: one instance unless more are drawn")
+    if (provider, cls) in VIRTUAL_MACHINES or (provider, cls) in CONTAINER_TASKS:
+        # `EC2("MySQL")`, `VM("OCI db1")`, `Fargate("PostgreSQL Task")`: a store on a virtual machine or in a
+        # container task is as many as the machines or tasks drawn.
+        return HA("single", basis="a store run on a virtual machine or in a container task: one instance unless "
+                                  "more are drawn")
     # Any other managed service of a cloud provider: not in the cited table, so not trusted, but not flagged as
     # an error either [H]; SPOF/REP findings on it are info until the product decides.
     return HA("provisional", elastic=True, basis="managed cloud service not in the MANAGED_HA table [H]")

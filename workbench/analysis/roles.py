@@ -340,7 +340,7 @@ class RoleResolution:
     # "override" | "c4" | "exact" | "keyword" | "provider_module" | "module" | "label" | "unknown", and from
     # orient's passes: "placement" (where the node is drawn), "edge_label" (what its edges say), "feature"
     # (the drawing puts a node labelled like monitoring on a request path), "browser" (a front end run in the
-    # browser) and "peer" (a source beside the clients)
+    # browser), "peer" (a source beside the clients) and "called" (an Internet icon the design only calls)
     source: str
     invalid_override: str | None = None
 
@@ -524,9 +524,12 @@ PLACEHOLDER_ICONS = frozenset({("onprem", "Server")})
 K8S_WORKLOADS = frozenset({"Pod", "Deploy", "STS", "RS", "DS"})
 # Virtual machines: `VM("OCI db1")`, `EC2("MySQL")` run the database they name, one per machine drawn.
 VIRTUAL_MACHINES = frozenset({("aws", "EC2"), ("oci", "VM"), ("gcp", "ComputeEngine"), ("azure", "VM")})
+# A cloud's container task: `Fargate("PostgreSQL Task\n(Port 5432)")` runs one database in one task.
+CONTAINER_TASKS = frozenset({("aws", "Fargate"), ("aws", "ElasticContainerServiceTask"),
+                             ("aws", "ElasticContainerServiceContainer"), ("azure", "ContainerInstances")})
 CONTAINER_ICONS = frozenset({("k8s", c) for c in K8S_WORKLOADS} | {("onprem", "Docker"), ("onprem", "Containerd"),
                                                                    ("onprem", "Crio"), ("onprem", "LXC")}
-                            | VIRTUAL_MACHINES)
+                            | VIRTUAL_MACHINES | CONTAINER_TASKS)
 DATA_ROLES = frozenset({"database", "cache", "queue", "search"})
 # ... but not a workload named after the store it serves: "search-api", "postgres-exporter", "queue worker".
 _NOT_THE_STORE = re.compile(r"\b(?:api|apis|service|services|worker|workers|exporter|operator|consumer|consumers|"
@@ -559,7 +562,7 @@ _OPS_LABEL = re.compile(r"\b(?:portainer|rancher|kubernetes dashboard|k8s dashbo
                         r"sonar ?qube|git ?leaks|falco|trivy|snyk|checkov|tfsec|semgrep|"
                         # the steps of a provisioning run (`EKS("eks\ntfmodule")`, `Bash("kubeconfig\nshell")`): a
                         # module graph drawn with the icons of what the modules create is no runtime topology.
-                        r"tf ?modules?|terraform (?:modules?|stacks?|states?|runs?)|kubeconfig)\b")
+                        r"tf ?modules?$|terraform (?:modules?|stacks?|runs?)$|^kubeconfig(?: (?:shell|step|script))?$)")
 
 
 # Database consoles and API documentation serve operators and developers, not user requests; drawn with the icon of
@@ -645,11 +648,11 @@ def vendor_cluster(label: str) -> bool:
 # Of those, the edge networks, which also proxy, balance and resolve for their customers: `HAProxy("WAF")` drawn in
 # `Cluster("Cloudflare")` is Cloudflare's proxy, drawn with the icon at hand. A cluster for what runs on one's own
 # machines beside the vendor ("Cloudflare Tunnel", "Akamai origin", "Cloudflare Workers + origin") is not.
-_EDGE_VENDOR_CLUSTER = re.compile(r"^(?:cloudflare|akamai|fastly|imperva|zscaler)\b"
+_EDGE_VENDOR_CLUSTER = re.compile(r"^(?!akamai cloud\b)(?:cloudflare|akamai|fastly|imperva|zscaler)\b"
                                   r"(?!.*\b(?:tunnel|cloudflared|origins?|workers?|pages|self ?hosted|servers?|"
                                   r"vms?|vps|hosts?|connectors?|agents?|private access|"
                                   # Akamai also sells virtual machines (Linode); Imperva an on-prem appliance
-                                  r"cloud|linode|compute|securesphere|appliances?|on ?prem(?:ises)?)\b)")
+                                  r"linode|compute|connected cloud|securesphere|appliances?|on ?prem(?:ises)?)\b)")
 
 
 def edge_vendor_cluster(label: str) -> bool:
@@ -723,9 +726,11 @@ def label_overrides_class(label: str) -> bool:
                             or observability_product(label) or bool(_SCHEDULE_LABEL.match(words(label))))
 
 
-# A label that names a schedule (`Users("cron\n(daily)")`, "Scheduler", "Timer"): what starts a job, whatever icon it
-# is drawn with; not users sending requests.
-_SCHEDULE_LABEL = re.compile(r"^(?:cron|crontab|cron ?jobs?|schedulers?|schedule|timers?)\b")
+# A label that names a schedule (`Users("cron\n(daily)")`, "Scheduler (nightly)"): what starts a job, whatever icon
+# it is drawn with; not users sending requests.
+# "Schedulers" alone are people who book; "Timer app" is an app.
+_SCHEDULE_LABEL = re.compile(r"^(?:cron(?:tab)?|cron ?jobs?)\b|"
+                             r"^(?:scheduler|schedule|timer)s? (?:daily|hourly|nightly|weekly|monthly|every|\d)")
 
 
 # Labels of compute nodes that face users when no client is drawn (R5): the web tier, a site, a portal, a proxy...
@@ -851,7 +856,6 @@ _SPECIFIC_GENERIC = frozenset({"edge_security", "load_balancer", "network", "dat
 _CLIENT_LABEL = re.compile(
     r"\b(?:clients?|browsers?|web ?browser|users?|end ?users?|customers?|visitors?|mobile|android|ios|iphone|"
     r"smartphones?|phones?|laptops?|desktops?|consumers?|players?|riders?|drivers?|shoppers?|buyers?|"
-    r"researchers?|students?|patients?|employees?|"
     r"web ?app|mobile ?app|front ?end app|spa|single page (?:app|application)|wasm|web ?assembly)\b")
 
 
@@ -865,7 +869,7 @@ def label_client(label: str) -> bool:
 _CLIENT_PHRASE = re.compile(
     r"^(?:(?:static|thin|rich|web|mobile|end|app|desktop|internet|external|online|remote|the)\s){0,2}"
     r"(?:clients?|browsers?|users?|customers?|visitors?|consumers?|players?|devices?|people|persons?|mobile ?apps?|"
-    r"client ?apps?|(?:android|ios|iphone|ipad) ?apps?|"
+    r"client ?apps?|(?:android|ios|iphone|ipad) ?apps?|researchers?|students?|patients?|employees?|"
     # "Client_machine", "user VM": the machine someone works at is where requests come from, not a server ("Player
     # host" and "Consumer hosts" run servers).
     r"(?:clients?|users?) (?:machines?|vms?|hosts?|pcs?|computers?|workstations?|laptops?))(?:\s(?:\d+|[a-z]|\.+))?"

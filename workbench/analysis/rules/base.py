@@ -118,6 +118,9 @@ def role_assumptions(g: AnalysisGraph, node_ids: Iterable[str]) -> list[str]:
         elif info.role_source == "icon":
             out.append(f"role `{info.role}` for `{info.label}` from the name of its icon file (the label names no "
                        "role)")
+        elif info.role_source == "called":
+            out.append(f"`{info.label}` read as a service on the internet, not where users come from: the design "
+                       "calls it and it sends nothing")
         elif info.role_source == "peer":
             out.append(f"`{info.label}` read as a client: nothing calls it, and it sends requests to the front door "
                        "the drawn clients use (set role=\"service\" if it is a server)")

@@ -16,7 +16,8 @@ TOP001 = Rule(
     code="TOP001",
     title="Unreachable component",
     severity="warning",
-    what="A request-path component that is not an entry and that no entry and no queue's async domain reaches "
+    what="A request-path component of the design's own (not an external service) that is not an entry and that "
+         "no entry and no queue's async domain reaches "
          "through synchronous, asynchronous or fallback edges. Isolated nodes count. Not reported: what a "
          "tooling or management node drives (a pipeline that deploys it, an agent that operates it), a store a "
          "log shipper writes into (Fluentd, Fluent Bit, Logstash), a store or external service that nothing calls "
@@ -66,9 +67,10 @@ def check_top001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
     if not g.entries and not g.domains:
         return []
     entries = {e.group for e in g.entries if not e.helper}  # a job nothing calls is still reported
+    # An external service is someone else's: when nothing reaches it, TOP001 on its caller says what is missing.
     candidates = [gid for gid, grp in g.groups.items()
                   if gid not in entries and gid not in ctx.request_reach and grp.role in roles.REQUEST_ROLES
-                  and grp.role not in SOURCE_ROLES]
+                  and grp.role not in SOURCE_ROLES and grp.role != "external_saas"]
     if not candidates:
         return []
     # What a schedule starts, and in a drawing with no user entry the head of its pipeline (ENTRY001 names it), is
