@@ -3293,3 +3293,7 @@ def test_an_internet_icon_the_design_only_calls_is_a_service_out_there():
     b = Arch()
     b.chain(b.node("Internet", "Internet", provider="onprem", module="network"), _py(b, "web"), b.node("RDS", "db"))
     assert next(n for n in build_graph(b.diagram()).nodes.values() if n.cls == "Internet").role == "internet"
+    b = Arch()
+    net = b.node("Internet", "internet", provider="onprem", module="network")
+    b.edge(b.node("Prometheus", "probe", provider="onprem", module="monitoring"), net)  # a probe decides nothing
+    assert next(n for n in build_graph(b.diagram()).nodes.values() if n.cls == "Internet").role == "internet"

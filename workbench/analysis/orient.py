@@ -69,7 +69,7 @@ def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
         for cid in n.clusters:
             members_by_cluster[cid].append(n)
     role_memo: dict[tuple, roles.RoleResolution] = {}
-    resolved = {n.id: _resolve(n, role_memo) for n in diagram.nodes}  # read again by the two passes below
+    resolved = {n.id: _resolve(n, role_memo) for n in diagram.nodes}  # read again by the passes below
     _clients_from_labels(diagram, resolved)
     _client_side_clusters(diagram, resolved)
     _roles_from_arrows(diagram, resolved)
@@ -291,6 +291,11 @@ def _roles_from_arrows(diagram: Diagram, resolved: dict[str, roles.RoleResolutio
     if not doors and not pictured and not nets:
         return
     callers, calls = call_maps(diagram)  # drawn arrows only: `nginx - Custom("Nextcloud")` is its backend
+    # Monitoring fails open: a probe's arrows decide nothing.
+    aux = {n.id for n in diagram.nodes if resolved[n.id].role in roles.AUXILIARY_ROLES}
+    if aux:
+        callers = defaultdict(set, {k: v - aux for k, v in callers.items()})
+        calls = defaultdict(set, {k: v - aux for k, v in calls.items()})
     # A person or a phone on a Custom node's icon says who it serves when a server calls it and it calls on
     # (`nginx >> Custom("Directory", "./people.png") >> hr_db`): a service then, as a label would say. Replies,
     # pushes from a queue or a web front end, and a stream ending at a laptop (`app >> Custom("Laptop",
@@ -596,8 +601,9 @@ def _browser_apps(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -
     of a drawing with no client (`React("React Frontend") >> auth`), runs in each user's browser: part of the
     client, not a server every request passes (source "browser") [H, issue 13]. One that a server, proxy or CDN
     serves stays the web tier it is drawn as, unless its label names a static build (Vite, SPA, static) that a CDN
-    or bucket delivers; several front-end sources (a module graph of a React app) say nothing. A front end that
-    nothing calls and that calls the DNS or the CDN first is in the browser too, whatever its icon."""
+    or bucket delivers; several front-end sources (a module graph of a React app) say nothing. A front end on a
+    browser language's or a custom icon that nothing calls and that calls a public DNS or the CDN first is in the
+    browser too."""
     def front_end(n: Node) -> bool:
         if n.cls in _BROWSER_APPS and n.provider == "programming":
             return True
@@ -943,7 +949,6 @@ def _early_kind(e, u: str, v: str, nodes: Mapping[str, NodeInfo]) -> str | None:
         # site is the copy kept warm, not a call, for a service as for a store [issue 13].
         return "replication"
     return None
-
 
 
 def _mark_peer_meshes(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:

@@ -17,14 +17,13 @@ TOP001 = Rule(
     title="Unreachable component",
     severity="warning",
     what="A request-path component of the design's own (not an external service) that is not an entry and that "
-         "no entry and no queue's async domain reaches "
-         "through synchronous, asynchronous or fallback edges. Isolated nodes count. Not reported: what a "
-         "tooling or management node drives (a pipeline that deploys it, an agent that operates it), a store a "
-         "log shipper writes into (Fluentd, Fluent Bit, Logstash), a store or external service that nothing calls "
-         "but that feeds others (a data source), a schedule (a scheduler or cron job), the head of a pipeline in a drawing with no "
-         "user entry, and what those reach; network icons without request edges (a VPC or subnet drawn as a "
-         "caption). Monitoring edges into services (scrapes) reach nothing. "
-         "Silent when the diagram has no entry and no queue at all.",
+         "no entry and no queue's async domain reaches through synchronous, asynchronous or fallback edges. "
+         "Isolated nodes count. Not reported: what a tooling or management node drives (a pipeline that deploys "
+         "it, an agent that operates it), a store a log shipper writes into (Fluentd, Fluent Bit, Logstash), a "
+         "store or external service that nothing calls but that feeds others (a data source), a schedule (a "
+         "scheduler or cron job), the head of a pipeline in a drawing with no user entry, and what those reach; "
+         "network icons without request edges (a VPC or subnet drawn as a caption). Monitoring edges into "
+         "services (scrapes) reach nothing. Silent when the diagram has no entry and no queue at all.",
     why="Either an edge is missing from the drawing, and with it every dependency the analysis should see, or "
         "the component is dead weight.",
     example='Users("users") >> ELB("lb") >> EC2("web")\nRDS("db")   # nothing calls db',
