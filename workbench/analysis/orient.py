@@ -288,8 +288,9 @@ def _roles_from_arrows(diagram: Diagram, resolved: dict[str, roles.RoleResolutio
     pictured = [n for n in diagram.nodes if resolved[n.id].source == "icon" and resolved[n.id].role == "client"]
     doors = {n.id for n in diagram.nodes if resolved[n.id].role in _FRONT_DOORS}
     nets = [n for n in diagram.nodes if n.cls == "Internet" and "role" not in n.analysis]
-    if not doors and not pictured and not nets:
-        return
+    peers = [n for n in diagram.nodes if resolved[n.id].source == "unknown" and "role" not in n.analysis]
+    if not pictured and not nets and not (doors and peers):
+        return  # at 10,000 nodes the call maps below cost more than the rest of this pass
     callers, calls = call_maps(diagram)  # drawn arrows only: `nginx - Custom("Nextcloud")` is its backend
     # Monitoring fails open: a probe's arrows decide nothing.
     aux = {n.id for n in diagram.nodes if resolved[n.id].role in roles.AUXILIARY_ROLES}
@@ -317,9 +318,8 @@ def _roles_from_arrows(diagram: Diagram, resolved: dict[str, roles.RoleResolutio
     used = {d for n in diagram.nodes if resolved[n.id].role == "client" for d in calls[n.id] & doors}
     if not used:
         return
-    for n in diagram.nodes:
-        if (resolved[n.id].source == "unknown" and "role" not in n.analysis and not callers[n.id] and calls[n.id]
-                and calls[n.id] <= used):
+    for n in peers:
+        if resolved[n.id].source == "unknown" and not callers[n.id] and calls[n.id] and calls[n.id] <= used:
             resolved[n.id] = roles.RoleResolution("client", "peer")
 
 
