@@ -3080,6 +3080,9 @@ def test_custom_icons_of_phones_and_people_and_the_sources_beside_them_are_clien
     assert g.nodes[game.id].role_source == "peer"
     assert ("SPOF001", "clientManager") in found(b, "SPOF001")
     assert not {h for h in found(b, "TOP001")}, found(b, "TOP001")
+    # Users known only by a picture and by where they send are a guess: stated, and at most a warning.
+    spof = next(f for f in by_code(b, "SPOF001") if subject(f) == "clientManager")
+    assert spof.severity == "warning" and any("icon file" in a for a in spof.assumptions), spof
 
     b = Arch()
     person = b.node("Custom", "Researcher")

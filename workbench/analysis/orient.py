@@ -274,10 +274,6 @@ def _clients_from_labels(diagram: Diagram, resolved: dict[str, roles.RoleResolut
         resolved[nid] = roles.RoleResolution("client", "label")
 
 
-# Where users come in: a node that only these call is reached from outside.
-_FRONT_DOORS = frozenset({"edge_security", "cdn", "dns", "load_balancer", "api_gateway"})
-
-
 def _roles_from_arrows(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
     """Roles the arrows decide [issue 13]: a picture of a person called by a server is a service; an Internet icon
     named for data that sends to the front door is where users come from, and one the design only calls is a
@@ -286,7 +282,7 @@ def _roles_from_arrows(diagram: Diagram, resolved: dict[str, roles.RoleResolutio
     "./Android-IOS.png"), Custom("GAME", "./game.png")] >> waf >> api_gateway`), is another client: servers are
     behind the front door, not beside the clients (source "peer")."""
     pictured = [n for n in diagram.nodes if resolved[n.id].source == "icon" and resolved[n.id].role == "client"]
-    doors = {n.id for n in diagram.nodes if resolved[n.id].role in _FRONT_DOORS}
+    doors = {n.id for n in diagram.nodes if resolved[n.id].role in USER_FACING}
     nets = [n for n in diagram.nodes if n.cls == "Internet" and "role" not in n.analysis]
     peers = [n for n in diagram.nodes if resolved[n.id].source == "unknown" and "role" not in n.analysis]
     if not pictured and not nets and not (doors and peers):

@@ -171,12 +171,20 @@ def path_assumptions(g: AnalysisGraph, ctx: Context, path: list[str]) -> list[st
 
 
 def entry_assumptions(g: AnalysisGraph, roots: Iterable[str]) -> list[str]:
-    """The entry guess a finding rests on: only when every entry that needs it was inferred by guess."""
+    """The entry guess a finding rests on: only when every entry that needs it was inferred by guess, or is a
+    client only by the picture on its icon or by sending where the drawn clients do."""
     by_group = {e.group: e for e in g.entries}
-    found = [by_group[r].assumption for r in dict.fromkeys(roots) if r in by_group]
+    found = [by_group[r].assumption or _guessed_client(g, r) for r in dict.fromkeys(roots) if r in by_group]
     if found and all(found):
         return [found[0]]
     return []
+
+
+def _guessed_client(g: AnalysisGraph, gid: str) -> str:
+    members = g.groups[gid].members
+    if all(g.nodes[m].role_source in ("icon", "peer") for m in members):
+        return role_assumptions(g, members[:1])[0]
+    return ""
 
 
 def assume(finding: Finding, assumptions: Iterable[str]) -> Finding:
