@@ -12,6 +12,7 @@ from archbuilder import Arch, analyse_arch, hits, subject
 
 from workbench.analysis.graph import build_graph
 from workbench.design.model import Icon
+from workbench.design.model import Node as ModelNode
 
 
 def found(b: Arch, *codes: str, severities=("error", "warning")) -> set[tuple[str, str]]:
@@ -3300,3 +3301,181 @@ def test_an_internet_icon_the_design_only_calls_is_a_service_out_there():
     net = b.node("Internet", "internet", provider="onprem", module="network")
     b.edge(b.node("Prometheus", "probe", provider="onprem", module="monitoring"), net)  # a probe decides nothing
     assert next(n for n in build_graph(b.diagram()).nodes.values() if n.cls == "Internet").role == "internet"
+
+
+def test_a_store_drawn_again_in_the_other_zone_with_no_edges_may_be_its_standby():
+    """An RDS instance drawn in each zone's DB subnet, only one of them connected: the other copy is a standby by
+    one reading (a Multi-AZ pair drawn as the subnet group) and a placeholder by another. The finding on the
+    connected one stays, as a warning that names the copy it read as unused; with no copy it is an error."""
+    def design(copy: bool, label: str = "Orders DB") -> Arch:
+        b = Arch()
+        with b.cluster("Availability Zone: eu-west-1a"):
+            with b.cluster("DB subnet"):
+                db = b.node("RDSPostgresqlInstance", "Orders DB", provider="aws", module="database")
+        if copy:
+            with b.cluster("Availability Zone: eu-west-1b"):
+                with b.cluster("DB subnet"):
+                    b.node("RDSPostgresqlInstance", label, provider="aws", module="database")
+        b.chain(b.node("Users", "users", provider="onprem", module="client"), b.node("ALB", "alb"),
+                b.node("EC2AutoScaling", "web group", provider="aws", module="compute"), db)
+        return b
+
+    [rep] = [f for f in by_code(design(True), "REP001") if f.labels == ["Orders DB"]]
+    assert rep.severity == "warning"
+    assert any("drawn a second time (in `eu-west-1b`) and no edge uses that copy" in a for a in rep.assumptions), \
+        rep.assumptions
+    [rep] = [f for f in by_code(design(False), "REP001") if f.labels == ["Orders DB"]]
+    assert rep.severity == "error" and not any("second time" in a for a in rep.assumptions)
+    # The copy's label may say what it is ("RDS different AZ", "Orders standby"); another store is another store.
+    for label in ("Orders DB different AZ", "Orders standby"):
+        reps = by_code(design(True, label), "REP001")
+        assert [(f.labels, f.severity) for f in reps] == [(["Orders DB"], "warning")], reps
+        assert f"again as `{label}`" in reps[0].assumptions[-1]
+    reps = by_code(design(True, "Audit log DB"), "REP001")
+    assert sorted((f.labels[0], f.severity) for f in reps) == [("Audit log DB", "info"), ("Orders DB", "error")]
+
+
+def test_a_database_drawn_with_no_edges_is_noted_as_one_copy_of_its_data():
+    """A homelab inventory drawn with no edges at all (`PostgreSQL("PostgreSQL")` beside `Traefik`, `Docker`):
+    nothing says what needs the database, so no error, but its missing replica is noted. A managed store and
+    look-alikes (one replica set drawn without its edges) get no such note."""
+    b = Arch()
+    with b.cluster("pi"):
+        b.node("Traefik", "Traefik", provider="onprem", module="network")
+        b.node("PostgreSQL", "PostgreSQL", provider="onprem", module="database")
+        b.node("Dynamodb", "sessions", provider="aws", module="database")
+    notes = by_code(b, "REP001")
+    assert [(f.labels, f.severity) for f in notes] == [(["PostgreSQL"], "info")], notes
+    assert "that no application drawn uses" in notes[0].message
+    b = Arch()  # an edge from a node of an earlier diagram in the same file connects the database all the same
+    db = b.node("PostgreSQL", "PostgreSQL", provider="onprem", module="database")
+    b.edge(b.node("Terraform", "terraform", provider="onprem", module="iac"), db)
+    b.nodes = [n for n in b.nodes if n.id != "terraform"]
+    assert by_code(b, "REP001") == [] and not [f for f in analyse_arch(b).findings if f.code == "WB000"]
+    b = Arch()  # ... while a tool's arrow into what it provisions uses nothing
+    db = b.node("RDS", "orders", provider="aws", module="database")
+    b.edge(b.node("Terraform", "terraform", provider="onprem", module="iac"), db)
+    assert [(f.labels, f.severity) for f in by_code(b, "REP001")] == [(["orders"], "info")]
+    b = Arch()
+    b.nodes_of("MongoDB", "mongo-0", "mongo-1", provider="onprem", module="database")
+    b.node("Redis", "cache", provider="onprem", module="inmemory")
+    assert by_code(b, "REP001") == []  # look-alikes may be one replica set drawn without its edges
+
+
+def test_a_cluster_label_that_counts_tasks_counts_its_one_service():
+    """`Cluster("Serving — Fargate\\n 3-10 tasks × 15 SSE streams")` around one `Fargate("Fargate API")`: the
+    cluster says how many tasks run (autoscaling from 3), so the API is no single point of failure and REP010
+    says what was counted. A range from 1 ("1-3 nodes") may be one; a store in a counted tier is still one."""
+    def design(cluster_label: str) -> Arch:
+        b = Arch()
+        with b.cluster(cluster_label):
+            api = b.node("Fargate", "Fargate API\nFastAPI", provider="aws", module="compute")
+            db = b.node("PostgreSQL", "postgres", provider="onprem", module="database")
+        b.chain(b.node("Users", "users", provider="onprem", module="client"), b.node("ALB", "alb"), api, db)
+        return b
+
+    b = design("Serving — Fargate\n 3-10 tasks × 15 SSE streams • stateless")
+    got = found(b)
+    assert ("SPOF001", "Fargate API FastAPI") not in got and ("REP001", "postgres") in got, got
+    [note] = [f for f in by_code(b, "REP010") if "Fargate" in f.labels[0]]
+    assert "counted as 3 instances, as its cluster's label says" in note.message
+    assert ("SPOF001", "Fargate API FastAPI") in found(design("Serving\n1-3 nodes"))
+
+
+def _plain(b: Arch, label: str) -> ModelNode:
+    """`diagrams.Node(label)`: the base class, no provider and no icon."""
+    made = ModelNode(id=f"plain{len(b.nodes)}", label=label, cls="Node", provider=None, module=None, attrs={},
+                     analysis={}, cluster=None, clusters=[], file="design.py", line=b._next_line())
+    b.nodes.append(made)
+    return made
+
+
+def test_labels_in_other_languages_name_users_and_databases():
+    """`Node("👥 Usuarios Públicos")` sending to the front door and `TraditionalServer("Servidor BD")` behind the web
+    server: accents are folded before the words are read, so Spanish and Portuguese users are the clients and "BD"
+    (banco de dados, base de datos) is a database; a generic server icon takes the role its label names."""
+    b = Arch()
+    users = _plain(b, "👥 Usuarios Públicos")
+    web = b.node("TraditionalServer", "Servidor Web", provider="aws", module="general")
+    db = b.node("TraditionalServer", "Servidor BD", provider="aws", module="general")
+    b.chain(users, b.node("ALB", "alb"), web, db)
+    g = build_graph(b.diagram())
+    assert (g.nodes[users.id].role, g.nodes[web.id].role, g.nodes[db.id].role) == ("client", "compute", "database")
+    assert ("SPOF001", "Servidor Web") in found(b, severities=("error",))
+    assert ("REP001", "Servidor BD") in found(b, "REP001", severities=("error", "warning", "info"))
+
+
+def test_a_wireguard_gateway_on_the_users_path_is_network_not_governance():
+    """`Node("VPS Público\\nWireGuard Gateway")` between the CDN and the cluster carries every request: a VPN
+    tunnel is network plumbing on the path (its single instance is found), not a management tool beside it
+    ("WireGuard" no longer reads as GuardDuty's "guard")."""
+    b = Arch()
+    vpn = _plain(b, "VPS Público\nWireGuard Gateway\n10.17.0.1")
+    b.chain(b.node("Users", "users", provider="onprem", module="client"), vpn, b.node("Nginx", "nginx"),
+            b.node("EC2", "app"))
+    assert build_graph(b.diagram()).nodes[vpn.id].role == "network"
+    assert ("SPOF001", "VPS Público WireGuard Gateway 10.17.0.1") in found(b)
+
+
+def test_numbered_hosts_whose_notes_add_a_duty_are_one_tier():
+    """Three control-plane hosts in one cluster, `STS("master1.example.com\\n10.0.4.21\\nFlatcar / etcd + API")`
+    and two more with "Flatcar / etcd": the first also serves the API, but all three are one tier behind the
+    balancer, not a first master every request needs. Numbered names whose notes differ otherwise are not."""
+    def design(third_notes: str) -> Arch:
+        b = Arch()
+        with b.cluster("Control Plane"):
+            masters = [b.node("STS", f"master{i}.example.com\n10.0.4.2{i}\n{notes}", provider="k8s", module="compute")
+                       for i, notes in ((1, "Flatcar / etcd + API"), (2, "Flatcar / etcd"), (3, third_notes))]
+        lb = b.node("Haproxy", "haproxy", provider="onprem", module="network")
+        b.chain(b.node("Users", "users", provider="onprem", module="client"), b.node("ALB", "alb"), lb)
+        b.edge(lb, masters)
+        return b
+
+    assert not {h for h in found(design("Flatcar / etcd"), "SPOF001") if "master" in h[1]}
+    assert {h for h in found(design("Redis"), "SPOF001") if "master" in h[1]}
+    b = Arch()  # two apps, each with its own database: `Fargate("App1\nTask") >> RDS("App1 DB")`
+    with b.cluster("ECS Cluster"):
+        tasks = [b.node("Fargate", f"App{i}\nTask", provider="aws", module="compute") for i in (1, 2)]
+    b.chain(b.node("Users", "users", provider="onprem", module="client"), b.node("ALB", "alb"), tasks)
+    for i, task in enumerate(tasks, 1):
+        b.edge(task, b.node("RDS", f"App{i} DB", provider="aws", module="database"))
+    assert {("SPOF001", "App1 Task"), ("SPOF001", "App2 Task")} <= found(b)
+
+
+def test_a_pipelines_command_lines_are_steps_not_servers():
+    """A CI drawing whose steps are `Docker("docker build\\n-f frontend.Dockerfile") >> Docker("docker push\\n
+    ghcr.io/…")` in a "GitHub Actions runner" cluster: command lines are a pipeline's steps (tooling), so no step
+    is a single point of failure "every request enters through"; a load generator spelled as one word is tooling."""
+    b = Arch()
+    with b.cluster("GitHub Actions runner (ubuntu-latest)"):
+        b.chain(b.node("Docker", "docker build\n-f frontend.Dockerfile", provider="onprem", module="container"),
+                b.node("Docker", "docker push\nghcr.io/acme/frontend:$SHA", provider="onprem", module="container"),
+                b.node("Docker", "docker pull\nfrontend:$SHA", provider="onprem", module="container"))
+    g = build_graph(b.diagram())
+    assert {n.role for n in g.nodes.values()} == {"tooling"}
+    assert not found(b, "SPOF001")
+    b = Arch()
+    gen = b.node("Pod", "loadgenerator", provider="k8s", module="compute")
+    b.chain(gen, b.node("Nginx", "ingress"), b.node("Pod", "frontend", provider="k8s", module="compute"))
+    assert build_graph(b.diagram()).nodes[gen.id].role == "tooling"
+
+
+def test_apps_a_client_opens_drawn_with_different_icons_are_each_required():
+    """`mlflow >> predict >> Python("FastAPI\\n(app.py)") >> user` and `mlflow >> Custom("Streamlit") >> user`, with
+    no request drawn from the user: the arrows into the user are answers, and the two apps it opens, on different
+    icons and names, are each a capability (warnings, stated), not alternative ways to MLflow. Two servers on one
+    icon stay alternatives."""
+    b = Arch()
+    user = b.node("Users", "User", provider="onprem", module="client")
+    mlflow = b.node("Custom", "MLflow")
+    b.chain(mlflow, b.node("Python", "predict.py", provider="programming", module="language"),
+            b.node("Python", "FastAPI\n(app.py)", provider="programming", module="language"), user)
+    b.chain(mlflow, b.node("Custom", "Streamlit"), user)
+    got = found(b, "SPOF001")
+    assert {("SPOF001", "FastAPI (app.py)"), ("SPOF001", "Streamlit")} <= got, got
+    b = Arch()
+    users = b.node("Users", "users", provider="onprem", module="client")
+    db = b.node("RDS", "db")
+    for label in ("primary web server", "backup web server"):
+        b.chain(users, b.node("EC2", label), db)
+    assert not {h for h in found(b, "SPOF001") if "web server" in h[1]}

@@ -49,7 +49,7 @@ class NodeInfo:
     rank: int
     stateful: bool  # role-based (§2.1), `stateful=` wins
     replicas: int
-    replicas_source: str  # "default" | "node" | "cluster" | "scaling_group" | "multiplicity" | "label"
+    replicas_source: str  # default | node | cluster | cluster_label | scaling_group | multiplicity | label
     location: Location
     marks: frozenset[str]  # writer / reader / standby
     ha: HA
@@ -169,6 +169,11 @@ class Reach:
         return out
 
 
+# Roles whose edges say nothing of who uses a store (AnalysisGraph.edgeless); an annotation (a `Blank` junction)
+# passes a real edge on.
+_NOT_USE = roles.AUXILIARY_ROLES - {"annotation"}
+
+
 @dataclass(frozen=True)
 class AnalysisGraph:
     """Everything rules read about one diagram. Treat as immutable; the networkx graphs are shared, not copies."""
@@ -204,6 +209,27 @@ class AnalysisGraph:
     def edge_index(self) -> Mapping[str, object]:
         """Drawn model edges by id."""
         return MappingProxyType({e.id: e for e in self.diagram.edges})
+
+    @cached_property
+    def edgeless(self) -> Mapping[str, tuple[str, ...]]:
+        """Nodes that no application edge uses, by class: an inventory entry, or a copy of a connected node drawn
+        in another zone that may be its standby (built on use). Edges with monitoring, a tool or a controller at
+        one end do not count: probes are drawn to anything and decide nothing (monitoring fails open), and
+        `terraform >> rds` or a chaos workflow's fault provisions or tests a store that nothing may use. An edge
+        may come from a node of another diagram in the same file (`terraform >> maven` under the second
+        `Diagram`)."""
+        nodes = self.nodes
+
+        def side(nid: str) -> bool:
+            info = nodes.get(nid)
+            return info is not None and info.role in _NOT_USE
+
+        touched = {n for e in self.diagram.edges if not (side(e.tail) or side(e.head)) for n in (e.tail, e.head)}
+        out: dict[str, list[str]] = {}
+        for nid, info in self.nodes.items():
+            if nid not in touched:
+                out.setdefault(info.cls, []).append(nid)
+        return MappingProxyType({k: tuple(v) for k, v in out.items()})
 
     def group(self, node_id: str) -> Group:
         return self.groups[self.group_of[node_id]]

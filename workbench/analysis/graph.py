@@ -564,7 +564,8 @@ def gateway_routes(groups: Mapping[str, Group], group_of: Mapping[str, str], arc
                 for h in targets:
                     out.setdefault(h, f"read `{groups[h].name}` as serving routes of its own behind the gateway "
                                       f"`{groups[r].name}` (a gateway routes each request to one service)")
-        elif len(targets) >= 2 and named_services([groups[h].labels[0] for h in targets]):
+        elif len(targets) >= 2 and (named_services([groups[h].labels[0] for h in targets]) or (
+                groups[r].role == "client" and _different_apps([groups[h] for h in targets]))):
             for h in targets:
                 out.setdefault(h, f"read `{groups[h].name}` as an app of its own that `{groups[r].name}` open (the "
                                   "apps they reach are named for different things)" if groups[r].role == "client"
@@ -598,6 +599,14 @@ _VARIANT = re.compile(r"blue|green|canary|stable|primary|secondary|public|intern
                       # "Linux server", "Gunicorn server" are copies of one, not services of their own
                       r"failover|fallback|spare|cold|dr|origin|us|eu|uk|apac|asia|na|emea|latam|"
                       r"linux|windows|gunicorn|uvicorn|nginx|apache|iis")
+
+
+def _different_apps(targets: list[Group]) -> bool:
+    """Apps a client opens drawn with different icons and names (`user << [Python("FastAPI\n(app.py)"),
+    Custom("Streamlit")]`): each is an app of its own, as a service calls each dependency drawn [issue 13]. Two
+    servers on one icon ("primary web server", "backup web server") may be copies, and named_services judges them."""
+    return (len({g.classes for g in targets}) == len(targets)
+            and len({label_stem(g.labels[0]) for g in targets}) == len(targets))
 
 
 def named_services(labels: list[str]) -> bool:

@@ -12,6 +12,7 @@ from workbench.analysis.redundancy import (
     FABRIC_ROLES,
     RDS_CLASSES,
     is_shard,
+    label_stem,
 )
 
 # Stateless request roles whose look-alike siblings form one replica group (§3.1). Clients are excluded (two
@@ -71,6 +72,7 @@ def replica_groups(nodes: Mapping[str, NodeInfo], arcs: list[Arc]) -> tuple[dict
         else:
             first[colour] = nid
     merge_cluster_lookalikes(nodes, arcs, uf)
+    merge_numbered_hosts(nodes, arcs, uf)
     merge_owned_pods(nodes, arcs, uf)
     merge_ellipses(nodes, arcs, uf)
     members: dict[str, list[str]] = defaultdict(list)
@@ -227,6 +229,43 @@ def merge_cluster_lookalikes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf:
                     # behind one balancer): the edges drawn on one member stand for the cluster's [issue 13].
                     if sa & sb or sa <= sb or sb <= sa:
                         uf.union(a, b)
+
+
+def merge_numbered_hosts(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _UnionFind) -> None:
+    """Hosts numbered in their names, drawn together, whose notes add a duty to one of them are one tier
+    [issue 13]: "master1.example.com\nFlatcar / etcd + API" beside "master2.example.com\nFlatcar / etcd" in a
+    "Control Plane" cluster, called alike, are three control-plane nodes, one of which also serves the API. Only
+    when the notes differ (equal ones were merge_cluster_lookalikes' to judge), each member's notes hold the words
+    of the shortest member's ("web-1\nnginx", "web-2\nredis" name different things), and the members have the
+    same callers and call the same things (`App1\nTask >> App1 DB`, `App2\nTask >> App2 DB` are two apps)."""
+    keys: dict[tuple, list[str]] = defaultdict(list)
+    scopes: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for nid, info in nodes.items():
+        if info.cluster_path and mergeable(info) and info.name != info.label:
+            name = label_stem(info.name)
+            if name and name != " ".join(roles.words(info.name).split()):  # the name carries an index
+                keys[(info.cls, name, _scope(info.cluster_path, scopes))].append(nid)
+    keys = {k: ids for k, ids in keys.items()
+            if len(ids) >= 2 and len({uf.find(i) for i in ids}) >= 2 and len({nodes[i].stem for i in ids}) >= 2}
+    if not keys:
+        return
+    wanted = {i for ids in keys.values() for i in ids}
+    links: dict[str, tuple[set[str], set[str]]] = {i: (set(), set()) for i in wanted}
+    for a in arcs:
+        if a.kind == "sync" and a.u != a.v:
+            if a.v in wanted:
+                links[a.v][0].add(uf.find(a.u))
+            if a.u in wanted:
+                links[a.u][1].add(uf.find(a.v))
+    for ids in keys.values():
+        if len({frozenset(links[i][0]) for i in ids}) > 1 or len({frozenset(links[i][1]) for i in ids}) > 1:
+            continue
+        # Notes compared without addresses and zone codes: "10.17.4.21" tells hosts apart, not what they run.
+        notes = {i: set(label_stem(nodes[i].label[len(nodes[i].name):]).split()) for i in ids}
+        least = min(notes.values(), key=len)
+        if least and all(least <= n for n in notes.values()):
+            for other in ids[1:]:
+                uf.union(ids[0], other)
 
 
 _K8S_OWNERS = frozenset({"Deploy", "RS", "STS", "DS"})

@@ -148,18 +148,20 @@ _HA_KEYS = ("managed_ha", "tier", "storage_class", "multi_az", "zone", "redundan
 
 
 def _ha(n: Node, role: str, memo: dict[tuple, HA], places: tuple[str, ...]) -> HA:
-    cloud = n.provider in _HA_LABEL_PROVIDERS
+    # A placeholder box (`TraditionalServer("Database server")`) is a machine of one's own, not the cloud's service.
+    provider = "generic" if (n.provider, n.cls) in roles.PLACEHOLDER_ICONS else n.provider
+    cloud = provider in _HA_LABEL_PROVIDERS
     label_ha = label_says_ha(n.label) if cloud else False
     self_hosted = self_hosted_product(n.label, role) if cloud else None
     hosted = hosted_service(n.label, role) if not cloud else None
     hosted = f"its label names {hosted}" if hosted else edge_vendor(places, role, n.label)
     host = serverless_host(n.cls, n.provider, places)
     cls = k8s_kind(n) or n.cls
-    key = (n.provider, cls, role, n.c4 is not None, label_ha, self_hosted, hosted, host) + tuple(
+    key = (provider, cls, role, n.c4 is not None, label_ha, self_hosted, hosted, host) + tuple(
         n.analysis.get(k) for k in _HA_KEYS)
     found = memo.get(key)
     if found is None:
-        found = memo[key] = node_ha(n.provider, cls, role, n.analysis, c4=n.c4 is not None, label_ha=label_ha,
+        found = memo[key] = node_ha(provider, cls, role, n.analysis, c4=n.c4 is not None, label_ha=label_ha,
                                     self_hosted=self_hosted, hosted=hosted, host=host)
     return found
 
@@ -767,12 +769,30 @@ def _replicas(n: Node, clusters: Mapping, members_by_cluster: Mapping, stateful:
     innermost = clusters.get(n.clusters[-1]) if n.clusters else None
     if innermost is not None and _MULTIPLICITY.search(innermost.label) and not stateful:
         return ASSUMED_SCALING_REPLICAS, "multiplicity"
-    written = _LABEL_COUNT.search(n.label.lower()) if n.label else None
-    if written is not None:
-        count = replica_count(next(g for g in written.groups() if g))
-        if count is not None and count <= _MAX_LABEL_COUNT:
-            return count, "label"
+    # A cluster whose label counts what it runs ("Serving — Fargate\n3-10 tasks") counts its one member of that
+    # class; a store is left out, as a tier's count is its servers', not its database's [issue 13].
+    if innermost is not None and not stateful:
+        count = _count_in(innermost.label, _INSTANCE_UNITS)
+        if count is not None and sum(1 for m in members_by_cluster[n.clusters[-1]] if m.cls == n.cls) == 1:
+            return count, "cluster_label"
+    count = _count_in(n.label) if n.label else None
+    if count is not None:
+        return count, "label"
     return 1, "default"
+
+
+def _count_in(label: str, units: re.Pattern[str] | None = None) -> int | None:
+    """The least of a range of instances a label states ("3-10 tasks × 15 streams" is 3), else its count
+    (`_LABEL_COUNT`); with `units`, only a count of those (a cluster's "3 nodes" are hosts, not its pods)."""
+    text = label.lower()
+    ranged = _COUNT_RANGE.search(text)
+    if ranged is not None and (units is None or units.search(ranged.group(0))):
+        return int(ranged.group(1))
+    written = _LABEL_COUNT.search(text)
+    if written is not None and (units is None or units.search(written.group(0))):
+        count = replica_count(next(g for g in written.groups() if g))
+        return count if count is not None and count <= _MAX_LABEL_COUNT else None
+    return None
 
 
 # "1..n", "1..K", "1..*", "0..5": a multiplicity that allows more than one; not "0..1" or "1..1"; and a count
@@ -786,11 +806,18 @@ _MULTIPLICITY = re.compile(r"\b[01]\s?\.\.\s?(?:[a-z]\b|\*|[2-9]\b|[1-9]\d+\b)|(
 # else: "Windows 2019 servers", "port 5432 servers", "1.5 servers", "1-3 nodes", "up to 10 instances". A plain "x"
 # before a small number ends a label ("Auth x2"); "build agents x86" is an architecture.
 _LABEL_COUNT = re.compile(r"(?:^|[(,]\s*)(\d+)(?![\d.,-])\s*(?:replicas|instances|pods|nodes|servers|copies|"
-                          r"workers|brokers|members)\b|×\s?(\d+)\b|(?:^|[(,]\s*|\s)(\d+)-node\b|"
+                          r"workers|brokers|members|tasks|containers)\b|×\s?(\d+)\b|(?:^|[(,]\s*|\s)(\d+)-node\b|"
                           r"[\s(]x([1-9]|[12]\d|3[0-2])\)?$|"  # "Auth x2", "(x3)"; not "x86" or "x64"
                           # a label that is a count: "2x", "2-6x" (at least 2)
                           r"^([1-9]\d{0,3})(?:\s?-\s?\d+)?\s?[x×]$")
 _MAX_LABEL_COUNT = 100_000
+# What a cluster's count counts when it counts its one member of a class: instances of it, not the hosts ("EKS
+# cluster (3 nodes)" around one Deployment), the brokers beside it or the clients it serves.
+_INSTANCE_UNITS = re.compile(r"\b(?:tasks|replicas|instances|pods|containers|copies)\b")
+# A range of instances whose least is two or more ("3-10 tasks", "2–6 replicas"): autoscaling bounds. "1-3 nodes"
+# may be one, and says nothing.
+_COUNT_RANGE = re.compile(r"(?<![\d.])([2-9]|[1-9]\d{1,4})\s?[-–]\s?\d+\s*(?:tasks|replicas|instances|pods|nodes|"
+                          r"servers|containers|workers|copies|brokers|members)\b")
 
 
 def _location(n: Node, locations: Mapping[str, Location], memo: dict[tuple, Location]) -> Location:

@@ -7,6 +7,7 @@ import inspect
 import json
 import pkgutil
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -129,9 +130,11 @@ _KEYWORD_TABLE: list[tuple[str, str]] = [
      r"^iot (hub|core)$|\bmqtt\b|mosquitto", "queue"),
     # Network words that would otherwise be caught by the broader management and compute words below.
     (r"service ?mesh|app ?mesh|microservices mesh|\bistio\b|linkerd|ip address|elastic ip|floating ip|"
-     r"public ip|\bip (groups?|prefix(es)?)\b|\bvpn|security (groups?|lists?)|\bnacl\b|service endpoint|"
+     r"public ip|\bip (groups?|prefix(es)?)\b|\bvpn|wire ?guard|open ?vpn|\bipsec\b|security (groups?|lists?)|"
+     r"\bnacl\b|service endpoint|"
      r"private ?link|private endpoints?|network function", "network"),
-    (r"migrat|backup|recovery|disaster|\brestore|snowball|snowmobile|snow family|data ?box|import export|"
+    (r"migrat|backup|respaldo|sauvegarde|recovery|disaster|\brestore|snowball|snowmobile|snow family|data ?box|"
+     r"import export|"
      r"\btransfer\b|\bdatasync|\bmover\b|\btape\b", "tooling"),
     (r"\bcost|billing|budget|savings|reserv(ed|ations?)|\bquotas?\b|licen[sc]e|support|"
      r"certificat|lets ?encrypt|cert ?manager|\bssl\b|\bguard(duty)?\b|defender for|\baudit\b|"
@@ -175,7 +178,7 @@ _KEYWORD_TABLE: list[tuple[str, str]] = [
      r"data fusion|data pipeline|data integration|\bdis\b|big ?data|lake formation|\bssis\b|time series|"
      r"streaming computing|map ?reduce|data lake analytics|analytics", "analytics"),
     (r"\bdb\b|database|dynamodb|\brds\b|aurora|postgres|mysql|maria ?db|\bsql\b|mssql|sql ?server|cassandra|sq ?lite|"
-     r"\btsdb\b|timescale|"
+     r"\btsdb\b|timescale|\bbd\b|\bbdd\b|\bbbdd\b|banco de dados|base de datos|base de donnees|datenbank|"
      r"spanner|bigtable|datastore|firestore|cosmos|mongo|couch|cockroach|neo4|hbase|oracle|scylla|"
      r"cloudant|timestream|neptune|documentdb|keyspaces|qldb|\bledgers?\b|oceanbase|polardb|apsaradb|dbaas|"
      r"\bppas\b|^table$|table ?storage|postgis", "database"),
@@ -288,8 +291,12 @@ _WORD = re.compile(r"[A-Z0-9]+(?=[A-Z][a-z]|[^A-Za-z0-9]|$)|[A-Z0-9]?[a-z0-9]+|[
 
 
 def words(text: str) -> str:
-    """Lower-case, space-separated words of a class name, label or technology text (CamelCase split)."""
-    return " ".join(w.lower() for w in _WORD.findall(text or ""))
+    """Lower-case, space-separated words of a class name, label or technology text (CamelCase split). Accents are
+    folded first, so that "Usuários" and "Públicos" are whole words, not "usu rios" [issue 13]."""
+    text = text or ""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return " ".join(w.lower() for w in _WORD.findall(text))
 
 
 def keyword_role(text: str) -> str | None:
@@ -518,7 +525,7 @@ APP_LABEL = re.compile(r"\b(?:streamlit|gradio|fast ?api|flask|django|spring ?bo
 
 # Icons outside diagrams.generic that drawings use as the generic box: `Server("OTel Collector")`, `Server("database
 # server")`. Their label decides when it names a role, as for a generic icon [issue 13].
-PLACEHOLDER_ICONS = frozenset({("onprem", "Server")})
+PLACEHOLDER_ICONS = frozenset({("onprem", "Server"), ("aws", "TraditionalServer")})
 
 # Kubernetes workload icons, and the roles whose label they take: the data services a workload can run.
 K8S_WORKLOADS = frozenset({"Pod", "Deploy", "STS", "RS", "DS"})
@@ -555,7 +562,11 @@ MULTI_PURPOSE: dict[str, frozenset[str]] = {"cache": frozenset({"queue", "databa
 _OPS_LABEL = re.compile(r"\b(?:portainer|rancher|kubernetes dashboard|k8s dashboard|argo ?cd|harbor|artifactory|"
                         r"(?:container|docker|image|private|artifact) regist(?:e)?r(?:y|ies)|bastions?|"
                         r"jump ?(?:hosts?|box(?:es)?|servers?)|j ?meter|locust|gatling|"
-                        r"load (?:generators?|testers?)|"
+                        r"load ?(?:generators?|testers?)|"
+                        # a pipeline's command lines (`Docker("docker build\n-t backend:$SHA")`): steps, not servers
+                        r"^(?:docker|podman|buildah) (?:build|push|pull|tag|login)\b|^(?:npm|yarn|pnpm) (?:run|install|"
+                        r"ci|test|build)\b|^pip install\b|^(?:kubectl|helm) (?:apply|install|upgrade|rollout)\b|"
+                        r"^terraform (?:init|plan|apply)\b|^git (?:push|clone|checkout)\b|"
                         # the scanners a pipeline runs (`PostgreSQL("SonarQube")` where its icon file was missing):
                         # they check the code, they serve no request. Not Jenkins: drawings of an HA Jenkins make it
                         # the product.
@@ -855,6 +866,7 @@ _SPECIFIC_GENERIC = frozenset({"edge_security", "load_balancer", "network", "dat
 # it: "user service" or "mobile API" with callers are services [H].
 _CLIENT_LABEL = re.compile(
     r"\b(?:clients?|browsers?|web ?browser|users?|end ?users?|customers?|visitors?|mobile|android|ios|iphone|"
+    r"usuari[oa]s?|utilisateurs?|benutzer|nutzer|clientes?|navegador(?:es)?|navigateurs?|"  # es, pt, fr, de
     r"smartphones?|phones?|laptops?|desktops?|consumers?|players?|riders?|drivers?|shoppers?|buyers?|"
     r"web ?app|mobile ?app|front ?end app|spa|single page (?:app|application)|wasm|web ?assembly)\b")
 

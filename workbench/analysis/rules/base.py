@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from workbench.analysis import roles
-from workbench.analysis.elements import AnalysisGraph, Arc, Group
+from workbench.analysis.elements import AnalysisGraph, Arc, Group, NodeInfo
 from workbench.analysis.findings import Finding, Rule, cap_for_assumptions
 from workbench.analysis.loads import Capacity, Load, group_capacities, peak_loads
 
@@ -185,6 +186,50 @@ def _guessed_client(g: AnalysisGraph, gid: str) -> str:
     if all(g.nodes[m].role_source in ("icon", "peer") for m in members):
         return role_assumptions(g, members[:1])[0]
     return ""
+
+
+# Words by which a copy's label says it is one ("RDS different AZ", "orders standby", "db (DR)"); left out when
+# comparing what the copy and the original are named.
+_COPY_WORDS = frozenset({"az", "azs", "zone", "region", "dr", "failover", "different", "other", "second", "standby",
+                         "replica", "secondary", "backup", "passive", "copy"})
+_GENERIC_NAMES = frozenset({"instance", "db", "database", "server"})
+
+
+def is_copy(copy: NodeInfo, of: NodeInfo) -> bool:
+    """`copy` is drawn as another instance of `of`: the same icon and name, and either in another zone than `of`
+    (`RDS("RDS Instance")` in each AZ's DB subnet) or labelled as a replica, a standby or in another place
+    ("RDS different AZ"). The same default label in another product's or environment's cluster is not one."""
+    if copy.cls != of.cls:
+        return False
+    words = set(roles.words(copy.label).split())
+    # What the copy is named, without copy words, zone letters and numbers: "RDS different AZ" is named "rds".
+    named = {w for w in words - _COPY_WORDS - _GENERIC_NAMES if len(w) > 1 and not w.isdigit()}
+    if not named <= set(roles.words(of.label).split()):
+        return False
+    elsewhere = None not in (copy.location.zone, of.location.zone) and copy.location.zone != of.location.zone
+    return elsewhere or bool(words & _COPY_WORDS) or bool(copy.marks & {"reader", "standby"})
+
+
+def edgeless_copies(g: AnalysisGraph, group: Group) -> list[str]:
+    """Copies of the group's only member drawn elsewhere that no edge uses: its possible standby."""
+    if group.drawn != 1:
+        return []
+    info = g.nodes[group.members[0]]
+    return [n for n in g.edgeless.get(info.cls, ()) if g.group_of[n] != group.id and is_copy(g.nodes[n], info)]
+
+
+def copy_assumptions(g: AnalysisGraph, group: Group) -> list[str]:
+    """A finding on a single component whose twin is drawn elsewhere with no edges rests on reading that twin as
+    unused: a Multi-AZ pair is often drawn as one connected instance and its copy in the other zone [issue 13]."""
+    copies = edgeless_copies(g, group)
+    if not copies:
+        return []
+    twin = g.nodes[copies[0]]
+    where = twin.location.zone or (twin.cluster_path[-1] if twin.cluster_path else None)
+    at = f" (in `{where}`)" if where else ""
+    what = "a second time" if twin.label == g.nodes[group.members[0]].label else f"again as `{twin.label}`"
+    return [f"`{group.name}` is drawn {what}{at} and no edge uses that copy; read as a copy the design does not "
+            f"use, not as a standby (if it is one, draw the replication edge or set replicas=\"2\")"]
 
 
 def assume(finding: Finding, assumptions: Iterable[str]) -> Finding:

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from workbench.analysis.elements import AnalysisGraph, Group
+from workbench.analysis.elements import AnalysisGraph, Group, NodeInfo
 from workbench.analysis.findings import Finding, Rule
 from workbench.analysis.redundancy import flag
 from workbench.analysis.rules.base import (
     Check,
     Context,
     assume,
+    copy_assumptions,
     entry_assumptions,
     entry_names,
     group_finding,
+    is_copy,
     names,
     node_finding,
     path_assumptions,
@@ -237,7 +240,7 @@ def _assumptions(g: AnalysisGraph, ctx: Context, group: Group, hits: list[tuple[
         found.append(g.guessed_routes[t])
     if not domains:
         found += entry_assumptions(g, [r for r, _ in hits])
-    return found
+    return found + copy_assumptions(g, group)
 
 
 def _user_hits(g: AnalysisGraph, hits: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -353,6 +356,35 @@ def check_rep001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
         out.append(assume(group_finding(g, "REP001", severity, message, remediation, group, entries=hit.who,
                                         terminal=t, path=hit.path), hit.assumptions))
     out += _source_databases(g, ctx)
+    out += _unconnected_stores(g)
+    return out
+
+
+def _unconnected_stores(g: AnalysisGraph) -> list[Finding]:
+    """Info: a single self-run store that no application edge uses (an inventory drawing, a homelab): nothing drawn
+    says what needs it, but it is still one copy of its data [issue 13: a database with no edges]. A copy of a
+    connected store is left out (copy_assumptions speaks of it on its twin's finding), and so are look-alikes."""
+    if not g.edgeless:
+        return []
+    # Look-alikes (`mongo-0`, `mongo-1`) may be one replica set drawn without its edges.
+    drawn = Counter((info.cls, info.stem) for info in g.nodes.values())
+    unconnected = {n for ids in g.edgeless.values() for n in ids}
+    connected: dict[str, list[NodeInfo]] = {}
+    for info in g.nodes.values():
+        if info.cls in g.edgeless and info.id not in unconnected:
+            connected.setdefault(info.cls, []).append(info)
+    out = []
+    for cls, ids in g.edgeless.items():
+        for nid in ids:
+            group, info = g.group(nid), g.nodes[nid]
+            if (group.role != "database" or group.drawn != 1 or group.tolerant or group.provisional
+                    or drawn[(info.cls, info.stem)] > 1
+                    or any(is_copy(info, other) for other in connected.get(cls, ()))):
+                continue
+            message = (f"`{group.name}` is a single stateful instance that no application drawn uses (monitoring, "
+                       "tools and provisioning aside): no path shows what needs it, but it holds the only copy of "
+                       "its data (noted, not raised)")
+            out.append(group_finding(g, "REP001", "info", message, _rep001_remediation(group), group))
     return out
 
 
@@ -418,6 +450,11 @@ def check_rep010(g: AnalysisGraph, ctx: Context) -> list[Finding]:
             out.append(node_finding(
                 g, "REP010", "info", f"`{info.label}` is assumed to run ≥2 instances: its cluster's label gives a "
                 "multiplicity (1..n, x N)", f'set replicas="N" on `{info.label}` to the number that runs', nid))
+        elif info.replicas_source == "cluster_label" and not info.auxiliary:
+            out.append(node_finding(
+                g, "REP010", "info", f"`{info.label}` is counted as {info.replicas} instances, as its cluster's label "
+                "says", f'set replicas="{info.replicas}" on `{info.label}` to state it (or the count that really runs)',
+                nid))
         elif info.replicas_source == "label" and not info.auxiliary:
             out.append(node_finding(
                 g, "REP010", "info", f"`{info.label}` is counted as {info.replicas} instances, as its label says",
