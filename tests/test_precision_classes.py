@@ -3331,6 +3331,8 @@ def test_a_store_drawn_again_in_the_other_zone_with_no_edges_may_be_its_standby(
         reps = by_code(design(True, label), "REP001")
         assert [(f.labels, f.severity) for f in reps] == [(["Orders DB"], "warning")], reps
         assert f"again as `{label}`" in reps[0].assumptions[-1]
+    reps = by_code(design(True, "Orders DB backup"), "REP001")  # a backup is no standby
+    assert [(f.labels, f.severity) for f in reps if f.labels == ["Orders DB"]] == [(["Orders DB"], "error")]
     reps = by_code(design(True, "Audit log DB"), "REP001")
     assert sorted((f.labels[0], f.severity) for f in reps) == [("Audit log DB", "info"), ("Orders DB", "error")]
 
@@ -3479,3 +3481,73 @@ def test_apps_a_client_opens_drawn_with_different_icons_are_each_required():
     for label in ("primary web server", "backup web server"):
         b.chain(users, b.node("EC2", label), db)
     assert not {h for h in found(b, "SPOF001") if "web server" in h[1]}
+
+
+def test_a_server_icon_labelled_internet_is_where_requests_come_from():
+    """`Apache("Internet") >> fw >> vm >> Apache("Apache + PHP") >> MySQL("MySQL")`: the icon at hand for the
+    internet sends the requests, so it is the entry the users come in by, not a helper job whose paths say
+    nothing; a server labelled "Internet gateway" or one that something calls is no such thing."""
+    b = Arch()
+    net = b.node("Apache", "Internet", provider="onprem", module="network")
+    b.chain(net, b.node("VM", "VM Web", provider="azure", module="compute"),
+            b.node("Apache", "Apache + PHP", provider="onprem", module="network"),
+            b.node("MySQL", "MySQL Server", provider="onprem", module="database"))
+    assert build_graph(b.diagram()).nodes[net.id].role == "internet"
+    assert {("SPOF001", "VM Web"), ("SPOF001", "Apache + PHP"), ("REP001", "MySQL Server")} <= found(
+        b, severities=("error",))
+    b = Arch()
+    called = b.node("Apache", "Internet", provider="onprem", module="network")
+    b.chain(b.node("Users", "users", provider="onprem", module="client"), b.node("EC2", "app"), called)
+    assert build_graph(b.diagram()).nodes[called.id].role != "internet"
+
+
+def test_the_editors_of_a_cms_beside_the_apps_users_are_staff():
+    """`Users("Usuário de Negócio (CMS)") >> Nodejs("Painel CMS") >> Nodejs("CMS API / Backend Admin") >> db`
+    beside `Users("App") >> public_api >> db`: the CMS's editors run the content, like operators beside the users,
+    so their panel and admin API are no single points of failure of the product; the database both reach still
+    is, and so is the public API."""
+    b = Arch()
+    db = b.node("PostgreSQL", "Banco de Dados", provider="onprem", module="database")
+    b.chain(b.node("Users", "Usuário de Negócio (CMS)", provider="onprem", module="client"),
+            b.node("Nodejs", "Painel CMS", provider="programming", module="language"),
+            b.node("Nodejs", "CMS API / Backend Admin", provider="programming", module="language"), db)
+    b.chain(b.node("Users", "App", provider="onprem", module="client"),
+            b.node("Nodejs", "API Pública", provider="programming", module="language"), db)
+    got = found(b, severities=("error",))
+    assert {("SPOF001", "API Pública"), ("REP001", "Banco de Dados")} <= got, got
+    assert not {h for h in got if "CMS" in h[1]}, got
+
+
+def test_guards_from_a_second_read_of_classes_169_172():
+    """Shapes a second read found the first versions of 169-172 misread."""
+    # A command on a later line or after a step number is a step; `npm run start` starts the server, and a service
+    # named for a step ("Git Clone Service") is a service.
+    from workbench.analysis.roles import command_line, ops_label
+    assert command_line("Build image\ndocker build -t api .") and command_line("2. docker push")
+    assert command_line("Deploy\nhelm upgrade --install api")
+    assert not ops_label("npm run start\n:3000 (express)") and not ops_label("Git Clone Service")
+    # Copies of one app on two icons are alternatives: a standby, a fallback, another cloud.
+    for pair in (("primary server", "failover server"), ("api", "api fallback"), ("app (AWS)", "app (GCP)")):
+        b = Arch()
+        users, db = b.node("Users", "users", provider="onprem", module="client"), b.node("RDS", "db")
+        b.chain(users, b.node("EC2", pair[0]), db)
+        b.chain(users, b.node("Server", pair[1], provider="onprem", module="compute"), db)
+        assert not {h for h in found(b, "SPOF001")}, pair
+    # "www" is a web host; "Internet" is where requests come from.
+    b = Arch()
+    www = b.node("Server", "www", provider="onprem", module="compute")
+    b.chain(www, b.node("Server", "app", provider="onprem", module="compute"), b.node("MySQL", "mysql"))
+    assert build_graph(b.diagram()).nodes[www.id].role != "internet"
+    # Visitors of a CMS site and a CMS's paying customers are users; content teams beside readers run the content,
+    # and what only they reach is reached (no TOP001).
+    from workbench.analysis.roles import OPERATOR_LABEL, words
+    assert not OPERATOR_LABEL.search(words("Visitors\n(WordPress CMS site)"))
+    assert not OPERATOR_LABEL.search(words("CMS customers"))
+    b = Arch()
+    db = b.node("PostgreSQL", "db", provider="onprem", module="database")
+    b.chain(b.node("Users", "Content teams", provider="onprem", module="client"),
+            b.node("Nodejs", "editor app", provider="programming", module="language"), db)
+    b.chain(b.node("Users", "readers", provider="onprem", module="client"),
+            b.node("Nodejs", "site", provider="programming", module="language"), db)
+    got = found(b)
+    assert ("SPOF001", "site") in got and not {h for h in got if h[1] == "editor app"}, got

@@ -603,10 +603,20 @@ _VARIANT = re.compile(r"blue|green|canary|stable|primary|secondary|public|intern
 
 def _different_apps(targets: list[Group]) -> bool:
     """Apps a client opens drawn with different icons and names (`user << [Python("FastAPI\n(app.py)"),
-    Custom("Streamlit")]`): each is an app of its own, as a service calls each dependency drawn [issue 13]. Two
-    servers on one icon ("primary web server", "backup web server") may be copies, and named_services judges them."""
-    return (len({g.classes for g in targets}) == len(targets)
-            and len({label_stem(g.labels[0]) for g in targets}) == len(targets))
+    Custom("Streamlit")]`): each is an app of its own, as a service calls each dependency drawn [issue 13]. Names
+    are compared without notes in brackets and words of copies, standbys, regions or platforms: "primary server"
+    and "failover server", "api" and "api fallback", "app (AWS)" and "app (GCP)" are copies on two icons; two
+    servers on one icon are judged by named_services."""
+    names = set()
+    for g in targets:
+        name = " ".join(w for w in label_stem(_BRACKETED.sub(" ", g.labels[0])).split() if not _VARIANT.fullmatch(w))
+        if not name:
+            return False
+        names.add(name)
+    return len({g.classes for g in targets}) == len(targets) and len(names) == len(targets)
+
+
+_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 
 
 def named_services(labels: list[str]) -> bool:

@@ -71,6 +71,7 @@ def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
     role_memo: dict[tuple, roles.RoleResolution] = {}
     resolved = {n.id: _resolve(n, role_memo) for n in diagram.nodes}  # read again by the passes below
     _clients_from_labels(diagram, resolved)
+    _internet_from_labels(diagram, resolved)
     _client_side_clusters(diagram, resolved)
     _roles_from_arrows(diagram, resolved)
     _browser_apps(diagram, resolved)
@@ -274,6 +275,24 @@ def _clients_from_labels(diagram: Diagram, resolved: dict[str, roles.RoleResolut
     clients |= {n.id for n in diagram.nodes if n.id in phrase and label_stem(display_label(n)) in stems}
     for nid in clients:
         resolved[nid] = roles.RoleResolution("client", "label")
+
+
+def _internet_from_labels(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
+    """`Apache("Internet") >> firewall`: a server icon whose whole label is the internet, with nothing calling it
+    (a reply drawn back aside), is where requests come from, drawn with the icon at hand [issue 13]."""
+    named = [n for n in diagram.nodes
+             if resolved[n.id].role in _LABEL_CLIENT_FROM and resolved[n.id].source not in ("override", "c4")
+             and "role" not in n.analysis and _INTERNET_PHRASE.match(roles.words(display_label(n)))]
+    if not named:
+        return
+    callers, calls = call_maps(diagram)
+    for n in named:
+        if not callers[n.id] - calls[n.id]:
+            resolved[n.id] = roles.RoleResolution("internet", "label")
+
+
+# Not "www": `Server("www")` is the web host of a DMZ.
+_INTERNET_PHRASE = re.compile(r"^(?:the )?(?:internet|world wide web)$")
 
 
 def _roles_from_arrows(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:

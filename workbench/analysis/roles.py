@@ -563,10 +563,6 @@ _OPS_LABEL = re.compile(r"\b(?:portainer|rancher|kubernetes dashboard|k8s dashbo
                         r"(?:container|docker|image|private|artifact) regist(?:e)?r(?:y|ies)|bastions?|"
                         r"jump ?(?:hosts?|box(?:es)?|servers?)|j ?meter|locust|gatling|"
                         r"load ?(?:generators?|testers?)|"
-                        # a pipeline's command lines (`Docker("docker build\n-t backend:$SHA")`): steps, not servers
-                        r"^(?:docker|podman|buildah) (?:build|push|pull|tag|login)\b|^(?:npm|yarn|pnpm) (?:run|install|"
-                        r"ci|test|build)\b|^pip install\b|^(?:kubectl|helm) (?:apply|install|upgrade|rollout)\b|"
-                        r"^terraform (?:init|plan|apply)\b|^git (?:push|clone|checkout)\b|"
                         # the scanners a pipeline runs (`PostgreSQL("SonarQube")` where its icon file was missing):
                         # they check the code, they serve no request. Not Jenkins: drawings of an HA Jenkins make it
                         # the product.
@@ -623,8 +619,23 @@ def console_label(label: str) -> bool:
 
 
 def ops_label(label: str) -> bool:
-    """True when a label names an operator tool (a container console, an image registry, a bastion host)."""
-    return bool(label) and bool(_OPS_LABEL.search(words(label)))
+    """True when a label names an operator tool (a container console, an image registry, a bastion host) or is a
+    pipeline's command line."""
+    return bool(label) and bool(_OPS_LABEL.search(words(label)) or command_line(label))
+
+
+# A pipeline's command lines (`Docker("docker build\n-t backend:$SHA")`, "2. docker push", "Deploy\nhelm upgrade
+# --install api"): steps, not servers. Not what starts a server ("npm run start", "npm run dev"), and not a
+# service named for such a step ("Git Clone Service", "docker build workers" of a hosted CI) [issue 13].
+_COMMAND = re.compile(r"^(?:\$\s*)?(?:\d+[.)]\s*)?(?:(?:docker|podman|buildah) (?:build|push|pull|tag|login)|"
+                      r"(?:npm|yarn|pnpm) (?:install|ci|test|run (?:build|test|lint))|pip install|"
+                      r"(?:kubectl|helm) (?:apply|install|upgrade|rollout)|terraform (?:init|plan|apply)|"
+                      r"git (?:push|clone|checkout))\b(?!\s+(?:service|api|worker|server)s?\b)")
+
+
+def command_line(label: str) -> bool:
+    """True when a line of the label is a pipeline step's command."""
+    return any(_COMMAND.match(line.strip().lower()) for line in label.splitlines())
 
 
 # A label that names a system outside the design ("External API", "third-party service"): whatever icon it is
@@ -760,7 +771,11 @@ HELPER_LABEL = re.compile(r"\b(?:admin|internal|back ?office|ops|operator|cron|s
 FEED_LABEL = re.compile(r"\b(?:messages|telemetry|simulations?|faker|synthetic data)\b")
 # Clients who run the system rather than use it: builders walk the delivery pipeline, operators its consoles.
 BUILDER_LABEL = re.compile(r"\b(?:developers?|devs?|devops|engineers?|contributors?|committers?)\b")
-OPERATOR_LABEL = re.compile(r"\b(?:admins?|administrators?|operators?|ops|sre|sysadmins?|on ?call)\b")
+# ... and the editors of a CMS or back office beside the users of the product ("Usuário de Negócio (CMS)"), unless
+# the label names the product's audience ("Visitors\n(WordPress CMS site)", "CMS customers").
+OPERATOR_LABEL = re.compile(r"\b(?:admins?|administrators?|operators?|ops|sre|sysadmins?|on ?call)\b|"
+                            r"^(?!.*\b(?:visitors?|customers?|readers?|subscribers?|players?|shoppers?|buyers?|guests?|"
+                            r"public|members?)\b).*\b(?:cms|back ?office|content (?:editors?|managers?|teams?))\b")
 # ... and the icons of browser front-end frameworks: `React("web-1")` is the front end whatever its label says.
 FRONTEND_CLASSES = frozenset({"React", "Vue", "Angular", "Svelte", "Nextjs", "NextJs", "Ember", "Backbone"})
 

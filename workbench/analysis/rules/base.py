@@ -190,8 +190,9 @@ def _guessed_client(g: AnalysisGraph, gid: str) -> str:
 
 # Words by which a copy's label says it is one ("RDS different AZ", "orders standby", "db (DR)"); left out when
 # comparing what the copy and the original are named.
+# Not "backup": a "Backup Service" does backups, it is no copy of the service.
 _COPY_WORDS = frozenset({"az", "azs", "zone", "region", "dr", "failover", "different", "other", "second", "standby",
-                         "replica", "secondary", "backup", "passive", "copy"})
+                         "replica", "secondary", "passive", "copy"})
 _GENERIC_NAMES = frozenset({"instance", "db", "database", "server"})
 
 

@@ -74,9 +74,11 @@ def check_top001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
         return []
     # What a schedule starts, and in a drawing with no user entry the head of its pipeline (ENTRY001 names it), is
     # reached: by time, not by a request. Compute nothing calls beside the users' system is still reported.
+    # What the people who run the system reach (an editor's CMS, an admin's console) is reached by them too.
     pipeline = not entries
     started = {e.group for e in g.entries
-               if e.helper and (g.groups[e.group].role == "workflow" or (pipeline and e.inferred))}
+               if e.helper and (g.groups[e.group].role == "workflow" or (pipeline and e.inferred)
+                                or g.groups[e.group].role == "client")}
     reached = ctx.reach(_other_roots(g) | started)
     return [group_finding(g, "TOP001", "warning", f"`{grp.name}` is not reachable from any entry",
                           f"connect `{grp.name}` to what calls it, or delete it", grp)
