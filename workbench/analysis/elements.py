@@ -218,13 +218,8 @@ class AnalysisGraph:
         `terraform >> rds` or a chaos workflow's fault provisions or tests a store that nothing may use. An edge
         may come from a node of another diagram in the same file (`terraform >> maven` under the second
         `Diagram`)."""
-        nodes = self.nodes
-
-        def side(nid: str) -> bool:
-            info = nodes.get(nid)
-            return info is not None and info.role in _NOT_USE
-
-        touched = {n for e in self.diagram.edges if not (side(e.tail) or side(e.head)) for n in (e.tail, e.head)}
+        side = {nid for nid, info in self.nodes.items() if info.role in _NOT_USE}
+        touched = {n for e in self.diagram.edges if e.tail not in side and e.head not in side for n in (e.tail, e.head)}
         out: dict[str, list[str]] = {}
         for nid, info in self.nodes.items():
             if nid not in touched:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from types import MappingProxyType
 
 from workbench.analysis import roles
@@ -281,7 +282,8 @@ def _internet_from_labels(diagram: Diagram, resolved: dict[str, roles.RoleResolu
     """`Apache("Internet") >> firewall`: a server icon whose whole label is the internet, with nothing calling it
     (a reply drawn back aside), is where requests come from, drawn with the icon at hand [issue 13]."""
     named = [n for n in diagram.nodes
-             if resolved[n.id].role in _LABEL_CLIENT_FROM and resolved[n.id].source not in ("override", "c4")
+             if any(w in (n.label or "").lower() for w in ("internet", "world wide web"))  # cheap before words()
+             and resolved[n.id].role in _LABEL_CLIENT_FROM and resolved[n.id].source not in ("override", "c4")
              and "role" not in n.analysis and _INTERNET_PHRASE.match(roles.words(display_label(n)))]
     if not named:
         return
@@ -800,6 +802,7 @@ def _replicas(n: Node, clusters: Mapping, members_by_cluster: Mapping, stateful:
     return 1, "default"
 
 
+@lru_cache(maxsize=4096)  # cluster labels repeat for every member, and labels across look-alikes
 def _count_in(label: str, units: re.Pattern[str] | None = None) -> int | None:
     """The least of a range of instances a label states ("3-10 tasks × 15 streams" is 3), else its count
     (`_LABEL_COUNT`); with `units`, only a count of those (a cluster's "3 nodes" are hosts, not its pods)."""
