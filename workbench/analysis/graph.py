@@ -609,14 +609,12 @@ def _different_apps(targets: list[Group]) -> bool:
     servers on one icon are judged by named_services."""
     names = set()
     for g in targets:
-        name = " ".join(w for w in label_stem(_BRACKETED.sub(" ", g.labels[0])).split() if not _VARIANT.fullmatch(w))
+        stem = label_stem(roles.BRACKETED.sub(" ", g.labels[0]))
+        name = " ".join(w for w in stem.split() if not _VARIANT.fullmatch(w))
         if not name:
             return False
         names.add(name)
     return len({g.classes for g in targets}) == len(targets) and len(names) == len(targets)
-
-
-_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 
 
 def named_services(labels: list[str]) -> bool:

@@ -448,7 +448,7 @@ def resolve_role(node: Any) -> RoleResolution:
         # `ELB("ExternalApi")`: a system outside the design drawn with whatever icon was at hand [issue 13].
         return RoleResolution("external_saas", "label", invalid)
     elif role in ("load_balancer", "api_gateway", "cdn") and APP_LABEL.fullmatch(
-            words(_BRACKETED.sub(" ", node.label or ""))):
+            words(BRACKETED.sub(" ", node.label or ""))):
         # `ELB("Streamlit")`: an application drawn with a network icon; the label names what runs [issue 13].
         return RoleResolution("compute", "label", invalid)
     elif role == "search" and log_store(node.label or ""):
@@ -592,7 +592,7 @@ _DB_PROXY_LABEL = re.compile(r"\b(?:pg ?bouncer|pg ?pool(?: ?ii)?|proxy ?sql|max
 
 def db_proxy_label(label: str) -> bool:
     """True when a label names a database proxy or connection pooler (RDS Proxy, PgBouncer, ProxySQL)."""
-    return bool(label) and bool(_DB_PROXY_LABEL.search(words(_BRACKETED.sub(" ", label))))
+    return bool(label) and bool(_DB_PROXY_LABEL.search(words(BRACKETED.sub(" ", label))))
 
 
 # A service someone else runs on the internet, by what the label calls it: an API, a hub or registry, mail, sign-in,
@@ -850,7 +850,7 @@ def label_role(label: str) -> str | None:
         named = label_role(name)
         if named is not None and named not in AUXILIARY_ROLES:
             return named
-    head = words(_BRACKETED.sub(" ", label))
+    head = words(BRACKETED.sub(" ", label))
     if role == "management" and _SERVICE_HEAD.search(head):
         # Governance words name business services too: "Subscription API", "Inventory Service", "Order
         # Management Service" are what the application does, not cloud governance [issue 13].
@@ -908,14 +908,15 @@ def client_phrase(label: str) -> bool:
     note in brackets is its technology ("Client (Nuxt.js)", "Users (browser)")."""
     if _CLIENT_PHRASE.match(words(label)):
         return True
-    notes = _BRACKETED.findall(_NEGATED.sub(" ", label or ""))
+    notes = BRACKETED.findall(_NEGATED.sub(" ", label or ""))
     # "Client (Nuxt.js)", "Users (browser)"; not "Users (MongoDB)" or "Client (API gateway)".
     return bool(notes) and not any(label_role(n.strip("()[]")) in _SERVER_NOTES or _SERVER_WORDS.search(words(n))
                                    for n in notes) and bool(
-        _CLIENT_PHRASE.match(words(_BRACKETED.sub(" ", label))))
+        _CLIENT_PHRASE.match(words(BRACKETED.sub(" ", label))))
 
 
-_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+# A note in brackets ("Client (Nuxt.js)", "app (AWS)"): what a thing runs on or where, not what it is.
+BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _SERVER_WORDS = re.compile(r"\b(?:service|services|server|servers|api|backend|db)\b")
 _SERVER_NOTES = frozenset({"database", "cache", "queue", "search", "object_storage", "file_storage", "service",
                            "load_balancer", "api_gateway", "identity"})

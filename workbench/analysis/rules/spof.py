@@ -157,10 +157,12 @@ REP010 = Rule(
     what="A node whose instance count the engine read without replicas=: a scaling-group node (EC2AutoScaling, "
          "AutoScaling, VMScaleSet(s), InstancePools, Autoscale, K8SNodePool), which it assumes runs 2 instances "
          "[H], or a node whose label states a count (\"Deployment (3 replicas)\", \"workers (×120)\", "
-         "\"Cassandra, 600 nodes\", \"2x\"), which it takes as written [H], or a member of a cluster whose label "
-         "gives a multiplicity (\"Workers 1..n\", \"workers x N\"), assumed to run 2 [H]. Either way it is not a SPOF. Kubernetes "
-         "Deployments, ReplicaSets and StatefulSets otherwise count only with replicas= (a Deployment defaults "
-         "to 1).",
+         "\"Cassandra, 600 nodes\", \"2x\"; a range, \"3-10 tasks\", counts its least), which it takes as written "
+         "[H], or the one stateless member of its class in a cluster whose label counts its instances "
+         "(\"FastAPI (3 replicas)\", \"Serving\\n3-10 tasks\"), or a member of a cluster whose label gives a "
+         "multiplicity (\"Workers 1..n\", \"workers x N\"), assumed to run 2 [H]. Either way it is not a SPOF. "
+         "Kubernetes Deployments, ReplicaSets and StatefulSets otherwise count only with replicas= (a Deployment "
+         "defaults to 1).",
     why="The minimum size of the group decides whether it survives an instance failure; 2 is only a guess, and "
         "a label can say what was planned rather than what runs.",
     example='Users("users") >> ELB("lb") >> EC2AutoScaling("web")',
@@ -450,14 +452,10 @@ def check_rep010(g: AnalysisGraph, ctx: Context) -> list[Finding]:
             out.append(node_finding(
                 g, "REP010", "info", f"`{info.label}` is assumed to run ≥2 instances: its cluster's label gives a "
                 "multiplicity (1..n, x N)", f'set replicas="N" on `{info.label}` to the number that runs', nid))
-        elif info.replicas_source == "cluster_label" and not info.auxiliary:
+        elif info.replicas_source in ("label", "cluster_label") and not info.auxiliary:
+            whose = "its cluster's label" if info.replicas_source == "cluster_label" else "its label"
             out.append(node_finding(
-                g, "REP010", "info", f"`{info.label}` is counted as {info.replicas} instances, as its cluster's label "
-                "says", f'set replicas="{info.replicas}" on `{info.label}` to state it (or the count that really runs)',
-                nid))
-        elif info.replicas_source == "label" and not info.auxiliary:
-            out.append(node_finding(
-                g, "REP010", "info", f"`{info.label}` is counted as {info.replicas} instances, as its label says",
+                g, "REP010", "info", f"`{info.label}` is counted as {info.replicas} instances, as {whose} says",
                 f'set replicas="{info.replicas}" on `{info.label}` to state it (or the count that really runs)', nid))
     return out
 

@@ -21,7 +21,8 @@ TOP001 = Rule(
          "Isolated nodes count. Not reported: what a tooling or management node drives (a pipeline that deploys "
          "it, an agent that operates it), a store a log shipper writes into (Fluentd, Fluent Bit, Logstash), a "
          "store or external service that nothing calls but that feeds others (a data source), a schedule (a "
-         "scheduler or cron job), the head of a pipeline in a drawing with no user entry, and what those reach; "
+         "scheduler or cron job), the head of a pipeline in a drawing with no user entry, and what those reach, nor "
+         "what the people who run the system reach (an admin's console, a CMS's editors, a developer's pipeline); "
          "network icons without request edges (a VPC or subnet drawn as a caption). Monitoring edges into "
          "services (scrapes) reach nothing. Silent when the diagram has no entry and no queue at all.",
     why="Either an edge is missing from the drawing, and with it every dependency the analysis should see, or "
