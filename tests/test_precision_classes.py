@@ -3551,3 +3551,23 @@ def test_guards_from_a_second_read_of_classes_169_172():
             b.node("Nodejs", "site", provider="programming", module="language"), db)
     got = found(b)
     assert ("SPOF001", "site") in got and not {h for h in got if h[1] == "editor app"}, got
+
+
+def test_a_probe_drawn_to_a_balancer_and_a_store_joins_nothing():
+    """`lb_a >> db`, `lb_b << db` (the store drawn calling a balancer: read as `lb_b` reading it), then a monitoring
+    probe drawn from `lb_b` and into `db`: the probe's arrows are no way from the balancer to the store, so the
+    store's arrow stays a read by `lb_b`, not an answer to it (found by test_side_edges_change_nothing)."""
+    def findings(probe: bool) -> set[tuple[str, str, str]]:
+        b = Arch()
+        db = b.node("RDS", "db", provider="aws", module="database")
+        lb_a = b.node("ElasticLoadBalancing", "lb-a", provider="aws", module="network")
+        lb_b = b.node("ElasticLoadBalancing", "lb-b", provider="aws", module="network")
+        b.edge(lb_a, db)
+        b.back(lb_b, db)
+        if probe:
+            p = b.node("Prometheus", "probe", provider="onprem", module="monitoring")
+            b.back(db, p)
+            b.edge(lb_b, p)
+        return {(f.code, f.target, f.severity) for f in analyse_arch(b).findings}
+
+    assert findings(True) == findings(False)

@@ -1164,9 +1164,11 @@ def _mark_reads(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:
             # (`db >> Edge(label="SELECT") >> api` beside its write path).
             if nodes[v].role == "load_balancer" and nodes[u].role == "database":
                 if succ is None:
+                    # Monitoring fails open: a probe drawn to the balancer and to the store joins nothing.
                     succ = defaultdict(list)
                     for a, b in drawn:
-                        succ[a].append(b)
+                        if not (nodes[a].auxiliary or nodes[b].auxiliary):
+                            succ[a].append(b)
                 if v not in reach:
                     reach[v] = reached((v,), succ)
                 loop = u in reach[v]
