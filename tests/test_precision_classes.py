@@ -3571,3 +3571,122 @@ def test_a_probe_drawn_to_a_balancer_and_a_store_joins_nothing():
         return {(f.code, f.target, f.severity) for f in analyse_arch(b).findings}
 
     assert findings(True) == findings(False)
+
+
+def test_look_alike_clients_each_drawn_to_one_server_spread_users_over_the_pool():
+    """`client1 >> ws1`, `client2 >> ws2`, the two servers in a "WebSocket Servers" cluster: look-alike users drawn
+    one per server show users spread over the pool, not each user pinned to one server, so neither server is a
+    single point of failure; the one broker behind both still is. Users of different kinds keep the servers apart."""
+    def design(second: tuple[str, str]) -> Arch:
+        b = Arch()
+        with b.cluster("WebSocket Servers"):
+            servers = [b.node("Docker", f"WS server {i}", provider="onprem", module="container") for i in (1, 2)]
+        queue = b.node("RabbitMQ", "message-queue", provider="onprem", module="queue")
+        b.chain(b.node("Mobile", "Client 1", provider="generic", module="device"), servers[0], queue)
+        b.chain(b.node(second[0], second[1], provider="generic", module="device"), servers[1], queue)
+        return b
+
+    got = found(design(("Mobile", "Client 2")), "SPOF001", "REP001")
+    assert ("REP001", "message-queue") in got and not {h for h in got if h[1].startswith("WS server")}, got
+    got = found(design(("Tablet", "Kiosk")), "SPOF001")
+    assert {("SPOF001", "WS server 1"), ("SPOF001", "WS server 2")} <= got, got
+
+
+def test_services_behind_an_ingress_named_for_different_things_are_each_required():
+    """`ingress >> [FastAPI("User Service\\n(FastAPI)"), FastAPI("Course Service\\n(FastAPI)")]` and
+    `ingress >> [Python("Engagement\\nTracker"), Python("XAI Engine\\n(SHAP + LIME)")]`: the framework in brackets
+    says what runs a service, not what it serves, and names that share no word are things of their own; each is a
+    capability (a stated guess, so a warning). Numbered or regional copies ("api 1", "api east") stay
+    alternatives."""
+    def design(labels: list[str], cls: str = "FastAPI") -> Arch:
+        b = Arch()
+        ingress = b.node("Nginx", "Nginx\nIngress Controller")
+        db = b.node("PostgreSQL", "PostgreSQL", provider="onprem", module="database")
+        with b.cluster("Backend API Layer"):
+            apps = [b.node(cls, label, provider="programming", module="framework") for label in labels]
+        b.chain(b.node("Users", "students", provider="onprem", module="client"), ingress, apps, db)
+        return b
+
+    named = ["User Service\n(FastAPI)", "Course Service\n(FastAPI)", "Assessment Service\n(FastAPI)"]
+    assert {("SPOF001", " ".join(x.split())) for x in named} <= found(design(named))
+    things = ["Engagement\nTracker", "Learning Style\nPredictor", "XAI Engine\n(SHAP + LIME)"]
+    assert {("SPOF001", " ".join(x.split())) for x in things} <= found(design(things, "Flask"))
+    for copies in (["api 1\n(FastAPI)", "api 2\n(FastAPI)"], ["api east", "api west"], ["api", "api (blue)"]):
+        assert not {h for h in found(design(copies), "SPOF001") if h[1].startswith("api")}, copies
+
+
+def test_a_client_icon_labelled_with_a_data_folder_is_data_not_users():
+    """`BigQuery(...) >> Python("download_bike_data.py") >> Client("data/bike_data") >> Python("ingest_raw_.py")
+    >> PostgreSQL("local_db")`: a relative path to data on a client icon is the folder the pipeline writes, so no
+    users enter and the scripts are no single points of failure of a user path. "Web/Mobile" is still users."""
+    def design(label: str) -> tuple[Arch, object]:
+        b = Arch()
+        folder = b.node("Client", label, provider="onprem", module="client")
+        b.chain(b.node("Bigquery", "trips", provider="gcp", module="analytics"),
+                b.node("Python", "download_bike_data.py", provider="programming", module="language"), folder,
+                b.node("Python", "ingest_raw_.py", provider="programming", module="language"),
+                b.node("PostgreSQL", "local_db", provider="onprem", module="database"))
+        return b, folder
+
+    b, folder = design("data/bike_data")
+    assert build_graph(b.diagram()).nodes[folder.id].role == "file_storage"
+    assert not found(b, "SPOF001", severities=("error",))
+    b, folder = design("Web/Mobile")
+    assert build_graph(b.diagram()).nodes[folder.id].role == "client"
+    assert ("SPOF001", "ingest_raw_.py") in found(b, "SPOF001", severities=("error",))
+
+
+def test_numbered_members_of_one_shard_are_replicas_not_shards():
+    """`Pod(f"shard-0-jvb-{i}")` for three videobridges owned by one StatefulSet: the index after "shard-0" counts
+    members of shard 0, so they are one group; "orders shard 1" and "orders shard 2" are still two shards."""
+    from workbench.analysis.redundancy import is_shard
+    assert not is_shard("shard-0-jvb-2") and not is_shard("mongo shard 2 replica 1")
+    assert is_shard("orders shard 1") and is_shard("shard-0-web") and is_shard("partition-2")
+    b = Arch()
+    with b.cluster("Jitsi Videobridge Shard-0"):
+        pods = [b.node("Pod", f"shard-0-jvb-{i}") for i in range(3)]
+    b.back(pods, b.node("StatefulSet", "shard-0-jvb"))
+    prosody = b.node("Pod", "shard-0-prosody")
+    b.chain(b.node("Users", "users", provider="onprem", module="client"), b.node("Ingress", "meet"), pods)
+    b.edge(pods, prosody)
+    g = build_graph(b.diagram())
+    assert len({g.group_of[p.id] for p in pods}) == 1
+    assert not {h for h in found(b, "SPOF001") if "jvb" in h[1]}
+    assert ("SPOF001", "shard-0-prosody") in found(b, "SPOF001")
+
+
+def test_a_dashboard_in_the_monitoring_cluster_is_monitoring_whatever_its_icon():
+    """`Dotnet("Aspire Dashboard\\nOTLP gRPC :18889\\nUI :18888")` in `Cluster("Observability")`, routed to by the
+    ingress: a framework's icon is an application elsewhere, but a dashboard drawn in the monitoring stack watches
+    the system and is no capability users need. The same node outside such a cluster stays an application."""
+    def design(cluster: str) -> Arch:
+        b = Arch()
+        ingress = b.node("Nginx", "ingress-nginx")
+        with b.cluster(cluster):
+            aspire = b.node("Dotnet", "Aspire Dashboard\nOTLP gRPC :18889\nUI :18888", provider="programming",
+                            module="framework")
+        b.chain(b.node("Users", "user", provider="onprem", module="client"), ingress,
+                b.node("FastAPI", "travel-api", provider="programming", module="framework"),
+                b.node("PostgreSQL", "db", provider="onprem", module="database"))
+        b.edge(ingress, aspire)
+        return b
+
+    assert not {h for h in found(design("Observability"), "SPOF001") if h[1].startswith("Aspire")}
+    assert {h for h in found(design("Apps"), "SPOF001") if h[1].startswith("Aspire")}
+    # The name line decides: the app a monitoring project scrapes lists its metrics route and stays the app.
+    b = Arch()
+    with b.cluster("docker-compose project: observability-stack"):
+        app = b.node("FastAPI", "sample-app :8000\n/metrics", provider="programming", module="framework")
+    b.chain(b.node("Users", "user", provider="onprem", module="client"), app)
+    assert build_graph(b.diagram()).nodes[app.id].role == "compute"
+
+
+def test_a_backup_tool_copying_a_share_is_tooling():
+    """`Storage("unraid-appdata") >> Bash("rclone") >> BlobStorage("unraid-appdata")`: rclone, restic, borg and
+    velero copy data on a schedule; they are no entry every request comes through."""
+    b = Arch()
+    tool = b.node("Bash", "rclone", provider="programming", module="language")
+    b.chain(b.node("Storage", "unraid-appdata", provider="generic", module="storage"), tool,
+            b.node("BlobStorage", "unraid-appdata"))
+    assert build_graph(b.diagram()).nodes[tool.id].role == "tooling"
+    assert not found(b, "SPOF001")

@@ -623,6 +623,10 @@ def named_services(labels: list[str]) -> bool:
     numbered or regional targets ("web", "api", "app-1 service", "us-east-1 api") and variants ("blue api",
     "internal api") say nothing, and a balancer's targets stay alternatives."""
     stems = []
+    # Notes in brackets say what runs it ("User Service\n(FastAPI)"), not what it serves.
+    labels = [" ".join(roles.BRACKETED.sub(" ", label).split()) or label for label in labels]
+    if _disjoint_names(labels):
+        return True
     for label in labels:
         m = _NAMED_SERVICE.match(" ".join(label.split()))
         stem = label_stem(m.group(1)) if m else ""
@@ -633,6 +637,20 @@ def named_services(labels: list[str]) -> bool:
         first, _, rest = stem.partition(" ")
         stems.append(rest if _VARIANT.fullmatch(first) else stem)
     return len(set(stems)) == len(stems)
+
+
+def _disjoint_names(labels: list[str]) -> bool:
+    """Names that share no word once copies' words are dropped ("Engagement Tracker", "Learning Style Predictor",
+    "XAI Engine"): each names a thing of its own [issue 13]. Numbered or lettered copies ("node 1", "node 2"),
+    regions and standbys ("web east", "web west") share their name and are no such thing."""
+    seen: set[str] = set()
+    for label in labels:
+        m = _NAMED_SERVICE.match(label)
+        words = {w for w in label_stem(m.group(1) if m else label).split() if not _VARIANT.fullmatch(w)}
+        if not words or words & seen:
+            return False
+        seen |= words
+    return True
 
 
 def sink_groups(components: list[list[str]], hard_succ: Mapping[str, tuple[str, ...]],

@@ -673,17 +673,26 @@ _PLATFORM_MEMBERS = frozenset({"database", "file_storage", "object_storage", "se
 def _external_clusters(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
     """A server or service icon drawn in a cluster for external systems (`Server("SMTP server")` in
     `Cluster("External services")`) is someone else's service, not an instance of ours (source "cluster")
-    [H, issue 13]. Stores there keep their role: a database is data whoever runs it. In a cluster named for an
+    [H, issue 13]. Stores there keep their role: a database is data whoever runs it. A monitoring cluster's members
+    whose labels read as monitoring are monitoring, whatever icon draws them. In a cluster named for an
     edge or sign-in vendor ("Cloudflare"), its security icons are the vendor's product too, and in one named for
     a data platform ("Snowflake Platform"), its tables, volumes, search and model endpoints are."""
     outside = {c.id for c in diagram.clusters if roles.external_cluster(c.label)}
     vendor = {c.id for c in diagram.clusters if roles.vendor_cluster(c.label)}
     platform = {c.id for c in diagram.clusters if roles.data_platform_cluster(c.label)}
-    if not outside and not vendor and not platform:
+    watching = {c.id for c in diagram.clusters if roles.monitoring_cluster(c.label)}
+    if not outside and not vendor and not platform and not watching:
         return
     for n in diagram.nodes:
         res = resolved[n.id]
         if res.source in ("override", "c4") or "role" in n.analysis:
+            continue
+        if (watching & set(n.clusters) and res.role in ("compute", "service")
+                and roles.label_role((n.label or "").partition("\n")[0]) == "observability"):
+            # `Dotnet("Aspire Dashboard\nOTLP gRPC :18889")` in `Cluster("Observability")`: a framework's icon
+            # is an application elsewhere, but a dashboard in the monitoring stack watches the system [issue 13].
+            # The name line decides: "sample-app :8000\n/metrics" is the app the stack scrapes.
+            resolved[n.id] = roles.RoleResolution("observability", "cluster")
             continue
         if ((outside & set(n.clusters) and res.role in _EXTERNAL_SERVERS)
                 or (vendor & set(n.clusters) and res.role in _VENDOR_SECURITY)

@@ -191,6 +191,8 @@ _FQDN_INDEX = re.compile(r"^\d{1,3}\.(?=[a-z][a-z0-9-]*\.[a-z])")
 # "web 2", "web-b", and ordinals: "ETCD 3rd", "broker second".
 _TRAILING_INDEX = re.compile(r"(?:\s*\d+(?:st|nd|rd|th)?|(?:^|\s)[a-z]|\s(?:first|second|third|fourth|fifth))$")
 _SHARD = re.compile(r"shard|partition|part-\d")
+# After the shard word: the shard's index, then a numbered member ("shard-0-jvb-2", "shard 1 / node 3").
+_SHARD_MEMBER = re.compile(r"[\s_#-]*\d+[\s_#/-]+[a-z][a-z_-]*?[\s_#-]*\d+\s*$")
 
 WRITER_WORDS = frozenset({"primary", "master", "writer", "leader", "rw"})
 READER_WORDS = frozenset({"replica", "ro", "reader", "secondary", "slave", "follower", "read"})
@@ -232,8 +234,11 @@ def cloud_region(name: str) -> bool:
 
 
 def is_shard(label: str) -> bool:
-    """Shards ("orders shard 1", "partition-2") are never merged by the sibling heuristic."""
-    return bool(_SHARD.search(label.lower()))
+    """Shards ("orders shard 1", "partition-2") are never merged by the sibling heuristic. A numbered member of
+    one shard ("shard-0-jvb-2", the third videobridge of shard 0) is no shard of its own [issue 13]."""
+    text = label.lower()
+    m = _SHARD.search(text)
+    return bool(m) and not _SHARD_MEMBER.match(text, m.end())
 
 
 # Most nodes have no mark: they share one empty set rather than each holding its own (one per drawn node).

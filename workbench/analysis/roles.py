@@ -473,6 +473,10 @@ def resolve_role(node: Any) -> RoleResolution:
         # a service on the internet that the design calls or downloads from, not where its users come from
         # [issue 13].
         return RoleResolution("external_saas", "label", invalid)
+    elif role == "client" and DATA_PATH.match(" ".join((node.label or "").split())):
+        # `Client("data/bike_data")`: the folder a pipeline writes its files to, drawn with the icon of the
+        # machine it is on; no users come from a path [issue 13].
+        return RoleResolution("file_storage", "label", invalid)
     elif role == "client" and _SCHEDULE_LABEL.match(words(node.label or "")):
         # `Users("cron\n(daily)")`: the schedule that starts a pipeline, drawn with a people icon; no users.
         return RoleResolution("workflow", "label", invalid)
@@ -569,7 +573,10 @@ _OPS_LABEL = re.compile(r"\b(?:portainer|rancher|kubernetes dashboard|k8s dashbo
                         r"sonar ?qube|git ?leaks|falco|trivy|snyk|checkov|tfsec|semgrep|"
                         # the steps of a provisioning run (`EKS("eks\ntfmodule")`, `Bash("kubeconfig\nshell")`): a
                         # module graph drawn with the icons of what the modules create is no runtime topology.
-                        r"tf ?modules?$|terraform (?:modules?|stacks?|runs?)$|^kubeconfig(?: (?:shell|step|script))?$)")
+                        r"tf ?modules?$|terraform (?:modules?|stacks?|runs?)$|^kubeconfig(?: (?:shell|step|script))?$|"
+                        # backup and sync tools (`Bash("rclone")` copying a share to blob storage): they copy data
+                        # on a schedule, they serve no request
+                        r"^(?:rclone|restic|borg(?:backup)?|duplicati|velero|rsync|kopia)$)")
 
 
 # Database consoles and API documentation serve operators and developers, not user requests; drawn with the icon of
@@ -682,6 +689,15 @@ def edge_vendor_cluster(label: str) -> bool:
     return bool(_EDGE_VENDOR_CLUSTER.match(words(label)))
 
 
+# A cluster for the monitoring stack ("Observability", "Monitoring & Logging", "LGTM Observability Stack").
+_MONITORING_CLUSTER = re.compile(r"\b(?:observability|monitoring|telemetry|logging)\b")
+
+
+def monitoring_cluster(label: str) -> bool:
+    """True when a cluster's label says its members watch the system."""
+    return bool(_MONITORING_CLUSTER.search(words(label)))
+
+
 # A cluster named for a data platform sold as a service ("Snowflake Platform", "Databricks Lakehouse Platform"):
 # the tables, stages, volumes, search and model endpoints drawn in it are the vendor's, stored and run redundantly
 # by it [SF1], [DB1]; not stores or servers of the design's own.
@@ -751,6 +767,11 @@ def label_overrides_class(label: str) -> bool:
 # A label that names a schedule (`Users("cron\n(daily)")`, "Scheduler (nightly)"): what starts a job, whatever icon
 # it is drawn with; not users sending requests.
 # "Schedulers" alone are people who book; "Timer app" is an app.
+# A relative path to data ("data/bike_data", "./output/", "raw/trips.csv") or a data file's name ("trips.csv"): a
+# folder or file, never users. A path needs a data word: "Web/Mobile" names two clients.
+DATA_PATH = re.compile(r"^(?=[\w.~/-]*/)(?=[\w.~/-]*(?<![a-z])(?:data|datasets?|files|raw|output|input|downloads?)(?![a-z]))"
+                       r"(?:\.{1,2}/|~/)?[\w.-]+(?:/[\w.-]+)*/?$|^[\w.-]+\.(?:csv|tsv|jsonl?|parquet|avro|orc|xlsx?|sqlite|db)$",
+                       re.IGNORECASE)
 _SCHEDULE_LABEL = re.compile(r"^(?:cron(?:tab)?|cron ?jobs?)\b|"
                              r"^(?:scheduler|schedule|timer)s? (?:daily|hourly|nightly|weekly|monthly|every|\d)")
 
