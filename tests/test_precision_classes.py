@@ -3611,8 +3611,9 @@ def test_services_behind_an_ingress_named_for_different_things_are_each_required
     assert {("SPOF001", " ".join(x.split())) for x in named} <= found(design(named))
     things = ["Engagement\nTracker", "Learning Style\nPredictor", "XAI Engine\n(SHAP + LIME)"]
     assert {("SPOF001", " ".join(x.split())) for x in things} <= found(design(things, "Flask"))
-    for copies in (["api 1\n(FastAPI)", "api 2\n(FastAPI)"], ["api east", "api west"], ["api", "api (blue)"]):
-        assert not {h for h in found(design(copies), "SPOF001") if h[1].startswith("api")}, copies
+    for copies in (["api 1\n(FastAPI)", "api 2\n(FastAPI)"], ["api east", "api west"], ["api", "api (blue)"],
+                   ["vm", "vmm"], ["server", "vm"]):
+        assert not {h for h in found(design(copies), "SPOF001") if h[1].split()[0] in copies[0] + copies[1]}, copies
 
 
 def test_a_client_icon_labelled_with_a_data_folder_is_data_not_users():
@@ -3690,3 +3691,86 @@ def test_a_backup_tool_copying_a_share_is_tooling():
             b.node("BlobStorage", "unraid-appdata"))
     assert build_graph(b.diagram()).nodes[tool.id].role == "tooling"
     assert not found(b, "SPOF001")
+
+
+def test_a_cloud_firewall_is_the_providers_and_worker_nodes_are_one_pool():
+    """`Tablet("end user") >> Firewall("cloud firewall") >> KProxy() >> [Node("x86_64"), Node("aarch64")]`: a cloud
+    firewall is the provider's filter (DigitalOcean, Hetzner and Linode sell one by that name), and the worker nodes
+    a proxy sends to are the cluster's machines, one pool whatever each is named. A firewall box of one's own
+    ("pfSense firewall") is still one instance."""
+    def design(firewall: str) -> Arch:
+        b = Arch()
+        proxy = b.node("KProxy", "kube-proxy", provider="k8s", module="controlplane")
+        b.chain(b.node("Tablet", "end user", provider="generic", module="device"),
+                b.node("Firewall", firewall, provider="generic", module="network"), proxy)
+        b.edge(proxy, [b.node("Node", name, provider="k8s", module="infra") for name in ("x86_64", "aarch64")])
+        return b
+
+    got = found(design("cloud firewall"), "SPOF001")
+    assert not {h for h in got if h[1] in ("cloud firewall", "x86_64", "aarch64")}, got
+    assert ("SPOF001", "pfSense firewall") in found(design("pfSense firewall"), "SPOF001")
+
+
+def test_api_routes_in_a_cluster_of_managed_functions_are_hosted():
+    """`Firewall("🎯 Mission Briefings\\n/api/missions")` in `Cluster("⚡ Intelligence Network\\n(Managed
+    Functions)")`: a line naming a route says the node serves it (a service, whatever the icon), and the cluster's
+    note says where it runs, so its single instance is a question (info), not an error."""
+    def design(cluster: str) -> Arch:
+        b = Arch()
+        web = b.node("Rack", "Mission Control Dashboard", provider="generic", module="compute")
+        with b.cluster(cluster):
+            apis = [b.node("Firewall", f"{name}\n/api/{name.lower()}", provider="generic", module="network")
+                    for name in ("Missions", "Reports")]
+        b.chain(b.node("Mobile", "pilots", provider="generic", module="device"), web, apis)
+        return b
+
+    b = design("⚡ Intelligence Network\n(Managed Functions)")
+    g = build_graph(b.diagram())
+    assert {g.nodes[n].role for n in g.nodes if "/api/" in g.nodes[n].label} == {"service"}
+    assert not {h for h in found(b, "SPOF001") if h[1].startswith(("Missions", "Reports"))}
+    assert {h for h in found(b, "SPOF001", severities=("info",)) if h[1].startswith("Missions")}
+    got = found(design("Intelligence Network"), "SPOF001")
+    assert {h for h in got if h[1].startswith("Missions")}, got
+
+
+def test_a_machine_icon_labelled_as_the_users_laptop_is_where_requests_come_from():
+    """`BareMetal("Local machine") - Edge(label="SSH tunnel") - Polyaxon("polyaxon")`, the platform then drawn to
+    its Cloud SQL database: the user's own computer on a machine icon is the client, so the platform and its one
+    database are found."""
+    b = Arch()
+    app = b.node("Polyaxon", "polyaxon", provider="onprem", module="mlops")
+    laptop = b.node("BM", "Local machine", provider="oci", module="compute")
+    b.edge(laptop, app, dir="none")
+    b.edge(app, b.node("SQL", "CloudSQL\n(Postgres)", provider="gcp", module="database"), dir="none")
+    assert build_graph(b.diagram()).nodes[laptop.id].role == "client"
+    assert ("REP001", "CloudSQL (Postgres)") in found(b, "REP001")
+
+
+def test_a_loop_that_nothing_calls_still_has_an_entry():
+    """`airflow >> mlflow`, `airflow << mlflow`, `airflow >> cassandra`: every source sits in a loop, so nothing
+    has no caller; the component drawn first of a loop nothing else calls is the entry, and the one Cassandra it
+    writes is checked (it was not checked at all)."""
+    b = Arch()
+    airflow = b.node("Airflow", "Airflow", provider="onprem", module="workflow")
+    mlflow = b.node("Mlflow", "MLFlow", provider="onprem", module="mlops")
+    b.edge(airflow, mlflow)
+    b.edge(mlflow, airflow)
+    b.edge(airflow, b.node("Cassandra", "Cassandra", provider="onprem", module="database"))
+    assert ("REP001", "Cassandra") in found(b, "REP001")
+    assert any("drawn first of a loop" in a for f in by_code(b, "REP001") for a in f.assumptions)
+
+
+def test_numbered_instances_drawn_loose_behind_one_balancer_are_one_tier():
+    """`alb >> [VM("VM Instance 1"), VM("VM Instance 2")]`, each in a subnet (a place, not a group), and only the
+    second drawn calling the internal balancer: numbered look-alikes that share a caller are one tier even outside a
+    cluster; the third, alone behind the internal balancer, is still single, and an unwired fourth joins nothing."""
+    b = Arch()
+    alb = b.node("LoadBalancer", "Application Load Balancer", provider="oci", module="network")
+    ilb = b.node("LoadBalancer", "Internal Load Balancer", provider="oci", module="network")
+    vms = [b.node("VM", f"VM Instance {i}", provider="oci", module="compute") for i in (1, 2, 3, 4)]
+    b.chain(b.node("Users", "users", provider="onprem", module="client"), alb, vms[:2])
+    b.chain(vms[1], ilb, vms[2])
+    g = build_graph(b.diagram())
+    assert g.group_of[vms[0].id] == g.group_of[vms[1].id] != g.group_of[vms[2].id]
+    got = found(b, "SPOF001")
+    assert ("SPOF001", "VM Instance 3") in got and not {h for h in got if h[1] in ("VM Instance 1", "VM Instance 2")}

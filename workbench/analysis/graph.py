@@ -274,7 +274,29 @@ def _find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str
         if len(lone) == 1:
             return [Entry(lone[0], inferred=True, virtual=True, assumption=f"entry inferred: `{groups[lone[0]].name}`"
                           " is the only service drawn, with no request edge")]
+        # Where every source sits in a loop, which side users come in by is anyone's guess: the loop's first-drawn
+        # component is analysed for the stores it needs (REP), never as a door every request comes through.
+        return [Entry(gid, inferred=True, virtual=False, helper=True,
+                      assumption=f"`{groups[gid].name}` is drawn first of a loop that nothing else calls (no client "
+                                 "drawn); analysed as a helper for the stores it needs")
+                for gid in _cycle_heads(groups, Q, nodes, fed)]
     return _inferred(groups, Q, candidates, tooled=tooled)
+
+
+def _cycle_heads(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str, NodeInfo],
+                 fed: frozenset[str]) -> list[str]:
+    """When every source sits in a loop (`airflow >> mlflow`, `airflow << mlflow`; `laptop - app` read both ways),
+    nothing has in-degree 0 and no entry would be found, so nothing would be checked: of each loop that nothing
+    outside calls, the component drawn first that could be an entry [issue 13]."""
+    heads = []
+    for comp in nx.strongly_connected_components(Q):
+        if len(comp) < 2 or any(u not in comp for v in comp for u in Q.predecessors(v)):
+            continue
+        able = [gid for gid in comp if not groups[gid].effective_stateful and not groups[gid].soft
+                and groups[gid].role in roles.REQUEST_ROLES and gid not in fed]
+        if able:
+            heads.append(min(able, key=lambda gid: (min(nodes[m].line for m in groups[gid].members), gid)))
+    return sorted(heads)
 
 
 def _people_who_run_it(found: list[Entry], groups: Mapping[str, Group], declared: set[str],
@@ -642,15 +664,39 @@ def named_services(labels: list[str]) -> bool:
 def _disjoint_names(labels: list[str]) -> bool:
     """Names that share no word once copies' words are dropped ("Engagement Tracker", "Learning Style Predictor",
     "XAI Engine"): each names a thing of its own [issue 13]. Numbered or lettered copies ("node 1", "node 2"),
-    regions and standbys ("web east", "web west") share their name and are no such thing."""
+    regions and standbys ("web east", "web west") share their name and are no such thing; nor are names of the
+    machine or tier only ("vm", "web", "api") or one letter apart ("vm" and its typo "vmm")."""
     seen: set[str] = set()
+    names: list[str] = []
     for label in labels:
         m = _NAMED_SERVICE.match(label)
         words = {w for w in label_stem(m.group(1) if m else label).split() if not _VARIANT.fullmatch(w)}
-        if not words or words & seen:
+        if not words or words & seen or words <= _UNNAMED_WORDS:
             return False
         seen |= words
+        name = " ".join(sorted(words))
+        if any(_one_edit_apart(name, other) for other in names):
+            return False
+        names.append(name)
     return True
+
+
+# Words that name a machine or a tier, not what it serves: `lb >> [web, api]` names no domains.
+_UNNAMED_WORDS = frozenset({"vm", "vms", "server", "servers", "node", "nodes", "host", "hosts", "instance",
+                            "instances", "machine", "machines", "box", "container", "containers", "pod", "pods",
+                            "web", "www", "api", "apis", "app", "apps", "application", "frontend", "front", "end",
+                            "backend", "back", "ui", "site", "website", "worker", "workers", "service", "services",
+                            "svc", "microservice", "tier", "layer"})
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """True when one letter added, dropped or changed turns `a` into `b`."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), len(a))
+    return a[i + (len(a) == len(b)):] == b[i + 1:]
 
 
 def sink_groups(components: list[list[str]], hard_succ: Mapping[str, tuple[str, ...]],

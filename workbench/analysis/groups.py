@@ -74,6 +74,7 @@ def replica_groups(nodes: Mapping[str, NodeInfo], arcs: list[Arc]) -> tuple[dict
     merge_cluster_lookalikes(nodes, arcs, uf)
     merge_numbered_hosts(nodes, arcs, uf)
     merge_owned_pods(nodes, arcs, uf)
+    merge_worker_nodes(nodes, arcs, uf)
     merge_ellipses(nodes, arcs, uf)
     members: dict[str, list[str]] = defaultdict(list)
     for nid in nodes:
@@ -185,12 +186,15 @@ def merge_cluster_lookalikes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf:
     (their neighbours differ), so within one cluster and one (class, label stem): when some member has no
     request edge at all, all members are one group (the edges drawn stand for the cluster's); otherwise members
     that share a caller and whose calls, leaving out the way out (NAT, endpoints) and monitoring, do not differ
-    (one's include the other's) are one group. Look-alikes outside any cluster keep colour refinement's stricter
-    reading, and so do shards (never mergeable)."""
+    (one's include the other's) are one group. Look-alikes outside any cluster are judged so only when their
+    labels are numbered ("VM Instance 1", "VM Instance 2"), and never by the missing edges of one; others keep
+    colour refinement's stricter reading, and so do shards (never mergeable)."""
     keys: dict[tuple, list[str]] = defaultdict(list)
     scopes: dict[tuple[str, ...], tuple[str, ...]] = {}
     for nid, info in nodes.items():
-        if info.cluster_path and mergeable(info):
+        # Numbered look-alikes drawn loose ("VM Instance 1", "VM Instance 2" in subnets, which are places) are
+        # judged alike, by their callers only [issue 13].
+        if (info.cluster_path or _INSTANCE_INDEX.search(info.label)) and mergeable(info):
             keys[(info.cls, info.stem, _scope(info.cluster_path, scopes))].append(nid)
     keys = {k: ids for k, ids in keys.items() if len(ids) >= 2 and len({uf.find(i) for i in ids}) >= 2}
     if not keys:
@@ -204,8 +208,8 @@ def merge_cluster_lookalikes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf:
                 preds[a.v].add(a.u)
             if a.u in wanted:
                 succs[a.u].add(a.v)
-    for ids in keys.values():
-        if any(not preds[i] and not succs[i] for i in ids):
+    for (_, _, scope), ids in keys.items():
+        if scope and any(not preds[i] and not succs[i] for i in ids):
             for other in ids[1:]:
                 uf.union(ids[0], other)
             continue
@@ -292,6 +296,21 @@ def merge_owned_pods(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _UnionF
                 owned[c][p] = None
     for pods in owned.values():
         ids = list(pods)
+        for other in ids[1:]:
+            uf.union(ids[0], other)
+
+
+def merge_worker_nodes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _UnionFind) -> None:
+    """Kubernetes worker nodes (`k8s.infra.Node`) that one caller sends to are the cluster's machines, over which
+    the scheduler places the pods: one pool, whatever each is named ("x86_64", "aarch64") [issue 13]."""
+    workers = {nid for nid, info in nodes.items() if info.provider == "k8s" and info.cls == "Node" and mergeable(info)}
+    if len(workers) < 2:
+        return
+    sent: dict[str, list[str]] = defaultdict(list)
+    for a in arcs:
+        if a.kind == "sync" and a.v in workers and a.u not in workers:
+            sent[uf.find(a.u)].append(a.v)
+    for ids in sent.values():
         for other in ids[1:]:
             uf.union(ids[0], other)
 

@@ -498,7 +498,9 @@ def _product(table: Mapping[str, re.Pattern[str]], label: str | None, role: str)
 _HOSTED = {
     "cdn": re.compile(r"^(?:cloud ?flare|akamai|fastly|cloud ?front|bunny ?cdn|azure front ?door)\b"),
     "dns": re.compile(r"^(?:cloud ?flare|route ?53|cloud dns|akamai)\b"),
-    "edge_security": re.compile(r"^(?:cloud ?flare|akamai|cloud armor|aws waf)\b"),
+    # "cloud firewall": the provider's filter in front of its machines (DigitalOcean, Hetzner, Linode sell one by
+    # that name), enforced by the provider, not a box of one's own.
+    "edge_security": re.compile(r"^(?:cloud ?flare|akamai|cloud armor|aws waf|cloud firewalls?$)\b"),
     # A cloud network's rules drawn as a box (`Firewall("Security group\n22/80/443")`): the provider enforces
     # them on every interface; there is no instance to lose.
     "network": re.compile(r"^(?:security (?:groups?|lists?)|nacls?|network acls?|route tables?)\b"
@@ -563,6 +565,10 @@ _SERVERLESS_HOST = re.compile(r"^(?:vercel|netlify|cloudflare (?:workers|pages)|
                               r"(?!.*\b(?:like|self ?managed|self ?hosted|vps|vms?|servers?|droplets?)\b)")
 
 
+_SERVERLESS_NOTE = re.compile(r"^(?:(?:azure |managed |serverless )?functions?|azure static web apps?|static web apps?|"
+                              r"(?:aws )?lambdas?|(?:google )?cloud (?:run|functions)|vercel|netlify)$")
+
+
 def serverless_host(cls: str, provider: str | None, places: tuple[str, ...]) -> str | None:
     """The serverless hosting platform an app runs on, from its icon (`Vercel(...)`) or the innermost cluster it
     is drawn in, else None; never for a virtual machine or server icon, which is an instance wherever drawn."""
@@ -580,7 +586,12 @@ _SERVER_ICONS = frozenset({"Server", "Rack", "Droplet"})
 @lru_cache(maxsize=4096)
 def _place_host(place: str) -> str | None:
     # One answer per cluster label: at 10,000 nodes the labels repeat and need reading once.
-    return place.split("(")[0].strip() if _SERVERLESS_HOST.match(words(place)) else None
+    if _SERVERLESS_HOST.match(words(place)):
+        return place.split("(")[0].strip()
+    # ... or in the cluster's note: "⚡ Intelligence Network\n(Managed Functions)", "Frontend (Azure Static Web
+    # Apps)" say where its members run [issue 13].
+    return next((" ".join(note.split()) for note in re.findall(r"\(([^()]*)\)", place)
+                 if _SERVERLESS_NOTE.match(words(note))), None)
 
 
 def node_ha(provider: str | None, cls: str, role: str, analysis: Mapping[str, str], c4: bool = False,

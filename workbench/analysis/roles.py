@@ -415,7 +415,10 @@ def resolve_role(node: Any) -> RoleResolution:
         # A generic icon (Rack, Server, Windows, Storage) is a placeholder shape: `Rack("database server")` is a
         # database. So is a language or framework logo: `Python("SQLite3 (local DB)")` is the database it runs.
         # The label decides when it names a role; the shape decides otherwise (issue 13, item 2).
-        by_label = label_role(node.label or "")
+        # "🎯 Mission Briefings\n/api/missions" on a firewall icon: a name, then the route it serves; a service, like
+        # an endpoint "/v1/sql" (label_role), whatever the icon.
+        by_label = label_role(node.label or "") or (
+            "service" if role not in ("compute", "service") and _ROUTE_LINE.search(node.label or "") else None)
         # ... but a generic icon that is a specific thing (Firewall, Router, SQL, Mobile) keeps it against a label
         # that only names an operator's concern: `Firewall("Security Middleware")` is still on the request path.
         # So does a web framework's icon against a label listing its health and metrics endpoints (`Fastapi("FastAPI
@@ -473,6 +476,10 @@ def resolve_role(node: Any) -> RoleResolution:
         # a service on the internet that the design calls or downloads from, not where its users come from
         # [issue 13].
         return RoleResolution("external_saas", "label", invalid)
+    elif role in ("compute", "service") and _WORKSTATION.fullmatch(words(node.label or "")):
+        # `BareMetal("Local machine") - Edge(label="SSH tunnel") - polyaxon`: a machine icon for the user's own
+        # computer, where requests come from [issue 13].
+        return RoleResolution("client", "label", invalid)
     elif role == "client" and DATA_PATH.match(" ".join((node.label or "").split())):
         # `Client("data/bike_data")`: the folder a pipeline writes its files to, drawn with the icon of the
         # machine it is on; no users come from a path [issue 13].
@@ -767,6 +774,9 @@ def label_overrides_class(label: str) -> bool:
 # A label that names a schedule (`Users("cron\n(daily)")`, "Scheduler (nightly)"): what starts a job, whatever icon
 # it is drawn with; not users sending requests.
 # "Schedulers" alone are people who book; "Timer app" is an app.
+# The user's own computer, drawn with a machine icon.
+_WORKSTATION = re.compile(r"(?:(?:my|your|the|a|user'?s?|users) )?(?:local (?:machine|computer|pc|host)|laptops?|"
+                          r"workstations?|desktop (?:pc|computer)|(?:pc|computer))")
 # A relative path to data ("data/bike_data", "./output/", "raw/trips.csv") or a data file's name ("trips.csv"): a
 # folder or file, never users. A path needs a data word: "Web/Mobile" names two clients.
 DATA_PATH = re.compile(r"^(?=[\w.~/-]*/)(?=[\w.~/-]*(?<![a-z])(?:data|datasets?|files|raw|output|input|downloads?)(?![a-z]))"
@@ -881,6 +891,9 @@ def label_role(label: str) -> str | None:
         # tooling).
         return "service"
     return role
+
+
+_ROUTE_LINE = re.compile(r"\n\s*/[a-z0-9_{}.-]+(?:/[a-z0-9_{}.*-]+)*/?\s*(?:\n|$)", re.IGNORECASE)
 
 
 _JOINED = re.compile(r"\s\+\s")
