@@ -3590,6 +3590,12 @@ def test_look_alike_clients_each_drawn_to_one_server_spread_users_over_the_pool(
     assert ("REP001", "message-queue") in got and not {h for h in got if h[1].startswith("WS server")}, got
     got = found(design(("Tablet", "Kiosk")), "SPOF001")
     assert {("SPOF001", "WS server 1"), ("SPOF001", "WS server 2")} <= got, got
+    # Users and a balancer both calling the pool are callers of two kinds, compared without a crash.
+    b = design(("Mobile", "Client 2"))
+    lb = b.node("Haproxy", "haproxy", provider="onprem", module="network")
+    b.chain(b.node("Users", "web users", provider="onprem", module="client"), lb)
+    b.edge(lb, [n for n in b.diagram().nodes if n.label.startswith("WS server")])
+    assert not {f for f in analyse_arch(b).findings if f.code == "WB000"}
 
 
 def test_services_behind_an_ingress_named_for_different_things_are_each_required():

@@ -215,7 +215,7 @@ def merge_cluster_lookalikes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf:
             continue
         # Only members that share a caller can merge: compare within each caller's members, not all pairs (a
         # drawing with thousands of look-alikes in numbered clusters would otherwise be quadratic).
-        callers: dict[object, list[str]] = defaultdict(list)
+        callers: dict[tuple[str, ...], list[str]] = defaultdict(list)
         for a in ids:
             for p in {_caller_key(nodes, uf, x) for x in preds[a]}:
                 callers[p].append(a)
@@ -235,12 +235,12 @@ def merge_cluster_lookalikes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf:
                         uf.union(a, b)
 
 
-def _caller_key(nodes: Mapping[str, NodeInfo], uf: _UnionFind, caller: str) -> object:
+def _caller_key(nodes: Mapping[str, NodeInfo], uf: _UnionFind, caller: str) -> tuple[str, ...]:
     """Who calls a look-alike, for merge_cluster_lookalikes: its group, except that look-alike users are one
     population [issue 13]: `client1 >> server1`, `client2 >> server2` with both servers in a "WebSocket
     Servers" cluster spread users over the servers; they do not pin each user to one of them."""
     info = nodes[caller]
-    return ("client", info.cls, info.stem) if info.role == "client" and info.stem else uf.find(caller)
+    return ("client", info.cls, info.stem) if info.role == "client" and info.stem else ("group", uf.find(caller))
 
 
 def merge_numbered_hosts(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _UnionFind) -> None:
