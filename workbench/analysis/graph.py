@@ -665,13 +665,14 @@ def _disjoint_names(labels: list[str]) -> bool:
     """Names that share no word once copies' words are dropped ("Engagement Tracker", "Learning Style Predictor",
     "XAI Engine"): each names a thing of its own [issue 13]. Numbered or lettered copies ("node 1", "node 2"),
     regions and standbys ("web east", "web west") share their name and are no such thing; nor are names of the
-    machine or tier only ("vm", "web", "api") or one letter apart ("vm" and its typo "vmm")."""
+    machine or tier only ("vm", "web", "api") or one letter apart ("vm" and its typo "vmm"). A one-word name may be
+    a host's pet name ("zeus", "hera" are two copies), so each name needs two words ("user service" has)."""
     seen: set[str] = set()
     names: list[str] = []
     for label in labels:
         m = _NAMED_SERVICE.match(label)
         words = {w for w in label_stem(m.group(1) if m else label).split() if not _VARIANT.fullmatch(w)}
-        if not words or words & seen or words <= _UNNAMED_WORDS:
+        if len(words) + bool(m) < 2 or words & seen or words <= _UNNAMED_WORDS:
             return False
         seen |= words
         name = " ".join(sorted(words))
