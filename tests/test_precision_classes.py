@@ -3638,6 +3638,9 @@ def test_a_client_icon_labelled_with_a_data_folder_is_data_not_users():
     b, folder = design("data/bike_data")
     assert build_graph(b.diagram()).nodes[folder.id].role == "file_storage"
     assert not found(b, "SPOF001", severities=("error",))
+    for team in ("Data/ML", "Data/Analytics"):  # teams, not folders (a second read)
+        b, folder = design(team)
+        assert build_graph(b.diagram()).nodes[folder.id].role == "client", team
     b, folder = design("Web/Mobile")
     assert build_graph(b.diagram()).nodes[folder.id].role == "client"
     assert ("SPOF001", "ingest_raw_.py") in found(b, "SPOF001", severities=("error",))
@@ -3680,6 +3683,14 @@ def test_a_dashboard_in_the_monitoring_cluster_is_monitoring_whatever_its_icon()
 
     assert not {h for h in found(design("Observability"), "SPOF001") if h[1].startswith("Aspire")}
     assert {h for h in found(design("Apps"), "SPOF001") if h[1].startswith("Aspire")}
+    # A device's telemetry ingestion and a log-analytics product are what users come for (a second read).
+    for cluster, label in (("Telemetry Ingestion", "Telemetry Processor"), ("Logging Platform", "Dashboard")):
+        b = Arch()
+        with b.cluster(cluster):
+            app = b.node("EC2", label)
+        b.chain(b.node("Users", "customers", provider="onprem", module="client"), app,
+                b.node("PostgreSQL", "store", provider="onprem", module="database"))
+        assert ("SPOF001", label) in found(b, "SPOF001"), cluster
     # The name line decides: the app a monitoring project scrapes lists its metrics route and stays the app.
     b = Arch()
     with b.cluster("docker-compose project: observability-stack"):
@@ -3706,14 +3717,23 @@ def test_a_cloud_firewall_is_the_providers_and_worker_nodes_are_one_pool():
     ("pfSense firewall") is still one instance."""
     def design(firewall: str) -> Arch:
         b = Arch()
-        proxy = b.node("KProxy", "kube-proxy", provider="k8s", module="controlplane")
+        proxy = b.node("KProxy", "", provider="k8s", module="controlplane")  # unlabelled: the proxy on the path
         b.chain(b.node("Tablet", "end user", provider="generic", module="device"),
                 b.node("Firewall", firewall, provider="generic", module="network"), proxy)
         b.edge(proxy, [b.node("Node", name, provider="k8s", module="infra") for name in ("x86_64", "aarch64")])
         return b
 
-    got = found(design("cloud firewall"), "SPOF001")
+    b = design("cloud firewall")
+    g = build_graph(b.diagram())
+    assert len({g.group_of[n.id] for n in b.diagram().nodes if n.cls == "Node"}) == 1
+    got = found(b, "SPOF001")
     assert not {h for h in got if h[1] in ("cloud firewall", "x86_64", "aarch64")}, got
+    # A node drawn doing what the others do not (only the GPU node reaches the model store) is no copy of them.
+    b = design("cloud firewall")
+    gpu = next(n for n in b.diagram().nodes if n.label == "aarch64")
+    b.edge(gpu, b.node("S3", "model store"))
+    g = build_graph(b.diagram())
+    assert len({g.group_of[n.id] for n in b.diagram().nodes if n.cls == "Node"}) == 2
     assert ("SPOF001", "pfSense firewall") in found(design("pfSense firewall"), "SPOF001")
 
 
@@ -3737,6 +3757,11 @@ def test_api_routes_in_a_cluster_of_managed_functions_are_hosted():
     assert {h for h in found(b, "SPOF001", severities=("info",)) if h[1].startswith("Missions")}
     got = found(design("Intelligence Network"), "SPOF001")
     assert {h for h in got if h[1].startswith("Missions")}, got
+    # A mount path on a store's label is no route (a second read): `Storage("uploads\n/mnt/data")` stays storage.
+    b = Arch()
+    disk = b.node("Storage", "uploads\n/mnt/data", provider="generic", module="storage")
+    b.chain(b.node("Users", "users", provider="onprem", module="client"), b.node("EC2", "app"), disk)
+    assert build_graph(b.diagram()).nodes[disk.id].role == "file_storage"
 
 
 def test_a_machine_icon_labelled_as_the_users_laptop_is_where_requests_come_from():
@@ -3780,3 +3805,51 @@ def test_numbered_instances_drawn_loose_behind_one_balancer_are_one_tier():
     assert g.group_of[vms[0].id] == g.group_of[vms[1].id] != g.group_of[vms[2].id]
     got = found(b, "SPOF001")
     assert ("SPOF001", "VM Instance 3") in got and not {h for h in got if h[1] in ("VM Instance 1", "VM Instance 2")}
+    # Numbered services or steps number different things (a second read): `gw >> [Microservice 1, Microservice 2]`,
+    # the second also publishing to a queue, are two services.
+    b = Arch()
+    gw = b.node("APIGateway", "gateway")
+    services = [b.node("ECS", f"Microservice {i}") for i in (1, 2)]
+    b.chain(b.node("Users", "users", provider="onprem", module="client"), gw, services)
+    b.edge(services[1], b.node("SQS", "events"))
+    g = build_graph(b.diagram())
+    assert g.group_of[services[0].id] != g.group_of[services[1].id]
+
+
+def test_a_backup_database_and_a_vendors_service_on_a_server_icon_are_off_the_users_path():
+    """`primary_db >> Edge(label="Backup") >> PostgreSQL("Backup DB\n10.70.0.12")` beside the primary and its
+    replica: a copy kept for restores loses no live data, so it gets no REP001; `Server("Pinecone")` and
+    `Python("GPT API")` behind the backend are services their vendors run. The primary, drawn on the same icon
+    class, keeps its role (each label is read, not the first one's answer for the class)."""
+    b = Arch()
+    primary = b.node("PostgreSQL", "Primary DB", provider="onprem", module="database")
+    backup = b.node("PostgreSQL", "Backup DB\n10.70.0.12", provider="onprem", module="database")
+    backend = b.node("Server", "FastAPI", provider="onprem", module="compute")
+    vendor = b.node("Server", "Pinecone", provider="onprem", module="compute")
+    b.chain(b.node("Users", "users", provider="onprem", module="client"), b.node("ELB", "lb"), backend, primary)
+    b.edge(backend, [vendor, b.node("Python", "GPT API", provider="programming", module="language")])
+    b.edge(primary, backup, label="Backup")
+    g = build_graph(b.diagram())
+    assert (g.nodes[primary.id].role, g.nodes[backup.id].role) == ("database", "tooling")
+    assert g.nodes[vendor.id].role == "external_saas" and g.nodes[backend.id].role == "compute"
+    got = found(b, "SPOF001", "REP001")
+    assert ("REP001", "Primary DB") in got and ("SPOF001", "FastAPI") in got
+    assert not {h for h in got if h[1] in ("Backup DB 10.70.0.12", "Pinecone", "GPT API")}, got
+
+
+def test_a_network_box_at_the_end_of_a_path_is_no_capability():
+    """`dist_switch >> CiscoSwitchL2("Access SW-MGMT") >> [Server("Management"), Prometheus("monitoring")]` and a
+    Wi-Fi access point hung off a switch: a switch or access point leading only to monitoring, or to nothing, serves
+    nothing users come for, so it is no required capability; the servers behind the other switch still are."""
+    b = Arch()
+    core = b.node("Router", "core router", provider="generic", module="network")
+    b.chain(b.node("Users", "staff", provider="onprem", module="client"), b.node("Firewall", "edge firewall",
+                                                                                  provider="generic", module="network"),
+            core)
+    mgmt = b.node("Switch", "Access SW-MGMT", provider="generic", module="network")
+    b.chain(core, mgmt, b.node("Prometheus", "monitoring", provider="onprem", module="monitoring"))
+    b.chain(core, b.node("Switch", "wifi access point", provider="generic", module="network"))
+    b.chain(core, b.node("Server", "Finance Server", provider="onprem", module="compute"))
+    got = found(b, "SPOF001")
+    assert ("SPOF001", "Finance Server") in got
+    assert not {h for h in got if h[1] in ("Access SW-MGMT", "wifi access point")}, got

@@ -22,6 +22,7 @@ from workbench.analysis.elements import (
 from workbench.analysis.groups import replica_groups
 from workbench.analysis.orient import node_infos, numbered_parts, orient_and_type, reached
 from workbench.analysis.redundancy import (
+    FABRIC_ROLES,
     flag,
     label_stem,
     number,
@@ -67,7 +68,7 @@ def build_graph(diagram: Diagram, design_inputs: Mapping[str, object] | None = N
                            provisioned(groups, group_of, arcs))
     delivery = delivery_map(groups, group_of, arcs)
     components = strong_components(hard_succ)
-    sinks = frozenset(h for h in sink_groups(components, hard_succ, groups) if not _vpn_door(h, groups, Q)) | (
+    sinks = frozenset(h for h in sink_groups(components, hard_succ, groups) if not _network_dead_end(h, groups, Q)) | (
         route_features(groups, group_of, arcs))
     # Only what the gateway rule adds rests on its guess: a leaf behind the gateway is required anyway.
     guessed = {h: why for h, why in gateway_routes(groups, group_of, arcs).items() if h not in sinks}
@@ -446,17 +447,34 @@ _SUPPORT_ROLES = frozenset({"secrets", "network"})
 
 
 _VPN_LABEL = re.compile(r"\b(?:vpn|open ?vpn|wire ?guard|ipsec)\b")
+# What a network box at the end of a path hangs off when it is part of the network map, not of an application.
+_NETWORK_MAP = frozenset({"network", "edge_security", "dns", "client", "internet"})
 
 
-def _vpn_door(gid: str, groups: Mapping[str, Group], Q: nx.DiGraph) -> bool:
-    """A VPN endpoint that only DNS or clients point at (`dns >> Custom("VPN")`) with nothing drawn behind it is
-    the operators' way in, not a capability the users' requests need [issue 13]. A VPN an application calls (a
-    tunnel to an on-premises backend) is one."""
+def _network_dead_end(gid: str, groups: Mapping[str, Group], Q: nx.DiGraph) -> bool:
+    """A network box with nothing behind it but monitoring or tools, that only the network map leads to (`dns >>
+    Custom("VPN")`, the operators' way in; a switch leading only to a management server; a Wi-Fi access point),
+    serves nothing users come for: no capability [issue 13]. A VPN tunnel an application calls (to an on-premises
+    backend) is one."""
     grp = groups[gid]
-    if grp.role != "network" or Q.out_degree(gid) or not _VPN_LABEL.search(roles.words(" ".join(grp.labels))):
+    if grp.role != "network" or any(groups[w].role not in roles.AUXILIARY_ROLES for w in Q.successors(gid)):
         return False
-    preds = list(Q.predecessors(gid))
-    return bool(preds) and all(groups[p].role in ("dns", "client", "internet") for p in preds)
+    if _VPN_LABEL.search(roles.words(" ".join(grp.labels))):
+        # A VPN server behind the firewall is how remote staff reach the systems: a capability, unless only DNS or
+        # the clients point at it.
+        preds = list(Q.predecessors(gid))
+        return bool(preds) and all(groups[p].role in ("dns", "client", "internet") for p in preds)
+    # Back along the network boxes that lead to it: an application anywhere on that way (`ec2 >> nat >> igw`)
+    # makes it the application's way out, which findings follow as before.
+    seen, stack = {gid}, [gid]
+    while stack:
+        for p in Q.predecessors(stack.pop()):
+            if groups[p].role not in _NETWORK_MAP:
+                return False
+            if p not in seen and groups[p].role in FABRIC_ROLES:
+                seen.add(p)
+                stack.append(p)
+    return Q.in_degree(gid) > 0
 
 
 def _support_helper(gid: str, groups: Mapping[str, Group]) -> Entry:

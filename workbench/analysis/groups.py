@@ -187,14 +187,16 @@ def merge_cluster_lookalikes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf:
     request edge at all, all members are one group (the edges drawn stand for the cluster's); otherwise members
     that share a caller and whose calls, leaving out the way out (NAT, endpoints) and monitoring, do not differ
     (one's include the other's) are one group. Look-alikes outside any cluster are judged so only when their
-    labels are numbered ("VM Instance 1", "VM Instance 2"), and never by the missing edges of one; others keep
-    colour refinement's stricter reading, and so do shards (never mergeable)."""
+    labels number machines ("VM Instance 1", "VM Instance 2"; not "Microservice 1" or "Step 2", which number
+    different things), and never by the missing edges of one; others keep colour refinement's stricter reading,
+    and so do shards (never mergeable)."""
     keys: dict[tuple, list[str]] = defaultdict(list)
     scopes: dict[tuple[str, ...], tuple[str, ...]] = {}
     for nid, info in nodes.items():
         # Numbered look-alikes drawn loose ("VM Instance 1", "VM Instance 2" in subnets, which are places) are
         # judged alike, by their callers only [issue 13].
-        if (info.cluster_path or _INSTANCE_INDEX.search(info.label)) and mergeable(info):
+        if (info.cluster_path or _INSTANCE_INDEX.search(info.label) and set(info.stem.split()) <= _MACHINE_STEMS) \
+                and mergeable(info):
             keys[(info.cls, info.stem, _scope(info.cluster_path, scopes))].append(nid)
     keys = {k: ids for k, ids in keys.items() if len(ids) >= 2 and len({uf.find(i) for i in ids}) >= 2}
     if not keys:
@@ -233,6 +235,11 @@ def merge_cluster_lookalikes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf:
                     # behind one balancer): the edges drawn on one member stand for the cluster's [issue 13].
                     if sa & sb or sa <= sb or sb <= sa:
                         uf.union(a, b)
+
+
+# What numbered copies are called: the machine, or the tier it serves.
+_MACHINE_STEMS = frozenset({"vm", "vms", "server", "node", "host", "instance", "machine", "ec2", "replica", "worker",
+                            "pod", "container", "web", "app", "api", "backend", "frontend", "droplet", "box"})
 
 
 def _caller_key(nodes: Mapping[str, NodeInfo], uf: _UnionFind, caller: str) -> tuple[str, ...]:
@@ -301,18 +308,32 @@ def merge_owned_pods(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _UnionF
 
 
 def merge_worker_nodes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _UnionFind) -> None:
-    """Kubernetes worker nodes (`k8s.infra.Node`) that one caller sends to are the cluster's machines, over which
-    the scheduler places the pods: one pool, whatever each is named ("x86_64", "aarch64") [issue 13]."""
+    """Kubernetes worker nodes (`k8s.infra.Node`) that one caller sends to, and that call the same things, are the
+    cluster's machines, over which the scheduler places the pods: one pool, whatever each is named ("x86_64",
+    "aarch64") [issue 13]."""
     workers = {nid for nid, info in nodes.items() if info.provider == "k8s" and info.cls == "Node" and mergeable(info)}
     if len(workers) < 2:
         return
     sent: dict[str, list[str]] = defaultdict(list)
+    calls: dict[str, set[str]] = defaultdict(set)
     for a in arcs:
         if a.kind == "sync" and a.v in workers and a.u not in workers:
             sent[uf.find(a.u)].append(a.v)
+        if a.kind == "sync" and a.u in workers:
+            calls[a.u].add(uf.find(a.v))
     for ids in sent.values():
-        for other in ids[1:]:
-            uf.union(ids[0], other)
+        # ... unless one of them is drawn doing what the others do not (only the GPU node reaches the model store).
+        for calls_alike in _partition(ids, lambda nid: frozenset(calls[nid])):
+            for other in calls_alike[1:]:
+                uf.union(calls_alike[0], other)
+
+
+def _partition(ids: list[str], key) -> list[list[str]]:
+    """`ids` split by `key`, each part in the order given."""
+    parts: dict[object, list[str]] = {}
+    for nid in ids:
+        parts.setdefault(key(nid), []).append(nid)
+    return list(parts.values())
 
 
 def mergeable(info: NodeInfo) -> bool:

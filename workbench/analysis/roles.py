@@ -418,7 +418,7 @@ def resolve_role(node: Any) -> RoleResolution:
         # "🎯 Mission Briefings\n/api/missions" on a firewall icon: a name, then the route it serves; a service, like
         # an endpoint "/v1/sql" (label_role), whatever the icon.
         by_label = label_role(node.label or "") or (
-            "service" if role not in ("compute", "service") and _ROUTE_LINE.search(node.label or "") else None)
+            "service" if role not in _NO_ROUTES and _ROUTE_LINE.search(node.label or "") else None)
         # ... but a generic icon that is a specific thing (Firewall, Router, SQL, Mobile) keeps it against a label
         # that only names an operator's concern: `Firewall("Security Middleware")` is still on the request path.
         # So does a web framework's icon against a label listing its health and metrics endpoints (`Fastapi("FastAPI
@@ -447,7 +447,11 @@ def resolve_role(node: Any) -> RoleResolution:
         # An operator tool drawn with a server or container icon (`Docker("Private Registry")`, `EC2("Bastion")`):
         # it serves operators, not user requests, so its edges are side edges [issue 13].
         return RoleResolution("tooling", "label", invalid)
-    elif role in EXTERNAL_FROM and external_label(node.label or ""):
+    elif role in DATA_ROLES and backup_store(node.label or ""):
+        # `PostgreSQL("Backup DB\n10.70.0.12")`, written by the primary's backup edge: a copy kept for restores,
+        # beside the request path like the backup jobs; losing it loses no live data [issue 13].
+        return RoleResolution("tooling", "label", invalid)
+    elif role in EXTERNAL_FROM and (external_label(node.label or "") or saas_product(node.label or "")):
         # `ELB("ExternalApi")`: a system outside the design drawn with whatever icon was at hand [issue 13].
         return RoleResolution("external_saas", "label", invalid)
     elif role in ("load_balancer", "api_gateway", "cdn") and APP_LABEL.fullmatch(
@@ -476,11 +480,11 @@ def resolve_role(node: Any) -> RoleResolution:
         # a service on the internet that the design calls or downloads from, not where its users come from
         # [issue 13].
         return RoleResolution("external_saas", "label", invalid)
-    elif role in ("compute", "service") and _WORKSTATION.fullmatch(words(node.label or "")):
+    elif role in ("compute", "service") and workstation_label(node.label or ""):
         # `BareMetal("Local machine") - Edge(label="SSH tunnel") - polyaxon`: a machine icon for the user's own
         # computer, where requests come from [issue 13].
         return RoleResolution("client", "label", invalid)
-    elif role == "client" and DATA_PATH.match(" ".join((node.label or "").split())):
+    elif role == "client" and data_path(node.label or ""):
         # `Client("data/bike_data")`: the folder a pipeline writes its files to, drawn with the icon of the
         # machine it is on; no users come from a path [issue 13].
         return RoleResolution("file_storage", "label", invalid)
@@ -696,8 +700,9 @@ def edge_vendor_cluster(label: str) -> bool:
     return bool(_EDGE_VENDOR_CLUSTER.match(words(label)))
 
 
-# A cluster for the monitoring stack ("Observability", "Monitoring & Logging", "LGTM Observability Stack").
-_MONITORING_CLUSTER = re.compile(r"\b(?:observability|monitoring|telemetry|logging)\b")
+# A cluster for the monitoring stack ("Observability", "Monitoring & Alerts", "LGTM Observability Stack").
+# Not "telemetry" or "logging": a device's telemetry ingestion and a log-analytics product are what users come for.
+_MONITORING_CLUSTER = re.compile(r"\b(?:observability|monitoring)\b")
 
 
 def monitoring_cluster(label: str) -> bool:
@@ -746,6 +751,18 @@ def hardware_label(label: str) -> bool:
     return bool(_HARDWARE_LABEL.search(spaced)) and not _SOFTWARE_WORDS.search(spaced)
 
 
+# Services only their vendors run, drawn with a server icon for want of their own (`Server("Pinecone")`).
+_SAAS_PRODUCT = re.compile(r"^(?:pinecone|open ?ai(?: api)?|chat ?gpt api|gpt(?: \d+(?:\.\d+)?)? api|anthropic(?: api)?|"
+                           r"claude api|gemini api|stripe|twilio|send ?grid|mailgun|algolia|auth0|okta)$")
+# A store kept as a backup copy: "Backup DB", "DB backups", "Backups".
+_BACKUP_STORE = re.compile(r"^(?:backups?(?: (?:db|database|copy|store|storage))?|(?:db|database) backups?)\b")
+
+
+def saas_product(label: str) -> bool:
+    """True when a label's name line names a service only its vendor runs (Pinecone, the OpenAI API, Stripe)."""
+    return bool(_SAAS_PRODUCT.match(words((label or "").partition("\n")[0])))
+
+
 def external_label(label: str) -> bool:
     """True when a label names a system outside the design (an external or third-party API or service)."""
     return bool(label) and bool(_EXTERNAL_LABEL.search(words(label)))
@@ -757,7 +774,8 @@ _OVERRIDE_HINT = re.compile(r"portainer|rancher|dashboard|argo|harbor|artifactor
                             r"gradio|fast ?api|flask|django|spring|rails|laravel|next|nest|node|nuxt|gunicorn|"
                             r"uvicorn|asp|symfony|meter|locust|gatling|load ?(?:gen|test)|beaver|ide|editor|grip|"
                             r"workbench|log|elk|efk|proxy|pool|bouncer|maxscale|odyssey|sonar|leaks|falco|trivy|"
-                            r"snyk|checkov|tfsec|semgrep|tf ?mod|terraform|kubeconfig",
+                            r"snyk|checkov|tfsec|semgrep|tf ?mod|terraform|kubeconfig|rclone|restic|borg|duplicati|"
+                            r"velero|rsync|kopia",
                             re.IGNORECASE)
 
 
@@ -768,20 +786,48 @@ def label_overrides_class(label: str) -> bool:
                                                                      or console_label(label) or log_store(label)
                                                                      or db_proxy_label(label)
                                                                      or bool(APP_LABEL.search(words(label))))
-                            or observability_product(label) or bool(_SCHEDULE_LABEL.match(words(label))))
+                            or observability_product(label) or bool(_SCHEDULE_LABEL.match(words(label)))
+                            or (bool(_NAMES_HINT.search(label)) and (workstation_label(label) or data_path(label)
+                                                                     or backup_store(label) or saas_product(label))))
 
 
-# A label that names a schedule (`Users("cron\n(daily)")`, "Scheduler (nightly)"): what starts a job, whatever icon
-# it is drawn with; not users sending requests.
-# "Schedulers" alone are people who book; "Timer app" is an app.
+# The same cheap look for the names read below: a workstation, a data path, a backup copy, a vendor's service.
+_NAMES_HINT = re.compile(r"local|laptop|workstation|\bpc\b|computer|/|\.[a-z]{2,7}$|backup|pinecone|open ?ai|gpt|"
+                         r"anthropic|claude|gemini|stripe|twilio|send ?grid|mailgun|algolia|auth0|okta", re.IGNORECASE)
+
+
+def workstation_label(label: str) -> bool:
+    """True when a label names the user's own computer ("Local machine", "Laptop", "My PC")."""
+    return bool(_WORKSTATION.fullmatch(words(label)))
+
+
+def backup_store(label: str) -> bool:
+    """True when a store's label says it holds backup copies ("Backup DB", "DB backups")."""
+    return bool(_BACKUP_STORE.match(words(label)))
+
+
 # The user's own computer, drawn with a machine icon.
 _WORKSTATION = re.compile(r"(?:(?:my|your|the|a|user'?s?|users) )?(?:local (?:machine|computer|pc|host)|laptops?|"
                           r"workstations?|desktop (?:pc|computer)|(?:pc|computer))")
+
+
 # A relative path to data ("data/bike_data", "./output/", "raw/trips.csv") or a data file's name ("trips.csv"): a
 # folder or file, never users. A path needs a data word: "Web/Mobile" names two clients.
 DATA_PATH = re.compile(r"^(?=[\w.~/-]*/)(?=[\w.~/-]*(?<![a-z])(?:data|datasets?|files|raw|output|input|downloads?)(?![a-z]))"
                        r"(?:\.{1,2}/|~/)?[\w.-]+(?:/[\w.-]+)*/?$|^[\w.-]+\.(?:csv|tsv|jsonl?|parquet|avro|orc|xlsx?|sqlite|db)$",
                        re.IGNORECASE)
+
+
+def data_path(label: str) -> bool:
+    """True when a label is a relative path to data or a data file's name; a path is written in lower case or with
+    a separator inside a name ("data/bike_data"): "Data/ML" and "Data/Analytics" name teams."""
+    text = " ".join(label.split())
+    return bool(DATA_PATH.match(text)) and (text == text.lower() or bool(re.search(r"\w[._-]\w|^\.|^~", text)))
+
+
+# A label that names a schedule (`Users("cron\n(daily)")`, "Scheduler (nightly)"): what starts a job, whatever icon
+# it is drawn with; not users sending requests.
+# "Schedulers" alone are people who book; "Timer app" is an app.
 _SCHEDULE_LABEL = re.compile(r"^(?:cron(?:tab)?|cron ?jobs?)\b|"
                              r"^(?:scheduler|schedule|timer)s? (?:daily|hourly|nightly|weekly|monthly|every|\d)")
 
@@ -861,6 +907,8 @@ def label_role(label: str) -> str | None:
         return "service"  # "/v1/sql (DuckDB Queries)": an HTTP endpoint, whatever it does behind [issue 13]
     if (label or "").rstrip().endswith("?"):
         return None  # "File Type?": a flowchart's decision names no component, so its words say nothing
+    if saas_product(label or ""):
+        return "external_saas"  # `Server("Pinecone")`, `Python("GPT API")`: a vendor's service [issue 13]
     # "Browser (no auth)": what a label says the node lacks is not what it is.
     label = _NEGATED.sub(" ", label or "")
     parts = _JOINED.split(label, maxsplit=1)
@@ -893,7 +941,11 @@ def label_role(label: str) -> str | None:
     return role
 
 
-_ROUTE_LINE = re.compile(r"\n\s*/[a-z0-9_{}.-]+(?:/[a-z0-9_{}.*-]+)*/?\s*(?:\n|$)", re.IGNORECASE)
+# A label line that is an HTTP route ("/api/missions", "/v1/users/{id}"); not a file-system path ("/mnt/data"), and
+# never read on a store or a client, whose lines name mount points and pages.
+_ROUTE_LINE = re.compile(r"\n\s*/(?!(?:mnt|var|home|data|opt|srv|tmp|etc|usr|dev|media|volumes?)\b)[a-z0-9_{}.-]+"
+                         r"(?:/[a-z0-9_{}.*-]+)*/?\s*(?:\n|$)", re.IGNORECASE)
+_NO_ROUTES = STATEFUL | {"compute", "service", "client", "cache"}
 
 
 _JOINED = re.compile(r"\s\+\s")
