@@ -3853,3 +3853,20 @@ def test_a_network_box_at_the_end_of_a_path_is_no_capability():
     got = found(b, "SPOF001")
     assert ("SPOF001", "Finance Server") in got
     assert not {h for h in got if h[1] in ("Access SW-MGMT", "wifi access point")}, got
+
+
+def test_a_custom_node_drawn_with_a_browser_frameworks_logo_is_the_front_end():
+    """`Custom("UI", "./react.png") >> APIGateway("API") >> Kafka("Kafka")`, no client drawn: a front end drawn with
+    React's logo runs in the users' browsers, as the `React` icon does, so it is no server every request enters
+    through; the broker behind the managed gateway is still found. The same node with another picture is a guess
+    of the entry, as before."""
+    def design(picture: str) -> Arch:
+        b = Arch()
+        ui = b.node("Custom", "UI")
+        ui.icon = Icon("design", picture)
+        b.chain(ui, b.node("APIGateway", "API"), b.node("Kafka", "Kafka", provider="onprem", module="queue"))
+        return b
+
+    got = found(design("./react.png"), "SPOF001", "REP001", severities=("error",))
+    assert ("REP001", "Kafka") in got and ("SPOF001", "UI") not in got, got
+    assert ("SPOF001", "UI") in found(design("./gears.png"), "SPOF001")

@@ -627,8 +627,10 @@ def _browser_apps(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -
         if n.cls in _BROWSER_APPS and n.provider == "programming":
             return True
         text = roles.words(n.label or "")
+        # ... or on a custom icon whose picture is the framework's logo (`Custom("UI", "./react.png")`).
+        picture = roles.words(n.icon.path.rsplit("/", 1)[-1]) if n.provider == "custom" and n.icon else ""
         return (n.provider in ("custom", "programming") and not _NOT_IN_BROWSER.search(text)
-                and bool(_BROWSER_LABEL.search(text) or _STATIC_PAGE.search(text)))
+                and bool(_BROWSER_LABEL.search(text) or _STATIC_PAGE.search(text) or _BROWSER_LABEL.search(picture)))
 
     def named(n: Node) -> bool:
         # Browser languages and custom icons only: `Go("frontend")` or `Python("Web UI")` is a server.
