@@ -707,7 +707,8 @@ _MONITORING_CLUSTER = re.compile(r"\b(?:observability|monitoring)\b")
 
 def monitoring_cluster(label: str) -> bool:
     """True when a cluster's label says its members watch the system."""
-    return bool(_MONITORING_CLUSTER.search(words(label)))
+    low = label.lower()  # a cheap look first: most clusters are not named so, and words() costs more
+    return ("observab" in low or "monitor" in low) and bool(_MONITORING_CLUSTER.search(words(label)))
 
 
 # A cluster named for a data platform sold as a service ("Snowflake Platform", "Databricks Lakehouse Platform"):
@@ -760,7 +761,14 @@ _BACKUP_STORE = re.compile(r"^(?:backups?(?: (?:db|database|copy|store|storage))
 
 def saas_product(label: str) -> bool:
     """True when a label's name line names a service only its vendor runs (Pinecone, the OpenAI API, Stripe)."""
-    return bool(_SAAS_PRODUCT.match(words((label or "").partition("\n")[0])))
+    name = (label or "").partition("\n")[0]
+    return bool(_SAAS_HINT.search(name)) and bool(_SAAS_PRODUCT.match(words(name)))
+
+
+# Cheap looks at the raw label before words() (which costs more): most labels name none of these.
+_SAAS_HINT = re.compile(r"pinecone|open.?ai|gpt|anthropic|claude|gemini|stripe|twilio|send.?grid|mailgun|algolia|"
+                        r"auth0|okta", re.IGNORECASE)
+_WORKSTATION_HINT = re.compile(r"local|laptop|workstation|pc|computer", re.IGNORECASE)
 
 
 def external_label(label: str) -> bool:
@@ -792,18 +800,18 @@ def label_overrides_class(label: str) -> bool:
 
 
 # The same cheap look for the names read below: a workstation, a data path, a backup copy, a vendor's service.
-_NAMES_HINT = re.compile(r"local|laptop|workstation|\bpc\b|computer|/|\.[a-z]{2,7}$|backup|pinecone|open ?ai|gpt|"
-                         r"anthropic|claude|gemini|stripe|twilio|send ?grid|mailgun|algolia|auth0|okta", re.IGNORECASE)
+_NAMES_HINT = re.compile(r"local|laptop|workstation|pc|computer|/|\.[a-z]{2,7}$|backup|pinecone|open.?ai|gpt|"
+                         r"anthropic|claude|gemini|stripe|twilio|send.?grid|mailgun|algolia|auth0|okta", re.IGNORECASE)
 
 
 def workstation_label(label: str) -> bool:
     """True when a label names the user's own computer ("Local machine", "Laptop", "My PC")."""
-    return bool(_WORKSTATION.fullmatch(words(label)))
+    return bool(_WORKSTATION_HINT.search(label)) and bool(_WORKSTATION.fullmatch(words(label)))
 
 
 def backup_store(label: str) -> bool:
     """True when a store's label says it holds backup copies ("Backup DB", "DB backups")."""
-    return bool(_BACKUP_STORE.match(words(label)))
+    return "backup" in label.lower() and bool(_BACKUP_STORE.match(words(label)))
 
 
 # The user's own computer, drawn with a machine icon.
