@@ -3870,3 +3870,19 @@ def test_a_custom_node_drawn_with_a_browser_frameworks_logo_is_the_front_end():
     got = found(design("./react.png"), "SPOF001", "REP001", severities=("error",))
     assert ("REP001", "Kafka") in got and ("SPOF001", "UI") not in got, got
     assert ("SPOF001", "UI") in found(design("./gears.png"), "SPOF001")
+
+
+def test_guards_from_a_read_of_classes_186_193():
+    """A backup product's own database ("Backup Service DB") is its store, not a backup copy; a model API the
+    label says runs on one's own machines ("GPT API\\n(vLLM on our GPU box)") is a server of the design's own."""
+    b = Arch()
+    b.chain(b.node("Users", "customers", provider="onprem", module="client"), b.node("Nginx", "nginx"),
+            b.node("Server", "Backup Service API", provider="onprem", module="compute"),
+            b.node("PostgreSQL", "Backup Service DB", provider="onprem", module="database"))
+    assert ("REP001", "Backup Service DB") in found(b, "REP001")
+    b = Arch()
+    api = b.node("EC2", "api")
+    b.chain(b.node("Users", "users", provider="onprem", module="client"), api,
+            b.node("Server", "GPT API\n(vLLM on our GPU box)", provider="onprem", module="compute"))
+    b.edge(api, b.node("PostgreSQL", "db", provider="onprem", module="database"))
+    assert ("SPOF001", "GPT API (vLLM on our GPU box)") in found(b, "SPOF001")

@@ -756,18 +756,21 @@ def hardware_label(label: str) -> bool:
 _SAAS_PRODUCT = re.compile(r"^(?:pinecone|open ?ai(?: api)?|chat ?gpt api|gpt(?: \d+(?:\.\d+)?)? api|anthropic(?: api)?|"
                            r"claude api|gemini api|stripe|twilio|send ?grid|mailgun|algolia|auth0|okta)$")
 # A store kept as a backup copy: "Backup DB", "DB backups", "Backups".
-_BACKUP_STORE = re.compile(r"^(?:backups?(?: (?:db|database|copy|store|storage))?|(?:db|database) backups?)\b")
+_BACKUP_STORE = re.compile(r"^(?:backups?(?: (?:db|database|copy|store|storage))?|(?:db|database) backups?)$")
 
 
 def saas_product(label: str) -> bool:
     """True when a label's name line names a service only its vendor runs (Pinecone, the OpenAI API, Stripe)."""
     name = (label or "").partition("\n")[0]
-    return bool(_SAAS_HINT.search(name)) and bool(_SAAS_PRODUCT.match(words(name)))
+    # ... unless the label says the design runs it: "GPT API\n(vLLM on our GPU box)" is a model server of its own.
+    return (bool(_SAAS_HINT.search(name)) and bool(_SAAS_PRODUCT.match(words(name)))
+            and not _RUN_HERE.search(words(label)))
 
 
 # Cheap looks at the raw label before words() (which costs more): most labels name none of these.
 _SAAS_HINT = re.compile(r"pinecone|open.?ai|gpt|anthropic|claude|gemini|stripe|twilio|send.?grid|mailgun|algolia|"
                         r"auth0|okta", re.IGNORECASE)
+_RUN_HERE = re.compile(r"\b(?:self ?hosted|self ?managed|on ?prem(?:ises)?|our|vllm|ollama|tgi|gpus?|local)\b")
 _WORKSTATION_HINT = re.compile(r"local|laptop|workstation|pc|computer", re.IGNORECASE)
 
 
@@ -811,7 +814,8 @@ def workstation_label(label: str) -> bool:
 
 def backup_store(label: str) -> bool:
     """True when a store's label says it holds backup copies ("Backup DB", "DB backups")."""
-    return "backup" in label.lower() and bool(_BACKUP_STORE.match(words(label)))
+    # The name line only: "Backup DB\n10.70.0.12" is a copy, "Backup Service DB" a backup product's own store.
+    return "backup" in label.lower() and bool(_BACKUP_STORE.match(words(label.partition("\n")[0])))
 
 
 # The user's own computer, drawn with a machine icon.
