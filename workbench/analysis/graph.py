@@ -649,8 +649,7 @@ def _different_apps(targets: list[Group]) -> bool:
     servers on one icon are judged by named_services."""
     names = set()
     for g in targets:
-        stem = label_stem(roles.BRACKETED.sub(" ", g.labels[0]))
-        name = " ".join(w for w in stem.split() if not _VARIANT.fullmatch(w))
+        name = " ".join(_name_words(roles.BRACKETED.sub(" ", g.labels[0])))
         if not name:
             return False
         names.add(name)
@@ -689,7 +688,7 @@ def _disjoint_names(labels: list[str]) -> bool:
     names: list[str] = []
     for label in labels:
         m = _NAMED_SERVICE.match(label)
-        words = {w for w in label_stem(m.group(1) if m else label).split() if not _VARIANT.fullmatch(w)}
+        words = set(_name_words(m.group(1) if m else label))
         if len(words) + bool(m) < 2 or words & seen or words <= _UNNAMED_WORDS:
             return False
         seen |= words
@@ -700,12 +699,13 @@ def _disjoint_names(labels: list[str]) -> bool:
     return True
 
 
-# Words that name a machine or a tier, not what it serves: `lb >> [web, api]` names no domains.
-_UNNAMED_WORDS = frozenset({"vm", "vms", "server", "servers", "node", "nodes", "host", "hosts", "instance",
-                            "instances", "machine", "machines", "box", "container", "containers", "pod", "pods",
-                            "web", "www", "api", "apis", "app", "apps", "application", "frontend", "front", "end",
-                            "backend", "back", "ui", "site", "website", "worker", "workers", "service", "services",
-                            "svc", "microservice", "tier", "layer"})
+# Names of a machine, a tier or a service only name no domain (`lb >> [web, api]`).
+_UNNAMED_WORDS = roles.MACHINE_WORDS | roles.TIER_WORDS | {"service", "services", "svc", "microservice"}
+
+
+def _name_words(text: str) -> list[str]:
+    """The words of a name without its index, zone or role words (label_stem) and without copies' words."""
+    return [w for w in label_stem(text).split() if not _VARIANT.fullmatch(w)]
 
 
 def _one_edit_apart(a: str, b: str) -> bool:

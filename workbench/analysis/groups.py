@@ -237,9 +237,9 @@ def merge_cluster_lookalikes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf:
                         uf.union(a, b)
 
 
-# What numbered copies are called: the machine, or the tier it serves.
-_MACHINE_STEMS = frozenset({"vm", "vms", "server", "node", "host", "instance", "machine", "ec2", "replica", "worker",
-                            "pod", "container", "web", "app", "api", "backend", "frontend", "droplet", "box"})
+# What numbered copies are called: the machine, or the tier it serves ("Microservice 1", "Step 2" number different
+# things).
+_MACHINE_STEMS = roles.MACHINE_WORDS | {"web", "app", "api", "backend", "frontend"}
 
 
 def _caller_key(nodes: Mapping[str, NodeInfo], uf: _UnionFind, caller: str) -> tuple[str, ...]:

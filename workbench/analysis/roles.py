@@ -798,13 +798,8 @@ def label_overrides_class(label: str) -> bool:
                                                                      or db_proxy_label(label)
                                                                      or bool(APP_LABEL.search(words(label))))
                             or observability_product(label) or bool(_SCHEDULE_LABEL.match(words(label)))
-                            or (bool(_NAMES_HINT.search(label)) and (workstation_label(label) or data_path(label)
-                                                                     or backup_store(label) or saas_product(label))))
-
-
-# The same cheap look for the names read below: a workstation, a data path, a backup copy, a vendor's service.
-_NAMES_HINT = re.compile(r"local|laptop|workstation|pc|computer|/|\.[a-z]{2,7}$|backup|pinecone|open.?ai|gpt|"
-                         r"anthropic|claude|gemini|stripe|twilio|send.?grid|mailgun|algolia|auth0|okta", re.IGNORECASE)
+                            or workstation_label(label) or data_path(label) or backup_store(label)
+                            or saas_product(label))
 
 
 def workstation_label(label: str) -> bool:
@@ -816,6 +811,15 @@ def backup_store(label: str) -> bool:
     """True when a store's label says it holds backup copies ("Backup DB", "DB backups")."""
     # The name line only: "Backup DB\n10.70.0.12" is a copy, "Backup Service DB" a backup product's own store.
     return "backup" in label.lower() and bool(_BACKUP_STORE.match(words(label.partition("\n")[0])))
+
+
+# Words that name a machine, or the tier it serves, rather than what it does: numbered copies are called so
+# ("VM Instance 1", "web-2"), and `lb >> [web, api]` names no domains.
+MACHINE_WORDS = frozenset({"vm", "vms", "server", "servers", "node", "nodes", "host", "hosts", "instance", "instances",
+                           "machine", "machines", "box", "ec2", "droplet", "replica", "container", "containers", "pod",
+                           "pods", "worker", "workers"})
+TIER_WORDS = frozenset({"web", "www", "api", "apis", "app", "apps", "application", "frontend", "front", "end",
+                        "backend", "back", "ui", "site", "website", "tier", "layer"})
 
 
 # The user's own computer, drawn with a machine icon.
