@@ -3886,3 +3886,184 @@ def test_guards_from_a_read_of_classes_186_193():
             b.node("Server", "GPT API\n(vLLM on our GPU box)", provider="onprem", module="compute"))
     b.edge(api, b.node("PostgreSQL", "db", provider="onprem", module="database"))
     assert ("SPOF001", "GPT API (vLLM on our GPU box)") in found(b, "SPOF001")
+
+
+def test_plural_acronyms_are_words_so_an_external_apis_cluster_is_read():
+    """`Cluster("External APIs  (optional)")` holding `Server("YouTube\\nData API v3")`: "APIs" was split into "ap
+    is", so the cluster was not read as external and the vendor's API was a SPOF001 error of the design's own.
+    "NATs" stays the NAT gateways, not the NATS broker."""
+    from workbench.analysis import roles
+
+    assert [roles.words(x) for x in ("APIs", "VMs", "DBs", "APIGateway", "NATs")] == [
+        "apis", "vms", "dbs", "api gateway", "na ts"]
+    b = Arch()
+    api = b.node("EC2", "api")
+    with b.cluster("External APIs  (optional)"):
+        yt = b.node("Server", "YouTube\nData API v3", provider="onprem", module="compute")
+    b.chain(b.node("Users", "users", provider="onprem", module="client"), b.node("ELB", "lb"), api, yt)
+    b.edge(api, b.node("RDS", "db"))
+    got = found(b, "SPOF001", "REP001")
+    assert ("REP001", "db") in got and ("SPOF001", "YouTube Data API v3") not in got, got
+
+
+def test_modules_linked_to_a_front_end_in_a_browser_cluster_run_in_the_browser():
+    """`Cluster("Browser")` holding `React("React 19 SPA") - TypeScript("Zustand Stores")` (a line, no arrow), the SPA
+    calling a Caddy on a VPS: the state store and the 3D viewer are code in each user's browser, no servers every
+    request needs. The proxy and the app behind it still are."""
+    b = Arch()
+    with b.cluster("Browser"):
+        spa = b.node("React", "React 19 SPA", provider="programming", module="framework")
+        store = b.node("TypeScript", "Zustand Stores", provider="programming", module="language")
+        viewer = b.node("TypeScript", "CRTModelViewer\nThree.js / R3F", provider="programming", module="language")
+    b.undirected(spa, [store, viewer])
+    with b.cluster("Your VPS  (docker compose)"):
+        caddy = b.node("Nginx", "Caddy\nTLS reverse proxy")
+        app = b.node("Server", "Spring Boot API", provider="onprem", module="compute")
+        db = b.node("PostgreSQL", "PostgreSQL", provider="onprem", module="database")
+    b.chain(spa, caddy, app, db)
+    got = found(b, "SPOF001", "REP001")
+    assert {("SPOF001", "Caddy TLS reverse proxy"), ("SPOF001", "Spring Boot API")} <= got, got
+    assert not {h for h in got if h[1] in ("Zustand Stores", "CRTModelViewer Three.js / R3F")}, got
+
+
+def test_a_clouds_site_to_site_vpn_on_the_generic_vpn_icon_is_managed():
+    """`lambda_fn >> VPN("AWS site to site VPN") >> VPN("Digital Ocean VPN gateway") >> db`: AWS runs each
+    site-to-site connection as two tunnels in different zones, so it is no single instance; the droplet-side
+    gateway, whose label names no managed service, still is."""
+    b = Arch()
+    aws_vpn = b.node("VPN", "AWS site to site VPN", provider="generic", module="network")
+    do_vpn = b.node("VPN", "Digital Ocean VPN gateway", provider="generic", module="network")
+    b.chain(b.node("Users", "app", provider="onprem", module="client"), b.node("APIGateway", "api"),
+            b.node("Lambda", "handler"), aws_vpn, do_vpn, b.node("MySQL", "MySQL", provider="onprem",
+                                                                  module="database"))
+    got = found(b, "SPOF001")
+    assert ("SPOF001", "Digital Ocean VPN gateway") in got and ("SPOF001", "AWS site to site VPN") not in got, got
+
+
+def test_the_celery_icon_draws_workers_and_its_beat_the_scheduler():
+    """`Celery("Celery Worker\\n(Reportes asíncronos)")` consuming from `Redis("Redis\\n(Caché y Broker)")`: the
+    Celery icon stands for the workers (the broker is drawn beside it), so a worker is no single broker losing its
+    data (REP001); `Celery("Celery Beat")` is the scheduler that sends the periodic tasks, not a worker."""
+    b = Arch()
+    django = b.node("Django", "Django App", provider="programming", module="framework")
+    redis = b.node("Redis", "Redis\n(Caché y Broker)")
+    worker = b.node("Celery", "Celery Worker\n(Reportes asíncronos)", provider="onprem", module="queue")
+    beat = b.node("Celery", "Celery Beat", provider="onprem", module="queue")
+    b.chain(b.node("Users", "users", provider="onprem", module="client"), b.node("Nginx", "nginx"), django, redis,
+            worker)
+    b.edge(beat, redis)
+    g = build_graph(b.diagram())
+    assert (g.nodes[worker.id].role, g.nodes[beat.id].role) == ("compute", "workflow")
+    got = found(b, "REP001")
+    assert ("REP001", "Redis (Caché y Broker)") in got
+    assert not {h for h in got if h[1] in ("Celery Worker (Reportes asíncronos)", "Celery Beat")}, got
+
+
+def test_a_cache_whose_label_also_names_the_job_queue_is_the_queue():
+    """`Redis("Redis\\n(caché de matrícula\\n+ cola)")` and `Redis("Redis 7\\n[Cola de Reportes BullMQ/Celery]")`:
+    the cache also holds the jobs ("cola" is Spanish for queue; BullMQ and Celery keep their jobs there), which
+    are lost with it, so the missing replica is a REP001, not only a cold cache (CACHE002)."""
+    for label in ("Redis\n(caché de matrícula\n+ cola)", "Redis (cache + queue)",
+                  "Redis 7 (AOF Persistente)\n[Cola de Reportes BullMQ/Celery]"):
+        b = Arch()
+        api = b.node("Django", "API", provider="programming", module="framework")
+        b.chain(b.node("Users", "users", provider="onprem", module="client"), b.node("Nginx", "nginx"), api,
+                b.node("Redis", label))
+        b.edge(api, b.node("PostgreSQL", "db", provider="onprem", module="database"))
+        assert ("REP001", " ".join(label.split())) in found(b, "REP001"), label
+    b = Arch()
+    api = b.node("EC2", "api")
+    b.chain(b.node("Users", "users", provider="onprem", module="client"), b.node("ELB", "lb"), api,
+            b.node("Redis", "Redis cache"))
+    b.edge(api, b.node("RDS", "db"))
+    got = found(b, "REP001", "CACHE002")
+    assert ("CACHE002", "Redis cache") in got and ("REP001", "Redis cache") not in got, got
+
+
+def test_a_search_engine_drawn_with_the_managed_redis_icon_is_a_search_store():
+    """`Memorystore("Typesense")` beside PostgreSQL, with its own persistent disk: Typesense is a search engine
+    that keeps its index, so one instance is a store without a replica (REP001), not a cache whose loss only slows
+    reads (CACHE002)."""
+    b = Arch()
+    app = b.node("Run", "Control Plane Container")
+    b.chain(b.node("Users", "End Users", provider="onprem", module="client"), b.node("LoadBalancing", "lb"), app)
+    b.edge(app, [b.node("SQL", "PostgreSQL (Main DB)", provider="gcp", module="database"),
+                 b.node("Memorystore", "Typesense")])
+    got = found(b, "REP001", "CACHE002")
+    assert ("REP001", "Typesense") in got and ("CACHE002", "Typesense") not in got, got
+
+
+def test_guards_from_a_second_read_of_classes_186_193():
+    """A helper's second read of 186-193 on 50 probe designs found these misread; each is narrowed:
+    an access point the staff are drawn reaching is their way in, a Tailscale subnet router is a VPN like
+    WireGuard; a LiteLLM proxy in front of OpenAI is the team's own, while the vendor's model named with its
+    version ("GPT-4o API", "OpenAI GPT-4") or used with "our org key" is still the vendor's; a "Backup DB" that the
+    label says is a replicated standby is the standby, while "Backup DB Server" and "Postgres (backups)" are
+    copies; a React logo inside a docker-compose droplet is the container serving the build, and "reactjs.png" is
+    React's logo; "Tomcat 1" and "Tomcat 2" behind one balancer are one tier; "db (Patroni 3 nodes)" counts 3."""
+    users = ("Users", "staff")
+    kw_client = dict(provider="onprem", module="client")
+
+    b = Arch()
+    sw = b.node("Switch", "Core switch", provider="generic", module="network")
+    ap = b.node("Switch", "Access Point (only Wi-Fi)", provider="generic", module="network")
+    b.chain(b.node("Internet", "Internet", provider="onprem", module="network"),
+            b.node("Firewall", "FortiGate", provider="generic", module="network"), sw, ap)
+    b.edge(b.node(*users, **kw_client), ap)
+    assert ("SPOF001", "Access Point (only Wi-Fi)") in found(b, "SPOF001")
+
+    b = Arch()
+    fw = b.node("Firewall", "Firewall", provider="generic", module="network")
+    b.chain(b.node(*users, **kw_client), fw, b.node("Server", "Intranet server", provider="onprem",
+                                                      module="compute"))
+    b.edge(fw, [b.node("VPN", "WireGuard (remote staff)", provider="generic", module="network"),
+                b.node("Router", "Tailscale subnet router", provider="generic", module="network")])
+    got = found(b, "SPOF001")
+    assert {("SPOF001", "WireGuard (remote staff)"), ("SPOF001", "Tailscale subnet router")} <= got, got
+
+    b = Arch()
+    app = b.node("EC2", "assistant")
+    b.chain(b.node(*users, **kw_client), b.node("ELB", "ALB"), app, b.node("EC2", "OpenAI\n(LiteLLM proxy)"))
+    b.edge(app, [b.node("Server", "OpenAI API\n(our org key, gpt-4o)", provider="onprem", module="compute"),
+                 b.node("Python", "GPT-4o API", provider="programming", module="language"),
+                 b.node("Server", "OpenAI GPT-4", provider="onprem", module="compute")])
+    got = found(b, "SPOF001")
+    assert ("SPOF001", "OpenAI (LiteLLM proxy)") in got
+    assert not {h for h in got if h[1] in ("OpenAI API (our org key, gpt-4o)", "GPT-4o API", "OpenAI GPT-4")}, got
+
+    for label, copy in (("Backup DB\n(hot standby, semi-sync replication)", False), ("Backup DB Server", True),
+                        ("Postgres (backups)", True)):
+        b = Arch()
+        master = b.node("MySQL", "Master DB")
+        b.chain(b.node(*users, **kw_client), b.node("HAProxy", "haproxy"), b.node("EC2", "app"), master)
+        b.edge(master, b.node("MySQL", label), label="replication" if not copy else "nightly backup")
+        got = found(b, "REP001")
+        assert (("REP001", "Master DB") in got) == copy, (label, got)
+        assert ("REP001", " ".join(label.split())) not in got, (label, got)
+
+    def front(picture: str, cluster: str | None) -> Arch:
+        b = Arch()
+        people = b.node(*users, **kw_client)
+        if cluster:
+            with b.cluster(cluster):
+                ui = b.node("Custom", "frontend")
+        else:
+            ui = b.node("Custom", "frontend")
+        ui.icon = Icon("design", picture)
+        api = b.node("EC2", "backend")
+        b.chain(people, ui, api, b.node("RDS", "db"))
+        return b
+
+    assert ("SPOF001", "frontend") in found(front("./react.png", "Droplet (docker-compose)"), "SPOF001")
+    assert ("SPOF001", "frontend") not in found(front("./reactjs.png", None), "SPOF001")
+
+    b = Arch()
+    tomcats = [b.node("EC2", f"Tomcat {i}") for i in (1, 2)]
+    b.chain(b.node(*users, **kw_client), b.node("ELB", "ELB"), tomcats, b.node("RDS", "db", multi_az="true"))
+    b.edge(tomcats[1], b.node("S3", "media"))
+    assert not {h for h in found(b, "SPOF001") if h[1].startswith("Tomcat")}
+
+    b = Arch()
+    b.chain(b.node(*users, **kw_client), b.node("Nginx", "nginx"), b.node("EC2", "app", replicas="2"),
+            b.node("PostgreSQL", "db (Patroni 3 nodes)"))
+    assert ("REP001", "db (Patroni 3 nodes)") not in found(b, "REP001")

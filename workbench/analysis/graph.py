@@ -446,16 +446,17 @@ def _parts(Q: nx.DiGraph) -> dict[str, int]:
 _SUPPORT_ROLES = frozenset({"secrets", "network"})
 
 
-_VPN_LABEL = re.compile(r"\b(?:vpn|open ?vpn|wire ?guard|ipsec)\b")
+_VPN_LABEL = re.compile(r"\b(?:vpn|open ?vpn|wire ?guard|ipsec|tailscale|head ?scale|zero ?tier|netbird|"
+                        r"subnet router)\b")
 # What a network box at the end of a path hangs off when it is part of the network map, not of an application.
 _NETWORK_MAP = frozenset({"network", "edge_security", "dns", "client", "internet"})
 
 
 def _network_dead_end(gid: str, groups: Mapping[str, Group], Q: nx.DiGraph) -> bool:
     """A network box with nothing behind it but monitoring or tools, that only the network map leads to (`dns >>
-    Custom("VPN")`, the operators' way in; a switch leading only to a management server; a Wi-Fi access point),
-    serves nothing users come for: no capability [issue 13]. A VPN tunnel an application calls (to an on-premises
-    backend) is one."""
+    Custom("VPN")`, the operators' way in; a switch leading only to a management server; a Wi-Fi access point no
+    user is drawn reaching), serves nothing users come for: no capability [issue 13]. A VPN tunnel an application
+    calls (to an on-premises backend) is one, and so is a box users are drawn reaching the network through."""
     grp = groups[gid]
     if grp.role != "network" or any(groups[w].role not in roles.AUXILIARY_ROLES for w in Q.successors(gid)):
         return False
@@ -464,6 +465,9 @@ def _network_dead_end(gid: str, groups: Mapping[str, Group], Q: nx.DiGraph) -> b
         # the clients point at it.
         preds = list(Q.predecessors(gid))
         return bool(preds) and all(groups[p].role in ("dns", "client", "internet") for p in preds)
+    # Users drawn reaching the network through it (`staff >> Switch("Access Point")`) make it their way in.
+    if any(groups[p].role == "client" for p in Q.predecessors(gid)):
+        return False
     # Back along the network boxes that lead to it: an application anywhere on that way (`ec2 >> nat >> igw`)
     # makes it the application's way out, which findings follow as before.
     seen, stack = {gid}, [gid]

@@ -237,9 +237,11 @@ def merge_cluster_lookalikes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf:
                         uf.union(a, b)
 
 
-# What numbered copies are called: the machine, or the tier it serves ("Microservice 1", "Step 2" number different
-# things).
-_MACHINE_STEMS = roles.MACHINE_WORDS | {"web", "app", "api", "backend", "frontend"}
+# What numbered copies are called: the machine, the tier it serves, or the server software each copy runs
+# ("Tomcat 1", "Tomcat 2"); "Microservice 1" and "Step 2" number different things.
+_MACHINE_STEMS = roles.MACHINE_WORDS | {"web", "app", "api", "backend", "frontend", "tomcat", "jboss", "wildfly",
+                                        "weblogic", "websphere", "jetty", "apache", "httpd", "iis", "nginx",
+                                        "gunicorn", "uwsgi", "puma", "unicorn", "haproxy", "envoy", "caddy"}
 
 
 def _caller_key(nodes: Mapping[str, NodeInfo], uf: _UnionFind, caller: str) -> tuple[str, ...]:

@@ -75,7 +75,10 @@ def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
     _internet_from_labels(diagram, resolved)
     _client_side_clusters(diagram, resolved)
     _roles_from_arrows(diagram, resolved)
-    _browser_apps(diagram, resolved)
+    if _browser_apps(diagram, resolved):
+        # A front end now read as the browser starts the walk of its own cluster: `Cluster("Browser")` holding
+        # `React("SPA") - TypeScript("Zustand Stores")` runs the store in each user's browser too.
+        _client_side_clusters(diagram, resolved)
     _queues_from_edge_labels(diagram, resolved)
     _services_on_request_paths(diagram, resolved)
     _features_on_request_paths(diagram, resolved)
@@ -574,7 +577,7 @@ def _client_side_clusters(diagram: Diagram, resolved: dict[str, roles.RoleResolu
     if not sides:
         return
     inner = {cid: {n.id for n in diagram.nodes if cid in n.clusters} for cid in sides}
-    callers, calls = call_maps(diagram)
+    callers, calls = call_maps(diagram, linked=True)  # `react - zustand`: a line inside the cluster is a call too
     by_id = {n.id: n for n in diagram.nodes}
     for cid in sides:
         # A source drawn in a cluster named for clients ("Remote Clients": OpenRPA, PowerShell) is one of them; a
@@ -604,6 +607,11 @@ _BROWSER_APPS = frozenset({"React", "Vue", "Angular", "Svelte", "Ember", "Backbo
 _NOT_IN_BROWSER = re.compile(r"\b(?:ssr|server|servers|service|api|backend|node|nodejs|templates?|jinja2?|django|"
                              r"flask|renders?|rendered|next ?js|next|nuxt|remix|gradio|streamlit)\b")
 _BROWSER_LABEL = re.compile(r"\b(?:react|vue|angular|svelte)\b(?! kit)")  # SvelteKit renders on a server too
+_BROWSER_LOGO = re.compile(r"\b(?:react|vue|angular|svelte)(?:js)?\b(?! kit)")
+# Clusters that are a machine or a container set, and those named for the user's side of it ("User machine").
+_SERVING_CLUSTER = re.compile(r"\b(?:vms?|servers?|hosts?|instances?|machines?|droplets?|ec2|vps|containers?|pods?|"
+                              r"docker|compose|kubernetes|k8s|ecs|eks|gke|aks|fargate)\b")
+_USER_SIDE_CLUSTER = re.compile(r"\b(?:users?|clients?|browsers?|local|devices?|customers?|end)\b")
 # A page the browser loads as a file (`JavaScript("Frontend\npublic/index.html")`): it runs there, whatever icon.
 _STATIC_PAGE = re.compile(r"\bindex html\b|\bstatic (?:html|pages?|site)\b")
 # A label that names the front end, on a browser language's or a custom icon ("Front End", "Web UI") ...
@@ -615,22 +623,29 @@ _PRIVATE_DNS = re.compile(r"\b(?:private|internal|core ?dns|coredns|consul|kube 
 _STATIC_BUILD = re.compile(r"\b(?:vite|spa|single page|static|create react app|cra)\b")
 
 
-def _browser_apps(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
+def _browser_apps(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> bool:
     """A browser front end (`Vue("Vue.js App")`, an HTML page) that only drawn clients call, or the one front end
     of a drawing with no client (`React("React Frontend") >> auth`), runs in each user's browser: part of the
     client, not a server every request passes (source "browser") [H, issue 13]. One that a server, proxy or CDN
     serves stays the web tier it is drawn as, unless its label names a static build (Vite, SPA, static) that a CDN
     or bucket delivers; several front-end sources (a module graph of a React app) say nothing. A front end on a
     browser language's or a custom icon that nothing calls and that calls a public DNS or the CDN first is in the
-    browser too."""
+    browser too. True when it read one so."""
+    cluster_labels = {c.id: c.label for c in diagram.clusters}
+
     def front_end(n: Node) -> bool:
+        if any(_SERVING_CLUSTER.search(roles.words(cluster_labels.get(cid) or ""))
+               and not _USER_SIDE_CLUSTER.search(roles.words(cluster_labels.get(cid) or "")) for cid in n.clusters):
+            # Drawn inside a machine or a container set (`Cluster("Droplet (docker-compose)")`): the box that
+            # serves the build, reached on its port, not the browser running it.
+            return False
         if n.cls in _BROWSER_APPS and n.provider == "programming":
             return True
         text = roles.words(n.label or "")
-        # ... or on a custom icon whose picture is the framework's logo (`Custom("UI", "./react.png")`).
+        # ... or on a custom icon whose picture is the framework's logo (`Custom("UI", "./react.png")`, "reactjs.png").
         picture = roles.words(n.icon.path.rsplit("/", 1)[-1]) if n.provider == "custom" and n.icon else ""
         return (n.provider in ("custom", "programming") and not _NOT_IN_BROWSER.search(text)
-                and bool(_BROWSER_LABEL.search(text) or _STATIC_PAGE.search(text) or _BROWSER_LABEL.search(picture)))
+                and bool(_BROWSER_LABEL.search(text) or _STATIC_PAGE.search(text) or _BROWSER_LOGO.search(picture)))
 
     def named(n: Node) -> bool:
         # Browser languages and custom icons only: `Go("frontend")` or `Python("Web UI")` is a server.
@@ -640,7 +655,7 @@ def _browser_apps(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -
     apps = [n for n in diagram.nodes if resolved[n.id].role in _CLIENT_SIDE_ROLES and "role" not in n.analysis
             and resolved[n.id].source not in ("override", "c4") and (front_end(n) or named(n))]
     if not apps:
-        return
+        return False
     callers, calls = call_maps(diagram, linked=True)  # `react - auth`: linked, direction left open
     # A front end drawn ahead of the name lookup or the CDN (`TypeScript("Front End") >> Route53("DNS") >> elb`)
     # is where users start: servers are reached through DNS, they do not stand before it.
@@ -661,8 +676,10 @@ def _browser_apps(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -
 
     called = [n for n in apps if callers[n.id] & (u := users(n)) and callers[n.id] - u <= calls[n.id]]
     sources = [n for n in apps if not callers[n.id]]
-    for n in called + (sources if len(sources) == 1 and not clients else []) + ahead:
+    browser = called + (sources if len(sources) == 1 and not clients else []) + ahead
+    for n in browser:
         resolved[n.id] = roles.RoleResolution("client", "browser")
+    return bool(browser)
 
 
 _EXTERNAL_SERVERS = frozenset({"compute", "service", "unknown"})
@@ -840,6 +857,9 @@ _MULTIPLICITY = re.compile(r"\b[01]\s?\.\.\s?(?:[a-z]\b|\*|[2-9]\b|[1-9]\d+\b)|(
 # before a small number ends a label ("Auth x2"); "build agents x86" is an architecture.
 _LABEL_COUNT = re.compile(r"(?:^|[(,]\s*)(\d+)(?![\d.,-])\s*(?:replicas|instances|pods|nodes|servers|copies|"
                           r"workers|brokers|members|tasks|containers)\b|×\s?(\d+)\b|(?:^|[(,]\s*|\s)(\d+)-node\b|"
+                          # after the replication that runs them: "db (Patroni 3 nodes)", "(Galera, 3 members)"
+                          r"\((?:patroni|galera|repmgr|stolon|raft|ha|cluster|replica set)\s*,?\s*(\d+)(?![\d.,-])\s*"
+                          r"(?:replicas|instances|nodes|servers|members)\b|"
                           r"[\s(]x([1-9]|[12]\d|3[0-2])\)?$|"  # "Auth x2", "(x3)"; not "x86" or "x64"
                           # a label that is a count: "2x", "2-6x" (at least 2)
                           r"^([1-9]\d{0,3})(?:\s?-\s?\d+)?\s?[x×]$")

@@ -505,7 +505,11 @@ _HOSTED = {
     # them on every interface; there is no instance to lose.
     "network": re.compile(r"^(?:security (?:groups?|lists?)|nacls?|network acls?|route tables?)\b"
                           r"(?!.*\b(?:vm|pfsense|opnsense|asa|cisco|fortinet|fortigate|palo alto|juniper|sophos|"
-                          r"services?|instances?|firewall|box|host)\b)"),
+                          r"services?|instances?|firewall|box|host)\b)|"
+                          # A cloud's VPN service drawn with the generic VPN icon ("AWS site to site VPN"): each
+                          # AWS Site-to-Site VPN connection has two tunnels on endpoints in different zones (AWS
+                          # Site-to-Site VPN User Guide, "Tunnel options"); Google's HA VPN has two interfaces.
+                          r"^(?:aws (?:site[- ]to[- ]site |s2s |managed )?vpn|(?:google |gcp )?(?:cloud|ha) vpn)\b"),
     # BI products sold as a service only (Tableau, Superset, Metabase also run on your own servers).
     "analytics": re.compile(r"^(?:power ?bi|quick ?sight|looker studio|data studio|"
                             rf"{SNOWFLAKE_VENDOR})\b"),

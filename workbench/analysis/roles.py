@@ -99,6 +99,9 @@ EXACT: dict[str, str] = {
     "oci.database.Dcat": "analytics",
     "oci.database.DMS": "tooling",
     "onprem.network.Pomerium": "edge_security",
+    # Celery is the task framework its workers run: drawings put the broker beside it (Redis, RabbitMQ) and draw
+    # `Celery("Celery Workers")` for the workers [issue 13].
+    "onprem.queue.Celery": "compute",
     "onprem.security.Trivy": "tooling",
     "openstack.storage.Swift": "object_storage",
     "openstack.orchestration.Zaqar": "queue",
@@ -126,7 +129,7 @@ _KEYWORD_TABLE: list[tuple[str, str]] = [
     (r"kafka|\bmsk\b(?!.*\b(?:connect|consumers?|sinks?)\b)|kinesis(?! video| data analytics)|\bsqs\b|"
      r"simple queue|\bsns\b|simple notification|pub ?sub|"
      r"event ?hubs?|service ?bus\b|eventbridge|event ?bridge|event grid|rabbit|activemq|\bmq\b|\bnats\b|zeromq|"
-     r"emqx|\bqueues?\b|message ?bus|^stream$|celery|pulsar|\btopics?\b|(cloud|enterprise) messaging|"
+     r"emqx|\bqueues?\b|message ?bus|^stream$|celery(?! beat)|pulsar|\btopics?\b|(cloud|enterprise) messaging|"
      r"^iot (hub|core)$|\bmqtt\b|mosquitto", "queue"),
     # Network words that would otherwise be caught by the broader management and compute words below.
     (r"service ?mesh|app ?mesh|microservices mesh|\bistio\b|linkerd|ip address|elastic ip|floating ip|"
@@ -139,7 +142,7 @@ _KEYWORD_TABLE: list[tuple[str, str]] = [
     (r"\bcost|billing|budget|savings|reserv(ed|ations?)|\bquotas?\b|licen[sc]e|support|"
      r"certificat|lets ?encrypt|cert ?manager|\bssl\b|\bguard(duty)?\b|defender for|\baudit\b|"
      r"firewall manager|^azure firewall policy$|marketplace|attestation|purview", "management"),
-    (r"(?<!re)search|\bsolr\b|\bkendra\b|retrieve rank", "search"),
+    (r"(?<!re)search|\bsolr\b|\bkendra\b|retrieve rank|type ?sense|meili|manticore|quickwit", "search"),
     (r"\bcdn\b|cloud ?front|akamai|fastly|cloud ?flare|edge location", "cdn"),
     (r"^elb\b|\belb\b|load ?balanc|application gateways?|haproxy|\bnginx\b|traefik|\benvoy\b|\byarp\b|"
      r"octavia|front ?doors?|global accelerator|\bingress\b|\bcaddy\b", "load_balancer"),
@@ -165,7 +168,8 @@ _KEYWORD_TABLE: list[tuple[str, str]] = [
      r"\bfiles?\b|file (repository|sync)|glusterfs|\bceph|portworx|\bsan\b|lustre|disk pool|\bs?ftp\b",
      "file_storage"),
     (r"\bo ?tel\b|\botlp\b|"
-     r"monitor|\blogs?\b|logging|logstash|cloudwatch|cloudtrail|prometheus|grafana|kibana|\bbeats?\b|\bapm\b|"
+     r"monitor|\blogs?\b|logging|logstash|cloudwatch|cloudtrail|prometheus|grafana|kibana|(?<!celery )\bbeats?\b|"
+     r"\bapm\b|"
      r"\btrac(e|es|ing)\b|x ?ray|jaeger|zipkin|\btempo\b|\bloki\b|splunk|datadog|new ?relic|dynatrace|sentry|"
      r"nagios|zabbix|thanos|\bcortex\b|mimir|humio|graylog|fluent|syslog|metrics|alert|alarm|telemetry|"
      r"telegraf|cadvisor|netdata|uptime ?kuma|"
@@ -183,7 +187,7 @@ _KEYWORD_TABLE: list[tuple[str, str]] = [
      r"cloudant|timestream|neptune|documentdb|keyspaces|qldb|\bledgers?\b|oceanbase|polardb|apsaradb|dbaas|"
      r"\bppas\b|^table$|table ?storage|postgis", "database"),
     (r"step ?functions|workflows?|airflow|logic ?apps|\bcomposer\b|\bmistral\b|\bnifi\b|scheduler|\bcron\b|"
-     r"\bcrontab\b", "workflow"),
+     r"\bcrontab\b|celery beat", "workflow"),
     (r"sagemaker|machine ?learning|\bml ?kit\b|mlkit|openai|\bai\b|cognitive|speech|\bvision\b|"
      r"visual recognition|translat|\bscience\b|predictions?|\bbots?\b|conversation|automl|inference|"
      r"rekognition|comprehend|textract|video (analy|index)|ground truth|^model$", "ml"),
@@ -287,7 +291,10 @@ MODULE: dict[str, str | None] = {
     "general": None, "other": None, "infrastructure": None, "newicons": None, "mobile": None,
 }
 
-_WORD = re.compile(r"[A-Z0-9]+(?=[A-Z][a-z]|[^A-Za-z0-9]|$)|[A-Z0-9]?[a-z0-9]+|[A-Z0-9]+")
+# A plural acronym is one word ("APIs", "VMs", "DBs"; not "ap is"; "NATs" are NAT gateways, not the NATS broker),
+# then CamelCase parts ("APIGateway" is "api gateway"), lower-case runs and upper-case runs.
+_WORD = re.compile(r"(?!NATs)[A-Z][A-Z0-9]+s(?![a-z])|"
+                   r"[A-Z0-9]+(?=[A-Z][a-z]|[^A-Za-z0-9]|$)|[A-Z0-9]?[a-z0-9]+|[A-Z0-9]+")
 
 
 def words(text: str) -> str:
@@ -447,6 +454,10 @@ def resolve_role(node: Any) -> RoleResolution:
         # An operator tool drawn with a server or container icon (`Docker("Private Registry")`, `EC2("Bastion")`):
         # it serves operators, not user requests, so its edges are side edges [issue 13].
         return RoleResolution("tooling", "label", invalid)
+    elif role == "compute" and source == "exact" and _SCHEDULER_HINT.search(node.label or "") and label_role(
+            node.label or "") == "workflow":
+        # `Celery("Celery Beat")`: the scheduler that sends the periodic tasks, drawn with its workers' icon.
+        return RoleResolution("workflow", "label", invalid)
     elif role in DATA_ROLES and backup_store(node.label or ""):
         # `PostgreSQL("Backup DB\n10.70.0.12")`, written by the primary's backup edge: a copy kept for restores,
         # beside the request path like the backup jobs; losing it loses no live data [issue 13].
@@ -498,9 +509,20 @@ def resolve_role(node: Any) -> RoleResolution:
         # Redis and its kind are a cache, a broker or a store depending on use: `Redis("Message Queue")` is the
         # queue its label says; a label that names no data role leaves the class's role.
         by_label = label_role(node.label or "")
+        if by_label not in MULTI_PURPOSE[role] and _ALSO_QUEUE.search(node.label or "") and _QUEUE_USE.search(
+                words(node.label or "")):
+            # "Redis (cache + queue)", "Redis\n[Cola de Reportes BullMQ/Celery]": the cache also holds the jobs,
+            # which are lost with it: the queue is the use that needs a replica.
+            by_label = "queue"
         if by_label in MULTI_PURPOSE[role]:
             return RoleResolution(by_label, "label", invalid)
     return RoleResolution(role, source, invalid)
+
+
+# A second use as the job queue, named anywhere in the label (Spanish "cola", Portuguese "fila"; a job library).
+_ALSO_QUEUE = re.compile(r"queue|broker|cola|fila|bull|celery|sidekiq|resque", re.IGNORECASE)
+_QUEUE_USE = re.compile(r"\b(?:(?:job |task |message )?queues?|brokers?|colas?|filas?|bull ?mq|bull|celery|sidekiq|"
+                        r"resque)\b")
 
 
 # Where trained models are kept: a storage icon labelled so is the store, not the model.
@@ -569,7 +591,8 @@ def workload_store(label: str) -> str | None:
     return role if role in DATA_ROLES else None
 
 # Class role → the roles a label may turn it into: in-memory stores serve as caches, brokers and databases.
-MULTI_PURPOSE: dict[str, frozenset[str]] = {"cache": frozenset({"queue", "database"})}
+# (`Memorystore("Typesense")`: a search engine drawn with the managed Redis icon.)
+MULTI_PURPOSE: dict[str, frozenset[str]] = {"cache": frozenset({"queue", "database", "search"})}
 
 # Operator tools that drawings give a server, container or custom icon: container-management consoles, image
 # registries (also as commonly misspelt), bastion and jump hosts. They serve the people who run the system; reached
@@ -753,10 +776,19 @@ def hardware_label(label: str) -> bool:
 
 
 # Services only their vendors run, drawn with a server icon for want of their own (`Server("Pinecone")`).
-_SAAS_PRODUCT = re.compile(r"^(?:pinecone|open ?ai(?: api)?|chat ?gpt api|gpt(?: \d+(?:\.\d+)?)? api|anthropic(?: api)?|"
-                           r"claude api|gemini api|stripe|twilio|send ?grid|mailgun|algolia|auth0|okta)$")
-# A store kept as a backup copy: "Backup DB", "DB backups", "Backups".
-_BACKUP_STORE = re.compile(r"^(?:backups?(?: (?:db|database|copy|store|storage))?|(?:db|database) backups?)$")
+# A model's version as words() leaves it ("GPT-4o" is "gpt 4o", "GPT-3.5" "gpt 3 5"): an API, a model named with
+# its vendor, or one only the vendor serves; "GPT-2" alone may be open weights a team runs.
+_SAAS_PRODUCT = re.compile(r"^(?:pinecone|open ?ai(?: api)?|chat ?gpt api|(?:open ?ai )?gpt(?: \d+(?: \d+)?o?)? api|"
+                           r"open ?ai gpt(?: \d+(?: \d+)?o?)?|gpt (?:3 5|4|4o|4 1|5)(?: turbo| mini)?|"
+                           r"anthropic(?: api)?|claude api|gemini api|stripe|twilio|send ?grid|mailgun|algolia|auth0|"
+                           r"okta)$")
+# A store kept as a backup copy: "Backup DB", "DB backups", "Backups", "Backup DB Server"; or a store whose note is
+# only that ("Postgres (backups)").
+_BACKUP_STORE = re.compile(r"^(?:backups?(?: (?:db|database|copy|store|storage))?(?: (?:server|instance|host))?|"
+                           r"(?:db|database) backups?)$")
+_BACKUPS_NOTE = re.compile(r"^[^()]+\(backups\)$", re.IGNORECASE)
+# ... but a "backup" that a label says is replicated or kept hot is a standby: "Backup DB\n(hot standby)".
+_STANDBY_WORDS = re.compile(r"\b(?:standby|replicas?|replication|replicated|failover)\b")
 
 
 def saas_product(label: str) -> bool:
@@ -770,8 +802,12 @@ def saas_product(label: str) -> bool:
 # Cheap looks at the raw label before words() (which costs more): most labels name none of these.
 _SAAS_HINT = re.compile(r"pinecone|open.?ai|gpt|anthropic|claude|gemini|stripe|twilio|send.?grid|mailgun|algolia|"
                         r"auth0|okta", re.IGNORECASE)
-_RUN_HERE = re.compile(r"\b(?:self ?hosted|self ?managed|on ?prem(?:ises)?|our|vllm|ollama|tgi|gpus?|local)\b")
+# "our own", "ours", not "our org key" (the vendor's API used with the team's key); a proxy in front of the vendor
+# ("OpenAI\n(LiteLLM proxy)") is the team's own service.
+_RUN_HERE = re.compile(r"\b(?:self ?hosted|self ?managed|on ?prem(?:ises)?|our own|ours|in ?house|vllm|ollama|tgi|"
+                       r"gpus?|local|proxy|lite ?llm)\b")
 _WORKSTATION_HINT = re.compile(r"local|laptop|workstation|pc|computer", re.IGNORECASE)
+_SCHEDULER_HINT = re.compile(r"beat|schedul|cron", re.IGNORECASE)
 
 
 def external_label(label: str) -> bool:
@@ -799,7 +835,7 @@ def label_overrides_class(label: str) -> bool:
                                                                      or bool(APP_LABEL.search(words(label))))
                             or observability_product(label) or bool(_SCHEDULE_LABEL.match(words(label)))
                             or workstation_label(label) or data_path(label) or backup_store(label)
-                            or saas_product(label))
+                            or saas_product(label) or bool(_SCHEDULER_HINT.search(label)))
 
 
 def workstation_label(label: str) -> bool:
@@ -808,9 +844,12 @@ def workstation_label(label: str) -> bool:
 
 
 def backup_store(label: str) -> bool:
-    """True when a store's label says it holds backup copies ("Backup DB", "DB backups")."""
+    """True when a store's label says it holds backup copies ("Backup DB", "DB backups"), not that it is a standby."""
     # The name line only: "Backup DB\n10.70.0.12" is a copy, "Backup Service DB" a backup product's own store.
-    return "backup" in label.lower() and bool(_BACKUP_STORE.match(words(label.partition("\n")[0])))
+    if "backup" not in label.lower() or _STANDBY_WORDS.search(words(label)):
+        return False
+    name = label.partition("\n")[0].strip()
+    return bool(_BACKUP_STORE.match(words(name)) or _BACKUPS_NOTE.match(name))
 
 
 # Words that name a machine, or the tier it serves, rather than what it does: numbered copies are called so

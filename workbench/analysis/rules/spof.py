@@ -58,8 +58,11 @@ _HOW_COUNTED = (
     "named for a different thing (\"User Service\", \"Engagement Tracker\": two words or more, no word shared) "
     "[H, issue 13]. Look-alike users drawn one per server of a clustered pool, numbered machines drawn loose "
     "behind one caller and Kubernetes worker nodes one caller sends to are one group; a network box at the end "
-    "of a path that only the network map leads to is no capability [issue 13]. Operator tools (container "
-    "consoles, image registries, bastion hosts) and backup tools are tooling, off the user path. A finding "
+    "of a path that only the network map leads to is no capability, unless users are drawn reaching the "
+    "network through it [issue 13]. A cloud's VPN service on the generic VPN icon (\"AWS site to site VPN\": two "
+    "tunnels in different zones, AWS Site-to-Site VPN User Guide) is managed. Operator tools (container "
+    "consoles, image registries, bastion hosts) and backup tools are tooling, off the user path; nodes linked to "
+    "a front end in a \"Browser\" cluster run in the browser. A finding "
     "that rests on a guess (a role read from a label, a direction chosen from the entries outward, an entry "
     "inferred among several) lists it under assumptions and is at most a warning; `docs/analysis.md` explains "
     "each and how to steer it (role=, kind=, entry=, replicas=).")
