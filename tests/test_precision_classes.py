@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from archbuilder import Arch, analyse_arch, hits, subject
+from archbuilder import Arch, analyse_arch, hits, slug, subject
 
 from workbench.analysis.graph import build_graph
 from workbench.design.model import Icon
@@ -4067,3 +4067,227 @@ def test_guards_from_a_second_read_of_classes_186_193():
     b.chain(b.node(*users, **kw_client), b.node("Nginx", "nginx"), b.node("EC2", "app", replicas="2"),
             b.node("PostgreSQL", "db (Patroni 3 nodes)"))
     assert ("REP001", "db (Patroni 3 nodes)") not in found(b, "REP001")
+
+
+def test_websites_a_scraper_reads_drawn_as_users_are_a_data_source():
+    """`Users("Dow 30 IR Sites") >> Python("IR Extractor") >> Python("File Downloader") >> S3 >> ... >> RDS`, an
+    Airflow triggering the steps: the sites a scraper reads are a data source, not users, so the extractor is no
+    door every request enters through; the database it fills still needs a replica. "File Downloader" is a
+    program (its last word), not file storage. "Client / Data Source" names clients too and stays users."""
+    b = Arch()
+    sites = b.node("Users", "Dow 30 IR Sites", provider="onprem", module="client")
+    extractor = b.node("Python", "IR Extractor", provider="programming", module="language")
+    downloader = b.node("Python", "File Downloader", provider="programming", module="language")
+    b.chain(sites, extractor, downloader, b.node("S3", "raw-documents"), b.node("RDS", "PostgreSQL\n(Metadata)"))
+    b.edge(b.node("Airflow", "Apache Airflow", provider="onprem", module="workflow"), [extractor, downloader],
+           style="dashed", label="triggers")
+    assert build_graph(b.diagram()).nodes[downloader.id].role == "compute"
+    got = found(b, "SPOF001", "REP001")
+    assert ("REP001", "PostgreSQL (Metadata)") in got
+    assert not {h for h in got if h[1] in ("IR Extractor", "File Downloader")}, got
+    b = Arch()
+    api = b.node("Server", "FastAPI API", provider="onprem", module="compute")
+    b.chain(b.node("Users", "Client / Data Source", provider="onprem", module="client"), api)
+    assert ("SPOF001", "FastAPI API") in found(b, "SPOF001")
+
+
+def test_counts_an_autoscaler_or_a_replica_set_states_in_the_label():
+    """`Deployment("ic-webapp\\n(HPA 2-4, PDB)")` runs at least two pods, and `Mongodb("MongoDB rs0\\nmulti-host
+    URI\\nreplicaSet=rs0")` is a replica set: neither is one instance (REP010 states the reading)."""
+    b = Arch()
+    ing = b.node("Ingress", "Ingress")
+    b.chain(b.node("Users", "users", provider="onprem", module="client"), b.node("ALB", "ALB"), ing,
+            b.node("Deployment", "ic-webapp\n(HPA 2-4, PDB)"),
+            b.node("Mongodb", "MongoDB rs0\nmulti-host URI\nreplicaSet=rs0"))
+    got = found(b, "SPOF001", "REP001", severities=("error", "warning", "info"))
+    assert not {h for h in got if h[1] in ("ic-webapp (HPA 2-4, PDB)", "MongoDB rs0 multi-host URI replicaSet=rs0")}
+    rep010 = {subject(f) for f in by_code(b, "REP010")}
+    assert {"ic-webapp (HPA 2-4, PDB)", "MongoDB rs0 multi-host URI replicaSet=rs0"} <= rep010, rep010
+
+
+def test_a_pod_drawn_calling_its_own_service_is_the_service_routing_to_it():
+    """`Deployment("portal") >> Pod("portal-xxx") >> Service("portal")`, the ALB sending to the Service: the arrow
+    from the pod to the Service of its name draws the selector, so requests reach the one pod through the Service;
+    the pod, whose name carries its controller's suffix, is a single point of failure."""
+    b = Arch()
+    alb = b.node("ALB", "AWS Application\nLoad Balancer")
+    b.chain(b.node("Users", "End-users\n(web browser)", provider="onprem", module="client"), alb)
+    dep, pod, svc = (b.node("Deployment", "portal"), b.node("Pod", "portal-xxx"), b.node("Service", "portal"))
+    b.chain(dep, pod, svc)
+    b.edge(alb, svc, label="HTTP / 8080")
+    b.edge(pod, b.node("PostgreSQL", "PostgreSQL"), label="5432/TCP")
+    assert ("SPOF001", "portal-xxx") in found(b, "SPOF001")
+
+
+def test_a_cache_whose_label_says_it_persists_is_a_store():
+    """`Redis("redis-0 · StatefulSet\\npersistent memory")` behind an agent: kept on disk because it is the data
+    (the agent's memory), so one instance loses it (REP001), not only a cold cache; "non-persistent" says the
+    opposite."""
+    for label, store in (("redis-0 · StatefulSet\npersistent memory", True), ("Redis (non-persistent cache)", False)):
+        b = Arch()
+        api = b.node("EC2", "agent")
+        b.chain(b.node("Users", "users", provider="onprem", module="client"), b.node("ELB", "lb"), api,
+                b.node("Redis", label))
+        b.edge(api, b.node("RDS", "db"))
+        assert (("REP001", " ".join(label.split())) in found(b, "REP001")) == store, label
+
+
+def test_an_edge_carrying_only_logs_is_no_request_and_its_sink_no_capability():
+    """`[Droplet("Instance 1"), ...] >> Edge(label="logs", style="dotted") >> Droplet("Unknown\\nLog Destination")`:
+    what carries only logs or metrics is the operations plane's, so the sink is no capability every request
+    needs, and it is not reported unreachable either."""
+    b = Arch()
+    lb = b.node("LoadBalancer", "App Platform Load Balancer", provider="digitalocean", module="network")
+    apps = [b.node("Droplet", f"Instance {i}", provider="digitalocean", module="compute") for i in (1, 2, 3)]
+    sink = b.node("Droplet", "Unknown\nLog Destination\n❓", provider="digitalocean", module="compute")
+    b.chain(b.node("Users", "web user", provider="onprem", module="client"), lb, apps)
+    b.edge(apps, sink, label="logs", style="dotted")
+    got = found(b, "SPOF001", "TOP001")
+    assert not {h for h in got if h[1] == "Unknown Log Destination ❓"}, got
+
+
+def test_a_maintainers_deploy_scripts_are_delivery_and_a_dns_script_is_a_job():
+    """`Client("Maintainer") >> Bash("just deploy-home\\nscripts/deploy-home.sh") >> host >> runtime >> servers`,
+    and the maintainer running `Bash("cloudflare-ddns-update.sh")`: a maintainer builds the system (the deploy
+    path is delivery, not a request path), and a script that updates the DNS is a job, not the CDN it names."""
+    b = Arch()
+    maintainer = b.node("Client", "Maintainer")
+    deploy = b.node("Bash", "just deploy-home\nscripts/deploy-home.sh", provider="programming", module="language")
+    ddns = b.node("Bash", "cloudflare-ddns-update.sh", provider="programming", module="language")
+    host = b.node("Server", "Self-hosted machine", provider="onprem", module="compute")
+    b.chain(maintainer, deploy, host, b.node("Rust", "api-server", provider="programming", module="language"))
+    b.chain(maintainer, ddns, b.node("Cloudflare", "Cloudflare DNS", provider="saas", module="cdn"))
+    assert build_graph(b.diagram()).nodes[ddns.id].role == "compute"
+    got = found(b, "SPOF001", severities=("error",))
+    assert not got, got
+
+
+def test_a_machine_drawn_above_the_servers_it_runs_is_required_where_they_are():
+    """`Server("Self-hosted machine") >> Docker("Docker Compose\\nor Podman") >> [api, realtime]`, with the players
+    reaching both servers through the home router: nothing calls the machine, and its label names one, so the
+    arrows say where the servers run; the machine and its runtime are required wherever the servers are (a stated
+    guess, a warning). A `Docker("Docker Container")` drawn above the apps on no machine stays packaging."""
+    b = Arch()
+    router = b.node("Router", "Home router", provider="generic", module="network")
+    api = b.node("Rust", "api-server", provider="programming", module="language")
+    realtime = b.node("Rust", "realtime-server", provider="programming", module="language")
+    b.chain(b.node("Users", "Players", provider="onprem", module="client"), router, [api, realtime])
+    host = b.node("Server", "Self-hosted machine", provider="onprem", module="compute")
+    runtime = b.node("Docker", "Docker Compose\nor Podman", provider="onprem", module="container")
+    b.chain(host, runtime, [api, realtime])
+    got = found(b, "SPOF001", "TOP001")
+    assert {("SPOF001", "Self-hosted machine"), ("SPOF001", "Docker Compose or Podman")} <= got, got
+    b = Arch()
+    api = b.node("FastAPI", "FastAPI Backend", provider="programming", module="framework")
+    b.chain(b.node("Users", "User", provider="onprem", module="client"), b.node("Nginx", "nginx"), api,
+            b.node("RDS", "db"))
+    b.edge(b.node("Docker", "Docker Container", provider="onprem", module="container"), api)
+    assert ("SPOF001", "Docker Container") not in found(b, "SPOF001")
+
+
+def test_guards_from_a_second_read_of_classes_194_205():
+    """A helper's second read of 194-205 on 44 probe designs found these misread; each is narrowed: "calls
+    external APIs" and "Kong (External APIs)" name what a service calls, not that it is external; a React build in
+    a static-hosting cluster runs in the browser, while one in "App EC2s" is served; a Node.js server in the
+    front-end cluster is a server; a cache whose label says the queue is elsewhere, or holds Celery's results, is a
+    cache, and a search feature's cache is a cache; a Celery icon labelled "task queue" is the queue; "AWS VPN
+    (OpenVPN on EC2)" is one machine; the vendor's API reached "via corporate proxy" is still the vendor's; a
+    "Backup DB Server" fed by replication is the replica; numbered nginx sent different routes are two sites; a
+    management switch the IT staff reach is still the operators'."""
+    kw_client = dict(provider="onprem", module="client")
+
+    b = Arch()
+    api = b.node("EC2", "orders-api")
+    integ = b.node("EC2", "Integration service\n(calls external APIs)")
+    b.chain(b.node("Users", "customers", **kw_client), b.node("ALB", "ALB"), api, integ, b.node("Stripe", "Stripe"))
+    assert ("SPOF001", "Integration service (calls external APIs)") in found(b, "SPOF001")
+
+    def react_in(cluster: str) -> Arch:
+        b = Arch()
+        people = b.node("Users", "users", **kw_client)
+        with b.cluster(cluster):
+            spa = b.node("React", "React SPA", provider="programming", module="framework")
+        b.chain(people, spa, b.node("APIGateway", "API Gateway"), b.node("Lambda", "todo-api"),
+                b.node("Dynamodb", "todos"))
+        return b
+
+    assert ("SPOF001", "React SPA") not in found(react_in("Static host (S3 + CloudFront)"), "SPOF001")
+    assert ("SPOF001", "React SPA") in found(react_in("App EC2s"), "SPOF001")
+
+    b = Arch()
+    with b.cluster("Frontend"):
+        react = b.node("React", "React app", provider="programming", module="framework")
+        bff = b.node("Nodejs", "Node.js BFF (Express)", provider="programming", module="language")
+    b.chain(b.node("Users", "shoppers", **kw_client), react, bff, b.node("PostgreSQL", "catalog db"))
+    assert ("SPOF001", "Node.js BFF (Express)") in found(b, "SPOF001")
+
+    for label in ("Redis\n(session cache only;\nqueue is RabbitMQ)", "Redis (page cache, Celery results)"):
+        b = Arch()
+        app = b.node("EC2", "app", replicas="2")
+        b.chain(b.node("Users", "users", **kw_client), b.node("ELB", "lb"), app, b.node("Redis", label))
+        b.edge(app, [b.node("RabbitMQ", "RabbitMQ"), b.node("RDS", "db")])
+        assert build_graph(b.diagram()).nodes[slug(label)].role == "cache", label
+    b = Arch()
+    cache = b.node("ElastiCache", "Autocomplete / search suggestions")
+    celery = b.node("Celery", "Celery task queue", provider="onprem", module="queue")
+    app = b.node("EC2", "app", replicas="2")
+    b.chain(b.node("Users", "users", **kw_client), b.node("ELB", "lb"), app, [cache, celery])
+    g = build_graph(b.diagram())
+    assert (g.nodes[cache.id].role, g.nodes[celery.id].role) == ("cache", "queue")
+
+    b = Arch()
+    b.chain(b.node("Users", "support staff", **kw_client),
+            b.node("VPN", "AWS VPN\n(OpenVPN on EC2)", provider="generic", module="network"),
+            b.node("EC2", "internal admin app", replicas="2"), b.node("RDS", "app db", multi_az="true"))
+    assert ("SPOF001", "AWS VPN (OpenVPN on EC2)") in found(b, "SPOF001")
+
+    b = Arch()
+    bots = b.node("EC2", "bot", replicas="2")
+    b.chain(b.node("Users", "agents", **kw_client), b.node("ALB", "ALB"), bots,
+            b.node("Server", "OpenAI API\n(via corporate proxy)", provider="onprem", module="compute"))
+    assert not {h for h in found(b, "SPOF001") if h[1].startswith("OpenAI")}
+
+    b = Arch()
+    payroll = b.node("MySQL", "Payroll DB")
+    b.chain(b.node("Users", "HR staff", **kw_client), b.node("HAProxy", "haproxy"), b.node("EC2", "app",
+                                                                                             replicas="2"), payroll)
+    b.edge(payroll, b.node("MySQL", "Backup DB Server"), label="async replication")
+    assert ("REP001", "Payroll DB") not in found(b, "REP001")
+
+    b = Arch()
+    dns = b.node("Route53", "DNS")
+    n1, n2 = b.node("Nginx", "nginx 1"), b.node("Nginx", "nginx 2")
+    b.chain(b.node("Users", "users", **kw_client), dns)
+    b.edge(dns, n1, label="shop.example.com")
+    b.edge(dns, n2, label="admin.example.com")
+    b.edge([n1, n2], b.node("EC2", "auth", replicas="2"))
+    b.chain(n1, b.node("EC2", "shop", replicas="2"), b.node("RDS", "shop db", multi_az="true"))
+    b.chain(n2, b.node("EC2", "admin", replicas="2"), b.node("RDS", "admin db", multi_az="true"))
+    got = found(b, "SPOF001")
+    assert {("SPOF001", "nginx 1"), ("SPOF001", "nginx 2")} <= got, got
+
+    b = Arch()
+    oob = b.node("Switch", "OOB management switch", provider="generic", module="network")
+    b.chain(b.node("Users", "IT staff", **kw_client), oob, b.node("Grafana", "Grafana"))
+    b.chain(b.node("Users", "customers", **kw_client), b.node("ELB", "lb"), b.node("EC2", "web", replicas="2"))
+    assert ("SPOF001", "OOB management switch") not in found(b, "SPOF001")
+
+
+def test_labels_that_name_the_redundancy_count_two_or_more():
+    """"HAProxy (keepalived pair)", "DC edge router (2x ASR, HSRP)", "Claims SQL Server (Always On AG)",
+    "Postgres (HA pair)", "MongoDB (replica set of 3)" and "Worker VMs (2 VMs)": the label says the component runs
+    as a pair, a replica set or an availability group, so it is no single instance (REP010 states the reading);
+    "Key Pair" is no pair of instances."""
+    kw_client = dict(provider="onprem", module="client")
+    for label, cls in (("HAProxy (keepalived pair)", "HAProxy"), ("DC edge router (2x ASR, HSRP)", "EC2"),
+                       ("Claims SQL Server (Always On AG)", "RDS"), ("Postgres (HA pair)", "PostgreSQL"),
+                       ("MongoDB (replica set of 3)", "Mongodb"), ("Worker VMs (2 VMs)", "EC2")):
+        b = Arch()
+        node = b.node(cls, label)
+        b.chain(b.node("Users", "users", **kw_client), b.node("ELB", "lb"), node)
+        got = found(b, "SPOF001", "REP001")
+        assert not {h for h in got if h[1] == label}, (label, got)
+        assert label in {subject(f) for f in by_code(b, "REP010")}, label
+    b = Arch()
+    b.chain(b.node("Users", "users", **kw_client), b.node("ELB", "lb"), b.node("EC2", "Key Pair"))
+    assert ("SPOF001", "Key Pair") in found(b, "SPOF001")

@@ -49,7 +49,7 @@ class NodeInfo:
     rank: int
     stateful: bool  # role-based (§2.1), `stateful=` wins
     replicas: int
-    replicas_source: str  # default | node | cluster | cluster_label | scaling_group | multiplicity | label
+    replicas_source: str  # default | node | cluster | cluster_label | scaling_group | multiplicity | label | named_redundancy
     location: Location
     marks: frozenset[str]  # writer / reader / standby
     ha: HA

@@ -237,12 +237,14 @@ def _find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str
             continue
         if True in declared:
             found.append(Entry(gid, inferred=False, virtual=grp.role not in SOURCE_ROLES))
-        elif grp.role in SOURCE_ROLES and all(is_device(nodes[m]) for m in grp.members):
+        elif grp.role in SOURCE_ROLES and all(is_device(nodes[m]) or is_feed(nodes[m]) for m in grp.members):
             # A camera or sensor sends readings, not user requests: what it feeds still needs its stores
-            # replicated (REP), but the edge box next to it is not a door every request comes through (R5).
+            # replicated (REP), but the edge box next to it is not a door every request comes through (R5). So do
+            # the websites or feeds a scraper reads, drawn with a people icon (`Users("Dow 30 IR Sites")`).
+            what = ("a device or sensor" if all(is_device(nodes[m]) for m in grp.members)
+                    else "a data source (the sites or feeds a job reads)")
             found.append(Entry(gid, inferred=False, virtual=False, helper=True, device=True,
-                               assumption=f"`{grp.name}` is a device or sensor, not a user: analysed for the "
-                                          "stores it needs"))
+                               assumption=f"`{grp.name}` is {what}, not a user: analysed for the stores it needs"))
         elif grp.role in SOURCE_ROLES:
             found.append(Entry(gid, inferred=False, virtual=False))
     declared = {gid for gid, grp in groups.items() if any(flag(nodes[m].analysis.get("entry")) for m in grp.members)}
@@ -424,6 +426,18 @@ def is_device(info: NodeInfo) -> bool:
     return bool(_DEVICE_LABEL.search(roles.words(info.name)))
 
 
+# Sources a job reads, named so on a client icon: "Dow 30 IR Sites", "News websites", "RSS feeds", "Data sources";
+# not "Client / Data Source", which names the clients too.
+_FEED_LABEL = re.compile(r"\b(?:sites|websites|web ?pages|feeds|rss|data sources?)$")
+_PEOPLE_WORDS = re.compile(r"\b(?:clients?|users?|customers?|people|visitors?|browsers?|apps?)\b")
+
+
+def is_feed(info: NodeInfo) -> bool:
+    """A client node whose name says it is the websites or feeds a job reads, not people."""
+    name = roles.words(roles.BRACKETED.sub(" ", info.name))
+    return bool(_FEED_LABEL.search(name)) and not _PEOPLE_WORDS.search(name)
+
+
 def drawn_parts(group_of: Mapping[str, str], arcs: list[Arc], nodes: Mapping[str, NodeInfo]) -> dict[str, int]:
     """Group → number of its connected part of the drawing, over every drawn edge of any kind except edges to
     monitoring (which fails open and changes nothing, §4) and self-loops. Groups with no such edge are absent."""
@@ -446,6 +460,7 @@ def _parts(Q: nx.DiGraph) -> dict[str, int]:
 _SUPPORT_ROLES = frozenset({"secrets", "network"})
 
 
+_MANAGEMENT_NET = re.compile(r"\b(?:management|mgmt|oob|out of band|ipmi|bmc)\b")
 _VPN_LABEL = re.compile(r"\b(?:vpn|open ?vpn|wire ?guard|ipsec|tailscale|head ?scale|zero ?tier|netbird|"
                         r"subnet router)\b")
 # What a network box at the end of a path hangs off when it is part of the network map, not of an application.
@@ -465,8 +480,10 @@ def _network_dead_end(gid: str, groups: Mapping[str, Group], Q: nx.DiGraph) -> b
         # the clients point at it.
         preds = list(Q.predecessors(gid))
         return bool(preds) and all(groups[p].role in ("dns", "client", "internet") for p in preds)
-    # Users drawn reaching the network through it (`staff >> Switch("Access Point")`) make it their way in.
-    if any(groups[p].role == "client" for p in Q.predecessors(gid)):
+    # Users drawn reaching the network through it (`staff >> Switch("Access Point")`) make it their way in; a
+    # management switch the staff reach (monitoring behind it) is still the operators'.
+    if any(groups[p].role == "client" for p in Q.predecessors(gid)) and not _MANAGEMENT_NET.search(
+            roles.words(" ".join(grp.labels))):
         return False
     # Back along the network boxes that lead to it: an application anywhere on that way (`ec2 >> nat >> igw`)
     # makes it the application's way out, which findings follow as before.

@@ -204,10 +204,13 @@ def merge_cluster_lookalikes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf:
     wanted = {i for ids in keys.values() for i in ids}
     preds: dict[str, set[str]] = defaultdict(set)
     succs: dict[str, set[str]] = defaultdict(set)
+    routes: dict[str, set[str]] = defaultdict(set)  # the labels of the calls into a member
     for a in arcs:
         if a.kind == "sync" and a.u != a.v:
             if a.v in wanted:
                 preds[a.v].add(a.u)
+                if a.label.strip():
+                    routes[a.v].add(" ".join(a.label.lower().split()))
             if a.u in wanted:
                 succs[a.u].add(a.v)
     for (_, _, scope), ids in keys.items():
@@ -231,6 +234,10 @@ def merge_cluster_lookalikes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf:
                     if uf.find(a) == uf.find(b):
                         continue
                     sa, sb = calls[a], calls[b]
+                    if routes[a] and routes[b] and not routes[a] & routes[b]:
+                        # `dns >> Edge(label="shop.example.com") >> nginx_1`, "admin.example.com" to `nginx_2`:
+                        # calls labelled with different routes reach different things.
+                        continue
                     # A shared callee, or the calls of one drawn on the other only (`app1 >> db` of three `appN`
                     # behind one balancer): the edges drawn on one member stand for the cluster's [issue 13].
                     if sa & sb or sa <= sb or sb <= sa:

@@ -78,8 +78,9 @@ def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
     if _browser_apps(diagram, resolved):
         # A front end now read as the browser starts the walk of its own cluster: `Cluster("Browser")` holding
         # `React("SPA") - TypeScript("Zustand Stores")` runs the store in each user's browser too.
-        _client_side_clusters(diagram, resolved)
+        _client_side_clusters(diagram, resolved, from_browser=True)
     _queues_from_edge_labels(diagram, resolved)
+    _backups_fed_by_replication(diagram, resolved)
     _services_on_request_paths(diagram, resolved)
     _features_on_request_paths(diagram, resolved)
     _external_clusters(diagram, resolved)
@@ -530,6 +531,25 @@ _JOBS_OUT = re.compile(r"\b(?:jobs?|tasks?|work items?)\b(?! results?\b)")
 _QUEUE_EDGE = re.compile(r"\b(?:queue|queues|queued|enqueue|enqueues|enqueued|push jobs?|task queue)\b")
 
 
+def _backups_fed_by_replication(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
+    """`payroll_db >> Edge(label="async replication") >> MySQL("Backup DB Server")`: a store its label calls a
+    backup, fed by replication from a store of its class, is the replica kept in sync, not a copy kept for restores
+    (source "edge_label") [issue 13]."""
+    by_id = {n.id: n for n in diagram.nodes}
+    for e in diagram.edges:
+        if e.dir not in ("forward", "back") or not e.label or not _REPLICATION_LABEL.search(e.label):
+            continue
+        copy, source = by_id.get(e.callee), by_id.get(e.caller)
+        if copy is None or source is None or copy.cls != source.cls or resolved[copy.id] != _BACKUP_COPY:
+            continue
+        role = roles.class_role(copy.provider, copy.module, copy.cls)
+        if role in roles.STATEFUL and resolved[source.id].role == role:
+            resolved[copy.id] = roles.RoleResolution(role, "edge_label")
+
+
+_BACKUP_COPY = roles.RoleResolution("tooling", "label")
+
+
 def _queues_from_edge_labels(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
     """A Redis-like store (class role cache) that an edge labelled as queueing writes into
     (`app >> Edge(label="Queue click for storage") >> Redis("Redis")`) and that something takes work out of is
@@ -557,11 +577,14 @@ _CLIENT_SIDE_ROLES = frozenset({"compute", "service", "unknown", "cache", "annot
 _CLIENT_SIDE_SUFFIX = re.compile(r"\s(?:layer|side|tier|zone|devices?|apps?|applications?|interfaces?|uis?)$")
 
 
-def _client_side_clusters(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
+def _client_side_clusters(diagram: Diagram, resolved: dict[str, roles.RoleResolution],
+                          from_browser: bool = False) -> None:
     """Nodes drawn in a client cluster ("Client Layer", "Client Side", "Browser") next to a client, and called
     only from inside that cluster (`browser >> React("React App") >> Server("Redux Store")`), run on the
     user's device: they are part of the client, not a tier to replicate [H, issue 13]. A node that something
-    outside the cluster calls is a server, whatever cluster it is drawn in."""
+    outside the cluster calls is a server, whatever cluster it is drawn in. `from_browser`: the walk again, from
+    front ends read as the browser since, along lines too, into browser code only (a language or custom icon whose
+    label names no server: `TypeScript("Zustand Stores")`, not `Nodejs("Node.js BFF")`)."""
     sides, named = set(), set()  # client-side clusters; those whose label names the clients themselves
     for c in diagram.clusters:
         text = roles.words(c.label)
@@ -577,7 +600,7 @@ def _client_side_clusters(diagram: Diagram, resolved: dict[str, roles.RoleResolu
     if not sides:
         return
     inner = {cid: {n.id for n in diagram.nodes if cid in n.clusters} for cid in sides}
-    callers, calls = call_maps(diagram, linked=True)  # `react - zustand`: a line inside the cluster is a call too
+    callers, calls = call_maps(diagram, linked=from_browser)  # `react - zustand`: a line from the browser too
     by_id = {n.id: n for n in diagram.nodes}
     for cid in sides:
         # A source drawn in a cluster named for clients ("Remote Clients": OpenRPA, PowerShell) is one of them; a
@@ -595,7 +618,7 @@ def _client_side_clusters(diagram: Diagram, resolved: dict[str, roles.RoleResolu
                 res = resolved[m]
                 if (m in seen or m not in inner[cid] or res.role not in _CLIENT_SIDE_ROLES
                         or res.source in ("override", "c4") or "role" in by_id[m].analysis
-                        or not callers[m] <= inner[cid]):
+                        or not callers[m] <= inner[cid] or (from_browser and not _browser_code(by_id[m]))):
                     continue
                 seen.add(m)
                 resolved[m] = roles.RoleResolution("client", "placement")
@@ -604,14 +627,18 @@ def _client_side_clusters(diagram: Diagram, resolved: dict[str, roles.RoleResolu
 
 # Front-end frameworks that build code for the browser (Next.js also renders on a server: not here).
 _BROWSER_APPS = frozenset({"React", "Vue", "Angular", "Svelte", "Ember", "Backbone"})
+
 _NOT_IN_BROWSER = re.compile(r"\b(?:ssr|server|servers|service|api|backend|node|nodejs|templates?|jinja2?|django|"
                              r"flask|renders?|rendered|next ?js|next|nuxt|remix|gradio|streamlit)\b")
 _BROWSER_LABEL = re.compile(r"\b(?:react|vue|angular|svelte)\b(?! kit)")  # SvelteKit renders on a server too
 _BROWSER_LOGO = re.compile(r"\b(?:react|vue|angular|svelte)(?:js)?\b(?! kit)")
-# Clusters that are a machine or a container set, and those named for the user's side of it ("User machine").
-_SERVING_CLUSTER = re.compile(r"\b(?:vms?|servers?|hosts?|instances?|machines?|droplets?|ec2|vps|containers?|pods?|"
+# Clusters that are a machine or a container set; not those named for the user's side of it ("User machine",
+# "Client devices") or for static hosting ("Static host (S3 + CloudFront)": files the browser runs).
+_SERVING_CLUSTER = re.compile(r"\b(?:vms?|servers?|hosts?|instances?|machines?|droplets?|ec2s?|vps|containers?|pods?|"
                               r"docker|compose|kubernetes|k8s|ecs|eks|gke|aks|fargate)\b")
-_USER_SIDE_CLUSTER = re.compile(r"\b(?:users?|clients?|browsers?|local|devices?|customers?|end)\b")
+_USER_SIDE_CLUSTER = re.compile(r"\b(?:users?|clients|client (?:side|devices?|machines?)|browsers?|local|devices?|"
+                                r"customers?|end users?|laptops?|static|s3|cloud ?front|cdn|buckets?|netlify|vercel|"
+                                r"amplify|pages)\b")
 # A page the browser loads as a file (`JavaScript("Frontend\npublic/index.html")`): it runs there, whatever icon.
 _STATIC_PAGE = re.compile(r"\bindex html\b|\bstatic (?:html|pages?|site)\b")
 # A label that names the front end, on a browser language's or a custom icon ("Front End", "Web UI") ...
@@ -621,6 +648,12 @@ _BROWSER_LANGUAGES = frozenset({"Typescript", "Javascript"})
 _PRIVATE_DNS = re.compile(r"\b(?:private|internal|core ?dns|coredns|consul|kube ?dns|bind9?|service discovery)\b")
 # A static build: files a CDN or bucket hands to the browser, which runs them ("React 18\nVite + TypeScript").
 _STATIC_BUILD = re.compile(r"\b(?:vite|spa|single page|static|create react app|cra)\b")
+
+
+def _browser_code(n: Node) -> bool:
+    """Code that may run in the browser: a browser language's or a custom icon whose label names no server."""
+    return ((n.provider == "custom" or (n.provider == "programming" and n.cls in _BROWSER_LANGUAGES | _BROWSER_APPS))
+            and not _NOT_IN_BROWSER.search(roles.words(n.label or "")))
 
 
 def _browser_apps(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> bool:
@@ -827,7 +860,16 @@ def _replicas(n: Node, clusters: Mapping, members_by_cluster: Mapping, stateful:
     count = _count_in(n.label) if n.label else None
     if count is not None:
         return count, "label"
+    if n.label and _NAMED_REDUNDANCY.search(n.label.lower()):
+        # "MongoDB rs0\nreplicaSet=rs0", "HAProxy (keepalived pair)", "Router (2x ASR, HSRP)", "SQL Server (Always
+        # On AG)": the label names the redundancy that runs it; at least two, a guess REP010 states [issue 13].
+        return ASSUMED_SCALING_REPLICAS, "named_redundancy"
     return 1, "default"
+
+
+_NAMED_REDUNDANCY = re.compile(r"replica ?set|\brs\d\b|\b(?:hsrp|vrrp|keepalived|carp)\b|always ?on\b|"
+                               r"availability group|\b(?:ha|keepalived|vrrp|active[- ](?:passive|active|standby)|"
+                               r"redundant|failover|firewall|router|server|node)s? pair\b|\(pair\)")
 
 
 @lru_cache(maxsize=4096)  # cluster labels repeat for every member, and labels across look-alikes
@@ -835,7 +877,7 @@ def _count_in(label: str, units: re.Pattern[str] | None = None) -> int | None:
     """The least of a range of instances a label states ("3-10 tasks × 15 streams" is 3), else its count
     (`_LABEL_COUNT`); with `units`, only a count of those (a cluster's "3 nodes" are hosts, not its pods)."""
     text = label.lower()
-    ranged = _COUNT_RANGE.search(text)
+    ranged = _COUNT_RANGE.search(text) or _SCALER_RANGE.search(text)
     if ranged is not None and (units is None or units.search(ranged.group(0))):
         return int(ranged.group(1))
     written = _LABEL_COUNT.search(text)
@@ -856,7 +898,8 @@ _MULTIPLICITY = re.compile(r"\b[01]\s?\.\.\s?(?:[a-z]\b|\*|[2-9]\b|[1-9]\d+\b)|(
 # else: "Windows 2019 servers", "port 5432 servers", "1.5 servers", "1-3 nodes", "up to 10 instances". A plain "x"
 # before a small number ends a label ("Auth x2"); "build agents x86" is an architecture.
 _LABEL_COUNT = re.compile(r"(?:^|[(,]\s*)(\d+)(?![\d.,-])\s*(?:replicas|instances|pods|nodes|servers|copies|"
-                          r"workers|brokers|members|tasks|containers)\b|×\s?(\d+)\b|(?:^|[(,]\s*|\s)(\d+)-node\b|"
+                          r"workers|brokers|members|tasks|containers|vms|hosts|machines)\b|replica ?set of (\d+)\b|"
+                          r"×\s?(\d+)\b|(?:^|[(,]\s*|\s)(\d+)-node\b|"
                           # after the replication that runs them: "db (Patroni 3 nodes)", "(Galera, 3 members)"
                           r"\((?:patroni|galera|repmgr|stolon|raft|ha|cluster|replica set)\s*,?\s*(\d+)(?![\d.,-])\s*"
                           r"(?:replicas|instances|nodes|servers|members)\b|"
@@ -869,6 +912,8 @@ _MAX_LABEL_COUNT = 100_000
 _INSTANCE_UNITS = re.compile(r"\b(?:tasks|replicas|instances|pods|containers|copies)\b")
 # A range of instances whose least is two or more ("3-10 tasks", "2–6 replicas"): autoscaling bounds. "1-3 nodes"
 # may be one, and says nothing.
+# ... or an autoscaler's bounds written after it: "ic-webapp (HPA 2-4, PDB)", "ASG 2–6".
+_SCALER_RANGE = re.compile(r"\b(?:hpa|asg|autoscal\w*)\s*:?\s*([2-9]|[1-9]\d{1,4})\s?[-–]\s?\d+")
 _COUNT_RANGE = re.compile(r"(?<![\d.])([2-9]|[1-9]\d{1,4})\s?[-–]\s?\d+\s*(?:tasks|replicas|instances|pods|nodes|"
                           r"servers|containers|workers|copies|brokers|members)\b")
 
@@ -944,6 +989,7 @@ def orient_and_type(diagram: Diagram, nodes: Mapping[str, NodeInfo]) -> list[Arc
     _mark_reads(rows, nodes)
     _mark_client_answers(rows, nodes)
     _mark_hosting(rows, nodes)
+    _mark_host_sources(rows, nodes)
     pulls = _consumers_drawn_pulling(rows, nodes)
     arcs: list[Arc] = []
     for e, u, v, tie, explicit, kind, assumed, dropped in rows:
@@ -982,7 +1028,7 @@ def k8s_route(a: NodeInfo, b: NodeInfo, open_ended: bool) -> bool | None:
         return True
     if open_ended and kinds[1] == "Ing" and kinds[0] in _K8S_BACKENDS:
         return False
-    same = _label_name(a.label) == _label_name(b.label) != ""
+    same = _label_name(a.label, a.cls == "Pod") == _label_name(b.label, b.cls == "Pod") != ""
     if same and kinds[0] == "SVC" and kinds[1] in roles.K8S_WORKLOADS:
         return True
     if same and kinds[1] == "SVC" and kinds[0] in roles.K8S_WORKLOADS:
@@ -994,9 +1040,17 @@ def k8s_route(a: NodeInfo, b: NodeInfo, open_ended: bool) -> bool | None:
 _KIND_WORDS = re.compile(r"\b(?:svc|service|deployment|deploy|pods?|statefulset|sts|replicaset|daemonset|app)\b")
 
 
-def _label_name(label: str) -> str:
-    """The workload a Kubernetes object's label names: the label without kind words ("order svc" → "order")."""
-    return " ".join(_KIND_WORDS.sub(" ", " ".join(re.findall(r"[a-z0-9]+", label.lower()))).split())
+def _label_name(label: str, pod: bool = False) -> str:
+    """The workload a Kubernetes object's label names: the label without kind words ("order svc" → "order"); a
+    pod's without the suffix its controller gives it ("portal-xxx", "redis-0", "web-7d9f8c6b5-xk2lp")."""
+    tokens = re.findall(r"[a-z0-9]+", label.lower())
+    while pod and len(tokens) > 1 and _POD_SUFFIX.fullmatch(tokens[-1]):
+        tokens.pop()
+    return " ".join(_KIND_WORDS.sub(" ", " ".join(tokens)).split())
+
+
+# What a controller appends to a pod's name: an ordinal, a placeholder, a hash of letters and digits.
+_POD_SUFFIX = re.compile(r"\d{1,3}|x{2,}|(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{5,10}")
 
 
 _START_ORDER = re.compile(r"^\s*depends_on\s*$")
@@ -1005,8 +1059,10 @@ _START_ORDER = re.compile(r"^\s*depends_on\s*$")
 def _early_kind(e, u: str, v: str, nodes: Mapping[str, NodeInfo]) -> str | None:
     """Steps 2-3 of §4: replication, then side."""
     nu, nv = nodes[u], nodes[v]
-    if nu.auxiliary or nv.auxiliary or _START_ORDER.search(e.label or ""):
-        # ... and `Edge(label="depends_on")`: docker-compose's start order, not a call [issue 13].
+    if nu.auxiliary or nv.auxiliary or _START_ORDER.search(e.label or "") or (
+            e.label and roles.telemetry_only(e.label)):
+        # ... and `Edge(label="depends_on")`: docker-compose's start order, not a call; and an edge that carries
+        # only logs or metrics (`app >> Edge(label="logs") >> Droplet("Log Destination")`) [issue 13].
         return "side"
     if nu.role == nv.role and _REPLICATION_LABEL.search(e.label or ""):
         # Same role only: "reads from replica" on api → db is a request, not replication [H].
@@ -1242,6 +1298,45 @@ def _mark_hosting(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:
             row[1], row[2] = v, u
             row[5] = "sync"
             row[6] = f"read `{nodes[u].label}` hosting `{nodes[v].label}` as `{nodes[v].label}` needing its host"
+
+
+# What a label calls the machine others run on ("Self-hosted machine", "Proxmox host"; not "Self-hosted" alone, nor a
+# server named for what it serves), and the container runtime on it ("Docker Compose or Podman"). A runtime drawn
+# on no machine (`Docker("Docker Container") >> [api, ui]` in a "Deployment" cluster) reads as packaging.
+_HOST_LABEL = re.compile(r"\b(?:machine|host|vm|hypervisor|proxmox|esxi|bare ?metal)\b")
+_RUNTIME_LABEL = re.compile(r"\b(?:docker(?: engine)?|compose|podman|container runtime|k3s)\b(?! ?hub)")
+
+
+def _mark_host_sources(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:
+    """`Server("Self-hosted machine") >> Docker("Docker Compose") >> [api, realtime]`, with the players reaching the
+    servers through the router: a machine that nothing calls, and the runtime only it calls, drawn above what they
+    run, are where it runs. Read their arrows as the apps needing them, so they are required wherever the apps are
+    [issue 13]. Only when something else calls one of the apps: otherwise the machine may be a job calling them."""
+    machines = {n for n, info in nodes.items() if info.role in ("compute", "service")
+                and _HOST_LABEL.search(roles.words(info.label or ""))}
+    if not machines:
+        return
+    runtimes = {n for n, info in nodes.items() if info.role in ("compute", "service")
+                and _RUNTIME_LABEL.search(roles.words(info.label or ""))} - machines
+    live = [row for row in rows if not row[7] and row[4] is None and row[1] != row[2] and row[5] != "side"]
+    callers: dict[str, set[str]] = defaultdict(set)
+    for row in live:
+        callers[row[2]].add(row[1])
+    # Machines called by nothing, and the runtimes only they call.
+    running = {m for m in machines if not callers[m]}
+    running |= {r for r in runtimes if callers[r] and callers[r] <= running}
+    if not running:
+        return
+    hosted = {row[2] for row in live if row[1] in running and nodes[row[2]].role in ("compute", "service")}
+    if not any(callers[v] - running for v in hosted - running):
+        return
+    for row in live:
+        u, v = row[1], row[2]
+        if u in running and v in hosted:
+            row[1], row[2] = v, u
+            row[5] = "sync"
+            row[6] = (f"read `{nodes[u].label} → {nodes[v].label}` as `{nodes[v].label}` running on "
+                      f"`{nodes[u].label}`: nothing calls `{nodes[u].label}`, and its label names a machine")
 
 
 def _mark_client_answers(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:

@@ -509,7 +509,10 @@ _HOSTED = {
                           # A cloud's VPN service drawn with the generic VPN icon ("AWS site to site VPN"): each
                           # AWS Site-to-Site VPN connection has two tunnels on endpoints in different zones (AWS
                           # Site-to-Site VPN User Guide, "Tunnel options"); Google's HA VPN has two interfaces.
-                          r"^(?:aws (?:site[- ]to[- ]site |s2s |managed )?vpn|(?:google |gcp )?(?:cloud|ha) vpn)\b"),
+                          # ... unless it says the VPN runs on a machine of one's own ("AWS VPN\n(OpenVPN on EC2)").
+                          r"^(?:aws (?:site[- ]to[- ]site |s2s |managed )?vpn|(?:google |gcp )?(?:cloud|ha) vpn)\b"
+                          r"(?!.*\b(?:ec2|droplets?|vms?|instances?|open ?vpn|wire ?guard|strongswan|pfsense|"
+                          r"opnsense)\b)"),
     # BI products sold as a service only (Tableau, Superset, Metabase also run on your own servers).
     "analytics": re.compile(r"^(?:power ?bi|quick ?sight|looker studio|data studio|"
                             rf"{SNOWFLAKE_VENDOR})\b"),

@@ -191,7 +191,7 @@ _KEYWORD_TABLE: list[tuple[str, str]] = [
     (r"sagemaker|machine ?learning|\bml ?kit\b|mlkit|openai|\bai\b|cognitive|speech|\bvision\b|"
      r"visual recognition|translat|\bscience\b|predictions?|\bbots?\b|conversation|automl|inference|"
      r"rekognition|comprehend|textract|video (analy|index)|ground truth|^model$", "ml"),
-    (r"registr(y|ies)|\bsdks?\b|toolkit|toolbox|command line|\bami\b|cloud ?formation|terraform|ansible|"
+    (r"registr(y|ies)|(?<!client )\bsdks?\b|toolkit|toolbox|command line|\bami\b|cloud ?formation|terraform|ansible|"
      r"puppet|\bhelm\b|devops|\btest(s|ing)?\b|test ?(lab|plans?|base)|load ?test|chaos|jenkins|git ?lab|"
      r"\bj ?meter\b|\blocust\b|\bgatling\b|"
      r"git ?hub|\bgit\b|\brepos?\b|repositor|\bcode\b|codeguru|\bcode ?(commit|build|deploy|pipeline|star|artifact)\b|"
@@ -458,6 +458,10 @@ def resolve_role(node: Any) -> RoleResolution:
             node.label or "") == "workflow":
         # `Celery("Celery Beat")`: the scheduler that sends the periodic tasks, drawn with its workers' icon.
         return RoleResolution("workflow", "label", invalid)
+    elif node.cls == "Celery" and _SCHEDULER_HINT.search(node.label or "") and _CELERY_AS_QUEUE.search(
+            words(node.label or "")):
+        # ... and `Celery("Celery task queue")`, `Celery("Celery broker")`: the queue its label says.
+        return RoleResolution("queue", "label", invalid)
     elif role in DATA_ROLES and backup_store(node.label or ""):
         # `PostgreSQL("Backup DB\n10.70.0.12")`, written by the primary's backup edge: a copy kept for restores,
         # beside the request path like the backup jobs; losing it loses no live data [issue 13].
@@ -514,15 +518,29 @@ def resolve_role(node: Any) -> RoleResolution:
             # "Redis (cache + queue)", "Redis\n[Cola de Reportes BullMQ/Celery]": the cache also holds the jobs,
             # which are lost with it: the queue is the use that needs a replica.
             by_label = "queue"
+        elif by_label not in MULTI_PURPOSE[role] and _PERSISTED.search(node.label or ""):
+            # "Redis\n(AOF persistence)", "redis-0 · StatefulSet\npersistent memory": kept on disk because it
+            # is the data, not a copy of it: a store.
+            by_label = "database"
+        if by_label == "search" and not _SEARCH_ENGINE.search(node.label or ""):
+            by_label = None  # `ElastiCache("Autocomplete / search suggestions")`: a cache for a search feature
         if by_label in MULTI_PURPOSE[role]:
             return RoleResolution(by_label, "label", invalid)
     return RoleResolution(role, source, invalid)
 
 
+# Search engines by name, which keep an index of their own whatever icon draws them.
+_SEARCH_ENGINE = re.compile(r"type ?sense|meili|manticore|quickwit|elastic ?search|open ?search|solr|redi ?search",
+                            re.IGNORECASE)
+
+
+_PERSISTED = re.compile(r"(?<!non-)(?<!non )(?<!no )(?<!without )\bpersist(?:ent|ence)\b|\baof\b|\bdurable\b",
+                        re.IGNORECASE)
 # A second use as the job queue, named anywhere in the label (Spanish "cola", Portuguese "fila"; a job library).
-_ALSO_QUEUE = re.compile(r"queue|broker|cola|fila|bull|celery|sidekiq|resque", re.IGNORECASE)
-_QUEUE_USE = re.compile(r"\b(?:(?:job |task |message )?queues?|brokers?|colas?|filas?|bull ?mq|bull|celery|sidekiq|"
-                        r"resque)\b")
+_ALSO_QUEUE = re.compile(r"queue|broker|cola|fila|bull|sidekiq|resque", re.IGNORECASE)
+# Not a queue the label says is elsewhere ("queue is RabbitMQ"), nor Celery's results ("Celery results").
+_QUEUE_USE = re.compile(r"\b(?:(?:job |task |message )?queues?|brokers?|colas?|filas?|bull ?mq|bull|sidekiq|resque|"
+                        r"celery (?:broker|queue))\b(?! (?:is|on|in|via|elsewhere)\b)")
 
 
 # Where trained models are kept: a storage icon labelled so is the store, not the model.
@@ -682,7 +700,8 @@ def command_line(label: str) -> bool:
 # A label that names a system outside the design ("External API", "third-party service"): whatever icon it is
 # drawn with (a load balancer, a server), it is not ours to run and not where users come in [issue 13]. An API
 # gateway labelled "External API" is the gateway of the public API, so gateways keep their role.
-_EXTERNAL_LABEL = re.compile(r"\b(?:external ?apis?|third ?party(?: apis?| services?| systems?)?|"
+# "External API(s)" heading a label names the node; "calls external APIs", "(for external APIs)" name what it calls.
+_EXTERNAL_LABEL = re.compile(r"^external ?apis\b|\b(?:external ?api\b|third ?party(?: apis?| services?| systems?)?|"
                              r"external (?:systems?|services?|providers?))\b")
 EXTERNAL_FROM = frozenset({"compute", "service", "load_balancer", "unknown"})
 
@@ -803,11 +822,24 @@ def saas_product(label: str) -> bool:
 _SAAS_HINT = re.compile(r"pinecone|open.?ai|gpt|anthropic|claude|gemini|stripe|twilio|send.?grid|mailgun|algolia|"
                         r"auth0|okta", re.IGNORECASE)
 # "our own", "ours", not "our org key" (the vendor's API used with the team's key); a proxy in front of the vendor
-# ("OpenAI\n(LiteLLM proxy)") is the team's own service.
+# ("OpenAI\n(LiteLLM proxy)") is the team's own service, the vendor's API reached "via" one is still the vendor's;
+# "no GPUs on our side" runs nothing.
 _RUN_HERE = re.compile(r"\b(?:self ?hosted|self ?managed|on ?prem(?:ises)?|our own|ours|in ?house|vllm|ollama|tgi|"
-                       r"gpus?|local|proxy|lite ?llm)\b")
+                       r"(?<!no )gpus?|local|lite ?llm)\b|^(?!.*\b(?:via|through|behind)\b).*\bproxy\b")
 _WORKSTATION_HINT = re.compile(r"local|laptop|workstation|pc|computer", re.IGNORECASE)
-_SCHEDULER_HINT = re.compile(r"beat|schedul|cron", re.IGNORECASE)
+# Labels that may change what an exact class's icon is (the scheduler or the queue on Celery's icon).
+_SCHEDULER_HINT = re.compile(r"beat|schedul|cron|queue|broker", re.IGNORECASE)
+_CELERY_AS_QUEUE = re.compile(r"\b(?:(?:task |job |message )?queues?|brokers?)\b")
+
+
+# An edge label that names only logs or metrics: what it carries is the operations plane's, not a request.
+_TELEMETRY_ONLY = re.compile(r"(?:(?:access |app |application |container |stdout )?logs?|metrics|traces?|telemetry|"
+                             r"log (?:shipping|forwarding|stream)|logs (?:and|&) metrics)")
+
+
+def telemetry_only(label: str) -> bool:
+    """True when an edge label names only logs, metrics or traces (`Edge(label="logs")`)."""
+    return bool(label) and bool(_TELEMETRY_ONLY.fullmatch(words(label)))
 
 
 def external_label(label: str) -> bool:
@@ -902,7 +934,7 @@ HELPER_LABEL = re.compile(r"\b(?:admin|internal|back ?office|ops|operator|cron|s
 # Data Simulation" (only where sources are classified: a "messages-lb" still faces users).
 FEED_LABEL = re.compile(r"\b(?:messages|telemetry|simulations?|faker|synthetic data)\b")
 # Clients who run the system rather than use it: builders walk the delivery pipeline, operators its consoles.
-BUILDER_LABEL = re.compile(r"\b(?:developers?|devs?|devops|engineers?|contributors?|committers?)\b")
+BUILDER_LABEL = re.compile(r"\b(?:developers?|devs?|devops|engineers?|contributors?|committers?|maintainers?)\b")
 # ... and the editors of a CMS or back office beside the users of the product ("Usuário de Negócio (CMS)"), unless
 # the label names the product's audience ("Visitors\n(WordPress CMS site)", "CMS customers").
 OPERATOR_LABEL = re.compile(r"\b(?:admins?|administrators?|operators?|ops|sre|sysadmins?|on ?call)\b|"
@@ -993,6 +1025,13 @@ def label_role(label: str) -> str | None:
         # ... and tooling words the product a team serves: "load-testing-hub-api" is an API ("build service" stays
         # tooling).
         return "service"
+    if role in _EDGE_SERVICE_ROLES and _SCRIPT_FILE.fullmatch(name.strip()):
+        # `Bash("cloudflare-ddns-update.sh")`: a script that updates the CDN or DNS is a job, not the edge network.
+        return "compute"
+    if (role in STATEFUL or role == "cache") and _PROGRAM_HEAD.search(words(BRACKETED.sub(" ", name))):
+        # "File Downloader", "S3 Uploader", "Search Indexer": the last word names the program; the store is what
+        # it works on [issue 13].
+        return "compute"
     return role
 
 
@@ -1008,6 +1047,13 @@ _JOINED = re.compile(r"\s\+\s")
 _NEGATED = re.compile(r"(?<=[(\[,])\s*(?:no|without)\s+[\w-]+", re.IGNORECASE)
 _SERVICE_HEAD = re.compile(r"\b(?:service|services|api|apis|server|backend|app)$")
 _API_HEAD = re.compile(r"\b(?:api|apis|backend)$")
+_EDGE_SERVICE_ROLES = frozenset({"cdn", "dns", "load_balancer", "edge_security", "network"})
+_SCRIPT_FILE = re.compile(r"[\w./-]+\.(?:sh|bash|py|ps1|bat|rb|pl)")
+# Programs named for what they do to data. Not "reader" or "writer" (Aurora's reader and writer instances) nor
+# "exporter" (a metrics exporter).
+_PROGRAM_HEAD = re.compile(r"\b(?:(?:down|up)loaders?|loaders?|processors?|parsers?|extractors?|warmers?|watchers?|"
+                           r"consumers?|indexers?|crawlers?|scrapers?|ingest[eo]rs?|importers?|converters?|"
+                           r"handlers?|pollers?|fetchers?|workers?)$")
 # ... unless the API is a tool's own ("Jenkins API").
 _TOOL_BRAND = re.compile(r"\b(?:jenkins|git ?lab|git ?hub|argo|terraform|ansible|sonar ?qube|nexus|artifactory|"
                          r"harbor|spinnaker|circle ?ci|travis|bamboo|team ?city|drone)\b")

@@ -39,7 +39,9 @@ _HOW_COUNTED = (
     "kind=\"replication\", or `-` between two stateful or cache nodes of one class) or group=\"…\". "
     "replicas=\"3\" makes one drawn node stand for 3 instances; "
     "a cluster's graph_attr wb_replicas does the same for its single-class members; scaling-group classes count "
-    "as 2 [H] (REP010). Services in the MANAGED_HA table (S3, DynamoDB, SQS, ELB/ALB/NLB, API Gateway, Lambda, "
+    "as 2 [H] (REP010), and so does a label that names the redundancy running it (a replica set, a keepalived or "
+    "HA pair, HSRP, VRRP, Always On) [H, issue 13]; a label's count or autoscaler bounds (\"HPA 2-4\") count. "
+    "Services in the MANAGED_HA table (S3, DynamoDB, SQS, ELB/ALB/NLB, API Gateway, Lambda, "
     "Route 53, GCP Load Balancing, Spanner, Azure Storage; RDS and Cloud SQL with multi_az=\"true\"; ElastiCache "
     "with multi_az=\"true\"; Memorystore with tier=\"standard\"; Azure Cache for Redis unless tier=\"basic\") and "
     "[H] a cloud provider's CDN, DNS, network and edge-security services and a Kubernetes Service (a virtual "
@@ -459,6 +461,11 @@ def check_rep010(g: AnalysisGraph, ctx: Context) -> list[Finding]:
             out.append(node_finding(
                 g, "REP010", "info", f"`{info.label}` is assumed to run ≥2 instances: its cluster's label gives a "
                 "multiplicity (1..n, x N)", f'set replicas="N" on `{info.label}` to the number that runs', nid))
+        elif info.replicas_source == "named_redundancy" and not info.auxiliary:
+            out.append(node_finding(
+                g, "REP010", "info", f"`{info.label}` is assumed to run ≥2 instances: its label names the redundancy "
+                "(a replica set, a pair, HSRP, VRRP, keepalived, Always On)",
+                f'set replicas="N" on `{info.label}` to its members', nid))
         elif info.replicas_source in ("label", "cluster_label") and not info.auxiliary:
             whose = "its cluster's label" if info.replicas_source == "cluster_label" else "its label"
             out.append(node_finding(

@@ -96,7 +96,9 @@ def _other_roots(g: AnalysisGraph) -> set[str]:
         if a.kind != "side":
             called.add(v)
             calls.add(u)
-        elif drives(g, a) and g.groups[v].role in roles.REQUEST_ROLES:
+        elif (drives(g, a) or roles.telemetry_only(a.label)) and g.groups[v].role in roles.REQUEST_ROLES:
+            # ... and a sink only logs or metrics are drawn into (`app >> Edge(label="logs") >> Droplet("Log
+            # Destination")`): the operations plane's, not a component requests should reach.
             roots.add(v)
     # Data sources: a store, or an external service (`Internet("source") >> trainer`), that nothing calls.
     roots.update(gid for gid in calls - called if g.groups[gid].stateful or g.groups[gid].role == "external_saas")
