@@ -237,7 +237,8 @@ def _find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str
             continue
         if True in declared:
             found.append(Entry(gid, inferred=False, virtual=grp.role not in SOURCE_ROLES))
-        elif grp.role in SOURCE_ROLES and all(is_device(nodes[m]) or is_feed(nodes[m]) for m in grp.members):
+        elif grp.role in SOURCE_ROLES and all(is_device(nodes[m]) or is_feed(nodes[m]) for m in grp.members) and (
+                all(is_device(nodes[m]) for m in grp.members) or _read_by_a_scraper(gid, groups, Q)):
             # A camera or sensor sends readings, not user requests: what it feeds still needs its stores
             # replicated (REP), but the edge box next to it is not a door every request comes through (R5). So do
             # the websites or feeds a scraper reads, drawn with a people icon (`Users("Dow 30 IR Sites")`).
@@ -314,7 +315,12 @@ def _people_who_run_it(found: list[Entry], groups: Mapping[str, Group], declared
         return (not e.helper and e.group not in declared
                 and bool(pattern.search(roles.words(" ".join(groups[e.group].labels)))))
 
-    builders = {e.group for e in found if says(_BUILDER_LABEL, e)}
+    builders = {e.group for e in found if says(_BUILDER_LABEL, e)} | {
+        # Maintainers deploy (`Client("Maintainer") >> Bash("deploy.sh")`) or publish ("Package maintainers >>
+        # upload-api", the product's path): builders only when all they reach is tooling or a delivery step.
+        e.group for e in found if says(_MAINTAINER, e) and all(
+            groups[h].role in roles.AUXILIARY_ROLES or _DELIVERY_STEP.search(roles.words(" ".join(groups[h].labels)))
+            for h in Q.successors(e.group) if h in groups)}
     if builders and sum(not e.helper for e in found) == len(builders):
         # Engineers who are the only clients and reach a front door, or an application no delivery step names
         # (`ui >> Edge(label="browser") >> Users("OFS Engineers")`), use the system; "Local Build
@@ -438,6 +444,15 @@ def is_feed(info: NodeInfo) -> bool:
     return bool(_FEED_LABEL.search(name)) and not _PEOPLE_WORDS.search(name)
 
 
+# What reads sites: a scraper, not a widget API or an event collector the sites' readers call.
+_SCRAPER = re.compile(r"\b(?:scrap(?:er|ers|ing)|crawl(?:er|ers|ing)|extract(?:or|ors|ion)|fetch(?:er|ers)|"
+                      r"download(?:er|ers)|spiders?|parsers?|ingest(?:or|ors|er|ers|ion))\b")
+
+
+def _read_by_a_scraper(gid: str, groups: Mapping[str, Group], Q: nx.DiGraph) -> bool:
+    return any(_SCRAPER.search(roles.words(" ".join(groups[w].labels))) for w in Q.successors(gid))
+
+
 def drawn_parts(group_of: Mapping[str, str], arcs: list[Arc], nodes: Mapping[str, NodeInfo]) -> dict[str, int]:
     """Group → number of its connected part of the drawing, over every drawn edge of any kind except edges to
     monitoring (which fails open and changes nothing, §4) and self-loops. Groups with no such edge are absent."""
@@ -529,6 +544,7 @@ _BUILDER_LABEL = roles.BUILDER_LABEL
 _OPERATOR_LABEL = roles.OPERATOR_LABEL
 _FACING_ROLES = frozenset({"dns", "cdn", "edge_security", "load_balancer", "api_gateway"})
 _APP_ROLES = frozenset({"compute", "service", "analytics", "ml"})
+_MAINTAINER = re.compile(r"\bmaintainers?\b")
 _DELIVERY_STEP = re.compile(r"\b(?:builds?|push(?:es)?|deploy(?:s|ment)?|make|release|pipelines?|ci|cd|commits?|"
                             r"git|sh|py|scripts?|ide|laptop|workstation)\b")
 

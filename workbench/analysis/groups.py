@@ -209,7 +209,7 @@ def merge_cluster_lookalikes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf:
         if a.kind == "sync" and a.u != a.v:
             if a.v in wanted:
                 preds[a.v].add(a.u)
-                if a.label.strip():
+                if _ROUTE.search(a.label):  # a host name or a path; not "AZ a", which places the member
                     routes[a.v].add(" ".join(a.label.lower().split()))
             if a.u in wanted:
                 succs[a.u].add(a.v)
@@ -242,6 +242,9 @@ def merge_cluster_lookalikes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf:
                     # behind one balancer): the edges drawn on one member stand for the cluster's [issue 13].
                     if sa & sb or sa <= sb or sb <= sa:
                         uf.union(a, b)
+
+
+_ROUTE = re.compile(r"[a-z0-9-]\.[a-z]{2,}\b|(?:^|\s)/[\w{}.-]*", re.IGNORECASE)
 
 
 # What numbered copies are called: the machine, the tier it serves, or the server software each copy runs

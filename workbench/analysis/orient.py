@@ -81,6 +81,7 @@ def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
         _client_side_clusters(diagram, resolved, from_browser=True)
     _queues_from_edge_labels(diagram, resolved)
     _backups_fed_by_replication(diagram, resolved)
+    _replicas_named_for_their_store(diagram, resolved)
     _services_on_request_paths(diagram, resolved)
     _features_on_request_paths(diagram, resolved)
     _external_clusters(diagram, resolved)
@@ -550,6 +551,34 @@ def _backups_fed_by_replication(diagram: Diagram, resolved: dict[str, roles.Role
 _BACKUP_COPY = roles.RoleResolution("tooling", "label")
 
 
+def replica_of(replica: Node | NodeInfo, store: Node | NodeInfo) -> bool:
+    """True when `replica`'s label names it a copy of `store`: its label or class name, then a replica word
+    ("session replica" of `ElastiCache("session")`, "RDS replica" of `RDS("users")`, "users standby")."""
+    found = _REPLICA_NAME.fullmatch(roles.words(replica.label or ""))
+    return found is not None and found.group(1) in {roles.words(store.label or ""), roles.words(store.cls)} - {""}
+
+
+_REPLICA_NAME = re.compile(r"(.+?) (?:read )?(?:replicas?|standby|secondary|mirror)(?: \d+)?")
+
+
+def _replicas_named_for_their_store(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
+    """`ElastiCache("session") - Storage("session replica")`: a node drawn joined to a store, whose label names it
+    that store's replica, is a copy of the store, whatever icon stands for it (its role is the store's; the edge
+    between them is replication, `_early_kind`) [issue 13]."""
+    by_id = {n.id: n for n in diagram.nodes}
+    for e in diagram.edges:
+        for a, b in ((e.tail, e.head), (e.head, e.tail)):
+            store, copy = by_id.get(a), by_id.get(b)
+            if (store is None or copy is None or "role" in copy.analysis
+                    or resolved[a].role not in _REPLICATED_ROLES or resolved[b].role == resolved[a].role
+                    or resolved[b].source in ("override", "c4") or not replica_of(copy, store)):
+                continue
+            resolved[b] = roles.RoleResolution(resolved[a].role, "label")
+
+
+_REPLICATED_ROLES = roles.STATEFUL | {"cache"}
+
+
 def _queues_from_edge_labels(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
     """A Redis-like store (class role cache) that an edge labelled as queueing writes into
     (`app >> Edge(label="Queue click for storage") >> Redis("Redis")`) and that something takes work out of is
@@ -637,7 +666,7 @@ _BROWSER_LOGO = re.compile(r"\b(?:react|vue|angular|svelte)(?:js)?\b(?! kit)")
 _SERVING_CLUSTER = re.compile(r"\b(?:vms?|servers?|hosts?|instances?|machines?|droplets?|ec2s?|vps|containers?|pods?|"
                               r"docker|compose|kubernetes|k8s|ecs|eks|gke|aks|fargate)\b")
 _USER_SIDE_CLUSTER = re.compile(r"\b(?:users?|clients|client (?:side|devices?|machines?)|browsers?|local|devices?|"
-                                r"customers?|end users?|laptops?|static|s3|cloud ?front|cdn|buckets?|netlify|vercel|"
+                                r"customers?|end users?|laptops?|s3|cloud ?front|cdn|buckets?|netlify|vercel|"
                                 r"amplify|pages)\b")
 # A page the browser loads as a file (`JavaScript("Frontend\npublic/index.html")`): it runs there, whatever icon.
 _STATIC_PAGE = re.compile(r"\bindex html\b|\bstatic (?:html|pages?|site)\b")
@@ -857,19 +886,30 @@ def _replicas(n: Node, clusters: Mapping, members_by_cluster: Mapping, stateful:
         count = _count_in(innermost.label, _INSTANCE_UNITS)
         if count is not None and sum(1 for m in members_by_cluster[n.clusters[-1]] if m.cls == n.cls) == 1:
             return count, "cluster_label"
-    count = _count_in(n.label) if n.label else None
+    # ... but not worker processes on one machine: "2 workers, systemd\n127.0.0.1:8000" listens on the loopback.
+    count = _count_in(n.label) if n.label and not _LOOPBACK.search(n.label) else None
+    if count is None and n.label and not _ONE_HOST.search(roles.words(roles.BRACKETED.sub(" ", n.label))):
+        # "nginx (2 VMs)", "Tomcat (3 hosts)": the machines it runs on; not "Hyper-V host (4 VMs)", the VMs on one.
+        found = _MACHINE_COUNT.search(n.label.lower())
+        count = replica_count(found.group(1)) if found else None
     if count is not None:
         return count, "label"
-    if n.label and _NAMED_REDUNDANCY.search(n.label.lower()):
+    if n.label and _NAMED_REDUNDANCY.search(n.label.lower()) and not _NOT_YET.search(n.label.lower()):
         # "MongoDB rs0\nreplicaSet=rs0", "HAProxy (keepalived pair)", "Router (2x ASR, HSRP)", "SQL Server (Always
         # On AG)": the label names the redundancy that runs it; at least two, a guess REP010 states [issue 13].
         return ASSUMED_SCALING_REPLICAS, "named_redundancy"
     return 1, "default"
 
 
-_NAMED_REDUNDANCY = re.compile(r"replica ?set|\brs\d\b|\b(?:hsrp|vrrp|keepalived|carp)\b|always ?on\b|"
+_MACHINE_COUNT = re.compile(r"[(,]\s*([1-9]\d{0,2})\s*(?:vms|hosts|machines)\b")
+_ONE_HOST = re.compile(r"\b(?:host|hypervisor|esxi|proxmox|hyper v|server|machine)\b")
+_LOOPBACK = re.compile(r"\b(?:127\.0\.0\.1|localhost)\b", re.IGNORECASE)
+_NAMED_REDUNDANCY = re.compile(r"replica ?set|\brs\d\b|\b(?:hsrp|vrrp|keepalived|carp)\b|always ?on (?:ag|availability)|"
                                r"availability group|\b(?:ha|keepalived|vrrp|active[- ](?:passive|active|standby)|"
-                               r"redundant|failover|firewall|router|server|node)s? pair\b|\(pair\)")
+                               r"redundant|failover|firewall|router|server|node)s? pair\b|\(pair\)|"
+                               r"\bprimary ?(?:\+|/|and|&) ?(?:\w+ )?(?:replicas?|standby|secondary)\b")
+# ... unless it says the redundancy is not there yet: "single-node replica set", "HA pair planned", "no CARP yet".
+_NOT_YET = re.compile(r"\b(?:single|planned|no|not|without|todo|future|later|yet)\b")
 
 
 @lru_cache(maxsize=4096)  # cluster labels repeat for every member, and labels across look-alikes
@@ -878,7 +918,8 @@ def _count_in(label: str, units: re.Pattern[str] | None = None) -> int | None:
     (`_LABEL_COUNT`); with `units`, only a count of those (a cluster's "3 nodes" are hosts, not its pods)."""
     text = label.lower()
     ranged = _COUNT_RANGE.search(text) or _SCALER_RANGE.search(text)
-    if ranged is not None and (units is None or units.search(ranged.group(0))):
+    # An autoscaler's bounds count instances ("Web tier - ASG 2-6"), whatever a cluster's count would need.
+    if ranged is not None and (units is None or ranged.re is _SCALER_RANGE or units.search(ranged.group(0))):
         return int(ranged.group(1))
     written = _LABEL_COUNT.search(text)
     if written is not None and (units is None or units.search(written.group(0))):
@@ -898,7 +939,7 @@ _MULTIPLICITY = re.compile(r"\b[01]\s?\.\.\s?(?:[a-z]\b|\*|[2-9]\b|[1-9]\d+\b)|(
 # else: "Windows 2019 servers", "port 5432 servers", "1.5 servers", "1-3 nodes", "up to 10 instances". A plain "x"
 # before a small number ends a label ("Auth x2"); "build agents x86" is an architecture.
 _LABEL_COUNT = re.compile(r"(?:^|[(,]\s*)(\d+)(?![\d.,-])\s*(?:replicas|instances|pods|nodes|servers|copies|"
-                          r"workers|brokers|members|tasks|containers|vms|hosts|machines)\b|replica ?set of (\d+)\b|"
+                          r"workers|brokers|members|tasks|containers)\b|replica ?set of (\d+)\b|"
                           r"×\s?(\d+)\b|(?:^|[(,]\s*|\s)(\d+)-node\b|"
                           # after the replication that runs them: "db (Patroni 3 nodes)", "(Galera, 3 members)"
                           r"\((?:patroni|galera|repmgr|stolon|raft|ha|cluster|replica set)\s*,?\s*(\d+)(?![\d.,-])\s*"
@@ -989,7 +1030,6 @@ def orient_and_type(diagram: Diagram, nodes: Mapping[str, NodeInfo]) -> list[Arc
     _mark_reads(rows, nodes)
     _mark_client_answers(rows, nodes)
     _mark_hosting(rows, nodes)
-    _mark_host_sources(rows, nodes)
     pulls = _consumers_drawn_pulling(rows, nodes)
     arcs: list[Arc] = []
     for e, u, v, tie, explicit, kind, assumed, dropped in rows:
@@ -1044,6 +1084,8 @@ def _label_name(label: str, pod: bool = False) -> str:
     """The workload a Kubernetes object's label names: the label without kind words ("order svc" → "order"); a
     pod's without the suffix its controller gives it ("portal-xxx", "redis-0", "web-7d9f8c6b5-xk2lp")."""
     tokens = re.findall(r"[a-z0-9]+", label.lower())
+    if pod and len(tokens) > 2 and len(tokens[-1]) == 5 and _POD_SUFFIX.fullmatch(tokens[-2]):
+        tokens.pop()  # "frontend-5c7d8f9b6d-kzvbq": the pod's own suffix may be letters only
     while pod and len(tokens) > 1 and _POD_SUFFIX.fullmatch(tokens[-1]):
         tokens.pop()
     return " ".join(_KIND_WORDS.sub(" ", " ".join(tokens)).split())
@@ -1060,7 +1102,7 @@ def _early_kind(e, u: str, v: str, nodes: Mapping[str, NodeInfo]) -> str | None:
     """Steps 2-3 of §4: replication, then side."""
     nu, nv = nodes[u], nodes[v]
     if nu.auxiliary or nv.auxiliary or _START_ORDER.search(e.label or "") or (
-            e.label and roles.telemetry_only(e.label)):
+            e.label and roles.telemetry_edge(e.label, nv.label)):
         # ... and `Edge(label="depends_on")`: docker-compose's start order, not a call; and an edge that carries
         # only logs or metrics (`app >> Edge(label="logs") >> Droplet("Log Destination")`) [issue 13].
         return "side"
@@ -1075,6 +1117,9 @@ def _early_kind(e, u: str, v: str, nodes: Mapping[str, NodeInfo]) -> str | None:
             and nv.marks & {"reader", "standby"} and not nu.marks & {"reader", "standby"}):
         # `Redis("Main") >> Edge(style="dashed") >> [Redis("Replica-1"), Redis("Replica-2")]`: an arrow from a store
         # to a store of its class whose label says replica or standby draws the replication [issue 13].
+        return "replication"
+    if nu.role == nv.role and (nu.stateful or nu.role == "cache") and (replica_of(nv, nu) or replica_of(nu, nv)):
+        # `ElastiCache("session") - Storage("session replica")`: the copy its label names, on whatever icon.
         return "replication"
     if nu.cls == nv.cls and nu.role == nv.role and "standby" in nv.marks and not nu.marks & {"reader", "standby"}:
         # `app >> Server("App (DR)")`: an arrow to a copy of its class labelled as the standby or disaster-recovery
@@ -1298,45 +1343,6 @@ def _mark_hosting(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:
             row[1], row[2] = v, u
             row[5] = "sync"
             row[6] = f"read `{nodes[u].label}` hosting `{nodes[v].label}` as `{nodes[v].label}` needing its host"
-
-
-# What a label calls the machine others run on ("Self-hosted machine", "Proxmox host"; not "Self-hosted" alone, nor a
-# server named for what it serves), and the container runtime on it ("Docker Compose or Podman"). A runtime drawn
-# on no machine (`Docker("Docker Container") >> [api, ui]` in a "Deployment" cluster) reads as packaging.
-_HOST_LABEL = re.compile(r"\b(?:machine|host|vm|hypervisor|proxmox|esxi|bare ?metal)\b")
-_RUNTIME_LABEL = re.compile(r"\b(?:docker(?: engine)?|compose|podman|container runtime|k3s)\b(?! ?hub)")
-
-
-def _mark_host_sources(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:
-    """`Server("Self-hosted machine") >> Docker("Docker Compose") >> [api, realtime]`, with the players reaching the
-    servers through the router: a machine that nothing calls, and the runtime only it calls, drawn above what they
-    run, are where it runs. Read their arrows as the apps needing them, so they are required wherever the apps are
-    [issue 13]. Only when something else calls one of the apps: otherwise the machine may be a job calling them."""
-    machines = {n for n, info in nodes.items() if info.role in ("compute", "service")
-                and _HOST_LABEL.search(roles.words(info.label or ""))}
-    if not machines:
-        return
-    runtimes = {n for n, info in nodes.items() if info.role in ("compute", "service")
-                and _RUNTIME_LABEL.search(roles.words(info.label or ""))} - machines
-    live = [row for row in rows if not row[7] and row[4] is None and row[1] != row[2] and row[5] != "side"]
-    callers: dict[str, set[str]] = defaultdict(set)
-    for row in live:
-        callers[row[2]].add(row[1])
-    # Machines called by nothing, and the runtimes only they call.
-    running = {m for m in machines if not callers[m]}
-    running |= {r for r in runtimes if callers[r] and callers[r] <= running}
-    if not running:
-        return
-    hosted = {row[2] for row in live if row[1] in running and nodes[row[2]].role in ("compute", "service")}
-    if not any(callers[v] - running for v in hosted - running):
-        return
-    for row in live:
-        u, v = row[1], row[2]
-        if u in running and v in hosted:
-            row[1], row[2] = v, u
-            row[5] = "sync"
-            row[6] = (f"read `{nodes[u].label} → {nodes[v].label}` as `{nodes[v].label}` running on "
-                      f"`{nodes[u].label}`: nothing calls `{nodes[u].label}`, and its label names a machine")
 
 
 def _mark_client_answers(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:

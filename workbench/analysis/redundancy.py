@@ -511,8 +511,8 @@ _HOSTED = {
                           # Site-to-Site VPN User Guide, "Tunnel options"); Google's HA VPN has two interfaces.
                           # ... unless it says the VPN runs on a machine of one's own ("AWS VPN\n(OpenVPN on EC2)").
                           r"^(?:aws (?:site[- ]to[- ]site |s2s |managed )?vpn|(?:google |gcp )?(?:cloud|ha) vpn)\b"
-                          r"(?!.*\b(?:ec2|droplets?|vms?|instances?|open ?vpn|wire ?guard|strongswan|pfsense|"
-                          r"opnsense)\b)"),
+                          r"(?!.*\b(?:on (?:an? )?(?:ec2|vms?|instances?)|droplets?|open ?vpn|wire ?guard|strongswan|"
+                          r"pfsense|opnsense)\b)"),
     # BI products sold as a service only (Tableau, Superset, Metabase also run on your own servers).
     "analytics": re.compile(r"^(?:power ?bi|quick ?sight|looker studio|data studio|"
                             rf"{SNOWFLAKE_VENDOR})\b"),

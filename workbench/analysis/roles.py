@@ -459,7 +459,7 @@ def resolve_role(node: Any) -> RoleResolution:
         # `Celery("Celery Beat")`: the scheduler that sends the periodic tasks, drawn with its workers' icon.
         return RoleResolution("workflow", "label", invalid)
     elif node.cls == "Celery" and _SCHEDULER_HINT.search(node.label or "") and _CELERY_AS_QUEUE.search(
-            words(node.label or "")):
+            words((node.label or "").partition("\n")[0])) and "worker" not in (node.label or "").lower():
         # ... and `Celery("Celery task queue")`, `Celery("Celery broker")`: the queue its label says.
         return RoleResolution("queue", "label", invalid)
     elif role in DATA_ROLES and backup_store(node.label or ""):
@@ -518,7 +518,8 @@ def resolve_role(node: Any) -> RoleResolution:
             # "Redis (cache + queue)", "Redis\n[Cola de Reportes BullMQ/Celery]": the cache also holds the jobs,
             # which are lost with it: the queue is the use that needs a replica.
             by_label = "queue"
-        elif by_label not in MULTI_PURPOSE[role] and _PERSISTED.search(node.label or ""):
+        elif (by_label not in MULTI_PURPOSE[role] and _PERSISTED.search(node.label or "")
+              and not _CACHE_OR_OFF.search(node.label or "")):
             # "Redis\n(AOF persistence)", "redis-0 · StatefulSet\npersistent memory": kept on disk because it
             # is the data, not a copy of it: a store.
             by_label = "database"
@@ -536,6 +537,8 @@ _SEARCH_ENGINE = re.compile(r"type ?sense|meili|manticore|quickwit|elastic ?sear
 
 _PERSISTED = re.compile(r"(?<!non-)(?<!non )(?<!no )(?<!without )\bpersist(?:ent|ence)\b|\baof\b|\bdurable\b",
                         re.IGNORECASE)
+# ... a label that calls it a cache, or turns persistence off, keeps it one ("Redis cache (persistence disabled)").
+_CACHE_OR_OFF = re.compile(r"\bcach(?:e|es|ing)\b|\bdisabled\b|\boff\b", re.IGNORECASE)
 # A second use as the job queue, named anywhere in the label (Spanish "cola", Portuguese "fila"; a job library).
 _ALSO_QUEUE = re.compile(r"queue|broker|cola|fila|bull|sidekiq|resque", re.IGNORECASE)
 # Not a queue the label says is elsewhere ("queue is RabbitMQ"), nor Celery's results ("Celery results").
@@ -837,9 +840,16 @@ _TELEMETRY_ONLY = re.compile(r"(?:(?:access |app |application |container |stdout
                              r"log (?:shipping|forwarding|stream)|logs (?:and|&) metrics)")
 
 
-def telemetry_only(label: str) -> bool:
-    """True when an edge label names only logs, metrics or traces (`Edge(label="logs")`)."""
-    return bool(label) and bool(_TELEMETRY_ONLY.fullmatch(words(label)))
+def telemetry_edge(label: str, callee: str) -> bool:
+    """True when an edge label names only logs, metrics or traces (`Edge(label="logs")`) and goes into a node named
+    as where they end up ("Log Destination", "Syslog server"); a log or metrics product's own ingest API is called
+    with them as its requests."""
+    return (bool(label) and bool(_TELEMETRY_ONLY.fullmatch(words(label)))
+            and bool(_TELEMETRY_SINK.search(words(callee))))
+
+
+_TELEMETRY_SINK = re.compile(r"\b(?:logs?|logging|syslog|metrics|monitoring|telemetry|observability|siem|traces?|"
+                             r"collectors?|aggregators?|stats|statsd|graphite)\b")
 
 
 def external_label(label: str) -> bool:
@@ -934,7 +944,7 @@ HELPER_LABEL = re.compile(r"\b(?:admin|internal|back ?office|ops|operator|cron|s
 # Data Simulation" (only where sources are classified: a "messages-lb" still faces users).
 FEED_LABEL = re.compile(r"\b(?:messages|telemetry|simulations?|faker|synthetic data)\b")
 # Clients who run the system rather than use it: builders walk the delivery pipeline, operators its consoles.
-BUILDER_LABEL = re.compile(r"\b(?:developers?|devs?|devops|engineers?|contributors?|committers?|maintainers?)\b")
+BUILDER_LABEL = re.compile(r"\b(?:developers?|devs?|devops|engineers?|contributors?|committers?)\b")
 # ... and the editors of a CMS or back office beside the users of the product ("Usuário de Negócio (CMS)"), unless
 # the label names the product's audience ("Visitors\n(WordPress CMS site)", "CMS customers").
 OPERATOR_LABEL = re.compile(r"\b(?:admins?|administrators?|operators?|ops|sre|sysadmins?|on ?call)\b|"
@@ -1028,7 +1038,8 @@ def label_role(label: str) -> str | None:
     if role in _EDGE_SERVICE_ROLES and _SCRIPT_FILE.fullmatch(name.strip()):
         # `Bash("cloudflare-ddns-update.sh")`: a script that updates the CDN or DNS is a job, not the edge network.
         return "compute"
-    if (role in STATEFUL or role == "cache") and _PROGRAM_HEAD.search(words(BRACKETED.sub(" ", name))):
+    if (role in STATEFUL or role == "cache") and _PROGRAM_HEAD.search(
+            _OBJECT_TAIL.sub("", words(BRACKETED.sub(" ", label)))):
         # "File Downloader", "S3 Uploader", "Search Indexer": the last word names the program; the store is what
         # it works on [issue 13].
         return "compute"
@@ -1051,6 +1062,8 @@ _EDGE_SERVICE_ROLES = frozenset({"cdn", "dns", "load_balancer", "edge_security",
 _SCRIPT_FILE = re.compile(r"[\w./-]+\.(?:sh|bash|py|ps1|bat|rb|pl)")
 # Programs named for what they do to data. Not "reader" or "writer" (Aurora's reader and writer instances) nor
 # "exporter" (a metrics exporter).
+# "Results DB for scrapers": what comes after "for" or "of" is not the head noun.
+_OBJECT_TAIL = re.compile(r" (?:for|of|from|by|with|to|used by) .*$")
 _PROGRAM_HEAD = re.compile(r"\b(?:(?:down|up)loaders?|loaders?|processors?|parsers?|extractors?|warmers?|watchers?|"
                            r"consumers?|indexers?|crawlers?|scrapers?|ingest[eo]rs?|importers?|converters?|"
                            r"handlers?|pollers?|fetchers?|workers?)$")

@@ -96,7 +96,8 @@ def _other_roots(g: AnalysisGraph) -> set[str]:
         if a.kind != "side":
             called.add(v)
             calls.add(u)
-        elif (drives(g, a) or roles.telemetry_only(a.label)) and g.groups[v].role in roles.REQUEST_ROLES:
+        elif (drives(g, a) or roles.telemetry_edge(a.label, g.groups[v].name)) and (
+                g.groups[v].role in roles.REQUEST_ROLES):
             # ... and a sink only logs or metrics are drawn into (`app >> Edge(label="logs") >> Droplet("Log
             # Destination")`): the operations plane's, not a component requests should reach.
             roots.add(v)
