@@ -4360,3 +4360,81 @@ def test_guards_from_a_second_read_of_classes_206_220():
     b.edge(alb, webs[1], label="AZ b")
     b.edge(webs[0], b.node("RDS", "db", multi_az="true"))
     assert not {h for h in found(b, "SPOF001") if h[1].startswith("web")}
+
+
+def test_a_sign_in_providers_arrow_into_a_service_reached_through_the_proxy_is_a_callback():
+    """`react >> caddy >> controllers`, `react >> clerk`, `clerk >> Edge(style="dashed") >> controllers`: a sign-in
+    provider forwards no user requests, so its arrow into the API is a callback, not a second way around the single
+    proxy, which is a single point of failure (a warning that states the reading); `users >> cognito >> api`, the
+    provider drawn as the only way in, stays a step of the path."""
+    b = Arch()
+    spa = b.node("Users", "browser", provider="onprem", module="client")
+    caddy = b.node("Nginx", "Caddy\nTLS reverse proxy")
+    api = b.node("EC2", "controllers")
+    clerk = b.node("Cognito", "Clerk\nJWT / OAuth2")
+    b.chain(spa, caddy, api, b.node("RDS", "db", multi_az="true"))
+    b.edge(spa, clerk)
+    b.edge(clerk, api, style="dashed")
+    (f,) = [f for f in by_code(b, "SPOF001") if subject(f) == "Caddy TLS reverse proxy"]
+    assert f.severity == "warning" and any("callback" in a for a in f.assumptions), f
+    b = Arch()
+    api = b.node("EC2", "api")
+    b.chain(b.node("Users", "users", provider="onprem", module="client"), b.node("Cognito", "Cognito"), api,
+            b.node("RDS", "db", multi_az="true"))
+    assert ("SPOF001", "api") in found(b, "SPOF001")
+
+
+def test_guards_from_a_second_read_of_classes_221_222_and_their_narrowings():
+    """A helper's second read of 95af928 on 39 probe designs found these misread; each is narrowed: a warehouse, cache
+    or bucket named as a store's "replica" or "mirror" is a copy of its own kind, not the store's replica (only a
+    placeholder icon takes the store's role); sidecars on localhost do not make "(3 replicas)" one instance (only a
+    count of worker processes beside a loopback address or a unix socket does); "primary/replica" on an app or a
+    pooler is no replicated store; routes named "v1"/"v2" reach different backends; "Web Server (3 hosts)" counts
+    three; words like "no public access" or "single region" do not undo a named replica set, while "replica set
+    later" does; `Celery("Celery\\nTask Queue")` is the queue; `StatefulSet`-less "redis-0-proxy" is no pod of redis;
+    and "PostgreSQL standby" on a server icon pairs with a PostgreSQL icon."""
+    kw_client = dict(provider="onprem", module="client")
+
+    def store_and_copy(cls: str, label: str, **kw) -> Arch:
+        b = Arch()
+        app = b.node("EC2", "app", replicas="2")
+        orders = b.node("PostgreSQL", "orders")
+        b.chain(b.node("Users", "users", **kw_client), b.node("ELB", "lb"), app, orders)
+        b.edge(orders, b.node(cls, label, **kw), label="CDC")
+        return b
+
+    for cls, label in (("Redshift", "orders replica"), ("Redis", "orders mirror"), ("S3", "orders mirror")):
+        assert ("REP001", "orders") in found(store_and_copy(cls, label), "REP001"), label
+    got = found(store_and_copy("Server", "PostgreSQL standby", provider="onprem", module="compute"), "REP001")
+    assert ("REP001", "orders") not in got, got
+
+    for label, single in (("orders (3 replicas)\nDapr sidecar: localhost:3500", False),
+                          ("Gunicorn (4 workers)\nunix:/run/gunicorn.sock", True),
+                          ("Django app\nDB router: primary/replica", True), ("Web Server (3 hosts)", False),
+                          ("HAProxy (keepalived pair, no preempt)", False)):
+        b = Arch()
+        b.chain(b.node("Users", "users", **kw_client), b.node("ELB", "lb"), b.node("EC2", label),
+                b.node("RDS", "db", multi_az="true"))
+        assert (("SPOF001", " ".join(label.split())) in found(b, "SPOF001")) == single, label
+    for label, single in (("MongoDB replica set rs0 (no public access)", False), ("MongoDB (replica set later)", True)):
+        b = Arch()
+        b.chain(b.node("Users", "users", **kw_client), b.node("ELB", "lb"), b.node("EC2", "app", replicas="2"),
+                b.node("Mongodb", label))
+        assert (("REP001", label) in found(b, "REP001")) == single, label
+
+    b = Arch()
+    gw = b.node("Nginx", "nginx", replicas="2")
+    with b.cluster("API servers"):  # one of two drawn with an extra call, as numbered copies often are
+        apis = [b.node("Server", f"api {i}", provider="onprem", module="compute") for i in (1, 2)]
+    b.chain(b.node("Users", "users", **kw_client), gw)
+    db = b.node("RDS", "db", multi_az="true")
+    for api, route in zip(apis, ("v1", "v2")):
+        b.edge(gw, api, label=route)
+        b.edge(api, db)
+    b.edge(apis[1], b.node("Redis", "redis", replicas="3"))
+    assert {("SPOF001", "api 1"), ("SPOF001", "api 2")} <= found(b, "SPOF001")
+
+    b = Arch()
+    celery = b.node("Celery", "Celery\nTask Queue", provider="onprem", module="queue")
+    b.chain(b.node("Users", "users", **kw_client), b.node("ELB", "lb"), b.node("EC2", "app", replicas="2"), celery)
+    assert build_graph(b.diagram()).nodes[celery.id].role == "queue"

@@ -209,8 +209,9 @@ def merge_cluster_lookalikes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf:
         if a.kind == "sync" and a.u != a.v:
             if a.v in wanted:
                 preds[a.v].add(a.u)
-                if _ROUTE.search(a.label):  # a host name or a path; not "AZ a", which places the member
-                    routes[a.v].add(" ".join(a.label.lower().split()))
+                label = " ".join(a.label.lower().split())
+                if label and not _NOT_A_ROUTE.search(label):  # "shop.example.com", "v1", "tenant A"; not "AZ a"
+                    routes[a.v].add(label)
             if a.u in wanted:
                 succs[a.u].add(a.v)
     for (_, _, scope), ids in keys.items():
@@ -244,7 +245,9 @@ def merge_cluster_lookalikes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf:
                         uf.union(a, b)
 
 
-_ROUTE = re.compile(r"[a-z0-9-]\.[a-z]{2,}\b|(?:^|\s)/[\w{}.-]*", re.IGNORECASE)
+# Edge labels that place, weigh or carry a call rather than route it: zones and regions, ports, weights, protocols.
+_NOT_A_ROUTE = re.compile(r"\b(?:az|azs|zone|region|primary|secondary|active|passive|standby|weight|port)\b|"
+                          r"^[a-z]{2}-[a-z]+-\d[a-z]?$|^:?\d+%?$|^(?:https?|tcp|udp|grpc|wss?)(?:[ /:]*\d+)?$")
 
 
 # What numbered copies are called: the machine, the tier it serves, or the server software each copy runs

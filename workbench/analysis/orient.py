@@ -553,9 +553,11 @@ _BACKUP_COPY = roles.RoleResolution("tooling", "label")
 
 def replica_of(replica: Node | NodeInfo, store: Node | NodeInfo) -> bool:
     """True when `replica`'s label names it a copy of `store`: its label or class name, then a replica word
-    ("session replica" of `ElastiCache("session")`, "RDS replica" of `RDS("users")`, "users standby")."""
+    ("session replica" of `ElastiCache("session")`, "RDS replica" of `RDS("users")`, "PostgreSQL standby")."""
     found = _REPLICA_NAME.fullmatch(roles.words(replica.label or ""))
-    return found is not None and found.group(1) in {roles.words(store.label or ""), roles.words(store.cls)} - {""}
+    names = {roles.words(store.label or ""), roles.words(store.cls)} - {""}
+    # "postgre sql" and "postgresql" name one product: compare without spaces too.
+    return found is not None and found.group(1).replace(" ", "") in {n.replace(" ", "") for n in names}
 
 
 _REPLICA_NAME = re.compile(r"(.+?) (?:read )?(?:replicas?|standby|secondary|mirror)(?: \d+)?")
@@ -569,7 +571,9 @@ def _replicas_named_for_their_store(diagram: Diagram, resolved: dict[str, roles.
     for e in diagram.edges:
         for a, b in ((e.tail, e.head), (e.head, e.tail)):
             store, copy = by_id.get(a), by_id.get(b)
-            if (store is None or copy is None or "role" in copy.analysis
+            # Only a placeholder icon takes the store's role: `Redis("products mirror")` or `Redshift("orders
+            # replica")` are a cache and a warehouse of their own, whatever their labels say.
+            if (store is None or copy is None or "role" in copy.analysis or not _placeholder(copy)
                     or resolved[a].role not in _REPLICATED_ROLES or resolved[b].role == resolved[a].role
                     or resolved[b].source in ("override", "c4") or not replica_of(copy, store)):
                 continue
@@ -577,6 +581,11 @@ def _replicas_named_for_their_store(diagram: Diagram, resolved: dict[str, roles.
 
 
 _REPLICATED_ROLES = roles.STATEFUL | {"cache"}
+
+
+def _placeholder(n: Node) -> bool:
+    """An icon that draws nothing specific: custom, generic, bare or on-prem's server box."""
+    return n.provider in ("custom", "generic", None) or (n.provider, n.cls) in roles.PLACEHOLDER_ICONS
 
 
 def _queues_from_edge_labels(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
@@ -887,14 +896,16 @@ def _replicas(n: Node, clusters: Mapping, members_by_cluster: Mapping, stateful:
         if count is not None and sum(1 for m in members_by_cluster[n.clusters[-1]] if m.cls == n.cls) == 1:
             return count, "cluster_label"
     # ... but not worker processes on one machine: "2 workers, systemd\n127.0.0.1:8000" listens on the loopback.
-    count = _count_in(n.label) if n.label and not _LOOPBACK.search(n.label) else None
+    count = _count_in(n.label) if n.label and not (_LOOPBACK.search(n.label) and _PROCESSES.search(n.label)) \
+        else None
     if count is None and n.label and not _ONE_HOST.search(roles.words(roles.BRACKETED.sub(" ", n.label))):
         # "nginx (2 VMs)", "Tomcat (3 hosts)": the machines it runs on; not "Hyper-V host (4 VMs)", the VMs on one.
         found = _MACHINE_COUNT.search(n.label.lower())
         count = replica_count(found.group(1)) if found else None
     if count is not None:
         return count, "label"
-    if n.label and _NAMED_REDUNDANCY.search(n.label.lower()) and not _NOT_YET.search(n.label.lower()):
+    named = _NAMED_REDUNDANCY.search(n.label.lower()) if n.label else None
+    if named and (stateful or not named.group(0).startswith("primary")) and not _NOT_YET.search(n.label.lower()):
         # "MongoDB rs0\nreplicaSet=rs0", "HAProxy (keepalived pair)", "Router (2x ASR, HSRP)", "SQL Server (Always
         # On AG)": the label names the redundancy that runs it; at least two, a guess REP010 states [issue 13].
         return ASSUMED_SCALING_REPLICAS, "named_redundancy"
@@ -902,14 +913,18 @@ def _replicas(n: Node, clusters: Mapping, members_by_cluster: Mapping, stateful:
 
 
 _MACHINE_COUNT = re.compile(r"[(,]\s*([1-9]\d{0,2})\s*(?:vms|hosts|machines)\b")
-_ONE_HOST = re.compile(r"\b(?:host|hypervisor|esxi|proxmox|hyper v|server|machine)\b")
-_LOOPBACK = re.compile(r"\b(?:127\.0\.0\.1|localhost)\b", re.IGNORECASE)
+_ONE_HOST = re.compile(r"^(?!.*\b(?:cluster|farm|pool|nodes)\b).*\b(?:host|hypervisor|es ?xi|proxmox|hyper v|kvm|"
+                       r"v ?sphere|vmware)\b")
+_LOOPBACK = re.compile(r"\b(?:127\.0\.0\.1|localhost)\b|unix:|\.sock\b", re.IGNORECASE)
+_PROCESSES = re.compile(r"\d+\s*(?:workers|processes|threads)\b", re.IGNORECASE)
 _NAMED_REDUNDANCY = re.compile(r"replica ?set|\brs\d\b|\b(?:hsrp|vrrp|keepalived|carp)\b|always ?on (?:ag|availability)|"
                                r"availability group|\b(?:ha|keepalived|vrrp|active[- ](?:passive|active|standby)|"
                                r"redundant|failover|firewall|router|server|node)s? pair\b|\(pair\)|"
                                r"\bprimary ?(?:\+|/|and|&) ?(?:\w+ )?(?:replicas?|standby|secondary)\b")
 # ... unless it says the redundancy is not there yet: "single-node replica set", "HA pair planned", "no CARP yet".
-_NOT_YET = re.compile(r"\b(?:single|planned|no|not|without|todo|future|later|yet)\b")
+_NOT_YET = re.compile(r"\bsingle[- ](?:node|box|instance|member|server|host)\b|\bplanned\b|\bnot yet\b|\byet\)|"
+                      r"\bno (?:carp|vrrp|hsrp|keepalived|replicas?|standby|failover|ha)\b|\btodo\b|"
+                      r"\breplicas?:? ?1\b|\blater\b|\bfuture\b")
 
 
 @lru_cache(maxsize=4096)  # cluster labels repeat for every member, and labels across look-alikes
@@ -1030,6 +1045,7 @@ def orient_and_type(diagram: Diagram, nodes: Mapping[str, NodeInfo]) -> list[Arc
     _mark_reads(rows, nodes)
     _mark_client_answers(rows, nodes)
     _mark_hosting(rows, nodes)
+    _mark_identity_callbacks(rows, nodes)
     pulls = _consumers_drawn_pulling(rows, nodes)
     arcs: list[Arc] = []
     for e, u, v, tie, explicit, kind, assumed, dropped in rows:
@@ -1084,7 +1100,7 @@ def _label_name(label: str, pod: bool = False) -> str:
     """The workload a Kubernetes object's label names: the label without kind words ("order svc" → "order"); a
     pod's without the suffix its controller gives it ("portal-xxx", "redis-0", "web-7d9f8c6b5-xk2lp")."""
     tokens = re.findall(r"[a-z0-9]+", label.lower())
-    if pod and len(tokens) > 2 and len(tokens[-1]) == 5 and _POD_SUFFIX.fullmatch(tokens[-2]):
+    if pod and len(tokens) > 2 and len(tokens[-1]) == 5 and _POD_HASH.fullmatch(tokens[-2]):
         tokens.pop()  # "frontend-5c7d8f9b6d-kzvbq": the pod's own suffix may be letters only
     while pod and len(tokens) > 1 and _POD_SUFFIX.fullmatch(tokens[-1]):
         tokens.pop()
@@ -1092,7 +1108,8 @@ def _label_name(label: str, pod: bool = False) -> str:
 
 
 # What a controller appends to a pod's name: an ordinal, a placeholder, a hash of letters and digits.
-_POD_SUFFIX = re.compile(r"\d{1,3}|x{2,}|(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{5,10}")
+_POD_HASH = re.compile(r"(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{5,10}")
+_POD_SUFFIX = re.compile(rf"\d{{1,3}}|x{{2,}}|{_POD_HASH.pattern}")
 
 
 _START_ORDER = re.compile(r"^\s*depends_on\s*$")
@@ -1343,6 +1360,25 @@ def _mark_hosting(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:
             row[1], row[2] = v, u
             row[5] = "sync"
             row[6] = f"read `{nodes[u].label}` hosting `{nodes[v].label}` as `{nodes[v].label}` needing its host"
+
+
+def _mark_identity_callbacks(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:
+    """`react >> caddy >> controllers`, `react >> clerk`, `clerk >> Edge(style="dashed") >> controllers`: a sign-in
+    provider forwards no user requests; its arrow into a service that something else calls is a callback (a webhook,
+    a token check), not a second way in around the proxy [issue 13]. A provider drawn as the only way to a service
+    (`users >> cognito >> api_gateway`) stays a step of the path."""
+    callers: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        if not row[7] and row[5] not in ("side", "replication", "response"):
+            callers[row[2]].add(row[1])
+    for row in rows:
+        u, v = row[1], row[2]
+        if (row[4] is None and not row[7] and row[5] is None and nodes[u].role == "identity"
+                and not nodes[v].stateful and nodes[v].role not in ("client", "identity", "cache")
+                and any(nodes[c].role != "identity" for c in callers[v])):
+            row[5] = "side"
+            row[6] = (f"read `{nodes[u].label} → {nodes[v].label}` as a callback: a sign-in provider forwards no "
+                      f"requests, and `{nodes[v].label}` is called another way")
 
 
 def _mark_client_answers(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:

@@ -459,7 +459,7 @@ def resolve_role(node: Any) -> RoleResolution:
         # `Celery("Celery Beat")`: the scheduler that sends the periodic tasks, drawn with its workers' icon.
         return RoleResolution("workflow", "label", invalid)
     elif node.cls == "Celery" and _SCHEDULER_HINT.search(node.label or "") and _CELERY_AS_QUEUE.search(
-            words((node.label or "").partition("\n")[0])) and "worker" not in (node.label or "").lower():
+            words(node.label or "")) and "worker" not in (node.label or "").partition("\n")[0].lower():
         # ... and `Celery("Celery task queue")`, `Celery("Celery broker")`: the queue its label says.
         return RoleResolution("queue", "label", invalid)
     elif role in DATA_ROLES and backup_store(node.label or ""):
@@ -849,7 +849,8 @@ def telemetry_edge(label: str, callee: str) -> bool:
 
 
 _TELEMETRY_SINK = re.compile(r"\b(?:logs?|logging|syslog|metrics|monitoring|telemetry|observability|siem|traces?|"
-                             r"collectors?|aggregators?|stats|statsd|graphite)\b")
+                             r"collectors?|aggregators?|stats|statsd|graphite|influx ?db|grafana|prometheus|"
+                             r"elastic ?search|kibana|loki|splunk|datadog|graylog)\b")
 
 
 def external_label(label: str) -> bool:
