@@ -4362,28 +4362,6 @@ def test_guards_from_a_second_read_of_classes_206_220():
     assert not {h for h in found(b, "SPOF001") if h[1].startswith("web")}
 
 
-def test_a_sign_in_providers_arrow_into_a_service_reached_through_the_proxy_is_a_callback():
-    """`react >> caddy >> controllers`, `react >> clerk`, `clerk >> Edge(style="dashed") >> controllers`: a sign-in
-    provider forwards no user requests, so its arrow into the API is a callback, not a second way around the single
-    proxy, which is a single point of failure (a warning that states the reading); `users >> cognito >> api`, the
-    provider drawn as the only way in, stays a step of the path."""
-    b = Arch()
-    spa = b.node("Users", "browser", provider="onprem", module="client")
-    caddy = b.node("Nginx", "Caddy\nTLS reverse proxy")
-    api = b.node("EC2", "controllers")
-    clerk = b.node("Cognito", "Clerk\nJWT / OAuth2")
-    b.chain(spa, caddy, api, b.node("RDS", "db", multi_az="true"))
-    b.edge(spa, clerk)
-    b.edge(clerk, api, style="dashed")
-    (f,) = [f for f in by_code(b, "SPOF001") if subject(f) == "Caddy TLS reverse proxy"]
-    assert f.severity == "warning" and any("callback" in a for a in f.assumptions), f
-    b = Arch()
-    api = b.node("EC2", "api")
-    b.chain(b.node("Users", "users", provider="onprem", module="client"), b.node("Cognito", "Cognito"), api,
-            b.node("RDS", "db", multi_az="true"))
-    assert ("SPOF001", "api") in found(b, "SPOF001")
-
-
 def test_guards_from_a_second_read_of_classes_221_222_and_their_narrowings():
     """A helper's second read of 95af928 on 39 probe designs found these misread; each is narrowed: a warehouse, cache
     or bucket named as a store's "replica" or "mirror" is a copy of its own kind, not the store's replica (only a

@@ -1045,7 +1045,6 @@ def orient_and_type(diagram: Diagram, nodes: Mapping[str, NodeInfo]) -> list[Arc
     _mark_reads(rows, nodes)
     _mark_client_answers(rows, nodes)
     _mark_hosting(rows, nodes)
-    _mark_identity_callbacks(rows, nodes)
     pulls = _consumers_drawn_pulling(rows, nodes)
     arcs: list[Arc] = []
     for e, u, v, tie, explicit, kind, assumed, dropped in rows:
@@ -1360,25 +1359,6 @@ def _mark_hosting(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:
             row[1], row[2] = v, u
             row[5] = "sync"
             row[6] = f"read `{nodes[u].label}` hosting `{nodes[v].label}` as `{nodes[v].label}` needing its host"
-
-
-def _mark_identity_callbacks(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:
-    """`react >> caddy >> controllers`, `react >> clerk`, `clerk >> Edge(style="dashed") >> controllers`: a sign-in
-    provider forwards no user requests; its arrow into a service that something else calls is a callback (a webhook,
-    a token check), not a second way in around the proxy [issue 13]. A provider drawn as the only way to a service
-    (`users >> cognito >> api_gateway`) stays a step of the path."""
-    callers: dict[str, set[str]] = defaultdict(set)
-    for row in rows:
-        if not row[7] and row[5] not in ("side", "replication", "response"):
-            callers[row[2]].add(row[1])
-    for row in rows:
-        u, v = row[1], row[2]
-        if (row[4] is None and not row[7] and row[5] is None and nodes[u].role == "identity"
-                and not nodes[v].stateful and nodes[v].role not in ("client", "identity", "cache")
-                and any(nodes[c].role != "identity" for c in callers[v])):
-            row[5] = "side"
-            row[6] = (f"read `{nodes[u].label} → {nodes[v].label}` as a callback: a sign-in provider forwards no "
-                      f"requests, and `{nodes[v].label}` is called another way")
 
 
 def _mark_client_answers(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:

@@ -171,21 +171,6 @@ def path_assumptions(g: AnalysisGraph, ctx: Context, path: list[str]) -> list[st
     return [index[(x, y)] for x, y in zip(path, path[1:]) if (x, y) in index]
 
 
-# How orient words a sign-in provider's arrow it read as a callback (orient._mark_identity_callbacks).
-CALLBACK = "as a callback"
-
-
-def bypass_assumptions(g: AnalysisGraph, ctx: Context, beyond: Iterable[str]) -> list[str]:
-    """Arrows read as no way in (a sign-in provider's callback into a service) that reach a group beyond a finding's
-    component: the component is required only because that arrow is not a second way around it."""
-    into = ctx.memo("bypass.index", lambda: [(g.group_of[a.v], a.assumed) for a in g.arcs
-                                              if a.kind == "side" and CALLBACK in a.assumed])
-    if not into:
-        return []
-    groups = set(beyond)
-    return [text for v, text in into if v in groups]
-
-
 def entry_assumptions(g: AnalysisGraph, roots: Iterable[str]) -> list[str]:
     """The entry guess a finding rests on: only when every entry that needs it was inferred by guess, or is a
     client only by the picture on its icon or by sending where the drawn clients do."""

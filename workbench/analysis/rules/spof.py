@@ -13,7 +13,6 @@ from workbench.analysis.rules.base import (
     Check,
     Context,
     assume,
-    bypass_assumptions,
     copy_assumptions,
     entry_assumptions,
     entry_names,
@@ -65,8 +64,7 @@ _HOW_COUNTED = (
     "network through it [issue 13]. A cloud's VPN service on the generic VPN icon (\"AWS site to site VPN\": two "
     "tunnels in different zones, AWS Site-to-Site VPN User Guide) is managed. Operator tools (container "
     "consoles, image registries, bastion hosts) and backup tools are tooling, off the user path; nodes linked to "
-    "a front end in a \"Browser\" cluster run in the browser; a sign-in provider's arrow into a service called "
-    "another way is a callback, not a way around the proxy. A finding "
+    "a front end in a \"Browser\" cluster run in the browser. A finding "
     "that rests on a guess (a role read from a label, a direction chosen from the entries outward, an entry "
     "inferred among several) lists it under assumptions and is at most a warning; `docs/analysis.md` explains "
     "each and how to steer it (role=, kind=, entry=, replicas=).")
@@ -248,8 +246,7 @@ def _assumptions(g: AnalysisGraph, ctx: Context, group: Group, hits: list[tuple[
     reach = (g.domains if domains else g.reaches)[root]
     path = reach.path(t)
     upto = path[:path.index(group.id) + 1] if group.id in path else path
-    found = role_assumptions(g, group.members[:1]) + path_assumptions(g, ctx, upto) + (
-        bypass_assumptions(g, ctx, path[len(upto):]) if group.id in path else [])
+    found = role_assumptions(g, group.members[:1]) + path_assumptions(g, ctx, upto)
     if t in g.guessed_routes:
         found.append(g.guessed_routes[t])
     if not domains:
