@@ -490,15 +490,15 @@ def _network_dead_end(gid: str, groups: Mapping[str, Group], Q: nx.DiGraph) -> b
     grp = groups[gid]
     if grp.role != "network" or any(groups[w].role not in roles.AUXILIARY_ROLES for w in Q.successors(gid)):
         return False
-    if _VPN_LABEL.search(roles.words(" ".join(grp.labels))):
+    named = roles.words(" ".join(grp.labels))
+    if _VPN_LABEL.search(named):
         # A VPN server behind the firewall is how remote staff reach the systems: a capability, unless only DNS or
         # the clients point at it.
         preds = list(Q.predecessors(gid))
         return bool(preds) and all(groups[p].role in ("dns", "client", "internet") for p in preds)
     # Users drawn reaching the network through it (`staff >> Switch("Access Point")`) make it their way in; a
     # management switch the staff reach (monitoring behind it) is still the operators'.
-    if any(groups[p].role == "client" for p in Q.predecessors(gid)) and not _MANAGEMENT_NET.search(
-            roles.words(" ".join(grp.labels))):
+    if any(groups[p].role == "client" for p in Q.predecessors(gid)) and not _MANAGEMENT_NET.search(named):
         return False
     # Back along the network boxes that lead to it: an application anywhere on that way (`ec2 >> nat >> igw`)
     # makes it the application's way out, which findings follow as before.

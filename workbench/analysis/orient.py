@@ -704,19 +704,23 @@ def _browser_apps(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -
     browser too. True when it read one so."""
     cluster_labels = {c.id: c.label for c in diagram.clusters}
 
+    def serving_cluster(cid: str) -> bool:
+        text = roles.words(cluster_labels.get(cid) or "")
+        return bool(_SERVING_CLUSTER.search(text)) and not _USER_SIDE_CLUSTER.search(text)
+
     def front_end(n: Node) -> bool:
-        if any(_SERVING_CLUSTER.search(roles.words(cluster_labels.get(cid) or ""))
-               and not _USER_SIDE_CLUSTER.search(roles.words(cluster_labels.get(cid) or "")) for cid in n.clusters):
-            # Drawn inside a machine or a container set (`Cluster("Droplet (docker-compose)")`): the box that
-            # serves the build, reached on its port, not the browser running it.
+        if n.provider not in ("custom", "programming"):
             return False
-        if n.cls in _BROWSER_APPS and n.provider == "programming":
-            return True
-        text = roles.words(n.label or "")
-        # ... or on a custom icon whose picture is the framework's logo (`Custom("UI", "./react.png")`, "reactjs.png").
-        picture = roles.words(n.icon.path.rsplit("/", 1)[-1]) if n.provider == "custom" and n.icon else ""
-        return (n.provider in ("custom", "programming") and not _NOT_IN_BROWSER.search(text)
-                and bool(_BROWSER_LABEL.search(text) or _STATIC_PAGE.search(text) or _BROWSER_LOGO.search(picture)))
+        if not (n.cls in _BROWSER_APPS and n.provider == "programming"):
+            text = roles.words(n.label or "")
+            # ... or on a custom icon whose picture is the framework's logo (`Custom("UI", "./react.png")`).
+            picture = roles.words(n.icon.path.rsplit("/", 1)[-1]) if n.provider == "custom" and n.icon else ""
+            if _NOT_IN_BROWSER.search(text) or not (_BROWSER_LABEL.search(text) or _STATIC_PAGE.search(text)
+                                                    or _BROWSER_LOGO.search(picture)):
+                return False
+        # Drawn inside a machine or a container set (`Cluster("Droplet (docker-compose)")`): the box that serves
+        # the build, reached on its port, not the browser running it.
+        return not any(serving_cluster(cid) for cid in n.clusters)
 
     def named(n: Node) -> bool:
         # Browser languages and custom icons only: `Go("frontend")` or `Python("Web UI")` is a server.
@@ -898,10 +902,10 @@ def _replicas(n: Node, clusters: Mapping, members_by_cluster: Mapping, stateful:
     # ... but not worker processes on one machine: "2 workers, systemd\n127.0.0.1:8000" listens on the loopback.
     count = _count_in(n.label) if n.label and not (_LOOPBACK.search(n.label) and _PROCESSES.search(n.label)) \
         else None
-    if count is None and n.label and not _ONE_HOST.search(roles.words(roles.BRACKETED.sub(" ", n.label))):
+    found = _MACHINE_COUNT.search(n.label.lower()) if count is None and n.label else None
+    if found and not _ONE_HOST.search(roles.words(roles.BRACKETED.sub(" ", n.label))):
         # "nginx (2 VMs)", "Tomcat (3 hosts)": the machines it runs on; not "Hyper-V host (4 VMs)", the VMs on one.
-        found = _MACHINE_COUNT.search(n.label.lower())
-        count = replica_count(found.group(1)) if found else None
+        count = replica_count(found.group(1))
     if count is not None:
         return count, "label"
     named = _NAMED_REDUNDANCY.search(n.label.lower()) if n.label else None

@@ -116,6 +116,9 @@ EXACT: dict[str, str] = {
     "elastic.elasticsearch.MapServices": "search",
 }
 
+# Search engines by name, which keep an index of their own whatever icon draws them (`Memorystore("Typesense")`).
+SEARCH_ENGINES = r"type ?sense|meili|manticore|quickwit"
+
 # Layer 2: ordered (pattern, role) pairs matched against the class name split into lower-case words
 # ("ElbApplicationLoadBalancer" -> "elb application load balancer"). Word boundaries keep "nats" out of
 # "NatService" and "ebs" out of "WebServices". Order matters: specific products come before broad words,
@@ -142,7 +145,7 @@ _KEYWORD_TABLE: list[tuple[str, str]] = [
     (r"\bcost|billing|budget|savings|reserv(ed|ations?)|\bquotas?\b|licen[sc]e|support|"
      r"certificat|lets ?encrypt|cert ?manager|\bssl\b|\bguard(duty)?\b|defender for|\baudit\b|"
      r"firewall manager|^azure firewall policy$|marketplace|attestation|purview", "management"),
-    (r"(?<!re)search|\bsolr\b|\bkendra\b|retrieve rank|type ?sense|meili|manticore|quickwit", "search"),
+    (rf"(?<!re)search|\bsolr\b|\bkendra\b|retrieve rank|{SEARCH_ENGINES}", "search"),
     (r"\bcdn\b|cloud ?front|akamai|fastly|cloud ?flare|edge location", "cdn"),
     (r"^elb\b|\belb\b|load ?balanc|application gateways?|haproxy|\bnginx\b|traefik|\benvoy\b|\byarp\b|"
      r"octavia|front ?doors?|global accelerator|\bingress\b|\bcaddy\b", "load_balancer"),
@@ -454,11 +457,11 @@ def resolve_role(node: Any) -> RoleResolution:
         # An operator tool drawn with a server or container icon (`Docker("Private Registry")`, `EC2("Bastion")`):
         # it serves operators, not user requests, so its edges are side edges [issue 13].
         return RoleResolution("tooling", "label", invalid)
-    elif role == "compute" and source == "exact" and _SCHEDULER_HINT.search(node.label or "") and label_role(
+    elif role == "compute" and source == "exact" and _ICON_OVERRIDE_HINT.search(node.label or "") and label_role(
             node.label or "") == "workflow":
         # `Celery("Celery Beat")`: the scheduler that sends the periodic tasks, drawn with its workers' icon.
         return RoleResolution("workflow", "label", invalid)
-    elif node.cls == "Celery" and _SCHEDULER_HINT.search(node.label or "") and _CELERY_AS_QUEUE.search(
+    elif node.cls == "Celery" and _ICON_OVERRIDE_HINT.search(node.label or "") and _CELERY_AS_QUEUE.search(
             words(node.label or "")) and "worker" not in (node.label or "").partition("\n")[0].lower():
         # ... and `Celery("Celery task queue")`, `Celery("Celery broker")`: the queue its label says.
         return RoleResolution("queue", "label", invalid)
@@ -530,9 +533,7 @@ def resolve_role(node: Any) -> RoleResolution:
     return RoleResolution(role, source, invalid)
 
 
-# Search engines by name, which keep an index of their own whatever icon draws them.
-_SEARCH_ENGINE = re.compile(r"type ?sense|meili|manticore|quickwit|elastic ?search|open ?search|solr|redi ?search",
-                            re.IGNORECASE)
+_SEARCH_ENGINE = re.compile(rf"{SEARCH_ENGINES}|elastic ?search|open ?search|solr|redi ?search", re.IGNORECASE)
 
 
 _PERSISTED = re.compile(r"(?<!non-)(?<!non )(?<!no )(?<!without )\bpersist(?:ent|ence)\b|\baof\b|\bdurable\b",
@@ -831,7 +832,7 @@ _RUN_HERE = re.compile(r"\b(?:self ?hosted|self ?managed|on ?prem(?:ises)?|our o
                        r"(?<!no )gpus?|local|lite ?llm)\b|^(?!.*\b(?:via|through|behind)\b).*\bproxy\b")
 _WORKSTATION_HINT = re.compile(r"local|laptop|workstation|pc|computer", re.IGNORECASE)
 # Labels that may change what an exact class's icon is (the scheduler or the queue on Celery's icon).
-_SCHEDULER_HINT = re.compile(r"beat|schedul|cron|queue|broker", re.IGNORECASE)
+_ICON_OVERRIDE_HINT = re.compile(r"beat|schedul|cron|queue|broker", re.IGNORECASE)
 _CELERY_AS_QUEUE = re.compile(r"\b(?:(?:task |job |message )?queues?|brokers?)\b")
 
 
@@ -840,11 +841,15 @@ _TELEMETRY_ONLY = re.compile(r"(?:(?:access |app |application |container |stdout
                              r"log (?:shipping|forwarding|stream)|logs (?:and|&) metrics)")
 
 
+_TELEMETRY_HINT = re.compile(r"log|metric|trace|telemetry", re.IGNORECASE)
+
+
 def telemetry_edge(label: str, callee: str) -> bool:
     """True when an edge label names only logs, metrics or traces (`Edge(label="logs")`) and goes into a node named
     as where they end up ("Log Destination", "Syslog server"); a log or metrics product's own ingest API is called
     with them as its requests."""
-    return (bool(label) and bool(_TELEMETRY_ONLY.fullmatch(words(label)))
+    return (bool(label) and len(label) < 40 and bool(_TELEMETRY_HINT.search(label))  # cheap looks before words()
+            and bool(_TELEMETRY_ONLY.fullmatch(words(label)))
             and bool(_TELEMETRY_SINK.search(words(callee))))
 
 
@@ -878,7 +883,7 @@ def label_overrides_class(label: str) -> bool:
                                                                      or bool(APP_LABEL.search(words(label))))
                             or observability_product(label) or bool(_SCHEDULE_LABEL.match(words(label)))
                             or workstation_label(label) or data_path(label) or backup_store(label)
-                            or saas_product(label) or bool(_SCHEDULER_HINT.search(label)))
+                            or saas_product(label) or bool(_ICON_OVERRIDE_HINT.search(label)))
 
 
 def workstation_label(label: str) -> bool:
@@ -1061,10 +1066,10 @@ _SERVICE_HEAD = re.compile(r"\b(?:service|services|api|apis|server|backend|app)$
 _API_HEAD = re.compile(r"\b(?:api|apis|backend)$")
 _EDGE_SERVICE_ROLES = frozenset({"cdn", "dns", "load_balancer", "edge_security", "network"})
 _SCRIPT_FILE = re.compile(r"[\w./-]+\.(?:sh|bash|py|ps1|bat|rb|pl)")
-# Programs named for what they do to data. Not "reader" or "writer" (Aurora's reader and writer instances) nor
-# "exporter" (a metrics exporter).
 # "Results DB for scrapers": what comes after "for" or "of" is not the head noun.
 _OBJECT_TAIL = re.compile(r" (?:for|of|from|by|with|to|used by) .*$")
+# Programs named for what they do to data. Not "reader" or "writer" (Aurora's reader and writer instances) nor
+# "exporter" (a metrics exporter).
 _PROGRAM_HEAD = re.compile(r"\b(?:(?:down|up)loaders?|loaders?|processors?|parsers?|extractors?|warmers?|watchers?|"
                            r"consumers?|indexers?|crawlers?|scrapers?|ingest[eo]rs?|importers?|converters?|"
                            r"handlers?|pollers?|fetchers?|workers?)$")
