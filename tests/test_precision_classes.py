@@ -4416,3 +4416,138 @@ def test_guards_from_a_second_read_of_classes_221_222_and_their_narrowings():
     celery = b.node("Celery", "Celery\nTask Queue", provider="onprem", module="queue")
     b.chain(b.node("Users", "users", **kw_client), b.node("ELB", "lb"), b.node("EC2", "app", replicas="2"), celery)
     assert build_graph(b.diagram()).nodes[celery.id].role == "queue"
+
+
+def test_a_jump_pod_is_an_operators_tool_and_the_stores_behind_it_are_still_noted():
+    """`Client("first ssh-agent") >> Pod("SSH Jump\\ntemporary pod") >> Database("Database")`: a jump pod, like a
+    jump host, is how operators reach private stores, no component of a user request path; the stores behind it
+    still hold the only copy of their data (REP001 info, with the note on a managed service not in the table)."""
+    b = Arch()
+    pod = b.node("Pod", "SSH Jump\ntemporary pod")
+    db = b.node("Database", "Database", provider="aws", module="database")
+    b.chain(b.node("Client", "first ssh-agent"), pod, db)
+    assert not found(b, "SPOF001"), found(b, "SPOF001")
+    infos = [f for f in by_code(b, "REP001") if subject(f) == "Database"]
+    assert infos and infos[0].severity == "info", infos
+    b = Arch()  # a pod named for a service is no jump pod
+    b.chain(b.node("Client", "users"), b.node("Pod", "jumpstart api"), b.node("RDS", "db", multi_az="true"))
+    assert ("SPOF001", "jumpstart api") in found(b, "SPOF001")
+
+
+def test_a_machine_icon_drawn_alone_in_a_client_layer_is_the_client():
+    """`Cluster("Client Layer")` holding `Raspbian("Raspberry Pi: Frontend (UI)")`, which nothing calls and which
+    calls the backend Pi in "Server Layer": the placeholder machine in the client layer is the user's device, so
+    the one backend every user action passes is a single point of failure. A machine icon that something calls is
+    a server wherever it is drawn."""
+    def drawing(called: bool) -> Arch:
+        b = Arch()
+        with b.cluster("Server Layer"):
+            backend = b.node("Raspbian", "Raspberry Pi: Backend", provider="generic", module="os")
+        with b.cluster("Client Layer"):
+            front = b.node("Raspbian", "Raspberry Pi: Frontend (UI)", provider="generic", module="os")
+        b.edge(front, backend)
+        b.edge(b.node("Client", "ESP32: Temperature Sensor"), backend)
+        if called:
+            b.edge(b.node("Client", "users"), front)
+        return b
+
+    assert ("SPOF001", "Raspberry Pi: Backend") in found(drawing(False), "SPOF001")
+    assert ("TOP001", "Raspberry Pi: Frontend (UI)") not in found(drawing(False))
+    assert ("SPOF001", "Raspberry Pi: Frontend (UI)") in found(drawing(True), "SPOF001")
+
+
+def test_a_primary_and_replicas_named_only_by_their_product_are_one_replica_set():
+    """`Aurora("Primary Instance")` beside two `Aurora("Aurora Replica")` in an "Aurora Cluster", joined to an
+    endpoint: the labels name no service, only the product and the primary/replica words, so the three are one
+    replicated store, not three single ones. Loose ones (no cluster) and two primaries stay apart."""
+    def drawing(cluster: bool, labels=("Primary Instance", "Aurora Replica", "Aurora Replica")) -> Arch:
+        b = Arch()
+        app = b.node("EC2", "app", replicas="3")
+        b.chain(b.node("Users", "users"), b.node("ELB", "lb"), app)
+        if cluster:
+            with b.cluster("Aurora Cluster"):
+                stores = [b.node("Aurora", x) for x in labels]
+        else:
+            stores = [b.node("Aurora", x) for x in labels]
+        for s in stores:
+            b.edge(app, s)
+        return b
+
+    assert not found(drawing(True), "REP001"), found(drawing(True), "REP001")
+    assert ("REP001", "Primary Instance") in found(drawing(False), "REP001")
+    two = drawing(True, ("Primary Instance", "Primary Instance", "Aurora Replica"))
+    assert ("REP001", "Aurora Replica") in found(two, "REP001")
+
+
+def test_the_aws_internet_icons_are_read_like_the_on_prem_one():
+    """`Client("Client") >> EC2("TFE") >> EC2("MITMProxy") >> InternetAlt1("Internet")`: the internet the design's
+    proxy calls out to is a service out there, as on-prem's `Internet` icon is, so the one app server and the one
+    egress proxy on the way are single points of failure; an AWS internet icon labelled as an API is external."""
+    for cls in ("InternetAlt1", "InternetAlt2"):
+        b = Arch()
+        b.chain(b.node("Client", "Client", provider="aws", module="general"), b.node("EC2", "TFE"),
+                b.node("EC2", "MITMProxy"), b.node(cls, "Internet", provider="aws", module="general"))
+        assert {("SPOF001", "TFE"), ("SPOF001", "MITMProxy")} <= found(b, "SPOF001"), cls
+    b = Arch()
+    api = b.node("InternetAlt1", "Spotify Web API", provider="aws", module="general")
+    b.chain(b.node("Users", "users"), b.node("ELB", "lb"), b.node("EC2", "app", replicas="2"), api)
+    assert build_graph(b.diagram()).nodes[api.id].role == "external_saas"
+
+
+def test_an_object_store_a_team_runs_in_a_pod_is_a_store_without_a_replica():
+    """`Pod("MinIO Storage")` (and SeaweedFS) beside the app's database pod: the workload runs one object store, so
+    it is a store with no replica (REP001), not a compute pod; "MinIO" spelt in one word or two is the product.
+    A pod named for a client of the store ("minio-client") is no store."""
+    for label in ("MinIO Storage", "minio", "SeaweedFS"):
+        b = Arch()
+        app = b.node("Pod", "app", replicas="2")
+        b.chain(b.node("Users", "users"), b.node("ELB", "lb"), app, b.node("Pod", label))
+        assert ("REP001", label) in found(b, "REP001"), label
+    b = Arch()
+    b.chain(b.node("Users", "users"), b.node("ELB", "lb"), b.node("Pod", "minio-client"))
+    assert not found(b, "REP001")
+
+
+def test_guards_from_a_second_read_of_classes_224_229():
+    """A helper's second read of 224-227 on 40 probe designs found these misread; each is narrowed: a server whose
+    label only mentions jump access ("Edge VPS\\nnginx reverse proxy + SSH jump", "Jump VM (RDP session host)") is
+    still on the path; managed stores in an inventory, or touched only by monitoring, or whose label says HA, get no
+    "only copy" note; a machine in a client cluster that names a server, calls its own database or polls a queue is
+    a server; and two services' databases in one cluster ("PostgreSQL Orders (primary)", "PostgreSQL Users (read
+    replica)"; "MongoDB Primary" and a CQRS "MongoDB Read Model") are two stores."""
+    for label in ("Edge VPS\nnginx reverse proxy + SSH jump", "Jump VM (RDP session host)"):
+        b = Arch()
+        b.chain(b.node("Users", "users"), b.node("Server", label, provider="onprem", module="compute"),
+                b.node("Server", "app", provider="onprem", module="compute"), b.node("RDS", "db", multi_az="true"))
+        got = found(b, "SPOF001")
+        assert {("SPOF001", " ".join(label.split())), ("SPOF001", "app")} <= got, (label, got)
+
+    b = Arch()
+    grafana = b.node("Grafana", "grafana")
+    for label in ("fraud graph", "orders (Multi-AZ)"):
+        b.edge(grafana, b.node("Database", label, provider="aws", module="database"))
+    b.node("Database", "inventory entry", provider="aws", module="database")
+    assert not by_code(b, "REP001"), by_code(b, "REP001")
+
+    def client_layer(label: str, callee) -> set:
+        b = Arch()
+        with b.cluster("Client Layer"):
+            fe = b.node("Ubuntu", label, provider="generic", module="os")
+        b.edge(fe, callee(b))
+        return found(b, "SPOF001", "DATA001")
+
+    got = client_layer("Next.js SSR\nport 3000", lambda b: b.node("Ubuntu", "api", provider="generic", module="os",
+                                                                   replicas="2"))
+    assert ("SPOF001", "Next.js SSR port 3000") in got, got
+    got = client_layer("acme-prod-01", lambda b: b.node("MySQL", "acme mysql", replicas="2"))
+    assert not {h for h in got if h[0] == "DATA001"}, got
+
+    b = Arch()
+    orders, users_svc = b.node("Server", "orders svc", replicas="2"), b.node("Server", "users svc", replicas="2")
+    b.chain(b.node("Users", "users"), b.node("ELB", "alb"), [orders, users_svc])
+    with b.cluster("Databases"):
+        o = b.node("PostgreSQL", "PostgreSQL Orders\n(primary)")
+        u = b.node("PostgreSQL", "PostgreSQL Users\n(read replica)")
+    b.edge(orders, o)
+    b.edge(users_svc, u)
+    assert ("REP001", "PostgreSQL Orders (primary)") in found(b, "REP001")

@@ -155,20 +155,28 @@ def merge_named_ensembles(nodes: Mapping[str, NodeInfo], uf: _UnionFind) -> None
     ETCD("etcd-2")]` in an "etcd" cluster: a quorum, whatever edges reach each member), and a store labelled
     primary or master beside ones labelled replica, slave or standby in the same cluster or none
     (`PostgreSQL("psql-master")`, `PostgreSQL("psql-slave")`; `RDSInstance("RDS Primary (write)")`,
-    `RDSInstance("RDS Read Replica")`: the labels state the replication that no edge draws). Other
+    `RDSInstance("RDS Read Replica")`: the labels state the replication that no edge draws), also where the
+    labels name only the product (`Aurora("Primary Instance")` beside `Aurora("Aurora Replica")` in one cluster). Other
     stateful siblings still need replication evidence (§3.1), so two shards or two services' databases never
     merge."""
     keys: dict[tuple, list[str]] = defaultdict(list)
     scopes: dict[tuple[str, ...], tuple[str, ...]] = {}
+    unnamed: dict[tuple, list[str]] = defaultdict(list)
     for nid, info in nodes.items():
         if info.stateful and not is_shard(info.label):
             keys[(info.cls, info.role, info.stem, _scope(info.cluster_path, scopes))].append(nid)
+            if info.marks and info.cluster_path and _names_only_the_product(info):  # only marked members pair
+                unnamed[(info.cls, info.cluster_path)].append(nid)
+    # Labels that name no service ("Primary Instance" beside "Aurora Replica" in an "Aurora Cluster") pair inside
+    # one cluster, on the primary/replica words only.
+    for ids in unnamed.values():
+        if len(ids) >= 2 and _labelled_pair([nodes[i].marks for i in ids]):
+            for other in ids[1:]:
+                uf.union(ids[0], other)
     for (_, role, stem, _), ids in keys.items():
         if len(ids) < 2 or not stem:
             continue
-        marks = [nodes[i].marks for i in ids]
-        writers = sum(1 for m in marks if "writer" in m)
-        labelled_pair = writers == 1 and all(m & {"writer", "reader", "standby"} for m in marks)
+        labelled_pair = _labelled_pair([nodes[i].marks for i in ids])
         labels = [nodes[i].label for i in ids]
         # Members drawn loose (no cluster) merge only on the primary/replica words, never on numbering.
         numbered = role == "coordination" and bool(nodes[ids[0]].cluster_path) and (
@@ -176,6 +184,22 @@ def merge_named_ensembles(nodes: Mapping[str, NodeInfo], uf: _UnionFind) -> None
         if labelled_pair or numbered:
             for other in ids[1:]:
                 uf.union(ids[0], other)
+
+
+def _labelled_pair(marks: list[frozenset[str]]) -> bool:
+    """One member marked the writer, every other one a reader or standby."""
+    return sum(1 for m in marks if "writer" in m) == 1 and all(m & {"writer", "reader", "standby"} for m in marks)
+
+
+def _names_only_the_product(info: NodeInfo) -> bool:
+    """A stem that names no service: empty, or only the icon's product and engine words ("aurora" of
+    `Aurora("Aurora Replica")`, "aurora postgresql"; not "postgresql orders" or "mongodb model")."""
+    product = roles.words(info.cls).replace(" ", "")
+    return all(w in _PRODUCT_WORDS or len(w) >= 3 and product.startswith(w) for w in info.stem.split())
+
+
+_PRODUCT_WORDS = frozenset({"db", "database", "cluster", "instance", "node", "server", "aurora", "rds", "postgres",
+                            "postgresql", "mysql", "mariadb", "mongo", "mongodb", "redis", "sql"})
 
 
 def merge_cluster_lookalikes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _UnionFind) -> None:

@@ -200,7 +200,7 @@ def _resolve(n: Node, memo: dict[tuple, roles.RoleResolution]) -> roles.RoleReso
                         or roles.class_role(n.provider, n.module, n.cls) in roles.AUXILIARY_ROLES
                         or roles.label_overrides_class(n.label)
                         or (n.provider, n.cls) in roles.CONTAINER_ICONS
-                        or n.cls == "Internet") else None
+                        or n.cls in _INTERNET_ICONS) else None
     icon = n.icon.path if n.provider == "custom" and n.icon is not None else None  # read when the label is silent
     key = (n.provider, n.module, n.cls, n.analysis.get("role"), c4, label, icon)
     found = memo.get(key)
@@ -209,6 +209,8 @@ def _resolve(n: Node, memo: dict[tuple, roles.RoleResolution]) -> roles.RoleReso
     return found
 
 
+# The internet's icons (on-prem's and AWS's two): the label says whether it is the users' side or a service out there.
+_INTERNET_ICONS = frozenset({"Internet", "InternetAlt1", "InternetAlt2"})
 # Class roles whose nodes may take their role from the label: unknown classes and multi-purpose stores (Redis).
 _LABEL_DECIDES = frozenset({"unknown"}) | frozenset(roles.MULTI_PURPOSE)
 _LABEL_CLIENT_FROM = frozenset({"unknown", "service", "compute"})
@@ -311,7 +313,7 @@ def _roles_from_arrows(diagram: Diagram, resolved: dict[str, roles.RoleResolutio
     behind the front door, not beside the clients (source "peer")."""
     pictured = [n for n in diagram.nodes if resolved[n.id].source == "icon" and resolved[n.id].role == "client"]
     doors = {n.id for n in diagram.nodes if resolved[n.id].role in USER_FACING}
-    nets = [n for n in diagram.nodes if n.cls == "Internet" and "role" not in n.analysis]
+    nets = [n for n in diagram.nodes if n.cls in _INTERNET_ICONS and "role" not in n.analysis]
     peers = [n for n in diagram.nodes if resolved[n.id].source == "unknown" and "role" not in n.analysis]
     if not pictured and not nets and not (doors and peers):
         return  # at 10,000 nodes the call maps below cost more than the rest of this pass
@@ -645,8 +647,9 @@ def _client_side_clusters(diagram: Diagram, resolved: dict[str, roles.RoleResolu
         # source in a "Frontend" cluster may be the web server.
         for m in inner[cid] if cid in named else ():
             res = resolved[m]
-            if (not callers[m] and calls[m] and res.role in _CLIENT_SIDE_ROLES and res.source in ("label", "unknown")
-                    and "role" not in by_id[m].analysis):
+            if (not callers[m] and calls[m] and res.role in _CLIENT_SIDE_ROLES and "role" not in by_id[m].analysis
+                    and (res.source in ("label", "unknown") or _client_machine(by_id[m], calls[m], inner[cid],
+                                                                                resolved))):
                 resolved[m] = roles.RoleResolution("client", "placement")
         # Walk from the cluster's clients through what they call inside it, one node at a time.
         stack = [m for m in inner[cid] if resolved[m].role == "client"]
@@ -661,6 +664,18 @@ def _client_side_clusters(diagram: Diagram, resolved: dict[str, roles.RoleResolu
                 seen.add(m)
                 resolved[m] = roles.RoleResolution("client", "placement")
                 stack.append(m)
+
+
+def _client_machine(n: Node, called: set[str], inside: set[str], resolved: Mapping[str, roles.RoleResolution]) -> bool:
+    """A placeholder machine (`Raspbian("Frontend (UI)")` in "Client Layer") that calls only out of its cluster, into
+    no store or queue, and whose label names no server ("Next.js SSR\\nport 3000"): the user's device. A VM per
+    customer calling its own database, or a consumer polling Kafka, is a server."""
+    return (resolved[n.id].source == "module" and _placeholder(n) and not called & inside
+            and not any(resolved[c].role in roles.STATEFUL or resolved[c].role == "cache" for c in called)
+            and not _NOT_IN_BROWSER.search(roles.words(n.label or "")) and not _PORT.search(n.label or ""))
+
+
+_PORT = re.compile(r"\bport \d+|:\d{2,5}\b", re.IGNORECASE)
 
 
 # Front-end frameworks that build code for the browser (Next.js also renders on a server: not here).

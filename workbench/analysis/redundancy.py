@@ -394,6 +394,10 @@ _MANAGED_CLUSTERS = re.compile(r"(EKS|ElasticKubernetesService|GKE|KubernetesEng
 _SERVERLESS = re.compile(r"Function|AppEngine|Beanstalk|Serverless|ContainerApps|AppServices?$|StaticApps$")
 
 
+# Why a managed service whose HA no table cites is taken as redundant, provisionally.
+UNLISTED_BASIS = "managed cloud service not in the MANAGED_HA table [H]"
+
+
 def _cited(provider: str | None, cls: str, a: Mapping[str, str]) -> HA | None:
     """The MANAGED_HA table (§3.3) with its conditions; None when the class is not in it."""
     one_zone = str(a.get("storage_class", "")).strip().lower().replace("-", "_") in (
@@ -671,4 +675,4 @@ def node_ha(provider: str | None, cls: str, role: str, analysis: Mapping[str, st
                                   "more are drawn")
     # Any other managed service of a cloud provider: not in the cited table, so not trusted, but not flagged as
     # an error either [H]; SPOF/REP findings on it are info until the product decides.
-    return HA("provisional", elastic=True, basis="managed cloud service not in the MANAGED_HA table [H]")
+    return HA("provisional", elastic=True, basis=UNLISTED_BASIS)

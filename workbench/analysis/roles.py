@@ -156,7 +156,7 @@ _KEYWORD_TABLE: list[tuple[str, str]] = [
     (r"\bwaf\b|firewall|ddos|\bshield\b|anti ?bot|game ?shield|pfsense|opnsense|cloud ?ids|api security",
      "edge_security"),
     (r"simple ?storage ?service|\bs3\b|glacier|\bblobs?\b|buckets?|object ?storage|data lake stor|^data lake$|"
-     r"archive storage|\bgcs\b|general storage|storage accounts?|storage container|\bminio\b|seaweed ?fs",
+     r"archive storage|\bgcs\b|general storage|storage accounts?|storage container|\bmin ?io\b|seaweed ?fs",
      "object_storage"),
     (r"identity|\biam\b|cognito|active directory|\bad\b|\baad\b|\bsso\b|single sign|oauth|\bauth\b|auth0|"
      r"okta|keystone|\bdex\b|saml|directory service|user directory|domain services|\bentra\b|authenticat|"
@@ -610,7 +610,13 @@ def workload_store(label: str) -> str | None:
     if not text or _NOT_THE_STORE.search(text):
         return None
     role = label_role(text)
+    if role == "object_storage" and _OBJECT_STORE_PRODUCT.search(text):
+        return role  # `Pod("MinIO Storage")`: one object store, not S3
     return role if role in DATA_ROLES else None
+
+
+# Object stores a team runs itself, as words() spells them ("MinIO" is "min io").
+_OBJECT_STORE_PRODUCT = re.compile(r"\b(?:min ?io|seaweed ?fs)\b")
 
 # Class role → the roles a label may turn it into: in-memory stores serve as caches, brokers and databases.
 # (`Memorystore("Typesense")`: a search engine drawn with the managed Redis icon.)
@@ -627,6 +633,10 @@ _OPS_LABEL = re.compile(r"\b(?:portainer|rancher|kubernetes dashboard|k8s dashbo
                         # they check the code, they serve no request. Not Jenkins: drawings of an HA Jenkins make it
                         # the product.
                         r"sonar ?qube|git ?leaks|falco|trivy|snyk|checkov|tfsec|semgrep|"
+                        # a jump pod or VM named as such (`Pod("SSH Jump\ntemporary pod")`); not a server whose
+                        # label only mentions jump access ("Edge VPS\nnginx + SSH jump", "Jump VM (RDP session host)")
+                        r"^(?!.*\b(?:nginx|proxy|gateway|sftp|apis?|apps?|web|session hosts?)\b)"
+                        r"(?:ssh ?jump\b|jump ?(?:pods?|vms?|instances?)\b)|"
                         # the steps of a provisioning run (`EKS("eks\ntfmodule")`, `Bash("kubeconfig\nshell")`): a
                         # module graph drawn with the icons of what the modules create is no runtime topology.
                         r"tf ?modules?$|terraform (?:modules?|stacks?|runs?)$|^kubeconfig(?: (?:shell|step|script))?$|"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from workbench.analysis.elements import AnalysisGraph, Group, NodeInfo
 from workbench.analysis.findings import Finding, Rule
-from workbench.analysis.redundancy import flag
+from workbench.analysis.redundancy import UNLISTED_BASIS, flag, label_says_ha
 from workbench.analysis.rules.base import (
     Check,
     Context,
@@ -374,12 +374,17 @@ def check_rep001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
 def _unconnected_stores(g: AnalysisGraph) -> list[Finding]:
     """Info: a single self-run store that no application edge uses (an inventory drawing, a homelab): nothing drawn
     says what needs it, but it is still one copy of its data [issue 13: a database with no edges]. A copy of a
-    connected store is left out (copy_assumptions speaks of it on its twin's finding), and so are look-alikes."""
+    connected store is left out (copy_assumptions speaks of it on its twin's finding), and so are look-alikes. A
+    managed store not in the table gets the same note as on a request path (`Database` behind a jump pod)."""
     if not g.edgeless:
         return []
     # Look-alikes (`mongo-0`, `mongo-1`) may be one replica set drawn without its edges.
     drawn = Counter((info.cls, info.stem) for info in g.nodes.values())
     unconnected = {n for ids in g.edgeless.values() for n in ids}
+    # A managed store not in the table is noted only where an operator's tool reaches it (`jump_pod >> Database`):
+    # drawn alone in an inventory it may well be the managed HA service its icon names.
+    tools = {nid for nid, info in g.nodes.items() if info.role == "tooling"}
+    tool_touched = {n for e in g.diagram.edges if e.tail in tools or e.head in tools for n in (e.tail, e.head)}
     connected: dict[str, list[NodeInfo]] = {}
     for info in g.nodes.values():
         if info.cls in g.edgeless and info.id not in unconnected:
@@ -388,14 +393,17 @@ def _unconnected_stores(g: AnalysisGraph) -> list[Finding]:
     for cls, ids in g.edgeless.items():
         for nid in ids:
             group, info = g.group(nid), g.nodes[nid]
-            if (group.role != "database" or group.drawn != 1 or group.tolerant or group.provisional
+            if (group.role != "database" or group.drawn != 1 or group.tolerant
+                    or group.provisional and not (info.ha.basis == UNLISTED_BASIS and nid in tool_touched
+                                                  and not label_says_ha(info.label))
                     or drawn[(info.cls, info.stem)] > 1
                     or any(is_copy(info, other) for other in connected.get(cls, ()))):
                 continue
             message = (f"`{group.name}` is a single stateful instance that no application drawn uses (monitoring, "
                        "tools and provisioning aside): no path shows what needs it, but it holds the only copy of "
                        "its data (noted, not raised)")
-            out.append(group_finding(g, "REP001", "info", message, _rep001_remediation(group), group))
+            remediation = _rep001_remediation(group) + (_provisional_note(group, g) if group.provisional else "")
+            out.append(group_finding(g, "REP001", "info", message, remediation, group))
     return out
 
 
