@@ -4551,3 +4551,21 @@ def test_guards_from_a_second_read_of_classes_224_229():
     b.edge(orders, o)
     b.edge(users_svc, u)
     assert ("REP001", "PostgreSQL Orders (primary)") in found(b, "REP001")
+
+
+def test_a_node_whose_role_nothing_states_is_read_as_a_service_at_most_with_a_warning():
+    """`router >> Custom("Elocky EZY", "icons/cloud-keys.png")` (holdout67 `heuzef`, a smart lock on a home
+    network): nothing drawn says what the node is, so reading it as a service the users need is a guess, and a
+    finding that rests on it is a warning that says so; `set role=` to state it. A node whose icon states its role
+    (`EC2("lock api")`) keeps the error."""
+    def drawing(node) -> Arch:
+        b = Arch()
+        b.chain(b.node("Users", "users"), b.node("ELB", "lb"), node(b))
+        return b
+
+    got = by_code(drawing(lambda b: b.node("Custom", "Elocky EZY")), "SPOF001")
+    assert [f.severity for f in got] == ["warning"], got
+    assert any("nothing drawn says what it is" in a for a in got[0].assumptions), got[0].assumptions
+    got = by_code(drawing(lambda b: b.node("Custom", "Elocky EZY", role="service")), "SPOF001")
+    assert [f.severity for f in got] == ["error"], got
+    assert [f.severity for f in by_code(drawing(lambda b: b.node("EC2", "lock api")), "SPOF001")] == ["error"]

@@ -146,6 +146,9 @@ def role_assumptions(g: AnalysisGraph, node_ids: Iterable[str]) -> list[str]:
         elif info.role_source == "placement":
             out.append(f"`{info.label}` read as a service: its `{info.cls}` icon is a management icon, but it is "
                        "drawn called by and calling request-path components")
+        elif info.role_source == "unknown" and info.role == "service":
+            out.append(f"`{info.label}` read as a service: nothing drawn says what it is (a `{info.cls}` icon whose "
+                       "label names no role; set role= to say)")
         if info.ha.basis.startswith("its label names"):
             out.append(f"`{info.label}` read as one self-hosted instance: {info.ha.basis}")
     return out

@@ -381,10 +381,7 @@ def _unconnected_stores(g: AnalysisGraph) -> list[Finding]:
     # Look-alikes (`mongo-0`, `mongo-1`) may be one replica set drawn without its edges.
     drawn = Counter((info.cls, info.stem) for info in g.nodes.values())
     unconnected = {n for ids in g.edgeless.values() for n in ids}
-    # A managed store not in the table is noted only where an operator's tool reaches it (`jump_pod >> Database`):
-    # drawn alone in an inventory it may well be the managed HA service its icon names.
-    tools = {nid for nid, info in g.nodes.items() if info.role == "tooling"}
-    tool_touched = {n for e in g.diagram.edges if e.tail in tools or e.head in tools for n in (e.tail, e.head)}
+    tool_touched: set[str] | None = None
     connected: dict[str, list[NodeInfo]] = {}
     for info in g.nodes.values():
         if info.cls in g.edgeless and info.id not in unconnected:
@@ -393,10 +390,20 @@ def _unconnected_stores(g: AnalysisGraph) -> list[Finding]:
     for cls, ids in g.edgeless.items():
         for nid in ids:
             group, info = g.group(nid), g.nodes[nid]
-            if (group.role != "database" or group.drawn != 1 or group.tolerant
-                    or group.provisional and not (info.ha.basis == UNLISTED_BASIS and nid in tool_touched
-                                                  and not label_says_ha(info.label))
-                    or drawn[(info.cls, info.stem)] > 1
+            if group.role != "database" or group.drawn != 1 or group.tolerant:
+                continue
+            if group.provisional:
+                # A managed store not in the table is noted only where an operator's tool reaches it (`jump_pod >>
+                # Database`): drawn alone in an inventory it may well be the managed HA service its icon names.
+                if info.ha.basis != UNLISTED_BASIS or label_says_ha(info.label):
+                    continue
+                if tool_touched is None:
+                    tools = {n for n, i in g.nodes.items() if i.role == "tooling"}
+                    tool_touched = {n for e in g.diagram.edges if e.tail in tools or e.head in tools
+                                    for n in (e.tail, e.head)}
+                if nid not in tool_touched:
+                    continue
+            if (drawn[(info.cls, info.stem)] > 1
                     or any(is_copy(info, other) for other in connected.get(cls, ()))):
                 continue
             message = (f"`{group.name}` is a single stateful instance that no application drawn uses (monitoring, "
