@@ -671,7 +671,7 @@ def _client_machine(n: Node, called: set[str], inside: set[str], resolved: Mappi
     no store or queue, and whose label names no server ("Next.js SSR\\nport 3000"): the user's device. A VM per
     customer calling its own database, or a consumer polling Kafka, is a server."""
     return (resolved[n.id].source == "module" and _placeholder(n) and not called & inside
-            and not any(resolved[c].role in roles.STATEFUL or resolved[c].role == "cache" for c in called)
+            and not any(resolved[c].role in _REPLICATED_ROLES for c in called)
             and not _NOT_IN_BROWSER.search(roles.words(n.label or "")) and not _PORT.search(n.label or ""))
 
 

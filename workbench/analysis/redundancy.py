@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from workbench.analysis.roles import (
     CONTAINER_TASKS,
+    OBJECT_STORE_PRODUCTS,
     SNOWFLAKE_VENDOR,
     VIRTUAL_MACHINES,
     edge_vendor_cluster,
@@ -474,7 +475,7 @@ _HA_LABEL = re.compile(r"\bmulti ?(?:az|azs|zone|zones|region)\b|\bglobal (?:db|
 # API, so drawings give it the S3 (or GCS, Blob) icon; Pi-hole gets a cloud DNS icon, nginx an ELB icon. Each runs
 # in the design's own machines and is one instance unless more are drawn [issue 13].
 _SELF_HOSTED = {
-    "object_storage": re.compile(r"\b(?:minio|seaweed ?fs|ceph|rados ?gw|garage)\b"),
+    "object_storage": re.compile(rf"\b(?:{OBJECT_STORE_PRODUCTS}|ceph|rados ?gw|garage)\b"),
     # ... named first: "AWS NLB (ingress-nginx)" is the managed balancer in front of nginx.
     "dns": re.compile(r"^(?:pi-?hole|bind9?|unbound|dnsmasq|powerdns|adguard(?: home)?|technitium)\b"),
     "load_balancer": re.compile(r"^(?:nginx|haproxy|traefik|envoy|caddy|varnish)\b|"

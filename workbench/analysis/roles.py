@@ -118,6 +118,8 @@ EXACT: dict[str, str] = {
 
 # Search engines by name, which keep an index of their own whatever icon draws them (`Memorystore("Typesense")`).
 SEARCH_ENGINES = r"type ?sense|meili|manticore|quickwit"
+# Object stores a team runs itself, in a raw label or as words() spells them ("MinIO" is "min io").
+OBJECT_STORE_PRODUCTS = r"min ?io|seaweed ?fs"
 
 # Layer 2: ordered (pattern, role) pairs matched against the class name split into lower-case words
 # ("ElbApplicationLoadBalancer" -> "elb application load balancer"). Word boundaries keep "nats" out of
@@ -156,7 +158,7 @@ _KEYWORD_TABLE: list[tuple[str, str]] = [
     (r"\bwaf\b|firewall|ddos|\bshield\b|anti ?bot|game ?shield|pfsense|opnsense|cloud ?ids|api security",
      "edge_security"),
     (r"simple ?storage ?service|\bs3\b|glacier|\bblobs?\b|buckets?|object ?storage|data lake stor|^data lake$|"
-     r"archive storage|\bgcs\b|general storage|storage accounts?|storage container|\bmin ?io\b|seaweed ?fs",
+     rf"archive storage|\bgcs\b|general storage|storage accounts?|storage container|\b(?:{OBJECT_STORE_PRODUCTS})\b",
      "object_storage"),
     (r"identity|\biam\b|cognito|active directory|\bad\b|\baad\b|\bsso\b|single sign|oauth|\bauth\b|auth0|"
      r"okta|keystone|\bdex\b|saml|directory service|user directory|domain services|\bentra\b|authenticat|"
@@ -615,8 +617,7 @@ def workload_store(label: str) -> str | None:
     return role if role in DATA_ROLES else None
 
 
-# Object stores a team runs itself, as words() spells them ("MinIO" is "min io").
-_OBJECT_STORE_PRODUCT = re.compile(r"\b(?:min ?io|seaweed ?fs)\b")
+_OBJECT_STORE_PRODUCT = re.compile(rf"\b(?:{OBJECT_STORE_PRODUCTS})\b")
 
 # Class role → the roles a label may turn it into: in-memory stores serve as caches, brokers and databases.
 # (`Memorystore("Typesense")`: a search engine drawn with the managed Redis icon.)

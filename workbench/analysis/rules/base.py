@@ -129,8 +129,8 @@ def role_assumptions(g: AnalysisGraph, node_ids: Iterable[str]) -> list[str]:
             out.append(f"role `{info.role}` for `{info.label}`: an edge into it is labelled as queueing work and "
                        "workers take it out")
         elif info.role_source == "placement" and info.role == "client":
-            out.append(f"`{info.label}` read as part of the client: drawn in a client cluster and called only "
-                       "from inside it")
+            out.append(f"`{info.label}` read as part of the client: drawn in a client cluster and called from "
+                       "nowhere outside it")
         elif info.role_source == "browser":
             out.append(f"`{info.label}` read as the app in the users' browsers: a `{info.cls}` front end that only "
                        "clients call or a CDN delivers (set role=\"compute\" if a server renders it)")
