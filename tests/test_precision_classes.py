@@ -4569,3 +4569,203 @@ def test_a_node_whose_role_nothing_states_is_read_as_a_service_at_most_with_a_wa
     got = by_code(drawing(lambda b: b.node("Custom", "Elocky EZY", role="service")), "SPOF001")
     assert [f.severity for f in got] == ["error"], got
     assert [f.severity for f in by_code(drawing(lambda b: b.node("EC2", "lock api")), "SPOF001")] == ["error"]
+
+
+def test_a_client_a_scheduled_job_messages_may_be_the_person_who_runs_it():
+    """`Users("cron\\n(daily)") >> ingestor >> publisher >> reporter >> Client("You\\n(Telegram)") >> approver >>
+    posts`, reporter and approver drawn in one "Notify / Approval" cluster (holdout54 `dungnd193`, a daily digest
+    with a human approval): the client answers the stage that asked it and may run the job rather than use a
+    product, so the approver's finding is a guess and a warning that says so. A client whose label names an
+    audience ("Subscribers"), one marked entry="true", one that a user's flow also messages, one that comes in
+    through a load balancer of its own, one whose answer goes to a component drawn apart from the sender (unless
+    it is named as the author, "Me"), and a client nothing but its own replies reach keep the error (a helper's second read: an account holder mailed a
+    statement, a seller sent a report, an iPhone a push)."""
+    def drawing(label: str = "You\n(Telegram)", rider: bool = False, door: bool = False, apart: bool = False,
+                **kw) -> Arch:
+        b = Arch()
+        cron = b.node("Users", "cron\n(daily)")
+        publisher = b.node("Python", "Publisher", provider="programming", module="language")
+        with b.cluster("Notify / Approval"):
+            reporter = b.node("Python", "Reporter", provider="programming", module="language")
+            if not apart:
+                approver = b.node("Python", "Approver\n(long-poll)", provider="programming", module="language")
+        if apart:
+            approver = b.node("Python", "Approver\n(long-poll)", provider="programming", module="language")
+        person = b.node("Client", label, **kw)
+        posts = b.node("Storage", "posts.json", provider="generic", module="storage")
+        b.chain(cron, b.node("Python", "Ingestor", provider="programming", module="language"), publisher,
+                reporter, person)
+        if door:
+            b.chain(person, b.node("ELB", "lb"), approver, posts)
+        else:
+            b.chain(person, approver, posts)
+        if rider:
+            b.chain(b.node("Users", "riders"), b.node("ELB", "lb"), b.node("EC2", "booking", replicas="2"),
+                    reporter)
+        return b
+
+    def approver_finding(b: Arch):
+        return [f for f in by_code(b, "SPOF001") if f.labels[0] == "Approver (long-poll)"]
+
+    got = approver_finding(drawing())
+    assert [f.severity for f in got] == ["warning"], got
+    assert any("scheduled job's flow sends to it" in a and "`Reporter` → `You (Telegram)`" in a
+               for a in got[0].assumptions), got[0].assumptions
+    for b in (drawing("Editor\n(Telegram)"), drawing("Me\n(Telegram)", apart=True)):
+        assert [f.severity for f in approver_finding(b)] == ["warning"], approver_finding(b)
+    for b in (drawing("Subscribers"), drawing(entry="true"), drawing(rider=True), drawing(door=True),
+              drawing("Editor\n(Telegram)", apart=True)):
+        assert [f.severity for f in approver_finding(b)] == ["error"], approver_finding(b)
+
+    b = Arch()  # users a push comes back to after their own request: the plain users of the product
+    users, api = b.node("Client", "You"), b.node("EC2", "api")
+    b.chain(users, b.node("ELB", "lb"), api, b.node("RDS", "db"))
+    b.chain(b.node("Users", "cron\n(daily)"), b.node("EC2", "digest job", replicas="2"), b.node("RDS", "db"))
+    b.edge(api, users)
+    assert ("SPOF001", "api") in found(b, "SPOF001", severities=("error",))
+
+
+def test_the_internet_a_crawler_exchanges_arrows_with_beside_the_users_is_the_web_it_reads():
+    """`llama_index >> Relationship("receives unstructured data") >> internet >> Relationship("searches for data")
+    >> llama_index` and `llama_index >> Storage("Raw Dataset")`, the users drawn elsewhere (`Researcher >>
+    chatbot`) (holdout55 `johnlafata`): the internet is what the crawler fetches from, not a second door for
+    users, so the dataset it writes is a helper's store (a warning), not one every request needs. An internet
+    two-way with a front door, with no users drawn, with users drawn as a legend with no arrow, or exchanging
+    "HTTPS requests" and "responses" with a public site (a helper's second read) is still where users come from."""
+    def drawing(users: bool = True, door: bool = False, cls: str = "Custom", legend: bool = False,
+                said=("receives unstructured data", "searches for data"), partner: str = "llama_index"):
+        b = Arch()
+        if legend:
+            b.node("Users", "users")
+        elif users:
+            b.chain(b.node("Custom", "Researcher"), b.node("Custom", "chatbot\nGUI"),
+                    b.node("Custom", "vector database"))
+        net = b.node(cls, "internet", **({"provider": "onprem", "module": "network"} if cls == "Internet" else {}))
+        crawler = b.node("Nginx", "edge proxy") if door else b.node("Custom", partner)
+        b.edge(crawler, net, label=said[0])
+        b.edge(net, crawler, label=said[1])
+        b.edge(crawler, b.node("Storage", "Raw Dataset", provider="generic", module="storage"))
+        return b, net
+
+    for cls in ("Custom", "Internet"):
+        b, net = drawing(cls=cls)
+        info = build_graph(b.diagram()).nodes[net.id]
+        assert (info.role, info.role_source) == ("external_saas", "fetched"), (cls, info.role, info.role_source)
+        rep = [f for f in by_code(b, "REP001") if f.labels == ["Raw Dataset"]]
+        assert [f.severity for f in rep] == ["warning"], (cls, rep)
+    b, net = drawing(said=("", ""), partner="news crawler")
+    assert build_graph(b.diagram()).nodes[net.id].role_source == "fetched"
+    for b, net in (drawing(users=False), drawing(door=True), drawing(legend=True),
+                   drawing(said=("responses", "HTTPS requests"), partner="public site")):
+        assert build_graph(b.diagram()).nodes[net.id].role == "internet"
+
+
+def test_a_deployment_on_the_request_path_drawn_over_its_pods_runs_them():
+    """`svc >> Deployment("Deployment") >> db` with `deployment >> [Pod("Pod 1"), Pod("Pod 2")]` in its service's
+    cluster (holdout100 `maaelattar`, three false errors): the controller stands for its workload and the pods
+    drawn under it are its instances, so it runs two (REP010 says it counted them), not one. Pods that another
+    workload calls, that call on, or that sit in another cluster are not its instances."""
+    def drawing(pods_call: bool = False, elsewhere: bool = False) -> Arch:
+        b = Arch()
+        with b.cluster("User Service"):
+            deploy = b.node("Deployment", "Deployment", provider="k8s", module="compute")
+            svc = b.node("Service", "Service (ClusterIP)", provider="k8s", module="network")
+            if not elsewhere:
+                pods = [b.node("Pod", "Pod 1", provider="k8s", module="compute"),
+                        b.node("Pod", "Pod 2", provider="k8s", module="compute")]
+        if elsewhere:
+            with b.cluster("Batch"):
+                pods = [b.node("Pod", "Pod 1", provider="k8s", module="compute"),
+                        b.node("Pod", "Pod 2", provider="k8s", module="compute")]
+        db = b.node("RDS", "User DB", multi_az="true")
+        b.chain(b.node("Users", "End User"), b.node("ELB", "alb"), svc, deploy, db)
+        b.edge(deploy, pods)
+        if pods_call:
+            b.edge(pods, b.node("RDS", "other db", multi_az="true"))
+        return b
+
+    assert not found(drawing(), "SPOF001"), found(drawing(), "SPOF001")
+    assert any("counted as 2 instances: the pods drawn under it" in f.message for f in by_code(drawing(), "REP010"))
+    for b in (drawing(pods_call=True), drawing(elsewhere=True)):
+        assert ("SPOF001", "Deployment") in found(b, "SPOF001"), found(b, "SPOF001")
+
+
+def test_kubernetes_configmaps_and_secrets_have_no_instance_to_lose():
+    """`deploy >> StorageClass("ConfigMaps")` and `deploy >> StorageClass("Sealed Secrets")` (holdout100
+    `maaelattar`), or the ConfigMap and Secret icons themselves: configuration the API server keeps, not a volume
+    with data of its own nor a service to run twice, so neither REP001 nor SPOF001. A StorageClass named for a
+    volume is still storage."""
+    b = Arch()
+    deploy = b.node("Deployment", "api", provider="k8s", module="compute", replicas="3")
+    b.chain(b.node("Users", "users"), b.node("ELB", "alb"), deploy)
+    for label in ("ConfigMaps", "Sealed Secrets"):
+        b.edge(deploy, b.node("StorageClass", label, provider="k8s", module="storage"))
+    b.edge(deploy, b.node("Secret", "db creds", provider="k8s", module="podconfig"))
+    b.edge(deploy, b.node("ConfigMap", "app config", provider="k8s", module="podconfig"))
+    assert not found(b, "SPOF001", "REP001"), found(b, "SPOF001", "REP001")
+    b.edge(deploy, b.node("StorageClass", "uploads volume", provider="k8s", module="storage"))
+    assert ("REP001", "uploads volume") in found(b, "REP001")
+
+    b = Arch()  # `secrets >> Edge(style="dotted") >> apollo` (holdout33 `jayesh-shaw`): read at start, no source
+    app = b.node("EC2", "apollo", replicas="2")
+    b.chain(b.node("Users", "users"), b.node("ELB", "alb"), app, b.node("RDS", "db"))
+    b.edge(b.node("PV", "Secrets", provider="k8s", module="storage"), app, style="dotted")
+    assert not found(b, "TOP001"), found(b, "TOP001")
+    assert [f.entries for f in by_code(b, "REP001")] == [["users"]], by_code(b, "REP001")
+
+
+def test_an_internet_gateway_nothing_calls_is_where_the_internet_comes_in():
+    """`InternetGateway("Internet Gateway") >> alb` beside `Users >> alb` (14 drawings in the benchmark): the
+    gateway is the internet's way in, not a component nothing reaches (no TOP001 on it); what only it leads to is
+    still reported (making it a front door turned errors into guesses and back across 20 drawings, and was
+    withdrawn), so what only an egress-only gateway points at is reported, and a subnet labelled as having none
+    ("isolated subnet (no IGW)") is no gateway."""
+    b = Arch()
+    users, alb = b.node("Users", "users"), b.node("ALB", "alb")
+    b.chain(users, alb, b.node("EC2", "app", replicas="2"))
+    b.edge(b.node("InternetGateway", "Internet Gateway", provider="aws", module="network"), alb)
+    assert not found(b, "TOP001"), found(b, "TOP001")
+
+    b = Arch()
+    b.node("Users", "users")
+    b.chain(b.node("InternetGateway", "Internet Gateway", provider="aws", module="network"), b.node("ALB", "alb"),
+            b.node("EC2", "app"))
+    assert found(b, "TOP001") == {("TOP001", "alb"), ("TOP001", "app")}, found(b, "TOP001")
+
+    for cls, label in (("InternetGateway", "Egress-only Internet Gateway"),
+                       ("PrivateSubnet", "isolated subnet (no IGW)")):
+        b = Arch()
+        b.chain(b.node("Users", "users"), b.node("ALB", "alb"), b.node("EC2", "app", replicas="2"))
+        b.edge(b.node(cls, label, provider="aws", module="network"), b.node("EC2", "ledger reconciler"))
+        expected = {("TOP001", "ledger reconciler")} | ({("TOP001", label)} if cls == "PrivateSubnet" else set())
+        assert found(b, "TOP001") == expected, (label, found(b, "TOP001"))
+
+
+def test_guards_from_a_second_read_of_classes_233_235():
+    """A helper's second read of the pods-under-a-controller and config-object readings found these misread: a
+    Deployment calling another workload's pods over a labelled arrow (`web >> Edge(label="HTTP /jobs") >>
+    [worker-1, worker-2]`), one pointing at three different services' pods, a CronJob's pods (successive runs), a
+    Vault server drawn with a Secret icon, and workloads named "Secrets" (`Deployment("Secrets") >> db`)."""
+    def deployment(pods, label: str = "", cls: str = "Deployment") -> set:
+        b = Arch()
+        with b.cluster("web"):
+            web = b.node(cls, "web", provider="k8s", module="compute")
+            targets = [b.node("Pod", p, provider="k8s", module="compute") for p in pods]
+        b.chain(b.node("Users", "users"), b.node("ELB", "alb"), web, b.node("RDS", "db", multi_az="true"))
+        b.edge(web, targets, label=label)
+        return {h for h in found(b, "SPOF001", "REP010", severities=("error", "warning", "info")) if h[1] == "web"}
+
+    assert deployment(["worker-1", "worker-2"]) == {("REP010", "web")}
+    assert ("SPOF001", "web") in deployment(["worker-1", "worker-2"], label="HTTP /jobs")
+    assert ("SPOF001", "web") in deployment(["auth", "orders", "payments"])
+    assert ("REP010", "web") not in deployment(["backup-28391", "backup-28392"], cls="Cronjob")
+
+    for make in (lambda b: b.node("Secret", "HashiCorp Vault", provider="k8s", module="podconfig"),
+                 lambda b: b.node("Deployment", "Secrets", provider="k8s", module="compute")):
+        b = Arch()
+        app = b.node("EC2", "app", replicas="2")
+        b.chain(b.node("Users", "users"), b.node("ELB", "alb"), app)
+        node = make(b)
+        b.edge(app, node)
+        b.edge(node, b.node("PostgreSQL", "secrets db", replicas="2"))
+        assert ("SPOF001", node.label) in found(b, "SPOF001"), (node.label, found(b))

@@ -252,7 +252,7 @@ def _find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str
     found = _people_who_run_it(found, groups, declared, Q)
     candidates = [gid for gid, grp in groups.items()
                   if Q.in_degree(gid) == 0 and Q.out_degree(gid) > 0 and not grp.effective_stateful and not grp.soft
-                  and grp.role in roles.REQUEST_ROLES and grp.role not in SOURCE_ROLES and gid not in fed]
+                  and grp.role in roles.REQUEST_ROLES and grp.role not in _NEVER_SOURCES and gid not in fed]
     if found:
         # Sources the users' entries do not reach (a cron box, a sync job, an importer): analysed for the stores
         # they need (REP), never as a door every request comes through (R5). Only where a client is drawn
@@ -270,6 +270,7 @@ def _find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str
                                     "reach it; analysed for the stores it needs")
                    for gid in near if gid not in reached_by_users]
         rest = [gid for gid in candidates if gid not in near]
+        found = _messaged_by_a_job(found, helpers, groups, nodes, declared, Q)
         return found + helpers + (_inferred(groups, Q, rest, clients_elsewhere=True, tooled=tooled) if rest else [])
     if not candidates:
         # No request edge at all around the one service drawn (an app with only its monitoring): it is the system.
@@ -285,6 +286,11 @@ def _find_entries(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str
                                  "drawn); analysed as a helper for the stores it needs")
                 for gid in _cycle_heads(groups, Q, nodes, fed)]
     return _inferred(groups, Q, candidates, tooled=tooled)
+
+
+# Clients and the internet are entries already; a secrets store nothing calls (`Vault >> app`, `PV("Secrets") >> app`)
+# is configuration read at start, no source of requests.
+_NEVER_SOURCES = SOURCE_ROLES | {"secrets"}
 
 
 def _cycle_heads(groups: Mapping[str, Group], Q: nx.DiGraph, nodes: Mapping[str, NodeInfo],
@@ -343,6 +349,55 @@ def _people_who_run_it(found: list[Entry], groups: Mapping[str, Group], declared
         elif e.group in operators:
             e = replace(e, helper=True, assumption=f"`{name}` is an operator, not a user: the paths from it are for "
                                                    "running the system; analysed for the stores they need")
+        out.append(e)
+    return out
+
+
+# Labels naming the product's audience or their apps: a job that mails "Subscribers" mails the product's users.
+_AUDIENCE = re.compile(r"\b(?:users?|customers?|clients?|people|visitors?|readers?|subscribers?|players?|shoppers?|"
+                       r"buyers?|guests?|members?|public|patients?|students?|employees?|drivers?|riders?|"
+                       r"passengers?|browsers?|apps?|mobile|web)\b")
+
+
+# A client named as the drawing's author or reader ("Me (Telegram)", "You"): the person who runs it.
+_THE_AUTHOR = re.compile(r"^(?:me|you|myself)\b")
+
+
+def _messaged_by_a_job(found: list[Entry], helpers: list[Entry], groups: Mapping[str, Group],
+                       nodes: Mapping[str, NodeInfo], declared: set[str], Q: nx.DiGraph) -> list[Entry]:
+    """A drawn client that a scheduled job's flow sends to, not in answer to anything the client sent, and that
+    answers the stage that asked it (`cron >> ... >> reporter >> Client("You\n(Telegram)") >> approver`, reporter
+    and approver drawn in one "Notify / Approval" cluster) or is named as the author ("Me", "You"), may be the
+    person who runs the job rather than a user of a product: whether its paths are user request paths is a guess,
+    so findings that rest on it alone say so and stay warnings. Not when its label names an audience
+    ("Subscribers", "Mobile App"), when it comes in through a front door of its own (a statement mailed to an
+    account holder who signs in through the load balancer), when what it calls is drawn apart from the sender
+    and it is not named as the author, nor when a user's flow reaches the sender (a driver's app a rider's
+    booking notifies) [issue 13]."""
+    jobs = [e.group for e in helpers if groups[e.group].role == "workflow"]  # a schedule, an orchestrator
+    if not jobs:
+        return found
+    from_jobs = reached(jobs, Q.succ)
+
+    def stages(gid: str) -> set[str]:  # the innermost clusters its members are drawn in
+        return {nodes[m].cluster_path[-1] for m in groups[gid].members if nodes[m].cluster_path}
+
+    out = []
+    for e in found:
+        name = groups[e.group].name
+        senders = set() if e.helper or e.assumption or e.group in declared else (
+            set(Q.predecessors(e.group)) - reached([e.group], Q.succ))
+        asked = set().union(*(stages(s) for s in senders)) if senders else set()
+        answers = list(Q.successors(e.group))
+        text = roles.words(" ".join(groups[e.group].labels))
+        if (senders and senders <= from_jobs and answers
+                and all(groups[a].role not in _FACING_ROLES and (_THE_AUTHOR.match(text) or stages(a) & asked)
+                        for a in answers)
+                and not senders & reached([x.group for x in found if not x.helper and x.group != e.group], Q.succ)
+                and not _AUDIENCE.search(text)):
+            e = replace(e, assumption=f"`{name}` read as a user, though a scheduled job's flow sends to it "
+                                      f"(`{groups[min(senders)].name}` → `{name}`): it may be the person who runs "
+                                      "the job answering it (set entry=\"true\" if it is a user)")
         out.append(e)
     return out
 

@@ -75,6 +75,7 @@ def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
     _internet_from_labels(diagram, resolved)
     _client_side_clusters(diagram, resolved)
     _roles_from_arrows(diagram, resolved)
+    _the_web_beside_the_users(diagram, resolved)
     if _browser_apps(diagram, resolved):
         # A front end now read as the browser starts the walk of its own cluster: `Cluster("Browser")` holding
         # `React("SPA") - TypeScript("Zustand Stores")` runs the store in each user's browser too.
@@ -92,6 +93,7 @@ def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
     stem_memo: dict[str, str] = {}  # and labels
     callers_rank = _network_caller_ranks(diagram, resolved)
     owners = k8s_owners(diagram, resolved) | frozenset(inline_controllers(diagram))
+    pods_of = _pods_drawn_under(diagram, owners)
     fronted = fronted_ingresses(diagram, resolved)
     platforms = platforms_over_tasks(diagram)
     infos: dict[str, NodeInfo] = {}
@@ -112,6 +114,8 @@ def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
             stateful = role in roles.STATEFUL or (role == "analytics" and (
                 n.cls in roles.WAREHOUSE_CLASSES or _WAREHOUSE_LABEL.search(n.label or "") is not None))
         replicas, source = _replicas(n, clusters, members_by_cluster, stateful or role == "cache")
+        if source == "default" and pods_of.get(n.id, 0) >= 2:
+            replicas, source = pods_of[n.id], "owned_pods"
         loc = _location(n, locations, location_memo)
         label = display_label(n)
         # The stem reads the label as drawn: an index that ends the name's line ("ECS task 1\n256 CPU") is one.
@@ -164,6 +168,8 @@ def _ha(n: Node, role: str, memo: dict[tuple, HA], places: tuple[str, ...]) -> H
     hosted = f"its label names {hosted}" if hosted else edge_vendor(places, role, n.label)
     host = serverless_host(n.cls, n.provider, places)
     cls = k8s_kind(n) or n.cls
+    if n.provider == "k8s" and cls in _K8S_OBJECTS and _A_SERVER.search(roles.words(n.label or "")):
+        return _SERVER_ON_AN_OBJECT_ICON
     key = (provider, cls, role, n.c4 is not None, label_ha, self_hosted, hosted, host) + tuple(
         n.analysis.get(k) for k in _HA_KEYS)
     found = memo.get(key)
@@ -176,7 +182,18 @@ def _ha(n: Node, role: str, memo: dict[tuple, HA], places: tuple[str, ...]) -> H
 # Labels that name a Kubernetes object kind: `Pod("Service")` in front of a Deployment is the Service (a virtual
 # IP with no instance to lose), drawn with the icon at hand [H, issue 13].
 _K8S_KIND_LABELS = {"service": "SVC", "svc": "SVC", "k8s service": "SVC", "kubernetes service": "SVC",
-                    "cluster ip": "SVC", "clusterip": "SVC", "clusterip service": "SVC", "cluster ip service": "SVC"}
+                    "cluster ip": "SVC", "clusterip": "SVC", "clusterip service": "SVC", "cluster ip service": "SVC",
+                    # ... and `StorageClass("ConfigMaps")`, `StorageClass("Sealed Secrets")`: configuration the API
+                    # server keeps, not a volume with data of its own (holdout100 `maaelattar`).
+                    **dict.fromkeys(("configmap", "configmaps", "config map", "config maps"), "CM"),
+                    **dict.fromkeys(("secret", "secrets", "sealed secret", "sealed secrets", "k8s secrets",
+                                     "kubernetes secrets"), "Secret")}
+_K8S_KIND_MODULES = {"SVC": "network", "CM": "podconfig", "Secret": "podconfig"}
+_K8S_OBJECTS = frozenset({"CM", "Secret"})
+# ... but a server drawn with their icons is one: `Secret("HashiCorp Vault")`, `ConfigMap("Config Server")`.
+_A_SERVER = re.compile(r"\b(?:vault|servers?|services?|api|daemon)\b")
+_SERVER_ON_AN_OBJECT_ICON = HA("single", basis="a server drawn with a Kubernetes Secret or ConfigMap icon (its label "
+                                               "names it): one instance unless more are drawn")
 
 
 def k8s_kind(n: Node) -> str | None:
@@ -184,13 +201,15 @@ def k8s_kind(n: Node) -> str | None:
     if n.provider != "k8s" or "role" in n.analysis:
         return None
     kind = _K8S_KIND_LABELS.get(roles.words(n.label))
+    if kind in _K8S_OBJECTS and n.module not in ("storage", "podconfig"):
+        return None  # `Deployment("Secrets")`, `Pod("Secrets")`: a workload named for what it serves
     return kind if kind is not None and kind != n.cls else None
 
 
 def _resolve(n: Node, memo: dict[tuple, roles.RoleResolution]) -> roles.RoleResolution:
     kind = k8s_kind(n)
     if kind is not None:
-        return roles.RoleResolution(roles.class_role("k8s", "network", kind), "label")
+        return roles.RoleResolution(roles.class_role("k8s", _K8S_KIND_MODULES[kind], kind), "label")
     # Most nodes share a class; the memo lives for one build only (no global state).
     c4 = tuple(sorted((n.c4 or {}).items()))
     # The label takes part where it can decide the role: custom and generic icons, bare nodes, unknown classes.
@@ -347,6 +366,41 @@ def _roles_from_arrows(diagram: Diagram, resolved: dict[str, roles.RoleResolutio
     for n in peers:
         if resolved[n.id].source == "unknown" and not callers[n.id] and calls[n.id] and calls[n.id] <= used:
             resolved[n.id] = roles.RoleResolution("client", "peer")
+
+
+def _the_web_beside_the_users(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
+    """An internet node drawn beside the users, not in front of them, whose every arrow is one of a two-way pair
+    with a component that the drawing says fetches from it (`llama_index >> Edge(label="receives unstructured
+    data") >> internet >> Edge(label="searches for data") >> llama_index`, or a "crawler" or "scraper" two-way with
+    it), the users drawn calling elsewhere (`Researcher >> chatbot`), is the web those components read, not a
+    second door for users (source "fetched"). Not when a client or a front door (load balancer, gateway, CDN, DNS,
+    WAF) is among its partners, nor when nothing says fetching: a site's "HTTPS requests" and "responses", a
+    webhook, inbound mail or a tunnel connector are users' or partners' requests coming in [issue 13]."""
+    nets = [n for n in diagram.nodes if resolved[n.id].role == "internet" and "role" not in n.analysis
+            and resolved[n.id].source not in ("override", "c4")]
+    if not nets:
+        return
+    callers, calls = call_maps(diagram)
+    # Users drawn where they come in: a client that calls something (a "Users" icon with no arrow is a legend).
+    if not any(resolved[n.id].role == "client" and calls[n.id] for n in diagram.nodes):
+        return
+    said: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for e in diagram.edges:
+        said[(e.caller, e.callee)].append(e.label or "")
+    labels = {n.id: display_label(n) for n in diagram.nodes}
+    for n in nets:
+        partners = callers[n.id]
+        if (partners and partners == calls[n.id]
+                and all(resolved[p].role not in USER_FACING and resolved[p].role not in ("client", "internet")
+                        and _FETCHING.search(roles.words(" ".join([labels[p], *said[(p, n.id)], *said[(n.id, p)]])))
+                        for p in partners)):
+            resolved[n.id] = roles.RoleResolution("external_saas", "fetched")
+
+
+# Words that say a component reads the web: it searches, crawls, scrapes, downloads or retrieves, or receives data.
+_FETCHING = re.compile(r"\b(?:search(?:es|ing)?|fetch(?:es|ing|ers?)?|crawl(?:s|ing|ers?)?|scrap(?:es|ing|ers?)|"
+                       r"download(?:s|ing|ers?)?|retriev(?:es?|ing|ers?|als?)|harvest(?:s|ing|ers?)?|spiders?|"
+                       r"(?:receives?|gets?|collects?|gathers?|pulls?) (?:\w+ )?data)\b")
 
 
 # Control-plane and console icons a drawing may use for a service of its own (a generated docker-compose drawing
@@ -846,6 +900,34 @@ def k8s_owners(diagram: Diagram, resolved: Mapping[str, roles.RoleResolution]) -
             elif resolved[b].role not in roles.AUXILIARY_ROLES:
                 owned[a] = None  # a real request edge: keep it a workload
     return frozenset(nid for nid, flag_ in owned.items() if flag_)
+
+
+def _pods_drawn_under(diagram: Diagram, owners: frozenset[str]) -> dict[str, int]:
+    """A Kubernetes controller on the request path (`svc >> Deployment("Deployment") >> db`) drawn over its pods
+    (`deployment >> [Pod("Pod 1"), Pod("Pod 2")]`, in its cluster) runs them: controller id → the number of
+    look-alike pods it points at by unlabelled arrows that share its innermost cluster, that nothing else calls and
+    that call nothing (the workload's calls are drawn from the controller). A Deployment calling another
+    workload's pods (`web >> Edge(label="HTTP /jobs") >> workers`) is not counted by them [issue 13]."""
+    controllers = {n.id: n for n in diagram.nodes
+                   if n.provider == "k8s" and n.cls in _LONG_RUNNING and n.id not in owners}
+    if not controllers:
+        return {}
+    pods = {n.id: n for n in diagram.nodes if n.provider == "k8s" and n.cls == "Pod" and k8s_kind(n) is None}
+    callers, calls = call_maps(diagram)
+    labelled = {(e.caller, e.callee) for e in diagram.edges if (e.label or "").strip()}
+    out = {}
+    for cid, c in controllers.items():
+        mine = [p for p in calls[cid] & pods.keys()
+                if callers[p] == {cid} and not calls[p] and pods[p].clusters[-1:] == c.clusters[-1:]
+                and (cid, p) not in labelled]
+        # Look-alikes only ("Pod 1", "Pod 2"): "auth", "orders" and "payments" are three services.
+        if len(mine) >= 2 and len({label_stem(display_label(pods[p])) for p in mine}) == 1:
+            out[cid] = len(mine)
+    return out
+
+
+# Controllers whose pods run side by side; a CronJob's or a Job's pods are successive runs, not replicas.
+_LONG_RUNNING = frozenset({"Deploy", "RS", "STS", "DS"})
 
 
 def _name(n: Node) -> str:

@@ -654,6 +654,9 @@ def node_ha(provider: str | None, cls: str, role: str, analysis: Mapping[str, st
     if provider == "k8s" and cls == "SVC":
         return HA("managed", elastic=True, basis="a Kubernetes Service is a virtual IP that kube-proxy programs on "
                                                  "every node; there is no instance to lose [H]")
+    if provider == "k8s" and cls in ("CM", "Secret"):
+        return HA("managed", elastic=True, basis="a Kubernetes ConfigMap or Secret is an object the API server "
+                                                 "keeps (in etcd) and pods read; there is no instance to lose [H]")
     if provider in SELF_HOSTED_PROVIDERS:
         return HA("single", basis="self-hosted: one instance unless drawn or declared")
     if role in FABRIC_ROLES:

@@ -122,6 +122,10 @@ def role_assumptions(g: AnalysisGraph, node_ids: Iterable[str]) -> list[str]:
         elif info.role_source == "called":
             out.append(f"`{info.label}` read as a service on the internet, not where users come from: the design "
                        "calls it and it sends nothing")
+        elif info.role_source == "fetched":
+            out.append(f"`{info.label}` read as the web that the components it exchanges arrows with fetch from, not "
+                       "where users come from: the users are drawn elsewhere (set role=\"internet\" if they come "
+                       "through it)")
         elif info.role_source == "peer":
             out.append(f"`{info.label}` read as a client: nothing calls it, and it sends requests to the front door "
                        "the drawn clients use (set role=\"service\" if it is a server)")

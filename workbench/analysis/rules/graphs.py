@@ -115,12 +115,16 @@ def check_graph002(g: AnalysisGraph, ctx: Context) -> list[Finding]:
 
 
 def check_entry001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
-    inferred = [e.group for e in g.entries if e.inferred]
+    # Where clients are drawn, a source read as a helper is no entry (TOP001 says nothing reaches it); only the
+    # doors inferred in parts of the drawing the clients are not linked to are, and "no client drawn" is untrue.
+    clients = any(not e.inferred and not e.helper for e in g.entries)
+    inferred = [e.group for e in g.entries if e.inferred and not (clients and e.helper)]
     if not inferred:
         return []
     labels = [g.groups[e].name for e in inferred]
+    where = " in front of them" if clients else ""
     finding = diagram_finding(
-        g, "ENTRY001", "info", f"no client drawn; using `{names(labels)}` as entry",
+        g, "ENTRY001", "info", f"no client drawn{where}; using `{names(labels)}` as entry",
         'add a client (for example `Users()`) in front, or mark the real entry with entry="true"')
     members = [m for e in inferred for m in g.groups[e].members]
     finding.nodes, finding.labels = members, [g.label(m) for m in members]

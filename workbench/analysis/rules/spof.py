@@ -481,6 +481,11 @@ def check_rep010(g: AnalysisGraph, ctx: Context) -> list[Finding]:
                 g, "REP010", "info", f"`{info.label}` is assumed to run ≥2 instances: its label names the redundancy "
                 "(a replica set, a pair, HSRP, VRRP, keepalived, Always On)",
                 f'set replicas="N" on `{info.label}` to its members', nid))
+        elif info.replicas_source == "owned_pods" and not info.auxiliary:
+            out.append(node_finding(
+                g, "REP010", "info", f"`{info.label}` is counted as {info.replicas} instances: the pods drawn under "
+                "it", f'set replicas="{info.replicas}" on `{info.label}` to state it (or the count that really runs)',
+                nid))
         elif info.replicas_source in ("label", "cluster_label") and not info.auxiliary:
             whose = "its cluster's label" if info.replicas_source == "cluster_label" else "its label"
             out.append(node_finding(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import networkx as nx
 
 from workbench.analysis import roles
-from workbench.analysis.elements import SOURCE_ROLES, AnalysisGraph, Arc
+from workbench.analysis.elements import SOURCE_ROLES, AnalysisGraph, Arc, Group
 from workbench.analysis.findings import Finding, Rule
 from workbench.analysis.graph import strong_components
 from workbench.analysis.rules.base import Check, Context, drives, group_finding
@@ -20,11 +22,13 @@ TOP001 = Rule(
          "no entry and no queue's async domain reaches through synchronous, asynchronous or fallback edges. "
          "Isolated nodes count. Not reported: what a tooling or management node drives (a pipeline that deploys "
          "it, an agent that operates it), a store a log shipper writes into (Fluentd, Fluent Bit, Logstash), a "
-         "store or external service that nothing calls but that feeds others (a data source), a schedule (a "
-         "scheduler or cron job), the head of a pipeline in a drawing with no user entry, and what those reach, nor "
-         "what the people who run the system reach (an admin's console, a CMS's editors, a developer's pipeline); "
-         "network icons without request edges (a VPC or subnet drawn as a caption). Monitoring edges into "
-         "services (scrapes) reach nothing. Silent when the diagram has no entry and no queue at all.",
+         "store, external service or secrets store that nothing calls but that feeds others (a data source), a "
+         "schedule (a scheduler or cron job), the head of a pipeline in a drawing with no user entry, and what "
+         "those reach, nor what the people who run the system reach (an admin's console, a CMS's editors, a "
+         "developer's pipeline); network icons without request edges (a VPC or subnet drawn as a caption), a "
+         "gateway to the internet itself (traffic from the internet comes in there; what only it leads to is "
+         "reported). Monitoring edges into services (scrapes) reach nothing. Silent when the diagram has no entry "
+         "and no queue at all.",
     why="Either an edge is missing from the drawing, and with it every dependency the analysis should see, or "
         "the component is dead weight.",
     example='Users("users") >> ELB("lb") >> EC2("web")\nRDS("db")   # nothing calls db',
@@ -68,9 +72,11 @@ def check_top001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
         return []
     entries = {e.group for e in g.entries if not e.helper}  # a job nothing calls is still reported
     # An external service is someone else's: when nothing reaches it, TOP001 on its caller says what is missing.
+    # A gateway to the internet (`InternetGateway("IGW") >> alb`) is where traffic from the internet comes in, no
+    # component a request should reach; what only it leads to is still reported.
     candidates = [gid for gid, grp in g.groups.items()
                   if gid not in entries and gid not in ctx.request_reach and grp.role in roles.REQUEST_ROLES
-                  and grp.role not in SOURCE_ROLES and grp.role != "external_saas"]
+                  and grp.role not in SOURCE_ROLES and grp.role != "external_saas" and not _internet_door(grp)]
     if not candidates:
         return []
     # What a schedule starts, and in a drawing with no user entry the head of its pipeline (ENTRY001 names it), is
@@ -84,6 +90,15 @@ def check_top001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
     return [group_finding(g, "TOP001", "warning", f"`{grp.name}` is not reachable from any entry",
                           f"connect `{grp.name}` to what calls it, or delete it", grp)
             for grp in (g.groups[gid] for gid in candidates if gid not in reached)]
+
+
+_INTERNET_DOOR = re.compile(r"^(?:aws )?(?:internet gateway|igw)\b")  # not "isolated subnet (no IGW)"
+
+
+def _internet_door(group: Group) -> bool:
+    """A network's gateway to the internet (`InternetGateway("Internet Gateway")`, `Router("IGW")`)."""
+    return group.role == "network" and (
+        "InternetGateway" in group.classes or bool(_INTERNET_DOOR.match(roles.words(group.name))))
 
 
 def _other_roots(g: AnalysisGraph) -> set[str]:
@@ -101,13 +116,17 @@ def _other_roots(g: AnalysisGraph) -> set[str]:
             # ... and a sink only logs or metrics are drawn into (`app >> Edge(label="logs") >> Droplet("Log
             # Destination")`): the operations plane's, not a component requests should reach.
             roots.add(v)
-    # Data sources: a store, or an external service (`Internet("source") >> trainer`), that nothing calls.
-    roots.update(gid for gid in calls - called if g.groups[gid].stateful or g.groups[gid].role == "external_saas")
+    # Data sources: a store, an external service (`Internet("source") >> trainer`) or a secrets store
+    # (`PV("Secrets") >> app`: what the app reads at start), that nothing calls.
+    roots.update(gid for gid in calls - called
+                 if g.groups[gid].stateful or g.groups[gid].role in ("external_saas", "secrets"))
     # A VPC, subnet or route-table icon with no request edges is a caption for the drawing, not a component (side
     # edges from monitoring do not make it one: they change no finding).
     roots.update(gid for gid, grp in g.groups.items()
                  if grp.role == "network" and gid not in called and gid not in calls)
     return roots
+
+
 
 
 def check_top002(g: AnalysisGraph, ctx: Context) -> list[Finding]:
