@@ -65,7 +65,10 @@ ENTRY001 = Rule(
          "(a single self-hosted ingress is a SPOF; a managed load balancer is not). A sole user-facing entry is "
          "the drawing's plain meaning; otherwise the findings behind a guessed entry carry \"entry inferred\" "
          "and are at most warnings. With clients drawn, sources that the clients do not reach (a cron box) are "
-         "helpers in the same way [issue 13: report jobs, admin UIs and sensors each became a front door].",
+         "helpers in the same way [issue 13: report jobs, admin UIs and sensors each became a front door], and "
+         "ENTRY001 names only the doors inferred in parts of the drawing the clients are not linked to (\"no "
+         "client drawn in front of them\"). A secrets store that nothing calls (Vault, a Secret, Secrets Manager) "
+         "is never a source: it is configuration read at start.",
     why="Required components are computed per entry. A guessed entry can be wrong, and then so is everything "
         "that depends on it.",
     example='ELB("lb") >> [EC2("worker1"), EC2("worker2")] >> RDS("events")',
