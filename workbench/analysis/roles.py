@@ -627,6 +627,9 @@ MULTI_PURPOSE: dict[str, frozenset[str]] = {"cache": frozenset({"queue", "databa
 # registries (also as commonly misspelt), bastion and jump hosts. They serve the people who run the system; reached
 # through the same ingress as the application, they are still no user path [issue 13].
 _OPS_LABEL = re.compile(r"\b(?:portainer|rancher|kubernetes dashboard|k8s dashboard|argo ?cd|harbor|artifactory|"
+                        # delivery steps (`Custom("Watchtower\nContinuous Delivery")`); not a "Continuous
+                        # Integration Service" users call, nor a product named Watchtower
+                        r"continuous (?:delivery|deployment)|"
                         r"(?:container|docker|image|private|artifact) regist(?:e)?r(?:y|ies)|bastions?|"
                         r"jump ?(?:hosts?|box(?:es)?|servers?)|j ?meter|locust|gatling|"
                         r"load ?(?:generators?|testers?)|"

@@ -126,6 +126,9 @@ def role_assumptions(g: AnalysisGraph, node_ids: Iterable[str]) -> list[str]:
             out.append(f"`{info.label}` read as the web that the components it exchanges arrows with fetch from, not "
                        "where users come from: the users are drawn elsewhere (set role=\"internet\" if they come "
                        "through it)")
+        elif info.role_source == "sessions":
+            out.append(f"role `{info.role}` for `{info.label}`: an edge into it says it keeps the sessions, so it "
+                       "holds them rather than caching a store's rows")
         elif info.role_source == "peer":
             out.append(f"`{info.label}` read as a client: nothing calls it, and it sends requests to the front door "
                        "the drawn clients use (set role=\"service\" if it is a server)")
@@ -153,7 +156,7 @@ def role_assumptions(g: AnalysisGraph, node_ids: Iterable[str]) -> list[str]:
         elif info.role_source == "unknown" and info.role == "service":
             out.append(f"`{info.label}` read as a service: nothing drawn says what it is (a `{info.cls}` icon whose "
                        "label names no role; set role= to say)")
-        if info.ha.basis.startswith("its label names"):
+        if info.ha.basis.startswith(("its label names", "a vendor's edge icon")):
             out.append(f"`{info.label}` read as one self-hosted instance: {info.ha.basis}")
     return out
 
