@@ -4877,3 +4877,43 @@ def test_guards_from_a_second_read_of_classes_236_238():
         b.chain(b.node("Users", "users"), b.node("ELB", "alb"), b.node("EC2", label),
                 b.node("RDS", "db", multi_az="true"))
         assert ("SPOF001", label) in found(b, "SPOF001"), label
+
+
+def test_a_step_whose_notes_mention_a_cache_is_the_step():
+    """`EC2("9 · vLLM sinh\\n(prefix cache KV bên trong)")`, `EC2("8 · Dựng prompt\\ndatamark · cache_salt")` and
+    `EC2("4 · Cache key\\nhash(...)")` on a gateway's request chain (holdout103 `potato1476`, six misses): a step
+    whose notes mention the cache it uses, or that computes a cache key, is the step its name's line names, not a
+    cache; read as caches they broke the chain and everything after them was "unreachable". A name's line that
+    names a cache or another store keeps that reading."""
+    def chain(label: str) -> set:
+        b = Arch()
+        b.chain(b.node("Users", "agents"), b.node("ELB", "nlb"), b.node("EC2", "1 · Auth"), b.node("EC2", label),
+                b.node("EC2", "10 · Ground check"), b.node("RDS", "log db", multi_az="true"))
+        return found(b, "SPOF001", "REP001", "TOP001")
+
+    for label in ("9 · vLLM sinh\n(prefix cache KV bên trong)", "8 · Dựng prompt\ndatamark · cache_salt",
+                  "4 · Cache key\nhash(question + agent)"):
+        got = chain(label)
+        assert {("SPOF001", " ".join(label.split())), ("SPOF001", "10 · Ground check")} <= got, (label, got)
+        assert not {h for h in got if h[0] == "TOP001"}, (label, got)
+    for label in ("Session cache\n(Redis)", "Redis cache", "Inventory DB\n(Redis - for fast stock checks)"):
+        b = Arch()
+        node = b.node("EC2", label)
+        b.chain(b.node("Users", "agents"), b.node("ELB", "nlb"), b.node("EC2", "api", replicas="2"), node)
+        assert build_graph(b.diagram()).nodes[node.id].role in ("cache", "database"), label
+
+
+def test_a_loop_back_to_the_user_is_no_synchronous_cycle():
+    """`user >> planner >> orchestrator >> ... >> report >> user` (holdout77 `ansumanbhujabal`): the report sent
+    back to the person who asked closes a loop through a client, a push or a reply, not a call waiting on a call;
+    no CYC001. A loop among services still is one."""
+    b = Arch()
+    user, planner, report = b.node("Users", "Procurement Officer"), b.node("EC2", "planner"), b.node("EC2", "report")
+    b.chain(user, planner, b.node("EC2", "orchestrator"), report)
+    b.edge(report, user, label="Markdown + PDF")
+    assert not by_code(b, "CYC001"), by_code(b, "CYC001")
+    b = Arch()
+    a, c = b.node("EC2", "a"), b.node("EC2", "c")
+    b.chain(b.node("Users", "users"), a, b.node("EC2", "b"), c)
+    b.edge(c, a, kind="sync")
+    assert by_code(b, "CYC001")

@@ -686,19 +686,22 @@ def _session_stores(diagram: Diagram, resolved: dict[str, roles.RoleResolution])
         return
     said = {e.callee for e in diagram.edges if e.callee in caches and e.dir in ("forward", "back")
             and "ession" in (e.label or "") and _SESSIONS.search(roles.words(e.label))}
+    named = {nid for nid, n in caches.items() if "ession" in (n.label or "") and _SESSIONS.search(roles.words(n.label))}
+    found = named | said
+    if not found:
+        return  # the cheap look first: at 10,000 nodes the stems below cost more than the rest of this pass
+    classes = {caches[nid].cls for nid in found}
     stems: dict[tuple[str, str], int] = defaultdict(int)
     for n in caches.values():
-        stems[(n.cls, label_stem(display_label(n)))] += 1
+        if n.cls in classes:
+            stems[(n.cls, label_stem(display_label(n)))] += 1
     # A pair drawn joined (`Redis("session") - Redis("replica")` in "Sessions HA") is read as a replicated cache.
     paired = {x for e in diagram.edges for x, y in ((e.tail, e.head), (e.head, e.tail))
-              if x in caches and y in caches and x != y and caches[x].cls == caches[y].cls}
-    for nid, n in caches.items():
-        if nid in paired or stems[(n.cls, label_stem(display_label(n)))] > 1:
-            continue
-        if n.label and "ession" in n.label and _SESSIONS.search(roles.words(n.label)):
-            resolved[nid] = roles.RoleResolution("database", "label")
-        elif nid in said:
-            resolved[nid] = roles.RoleResolution("database", "sessions")
+              if x in found and y in caches and x != y and caches[x].cls == caches[y].cls}
+    for nid in sorted(found - paired):
+        n = caches[nid]
+        if stems[(n.cls, label_stem(display_label(n)))] == 1:
+            resolved[nid] = roles.RoleResolution("database", "label" if nid in named else "sessions")
 
 
 # "Sessions", "session db", "Cache + Sessions"; not "Sticky Sessions", "Session Manager", a "session cache",

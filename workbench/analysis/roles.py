@@ -611,7 +611,7 @@ def workload_store(label: str) -> str | None:
     text = words(label)
     if not text or _NOT_THE_STORE.search(text):
         return None
-    role = label_role(text)
+    role = label_role(label)  # as drawn: the name's line decides (`EC2("9 · vLLM\n(prefix cache KV inside)")`)
     if role == "object_storage" and _OBJECT_STORE_PRODUCT.search(text):
         return role  # `Pod("MinIO Storage")`: one object store, not S3
     return role if role in DATA_ROLES else None
@@ -1046,6 +1046,15 @@ def label_role(label: str) -> str | None:
         named = label_role(name)
         if named is not None and named not in AUXILIARY_ROLES:
             return named
+    if role == "cache" and newline and "cache" not in _CACHE_MODIFIER.sub(" ", (said := words(name))) \
+            and not _CACHE_PRODUCT.search(said) and (named := label_role(name)) not in DATA_ROLES:
+        # "9 · vLLM sinh\n(prefix cache KV bên trong)", "8 · Dựng prompt\ndatamark · cache_salt": a step whose notes
+        # mention the cache it uses or keys is the step its name's line names; a name's line naming another store
+        # ("rabbitmq\nredis", "Inventory DB\n(Redis ...)") leaves the reading as it was [issue 13].
+        return named
+    if role == "cache" and not newline and _CACHE_MODIFIER.search(spaced) and \
+            "cache" not in _CACHE_MODIFIER.sub(" ", spaced) and not _CACHE_PRODUCT.search(spaced):
+        return None  # "Cache key hash": what it computes, not a cache
     head = words(BRACKETED.sub(" ", label))
     if role == "management" and _SERVICE_HEAD.search(head):
         # Governance words name business services too: "Subscription API", "Inventory Service", "Order
@@ -1074,6 +1083,11 @@ _NO_ROUTES = STATEFUL | {"compute", "service", "client", "cache"}
 
 
 _JOINED = re.compile(r"\s\+\s")
+# "cache" naming what a step works on, not a cache: "Cache key", "cache_salt", "cache hit", "cache invalidation".
+_CACHE_MODIFIER = re.compile(r"\bcaches? (?:keys?|salts?|hits?|miss(?:es)?|lookups?|invalidations?|warm(?:ing|ers?)?|"
+                             r"polic(?:y|ies)|control|busting|ttls?)\b")
+# ... while these name one whatever else the line says.
+_CACHE_PRODUCT = re.compile(r"\bdax\b|redis|memcache|elasticache|memorystore|hazelcast|aerospike|valkey|dragonfly")
 # ... at the start of a note only: Portuguese "no" means "in" ("Banco no PostgreSQL", "Dados\nno PostgreSQL").
 _NEGATED = re.compile(r"(?<=[(\[,])\s*(?:no|without)\s+[\w-]+", re.IGNORECASE)
 _SERVICE_HEAD = re.compile(r"\b(?:service|services|api|apis|server|backend|app)$")

@@ -51,7 +51,8 @@ CYC001 = Rule(
     title="Synchronous call cycle",
     severity="warning",
     what="A cycle of synchronous calls between components (a strongly connected set of two or more groups, or "
-         "a node calling itself) after responses are set aside. Cycles through a queue are not reported, and "
+         "a node calling itself) after responses are set aside. Cycles through a queue or a client (a push to the "
+         "person who asked) are not reported, and "
          "neither are optional nodes or cache-aside caches. Only calls drawn as calls count: a double-headed "
          "arrow (`a >> Edge() << b`) counts one way, as drawn, and an undirected line (`a - b`) not at all; both "
          "show a connection, not two calls. Two arrows between the same pair (`a >> b`, `b >> a`) are a request "
@@ -177,7 +178,9 @@ def check_cyc001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
     out = []
     cycles, succ = called_cycles(g)
     for members in cycles:
-        if any(g.groups[x].role == "queue" for x in members):
+        # Through a queue the loop is asynchronous; through a client it is a push or a reply to the person who
+        # asked (`user >> planner >> ... >> report >> user`), not a call waiting on a call [issue 13].
+        if any(g.groups[x].role in ("queue", "client") for x in members):
             continue
         cycle = _cycle_text(g, members, succ)
         first = g.groups[members[0]]
