@@ -1046,15 +1046,13 @@ def label_role(label: str) -> str | None:
         named = label_role(name)
         if named is not None and named not in AUXILIARY_ROLES:
             return named
-    if role == "cache" and newline and "cache" not in _CACHE_MODIFIER.sub(" ", (said := words(name))) \
-            and not _CACHE_PRODUCT.search(said) and (named := label_role(name)) not in DATA_ROLES:
-        # "9 · vLLM sinh\n(prefix cache KV bên trong)", "8 · Dựng prompt\ndatamark · cache_salt": a step whose notes
-        # mention the cache it uses or keys is the step its name's line names; a name's line naming another store
-        # ("rabbitmq\nredis", "Inventory DB\n(Redis ...)") leaves the reading as it was [issue 13].
-        return named
-    if role == "cache" and not newline and _CACHE_MODIFIER.search(spaced) and \
-            "cache" not in _CACHE_MODIFIER.sub(" ", spaced) and not _CACHE_PRODUCT.search(spaced):
-        return None  # "Cache key hash": what it computes, not a cache
+    if role == "cache" and not _CACHE_PRODUCT.search(spaced) and "cache" not in words(_CACHE_MODIFIER.sub(
+            " ", _NO_CACHE.sub(" ", BRACKETED.sub(" ", label.lower())))) and not any(
+            _SAYS_CACHE.match(words(note)) for note in BRACKETED.findall(label)):
+        # "9 · vLLM sinh\n(prefix cache KV bên trong)", "8 · Build prompt\ndatamark · cache_salt", "Cache key\nhash":
+        # a step whose notes mention the cache it uses, or that computes a cache key, says nothing of itself; the
+        # icon decides. "Product\nCache", "Cache (TTL 60s)" and "10.0.1.20\nRedis 7" are caches [issue 13].
+        return None
     head = words(BRACKETED.sub(" ", label))
     if role == "management" and _SERVICE_HEAD.search(head):
         # Governance words name business services too: "Subscription API", "Inventory Service", "Order
@@ -1083,11 +1081,17 @@ _NO_ROUTES = STATEFUL | {"compute", "service", "client", "cache"}
 
 
 _JOINED = re.compile(r"\s\+\s")
-# "cache" naming what a step works on, not a cache: "Cache key", "cache_salt", "cache hit", "cache invalidation".
-_CACHE_MODIFIER = re.compile(r"\bcaches? (?:keys?|salts?|hits?|miss(?:es)?|lookups?|invalidations?|warm(?:ing|ers?)?|"
-                             r"polic(?:y|ies)|control|busting|ttls?)\b")
-# ... while these name one whatever else the line says.
-_CACHE_PRODUCT = re.compile(r"\bdax\b|redis|memcache|elasticache|memorystore|hazelcast|aerospike|valkey|dragonfly")
+# "cache" naming what a step works on, not a cache, written as one term: "Cache key", "cache_salt", "cache-hit";
+# not "Cache (TTL 60s)" or "Cache (hit ratio 95%)", which describe a cache.
+_CACHE_MODIFIER = re.compile(r"\bcaches?[ _-](?:keys?|salts?|hits?|miss(?:es)?|lookups?|invalidations?|"
+                             r"warm(?:ing|ers?)?|polic(?:y|ies)|control|busting|ttls?)\b")
+# ... or a rule not to cache ("CÓ PII → KHÔNG cache": with personal data, do not cache).
+_NO_CACHE = re.compile(r"\b(?:no|not|non|never|without|don't|do not|không|sin|sem|kein|ohne)[\s-]+cach\w*")
+# ... while these name one whatever else the line says, and so does a note that is only that ("KeyDB\n(cache)").
+_CACHE_PRODUCT = re.compile(r"\bdax\b|redis|memcache|elasticache|memorystore|hazelcast|aerospike|valkey|dragonfly|"
+                            r"key ?db")
+_SAYS_CACHE = re.compile(r"^(?:(?:in memory|read|write|local|distributed|shared) )?cach(?:e|es|ing)"
+                         r"(?: (?:layer|tier|server|servers|node|nodes))?$")
 # ... at the start of a note only: Portuguese "no" means "in" ("Banco no PostgreSQL", "Dados\nno PostgreSQL").
 _NEGATED = re.compile(r"(?<=[(\[,])\s*(?:no|without)\s+[\w-]+", re.IGNORECASE)
 _SERVICE_HEAD = re.compile(r"\b(?:service|services|api|apis|server|backend|app)$")

@@ -155,8 +155,9 @@ def _cycle_text(g: AnalysisGraph, members: tuple[str, ...], succ: dict[str, dict
 def called_cycles(g: AnalysisGraph) -> tuple[list[tuple[str, ...]], dict[str, dict[str, None]]]:
     """The hard cycles that remain on the calls drawn as calls: a double-headed arrow counts one way, as
     drawn, and an undirected line (`a - b`, oriented by rank for the rest of the analysis) not at all. Both
-    say that two components are connected, not that each calls the other; mutual calls are two arrows.
-    Returns the cycles (members in drawing order) and the one-way successors they were found on."""
+    say that two components are connected, not that each calls the other; mutual calls are two arrows. Arrows
+    into and out of clients are left out [issue 13]. Returns the cycles (members in drawing order) and the
+    one-way successors they were found on."""
     if not g.hard_cycles:
         return [], {}
     position = {x: (i, j) for i, members in enumerate(g.hard_cycles) for j, x in enumerate(members)}
@@ -168,7 +169,10 @@ def called_cycles(g: AnalysisGraph) -> tuple[list[tuple[str, ...]], dict[str, di
     succ: dict[str, dict[str, None]] = {x: {} for x in position}
     for a in kept.values():
         u, v = g.group_of[a.u], g.group_of[a.v]
-        if u != v and u in position and v in position and position[u][0] == position[v][0]:
+        # A loop through a client is closed by a push or a reply to the person who asked (`user >> planner >> ...
+        # >> report >> user`), not a call waiting on a call; a cycle among the services on the way still is one.
+        if u != v and u in position and v in position and position[u][0] == position[v][0] and not (
+                g.groups[u].role == "client" or g.groups[v].role == "client"):
             succ[u][v] = None
     found = (tuple(sorted(c, key=position.__getitem__)) for c in strong_components(succ) if len(c) > 1)
     return sorted(found, key=lambda c: position[c[0]]), succ
@@ -178,9 +182,7 @@ def check_cyc001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
     out = []
     cycles, succ = called_cycles(g)
     for members in cycles:
-        # Through a queue the loop is asynchronous; through a client it is a push or a reply to the person who
-        # asked (`user >> planner >> ... >> report >> user`), not a call waiting on a call [issue 13].
-        if any(g.groups[x].role in ("queue", "client") for x in members):
+        if any(g.groups[x].role == "queue" for x in members):
             continue
         cycle = _cycle_text(g, members, succ)
         first = g.groups[members[0]]
