@@ -354,9 +354,8 @@ def _people_who_run_it(found: list[Entry], groups: Mapping[str, Group], declared
 
 
 # Labels naming the product's audience or their apps: a job that mails "Subscribers" mails the product's users.
-_AUDIENCE = re.compile(r"\b(?:users?|customers?|clients?|people|visitors?|readers?|subscribers?|players?|shoppers?|"
-                       r"buyers?|guests?|members?|public|patients?|students?|employees?|drivers?|riders?|"
-                       r"passengers?|browsers?|apps?|mobile|web)\b")
+_AUDIENCE = re.compile(rf"\b(?:{roles.AUDIENCE}|users?|clients?|people|patients?|students?|employees?|drivers?|"
+                       r"riders?|passengers?|browsers?|apps?|mobile|web)\b")
 
 
 # A client named as the drawing's author or reader ("Me (Telegram)", "You"): the person who runs it.

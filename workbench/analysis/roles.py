@@ -120,6 +120,8 @@ EXACT: dict[str, str] = {
 SEARCH_ENGINES = r"type ?sense|meili|manticore|quickwit"
 # Object stores a team runs itself, in a raw label or as words() spells them ("MinIO" is "min io").
 OBJECT_STORE_PRODUCTS = r"min ?io|seaweed ?fs"
+# In-memory stores by name: a label naming one names a cache whatever else it says.
+CACHE_PRODUCTS = r"\bdax\b|redis|memcache|elasticache|memorystore|hazelcast|aerospike|valkey|dragonfly|key ?db"
 
 # Layer 2: ordered (pattern, role) pairs matched against the class name split into lower-case words
 # ("ElbApplicationLoadBalancer" -> "elb application load balancer"). Word boundaries keep "nats" out of
@@ -129,7 +131,7 @@ _KEYWORD_TABLE: list[tuple[str, str]] = [
     (r"^(internet|internet alt ?\d)$", "internet"),
     (r"^(users?|clients?|mobile client|mobile app|browser|mobile|tablet|person|customers?|usericon|twousericon|"
      r"devices?|client apps?|client application)$", "client"),
-    (r"\bdax\b|redis|memcache|elasticache|memorystore|hazelcast|aerospike|\bcaches?\b", "cache"),
+    (rf"{CACHE_PRODUCTS}|\bcaches?\b", "cache"),
     (r"zookeeper|\betcd\b|\bconsul\b", "coordination"),
     (r"kafka|\bmsk\b(?!.*\b(?:connect|consumers?|sinks?)\b)|kinesis(?! video| data analytics)|\bsqs\b|"
      r"simple queue|\bsns\b|simple notification|pub ?sub|"
@@ -963,13 +965,15 @@ HELPER_LABEL = re.compile(r"\b(?:admin|internal|back ?office|ops|operator|cron|s
 # ... and sources that feed data rather than take users' requests: "Vehicle\nMessages", "Faker Library\nRealistic
 # Data Simulation" (only where sources are classified: a "messages-lb" still faces users).
 FEED_LABEL = re.compile(r"\b(?:messages|telemetry|simulations?|faker|synthetic data)\b")
+# The people a product serves, by the names labels give them.
+AUDIENCE = r"visitors?|customers?|readers?|subscribers?|players?|shoppers?|buyers?|guests?|public|members?"
 # Clients who run the system rather than use it: builders walk the delivery pipeline, operators its consoles.
 BUILDER_LABEL = re.compile(r"\b(?:developers?|devs?|devops|engineers?|contributors?|committers?)\b")
 # ... and the editors of a CMS or back office beside the users of the product ("Usuário de Negócio (CMS)"), unless
 # the label names the product's audience ("Visitors\n(WordPress CMS site)", "CMS customers").
 OPERATOR_LABEL = re.compile(r"\b(?:admins?|administrators?|operators?|ops|sre|sysadmins?|on ?call)\b|"
-                            r"^(?!.*\b(?:visitors?|customers?|readers?|subscribers?|players?|shoppers?|buyers?|guests?|"
-                            r"public|members?)\b).*\b(?:cms|back ?office|content (?:editors?|managers?|teams?))\b")
+                            rf"^(?!.*\b(?:{AUDIENCE})\b)"
+                            r".*\b(?:cms|back ?office|content (?:editors?|managers?|teams?))\b")
 # ... and the icons of browser front-end frameworks: `React("web-1")` is the front end whatever its label says.
 FRONTEND_CLASSES = frozenset({"React", "Vue", "Angular", "Svelte", "Nextjs", "NextJs", "Ember", "Backbone"})
 
@@ -1046,12 +1050,7 @@ def label_role(label: str) -> str | None:
         named = label_role(name)
         if named is not None and named not in AUXILIARY_ROLES:
             return named
-    if role == "cache" and not _CACHE_PRODUCT.search(spaced) and "cache" not in words(_CACHE_MODIFIER.sub(
-            " ", _NO_CACHE.sub(" ", BRACKETED.sub(" ", label.lower())))) and not any(
-            _SAYS_CACHE.match(words(note)) for note in BRACKETED.findall(label)):
-        # "9 · vLLM sinh\n(prefix cache KV bên trong)", "8 · Build prompt\ndatamark · cache_salt", "Cache key\nhash":
-        # a step whose notes mention the cache it uses, or that computes a cache key, says nothing of itself; the
-        # icon decides. "Product\nCache", "Cache (TTL 60s)" and "10.0.1.20\nRedis 7" are caches [issue 13].
+    if role == "cache" and _cache_in_passing(label, spaced):
         return None
     head = words(BRACKETED.sub(" ", label))
     if role == "management" and _SERVICE_HEAD.search(head):
@@ -1080,18 +1079,30 @@ _ROUTE_LINE = re.compile(r"\n\s*/(?!(?:mnt|var|home|data|opt|srv|tmp|etc|usr|dev
 _NO_ROUTES = STATEFUL | {"compute", "service", "client", "cache"}
 
 
-_JOINED = re.compile(r"\s\+\s")
 # "cache" naming what a step works on, not a cache, written as one term: "Cache key", "cache_salt", "cache-hit";
 # not "Cache (TTL 60s)" or "Cache (hit ratio 95%)", which describe a cache.
 _CACHE_MODIFIER = re.compile(r"\bcaches?[ _-](?:keys?|salts?|hits?|miss(?:es)?|lookups?|invalidations?|"
                              r"warm(?:ing|ers?)?|polic(?:y|ies)|control|busting|ttls?)\b")
 # ... or a rule not to cache ("CÓ PII → KHÔNG cache": with personal data, do not cache).
 _NO_CACHE = re.compile(r"\b(?:no|not|non|never|without|don't|do not|không|sin|sem|kein|ohne)[\s-]+cach\w*")
-# ... while these name one whatever else the line says, and so does a note that is only that ("KeyDB\n(cache)").
-_CACHE_PRODUCT = re.compile(r"\bdax\b|redis|memcache|elasticache|memorystore|hazelcast|aerospike|valkey|dragonfly|"
-                            r"key ?db")
+# ... while a cache product names one, and so does a note that is only that ("KeyDB\n(cache)").
+_CACHE_PRODUCT = re.compile(CACHE_PRODUCTS)
 _SAYS_CACHE = re.compile(r"^(?:(?:in memory|read|write|local|distributed|shared) )?cach(?:e|es|ing)"
                          r"(?: (?:layer|tier|server|servers|node|nodes))?$")
+
+
+def _cache_in_passing(label: str, spaced: str) -> bool:
+    """A label that mentions a cache only in brackets, as a term for what a step computes or as a rule not to cache
+    ("9 · vLLM sinh\n(prefix cache KV bên trong)", "8 · Build prompt\ndatamark · cache_salt", "Cache key\nhash",
+    "CÓ PII → KHÔNG cache"): it says nothing of itself, the icon decides. "Product\nCache", "Cache (TTL 60s)",
+    "KeyDB\n(cache)" and "10.0.1.20\nRedis 7" are caches [issue 13]."""
+    if _CACHE_PRODUCT.search(spaced) or any(_SAYS_CACHE.match(words(note)) for note in BRACKETED.findall(label)):
+        return False
+    rest = _CACHE_MODIFIER.sub(" ", _NO_CACHE.sub(" ", BRACKETED.sub(" ", label.lower())))
+    return "cache" not in words(rest)
+
+
+_JOINED = re.compile(r"\s\+\s")
 # ... at the start of a note only: Portuguese "no" means "in" ("Banco no PostgreSQL", "Dados\nno PostgreSQL").
 _NEGATED = re.compile(r"(?<=[(\[,])\s*(?:no|without)\s+[\w-]+", re.IGNORECASE)
 _SERVICE_HEAD = re.compile(r"\b(?:service|services|api|apis|server|backend|app)$")

@@ -110,55 +110,55 @@ def sync_callers(g: AnalysisGraph, accept: Callable[[Arc], bool]) -> dict[str, t
 
 
 def role_assumptions(g: AnalysisGraph, node_ids: Iterable[str]) -> list[str]:
-    """"role `database` from the label `x`" for each node whose role was read from its label (R4)."""
+    """"role `database` from the label `x`" for each node whose role was read from a guess (R4): its label, its
+    icon file, its place, the arrows around it; and "read as one self-hosted instance" where its HA was."""
     out = []
     for nid in node_ids:
         info = g.nodes[nid]
-        if info.role_source == "label":
-            out.append(f"role `{info.role}` from the label `{info.label}`")
-        elif info.role_source == "icon":
-            out.append(f"role `{info.role}` for `{info.label}` from the name of its icon file (the label names no "
-                       "role)")
-        elif info.role_source == "called":
-            out.append(f"`{info.label}` read as a service on the internet, not where users come from: the design "
-                       "calls it and it sends nothing")
-        elif info.role_source == "fetched":
-            out.append(f"`{info.label}` read as the web that the components it exchanges arrows with fetch from, not "
-                       "where users come from: the users are drawn elsewhere (set role=\"internet\" if they come "
-                       "through it)")
-        elif info.role_source == "sessions":
-            out.append(f"role `{info.role}` for `{info.label}`: an edge into it says it keeps the sessions, so it "
-                       "holds them rather than caching a store's rows")
-        elif info.role_source == "peer":
-            out.append(f"`{info.label}` read as a client: nothing calls it, and it sends requests to the front door "
-                       "the drawn clients use (set role=\"service\" if it is a server)")
-        elif info.role_source == "edge_label":
-            out.append(f"role `{info.role}` for `{info.label}`: an edge into it is labelled as queueing work and "
-                       "workers take it out")
-        elif info.role_source == "placement" and info.role == "client":
-            out.append(f"`{info.label}` read as part of the client: drawn in a client cluster and called from "
-                       "nowhere outside it")
-        elif info.role_source == "browser":
-            out.append(f"`{info.label}` read as the app in the users' browsers: a `{info.cls}` front end that only "
-                       "clients call or a CDN delivers (set role=\"compute\" if a server renders it)")
-        elif info.role_source == "cluster":
-            where = next((f"the cluster `{c}`" for c in info.cluster_path
-                          if roles.external_cluster(c) or roles.vendor_cluster(c) or roles.data_platform_cluster(c)),
-                         "a cluster for external systems")
-            out.append(f"`{info.label}` read as an external service: drawn in {where}")
-        elif info.role_source == "feature":
-            out.append(f"`{info.label}` read as a service, though its label sounds like monitoring or tooling: the "
-                       "drawing puts it on a request path (an API route leads to it, it calls the application, or "
-                       "users open it)")
-        elif info.role_source == "placement":
-            out.append(f"`{info.label}` read as a service: its `{info.cls}` icon is a management icon, but it is "
-                       "drawn called by and calling request-path components")
-        elif info.role_source == "unknown" and info.role == "service":
-            out.append(f"`{info.label}` read as a service: nothing drawn says what it is (a `{info.cls}` icon whose "
-                       "label names no role; set role= to say)")
+        reading = _ROLE_READINGS.get(info.role_source)
+        text = reading(info) if reading else None
+        if text:
+            out.append(text)
         if info.ha.basis.startswith(("its label names", "a vendor's edge icon")):
             out.append(f"`{info.label}` read as one self-hosted instance: {info.ha.basis}")
     return out
+
+
+def _external_place(info: NodeInfo) -> str:
+    where = next((f"the cluster `{c}`" for c in info.cluster_path
+                  if roles.external_cluster(c) or roles.vendor_cluster(c) or roles.data_platform_cluster(c)),
+                 "a cluster for external systems")
+    return f"`{info.label}` read as an external service: drawn in {where}"
+
+
+# How a role was read (NodeInfo.role_source) → what the finding says it assumed; None: nothing guessed.
+_ROLE_READINGS: dict[str, Callable[[NodeInfo], str | None]] = {
+    "label": lambda i: f"role `{i.role}` from the label `{i.label}`",
+    "icon": lambda i: f"role `{i.role}` for `{i.label}` from the name of its icon file (the label names no role)",
+    "called": lambda i: f"`{i.label}` read as a service on the internet, not where users come from: the design "
+                        "calls it and it sends nothing",
+    "fetched": lambda i: f"`{i.label}` read as the web that the components it exchanges arrows with fetch from, "
+                         "not where users come from: the users are drawn elsewhere (set role=\"internet\" if they "
+                         "come through it)",
+    "sessions": lambda i: f"role `{i.role}` for `{i.label}`: an edge into it says it keeps the sessions, so it "
+                          "holds them rather than caching a store's rows",
+    "peer": lambda i: f"`{i.label}` read as a client: nothing calls it, and it sends requests to the front door "
+                      "the drawn clients use (set role=\"service\" if it is a server)",
+    "edge_label": lambda i: f"role `{i.role}` for `{i.label}`: an edge into it is labelled as queueing work and "
+                            "workers take it out",
+    "placement": lambda i: (f"`{i.label}` read as part of the client: drawn in a client cluster and called from "
+                            "nowhere outside it") if i.role == "client" else (
+                            f"`{i.label}` read as a service: its `{i.cls}` icon is a management icon, but it is "
+                            "drawn called by and calling request-path components"),
+    "browser": lambda i: f"`{i.label}` read as the app in the users' browsers: a `{i.cls}` front end that only "
+                         "clients call or a CDN delivers (set role=\"compute\" if a server renders it)",
+    "cluster": _external_place,
+    "feature": lambda i: f"`{i.label}` read as a service, though its label sounds like monitoring or tooling: the "
+                         "drawing puts it on a request path (an API route leads to it, it calls the application, "
+                         "or users open it)",
+    "unknown": lambda i: (f"`{i.label}` read as a service: nothing drawn says what it is (a `{i.cls}` icon whose "
+                          "label names no role; set role= to say)") if i.role == "service" else None,
+}
 
 
 def orientation_index(g: AnalysisGraph, ctx: Context) -> Mapping[tuple[str, str], str]:

@@ -481,17 +481,17 @@ def check_rep010(g: AnalysisGraph, ctx: Context) -> list[Finding]:
                 g, "REP010", "info", f"`{info.label}` is assumed to run ≥2 instances: its label names the redundancy "
                 "(a replica set, a pair, HSRP, VRRP, keepalived, Always On)",
                 f'set replicas="N" on `{info.label}` to its members', nid))
-        elif info.replicas_source == "owned_pods" and not info.auxiliary:
+        elif info.replicas_source in _COUNTED_FROM and not info.auxiliary:
             out.append(node_finding(
-                g, "REP010", "info", f"`{info.label}` is counted as {info.replicas} instances: the pods drawn under "
-                "it", f'set replicas="{info.replicas}" on `{info.label}` to state it (or the count that really runs)',
-                nid))
-        elif info.replicas_source in ("label", "cluster_label") and not info.auxiliary:
-            whose = "its cluster's label" if info.replicas_source == "cluster_label" else "its label"
-            out.append(node_finding(
-                g, "REP010", "info", f"`{info.label}` is counted as {info.replicas} instances, as {whose} says",
+                g, "REP010", "info",
+                f"`{info.label}` is counted as {info.replicas} instances{_COUNTED_FROM[info.replicas_source]}",
                 f'set replicas="{info.replicas}" on `{info.label}` to state it (or the count that really runs)', nid))
     return out
+
+
+# Where a count the analysis read came from → how REP010 says so.
+_COUNTED_FROM = {"label": ", as its label says", "cluster_label": ", as its cluster's label says",
+                 "owned_pods": ": the pods drawn under it"}
 
 
 CHECKS = (
