@@ -4942,3 +4942,93 @@ def test_guards_from_a_second_read_of_classes_239_240():
     b.edge(pricing, user)
     got = by_code(b, "CYC001")
     assert [set(f.labels) for f in got] == [{"api", "inventory", "pricing"}], got
+
+
+def test_only_a_node_read_as_self_hosted_says_so():
+    """"read as one self-hosted instance" comes from a flag on the node's HA, not from the wording of its basis:
+    `Custom("Cloudflare DNS")` is read as the vendor's managed service, whose basis also opens with "its label
+    names", and must not be called self-hosted; MinIO on the S3 icon and a Vault server drawn with a Secret icon
+    are single only by that reading, so they say so."""
+    from workbench.analysis.rules.base import role_assumptions
+
+    b = Arch()
+    dns = b.node("Custom", "Cloudflare DNS")
+    minio = b.node("SimpleStorageServiceS3Bucket", "minIO", provider="aws", module="storage")
+    vault = b.node("Secret", "HashiCorp Vault", provider="k8s", module="podconfig")
+    app = b.node("EC2", "app", replicas="2")
+    b.chain(b.node("Users", "users"), dns, b.node("ELB", "alb"), app, [minio, vault])
+    g = build_graph(b.diagram())
+    by_label = {info.label: nid for nid, info in g.nodes.items()}
+    assert g.nodes[by_label["Cloudflare DNS"]].ha.status == "managed"
+    assert not [a for a in role_assumptions(g, [by_label["Cloudflare DNS"]]) if "self-hosted" in a]
+    for label in ("minIO", "HashiCorp Vault"):
+        assert [a for a in role_assumptions(g, [by_label[label]]) if "read as one self-hosted" in a], label
+
+
+def test_a_hosting_platform_named_after_a_layer_number_still_hosts():
+    """`Cluster("Layer 2: Vercel Edge (Nearest CDN)")` around `React("Next.js SSR")` (holdout106 `urwithajit9`,
+    a blind false error): the layer's number before the platform's name hides nothing, the app is a Vercel
+    deployment, and a single-instance finding on it is a question (info). The Django API in "Layer 3: Railway
+    Backend" stays one instance, and "Layer 2 - Vercel-like hosting (self-managed VPS)" is a server of one's own."""
+    def drawing(cluster: str) -> Arch:
+        b = Arch()
+        with b.cluster("Layer 1: Browser Cache (SWR)"):
+            swr = b.node("React", "SWR Cache", provider="programming", module="framework")
+        with b.cluster(cluster):
+            ssr = b.node("React", "Next.js SSR", provider="programming", module="framework")
+        with b.cluster("Layer 3: Railway Backend"):
+            api = b.node("Django", "Django API", provider="programming", module="framework")
+        b.chain(b.node("User", "User Browser", provider="onprem", module="client"), swr, ssr, api,
+                b.node("PostgreSQL", "db", replicas="2"))
+        return b
+
+    for cluster in ("Layer 2: Vercel Edge (Nearest CDN)", "Tier 1 - Netlify", "3. Vercel"):
+        hits_ = found(drawing(cluster), "SPOF001")
+        assert ("SPOF001", "Next.js SSR") not in hits_ and ("SPOF001", "Django API") in hits_, (cluster, hits_)
+        assert ("SPOF001", "Next.js SSR") in found(drawing(cluster), "SPOF001", severities=("info",)), cluster
+    for cluster in ("Layer 2 - Vercel-like hosting (self-managed VPS)", "Layer 2: Edge", "2024 Vercel"):
+        assert ("SPOF001", "Next.js SSR") in found(drawing(cluster), "SPOF001"), cluster
+
+
+def test_pub_sub_and_bigquery_keep_their_data_in_several_zones():
+    """`Functions >> PubSub("Google Pub/Sub") >> Dataproc >> Spark >> BigQuery` (holdout107 `rappelconso`):
+    Pub/Sub replicates each message across zones [G7] and BigQuery writes each dataset to two zones [G8], so
+    neither is "a single stateful instance", not even as info. A self-hosted Kafka in their place still is."""
+    def drawing(queue: str, provider: str, module: str, warehouse: str) -> set:
+        b = Arch()
+        app = b.node("EC2", "api", replicas="2")
+        b.chain(b.node("Users", "users"), b.node("ELB", "alb"), app,
+                b.node(queue, "events", provider=provider, module=module),
+                b.node("Dataproc", "workers", provider="gcp", module="analytics"),
+                b.node(warehouse, "warehouse", provider="gcp", module="analytics"))
+        return {h for h in found(b, "REP001", severities=("error", "warning", "info"))}
+
+    for queue, warehouse in (("PubSub", "BigQuery"), ("Pubsub", "Bigquery")):
+        assert drawing(queue, "gcp", "analytics", warehouse) == set(), queue
+    assert ("REP001", "events") in drawing("Kafka", "onprem", "queue", "BigQuery")
+
+
+def test_a_redis_that_keeps_who_is_online_is_a_store_and_its_loop_is_no_call():
+    """`Redis("redis\\n(pub/sub + presence)")` that two signalling backends use, drawn with
+    `redis >> Edge(label="cross-instance route") >> redis` (holdout108 `vdt2026-webrtc`, a blind miss): presence
+    lives only there, so a single one lacks a replica (REP001, read from the label), not a cache in front of
+    Postgres; and the loop shows the fan-out inside Redis, not a synchronous call it waits on. A "presence cache"
+    stays a cache, and a service drawn calling itself is still a cycle, unless the loop says it is a retry."""
+    def drawing(label: str, service_loop: bool = False, loop_label: str = "") -> set:
+        b = Arch()
+        backends = [b.node("Spring", f"backend-{i}", provider="programming", module="framework") for i in (1, 2)]
+        redis = b.node("Redis", label)
+        b.chain(b.node("Users", "users"), b.node("Nginx", "nginx", replicas="2"), backends)
+        b.edge(backends, [b.node("PostgreSQL", "postgres", replicas="2"), redis])
+        b.edge(redis, redis, label="cross-instance route")
+        if service_loop:
+            b.edge(backends[0], backends[0], label=loop_label)
+        return found(b, "REP001", "CACHE002", "CYC001")
+
+    label = "redis\n(pub/sub + presence)"
+    assert drawing(label) == {("REP001", "redis (pub/sub + presence)")}
+    assert drawing("presence\n(keys expire after 30s)") == {("REP001", "presence (keys expire after 30s)")}
+    for cache in ("presence cache", "user presence TTL cache"):
+        assert drawing(cache) == {("CACHE002", cache)}, cache
+    assert ("CYC001", "backend-1,backend-2") in drawing(label, service_loop=True)
+    assert ("CYC001", "backend-1,backend-2") not in drawing(label, service_loop=True, loop_label="retry")

@@ -175,7 +175,7 @@ def _ha(n: Node, role: str, memo: dict[tuple, HA], places: tuple[str, ...]) -> H
     connector = None if "managed_ha" in n.analysis else own_edge_connector(n.provider, places, role)
     if connector:
         return HA("single", basis=f"a vendor's edge icon {connector}: its connector (cloudflared) run as one "
-                                  "instance (managed_ha=\"true\" if it is the vendor's network)")
+                                  "instance (managed_ha=\"true\" if it is the vendor's network)", guessed=True)
     key = (provider, cls, role, n.c4 is not None, label_ha, self_hosted, hosted, host) + tuple(
         n.analysis.get(k) for k in _HA_KEYS)
     found = memo.get(key)
@@ -199,7 +199,7 @@ _K8S_OBJECTS = frozenset({"CM", "Secret"})
 # ... but a server drawn with their icons is one: `Secret("HashiCorp Vault")`, `ConfigMap("Config Server")`.
 _A_SERVER = re.compile(r"\b(?:vault|servers?|services?|api|daemon)\b")
 _SERVER_ON_AN_OBJECT_ICON = HA("single", basis="a server drawn with a Kubernetes Secret or ConfigMap icon (its label "
-                                               "names it): one instance unless more are drawn")
+                                               "names it): one instance unless more are drawn", guessed=True)
 
 
 def k8s_kind(n: Node) -> str | None:
@@ -673,10 +673,11 @@ def _queues_from_edge_labels(diagram: Diagram, resolved: dict[str, roles.RoleRes
 
 
 def _session_stores(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
-    """`Redis("Redis\n(Sessions)")`, `Memcached("session db")`, `api >> Edge(label="Cache + Sessions") >> redis`:
-    a cache icon that its label or an arrow into it says keeps the users' sessions holds them, not copies of rows a
-    database also has; losing it logs everyone out, so it is a store (REP001 when single, stated as read from the
-    label or the arrow), not a cache in front of a store (CACHE002). Not "cached sessions" or "sessions cached from
+    """`Redis("Redis\n(Sessions)")`, `Memcached("session db")`, `api >> Edge(label="Cache + Sessions") >> redis`,
+    `Redis("redis\n(pub/sub + presence)")`: a cache icon that its label or an arrow into it says keeps the users'
+    sessions (or its label, who is online) holds them, not copies of rows a database also has; losing it logs
+    everyone out, so it is a store (REP001 when single, stated as read from the label or the arrow), not a cache in
+    front of a store (CACHE002). Not "cached sessions" or "sessions cached from
     Postgres", nor look-alikes drawn together ("sessions-1".."sessions-3" in a "Redis Cluster") or a pair drawn
     joined (the official example's `Redis("session") - Redis("replica")`), which stay the replicated cache they are
     read as [issue 13]."""
@@ -686,7 +687,8 @@ def _session_stores(diagram: Diagram, resolved: dict[str, roles.RoleResolution])
         return
     said = {e.callee for e in diagram.edges if e.callee in caches and e.dir in ("forward", "back")
             and "ession" in (e.label or "") and _SESSIONS.search(roles.words(e.label))}
-    named = {nid for nid, n in caches.items() if "ession" in (n.label or "") and _SESSIONS.search(roles.words(n.label))}
+    named = {nid for nid, n in caches.items() if ("ession" in (n.label or "") or "resence" in (n.label or ""))
+             and _KEPT_HERE.search(roles.words(n.label))}
     found = named | said
     if not found:
         return  # the cheap look first: at 10,000 nodes the stems below cost more than the rest of this pass
@@ -706,8 +708,11 @@ def _session_stores(diagram: Diagram, resolved: dict[str, roles.RoleResolution])
 
 # "Sessions", "session db", "Cache + Sessions"; not "Sticky Sessions", "Session Manager", a "session cache",
 # "cached sessions", or an arrow that invalidates or evicts them (what a cache does).
-_SESSIONS = re.compile(r"^(?!.*\b(?:sticky|manager|cached|caching|invalidat\w*|evict\w*|expir\w*|purg\w*)\b)"
-                       r".*\bsessions?\b(?! ?(?:cache|caching)\b)")
+_NOT_KEPT = r"^(?!.*\b(?:sticky|manager|cached|caching|invalidat\w*|evict\w*|expir\w*|purg\w*)\b)"
+_SESSIONS = re.compile(_NOT_KEPT + r".*\bsessions?\b(?! ?(?:cache|caching)\b)")
+# ... and on the node itself, who is online: "redis\n(pub/sub + presence)" keeps state no database has, and lets
+# it expire ("presence\n(keys expire after 30s)"); not a "user presence TTL cache" [issue 13].
+_KEPT_HERE = re.compile(rf"{_SESSIONS.pattern}|^(?!.*\bcach(?:e|es|ed|ing)\b).*\bpresence\b")
 
 
 _FRONTEND_CLUSTER = re.compile(r"^(?:front ?end|ui|presentation)$")

@@ -348,6 +348,8 @@ class HA:
     zone_confined: why a managed service still lives in one zone (ZONE002), else None.
     auto_failover: writes fail over without an operator (REP002 stays silent).
     basis: one line saying which table row decided, for rule messages and docs.
+    guessed: "single" rests on reading the drawing (a label naming self-hosted software on a managed icon, a
+    vendor's edge icon among one's own containers), so findings on it state the basis as an assumption.
     """
 
     status: str
@@ -355,6 +357,7 @@ class HA:
     zone_confined: str | None = None
     auto_failover: bool = False
     basis: str = ""
+    guessed: bool = False
 
 
 def _prefixed(cls: str, *prefixes: str) -> bool:
@@ -381,7 +384,6 @@ PROVISIONAL = {
     ("aws", "SimpleNotificationServiceSns"): "SNS",
     ("aws", "Kinesis"): "Kinesis", ("aws", "KinesisDataStreams"): "Kinesis",
     ("aws", "KinesisDataFirehose"): "Kinesis",
-    ("gcp", "Pubsub"): "Pub/Sub",
     ("gcp", "Storage"): "Cloud Storage",
     ("azure", "CosmosDb"): "Cosmos DB", ("azure", "AzureCosmosDb"): "Cosmos DB",
     ("gcp", "Firestore"): "Firestore", ("firebase", "Firestore"): "Firestore",
@@ -439,6 +441,10 @@ def _cited(provider: str | None, cls: str, a: Mapping[str, str]) -> HA | None:
             return HA("managed", elastic=True, basis="Cloud Load Balancing is a distributed managed service [G1]")
         if cls == "Spanner":
             return HA("managed", elastic=True, basis="regional Spanner keeps three replicas in three zones [G2]")
+        if cls in ("Pubsub", "PubSub"):
+            return HA("managed", elastic=True, basis="Pub/Sub replicates each message across zones [G7]")
+        if cls in ("Bigquery", "BigQuery"):
+            return HA("managed", elastic=True, basis="BigQuery writes each dataset to two zones synchronously [G8]")
         if cls == "SQL":
             if multi_az:
                 return HA("managed", auto_failover=True, basis="regional (HA) Cloud SQL fails over [G3]")
@@ -614,11 +620,17 @@ def serverless_host(cls: str, provider: str | None, places: tuple[str, ...]) -> 
 _SERVER_ICONS = frozenset({"Server", "Rack", "Droplet"})
 
 
+# A layer's number before its name: "Layer 2: Vercel Edge (Nearest CDN)", "Tier 1 - Web", "3. Netlify".
+_NUMBERED = re.compile(r"^\s*(?:(?:layer|tier|step|stage|level|phase)\s*\d+\s*[.:)\-\u2013\u2014]*|"
+                       r"\d{1,2}\s*[.:)\-\u2013\u2014]+)\s*", re.I)
+
+
 @lru_cache(maxsize=4096)
 def _place_host(place: str) -> str | None:
     # One answer per cluster label: at 10,000 nodes the labels repeat and need reading once.
-    if _SERVERLESS_HOST.match(words(place)):
-        return place.split("(")[0].strip()
+    named = _NUMBERED.sub("", place, count=1)
+    if _SERVERLESS_HOST.match(words(named)):
+        return named.split("(")[0].strip()
     # ... or in the cluster's note: "⚡ Intelligence Network\n(Managed Functions)", "Frontend (Azure Static Web
     # Apps)" say where its members run [issue 13].
     return next((" ".join(note.split()) for note in re.findall(r"\(([^()]*)\)", place)
@@ -652,7 +664,7 @@ def node_ha(provider: str | None, cls: str, role: str, analysis: Mapping[str, st
     if self_hosted and provider in ("aws", "gcp", "azure"):
         return HA("single", basis=f"its label names {self_hosted}, self-hosted software drawn with the managed "
                                   f"service's icon: one instance unless more are drawn (managed_ha=\"true\" if it "
-                                  f"is the managed service)")
+                                  f"is the managed service)", guessed=True)
     if provider == "aws" and role == "load_balancer" and (cls in RDS_CLASSES or cls in AURORA_CLASSES):
         # The RDS icon on a node whose label makes it a proxy (roles.db_proxy_label): RDS Proxy, which AWS runs
         # across several AZs; a self-hosted pooler drawn with the RDS icon says so with managed_ha="false".

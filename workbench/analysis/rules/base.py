@@ -119,7 +119,7 @@ def role_assumptions(g: AnalysisGraph, node_ids: Iterable[str]) -> list[str]:
         text = reading(info) if reading else None
         if text:
             out.append(text)
-        if info.ha.basis.startswith(("its label names", "a vendor's edge icon")):
+        if info.ha.guessed:
             out.append(f"`{info.label}` read as one self-hosted instance: {info.ha.basis}")
     return out
 

@@ -42,8 +42,9 @@ _HOW_COUNTED = (
     "as 2 [H] (REP010), and so does a label that names the redundancy running it (a replica set, a keepalived or "
     "HA pair, HSRP, VRRP, Always On) [H, issue 13]; a label's count or autoscaler bounds (\"HPA 2-4\") count. "
     "Services in the MANAGED_HA table (S3, DynamoDB, SQS, ELB/ALB/NLB, API Gateway, Lambda, "
-    "Route 53, GCP Load Balancing, Spanner, Azure Storage; RDS and Cloud SQL with multi_az=\"true\"; ElastiCache "
-    "with multi_az=\"true\"; Memorystore with tier=\"standard\"; Azure Cache for Redis unless tier=\"basic\") and "
+    "Route 53, GCP Load Balancing, Spanner, Pub/Sub, BigQuery, Azure Storage; RDS and Cloud SQL with "
+    "multi_az=\"true\"; ElastiCache with multi_az=\"true\"; Memorystore with tier=\"standard\"; Azure Cache "
+    "for Redis unless tier=\"basic\") and "
     "[H] a cloud provider's CDN, DNS, network and edge-security services and a Kubernetes Service (a virtual "
     "IP on every node) are redundant by design; managed_ha=\"true\"/\"false\" overrides. Kubernetes "
     "controllers drawn only against their pods (`[pods] << ReplicaSet << Deployment`) show ownership, not "
@@ -121,6 +122,9 @@ REP001 = Rule(
         'regional (multi_az="true"), or draw the replica with a replication edge '
         '(`primary >> Edge(label="replication") >> replica`); or use a managed HA service. ' + _PROVISIONAL_NOTE,
     refs=("[A10] RDS Multi-AZ deployments", "[G3] Cloud SQL high availability",
+          "[G7] Pub/Sub: a published message is replicated across several zones (Publish messages overview)",
+          "[G8] BigQuery: a dataset's data is kept in two zones of its location by synchronous dual writes "
+          "(Cross-region dataset replication)",
           "[Z3] Azure Database for PostgreSQL flexible server: high availability (optional, off by default)",
           "[M1] MongoDB Atlas: every cluster is a replica set of at least three members",
           "[PC1] Pinecone: a fully managed vector database, run only by Pinecone",

@@ -51,10 +51,13 @@ CYC001 = Rule(
     title="Synchronous call cycle",
     severity="warning",
     what="A cycle of synchronous calls between components (a strongly connected set of two or more groups, or "
-         "a node calling itself) after responses are set aside. Cycles through a queue or a client (a push to the "
-         "person who asked) are not reported, and "
-         "neither are optional nodes or cache-aside caches. Only calls drawn as calls count: a double-headed "
-         "arrow (`a >> Edge() << b`) counts one way, as drawn, and an undirected line (`a - b`) not at all; both "
+         "a service calling itself) after responses are set aside. Cycles through a queue or a client (a push to "
+         "the person who asked) are not reported, nor are optional nodes or cache-aside caches, nor an arrow "
+         "from a store, cache, queue or client to itself (`redis >> Edge(label=\"cross-instance route\") >> "
+         "redis` notes what happens inside it, not a call it waits on), nor a loop labelled as a retry or a "
+         "redirect [issue 13]. Only calls drawn as calls "
+         "count: a double-headed arrow (`a >> Edge() << b`) counts one way, as drawn, and an undirected line "
+         "(`a - b`) not at all; both "
          "show a connection, not two calls. Two arrows between the same pair (`a >> b`, `b >> a`) are a request "
          "and its reply: the side nearer the entries calls (see GRAPH002) [H, issue 13: on published scripts "
          "the arrow back was a reply far more often than a call]. Draw mutual calls as two arrows and mark the "
@@ -178,6 +181,11 @@ def called_cycles(g: AnalysisGraph) -> tuple[list[tuple[str, ...]], dict[str, di
     return sorted(found, key=lambda c: position[c[0]]), succ
 
 
+_NO_SELF_CALL = roles.STATEFUL | SOURCE_ROLES | {"cache"}
+# ... nor a loop that says it retries its own job or redirects the client ("retry", "301 http->https").
+_NO_WAIT = re.compile(r"\b(?:retr(?:y|ies|ied|ying)|redirect\w*|30[1278])\b")
+
+
 def check_cyc001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
     out = []
     cycles, succ = called_cycles(g)
@@ -197,7 +205,10 @@ def check_cyc001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
         if a.kind != "sync" or a.u != a.v:
             continue
         grp = g.group(a.u)
-        if grp.id not in seen and grp.role != "queue":
+        # A store, cache or client drawn looping to itself shows what happens inside it (a Redis pub/sub fan-out,
+        # "cross-instance route"): no thread waits on that call.
+        if grp.id not in seen and grp.role not in _NO_SELF_CALL and not _NO_WAIT.search(
+                roles.words(a.label or "")):
             seen.add(grp.id)
             label = g.label(a.u)
             out.append(group_finding(
