@@ -5032,3 +5032,71 @@ def test_a_redis_that_keeps_who_is_online_is_a_store_and_its_loop_is_no_call():
         assert drawing(cache) == {("CACHE002", cache)}, cache
     assert ("CYC001", "backend-1,backend-2") in drawing(label, service_loop=True)
     assert ("CYC001", "backend-1,backend-2") not in drawing(label, service_loop=True, loop_label="retry")
+
+
+def test_blue_and_green_slots_named_with_a_dotted_version_and_their_state_are_copies():
+    """`Server("App Blue")` in `Cluster("BLUE (v1.0) - PRODUCCIÓN")` and `Server("App Green")` in `Cluster("GREEN
+    (v1.1) - STAGING")`, the balancer sending "100%" to one and "0%" to the other (holdout111 `sa-blueprints`,
+    two blind false errors): the version may be dotted and the slot's state in the switch (production, staging,
+    live, idle) goes with its colour, so the two apps are the deployment's two slots. "Blue zone" and "Green zone"
+    stay two security zones."""
+    def drawing(blue_cluster: str, green_cluster: str) -> set:
+        b = Arch()
+        lb = b.node("HAProxy", "Load Balancer\n(Switch)")
+        with b.cluster(blue_cluster):
+            blue = b.node("Server", "App Blue")
+        with b.cluster(green_cluster):
+            green = b.node("Server", "App Green")
+        b.edge(b.node("Users", "Usuarios"), lb)
+        b.edge(lb, blue, label="100%")
+        b.edge(lb, green, label="0%", style="dashed")
+        b.edge([blue, green], b.node("PostgreSQL", "db", replicas="2"))
+        return found(b, "SPOF001")
+
+    for blue, green in (("BLUE (v1.0) - PRODUCCIÓN", "GREEN (v1.1) - STAGING"),
+                        ("Blue environment (live)", "Green environment (idle)")):
+        assert drawing(blue, green) == {("SPOF001", "Load Balancer (Switch)")}, (blue, green)
+    assert ("SPOF001", "App Blue") in drawing("Blue zone", "Green zone")
+    # Two environments that each deploy blue/green are two environments (a helper's second read).
+    assert ("SPOF001", "App Blue") in drawing("Blue/Green Deployment - Production", "Blue/Green Deployment - Staging")
+
+
+def test_the_app_in_a_mobile_app_cluster_that_only_the_users_call_is_on_their_phones():
+    """`Mobile("Participantes") >> Rack("React Native\\niOS / Android")` in `Cluster("Frontend")` >
+    `Cluster("Mobile App")`, calling Route 53 (holdout111 `sa-blueprints`, a blind false error): "Mobile App" names
+    the clients before its suffix is dropped, and a placeholder machine there that only clients call is the app on
+    their phones, not a tier. A server there that the users call ("API server") is still one."""
+    def drawing(label: str) -> set:
+        b = Arch()
+        user = b.node("Mobile", "Participantes", provider="generic", module="device")
+        with b.cluster("Frontend"):
+            with b.cluster("Mobile App"):
+                app = b.node("Rack", label)
+        b.chain(user, app, b.node("Route53", "Route 53", provider="aws", module="network"), b.node("ELB", "alb"),
+                b.node("EC2", "api", replicas="2"), b.node("RDS", "db", multi_az="true"))
+        return found(b, "SPOF001")
+
+    assert drawing("React Native\niOS / Android") == set()
+    assert ("SPOF001", "API server") in drawing("API server")
+    # Phones drawn inside "Mobile App" calling its backend there: the backend is no part of the phones (a helper's
+    # second read found them read as the client's app).
+    for label in ("Mobile BFF", "App"):
+        b = Arch()
+        with b.cluster("Mobile App"):
+            phones = [b.node("Mobile", name, provider="generic", module="device") for name in ("iOS", "Android")]
+            backend = b.node("Server", label)
+        b.edge(phones, backend)
+        b.edge(backend, b.node("PostgreSQL", "postgres", replicas="2"))
+        assert ("SPOF001", label) in found(b, "SPOF001"), label
+
+
+def test_app_runner_runs_the_service_it_is_drawn_for():
+    """`User("User Upload") >> AppRunner("AI DocGen") >> AppRunner("Validation") >> Databricks(...)`
+    (holdout112 `petinsure`, two blind false errors): App Runner scales a service's instances itself, like Cloud
+    Run and Container Apps, so single-instance findings on it are questions (info), not errors."""
+    b = Arch()
+    steps = [b.node("AppRunner", label, provider="aws", module="compute") for label in ("AI DocGen", "Validation")]
+    b.chain(b.node("User", "User Upload", provider="onprem", module="client"), *steps,
+            b.node("RDS", "db", multi_az="true"))
+    assert not found(b, "SPOF001")
+    assert {("SPOF001", "AI DocGen"), ("SPOF001", "Validation")} <= found(b, "SPOF001", severities=("info",))

@@ -476,7 +476,9 @@ _HOST_INDEX = re.compile(r"^([a-z][a-z-]*?)-?\d+(?=\.[a-z])")
 # (v2)"): the version goes with the colour. A colour names a slot only beside a deployment word ("Blue zone" and
 # "Green zone" are security zones).
 _SLOT = re.compile(r"\b(?:blue|green|canary|stable)\b")
-_SLOT_VERSION = re.compile(r"\(?\bv\d+\)?")
+# ... and what goes with the colour: its version ("(v1.0)") and its state in the switch ("- PRODUCCIÓN", "- STAGING").
+_SLOT_VERSION = re.compile(r"\(?\bv\d+(?:\.\d+)*\)?|\b(?:production|producci[oó]n|prod|staging|live|idle|active|"
+                           r"standby|inactive)\b")
 _DEPLOYMENT_WORD = re.compile(r"\b(?:canary|stable|target groups?|environments?|env|deployments?|slots?|stacks?|"
                               r"releases?|versions?|v\d+|fleets?|auto ?scaling groups?|asg)\b")
 
@@ -495,7 +497,8 @@ def _scope(path: tuple[str, ...], memo: dict[tuple[str, ...], tuple[str, ...]]) 
 
 def _cluster_stem(label: str) -> str:
     text = _HOST_INDEX.sub(r"\1", label.strip().lower())
-    if _SLOT.search(text) and _DEPLOYMENT_WORD.search(text):
+    # One colour names one slot: "Blue/Green Deployment - Production" is an environment holding both.
+    if len(set(_SLOT.findall(text))) == 1 and _DEPLOYMENT_WORD.search(text):
         text = " ".join(_SLOT_VERSION.sub(" ", _SLOT.sub(" ", text)).split())
     return _INSTANCE_INDEX.sub("", text)
 

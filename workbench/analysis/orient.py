@@ -677,10 +677,9 @@ def _session_stores(diagram: Diagram, resolved: dict[str, roles.RoleResolution])
     `Redis("redis\n(pub/sub + presence)")`: a cache icon that its label or an arrow into it says keeps the users'
     sessions (or its label, who is online) holds them, not copies of rows a database also has; losing it logs
     everyone out, so it is a store (REP001 when single, stated as read from the label or the arrow), not a cache in
-    front of a store (CACHE002). Not "cached sessions" or "sessions cached from
-    Postgres", nor look-alikes drawn together ("sessions-1".."sessions-3" in a "Redis Cluster") or a pair drawn
-    joined (the official example's `Redis("session") - Redis("replica")`), which stay the replicated cache they are
-    read as [issue 13]."""
+    front of a store (CACHE002). Not "cached sessions" or "sessions cached from Postgres", nor look-alikes drawn
+    together ("sessions-1".."sessions-3" in a "Redis Cluster") or a pair drawn joined (the official example's
+    `Redis("session") - Redis("replica")`), which stay the replicated cache they are read as [issue 13]."""
     caches = {n.id: n for n in diagram.nodes if resolved[n.id].role == "cache" and "role" not in n.analysis
               and resolved[n.id].source not in ("override", "c4")}
     if not caches:
@@ -728,9 +727,9 @@ def _client_side_clusters(diagram: Diagram, resolved: dict[str, roles.RoleResolu
     outside the cluster calls is a server, whatever cluster it is drawn in. `from_browser`: the walk again, from
     front ends read as the browser since, along lines too, into browser code only (a language or custom icon whose
     label names no server: `TypeScript("Zustand Stores")`, not `Nodejs("Node.js BFF")`)."""
-    sides, named = set(), set()  # client-side clusters; those whose label names the clients themselves
+    sides, named, apps = set(), set(), set()  # client-side clusters; those named for the clients; for their app
     for c in diagram.clusters:
-        text = roles.words(c.label)
+        text = full = roles.words(c.label)
         while _CLIENT_SIDE_SUFFIX.search(text):
             text = _CLIENT_SIDE_SUFFIX.sub("", text)
         # A "Frontend" cluster holding a drawn client (`Android("Mobile App")` beside its screens and its API client
@@ -738,6 +737,12 @@ def _client_side_clusters(diagram: Diagram, resolved: dict[str, roles.RoleResolu
         if roles.client_phrase(text):
             sides.add(c.id)
             named.add(c.id)
+        elif roles.client_phrase(full):
+            # "Mobile App" names the clients' app, not the clients: a machine the clients call there may be their
+            # app, but what the phones drawn inside call there may be its backend ("Mobile BFF"), so no walk.
+            sides.add(c.id)
+            named.add(c.id)
+            apps.add(c.id)
         elif _FRONTEND_CLUSTER.match(text):
             sides.add(c.id)
     if not sides:
@@ -746,16 +751,19 @@ def _client_side_clusters(diagram: Diagram, resolved: dict[str, roles.RoleResolu
     callers, calls = call_maps(diagram, linked=from_browser)  # `react - zustand`: a line from the browser too
     by_id = {n.id: n for n in diagram.nodes}
     for cid in sides:
-        # A source drawn in a cluster named for clients ("Remote Clients": OpenRPA, PowerShell) is one of them; a
-        # source in a "Frontend" cluster may be the web server.
+        # A source drawn in a cluster named for clients ("Remote Clients": OpenRPA, PowerShell) is one of them, and
+        # in one named for their app, so is a placeholder machine that only clients call (`Mobile("Participantes")
+        # >> Rack("React Native\niOS / Android")` in "Mobile App"): the app on their phones; a machine the users
+        # call in a "Client Layer" serves them. A source in a "Frontend" cluster may be the web server.
         for m in inner[cid] if cid in named else ():
             res = resolved[m]
-            if (not callers[m] and calls[m] and res.role in _CLIENT_SIDE_ROLES and "role" not in by_id[m].analysis
-                    and (res.source in ("label", "unknown") or _client_machine(by_id[m], calls[m], inner[cid],
-                                                                                resolved))):
+            if (calls[m] and res.role in _CLIENT_SIDE_ROLES and "role" not in by_id[m].analysis and (
+                    (not callers[m] and res.source in ("label", "unknown"))
+                    or ((not callers[m] or (cid in apps and all(resolved[c].role == "client" for c in callers[m])))
+                        and _client_machine(by_id[m], calls[m], inner[cid], resolved)))):
                 resolved[m] = roles.RoleResolution("client", "placement")
         # Walk from the cluster's clients through what they call inside it, one node at a time.
-        stack = [m for m in inner[cid] if resolved[m].role == "client"]
+        stack = [m for m in inner[cid] if resolved[m].role == "client"] if cid not in apps else []
         seen = set(stack)
         while stack:
             for m in calls[stack.pop()]:
@@ -784,7 +792,7 @@ _PORT = re.compile(r"\bport \d+|:\d{2,5}\b", re.IGNORECASE)
 # Front-end frameworks that build code for the browser (Next.js also renders on a server: not here).
 _BROWSER_APPS = frozenset({"React", "Vue", "Angular", "Svelte", "Ember", "Backbone"})
 
-_NOT_IN_BROWSER = re.compile(r"\b(?:ssr|server|servers|service|api|backend|node|nodejs|templates?|jinja2?|django|"
+_NOT_IN_BROWSER = re.compile(r"\b(?:ssr|server|servers|service|api|backend|bff|node|nodejs|templates?|jinja2?|django|"
                              r"flask|renders?|rendered|next ?js|next|nuxt|remix|gradio|streamlit)\b")
 _BROWSER_LABEL = re.compile(r"\b(?:react|vue|angular|svelte)\b(?! kit)")  # SvelteKit renders on a server too
 _BROWSER_LOGO = re.compile(r"\b(?:react|vue|angular|svelte)(?:js)?\b(?! kit)")

@@ -349,7 +349,7 @@ class HA:
     auto_failover: writes fail over without an operator (REP002 stays silent).
     basis: one line saying which table row decided, for rule messages and docs.
     guessed: "single" rests on reading the drawing (a label naming self-hosted software on a managed icon, a
-    vendor's edge icon among one's own containers), so findings on it state the basis as an assumption.
+    vendor's edge icon among one's own containers, a server on a Secret icon), so findings on it say so.
     """
 
     status: str
@@ -391,10 +391,10 @@ PROVISIONAL = {
 }
 _SNS_PREFIX = "SimpleNotificationServiceSns"
 # Platforms that scale instances themselves (Cloud Functions, Azure Functions, App Engine, Elastic Beanstalk,
-# Container Apps); the drawn node is not one instance [H].
+# Container Apps, App Runner); the drawn node is not one instance [H].
 # Managed Kubernetes clusters (EKS, GKE, AKS): a drawn node is a whole cluster, not one machine [H].
 _MANAGED_CLUSTERS = re.compile(r"(EKS|ElasticKubernetesService|GKE|KubernetesEngine|AKS|KubernetesServices)$")
-_SERVERLESS = re.compile(r"Function|AppEngine|Beanstalk|Serverless|ContainerApps|AppServices?$|StaticApps$")
+_SERVERLESS = re.compile(r"Function|AppEngine|Beanstalk|Serverless|ContainerApps|AppRunner$|AppServices?$|StaticApps$")
 
 
 # Why a managed service whose HA no table cites is taken as redundant, provisionally.
