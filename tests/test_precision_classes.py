@@ -5100,3 +5100,42 @@ def test_app_runner_runs_the_service_it_is_drawn_for():
             b.node("RDS", "db", multi_az="true"))
     assert not found(b, "SPOF001")
     assert {("SPOF001", "AI DocGen"), ("SPOF001", "Validation")} <= found(b, "SPOF001", severities=("info",))
+
+
+def test_a_browser_library_that_a_static_host_serves_runs_in_the_browser():
+    """`Client("Investigadores") >> Amplify("AWS Amplify") >> Rack("React") >> Route53(...)` (holdout111
+    `sa-blueprints`, a blind false error): a label that is only a browser library's name is a client-side build,
+    whatever placeholder icon draws it, and Amplify hands it to the browser; rendering on a server takes a framework
+    that says so. "Next.js" there, or "React" behind a server of one's own, stays the web tier."""
+    def drawing(label: str, host: tuple[str, str, str] = ("Amplify", "aws", "mobile")) -> set:
+        b = Arch()
+        cls, provider, module = host
+        front = b.node("Rack", label)
+        b.chain(b.node("Client", "Investigadores"), b.node(cls, "host", provider=provider, module=module), front,
+                b.node("Route53", "Route 53", provider="aws", module="network"), b.node("ELB", "alb"),
+                b.node("EC2", "api", replicas="2"), b.node("RDS", "db", multi_az="true"))
+        return found(b, "SPOF001")
+
+    for label in ("React", "Vue.js App"):
+        assert ("SPOF001", label) not in drawing(label), label
+    assert ("SPOF001", "Next.js") in drawing("Next.js")
+    assert ("SPOF001", "React") in drawing("React", host=("Server", "onprem", "compute"))
+    # A helper's second read: an Amplify icon labelled as the API it also offers hands out no build, and a box
+    # that reads a database itself is a server.
+    b = Arch()
+    front = b.node("Rack", "React")
+    b.chain(b.node("Client", "users"), b.node("Amplify", "Amplify GraphQL API", provider="aws", module="mobile"),
+            front, b.node("ELB", "alb"), b.node("EC2", "api", replicas="2"))
+    assert ("SPOF001", "React") in found(b, "SPOF001")
+    b = Arch()
+    front = b.node("Server", "Angular frontend")
+    b.chain(b.node("Client", "users"), b.node("CloudFront", "cdn", provider="aws", module="network"), front,
+            b.node("ELB", "alb"), b.node("EC2", "api", replicas="2"))
+    b.edge(front, b.node("RDS", "frontend db", multi_az="true"))
+    assert ("SPOF001", "Angular frontend") in found(b, "SPOF001")
+    # `[tablet, mobile] >> Server("Frontend (React)") - Server("Backend (Go)")` on Render (holdout8 `flamingo`,
+    # labelled a SPOF): a machine the users call directly may be the server serving the app.
+    b = Arch()
+    b.chain(b.node("Client", "users"), b.node("Server", "React"), b.node("ELB", "alb"),
+            b.node("EC2", "api", replicas="2"))
+    assert ("SPOF001", "React") in found(b, "SPOF001")

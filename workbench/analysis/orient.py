@@ -812,6 +812,13 @@ _BROWSER_LANGUAGES = frozenset({"Typescript", "Javascript"})
 _PRIVATE_DNS = re.compile(r"\b(?:private|internal|core ?dns|coredns|consul|kube ?dns|bind9?|service discovery)\b")
 # A static build: files a CDN or bucket hands to the browser, which runs them ("React 18\nVite + TypeScript").
 _STATIC_BUILD = re.compile(r"\b(?:vite|spa|single page|static|create react app|cra)\b")
+# ... or a label that is only a browser library's name ("React", "Vue.js App"): rendering on a server takes a
+# framework that says so (Next.js, Nuxt, SvelteKit) [issue 13].
+_SPA_NAME = re.compile(r"^(?:react|vue|angular|svelte)(?: ?js)?(?: \d+)?(?: (?:app|frontend|front end|ui|client))?$")
+# A hosting service's icon that hands the build to the browser (`Amplify("AWS Amplify") >> Rack("React")`), not
+# one labelled as the backend it also offers ("Amplify GraphQL API").
+_STATIC_HOSTS = frozenset({("aws", "Amplify")})
+_HOST_BACKEND = re.compile(r"\b(?:apis?|graphql|backend|functions?|auth|datastore|server)\b")
 
 
 def _browser_code(n: Node) -> bool:
@@ -824,10 +831,11 @@ def _browser_apps(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -
     """A browser front end (`Vue("Vue.js App")`, an HTML page) that only drawn clients call, or the one front end
     of a drawing with no client (`React("React Frontend") >> auth`), runs in each user's browser: part of the
     client, not a server every request passes (source "browser") [H, issue 13]. One that a server, proxy or CDN
-    serves stays the web tier it is drawn as, unless its label names a static build (Vite, SPA, static) that a CDN
-    or bucket delivers; several front-end sources (a module graph of a React app) say nothing. A front end on a
-    browser language's or a custom icon that nothing calls and that calls a public DNS or the CDN first is in the
-    browser too. True when it read one so."""
+    serves stays the web tier it is drawn as, unless its label names a static build (Vite, SPA, static) or only a
+    browser library ("React") that a CDN, a bucket or a static host (Amplify) delivers; a machine icon so labelled
+    counts only when such a host serves it and it reads no store itself; several front-end sources (a module graph
+    of a React app) say nothing. A front end on a browser language's or a custom icon that nothing calls and that
+    calls a public DNS or the CDN first is in the browser too. True when it read one so."""
     cluster_labels = {c.id: c.label for c in diagram.clusters}
 
     def serving_cluster(cid: str) -> bool:
@@ -835,7 +843,7 @@ def _browser_apps(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -
         return bool(_SERVING_CLUSTER.search(text)) and not _USER_SIDE_CLUSTER.search(text)
 
     def front_end(n: Node) -> bool:
-        if n.provider not in ("custom", "programming"):
+        if n.provider not in ("custom", "programming") and not _placeholder(n):
             return False
         if not (n.cls in _BROWSER_APPS and n.provider == "programming"):
             text = roles.words(n.label or "")
@@ -865,17 +873,26 @@ def _browser_apps(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -
              and any(resolved[m].role in ("dns", "cdn")
                      and not _PRIVATE_DNS.search(roles.words(by_id[m].label or "") + " " + by_id[m].cls.lower())
                      for m in calls[n.id])]
-    apps = [n for n in apps if calls[n.id] and front_end(n)]
+    # A box drawn as a machine that reads a store or feeds a queue is a server, whatever its label says.
+    apps = [n for n in apps if calls[n.id] and front_end(n) and not (
+        n.provider not in ("custom", "programming")
+        and any(resolved[m].role in _REPLICATED_ROLES for m in calls[n.id]))]
     clients = {nid for nid, res in resolved.items() if res.role == "client"}
     # Called by clients, and by nothing else but what it calls itself (`api >> vue_app` drawn as the reply to
     # `vue_app >> api`).
-    delivery = {nid for nid, res in resolved.items() if res.role in ("cdn", "object_storage")}
+    delivery = {nid for nid, res in resolved.items() if res.role in ("cdn", "object_storage")
+                or ((by_id[nid].provider, by_id[nid].cls) in _STATIC_HOSTS
+                    and not _HOST_BACKEND.search(roles.words(by_id[nid].label or "")))}
 
     def users(n: Node) -> set[str]:
         """Who may call it from the client's side: clients, and for a static build the CDN or bucket serving it."""
-        return clients | delivery if _STATIC_BUILD.search(roles.words(n.label or "")) else clients
+        text = roles.words(n.label or "")
+        return clients | delivery if _STATIC_BUILD.search(text) or _SPA_NAME.match(text) else clients
 
-    called = [n for n in apps if callers[n.id] & (u := users(n)) and callers[n.id] - u <= calls[n.id]]
+    # A box drawn as a machine that the users call directly ("Frontend (React)" on a server icon) may be the server
+    # that serves the app: only a static host or CDN handing it out says it runs in the browser.
+    called = [n for n in apps if callers[n.id] & (u := users(n)) and callers[n.id] - u <= calls[n.id]
+              and (n.provider in ("custom", "programming") or callers[n.id] & delivery)]
     sources = [n for n in apps if not callers[n.id]]
     browser = called + (sources if len(sources) == 1 and not clients else []) + ahead
     for n in browser:
