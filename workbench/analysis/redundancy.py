@@ -545,6 +545,9 @@ def hosted_service(label: str | None, role: str) -> str | None:
 
 
 _EDGE_ROLES = frozenset({"load_balancer", "cdn", "dns"})
+# ... and the stores an edge network sells, drawn in its cluster (`Storage("Counts KV")` in "Cloudflare (edge)").
+_STORE_ROLES = frozenset({"database", "object_storage", "file_storage", "cache"})
+_VENDOR_STORE = re.compile(r"\b(?:kv|workers kv|r2|d1|durable objects?)\b")
 
 
 # Inside an edge network's cluster: a cluster of one's own machines, and labels of what runs on them ("nginx
@@ -558,14 +561,17 @@ _OWN_EDGE_LABEL = re.compile(r"\b(?:cloudflared|tunnel|connectors?|agents?|self 
 def edge_vendor(places: tuple[str, ...], role: str, label: str) -> str | None:
     """Where a proxy, balancer or DNS icon is drawn in an edge network's cluster (`HAProxy("WAF")` in
     `Cluster("Cloudflare")`, also in a group of it, "Cloudflare" > "Edge Security"): that network proxies for the
-    design, run redundantly by its vendor; else None. Not inside a cluster of one's own there ("Origin (Hetzner
+    design, run redundantly by its vendor; so is a store there named for the vendor's key-value or object store
+    ("Counts KV": Workers KV) [H]; else None. Not inside a cluster of one's own there ("Origin (Hetzner
     VPS)", "Kubernetes"), nor for what the label says runs on one's own machines (cloudflared, "nginx (origin)",
     an App Connector)."""
-    if role not in _EDGE_ROLES or _OWN_EDGE_LABEL.search(words(label or "")):
+    store = role in _STORE_ROLES and _VENDOR_STORE.search(words(label or ""))
+    if (role not in _EDGE_ROLES and not store) or _OWN_EDGE_LABEL.search(words(label or "")):
         return None
     for place in reversed(places):
         if edge_vendor_cluster(place):
-            return f"drawn in the cluster `{place}`, the vendor's edge network"
+            named = ", named for its key-value or object store (Workers KV, R2, D1)" if store else ""
+            return f"drawn in the cluster `{place}`, the vendor's edge network{named}"
         if _OWN_PLACE.search(words(place)):
             return None
     return None

@@ -634,6 +634,9 @@ _OPS_LABEL = re.compile(r"\b(?:portainer|rancher|kubernetes dashboard|k8s dashbo
                         r"continuous (?:delivery|deployment)|"
                         r"(?:container|docker|image|private|artifact) regist(?:e)?r(?:y|ies)|bastions?|"
                         r"jump ?(?:hosts?|box(?:es)?|servers?)|j ?meter|locust|gatling|"
+                        # an admin machine named as such ("Management instance\ngolden AMI / no SSH key"); not an
+                        # "Inventory Management Server" users call
+                        r"^management (?:instances?|hosts?|vms?|box(?:es)?)\b|"
                         r"load ?(?:generators?|testers?)|"
                         # the scanners a pipeline runs (`PostgreSQL("SonarQube")` where its icon file was missing):
                         # they check the code, they serve no request. Not Jenkins: drawings of an HA Jenkins make it
