@@ -775,7 +775,8 @@ def test_a_service_whose_label_only_mentions_a_registry_is_still_a_service():
 def test_replies_drawn_as_arrows_with_no_client_are_read_from_the_front_end():
     """No client drawn, each call drawn with a separate reply arrow, node labels that say nothing (`svc-f`): the
     React icon is the front end, so `front >> api` is the call and `api >> front` its reply; an external API a
-    scraper pulls from (drawn with a load balancer icon) is no door users come in by."""
+    scraper pulls from (drawn with a load balancer icon) is no door users come in by. The front end, the one of a
+    drawing with no client, runs in the users' browser (class 252), so the API behind it is the SPOF."""
     b = Arch()
     ext = b.node("ELB", "ExternalApi")
     db = b.node("Mongodb", "svc-a")
@@ -790,10 +791,11 @@ def test_replies_drawn_as_arrows_with_no_client_are_read_from_the_front_end():
     b.edge(db, api)
     b.edge(api, front)
     got = found(b)
-    assert {("SPOF001", "svc-f"), ("SPOF001", "svc-d"), ("REP001", "svc-a")} <= got, got
-    assert not {h for h in got if h[1] in ("svc-c", "ExternalApi") and h[0].startswith(("SPOF", "REP"))}, got
+    assert {("SPOF001", "svc-d"), ("REP001", "svc-a")} <= got, got
+    assert not {h for h in got if h[1] in ("svc-c", "ExternalApi", "svc-f") and h[0].startswith(("SPOF", "REP"))}, got
     g = build_graph(b.diagram())
     assert g.nodes[ext.id].role == "external_saas"
+    assert g.nodes[front.id].role == "client"
     assert [g.groups[e.group].name for e in g.entries if not e.helper] == ["svc-f"]
 
 
@@ -5174,3 +5176,22 @@ def test_a_key_value_store_drawn_in_the_edge_networks_cluster_is_the_vendors():
     assert drawing("Cloudflare (edge)", "Storage", "Counts KV") == set()
     assert ("REP001", "Counts KV") in drawing("Home server", "Storage", "Counts KV")
     assert ("REP001", "db") in drawing("Cloudflare (edge)", "PostgreSQL", "db")
+
+
+def test_the_one_front_end_of_a_drawing_with_no_client_is_the_browser_also_when_the_reply_is_drawn():
+    """`React("React.js UI") >> fastapi >> rasa >> ...` with `fastapi >> react` drawn as the answer and no client
+    drawn (holdout117 `fraudgraphagent`, a blind false error): the reply arrow does not make the front end a
+    server that FastAPI calls; it is the one front end, in the users' browser, and FastAPI behind it is the single
+    point of failure. A front end that a second service calls on its own is still a server."""
+    def drawing(extra_caller: bool) -> set:
+        b = Arch()
+        react = b.node("React", "React.js UI", provider="programming", module="framework")
+        api = b.node("Fastapi", "FastAPI", provider="programming", module="framework")
+        b.chain(react, api, b.node("PostgreSQL", "db", replicas="2"))
+        b.edge(api, react)
+        if extra_caller:
+            b.edge(b.node("EC2", "renderer", replicas="2"), react)
+        return found(b, "SPOF001")
+
+    assert drawing(False) == {("SPOF001", "FastAPI")}
+    assert ("SPOF001", "React.js UI") in drawing(True)

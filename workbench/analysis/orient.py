@@ -893,7 +893,8 @@ def _browser_apps(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -
     # that serves the app: only a static host or CDN handing it out says it runs in the browser.
     called = [n for n in apps if callers[n.id] & (u := users(n)) and callers[n.id] - u <= calls[n.id]
               and (n.provider in ("custom", "programming") or callers[n.id] & delivery)]
-    sources = [n for n in apps if not callers[n.id]]
+    # ... and a source is one that nothing calls but what it calls itself (`fastapi >> react` drawn as the reply).
+    sources = [n for n in apps if callers[n.id] <= calls[n.id]]
     browser = called + (sources if len(sources) == 1 and not clients else []) + ahead
     for n in browser:
         resolved[n.id] = roles.RoleResolution("client", "browser")
