@@ -12,6 +12,7 @@ from workbench.analysis.elements import KINDS, SOURCE_ROLES, Arc, NodeInfo
 from workbench.analysis.redundancy import (
     ASSUMED_SCALING_REPLICAS,
     HA,
+    K8S_OBJECTS,
     SCALING_GROUP_CLASSES,
     Location,
     cluster_location,
@@ -170,7 +171,7 @@ def _ha(n: Node, role: str, memo: dict[tuple, HA], places: tuple[str, ...]) -> H
     hosted = f"its label names {hosted}" if hosted else edge_vendor(places, role, n.label)
     host = serverless_host(n.cls, n.provider, places)
     cls = k8s_kind(n) or n.cls
-    if n.provider == "k8s" and cls in _K8S_OBJECTS and _A_SERVER.search(roles.words(n.label or "")):
+    if n.provider == "k8s" and cls in K8S_OBJECTS and _A_SERVER.search(roles.words(n.label or "")):
         return _SERVER_ON_AN_OBJECT_ICON
     connector = None if "managed_ha" in n.analysis else own_edge_connector(n.provider, places, role)
     if connector:
@@ -195,7 +196,6 @@ _K8S_KIND_LABELS = {"service": "SVC", "svc": "SVC", "k8s service": "SVC", "kuber
                     **dict.fromkeys(("secret", "secrets", "sealed secret", "sealed secrets", "k8s secrets",
                                      "kubernetes secrets"), "Secret")}
 _K8S_KIND_MODULES = {"SVC": "network", "CM": "podconfig", "Secret": "podconfig"}
-_K8S_OBJECTS = frozenset({"CM", "Secret"})
 # ... but a server drawn with their icons is one: `Secret("HashiCorp Vault")`, `ConfigMap("Config Server")`.
 _A_SERVER = re.compile(r"\b(?:vault|servers?|services?|api|daemon)\b")
 _SERVER_ON_AN_OBJECT_ICON = HA("single", basis="a server drawn with a Kubernetes Secret or ConfigMap icon (its label "
@@ -207,7 +207,7 @@ def k8s_kind(n: Node) -> str | None:
     if n.provider != "k8s" or "role" in n.analysis:
         return None
     kind = _K8S_KIND_LABELS.get(roles.words(n.label))
-    if kind in _K8S_OBJECTS and n.module not in ("storage", "podconfig"):
+    if kind in K8S_OBJECTS and n.module not in ("storage", "podconfig"):
         return None  # `Deployment("Secrets")`, `Pod("Secrets")`: a workload named for what it serves
     return kind if kind is not None and kind != n.cls else None
 
@@ -842,8 +842,11 @@ def _browser_apps(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -
         text = roles.words(cluster_labels.get(cid) or "")
         return bool(_SERVING_CLUSTER.search(text)) and not _USER_SIDE_CLUSTER.search(text)
 
+    def machine(n: Node) -> bool:  # a box drawn as a machine, not a language's, framework's or custom icon
+        return n.provider not in ("custom", "programming")
+
     def front_end(n: Node) -> bool:
-        if n.provider not in ("custom", "programming") and not _placeholder(n):
+        if machine(n) and not _placeholder(n):
             return False
         if not (n.cls in _BROWSER_APPS and n.provider == "programming"):
             text = roles.words(n.label or "")
@@ -874,9 +877,8 @@ def _browser_apps(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -
                      and not _PRIVATE_DNS.search(roles.words(by_id[m].label or "") + " " + by_id[m].cls.lower())
                      for m in calls[n.id])]
     # A box drawn as a machine that reads a store or feeds a queue is a server, whatever its label says.
-    apps = [n for n in apps if calls[n.id] and front_end(n) and not (
-        n.provider not in ("custom", "programming")
-        and any(resolved[m].role in _REPLICATED_ROLES for m in calls[n.id]))]
+    apps = [n for n in apps if calls[n.id] and front_end(n)
+            and not (machine(n) and any(resolved[m].role in _REPLICATED_ROLES for m in calls[n.id]))]
     clients = {nid for nid, res in resolved.items() if res.role == "client"}
     # Called by clients, and by nothing else but what it calls itself (`api >> vue_app` drawn as the reply to
     # `vue_app >> api`).
@@ -892,7 +894,7 @@ def _browser_apps(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -
     # A box drawn as a machine that the users call directly ("Frontend (React)" on a server icon) may be the server
     # that serves the app: only a static host or CDN handing it out says it runs in the browser.
     called = [n for n in apps if callers[n.id] & (u := users(n)) and callers[n.id] - u <= calls[n.id]
-              and (n.provider in ("custom", "programming") or callers[n.id] & delivery)]
+              and (not machine(n) or callers[n.id] & delivery)]
     # ... and a source is one that nothing calls but what it calls itself (`fastapi >> react` drawn as the reply).
     sources = [n for n in apps if callers[n.id] <= calls[n.id]]
     browser = called + (sources if len(sources) == 1 and not clients else []) + ahead

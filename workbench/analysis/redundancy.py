@@ -545,6 +545,8 @@ def hosted_service(label: str | None, role: str) -> str | None:
 
 
 _EDGE_ROLES = frozenset({"load_balancer", "cdn", "dns"})
+# Kubernetes objects the API server keeps, with no instance to lose: ConfigMaps and Secrets.
+K8S_OBJECTS = frozenset({"CM", "Secret"})
 # ... and the stores an edge network sells, drawn in its cluster (`Storage("Counts KV")` in "Cloudflare (edge)").
 _STORE_ROLES = frozenset({"database", "object_storage", "file_storage", "cache"})
 _VENDOR_STORE = re.compile(r"\b(?:kv|workers kv|r2|d1|durable objects?)\b")
@@ -565,8 +567,9 @@ def edge_vendor(places: tuple[str, ...], role: str, label: str) -> str | None:
     ("Counts KV": Workers KV) [H]; else None. Not inside a cluster of one's own there ("Origin (Hetzner
     VPS)", "Kubernetes"), nor for what the label says runs on one's own machines (cloudflared, "nginx (origin)",
     an App Connector)."""
-    store = role in _STORE_ROLES and _VENDOR_STORE.search(words(label or ""))
-    if (role not in _EDGE_ROLES and not store) or _OWN_EDGE_LABEL.search(words(label or "")):
+    text = words(label or "")
+    store = role in _STORE_ROLES and _VENDOR_STORE.search(text)
+    if (role not in _EDGE_ROLES and not store) or _OWN_EDGE_LABEL.search(text):
         return None
     for place in reversed(places):
         if edge_vendor_cluster(place):
@@ -691,7 +694,7 @@ def node_ha(provider: str | None, cls: str, role: str, analysis: Mapping[str, st
     if provider == "k8s" and cls == "SVC":
         return HA("managed", elastic=True, basis="a Kubernetes Service is a virtual IP that kube-proxy programs on "
                                                  "every node; there is no instance to lose [H]")
-    if provider == "k8s" and cls in ("CM", "Secret"):
+    if provider == "k8s" and cls in K8S_OBJECTS:
         return HA("managed", elastic=True, basis="a Kubernetes ConfigMap or Secret is an object the API server "
                                                  "keeps (in etcd) and pods read; there is no instance to lose [H]")
     if provider in SELF_HOSTED_PROVIDERS:

@@ -146,12 +146,13 @@ _ROLE_READINGS: dict[str, Callable[[NodeInfo], str | None]] = {
                       "the drawn clients use (set role=\"service\" if it is a server)",
     "edge_label": lambda i: f"role `{i.role}` for `{i.label}`: an edge into it is labelled as queueing work and "
                             "workers take it out",
-    "placement": lambda i: (f"`{i.label}` read as part of the client: drawn in a client cluster and called from "
-                            "nowhere outside it") if i.role == "client" else (
+    "placement": lambda i: (f"`{i.label}` read as part of the client: drawn in a client cluster and called only "
+                            "from inside it or by the clients") if i.role == "client" else (
                             f"`{i.label}` read as a service: its `{i.cls}` icon is a management icon, but it is "
                             "drawn called by and calling request-path components"),
     "browser": lambda i: f"`{i.label}` read as the app in the users' browsers: a `{i.cls}` front end that only "
-                         "clients call or a CDN delivers (set role=\"compute\" if a server renders it)",
+                         "clients call, that a CDN, bucket or static host delivers, or the one front end of a "
+                         "drawing with no client (set role=\"compute\" if a server renders it)",
     "cluster": _external_place,
     "feature": lambda i: f"`{i.label}` read as a service, though its label sounds like monitoring or tooling: the "
                          "drawing puts it on a request path (an API route leads to it, it calls the application, "

@@ -131,8 +131,6 @@ def _other_roots(g: AnalysisGraph) -> set[str]:
     return roots
 
 
-
-
 def check_top002(g: AnalysisGraph, ctx: Context) -> list[Finding]:
     routes = set()
     for a in g.arcs:
@@ -181,8 +179,10 @@ def called_cycles(g: AnalysisGraph) -> tuple[list[tuple[str, ...]], dict[str, di
     return sorted(found, key=lambda c: position[c[0]]), succ
 
 
+# A store, cache or client drawn looping to itself shows what happens inside it (a Redis pub/sub fan-out,
+# "cross-instance route"): no thread waits on that call ...
 _NO_SELF_CALL = roles.STATEFUL | SOURCE_ROLES | {"cache"}
-# ... nor a loop that says it retries its own job or redirects the client ("retry", "301 http->https").
+# ... nor on a loop that says it retries its own job or redirects the client ("retry", "301 http->https").
 _NO_WAIT = re.compile(r"\b(?:retr(?:y|ies|ied|ying)|redirect\w*|30[1278])\b")
 
 
@@ -205,8 +205,6 @@ def check_cyc001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
         if a.kind != "sync" or a.u != a.v:
             continue
         grp = g.group(a.u)
-        # A store, cache or client drawn looping to itself shows what happens inside it (a Redis pub/sub fan-out,
-        # "cross-instance route"): no thread waits on that call.
         if grp.id not in seen and grp.role not in _NO_SELF_CALL and not _NO_WAIT.search(
                 roles.words(a.label or "")):
             seen.add(grp.id)
