@@ -1916,8 +1916,9 @@ def test_hosts_numbered_inside_their_names_are_one_scope():
         b.edge(p, proxies, label="DNS over HTTPS")
     assert not found(b, "SPOF001"), found(b)
 
-    from workbench.analysis.groups import _scope
-    assert _scope(("web1.example.com",), {}) != _scope(("db1.example.com",), {})
+    from workbench.analysis.groups import _Scopes
+    scope = _Scopes({})
+    assert scope(("web1.example.com",)) != scope(("db1.example.com",))
 
 
 # -- 108-110: the twenty-fourth to twenty-sixth blind sets ------------------------------------------------------
@@ -5036,31 +5037,58 @@ def test_a_redis_that_keeps_who_is_online_is_a_store_and_its_loop_is_no_call():
     assert ("CYC001", "backend-1,backend-2") not in drawing(label, service_loop=True, loop_label="retry")
 
 
+def _switched_slots(blue_cluster: str, green_cluster: str) -> set:
+    """A switch sending "100%" to `App Blue` in one cluster and "0%" to `App Green` in another: SPOF001 hits."""
+    b = Arch()
+    lb = b.node("HAProxy", "Load Balancer\n(Switch)")
+    with b.cluster(blue_cluster):
+        blue = b.node("Server", "App Blue")
+    with b.cluster(green_cluster):
+        green = b.node("Server", "App Green")
+    b.edge(b.node("Users", "Usuarios"), lb)
+    b.edge(lb, blue, label="100%")
+    b.edge(lb, green, label="0%", style="dashed")
+    b.edge([blue, green], b.node("PostgreSQL", "db", replicas="2"))
+    return found(b, "SPOF001")
+
+
 def test_blue_and_green_slots_named_with_a_dotted_version_and_their_state_are_copies():
     """`Server("App Blue")` in `Cluster("BLUE (v1.0) - PRODUCCIÓN")` and `Server("App Green")` in `Cluster("GREEN
     (v1.1) - STAGING")`, the balancer sending "100%" to one and "0%" to the other (holdout111 `sa-blueprints`,
     two blind false errors): the version may be dotted and the slot's state in the switch (production, staging,
     live, idle) goes with its colour, so the two apps are the deployment's two slots. "Blue zone" and "Green zone"
     stay two security zones."""
-    def drawing(blue_cluster: str, green_cluster: str) -> set:
-        b = Arch()
-        lb = b.node("HAProxy", "Load Balancer\n(Switch)")
-        with b.cluster(blue_cluster):
-            blue = b.node("Server", "App Blue")
-        with b.cluster(green_cluster):
-            green = b.node("Server", "App Green")
-        b.edge(b.node("Users", "Usuarios"), lb)
-        b.edge(lb, blue, label="100%")
-        b.edge(lb, green, label="0%", style="dashed")
-        b.edge([blue, green], b.node("PostgreSQL", "db", replicas="2"))
-        return found(b, "SPOF001")
-
+    drawing = _switched_slots
     for blue, green in (("BLUE (v1.0) - PRODUCCIÓN", "GREEN (v1.1) - STAGING"),
                         ("Blue environment (live)", "Green environment (idle)")):
         assert drawing(blue, green) == {("SPOF001", "Load Balancer (Switch)")}, (blue, green)
     assert ("SPOF001", "App Blue") in drawing("Blue zone", "Green zone")
     # Two environments that each deploy blue/green are two environments (a helper's second read).
     assert ("SPOF001", "App Blue") in drawing("Blue/Green Deployment - Production", "Blue/Green Deployment - Staging")
+
+
+def test_two_clusters_of_one_colour_are_two_environments_not_two_slots():
+    """`Cluster("Blue stack (production)")` beside `Cluster("Blue stack (staging)")`, the switch sending "100%" to
+    the first one's app and "0%" to the second's (left open by a helper's second read of class 246): a blue/green
+    deployment has a slot of each colour, so one colour drawn twice with two states names two environments, and
+    the app that takes all the traffic stays a single point of failure. Blue beside green with the same states are
+    still the two slots of one deployment."""
+    assert ("SPOF001", "App Blue") in _switched_slots("Blue stack (production)", "Blue stack (staging)")
+    assert ("SPOF001", "App Blue") in _switched_slots("Green slot v1 (live)", "Green slot v2 (idle)")
+    assert ("SPOF001", "App Blue") not in _switched_slots("Blue stack (production)", "Green stack (staging)")
+    # Slots nested in slots are slots: the colours are counted under the parents' common scope (a helper's second
+    # read found "Blue Target Group" in "Blue env" and its green twin read as two environments).
+    b = Arch()
+    switch = b.node("HAProxy", "switch")
+    apps = []
+    for colour, weight in (("Blue", "90%"), ("Green", "10%")):
+        with b.cluster(f"{colour} env"):
+            with b.cluster(f"{colour} Target Group"):
+                apps.append(b.node("Server", "web"))
+        b.edge(switch, apps[-1], label=weight)
+    b.edge(b.node("Users", "users"), switch)
+    b.edge(apps, b.node("PostgreSQL", "db", replicas="2"))
+    assert ("SPOF001", "web") not in found(b, "SPOF001")
 
 
 def test_the_app_in_a_mobile_app_cluster_that_only_the_users_call_is_on_their_phones():
@@ -5090,6 +5118,23 @@ def test_the_app_in_a_mobile_app_cluster_that_only_the_users_call_is_on_their_ph
         b.edge(phones, backend)
         b.edge(backend, b.node("PostgreSQL", "postgres", replicas="2"))
         assert ("SPOF001", label) in found(b, "SPOF001"), label
+
+
+def test_apple_platform_names_are_one_word():
+    """`Cluster("iOS App")` (left open by a helper's second read of class 247): "iOS", "iPhone" and "macOS" are one
+    word each, so a cluster named "iOS App" names the clients' app as "Android App" does, where its words had been
+    "i os app", which names nothing."""
+    from workbench.analysis.roles import client_phrase, words
+
+    assert [words(t) for t in ("iOS App", "iPhones", "macOS client", "APIs")] == [
+        "ios app", "iphones", "macos client", "apis"]
+    assert client_phrase(words("iOS App")) and client_phrase(words("iPhone app"))
+    assert not client_phrase(words("iOS Build Farm"))
+    # ... and a box labelled with the devices is still where requests come from (a helper's second read).
+    b = Arch()
+    b.chain(b.node("Custom", "iPhones", provider="custom", module="custom"), b.node("ELB", "alb"),
+            b.node("EC2", "api", replicas="2"), b.node("RDS", "db", multi_az="true"))
+    assert ("SPOF001", "iPhones") not in found(b, "SPOF001")
 
 
 def test_app_runner_runs_the_service_it_is_drawn_for():
@@ -5195,3 +5240,153 @@ def test_the_one_front_end_of_a_drawing_with_no_client_is_the_browser_also_when_
 
     assert drawing(False) == {("SPOF001", "FastAPI")}
     assert ("SPOF001", "React.js UI") in drawing(True)
+
+
+def test_a_mongo_db_express_console_is_no_store():
+    """`MongoDB("Mongo DB Express")` that the user opens on its own port beside the app's `MongoDB("Mongo DB")`
+    (holdout118 `barbaravieira`, a blind false error): mongo-express is the database's web console, whether its
+    name is written "Mongo Express" or "Mongo DB Express", so it holds no data and lacks no replica. The database
+    behind the app still does."""
+    def drawing(console: str) -> set:
+        b = Arch()
+        user = b.node("Users", "user")
+        b.chain(user, b.node("Nginx", "proxy", replicas="2"), b.node("Spring", "server", replicas="2",
+                                                                     provider="programming", module="framework"),
+                b.node("MongoDB", "Mongo DB", provider="onprem", module="database"))
+        b.edge(user, b.node("MongoDB", console, provider="onprem", module="database"), label="http://localhost:8081")
+        return found(b, "REP001")
+
+    for console in ("Mongo DB Express", "mongo-express", "MongoDB Express"):
+        assert drawing(console) == {("REP001", "Mongo DB")}, console
+    assert ("REP001", "Mongo DB Archive") in drawing("Mongo DB Archive")
+    # A MERN app's database whose label lists what Express keeps in it is the database (a helper's second read).
+    assert ("REP001", "MongoDB Express sessions + users") in drawing("MongoDB\nExpress sessions + users")
+
+
+def test_the_auto_scaling_icon_is_a_scaling_group_under_its_drawn_class_name():
+    """`AutoScaling("Auto Scaling Group\\n1-3 instances")` from `diagrams.aws.compute` between the load balancer
+    and three Jenkins instances (holdout119 `abdihakim-said`, a blind false error): that name is an alias, and the
+    class drawn is ApplicationAutoScaling, which was read as one machine. It is the group of instances, assumed to
+    run two or more (REP010 asks for replicas=), as EC2AutoScaling already was. A plain EC2 there is still one."""
+    def drawing(cls: str) -> set:
+        b = Arch()
+        asg = b.node(cls, "Auto Scaling Group\n1-3 instances", provider="aws", module="compute")
+        b.chain(b.node("Users", "users"), b.node("ALB", "alb", provider="aws", module="network"), asg,
+                [b.node("EC2", f"jenkins-{i}") for i in (1, 2, 3)])
+        b.edge(b.nodes[-3:], b.node("EFS", "efs", provider="aws", module="storage"))
+        return found(b, "SPOF001", "REP010", severities=("error", "warning", "info"))
+
+    for cls in ("ApplicationAutoScaling", "EC2AutoScaling"):
+        assert ("SPOF001", "Auto Scaling Group 1-3 instances") not in drawing(cls), cls
+        assert ("REP010", "Auto Scaling Group 1-3 instances") in drawing(cls), cls
+    assert ("SPOF001", "Auto Scaling Group 1-3 instances") in drawing("EC2")
+    # A group its label pins to one instance runs one (a helper's second read).
+    b = Arch()
+    b.chain(b.node("Users", "users"), b.node("ALB", "alb", provider="aws", module="network"),
+            b.node("ApplicationAutoScaling", "ASG (1 instance)", provider="aws", module="compute"),
+            b.node("RDS", "db", multi_az="true"))
+    assert ("SPOF001", "ASG (1 instance)") in found(b, "SPOF001")
+
+
+def test_a_framework_box_named_only_for_metrics_is_monitoring():
+    """`FastAPI("Metrics\\n/api/stats")` that the one API sends to beside its real steps (holdout121 `ghiret`, a
+    blind false error): a box whose first line names only the telemetry it takes is where the API reports, not
+    part of the request, even on a web framework's icon. A framework box that names its own service and lists its
+    metrics endpoint stays the application, as does a "Metrics Service" of the product."""
+    def drawing(label: str) -> set:
+        b = Arch()
+        api = b.node("FastAPI", "Ollama API\n/api/*", provider="programming", module="framework")
+        b.chain(b.node("Users", "Open WebUI"), api)
+        b.edge(api, [b.node("Server", "Latency Simulator", replicas="2"),
+                     b.node("FastAPI", label, provider="programming", module="framework")])
+        return found(b, "SPOF001")
+
+    assert drawing("Metrics\n/api/stats") == {("SPOF001", "Ollama API /api/*")}
+    assert ("SPOF001", "Stats API serving /metrics") in drawing("Stats API serving /metrics")
+    assert ("SPOF001", "Metrics Service") in drawing("Metrics Service")
+    # What users or a gateway reach, or what passes data on, is a product's own step (a helper's second read): a
+    # telemetry ingest API, a runner's metrics.
+    b = Arch()
+    ingest = b.node("FastAPI", "Telemetry\n/v1/ingest", provider="programming", module="framework")
+    b.chain(b.node("Users", "devices"), b.node("Nginx", "nginx", replicas="2"), ingest,
+            b.node("Kafka", "events", replicas="3"))
+    metrics = b.node("Flask", "Metrics\nheart rate, pace", provider="programming", module="framework")
+    b.chain(b.node("Users", "athletes"), b.node("APIGateway", "gw", provider="aws", module="network"), metrics)
+    assert {("SPOF001", "Telemetry /v1/ingest"), ("SPOF001", "Metrics heart rate, pace")} <= found(b, "SPOF001")
+
+
+def test_a_client_icon_the_flow_passes_through_is_no_second_user():
+    """`User("User / Portfolio Operator") >> APIGateway >> StepFunctions >> ...` and, further on, `ib_gateway >>
+    Client("Interactive Brokers") >> reconciliation` (holdout118 `marabsatt`, blind misses): the broker drawn with a
+    client icon is sent to by the design and passes the flow on, so it is an outside party, not a user beside whom
+    the operator would be staff. The operator, the only user drawn, keeps the request path. A client the design
+    pushes to and that answers the same part (`server >> bob`, `bob >> server`) still counts as a user."""
+    def drawing(relay: bool) -> set:
+        b = Arch()
+        api = b.node("EC2", "api")
+        gateway = b.node("EC2", "broker gateway", replicas="2")
+        broker = b.node("Client", "Interactive Brokers", provider="aws", module="general")
+        b.chain(b.node("User", "Portfolio Operator", provider="aws", module="general"), b.node("ELB", "lb"), api,
+                b.node("SQS", "orders", provider="aws", module="integration"), gateway, broker)
+        b.edge(broker, b.node("EC2", "reconciliation", replicas="2") if relay else gateway)
+        return found(b, "SPOF001")
+
+    assert ("SPOF001", "api") in drawing(relay=True)
+    assert ("SPOF001", "api") not in drawing(relay=False)
+    # An audience a CDN delivers to before it comes in is a user, and the admin beside it staff (a helper's second
+    # read): the CMS only the admin opens is no user path.
+    b = Arch()
+    cms = b.node("EC2", "CMS")
+    b.chain(b.node("User", "Admin", provider="aws", module="general"), cms, b.node("RDS", "db", multi_az="true"))
+    viewers = b.node("Users", "Viewers")
+    b.chain(b.node("S3", "media", provider="aws", module="storage"),
+            b.node("CloudFront", "cdn", provider="aws", module="network"), viewers)
+    b.chain(viewers, b.node("ELB", "alb"), b.node("EC2", "api", replicas="2"), b.nodes[2])
+    assert ("SPOF001", "CMS") not in found(b, "SPOF001")
+
+
+def test_an_orchestrator_runs_each_step_it_is_drawn_sending_to():
+    """`StepFunctions >> market_data >> supervisor` and `StepFunctions >> research_agent >> supervisor` (holdout118
+    `marabsatt`, blind misses): a workflow runs every step it is drawn sending to, as a service calls each
+    dependency, so each step is required, where the two had been read as alternative ways to the supervisor. The
+    finding states that reading and stays a warning."""
+    b = Arch()
+    head = b.node("StepFunctions", "orchestrator", provider="aws", module="integration")
+    b.chain(b.node("Users", "operator"), b.node("APIGateway", "gw", provider="aws", module="network"), head)
+    supervisor = b.node("EC2", "supervisor")
+    for name in ("Market Data Service", "Research Agent"):
+        b.chain(head, b.node("Python", name, provider="programming", module="language"), supervisor)
+    b.edge(supervisor, b.node("Dynamodb", "state", provider="aws", module="database"))
+    steps = {("SPOF001", "Market Data Service"), ("SPOF001", "Research Agent")}
+    assert steps <= found(b, "SPOF001", severities=("warning",))
+    assert all("an orchestrator runs each step drawn" in " ".join(f.assumptions) for f in by_code(b, "SPOF001")
+               if subject(f) in ("Market Data Service", "Research Agent"))
+    # Copies of one step in two zones or on two kinds of machine are run one or the other (a helper's second read).
+    b = Arch()
+    head = b.node("StepFunctions", "ingest workflow", provider="aws", module="integration")
+    b.chain(b.node("Users", "uploader"), b.node("APIGateway", "gw", provider="aws", module="network"), head)
+    copies = [b.node("EC2", name) for name in ("transcoder-east", "transcoder-west")]
+    b.edge(head, copies)
+    b.edge(copies, b.node("S3", "media", provider="aws", module="storage"))
+    assert not {("SPOF001", "transcoder-east"), ("SPOF001", "transcoder-west")} & found(b, "SPOF001")
+
+
+def test_an_app_and_its_database_drawn_in_each_numbered_worker_are_copies_of_one_stack():
+    """`Fastapi("API") >> Mysql("Database")` drawn in `Cluster("Worker 1")` and again in `Cluster("Worker2")`, Traefik
+    sending to both APIs (holdout123 `matteyeux`, two blind false errors): each API calls the database drawn beside
+    it, label for label, so the two are copies of one stack on two workers, not two shards whose API is each a
+    single point of failure. Databases named apart ("db-a", "db-b") or drawn in shard clusters still make shards."""
+    def drawing(clusters: tuple[str, str], stores: tuple[str, str]) -> set:
+        b = Arch()
+        ingress = b.node("Traefik", "Traefik", replicas="2", provider="onprem", module="network")
+        b.edge(b.node("Client", "client", provider="onprem", module="client"), ingress)
+        for cluster, store in zip(clusters, stores):
+            with b.cluster(cluster):
+                api = b.node("FastAPI", "API", provider="programming", module="framework")
+                b.edge(api, b.node("MySQL", store, provider="onprem", module="database"))
+            b.edge(ingress, api)
+        return found(b, "SPOF001")
+
+    assert ("SPOF001", "API") not in drawing(("Worker 1", "Worker2"), ("Database", "Database"))
+    assert ("SPOF001", "API") in drawing(("Worker 1", "Worker2"), ("db-a", "db-b"))
+    assert ("SPOF001", "API") in drawing(("Shard 1", "Shard 2"), ("Database", "Database"))

@@ -337,7 +337,7 @@ def _people_who_run_it(found: list[Entry], groups: Mapping[str, Group], declared
                                    and not _DELIVERY_STEP.search(roles.words(" ".join(groups[h].labels))))
                                for h in Q.successors(gid) if h in groups)}
     operators = {e.group for e in found if says(_OPERATOR_LABEL, e) and e.group not in builders}
-    users = sum(not e.helper for e in found) - len(builders)
+    users = sum(not e.helper and e.group not in builders and not _relay(e.group, groups, Q) for e in found)
     if not operators or len(operators) >= users:
         operators = set()
     out = []
@@ -351,6 +351,23 @@ def _people_who_run_it(found: list[Entry], groups: Mapping[str, Group], declared
                                                    "running the system; analysed for the stores they need")
         out.append(e)
     return out
+
+
+def _relay(gid: str, groups: Mapping[str, Group], Q: nx.DiGraph) -> bool:
+    """A client icon that the design's servers send to and that passes the flow on to other parts (`gateway >>
+    Client("Interactive Brokers") >> reconciliation`): an outside party the system talks to, not a second user
+    beside whom a drawn operator would be staff. Not an audience ("Viewers", "Subscribers") that a CDN or a mail
+    service delivers to before they come in, nor a user who is sent to and answers the same part (`server >> bob`,
+    `bob >> server`)."""
+    callers = {p for p in Q.predecessors(gid) if groups[p].role in _RELAY_SENDERS}
+    onward = set(Q.successors(gid))
+    return (bool(callers) and bool(onward) and not callers & onward
+            and not roles.client_phrase(groups[gid].labels[0]) and not _AUDIENCE.search(
+                roles.words(groups[gid].labels[0])))
+
+
+# What sends to an outside party in a flow: the design's servers, not a CDN or a mail service delivering to users.
+_RELAY_SENDERS = frozenset({"compute", "service", "network", "ml", "workflow"})
 
 
 # Labels naming the product's audience or their apps: a job that mails "Subscribers" mails the product's users.
@@ -630,7 +647,8 @@ def delivery_map(groups: Mapping[str, Group], group_of: Mapping[str, str], arcs:
 # Routers send each request to one of their routes; stateless tiers behind them serve a feature each.
 _ROUTERS = frozenset({"load_balancer", "api_gateway"})
 _FEATURE_ROLES = frozenset({"compute", "service", "workflow", "ml"})
-_FANS_OUT = frozenset({"compute", "service", "ml"})
+# ... and orchestrators, which run each step drawn (`step_functions >> [market_data, research]`).
+_FANS_OUT = frozenset({"compute", "service", "ml", "workflow"})
 # ... and clients, which open one app or another (`users >> [Python("Vote App"), NodeJS("Result App")]`), and CDNs,
 # which forward each path to one origin (`cdn >> [Django("web api server"), Vue("web server")]`): only services
 # named for different things are read as routes of their own there (below).
@@ -684,11 +702,13 @@ def gateway_routes(groups: Mapping[str, Group], group_of: Mapping[str, str], arc
             # serves a feature of its own, even when they share a store further on [issue 13, item 7]. The one
             # service a service calls (`orders >> pricing >> db`) is the next hop of its chain: required exactly
             # when the caller is, which the dominators already say.
-            if len(calls[r]) >= 2 and len({(groups[h].classes, label_stem(groups[h].labels[0]))
+            if len(calls[r]) >= 2 and len({_dependency(groups[h], groups[r].role == "workflow")
                                            for h in targets}) == len(targets):
+                why = ("an orchestrator runs each step drawn" if groups[r].role == "workflow"
+                       else "a service calls each dependency drawn")
                 for h in targets:
-                    out.setdefault(h, f"read `{groups[h].name}` as a feature `{groups[r].name}` calls (a service "
-                                      "calls each dependency drawn; only a balancer or gateway picks one)")
+                    out.setdefault(h, f"read `{groups[h].name}` as a feature `{groups[r].name}` calls ({why}; only "
+                                      "a balancer or gateway picks one)")
         elif groups[r].role == "api_gateway":
             kinds = {(groups[h].classes, label_stem(groups[h].labels[0])) for h in targets}
             if len(targets) >= 2 and len(kinds) >= 2:
@@ -718,6 +738,15 @@ def gateway_routes(groups: Mapping[str, Group], group_of: Mapping[str, str], arc
                                   f"it calls `{groups[tier].name}`, which `{groups[r].name}` also sends requests to, "
                                   "so the two are no copies of one service")
     return out
+
+
+def _dependency(group: Group, step: bool) -> tuple:
+    """What a call names: icon and label stem. An orchestrator's steps are compared without notes in brackets and
+    words of copies (`airflow >> [Server("worker (spot)"), Server("worker (on-demand)")]`, "transcoder-east" and
+    "transcoder-west" are copies of one step, run one or the other)."""
+    if step:
+        return group.classes, " ".join(_name_words(roles.BRACKETED.sub(" ", group.labels[0])))
+    return group.classes, label_stem(group.labels[0])
 
 
 # "user service", "OrderService", "payment-api": a service named for its domain.

@@ -61,8 +61,9 @@ def replica_groups(nodes: Mapping[str, NodeInfo], arcs: list[Arc]) -> tuple[dict
         if a.kind == "replication" and nodes[a.u].role == nodes[a.v].role and a.u != a.v:
             uf.union(a.u, a.v)
     merge_instance_volumes(nodes, arcs, uf)
-    merge_named_ensembles(nodes, uf)
-    colours = refine_colours(nodes, arcs, uf)
+    scope = _Scopes(nodes)  # one reading of the cluster paths for every pass below
+    merge_named_ensembles(nodes, uf, scope)
+    colours = refine_colours(nodes, arcs, uf, scope)
     first: dict[int, str] = {}
     for nid, colour in colours.items():
         if not mergeable(nodes[nid]):
@@ -71,8 +72,8 @@ def replica_groups(nodes: Mapping[str, NodeInfo], arcs: list[Arc]) -> tuple[dict
             uf.union(first[colour], nid)
         else:
             first[colour] = nid
-    merge_cluster_lookalikes(nodes, arcs, uf)
-    merge_numbered_hosts(nodes, arcs, uf)
+    merge_cluster_lookalikes(nodes, arcs, uf, scope)
+    merge_numbered_hosts(nodes, arcs, uf, scope)
     merge_owned_pods(nodes, arcs, uf)
     merge_worker_nodes(nodes, arcs, uf)
     merge_ellipses(nodes, arcs, uf)
@@ -149,7 +150,8 @@ def merge_instance_volumes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _
                 uf.union(pairs[0][0], volume)
 
 
-def merge_named_ensembles(nodes: Mapping[str, NodeInfo], uf: _UnionFind) -> None:
+def merge_named_ensembles(nodes: Mapping[str, NodeInfo], uf: _UnionFind,
+                          scope: _Scopes | None = None) -> None:
     """Stateful look-alikes drawn together whose labels say they are one ensemble [H, issue 13]: numbered or
     identically labelled members of a coordination service in one cluster (`[ETCD("etcd-0"), ETCD("etcd-1"),
     ETCD("etcd-2")]` in an "etcd" cluster: a quorum, whatever edges reach each member), and a store labelled
@@ -160,11 +162,11 @@ def merge_named_ensembles(nodes: Mapping[str, NodeInfo], uf: _UnionFind) -> None
     stateful siblings still need replication evidence (§3.1), so two shards or two services' databases never
     merge."""
     keys: dict[tuple, list[str]] = defaultdict(list)
-    scopes: dict[tuple[str, ...], tuple[str, ...]] = {}
+    scope = scope or _Scopes(nodes)
     unnamed: dict[tuple, list[str]] = defaultdict(list)
     for nid, info in nodes.items():
         if info.stateful and not is_shard(info.label):
-            keys[(info.cls, info.role, info.stem, _scope(info.cluster_path, scopes))].append(nid)
+            keys[(info.cls, info.role, info.stem, scope(info.cluster_path))].append(nid)
             if info.marks and info.cluster_path and _names_only_the_product(info):  # only marked members pair
                 unnamed[(info.cls, info.cluster_path)].append(nid)
     # Labels that name no service ("Primary Instance" beside "Aurora Replica" in an "Aurora Cluster") pair inside
@@ -202,7 +204,8 @@ _PRODUCT_WORDS = frozenset({"db", "database", "cluster", "instance", "node", "se
                             "postgresql", "mysql", "mariadb", "mongo", "mongodb", "redis", "sql"})
 
 
-def merge_cluster_lookalikes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _UnionFind) -> None:
+def merge_cluster_lookalikes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _UnionFind,
+                             scope: _Scopes | None = None) -> None:
     """Look-alikes drawn together in one cluster whose edges differ are still one component [H, issue 13].
 
     Published drawings put three `Go("app-1")`..`Go("app-3")` in an "App Servers" cluster and draw the edges
@@ -215,13 +218,13 @@ def merge_cluster_lookalikes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf:
     different things), and never by the missing edges of one; others keep colour refinement's stricter reading,
     and so do shards (never mergeable)."""
     keys: dict[tuple, list[str]] = defaultdict(list)
-    scopes: dict[tuple[str, ...], tuple[str, ...]] = {}
+    scope = scope or _Scopes(nodes)
     for nid, info in nodes.items():
         # Numbered look-alikes drawn loose ("VM Instance 1", "VM Instance 2" in subnets, which are places) are
         # judged alike, by their callers only [issue 13].
         if (info.cluster_path or _INSTANCE_INDEX.search(info.label) and set(info.stem.split()) <= _MACHINE_STEMS) \
                 and mergeable(info):
-            keys[(info.cls, info.stem, _scope(info.cluster_path, scopes))].append(nid)
+            keys[(info.cls, info.stem, scope(info.cluster_path))].append(nid)
     keys = {k: ids for k, ids in keys.items() if len(ids) >= 2 and len({uf.find(i) for i in ids}) >= 2}
     if not keys:
         return
@@ -238,8 +241,16 @@ def merge_cluster_lookalikes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf:
                     routes[a.v].add(label)
             if a.u in wanted:
                 succs[a.u].add(a.v)
-    for (_, _, scope), ids in keys.items():
-        if scope and any(not preds[i] and not succs[i] for i in ids):
+    # A store drawn alike, label for label, in each numbered copy of a cluster (`Mysql("Database")` in "Worker 1"
+    # and in "Worker2") is that copy's part of one stack: callers that each call their own are copies too.
+    copies: dict[tuple, list[str]] = defaultdict(list)
+    for x in sorted({x for xs in succs.values() for x in xs}):
+        info = nodes[x]
+        if info.stateful and info.cluster_path:
+            copies[(info.cls, info.label, scope(info.cluster_path))].append(x)
+    twin = {x: uf.find(xs[0]) for xs in copies.values() if len(xs) >= 2 for x in xs}
+    for (_, _, where), ids in keys.items():
+        if where and any(not preds[i] and not succs[i] for i in ids):
             for other in ids[1:]:
                 uf.union(ids[0], other)
             continue
@@ -251,7 +262,8 @@ def merge_cluster_lookalikes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf:
                 callers[p].append(a)
         # The way out tells no member apart: `tasks[0] >> nat` and `tasks[1] >> vpc_endpoint` are one sample edge
         # each of what every task does, while `web-a >> db-a`, `web-b >> db-b` are two shards [issue 13].
-        calls = {a: frozenset(uf.find(x) for x in succs[a] if nodes[x].role not in _EGRESS) for a in ids}
+        calls = {a: frozenset(twin.get(x) or uf.find(x) for x in succs[a] if nodes[x].role not in _EGRESS)
+                 for a in ids}
         for p in sorted(callers):
             members = callers[p]
             for i, a in enumerate(members):
@@ -289,7 +301,8 @@ def _caller_key(nodes: Mapping[str, NodeInfo], uf: _UnionFind, caller: str) -> t
     return ("client", info.cls, info.stem) if info.role == "client" and info.stem else ("group", uf.find(caller))
 
 
-def merge_numbered_hosts(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _UnionFind) -> None:
+def merge_numbered_hosts(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _UnionFind,
+                         scope: _Scopes | None = None) -> None:
     """Hosts numbered in their names, drawn together, whose notes add a duty to one of them are one tier
     [issue 13]: "master1.example.com\nFlatcar / etcd + API" beside "master2.example.com\nFlatcar / etcd" in a
     "Control Plane" cluster, called alike, are three control-plane nodes, one of which also serves the API. Only
@@ -297,12 +310,12 @@ def merge_numbered_hosts(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _Un
     of the shortest member's ("web-1\nnginx", "web-2\nredis" name different things), and the members have the
     same callers and call the same things (`App1\nTask >> App1 DB`, `App2\nTask >> App2 DB` are two apps)."""
     keys: dict[tuple, list[str]] = defaultdict(list)
-    scopes: dict[tuple[str, ...], tuple[str, ...]] = {}
+    scope = scope or _Scopes(nodes)
     for nid, info in nodes.items():
         if info.cluster_path and mergeable(info) and info.name != info.label:
             name = label_stem(info.name)
             if name and name != " ".join(roles.words(info.name).split()):  # the name carries an index
-                keys[(info.cls, name, _scope(info.cluster_path, scopes))].append(nid)
+                keys[(info.cls, name, scope(info.cluster_path))].append(nid)
     keys = {k: ids for k, ids in keys.items()
             if len(ids) >= 2 and len({uf.find(i) for i in ids}) >= 2 and len({nodes[i].stem for i in ids}) >= 2}
     if not keys:
@@ -381,7 +394,8 @@ def mergeable(info: NodeInfo) -> bool:
             and not is_shard(info.label))
 
 
-def refine_colours(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _UnionFind) -> dict[str, int]:
+def refine_colours(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _UnionFind,
+                   scope: _Scopes | None = None) -> dict[str, int]:
     """1-WL colour refinement over sync arcs in both directions, to the stable partition (§3.2 step 3).
 
     Stateless nodes start from (class, stem, innermost non-location cluster). Every other node starts from its
@@ -395,8 +409,8 @@ def refine_colours(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _UnionFin
     result is the same coarsest stable partition; colour numbers may differ, and only equality is used.
     """
     ids = list(nodes)
-    scopes: dict[tuple[str, ...], tuple[str, ...]] = {}
-    start = [("m", info.cls, info.stem, _scope(info.cluster_path, scopes)) if mergeable(info)
+    scope = scope or _Scopes(nodes)
+    start = [("m", info.cls, info.stem, scope(info.cluster_path)) if mergeable(info)
              else ("f", uf.find(nid)) for nid, info in nodes.items()]
     first: dict[tuple, int] = {}
     colour = [first.setdefault(key, len(first)) for key in start]
@@ -477,30 +491,62 @@ _HOST_INDEX = re.compile(r"^([a-z][a-z-]*?)-?\d+(?=\.[a-z])")
 # "Green zone" are security zones).
 _SLOT = re.compile(r"\b(?:blue|green|canary|stable)\b")
 # ... and what goes with the colour: its version ("(v1.0)") and its state in the switch ("- PRODUCCIÓN", "- STAGING").
-_SLOT_VERSION = re.compile(r"\(?\bv\d+(?:\.\d+)*\)?|\b(?:production|producci[oó]n|prod|staging|live|idle|active|"
-                           r"standby|inactive)\b")
+_VERSION = re.compile(r"\(?\bv\d+(?:\.\d+)*\)?")
+_SLOT_STATE = re.compile(r"\b(?:production|producci[oó]n|prod|staging|live|idle|active|standby|inactive)\b")
 _DEPLOYMENT_WORD = re.compile(r"\b(?:canary|stable|target groups?|environments?|env|deployments?|slots?|stacks?|"
                               r"releases?|versions?|v\d+|fleets?|auto ?scaling groups?|asg)\b")
 
 
-def _scope(path: tuple[str, ...], memo: dict[tuple[str, ...], tuple[str, ...]]) -> tuple[str, ...]:
-    """The sibling scope of a cluster path: numbered look-alike clusters ("instance 1", "instance 2", "node-a")
-    are one scope, as are hosts numbered inside their names ("internet-pi2.int...") and the slots of a blue/green
-    deployment ("Blue target group (v1)", "Green target group (v2)"), so the look-alike nodes drawn one per such
-    cluster are instances of one component (issue 13, item 6). Shard clusters keep their numbers: shards are
-    different data."""
-    found = memo.get(path)
-    if found is None:
-        found = memo[path] = tuple(label if is_shard(label) else _cluster_stem(label) for label in path)
-    return found
+class _Scopes:
+    """The sibling scope of each cluster path of one drawing: numbered look-alike clusters ("instance 1",
+    "instance 2", "node-a") are one scope, as are hosts numbered inside their names ("internet-pi2.int...") and
+    the slots of a blue/green deployment ("Blue target group (v1)", "Green target group (v2)"), so the look-alike
+    nodes drawn one per such cluster are instances of one component (issue 13, item 6). Shard clusters keep their
+    numbers: shards are different data. Each path is worked out once per drawing."""
+
+    def __init__(self, nodes: Mapping[str, NodeInfo]) -> None:
+        self._memo: dict[tuple[str, ...], tuple[str, ...]] = {(): ()}
+        self._slots: dict[tuple[str, ...], str] = {}  # a cluster path read as a slot → the stem its slots share
+        by_depth: dict[int, set[tuple[str, ...]]] = defaultdict(set)
+        for info in nodes.values():
+            for i in range(1, len(info.cluster_path) + 1):
+                by_depth[i].add(info.cluster_path[:i])
+        for depth in sorted(by_depth):
+            # Slots come one of each colour under one parent: "Blue stack (production)" beside "Blue stack
+            # (staging)" are two environments. Their stem drops the state in the switch ("live", "staging") and,
+            # where a colour then repeats, keeps it: beside "Green stack (production)", the production pair are the
+            # slots and the staging stack is an environment of its own.
+            for level in (1, 2):
+                siblings: dict[tuple, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
+                for path in sorted(by_depth[depth]):
+                    slot = _slot(path[-1])
+                    if slot and path not in self._slots:
+                        siblings[(self(path[:-1]), slot[level])].append((slot[0], path))
+                for (_, stem), found in siblings.items():
+                    colours = [colour for colour, _ in found]
+                    if len(colours) >= 2 and len(set(colours)) == len(colours):
+                        self._slots.update((path, stem) for _, path in found)
+
+    def __call__(self, path: tuple[str, ...]) -> tuple[str, ...]:
+        found = self._memo.get(path)
+        if found is None:
+            label = path[-1]
+            stem = label if is_shard(label) else _INSTANCE_INDEX.sub(
+                "", self._slots.get(path) or _HOST_INDEX.sub(r"\1", label.strip().lower()))
+            found = self._memo[path] = self(path[:-1]) + (stem,)
+        return found
 
 
-def _cluster_stem(label: str) -> str:
+def _slot(label: str) -> tuple[str, str, str] | None:
+    """(colour, the name without colour, version and state, the name with its state) for a cluster named as one
+    slot of a deployment; None for any other cluster. One colour names one slot: "Blue/Green Deployment -
+    Production" is an environment holding both."""
     text = _HOST_INDEX.sub(r"\1", label.strip().lower())
-    # One colour names one slot: "Blue/Green Deployment - Production" is an environment holding both.
-    if len(set(_SLOT.findall(text))) == 1 and _DEPLOYMENT_WORD.search(text):
-        text = " ".join(_SLOT_VERSION.sub(" ", _SLOT.sub(" ", text)).split())
-    return _INSTANCE_INDEX.sub("", text)
+    colours = set(_SLOT.findall(text))
+    if len(colours) != 1 or not _DEPLOYMENT_WORD.search(text):
+        return None
+    named = _VERSION.sub(" ", _SLOT.sub(" ", text))
+    return colours.pop(), " ".join(_SLOT_STATE.sub(" ", named).split()), " ".join(named.split())
 
 
 def _signature(v: int, colour: list[int], preds: Mapping[int, list[int]], succs: Mapping[int, list[int]]) -> tuple:

@@ -90,6 +90,7 @@ def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
     _features_on_request_paths(diagram, resolved)
     _external_clusters(diagram, resolved)
     _devices_read(diagram, resolved)
+    _telemetry_sinks(diagram, resolved)
     ha_memo: dict[tuple, HA] = {}  # most nodes share class and attributes; lives for this build only
     location_memo: dict[tuple, Location] = {}  # likewise zone and region
     path_memo: dict[tuple, tuple[str, ...]] = {}  # and cluster paths
@@ -242,7 +243,7 @@ _LABEL_CLIENT_FROM = frozenset({"unknown", "service", "compute"})
 _SIGN_IN_LABEL = re.compile(r"\b(?:auth0|okta|cognito|keycloak|sso|login|sign ?in|oauth|openid|identity provider|"
                             r"idp|firebase auth|clerk|supabase auth)\b")
 _AUDIENCE_DEVICE = re.compile(r"\b(?:speakers?|sonos|headphones?|earbuds?|tvs?|televisions?|laptops?|smart ?phones?|"
-                              r"phones?|tablets?)\b")
+                              r"phones?|iphones?|ipads?|tablets?)\b")
 _SERVER_WORDS = re.compile(r"\b(?:service|services|server|servers|api|backend|db|database)\b")
 
 
@@ -259,6 +260,25 @@ def call_maps(diagram: Diagram, linked: bool = False) -> tuple[dict[str, set[str
             calls[e.caller].add(e.callee)
             calls[e.callee].add(e.caller)
     return callers, calls
+
+
+def _telemetry_sinks(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
+    """A box named only for the telemetry it takes (`FastAPI("Metrics\n/api/stats")`, "Logging", "Monitoring
+    endpoint") that only the application's services send to and that sends nothing on is where they report, not a
+    step of the request, whatever icon it has [issue 13]. Not when users, a balancer or a gateway reach it (an
+    ingest API of a telemetry product, a runner's "Metrics\nheart rate, pace"), nor when it passes data on."""
+    boxes = [n for n in diagram.nodes if resolved[n.id].role in ("compute", "service") and "role" not in n.analysis
+             and roles.telemetry_box(drawn_label(n))]
+    if not boxes:
+        return
+    callers, calls = call_maps(diagram)
+    for n in boxes:
+        if not calls[n.id] and callers[n.id] and all(resolved[c].role in _REPORTERS for c in callers[n.id]):
+            resolved[n.id] = roles.RoleResolution("observability", "label", resolved[n.id].invalid_override)
+
+
+# What reports telemetry: the application's own services.
+_REPORTERS = frozenset({"compute", "service", "ml", "workflow"})
 
 
 def _clients_from_labels(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
@@ -1061,6 +1081,9 @@ def _replicas(n: Node, clusters: Mapping, members_by_cluster: Mapping, stateful:
             return count, "cluster"
         break
     if n.cls in SCALING_GROUP_CLASSES:
+        # ... unless its label pins it to one ("ASG (1 instance)", "min=1 max=1"): that group runs one instance.
+        if n.label and _ONE_INSTANCE.search(n.label):
+            return 1, "label"
         return ASSUMED_SCALING_REPLICAS, "scaling_group"
     # A cluster whose label gives a multiplicity (`Cluster("Workers 1..n")`, "Mail Services 1..k"): its members run
     # as several instances, at least two as a guess that REP010 states [issue 13].
@@ -1090,6 +1113,8 @@ def _replicas(n: Node, clusters: Mapping, members_by_cluster: Mapping, stateful:
     return 1, "default"
 
 
+_ONE_INSTANCE = re.compile(r"(?<![\d.\-–])\b(?:1|one|single)\s*(?:instances?|nodes?|vms?|servers?|tasks?)\b|"
+                           r"\bmin\w*\s*[=:]?\s*1\b.*\bmax\w*\s*[=:]?\s*1\b", re.IGNORECASE)
 _MACHINE_COUNT = re.compile(r"[(,]\s*([1-9]\d{0,2})\s*(?:vms|hosts|machines)\b")
 _ONE_HOST = re.compile(r"^(?!.*\b(?:cluster|farm|pool|nodes)\b).*\b(?:host|hypervisor|es ?xi|proxmox|hyper v|kvm|"
                        r"v ?sphere|vmware)\b")

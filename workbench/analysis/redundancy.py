@@ -320,7 +320,9 @@ def cluster_location(label: str, analysis: Mapping[str, str]) -> Location:
 
 # Scaling groups stand for an unknown number ≥ 1 of instances; n = 2 is assumed and REP010 asks for replicas= (§3.1).
 SCALING_GROUP_CLASSES = frozenset({
-    "EC2AutoScaling", "AutoScaling", "VMScaleSet", "VMScaleSets", "InstancePools", "Autoscale", "K8SNodePool",
+    # `diagrams.aws.compute.AutoScaling` is an alias: the class drawn is ApplicationAutoScaling.
+    "EC2AutoScaling", "AutoScaling", "ApplicationAutoScaling", "VMScaleSet", "VMScaleSets", "InstancePools",
+    "Autoscale", "K8SNodePool",
 })
 ASSUMED_SCALING_REPLICAS = 2
 

@@ -300,7 +300,9 @@ MODULE: dict[str, str | None] = {
 
 # A plural acronym is one word ("APIs", "VMs", "DBs"; not "ap is"; "NATs" are NAT gateways, not the NATS broker),
 # then CamelCase parts ("APIGateway" is "api gateway"), lower-case runs and upper-case runs.
-_WORD = re.compile(r"(?!NATs)[A-Z][A-Z0-9]+s(?![a-z])|"
+# Apple's names start lower-case and are one word ("iOS App", "iPhone", "macOS"), not "i os app".
+_WORD = re.compile(r"(?<![A-Za-z])(?:(?:i|mac|iPad|tv|watch)OS|i(?:Phone|Pad)s?)(?![a-z])|"
+                   r"(?!NATs)[A-Z][A-Z0-9]+s(?![a-z])|"
                    r"[A-Z0-9]+(?=[A-Z][a-z]|[^A-Za-z0-9]|$)|[A-Z0-9]?[a-z0-9]+|[A-Z0-9]+")
 
 
@@ -567,6 +569,22 @@ def observability_product(label: str) -> bool:
     return bool(_OBSERVABILITY_PRODUCT.search(" ".join(label.lower().split())))
 
 
+# A box whose first line names only telemetry ("Metrics\n/api/stats", "Logging", "Monitoring endpoint"): what the
+# application reports to, not a part of its requests. "Metrics Service" of a product's analytics and "Metrics DB"
+# name more than that.
+_TELEMETRY_BOX = re.compile(r"(?:metrics|monitoring|logging|logs|telemetry|tracing|observability)"
+                            r"(?: (?:endpoint|exporter|collector|sink))?")
+_TELEMETRY_START = re.compile(r"\W*(?:metric|monitor|log|telemetr|trac|observ)", re.IGNORECASE)
+
+
+def telemetry_box(label: str) -> bool:
+    """True when a label's first line names only the telemetry a box takes (`Metrics\n/api/stats`)."""
+    first = (label or "").strip().split("\n")[0]
+    # A cheap look first: the analysis asks this of every compute node.
+    return (len(first) < 40 and bool(_TELEMETRY_START.match(first))
+            and bool(_TELEMETRY_BOX.fullmatch(words(first))))
+
+
 # A search store labelled as the log stack (`Elasticsearch("ELK Logging")`, "EFK", "centralized logs"):
 # monitoring. Logs that are data keep the store's role: "Audit logs", "Chat logs", "Log search" (a product's
 # feature), "SIEM security logs".
@@ -657,7 +675,8 @@ _OPS_LABEL = re.compile(r"\b(?:portainer|rancher|kubernetes dashboard|k8s dashbo
 # Database consoles and API documentation serve operators and developers, not user requests; drawn with the icon of
 # the store they open (`PostgreSQL("PgAdmin")`), they are still the console [issue 13].
 _CONSOLE_LABEL = re.compile(
-    r"\bphp ?my ?admin\b|\bpg ?admin\b|\badminer\b|\bmongo ?express\b|\bredis ?(?:commander|insight)\b|"
+    r"\bphp ?my ?admin\b|\bpg ?admin\b|\badminer\b|\bmongo ?express\b|^mongo ?db ?express$|"
+    r"\bredis ?(?:commander|insight)\b|"
     r"\bkafka ?(?:ui|drop)\b|\bkafdrop\b|\bakhq\b|\bswagger\b|\bredoc\b|\b(?:cloud ?|d ?)beaver\b|"
     r"\bsql (?:ide|editor)\b|\bdata ?grip\b|\bmy ?sql workbench$")
 # ... and documentation, by words that only decide a label that the class leaves open ("docs" on a document store
@@ -1134,7 +1153,7 @@ _SPECIFIC_GENERIC = frozenset({"edge_security", "load_balancer", "network", "dat
 _CLIENT_LABEL = re.compile(
     r"\b(?:clients?|browsers?|web ?browser|users?|end ?users?|customers?|visitors?|mobile|android|ios|iphone|"
     r"usuari[oa]s?|utilisateurs?|benutzer|nutzer|clientes?|navegador(?:es)?|navigateurs?|"  # es, pt, fr, de
-    r"smartphones?|phones?|laptops?|desktops?|consumers?|players?|riders?|drivers?|shoppers?|buyers?|"
+    r"smartphones?|phones?|iphones?|ipads?|laptops?|desktops?|consumers?|players?|riders?|drivers?|shoppers?|buyers?|"
     r"web ?app|mobile ?app|front ?end app|spa|single page (?:app|application)|wasm|web ?assembly)\b")
 
 

@@ -488,7 +488,8 @@ def check_rep010(g: AnalysisGraph, ctx: Context) -> list[Finding]:
         elif info.replicas_source in _COUNTED_FROM and not info.auxiliary:
             out.append(node_finding(
                 g, "REP010", "info",
-                f"`{info.label}` is counted as {info.replicas} instances{_COUNTED_FROM[info.replicas_source]}",
+                f"`{info.label}` is counted as {info.replicas} instance{'s' * (info.replicas != 1)}"
+                f"{_COUNTED_FROM[info.replicas_source]}",
                 f'set replicas="{info.replicas}" on `{info.label}` to state it (or the count that really runs)', nid))
     return out
 
