@@ -5390,3 +5390,41 @@ def test_an_app_and_its_database_drawn_in_each_numbered_worker_are_copies_of_one
     assert ("SPOF001", "API") not in drawing(("Worker 1", "Worker2"), ("Database", "Database"))
     assert ("SPOF001", "API") in drawing(("Worker 1", "Worker2"), ("db-a", "db-b"))
     assert ("SPOF001", "API") in drawing(("Shard 1", "Shard 2"), ("Database", "Database"))
+
+
+def test_a_vault_icon_labelled_as_a_trace_log_is_monitoring():
+    """`Vault("OpenTelemetry Trace Log")` that the router and the sandboxes write to (holdout124 `astream2018`, a
+    blind false error and a miss): a monitoring product's name on a vault's icon is the audit trail drawn with a
+    safe for its looks, so the planner behind the router becomes the single point of failure of every path to the
+    sandboxes. A vault labelled as the secrets store stays one."""
+    def drawing(label: str) -> set:
+        b = Arch()
+        router = b.node("Python", "Semantic Router", provider="programming", module="language")
+        planner = b.node("Python", "Planning Agent", provider="programming", module="language")
+        vms = [b.node("Server", "Firecracker MicroVM") for _ in range(2)]
+        audit = b.node("Vault", label, provider="onprem", module="security")
+        b.chain(b.node("User", "Enterprise User", provider="onprem", module="client"), router, planner)
+        b.edge(planner, vms)
+        b.edge([router, *vms], audit)
+        return found(b, "SPOF001")
+
+    hits = drawing("OpenTelemetry Trace Log")
+    assert ("SPOF001", "Planning Agent") in hits and ("SPOF001", "OpenTelemetry Trace Log") not in hits
+    assert ("SPOF001", "Secrets") in drawing("Secrets")
+
+
+def test_sveltekit_on_the_svelte_icon_is_a_server():
+    """`iphone >> Svelte("SvelteKit\\n:3000") >> FastAPI(...)` (holdout124 `rwrw01`, a blind miss): SvelteKit, like
+    Next.js, Nuxt and Remix, renders on a server, so the Svelte icon does not make it the browser; a plain
+    `Svelte("Svelte UI")` that only the phone calls still runs in it."""
+    def drawing(label: str) -> set:
+        b = Arch()
+        b.chain(b.node("Mobile", "iPhone\n(Safari PWA)", provider="generic", module="device"),
+                b.node("Svelte", label, provider="programming", module="framework"),
+                b.node("FastAPI", "FastAPI\n:8000", replicas="2", provider="programming", module="framework"),
+                b.node("PostgreSQL", "db", replicas="2"))
+        return found(b, "SPOF001")
+
+    assert ("SPOF001", "SvelteKit :3000") in drawing("SvelteKit\n:3000")
+    assert ("SPOF001", "Svelte UI") not in drawing("Svelte UI")
+    assert ("SPOF001", "Next.js SPA (static export)") not in drawing("Next.js SPA (static export)")

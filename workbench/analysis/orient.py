@@ -814,6 +814,9 @@ _BROWSER_APPS = frozenset({"React", "Vue", "Angular", "Svelte", "Ember", "Backbo
 
 _NOT_IN_BROWSER = re.compile(r"\b(?:ssr|server|servers|service|api|backend|bff|node|nodejs|templates?|jinja2?|django|"
                              r"flask|renders?|rendered|next ?js|next|nuxt|remix|gradio|streamlit)\b")
+# Frameworks that render on a server, whatever icon they are drawn with (`Svelte("SvelteKit\n:3000")`), unless
+# the label says the build is static.
+_SERVER_RENDERED = re.compile(r"\b(?:ssr|server side|svelte ?kit|next ?js|nuxt|remix)\b")
 _BROWSER_LABEL = re.compile(r"\b(?:react|vue|angular|svelte)\b(?! kit)")  # SvelteKit renders on a server too
 _BROWSER_LOGO = re.compile(r"\b(?:react|vue|angular|svelte)(?:js)?\b(?! kit)")
 # Clusters that are a machine or a container set; not those named for the user's side of it ("User machine",
@@ -868,8 +871,10 @@ def _browser_apps(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -
     def front_end(n: Node) -> bool:
         if machine(n) and not _placeholder(n):
             return False
+        text = roles.words(n.label or "")
+        if _SERVER_RENDERED.search(text) and not _STATIC_BUILD.search(text):  # not "Next.js SPA (Vercel)"
+            return False
         if not (n.cls in _BROWSER_APPS and n.provider == "programming"):
-            text = roles.words(n.label or "")
             # ... or on a custom icon whose picture is the framework's logo (`Custom("UI", "./react.png")`).
             picture = roles.words(n.icon.path.rsplit("/", 1)[-1]) if n.provider == "custom" and n.icon else ""
             if _NOT_IN_BROWSER.search(text) or not (_BROWSER_LABEL.search(text) or _STATIC_PAGE.search(text)

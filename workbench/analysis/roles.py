@@ -456,8 +456,9 @@ def resolve_role(node: Any) -> RoleResolution:
         # A monitoring or tooling icon on a node whose label names a web application framework
         # (`Monitoring("Streamlit")`): the label says what runs there [issue 13].
         return RoleResolution("compute", "label", invalid)
-    elif role in ("compute", "service") and observability_product(node.label or ""):
-        # `EC2("Open Telemetry")`, `Server("Prometheus")`: a monitoring product on the box it runs on [issue 13].
+    elif role in ("compute", "service", "secrets") and observability_product(node.label or ""):
+        # `EC2("Open Telemetry")`, `Server("Prometheus")`: a monitoring product on the box it runs on; a vault's
+        # icon drawn for an audit trail (`Vault("OpenTelemetry Trace Log")`) too [issue 13].
         return RoleResolution("observability", "label", invalid)
     elif role in ("compute", "service") and (ops_label(node.label or "") or console_label(node.label or "")):
         # An operator tool drawn with a server or container icon (`Docker("Private Registry")`, `EC2("Bastion")`):
