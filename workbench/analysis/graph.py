@@ -363,7 +363,14 @@ def _relay(gid: str, groups: Mapping[str, Group], Q: nx.DiGraph) -> bool:
     onward = set(Q.successors(gid))
     return (bool(callers) and bool(onward) and not callers & onward
             and not roles.client_phrase(groups[gid].labels[0]) and not _AUDIENCE.search(
-                roles.words(groups[gid].labels[0])))
+                roles.words(groups[gid].labels[0]))
+            # A user type that is notified and answers through a front door (`notifier >> Users("Sellers") >>
+            # seller_api`, `dispatch >> Client("Courier") >> alb`) is a user.
+            and not any(groups[h].role in _FACING_ROLES or _FRONT_DOOR.search(roles.words(" ".join(groups[h].labels)))
+                        for h in onward))
+
+
+_FRONT_DOOR = re.compile(r"\b(?:apis?|gateway|portal|app|backend|bff|server)\b")
 
 
 # What sends to an outside party in a flow: the design's servers, not a CDN or a mail service delivering to users.

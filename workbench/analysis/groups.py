@@ -243,10 +243,11 @@ def merge_cluster_lookalikes(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf:
                 succs[a.u].add(a.v)
     # A store drawn alike, label for label, in each numbered copy of a cluster (`Mysql("Database")` in "Worker 1"
     # and in "Worker2") is that copy's part of one stack: callers that each call their own are copies too.
+    # Only machines numbered so ("Worker 1", "node-2"): "Tenant 1", "Customer A" or "Cell 2" hold different data.
     copies: dict[tuple, list[str]] = defaultdict(list)
     for x in sorted({x for xs in succs.values() for x in xs}):
         info = nodes[x]
-        if info.stateful and info.cluster_path:
+        if info.stateful and info.cluster_path and set(scope(info.cluster_path)) & roles.MACHINE_WORDS:
             copies[(info.cls, info.label, scope(info.cluster_path))].append(x)
     twin = {x: uf.find(xs[0]) for xs in copies.values() if len(xs) >= 2 for x in xs}
     for (_, _, where), ids in keys.items():

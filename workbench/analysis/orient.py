@@ -815,8 +815,12 @@ _BROWSER_APPS = frozenset({"React", "Vue", "Angular", "Svelte", "Ember", "Backbo
 _NOT_IN_BROWSER = re.compile(r"\b(?:ssr|server|servers|service|api|backend|bff|node|nodejs|templates?|jinja2?|django|"
                              r"flask|renders?|rendered|next ?js|next|nuxt|remix|gradio|streamlit)\b")
 # Frameworks that render on a server, whatever icon they are drawn with (`Svelte("SvelteKit\n:3000")`), unless
-# the label says the build is static.
-_SERVER_RENDERED = re.compile(r"\b(?:ssr|server side|svelte ?kit|next ?js|nuxt|remix)\b")
+# the label says the build is static ("SPA", "SSG", "next export", "nuxt generate"), denies it ("no SSR"), or names
+# the serverless host that runs it ("Next.js on Vercel"), which the cluster reading handles elsewhere.
+_SERVER_RENDERED = re.compile(r"(?<!\bno )(?<!\bwithout )\b(?:ssr|server side render\w*|svelte ?kit|next ?js|nuxt|"
+                              r"remix)\b")
+_NOT_SERVER_RENDERED = re.compile(r"\b(?:vite|spa|single page|static|create react app|cra|ssg|export|generate|"
+                                  r"vercel|netlify|cloudflare|workers|pages|amplify)\b")
 _BROWSER_LABEL = re.compile(r"\b(?:react|vue|angular|svelte)\b(?! kit)")  # SvelteKit renders on a server too
 _BROWSER_LOGO = re.compile(r"\b(?:react|vue|angular|svelte)(?:js)?\b(?! kit)")
 # Clusters that are a machine or a container set; not those named for the user's side of it ("User machine",
@@ -872,7 +876,7 @@ def _browser_apps(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -
         if machine(n) and not _placeholder(n):
             return False
         text = roles.words(n.label or "")
-        if _SERVER_RENDERED.search(text) and not _STATIC_BUILD.search(text):  # not "Next.js SPA (Vercel)"
+        if _SERVER_RENDERED.search(text) and not _NOT_SERVER_RENDERED.search(text):
             return False
         if not (n.cls in _BROWSER_APPS and n.provider == "programming"):
             # ... or on a custom icon whose picture is the framework's logo (`Custom("UI", "./react.png")`).

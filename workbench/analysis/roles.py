@@ -456,9 +456,11 @@ def resolve_role(node: Any) -> RoleResolution:
         # A monitoring or tooling icon on a node whose label names a web application framework
         # (`Monitoring("Streamlit")`): the label says what runs there [issue 13].
         return RoleResolution("compute", "label", invalid)
-    elif role in ("compute", "service", "secrets") and observability_product(node.label or ""):
+    elif role in ("compute", "service", "secrets") and observability_product(node.label or "") and not (
+            role == "secrets" and _SECRET_WORDS.search(words(node.label or ""))):
         # `EC2("Open Telemetry")`, `Server("Prometheus")`: a monitoring product on the box it runs on; a vault's
-        # icon drawn for an audit trail (`Vault("OpenTelemetry Trace Log")`) too [issue 13].
+        # icon drawn for an audit trail (`Vault("OpenTelemetry Trace Log")`) too, not one that names the secrets
+        # it keeps ("Grafana & DB credentials") [issue 13].
         return RoleResolution("observability", "label", invalid)
     elif role in ("compute", "service") and (ops_label(node.label or "") or console_label(node.label or "")):
         # An operator tool drawn with a server or container icon (`Docker("Private Registry")`, `EC2("Bastion")`):
@@ -563,6 +565,10 @@ _MODEL_FILES = re.compile(r"\b(?:registry|artifacts?|checkpoints?|weights|store|
 _OBSERVABILITY_PRODUCT = re.compile(r"^(?:open ?telemetry|otel|prometheus|grafana|jaeger|zipkin|loki|kibana|"
                                     r"logstash|fluent ?d|fluent ?bit|telegraf|node exporter|alertmanager|"
                                     r"cadvisor|netdata|uptime ?kuma|(?:metrics|monitoring) (?:system|stack))(?:\b|\*)")
+
+
+_SECRET_WORDS = re.compile(r"\b(?:secrets?|keys?|credentials?|creds|vault|tokens?|passwords?|certs?|"
+                           r"certificates?)\b")
 
 
 def observability_product(label: str) -> bool:
