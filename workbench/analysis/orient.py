@@ -263,10 +263,10 @@ def call_maps(diagram: Diagram, linked: bool = False) -> tuple[dict[str, set[str
 
 
 def _telemetry_sinks(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
-    """A box named only for the telemetry it takes (`FastAPI("Metrics\n/api/stats")`, "Logging", "Monitoring
+    """A box named only for the telemetry it takes (`FastAPI("Metrics\\n/api/stats")`, "Logging", "Monitoring
     endpoint") that only the application's services send to and that sends nothing on is where they report, not a
     step of the request, whatever icon it has [issue 13]. Not when users, a balancer or a gateway reach it (an
-    ingest API of a telemetry product, a runner's "Metrics\nheart rate, pace"), nor when it passes data on."""
+    ingest API of a telemetry product, a runner's "Metrics\\nheart rate, pace"), nor when it passes data on."""
     boxes = [n for n in diagram.nodes if resolved[n.id].role in ("compute", "service") and "role" not in n.analysis
              and roles.telemetry_box(drawn_label(n))]
     if not boxes:
@@ -819,8 +819,7 @@ _NOT_IN_BROWSER = re.compile(r"\b(?:ssr|server|servers|service|api|backend|bff|n
 # the serverless host that runs it ("Next.js on Vercel"), which the cluster reading handles elsewhere.
 _SERVER_RENDERED = re.compile(r"(?<!\bno )(?<!\bwithout )\b(?:ssr|server side render\w*|svelte ?kit|next ?js|nuxt|"
                               r"remix)\b")
-_NOT_SERVER_RENDERED = re.compile(r"\b(?:vite|spa|single page|static|create react app|cra|ssg|export|generate|"
-                                  r"vercel|netlify|cloudflare|workers|pages|amplify)\b")
+_STATIC_EXPORT = re.compile(r"\b(?:ssg|export|generate|vercel|netlify|cloudflare|workers|pages|amplify)\b")
 _BROWSER_LABEL = re.compile(r"\b(?:react|vue|angular|svelte)\b(?! kit)")  # SvelteKit renders on a server too
 _BROWSER_LOGO = re.compile(r"\b(?:react|vue|angular|svelte)(?:js)?\b(?! kit)")
 # Clusters that are a machine or a container set; not those named for the user's side of it ("User machine",
@@ -876,7 +875,7 @@ def _browser_apps(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -
         if machine(n) and not _placeholder(n):
             return False
         text = roles.words(n.label or "")
-        if _SERVER_RENDERED.search(text) and not _NOT_SERVER_RENDERED.search(text):
+        if _SERVER_RENDERED.search(text) and not (_STATIC_BUILD.search(text) or _STATIC_EXPORT.search(text)):
             return False
         if not (n.cls in _BROWSER_APPS and n.provider == "programming"):
             # ... or on a custom icon whose picture is the framework's logo (`Custom("UI", "./react.png")`).

@@ -567,6 +567,7 @@ _OBSERVABILITY_PRODUCT = re.compile(r"^(?:open ?telemetry|otel|prometheus|grafan
                                     r"cadvisor|netdata|uptime ?kuma|(?:metrics|monitoring) (?:system|stack))(?:\b|\*)")
 
 
+# ... but a vault's icon whose label names what it keeps ("Grafana & DB credentials") is still the vault.
 _SECRET_WORDS = re.compile(r"\b(?:secrets?|keys?|credentials?|creds|vault|tokens?|passwords?|certs?|"
                            r"certificates?)\b")
 
@@ -585,7 +586,7 @@ _TELEMETRY_START = re.compile(r"\W*(?:metric|monitor|log|telemetr|trac|observ)",
 
 
 def telemetry_box(label: str) -> bool:
-    """True when a label's first line names only the telemetry a box takes (`Metrics\n/api/stats`)."""
+    """True when a label's first line names only the telemetry a box takes (`Metrics\\n/api/stats`)."""
     first = (label or "").strip().split("\n")[0]
     # A cheap look first: the analysis asks this of every compute node.
     return (len(first) < 40 and bool(_TELEMETRY_START.match(first))
