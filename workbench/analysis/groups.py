@@ -513,15 +513,15 @@ class _Scopes:
             for i in range(1, len(info.cluster_path) + 1):
                 by_depth[i].add(info.cluster_path[:i])
         for depth in sorted(by_depth):
+            slots = {path: slot for path in sorted(by_depth[depth]) if (slot := _slot(path[-1]))}
             # Slots come one of each colour under one parent: "Blue stack (production)" beside "Blue stack
             # (staging)" are two environments. Their stem drops the state in the switch ("live", "staging") and,
             # where a colour then repeats, keeps it: beside "Green stack (production)", the production pair are the
             # slots and the staging stack is an environment of its own.
             for level in (1, 2):
                 siblings: dict[tuple, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
-                for path in sorted(by_depth[depth]):
-                    slot = _slot(path[-1])
-                    if slot and path not in self._slots:
+                for path, slot in slots.items():
+                    if path not in self._slots:
                         siblings[(self(path[:-1]), slot[level])].append((slot[0], path))
                 for (_, stem), found in siblings.items():
                     colours = [colour for colour, _ in found]

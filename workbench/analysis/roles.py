@@ -582,14 +582,13 @@ def observability_product(label: str) -> bool:
 # name more than that.
 _TELEMETRY_BOX = re.compile(r"(?:metrics|monitoring|logging|logs|telemetry|tracing|observability)"
                             r"(?: (?:endpoint|exporter|collector|sink))?")
-_TELEMETRY_START = re.compile(r"\W*(?:metric|monitor|log|telemetr|trac|observ)", re.IGNORECASE)
 
 
 def telemetry_box(label: str) -> bool:
     """True when a label's first line names only the telemetry a box takes (`Metrics\\n/api/stats`)."""
     first = (label or "").strip().split("\n")[0]
     # A cheap look first: the analysis asks this of every compute node.
-    return (len(first) < 40 and bool(_TELEMETRY_START.match(first))
+    return (len(first) < 40 and bool(_TELEMETRY_HINT.search(first))
             and bool(_TELEMETRY_BOX.fullmatch(words(first))))
 
 
@@ -887,7 +886,7 @@ _TELEMETRY_ONLY = re.compile(r"(?:(?:access |app |application |container |stdout
                              r"log (?:shipping|forwarding|stream)|logs (?:and|&) metrics)")
 
 
-_TELEMETRY_HINT = re.compile(r"log|metric|trace|telemetry", re.IGNORECASE)
+_TELEMETRY_HINT = re.compile(r"log|metric|trac|telemetry|monitor|observ", re.IGNORECASE)
 
 
 def telemetry_edge(label: str, callee: str) -> bool:
