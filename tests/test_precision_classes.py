@@ -5447,3 +5447,195 @@ def test_sveltekit_on_the_svelte_icon_is_a_server():
     for label in ("Next.js SPA (static export)", "Next.js (SSG)", "Nuxt generate", "React (no SSR)",
                   "Next.js on Vercel"):
         assert ("SPOF001", label) not in drawing(label), label
+
+
+def test_a_stream_operator_named_branch_is_no_git_branch():
+    """`Java("Topology:\\nFilter → Speed/ETA → Branch")`, the one Kafka Streams app between the raw topic and the
+    WebSocket hub (holdout125 `kyimmq`, a blind miss): "Branch" there is a stream operator, so the app is the
+    single step every update passes, not a Git branch of the tooling. A feature or main branch is still tooling."""
+    def drawing(label: str) -> set:
+        b = Arch()
+        app = b.node("Java", label, provider="programming", module="language")
+        b.chain(b.node("Users", "riders"), b.node("Nginx", "edge", replicas="2"), app,
+                b.node("PostgreSQL", "trips", replicas="2"))
+        return found(b, "SPOF001")
+
+    for label in ("Topology:\nFilter → Speed/ETA → Branch", "Branch Service", "Conditional Branch"):
+        assert ("SPOF001", label.replace("\n", " ")) in drawing(label), label
+    for label in ("feature branch", "main branch", "Branch protection", "Branches"):
+        assert ("SPOF001", label) not in drawing(label), label
+
+
+def test_a_c4_container_with_no_technology_is_known_by_its_name():
+    """`Container("Redis Cache + Broker")` with no technology, that the scheduler sends its jobs to (holdout120
+    `khoantd`, a blind miss): the name is all the drawing says, and it names a store whose jobs are lost with it,
+    so it lacks a replica. A container whose technology is given keeps what the technology says."""
+    def drawing(name: str, technology: str = "") -> set:
+        b = Arch()
+        c4 = {"name": name, "type": "Container", "technology": technology, "description": ""}
+        api = b.node("Rack", "REST API", replicas="2",
+                     c4={"name": "REST API", "type": "Container", "technology": "FastAPI", "description": ""})
+        store = b.node("Rack", name, c4=c4)
+        b.chain(b.node("Rack", "Admin", c4={"name": "Admin", "type": "Person", "technology": "", "description": ""}),
+                api, store)
+        return found(b, "REP001", severities=("error", "warning", "info"))
+
+    assert ("REP001", "Redis Cache + Broker") in drawing("Redis Cache + Broker")
+    assert ("REP001", "Job Queue") in drawing("Job Queue")
+    assert ("REP001", "Engine Core") not in drawing("Engine Core")
+    # The technology, when given, decides: a container named for the cache it fronts but built as an API is one.
+    assert ("REP001", "Redis Cache + Broker") not in drawing("Redis Cache + Broker", technology="Python, FastAPI")
+
+
+def test_the_source_and_dockerfile_a_build_starts_from_is_no_entry():
+    """`Docker("源码 + Dockerfile\\napp/（Java）") >> Edge(label="git clone") >> [EC2 builder x86, EC2 builder arm]`
+    (holdout126 `eric-yq`, two blind false warnings): the source tree and its Dockerfile are what the images are
+    built from, an operator's input like a registry, so the build machines are no single points of failure of a
+    request path that starts there. An application whose notes say it ships with a Dockerfile is still the app."""
+    def drawing(label: str) -> set:
+        b = Arch()
+        src = b.node("Docker", label, provider="onprem", module="container")
+        builders = [b.node("EC2", "EC2 c7i.xlarge\nIntel"), b.node("EC2", "EC2 c9g.xlarge\nGraviton")]
+        b.edge(src, builders, label="git clone")
+        b.edge(builders, b.node("ECR", "image tags", provider="aws", module="compute"))
+        return found(b, "SPOF001")
+
+    assert drawing("源码 + Dockerfile\napp/（Java）\npolyglot/（Go/Python/C++）") == set()
+    assert drawing("Dockerfile") == set()
+    assert ("SPOF001", "EC2 c7i.xlarge Intel") in drawing("API\n(Dockerfile)")
+
+
+def test_a_node_whose_own_label_says_x_n_runs_as_several():
+    """`Compute("爬蟲 VM x N")` between the review source and the event layer (holdout128 `d56845684`, a false error
+    once the script loaded): "x N" in a stateless node's own label is the multiplicity a cluster's label can give,
+    at least two as a guess REP010 states. A store labelled so still needs its replica drawn."""
+    def drawing(label: str, cls: str = "EC2") -> list:
+        b = Arch()
+        b.chain(b.node("Users", "users"), b.node("LoadBalancing", "lb"), b.node(cls, label), b.node("Pubsub", "events"))
+        return analyse_arch(b).findings
+
+    findings = drawing("爬蟲 VM x N")
+    assert not [f for f in findings if f.code.startswith("SPOF")]
+    assert [f.message for f in findings if f.code == "REP010"] == [
+        "`爬蟲 VM x N` is assumed to run ≥2 instances: its label gives a multiplicity (1..n, x N)"]
+    assert [f for f in drawing("crawler VM") if f.code == "SPOF001"]
+    assert [f for f in drawing("Postgres x N", cls="RDS") if f.code.startswith(("SPOF", "REP001"))]
+
+
+def test_instances_named_in_the_plural_are_a_group():
+    """`ELB("weather-sim-web\\nService") >> Pod("web pods")` (holdout127 `yrachakonda`, two blind false errors): a
+    name in the plural is a group drawn as one icon, at least two as a guess REP010 states. A store named so still
+    needs its replica, and worker processes on one loopback address are one machine."""
+    def drawing(label: str, cls: str = "Pod") -> list:
+        b = Arch()
+        b.chain(b.node("Users", "users"), b.node("ALB", "alb"), b.node(cls, label))
+        return analyse_arch(b).findings
+
+    for label in ("web pods", "API Servers", "Celery workers", "Worker Nodes\n(Ubuntu)"):
+        findings = drawing(label)
+        assert not [f for f in findings if f.code.startswith("SPOF")], label
+        assert [f.message for f in findings if f.code == "REP010"] == [
+            f"`{label.replace(chr(10), ' ')}` is assumed to run ≥2 instances: its label names them in the plural "
+            "(pods, servers, workers)"], label
+    for label in ("web pod", "Servers API", "gunicorn\n2 workers\n127.0.0.1:8000"):
+        assert [f for f in drawing(label, "EC2") if f.code == "SPOF001"], label
+    assert [f for f in drawing("db servers", "RDS") if f.code.startswith(("SPOF", "REP001"))]
+
+
+def test_a_count_that_starts_the_notes_line_counts():
+    """`ECS("NGINX\\n6 tasks / ARM64")`, `ECS("Runner\\nN tasks / x86_64")` behind one ALB (holdout129 `ogadra`, three
+    blind false errors): a count heads the notes' line as it heads a label, and "N tasks" is a multiplicity."""
+    def drawing(label: str) -> list:
+        b = Arch()
+        b.chain(b.node("Users", "users"), b.node("ALB", "alb"), b.node("ECS", label))
+        return analyse_arch(b).findings
+
+    for label in ("NGINX\n6 tasks / ARM64", "Runner\nN tasks / x86_64", "api\n3 replicas"):
+        assert not [f for f in drawing(label) if f.code.startswith("SPOF")], label
+    for label in ("NGINX\nport 6 tasks", "NGINX\nv1.25 / ARM64"):
+        assert [f for f in drawing(label) if f.code == "SPOF001"], label
+
+
+def test_a_client_icon_named_for_a_console_is_its_operator():
+    """`Client("Kafbat UI") >> Edge(label="inspect") >> Kafka("Kafka")` beside the users of the app (holdout127
+    `yrachakonda`, a blind false error): the console's users run the system, so the log broker it opens is on an
+    operator's path, analysed as a helper's store (a warning, not an error)."""
+    def drawing(console: str) -> list:
+        b = Arch()
+        b.chain(b.node("Users", "users"), b.node("ALB", "alb"), b.node("EC2", "app", replicas="2"),
+                b.node("RDS", "db", replicas="2"))
+        b.edge(b.node("Client", console), b.node("Kafka", "Kafka"), label="inspect")
+        return [(f.code, f.severity) for f in analyse_arch(b).findings if f.code == "REP001"]
+
+    assert drawing("Kafbat UI") == [("REP001", "warning")]
+    assert drawing("Kafka UI") == [("REP001", "warning")]
+    assert drawing("Partners") == [("REP001", "error")]
+
+
+def test_an_application_named_for_the_admins_is_their_tool():
+    """`React("admin :3002\\nNext.js 15 SSR")` behind the users' nginx (holdout129 `urban-sea`, a blind false error):
+    an application named for the staff (an admin panel, an admin API) serves the operators, not the users' requests.
+    The admins themselves stay clients, and a store of theirs stays a store."""
+    def drawing(cls: str, label: str, **kw) -> set:
+        b = Arch()
+        nginx = b.node("Nginx", "nginx", replicas="2")
+        b.chain(b.node("Users", "Browser"), nginx, b.node("EC2", "api", replicas="2"), b.node("RDS", "db",
+                                                                                             replicas="2"))
+        b.edge(nginx, b.node(cls, label, **kw), label="admin.*")
+        return found(b, "SPOF001", "REP001")
+
+    assert drawing("React", "admin :3002\nNext.js 15 SSR", provider="programming", module="framework") == set()
+    assert drawing("EC2", "Admin Panel") == set()
+    assert drawing("Custom", "Admin API") == set()
+    assert ("SPOF001", "Reports") in drawing("EC2", "Reports")
+    assert ("REP001", "Admin DB") in drawing("RDS", "Admin DB")
+
+
+def test_guards_from_a_second_read_of_classes_263_271():
+    """A helper's second read of 263-271 (probes compared with the parent): each first version misread real labels."""
+    from workbench.analysis import roles
+
+    # 263: Git phrases beyond the first few qualifiers stay tooling; a bank's branch site does not become one.
+    for label in ("PR branch", "staging branch", "Branch: main", "Branch previews", "gh-pages branch"):
+        assert roles.label_role(label) == "tooling", label
+    for label in ("Branch Office", "Bank Branch", "Main Branch Office"):
+        assert roles.label_role(label) != "tooling", label
+    # 265: an app labelled by its Dockerfile is the app; a source tree and its Dockerfile are the build's input.
+    for label in ("Dockerfile\nFastAPI app", "Dockerfile.api", "Source code + Dockerfile\nFlask :5000"):
+        assert not roles.ops_label(label), label
+    assert roles.ops_label("App source + Dockerfile")
+    # 271: an application shared with the users, a store of the admins' and the admins themselves are not tools.
+    for label in ("Admin/API Server", "Admin Panel + Storefront", "Admin UI + REST API", "Admin Service DB",
+                  "Admin Portal Users"):
+        assert not roles.admin_app(label), label
+
+    def c4(name: str) -> set:  # 264: a program named after the store it works on is the program
+        b = Arch()
+        b.chain(b.node("Users", "users"), b.node("Rack", "API", replicas="2", c4={
+            "name": "API", "type": "Container", "technology": "Go", "description": ""}),
+            b.node("Rack", name, c4={"name": name, "type": "Container", "technology": "", "description": ""}))
+        return found(b, "REP001", severities=("error", "warning", "info"))
+
+    for name in ("Search Service", "DB Writer", "Kafka Connect", "Message Queue Consumer"):
+        assert c4(name) == set(), name
+
+    def count(label: str, cls: str = "EC2") -> bool:  # 267-269: counts of what a node manages or runs inside
+        b = Arch()
+        b.chain(b.node("Users", "users"), b.node("ALB", "alb"), b.node(cls, label))
+        return bool([f for f in analyse_arch(b).findings if f.code == "SPOF001"])
+
+    for label in ("Dispatcher\nfan-out to N workers", "Ray head node\n(manages N workers)", "Kafka consumer\n"
+                  "partitions 0..N", "Gunicorn workers", "Proxy for API servers", "MCP servers", "App containers",
+                  "FastAPI\n4 workers", "Scheduler\n100 tasks", "Flask app\nuvicorn x N workers",
+                  "API\nA100 GPU x8\nvLLM"):
+        assert count(label), label
+
+    def console(label: str) -> list:  # 270: the API's clients generated from Swagger are its users
+        b = Arch()
+        b.chain(b.node("Users", "users"), b.node("ALB", "alb"), b.node("EC2", "app", replicas="2"))
+        b.chain(b.node("Client", label), b.node("EC2", "public api"), b.node("RDS", "partner db"))
+        return sorted(hits(analyse_arch(b).findings, "error"))
+
+    assert console("API clients (Swagger)") == [("REP001", "partner db"), ("SPOF001", "public api")]
+    assert console("Partner apps\n(Swagger SDK)") == [("REP001", "partner db"), ("SPOF001", "public api")]
+

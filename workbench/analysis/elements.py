@@ -49,7 +49,8 @@ class NodeInfo:
     rank: int
     stateful: bool  # role-based (§2.1), `stateful=` wins
     replicas: int
-    # default | node | cluster | cluster_label | scaling_group | multiplicity | label | named_redundancy | owned_pods
+    # default | node | cluster | cluster_label | scaling_group | multiplicity | label_multiplicity | label_plural |
+    # label | named_redundancy | owned_pods
     replicas_source: str
     location: Location
     marks: frozenset[str]  # writer / reader / standby

@@ -336,7 +336,11 @@ def _people_who_run_it(found: list[Entry], groups: Mapping[str, Group], declared
                                    groups[h].role in _APP_ROLES
                                    and not _DELIVERY_STEP.search(roles.words(" ".join(groups[h].labels))))
                                for h in Q.successors(gid) if h in groups)}
-    operators = {e.group for e in found if says(_OPERATOR_LABEL, e) and e.group not in builders}
+    # ... and whoever a client icon named for a console stands for (`Client("Kafbat UI") >> kafka`): the console
+    # opens a store for its operators.
+    operators = {e.group for e in found if (says(_OPERATOR_LABEL, e) or (
+        not e.helper and e.group not in declared and roles.console_client(groups[e.group].labels[0])))
+                 and e.group not in builders}
     users = sum(not e.helper and e.group not in builders and not _relay(e.group, groups, Q) for e in found)
     if not operators or len(operators) >= users:
         operators = set()

@@ -117,8 +117,10 @@ def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
             # A warehouse holds the data it serves; a label that says so counts as much as the class (Hive).
             stateful = role in roles.STATEFUL or (role == "analytics" and (
                 n.cls in roles.WAREHOUSE_CLASSES or _WAREHOUSE_LABEL.search(n.label or "") is not None))
-        replicas, source = _replicas(n, clusters, members_by_cluster, stateful or role == "cache")
-        if source == "default" and pods_of.get(n.id, 0) >= 2:
+        replicas, source = _replicas(n, clusters, members_by_cluster, stateful or role == "cache",
+                                     fleet=role in _FLEET_ROLES)
+        # Pods drawn under a controller count better than a plural in its name.
+        if source in ("default", "label_plural") and pods_of.get(n.id, 0) >= 2:
             replicas, source = pods_of[n.id], "owned_pods"
         loc = _location(n, locations, location_memo)
         label = display_label(n)
@@ -1074,7 +1076,8 @@ def _network_caller_ranks(diagram: Diagram, resolved: Mapping[str, roles.RoleRes
     return found
 
 
-def _replicas(n: Node, clusters: Mapping, members_by_cluster: Mapping, stateful: bool = False) -> tuple[int, str]:
+def _replicas(n: Node, clusters: Mapping, members_by_cluster: Mapping, stateful: bool = False,
+              fleet: bool = True) -> tuple[int, str]:
     declared = replica_count(n.analysis.get("replicas"))
     if declared is not None:
         return declared, "node"
@@ -1111,8 +1114,15 @@ def _replicas(n: Node, clusters: Mapping, members_by_cluster: Mapping, stateful:
     if found and not _ONE_HOST.search(roles.words(roles.BRACKETED.sub(" ", n.label))):
         # "nginx (2 VMs)", "Tomcat (3 hosts)": the machines it runs on; not "Hyper-V host (4 VMs)", the VMs on one.
         count = replica_count(found.group(1))
+    if count is None and n.label and (line := _NOTES_COUNT.search(n.label.lower())) and (
+            line.group(2) != "tasks" or n.cls in _TASK_RUNNERS):
+        # "NGINX\n6 tasks / ARM64": a count of instances heading a notes line; tasks only on a container service,
+        # where they are its copies ("Scheduler\n100 tasks" are a job's steps).
+        count = replica_count(line.group(1))
     if count is not None:
         return count, "label"
+    if n.label and not stateful and fleet and (source := _named_fleet(n)):
+        return ASSUMED_SCALING_REPLICAS, source
     named = _NAMED_REDUNDANCY.search(n.label.lower()) if n.label else None
     if named and (stateful or not named.group(0).startswith("primary")) and not _NOT_YET.search(n.label.lower()):
         # "MongoDB rs0\nreplicaSet=rs0", "HAProxy (keepalived pair)", "Router (2x ASR, HSRP)", "SQL Server (Always
@@ -1121,6 +1131,43 @@ def _replicas(n: Node, clusters: Mapping, members_by_cluster: Mapping, stateful:
     return 1, "default"
 
 
+def _named_fleet(n: Node) -> str | None:
+    """How a stateless node's own label says it runs as several, at least two as a guess REP010 states:
+    "label_multiplicity" for "爬蟲 VM x N", "Worker 1..n", "Runner\nN tasks" on ECS (the multiplicity its cluster's
+    label may give), "label_plural" for `Pod("web pods")`, `EC2("App Servers")` (a group drawn as one icon).
+    Not a count of what it manages ("Dispatcher\nfan-out to N workers"), nor one server's worker processes."""
+    text = n.label.lower()
+    found = _MULTIPLICITY.search(text) or (_N_TASKS.search(text) if n.cls in _TASK_RUNNERS else None)
+    if found:
+        start, end = text.rfind("\n", 0, found.start()) + 1, text.find("\n", found.end())
+        line = text[start:end if end >= 0 else len(text)]
+        if not _MANAGES.search(roles.words(text[start:found.start()])) and not _NOT_A_FLEET.search(roles.words(line)):
+            return "label_multiplicity"
+    head = n.label.strip().partition("\n")[0]
+    first = roles.words(roles.BRACKETED.sub(" ", head))
+    # ... nor a product named with its version ("Windows 2019 servers") or a box "for" them ("NatGW: SA Nodes").
+    if (not _LOOPBACK.search(n.label) and _PLURAL_INSTANCES.search(first) and not _MANAGES.search(first)
+            and not _NOT_A_FLEET.search(first) and not any(c.isdigit() or c == ":" for c in head)):
+        return "label_plural"
+    return None
+
+
+# A first line that ends in instances in the plural, after at most three words ("web pods", "API servers",
+# "Celery workers", "Worker Nodes"); not tasks, which may be a job's steps, nor containers, several of which one
+# host runs.
+_PLURAL_INSTANCES = re.compile(r"^(?:\S+ ){0,3}(?:pods|replicas|instances|servers|workers|nodes|vms)$")
+# ... nor what a node manages or serves ("Proxy for API servers", "Scheduler for workers", "spawns N containers"),
+_MANAGES = re.compile(r"\b(?:for|to|of|on|behind|across|with|over|manages?|managing|spawns?|schedules?|launch(?:es)?|"
+                      r"dispatch(?:es)?|fan ?out|partitions?|shards?|controls?|monitors?)\b")
+# ... nor one server's worker processes or different programs that share a name ("Gunicorn workers", "MCP servers").
+_NOT_A_FLEET = re.compile(r"\b(?:gunicorn|uvicorn|puma|unicorn|php ?fpm|pm2|mcp|language)\b")
+# Roles whose one icon may stand for a fleet its label counts in words; not a NAT gateway "for the nodes".
+_FLEET_ROLES = frozenset({"compute", "service", "unknown", "ml", "workflow", "client"})
+# "NGINX\n6 tasks": a count of instances at the head of a notes line.
+_NOTES_COUNT = re.compile(r"\n\s*([1-9]\d{0,3})\s*(replicas|instances|pods|copies|tasks)\b")
+_N_TASKS = re.compile(r"\b[nk] tasks\b")
+# Where tasks are the copies of one service: ECS and its Fargate launch type.
+_TASK_RUNNERS = frozenset({"ECS", "ElasticContainerService", "ElasticContainerServiceService", "Fargate"})
 _ONE_INSTANCE = re.compile(r"(?<![\d.\-–])\b(?:1|one|single)\s*(?:instances?|nodes?|vms?|servers?|tasks?)\b|"
                            r"\bmin\w*\s*[=:]?\s*1\b.*\bmax\w*\s*[=:]?\s*1\b", re.IGNORECASE)
 _MACHINE_COUNT = re.compile(r"[(,]\s*([1-9]\d{0,2})\s*(?:vms|hosts|machines)\b")

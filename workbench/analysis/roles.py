@@ -123,6 +123,17 @@ OBJECT_STORE_PRODUCTS = r"min ?io|seaweed ?fs"
 # In-memory stores by name: a label naming one names a cache whatever else it says.
 CACHE_PRODUCTS = r"\bdax\b|redis|memcache|elasticache|memorystore|hazelcast|aerospike|valkey|dragonfly|key ?db"
 
+# "Branch" is a Git word only in Git phrases ("feature branch", "PR branch", "Branch: main", "branch protection", a
+# label that is only "Branches"); a stream app's "Filter → Branch" or a bank's "Branch Office" is not tooling.
+_GIT_QUALIFIERS = (r"git|feature|main|master|release|develop|dev|hotfix|default|pr|pull request|staging|prod|gh pages|"
+                   r"trunk|working|topic|target|base")
+_GIT_BRANCH = (rf"(?:{_GIT_QUALIFIERS}) branch(?:es)?\b"
+               r"(?! (?:offices?|sites?|locations?|data ?cent(?:er|re)s?|dcs?|racks?|routers?|networks?|lans?|"
+               r"wans?)\b)|"
+               r"\bbranch(?:es)? (?:protection|polic(?:y|ies)|rules?|deploys?|previews?)\b|"
+               r"^branch(?:es)?(?: (?:main|master|develop|dev|release|feature|hotfix|staging|prod|production|"
+               r"trunk)\b|$)")
+
 # Layer 2: ordered (pattern, role) pairs matched against the class name split into lower-case words
 # ("ElbApplicationLoadBalancer" -> "elb application load balancer"). Word boundaries keep "nats" out of
 # "NatService" and "ebs" out of "WebServices". Order matters: specific products come before broad words,
@@ -203,7 +214,7 @@ _KEYWORD_TABLE: list[tuple[str, str]] = [
      r"\bj ?meter\b|\blocust\b|\bgatling\b|"
      r"git ?hub|\bgit\b|\brepos?\b|repositor|\bcode\b|codeguru|\bcode ?(commit|build|deploy|pipeline|star|artifact)\b|"
      r"cloud ?9|image builder|\bimages?\b|image (definitions|versions?|templates)|galler(y|ies)|"
-     r"\btemplates?\b|\bbuilds?\b|\bcommits?\b|\bbranch\b|backlog|powershell|\bplugins?\b|"
+     r"\btemplates?\b|\bbuilds?\b|\bcommits?\b|" + _GIT_BRANCH + r"|backlog|powershell|\bplugins?\b|"
      r"dev ?(box|tunnels?|console)|cloud ?shell|developer ?tools|device farm|deployment environments|"
      r"orchestration service|storage explorer|\bproton\b", "tooling"),
     (r"notification (hubs?|services)|push notifications|\bemail\b|signalr|communication services|"
@@ -413,6 +424,15 @@ def resolve_role(node: Any) -> RoleResolution:
             # Tooling words ("build", "templates", "images", "code") describe how a container is made, not what
             # it does at run time.
             refined = None
+        if ctype == "container" and not str(node.c4.get("technology") or "").strip():
+            # A container with no technology is known by its name: `Container("Redis Cache + Broker")` is the store
+            # its name says; only data roles are read, as a name like "Admin Console" says little about run time.
+            named = label_role(str(node.c4.get("name") or ""))
+            if _PROGRAM_TAIL.search(words(str(node.c4.get("name") or ""))):
+                named = None  # "Search Service", "DB Writer", "Kafka Connect": the program, not its store
+            if named in MULTI_PURPOSE:
+                named = multi_purpose_use(named, str(node.c4.get("name") or "")) or named
+            refined = named if named in STATEFUL or named == "cache" else refined
         if refined or role:
             return RoleResolution(refined or role, "c4", invalid)
         return RoleResolution("unknown", "unknown", invalid)
@@ -446,7 +466,7 @@ def resolve_role(node: Any) -> RoleResolution:
         # A console is the exception: `SQL("CloudBeaver SQL IDE")` opens the store, it holds none.
         if by_label and by_label != role and not (by_label in AUXILIARY_ROLES and (
                 role in _SPECIFIC_GENERIC and not (role in DATA_ROLES and console_label(node.label or ""))
-                or framework)) and not (framework and (
+                or (framework and not admin_app(node.label or "")))) and not (framework and (
                 by_label in STATEFUL or (by_label == "client" and role != "client"))) and not (
                 by_label == "client" and role in STATEFUL) and not (  # `Storage("User")`: the users' records
                 by_label == "ml" and role in STATEFUL and _MODEL_FILES.search(words(node.label or ""))):
@@ -462,7 +482,8 @@ def resolve_role(node: Any) -> RoleResolution:
         # icon drawn for an audit trail (`Vault("OpenTelemetry Trace Log")`) too, not one that names the secrets
         # it keeps ("Grafana & DB credentials") [issue 13].
         return RoleResolution("observability", "label", invalid)
-    elif role in ("compute", "service") and (ops_label(node.label or "") or console_label(node.label or "")):
+    elif role in ("compute", "service") and (ops_label(node.label or "") or console_label(node.label or "")
+                                             or admin_app(node.label or "")):
         # An operator tool drawn with a server or container icon (`Docker("Private Registry")`, `EC2("Bastion")`):
         # it serves operators, not user requests, so its edges are side edges [issue 13].
         return RoleResolution("tooling", "label", invalid)
@@ -521,25 +542,34 @@ def resolve_role(node: Any) -> RoleResolution:
     elif role == "internet" and label_role(node.label or "") == "network":
         # `Internet("Home Router (port 80)")`: the box requests pass on their way in, not where they come from.
         return RoleResolution("network", "label", invalid)
-    elif role in MULTI_PURPOSE:
-        # Redis and its kind are a cache, a broker or a store depending on use: `Redis("Message Queue")` is the
-        # queue its label says; a label that names no data role leaves the class's role.
-        by_label = label_role(node.label or "")
-        if by_label not in MULTI_PURPOSE[role] and _ALSO_QUEUE.search(node.label or "") and _QUEUE_USE.search(
-                words(node.label or "")):
-            # "Redis (cache + queue)", "Redis\n[Cola de Reportes BullMQ/Celery]": the cache also holds the jobs,
-            # which are lost with it: the queue is the use that needs a replica.
-            by_label = "queue"
-        elif (by_label not in MULTI_PURPOSE[role] and _PERSISTED.search(node.label or "")
-              and not _CACHE_OR_OFF.search(node.label or "")):
-            # "Redis\n(AOF persistence)", "redis-0 · StatefulSet\npersistent memory": kept on disk because it
-            # is the data, not a copy of it: a store.
-            by_label = "database"
-        if by_label == "search" and not _SEARCH_ENGINE.search(node.label or ""):
-            by_label = None  # `ElastiCache("Autocomplete / search suggestions")`: a cache for a search feature
-        if by_label in MULTI_PURPOSE[role]:
-            return RoleResolution(by_label, "label", invalid)
+    elif role in MULTI_PURPOSE and (use := multi_purpose_use(role, node.label or "")):
+        return RoleResolution(use, "label", invalid)
     return RoleResolution(role, source, invalid)
+
+
+# Last words that name a program working on a store rather than the store ("Search API", "Postgres Adapter").
+_PROGRAM_TAIL = re.compile(r"\b(?:services?|apis?|writers?|readers?|consumers?|producers?|adapters?|gateways?|"
+                           r"connect(?:ors?)?|workers?|indexers?|proxy|proxies|clients?|loaders?|sync|managers?|"
+                           r"handlers?|processors?|apps?|engines?)$")
+
+
+def multi_purpose_use(role: str, label: str) -> str | None:
+    """The use a label gives a multi-purpose product (MULTI_PURPOSE), or None when it names none.
+
+    Redis and its kind are a cache, a broker or a store depending on use: `Redis("Message Queue")` is the queue its
+    label says; a label that names no data role leaves the class's role."""
+    by_label = label_role(label)
+    if by_label not in MULTI_PURPOSE[role] and _ALSO_QUEUE.search(label) and _QUEUE_USE.search(words(label)):
+        # "Redis (cache + queue)", "Redis\n[Cola de Reportes BullMQ/Celery]": the cache also holds the jobs, which are
+        # lost with it: the queue is the use that needs a replica.
+        by_label = "queue"
+    elif by_label not in MULTI_PURPOSE[role] and _PERSISTED.search(label) and not _CACHE_OR_OFF.search(label):
+        # "Redis\n(AOF persistence)", "redis-0 · StatefulSet\npersistent memory": kept on disk because it is the
+        # data, not a copy of it: a store.
+        by_label = "database"
+    if by_label == "search" and not _SEARCH_ENGINE.search(label):
+        by_label = None  # `ElastiCache("Autocomplete / search suggestions")`: a cache for a search feature
+    return by_label if by_label in MULTI_PURPOSE[role] else None
 
 
 _SEARCH_ENGINE = re.compile(rf"{SEARCH_ENGINES}|elastic ?search|open ?search|solr|redi ?search", re.IGNORECASE)
@@ -677,6 +707,10 @@ _OPS_LABEL = re.compile(r"\b(?:portainer|rancher|kubernetes dashboard|k8s dashbo
                         # backup and sync tools (`Bash("rclone")` copying a share to blob storage): they copy data
                         # on a schedule, they serve no request
                         r"^(?:rclone|restic|borg(?:backup)?|duplicati|velero|rsync|kopia)$)")
+# A build's input (`Docker("源码 + Dockerfile\napp/（Java）")`, "Source code + Dockerfile", "Dockerfile"): what an
+# image is built from, with folder paths for notes; not an app whose label says how it is packaged ("API\n(Dockerfile)",
+# "Dockerfile\nFastAPI app", "Dockerfile.api").
+_BUILD_INPUT = re.compile(r"(?:(?:app(?:lication)? )?(?:source(?: code)?|code|repo(?:sitory)?|src) )?dockerfiles?")
 
 
 # Database consoles and API documentation serve operators and developers, not user requests; drawn with the icon of
@@ -684,7 +718,9 @@ _OPS_LABEL = re.compile(r"\b(?:portainer|rancher|kubernetes dashboard|k8s dashbo
 _CONSOLE_LABEL = re.compile(
     r"\bphp ?my ?admin\b|\bpg ?admin\b|\badminer\b|\bmongo ?express\b|^mongo ?db ?express$|"
     r"\bredis ?(?:commander|insight)\b|"
-    r"\bkafka ?(?:ui|drop)\b|\bkafdrop\b|\bakhq\b|\bswagger\b|\bredoc\b|\b(?:cloud ?|d ?)beaver\b|"
+    r"\bkafka ?(?:ui|drop)\b|\bkafdrop\b|\bkafbat\b|\bakhq\b|\bredpanda console\b|\bconduktor\b|\boffset explorer\b|"
+    r"\bmongo ?db compass\b|\brabbit ?mq management\b|\bssms\b|\bazure data studio\b|\btable ?plus\b|"
+    r"\bprisma studio\b|\bhasura console\b|\bkafka connect ui\b|\bswagger\b|\bredoc\b|\b(?:cloud ?|d ?)beaver\b|"
     r"\bsql (?:ide|editor)\b|\bdata ?grip\b|\bmy ?sql workbench$")
 # ... and documentation, by words that only decide a label that the class leaves open ("docs" on a document store
 # is its collection).
@@ -721,6 +757,35 @@ def internet_service_label(label: str) -> bool:
     return bool(named) and not label_client(label)
 
 
+# An application named for the staff who use it: "Admin Panel", "admin :3002\nNext.js", "Admin API"; not the admins
+# themselves ("Admin", "Admin User") nor a store of theirs ("Admin DB").
+_ADMIN_APP = re.compile(r"^admin(?:istration)? (?:\d+|panel|dashboard|ui|app|api|portal|console|site|web|frontend|"
+                        r"front end|backend|back end|service|server|tool|area|pages?|spa)s?\b")
+
+
+def admin_app(label: str) -> bool:
+    """True when a label's first line names an application for the staff (an admin panel, an admin API); not one
+    shared with the users ("Admin/API Server", "Admin Panel + Storefront") nor a store ("Admin Service DB")."""
+    first = (label or "").strip().partition("\n")[0]
+    return (bool(_ADMIN_APP.search(words(first))) and not _SHARED.search(first)
+            and not _DATA_TAIL.search(words(first)) and not _PEOPLE_TAIL.search(words(first)))
+
+
+_SHARED = re.compile(r"[+&/]|\band\b", re.IGNORECASE)
+_PEOPLE_TAIL = re.compile(r"\b(?:users?|staff|team|people|operators?|personas?)$")
+_DATA_TAIL = re.compile(r"\b(?:db|dbs|database|databases|cache|bus|queue|store|storage|bucket)$")
+
+
+def console_client(label: str) -> bool:
+    """True when a client icon's first line names a console (`Client("Kafbat UI")`), not the API's clients that a
+    console's tooling generated ("API clients (Swagger)", "Swagger SDK")."""
+    first = words((label or "").strip().partition("\n")[0])
+    return bool(_CONSOLE_LABEL.search(first)) and not _NOT_THE_CONSOLE.search(first)
+
+
+_NOT_THE_CONSOLE = re.compile(r"\b(?:sdks?|clients?|generated|apps?|partners?|consumers?)\b")
+
+
 def console_label(label: str) -> bool:
     """True when a label names a database or broker console (pgAdmin, phpMyAdmin, Kafdrop) or Swagger/ReDoc."""
     return bool(label) and bool(_CONSOLE_LABEL.search(words(label)))
@@ -729,7 +794,13 @@ def console_label(label: str) -> bool:
 def ops_label(label: str) -> bool:
     """True when a label names an operator tool (a container console, an image registry, a bastion host) or is a
     pipeline's command line."""
-    return bool(label) and bool(_OPS_LABEL.search(words(label)) or command_line(label))
+    return bool(label) and bool(_OPS_LABEL.search(words(label)) or command_line(label) or _build_input(label))
+
+
+def _build_input(label: str) -> bool:
+    first, _, notes = label.strip().partition("\n")
+    return bool(_BUILD_INPUT.fullmatch(words(first))) and all("/" in line for line in notes.splitlines()
+                                                                if line.strip())
 
 
 # A pipeline's command lines (`Docker("docker build\n-t backend:$SHA")`, "2. docker push", "Deploy\nhelm upgrade
@@ -1059,6 +1130,8 @@ def label_role(label: str) -> str | None:
         return None  # "File Type?": a flowchart's decision names no component, so its words say nothing
     if saas_product(label or ""):
         return "external_saas"  # `Server("Pinecone")`, `Python("GPT API")`: a vendor's service [issue 13]
+    if admin_app(label or ""):
+        return "tooling"  # `Custom("Admin Panel")`: the staff's application, not the users' [issue 13]
     # "Browser (no auth)": what a label says the node lacks is not what it is.
     label = _NEGATED.sub(" ", label or "")
     parts = _JOINED.split(label, maxsplit=1)

@@ -476,10 +476,15 @@ def check_rep010(g: AnalysisGraph, ctx: Context) -> list[Finding]:
             out.append(node_finding(
                 g, "REP010", "info", f"`{info.label}` is assumed to run ≥2 instances",
                 f'set replicas="N" on `{info.label}` to the group\'s minimum size', nid))
-        elif info.replicas_source == "multiplicity" and not info.auxiliary:
+        elif info.replicas_source in ("multiplicity", "label_multiplicity") and not info.auxiliary:
+            whose = "its cluster's label gives" if info.replicas_source == "multiplicity" else "its label gives"
             out.append(node_finding(
-                g, "REP010", "info", f"`{info.label}` is assumed to run ≥2 instances: its cluster's label gives a "
+                g, "REP010", "info", f"`{info.label}` is assumed to run ≥2 instances: {whose} a "
                 "multiplicity (1..n, x N)", f'set replicas="N" on `{info.label}` to the number that runs', nid))
+        elif info.replicas_source == "label_plural" and not info.auxiliary:
+            out.append(node_finding(
+                g, "REP010", "info", f"`{info.label}` is assumed to run ≥2 instances: its label names them in the "
+                "plural (pods, servers, workers)", f'set replicas="N" on `{info.label}` to the number that runs', nid))
         elif info.replicas_source == "named_redundancy" and not info.auxiliary:
             out.append(node_finding(
                 g, "REP010", "info", f"`{info.label}` is assumed to run ≥2 instances: its label names the redundancy "
