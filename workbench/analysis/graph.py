@@ -321,7 +321,9 @@ def _people_who_run_it(found: list[Entry], groups: Mapping[str, Group], declared
         return (not e.helper and e.group not in declared
                 and bool(pattern.search(roles.words(" ".join(groups[e.group].labels)))))
 
-    builders = {e.group for e in found if says(_BUILDER_LABEL, e)} | {
+    # ... not a population that names its end users among the engineers ("End Users\n• Data Engineers\n• Business
+    # Analysts"): those use the product.
+    builders = {e.group for e in found if says(_BUILDER_LABEL, e) and not says(_END_USERS, e)} | {
         # Maintainers deploy (`Client("Maintainer") >> Bash("deploy.sh")`) or publish ("Package maintainers >>
         # upload-api", the product's path): builders only when all they reach is tooling or a delivery step.
         e.group for e in found if says(_MAINTAINER, e) and all(
@@ -627,6 +629,7 @@ _OPERATOR_LABEL = roles.OPERATOR_LABEL
 _FACING_ROLES = frozenset({"dns", "cdn", "edge_security", "load_balancer", "api_gateway"})
 _APP_ROLES = frozenset({"compute", "service", "analytics", "ml"})
 _MAINTAINER = re.compile(r"\bmaintainers?\b")
+_END_USERS = re.compile(r"\b(?:end users?|users|customers?|visitors?)\b")
 _DELIVERY_STEP = re.compile(r"\b(?:builds?|push(?:es)?|deploy(?:s|ment)?|make|release|pipelines?|ci|cd|commits?|"
                             r"git|sh|py|scripts?|ide|laptop|workstation)\b")
 

@@ -469,8 +469,11 @@ def resolve_role(node: Any) -> RoleResolution:
                 or (framework and not admin_app(node.label or "")))) and not (framework and (
                 by_label in STATEFUL or (by_label == "client" and role != "client"))) and not (
                 by_label == "client" and role in STATEFUL) and not (  # `Storage("User")`: the users' records
-                by_label == "ml" and role in STATEFUL and _MODEL_FILES.search(words(node.label or ""))):
-            # ... and `Storage("Model\nRegistry")` holds the model files a server loads, not a model that answers.
+                by_label == "ml" and role in STATEFUL and _MODEL_FILES.search(words(node.label or ""))) and not (
+                by_label == "observability" and APP_LABEL.search(words(node.label or ""))
+                and not observability_product(node.label or "")):
+            # ... and `Storage("Model\nRegistry")` holds the model files a server loads, not a model that answers;
+            # `Python("dashboard.py\n• Streamlit Dashboard")` is the app its framework serves, not monitoring.
             return RoleResolution(by_label, "label", invalid)
     elif role in AUXILIARY_ROLES and source != "exact" and APP_LABEL.search(words(node.label or "")):
         # A monitoring or tooling icon on a node whose label names a web application framework
