@@ -1114,7 +1114,7 @@ def _replicas(n: Node, clusters: Mapping, members_by_cluster: Mapping, stateful:
     if found and not _ONE_HOST.search(roles.words(roles.BRACKETED.sub(" ", n.label))):
         # "nginx (2 VMs)", "Tomcat (3 hosts)": the machines it runs on; not "Hyper-V host (4 VMs)", the VMs on one.
         count = replica_count(found.group(1))
-    if count is None and n.label and (line := _NOTES_COUNT.search(n.label.lower())) and (
+    if count is None and n.label and "\n" in n.label and (line := _NOTES_COUNT.search(n.label.lower())) and (
             line.group(2) != "tasks" or n.cls in _TASK_RUNNERS):
         # "NGINX\n6 tasks / ARM64": a count of instances heading a notes line; tasks only on a container service,
         # where they are its copies ("Scheduler\n100 tasks" are a job's steps).
@@ -1144,6 +1144,8 @@ def _named_fleet(n: Node) -> str | None:
         if not _MANAGES.search(roles.words(text[start:found.start()])) and not _NOT_A_FLEET.search(roles.words(line)):
             return "label_multiplicity"
     head = n.label.strip().partition("\n")[0]
+    if not _PLURAL_HINT.search(head):  # the cheap look first: most labels name no instances at all
+        return None
     first = roles.words(roles.BRACKETED.sub(" ", head))
     # ... nor a product named with its version ("Windows 2019 servers") or a box "for" them ("NatGW: SA Nodes").
     if (not _LOOPBACK.search(n.label) and _PLURAL_INSTANCES.search(first) and not _MANAGES.search(first)
@@ -1156,6 +1158,7 @@ def _named_fleet(n: Node) -> str | None:
 # "Celery workers", "Worker Nodes"); not tasks, which may be a job's steps, nor containers, several of which one
 # host runs.
 _PLURAL_INSTANCES = re.compile(r"^(?:\S+ ){0,3}(?:pods|replicas|instances|servers|workers|nodes|vms)$")
+_PLURAL_HINT = re.compile(r"(?:pods|replicas|instances|servers|workers|nodes|vms)\b", re.IGNORECASE)
 # ... nor what a node manages or serves ("Proxy for API servers", "Scheduler for workers", "spawns N containers"),
 _MANAGES = re.compile(r"\b(?:for|to|of|on|behind|across|with|over|manages?|managing|spawns?|schedules?|launch(?:es)?|"
                       r"dispatch(?:es)?|fan ?out|partitions?|shards?|controls?|monitors?)\b")

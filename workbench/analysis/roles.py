@@ -771,8 +771,11 @@ def admin_app(label: str) -> bool:
     """True when a label's first line names an application for the staff (an admin panel, an admin API); not one
     shared with the users ("Admin/API Server", "Admin Panel + Storefront") nor a store ("Admin Service DB")."""
     first = (label or "").strip().partition("\n")[0]
-    return (bool(_ADMIN_APP.search(words(first))) and not _SHARED.search(first)
-            and not _DATA_TAIL.search(words(first)) and not _PEOPLE_TAIL.search(words(first)))
+    if "admin" not in first.lower():  # the cheap look first: label_role asks this of every label it reads
+        return False
+    spaced = words(first)
+    return (bool(_ADMIN_APP.search(spaced)) and not _SHARED.search(first)
+            and not _DATA_TAIL.search(spaced) and not _PEOPLE_TAIL.search(spaced))
 
 
 _SHARED = re.compile(r"[+&/]|\band\b", re.IGNORECASE)
@@ -802,6 +805,8 @@ def ops_label(label: str) -> bool:
 
 
 def _build_input(label: str) -> bool:
+    if "dockerfile" not in label.lower():
+        return False
     first, _, notes = label.strip().partition("\n")
     return bool(_BUILD_INPUT.fullmatch(words(first))) and all("/" in line for line in notes.splitlines()
                                                                 if line.strip())
