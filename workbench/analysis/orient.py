@@ -1157,8 +1157,9 @@ def _named_fleet(n: Node) -> str | None:
 # A first line that ends in instances in the plural, after at most three words ("web pods", "API servers",
 # "Celery workers", "Worker Nodes"); not tasks, which may be a job's steps, nor containers, several of which one
 # host runs.
-_PLURAL_INSTANCES = re.compile(r"^(?:\S+ ){0,3}(?:pods|replicas|instances|servers|workers|nodes|vms)$")
-_PLURAL_HINT = re.compile(r"(?:pods|replicas|instances|servers|workers|nodes|vms)\b", re.IGNORECASE)
+_PLURALS = r"(?:pods|replicas|instances|servers|workers|nodes|vms)"
+_PLURAL_INSTANCES = re.compile(rf"^(?:\S+ ){{0,3}}{_PLURALS}$")
+_PLURAL_HINT = re.compile(rf"{_PLURALS}\b", re.IGNORECASE)  # the same words, looked for in the raw label
 # ... nor what a node manages or serves ("Proxy for API servers", "Scheduler for workers", "spawns N containers"),
 _MANAGES = re.compile(r"\b(?:for|to|of|on|behind|across|with|over|manages?|managing|spawns?|schedules?|launch(?:es)?|"
                       r"dispatch(?:es)?|fan ?out|partitions?|shards?|controls?|monitors?)\b")

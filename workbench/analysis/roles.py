@@ -427,11 +427,13 @@ def resolve_role(node: Any) -> RoleResolution:
         if ctype == "container" and not str(node.c4.get("technology") or "").strip():
             # A container with no technology is known by its name: `Container("Redis Cache + Broker")` is the store
             # its name says; only data roles are read, as a name like "Admin Console" says little about run time.
-            named = label_role(str(node.c4.get("name") or ""))
-            if _PROGRAM_TAIL.search(words(str(node.c4.get("name") or ""))):
+            name = str(node.c4.get("name") or "")
+            spaced = words(name)
+            named = label_role(name)
+            if _PROGRAM_HEAD.search(spaced) or _PROGRAM_TAIL.search(spaced):
                 named = None  # "Search Service", "DB Writer", "Kafka Connect": the program, not its store
             if named in MULTI_PURPOSE:
-                named = multi_purpose_use(named, str(node.c4.get("name") or "")) or named
+                named = multi_purpose_use(named, name) or named
             refined = named if named in STATEFUL or named == "cache" else refined
         if refined or role:
             return RoleResolution(refined or role, "c4", invalid)
@@ -550,10 +552,10 @@ def resolve_role(node: Any) -> RoleResolution:
     return RoleResolution(role, source, invalid)
 
 
-# Last words that name a program working on a store rather than the store ("Search API", "Postgres Adapter").
-_PROGRAM_TAIL = re.compile(r"\b(?:services?|apis?|writers?|readers?|consumers?|producers?|adapters?|gateways?|"
-                           r"connect(?:ors?)?|workers?|indexers?|proxy|proxies|clients?|loaders?|sync|managers?|"
-                           r"handlers?|processors?|apps?|engines?)$")
+# Last words that name a program working on a store, beside _PROGRAM_HEAD's: a C4 container's name ("Search
+# Service", "DB Writer", "Kafka Connect") is read only where no technology says what it is; a "Redis Server" is Redis.
+_PROGRAM_TAIL = re.compile(r"\b(?:services?|apis?|apps?|writers?|readers?|producers?|adapters?|gateways?|"
+                           r"connect(?:ors?)?|proxy|proxies|clients?|sync|managers?|engines?)$")
 
 
 def multi_purpose_use(role: str, label: str) -> str | None:

@@ -472,31 +472,30 @@ def check_rep002(g: AnalysisGraph, ctx: Context) -> list[Finding]:
 def check_rep010(g: AnalysisGraph, ctx: Context) -> list[Finding]:
     out = []
     for nid, info in g.nodes.items():
-        if info.replicas_source == "scaling_group" and not info.auxiliary:
-            out.append(node_finding(
-                g, "REP010", "info", f"`{info.label}` is assumed to run ≥2 instances",
-                f'set replicas="N" on `{info.label}` to the group\'s minimum size', nid))
-        elif info.replicas_source in ("multiplicity", "label_multiplicity") and not info.auxiliary:
-            whose = "its cluster's label gives" if info.replicas_source == "multiplicity" else "its label gives"
-            out.append(node_finding(
-                g, "REP010", "info", f"`{info.label}` is assumed to run ≥2 instances: {whose} a "
-                "multiplicity (1..n, x N)", f'set replicas="N" on `{info.label}` to the number that runs', nid))
-        elif info.replicas_source == "label_plural" and not info.auxiliary:
-            out.append(node_finding(
-                g, "REP010", "info", f"`{info.label}` is assumed to run ≥2 instances: its label names them in the "
-                "plural (pods, servers, workers)", f'set replicas="N" on `{info.label}` to the number that runs', nid))
-        elif info.replicas_source == "named_redundancy" and not info.auxiliary:
-            out.append(node_finding(
-                g, "REP010", "info", f"`{info.label}` is assumed to run ≥2 instances: its label names the redundancy "
-                "(a replica set, a pair, HSRP, VRRP, keepalived, Always On)",
-                f'set replicas="N" on `{info.label}` to its members', nid))
-        elif info.replicas_source in _COUNTED_FROM and not info.auxiliary:
+        if info.auxiliary:
+            continue
+        if info.replicas_source in _ASSUMED_FROM:
+            why, fix = _ASSUMED_FROM[info.replicas_source]
+            out.append(node_finding(g, "REP010", "info", f"`{info.label}` is assumed to run ≥2 instances{why}",
+                                    f'set replicas="N" on `{info.label}` to {fix}', nid))
+        elif info.replicas_source in _COUNTED_FROM:
             out.append(node_finding(
                 g, "REP010", "info",
                 f"`{info.label}` is counted as {info.replicas} instance{'s' * (info.replicas != 1)}"
                 f"{_COUNTED_FROM[info.replicas_source]}",
                 f'set replicas="{info.replicas}" on `{info.label}` to state it (or the count that really runs)', nid))
     return out
+
+
+# Where an assumed count of two came from → (how REP010 says so, what replicas= should state).
+_ASSUMED_FROM = {
+    "scaling_group": ("", "the group's minimum size"),
+    "multiplicity": (": its cluster's label gives a multiplicity (1..n, x N)", "the number that runs"),
+    "label_multiplicity": (": its label gives a multiplicity (1..n, x N)", "the number that runs"),
+    "label_plural": (": its label names them in the plural (pods, servers, workers)", "the number that runs"),
+    "named_redundancy": (": its label names the redundancy (a replica set, a pair, HSRP, VRRP, keepalived, Always "
+                         "On)", "its members"),
+}
 
 
 # Where a count the analysis read came from → how REP010 says so.
