@@ -190,9 +190,11 @@ def test_removing_an_edge_creates_no_spof_or_rep_on_unrelated_nodes(d, pick):
     d.edges.remove(removed)
     new = [f for f in analyse(d).findings
            if f.code.startswith(("SPOF", "REP")) and (f.code, f.target) not in before]
-    whole_drawing_guess = "is the only service drawn"
+    # Which source is the entry when no client is drawn is read from the whole drawing, so an edge elsewhere can
+    # change it; a finding that rests on that guess says so and is at most a warning (R7).
+    stated_guess = ("is the only service drawn", "entry inferred")
     assert not [f for f in new if not set(f.nodes) & related
-                and not any(whole_drawing_guess in a for a in f.assumptions)]
+                and not (f.severity != "error" and any(g in a for a in f.assumptions for g in stated_guess))]
 
 
 @PROPS

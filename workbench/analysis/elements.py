@@ -50,7 +50,7 @@ class NodeInfo:
     stateful: bool  # role-based (§2.1), `stateful=` wins
     replicas: int
     # default | node | cluster | cluster_label | scaling_group | multiplicity | label_multiplicity | label_plural |
-    # label | named_redundancy | owned_pods
+    # label_pattern | label | named_redundancy | owned_pods
     replicas_source: str
     location: Location
     marks: frozenset[str]  # writer / reader / standby

@@ -64,8 +64,9 @@ def build_graph(diagram: Diagram, design_inputs: Mapping[str, object] | None = N
     Q = quotient(groups, group_of, arcs)
     groups = mark_soft(groups, Q, nodes)
     hard_succ, hard_pred = hard_adjacency(Q, groups)
-    entries = find_entries(groups, Q, nodes, fed_groups(group_of, arcs), drawn_parts(group_of, arcs, nodes),
-                           provisioned(groups, group_of, arcs))
+    entries = tied_entries(find_entries(groups, Q, nodes, fed_groups(group_of, arcs),
+                                        drawn_parts(group_of, arcs, nodes), provisioned(groups, group_of, arcs)),
+                           groups, group_of, arcs)
     delivery = delivery_map(groups, group_of, arcs)
     components = strong_components(hard_succ)
     sinks = frozenset(h for h in sink_groups(components, hard_succ, groups) if not _network_dead_end(h, groups, Q)) | (
@@ -198,6 +199,21 @@ def provisioned(groups: Mapping[str, Group], group_of: Mapping[str, str], arcs: 
     """Groups a tooling group (Terraform, Ansible, CI) points at: what it provisions or deploys."""
     return frozenset(group_of[a.v] for a in arcs if a.kind == "side" and groups[group_of[a.u]].role == "tooling"
                      and group_of[a.u] != group_of[a.v])
+
+
+def tied_entries(entries: list[Entry], groups: Mapping[str, Group], group_of: Mapping[str, str],
+                 arcs: list[Arc]) -> list[Entry]:
+    """R7: a lone server read as the web tier with no client drawn is the plain entry when its arrows say so; when
+    it leads on only through an undirected link whose direction was chosen (`EC2("web-1") - Lambda("fn")`), which
+    end users come in by is a guess, so its findings say so (a balancer or gateway stays the plain meaning)."""
+    tied = {group_of[a.u] for a in arcs if a.undirected_tie}
+    if not tied:
+        return entries
+    leads = {group_of[a.u] for a in arcs if not a.undirected_tie and group_of[a.u] != group_of[a.v]}
+    return [replace(e, assumption=f"entry inferred: `{groups[e.group].name}` (no client drawn; which end of an "
+                                  "undirected link users come in by is a guess)")
+            if e.inferred and not e.helper and not e.assumption and e.group in tied and e.group not in leads
+            and groups[e.group].role not in _FACING_ROLES else e for e in entries]
 
 
 def fed_groups(group_of: Mapping[str, str], arcs: list[Arc]) -> frozenset[str]:
@@ -631,7 +647,9 @@ _APP_ROLES = frozenset({"compute", "service", "analytics", "ml"})
 _MAINTAINER = re.compile(r"\bmaintainers?\b")
 _END_USERS = re.compile(r"\b(?:end users?|users|customers?|visitors?)\b")
 _DELIVERY_STEP = re.compile(r"\b(?:builds?|push(?:es)?|deploy(?:s|ment)?|make|release|pipelines?|ci|cd|commits?|"
-                            r"git|sh|py|scripts?|ide|laptop|workstation)\b")
+                            r"git|sh|py|scripts?|ide|laptop|workstation)\b|"
+                            # a developer's own container, named as just that ("Dev Container (local)")
+                            r"^(?:local )?dev ?containers?(?: local)?$")
 
 
 def user_facing(group: Group) -> bool:

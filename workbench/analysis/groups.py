@@ -309,7 +309,11 @@ def merge_numbered_hosts(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _Un
     "Control Plane" cluster, called alike, are three control-plane nodes, one of which also serves the API. Only
     when the notes differ (equal ones were merge_cluster_lookalikes' to judge), each member's notes hold the words
     of the shortest member's ("web-1\nnginx", "web-2\nredis" name different things), and the members have the
-    same callers and call the same things (`App1\nTask >> App1 DB`, `App2\nTask >> App2 DB` are two apps)."""
+    same callers and call the same things (`App1\nTask >> App1 DB`, `App2\nTask >> App2 DB` are two apps).
+
+    Stateless hosts whose notes each claim redundancy ("Pipeline Service 1\n• Auto Scaling", "Pipeline Service 2\n•
+    Load Balanced") are one tier whatever else the notes say, and the edges drawn on one of them (the only one
+    drawn writing) stand for the others'."""
     keys: dict[tuple, list[str]] = defaultdict(list)
     scope = scope or _Scopes(nodes)
     for nid, info in nodes.items():
@@ -323,14 +327,24 @@ def merge_numbered_hosts(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _Un
         return
     wanted = {i for ids in keys.values() for i in ids}
     links: dict[str, tuple[set[str], set[str]]] = {i: (set(), set()) for i in wanted}
+    routes: dict[str, set[str]] = defaultdict(set)  # the labels of the calls into a member
     for a in arcs:
         if a.kind == "sync" and a.u != a.v:
             if a.v in wanted:
                 links[a.v][0].add(uf.find(a.u))
+                routes[a.v].add(" ".join(a.label.lower().split()))
             if a.u in wanted:
                 links[a.u][1].add(uf.find(a.v))
     for ids in keys.values():
-        if len({frozenset(links[i][0]) for i in ids}) > 1 or len({frozenset(links[i][1]) for i in ids}) > 1:
+        if len({frozenset(links[i][0]) for i in ids}) > 1:
+            continue
+        if all(_claims_redundancy(nodes[i]) for i in ids) and not _distinct_routes([routes[i] for i in ids]):
+            widest = max((links[i][1] for i in ids), key=len)
+            if all(links[i][1] <= widest for i in ids):
+                for other in ids[1:]:
+                    uf.union(ids[0], other)
+            continue
+        if len({frozenset(links[i][1]) for i in ids}) > 1:
             continue
         # Notes compared without addresses and zone codes: "10.17.4.21" tells hosts apart, not what they run.
         notes = {i: set(label_stem(nodes[i].label[len(nodes[i].name):]).split()) for i in ids}
@@ -338,6 +352,30 @@ def merge_numbered_hosts(nodes: Mapping[str, NodeInfo], arcs: list[Arc], uf: _Un
         if least and all(least <= n for n in notes.values()):
             for other in ids[1:]:
                 uf.union(ids[0], other)
+
+
+# Notes that say a host is one of several, the whole of the notes or of a bulleted item ("• Auto Scaling", "Load
+# Balanced (enabled)"): not "Orders (not redundant)", "Redundant PSU", "High availability: none" or "reads
+# replicated DB", which say something else.
+_CLAIMS_REDUNDANCY = re.compile(r"^(?:auto ?scal(?:ing|ed)|load ?balanced|fault ?tolerant|"
+                                r"high(?:ly)? availab(?:le|ility)|redundant|replicated)(?: (?:enabled|on|yes))?$")
+
+
+def _claims_redundancy(info: NodeInfo) -> bool:
+    """A stateless host whose notes, or one bulleted item of them, are a claim that it runs as several."""
+    notes = re.split(r"[•·\n]", info.label[len(info.name):])
+    return not info.stateful and any(_CLAIMS_REDUNDANCY.match(roles.words(roles.BRACKETED.sub(" ", item)))
+                                     for item in notes)
+
+
+def _distinct_routes(routes: list[set[str]]) -> bool:
+    """Calls into the members labelled with routes none of the others share (`/orders`, `/payments`,
+    "shop.example.com"); "Traffic Distribution" or "High Availability" on the balancer's arrows route nothing."""
+    labelled = [frozenset(r for r in rs if _ROUTE.match(r)) for rs in routes]
+    return any(labelled) and len(set(labelled)) > 1
+
+
+_ROUTE = re.compile(r"^(?:(?:get|post|put|patch|delete)\s+)?/|^[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:[/:]|$)")
 
 
 _K8S_OWNERS = frozenset({"Deploy", "RS", "STS", "DS"})

@@ -120,7 +120,7 @@ def node_infos(diagram: Diagram) -> dict[str, NodeInfo]:
         replicas, source = _replicas(n, clusters, members_by_cluster, stateful or role == "cache",
                                      fleet=role in _FLEET_ROLES)
         # Pods drawn under a controller count better than a plural in its name.
-        if source in ("default", "label_plural") and pods_of.get(n.id, 0) >= 2:
+        if source in ("default", "label_plural", "label_pattern") and pods_of.get(n.id, 0) >= 2:
             replicas, source = pods_of[n.id], "owned_pods"
         loc = _location(n, locations, location_memo)
         label = display_label(n)
@@ -283,6 +283,9 @@ def _telemetry_sinks(diagram: Diagram, resolved: dict[str, roles.RoleResolution]
 _REPORTERS = frozenset({"compute", "service", "ml", "workflow"})
 
 
+_SERVING_ROLES = frozenset({"load_balancer", "cdn", "edge_security", "object_storage"})
+
+
 def _clients_from_labels(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
     """Custom and generic nodes labelled as clients ("Client", "Web Browser", "End users") with no caller drawn
     into them are clients (R4). A one-way edge into the node from something it does not call back means it
@@ -308,6 +311,14 @@ def _clients_from_labels(diagram: Diagram, resolved: dict[str, roles.RoleResolut
     # not a request the client serves.
     clients = {nid for nid in candidates
                if not any(c not in calls[nid] and not (nid in phrase and sign_in(c)) for c in callers[nid])}
+    # Browser code labelled as the browser (`React("Browser")`) that calls the system is where users are: what the
+    # system it calls sends back into it (`WebSocket >> Edge(label="real-time update") >> browser`) is a push, not
+    # a request. A proxy, balancer or server in front of it (`nginx >> React("client")`) serves it.
+    for nid in phrase:
+        if by_id[nid].cls in roles.FRONTEND_CLASSES and calls[nid] and nid not in clients:
+            behind = reached([nid], calls)
+            if all(c in behind and resolved[c].role not in _SERVING_ROLES for c in callers[nid] - calls[nid]):
+                clients.add(nid)
     # A player device a stream is pushed to (`app >> [Custom("Sonos System"), Custom("Laptop")]`) is an audience:
     # it calls nothing and is the end of the push, not a capability [issue 13].
     clients |= {n.id for n in diagram.nodes if not calls[n.id] and callers[n.id] and resolved[n.id].role in
@@ -771,6 +782,13 @@ def _client_side_clusters(diagram: Diagram, resolved: dict[str, roles.RoleResolu
         return
     inner = {cid: {n.id for n in diagram.nodes if cid in n.clusters} for cid in sides}
     callers, calls = call_maps(diagram, linked=from_browser)  # `react - zustand`: a line from the browser too
+    # A server's arrow back into what calls it, unlabelled, dashed or labelled as the answer (`dart <<
+    # pythonanywhere`), is its reply; a webhook, an event or a push back is a call [issue 13].
+    answers: dict[tuple[str, str], bool] = {}
+    for e in diagram.edges:
+        reply = not (e.label and _CALL_BACK.search(e.label.lower())) and (
+            not e.label or e.style in ("dashed", "dotted") or bool(_RESPONSE_LABEL.search(e.label)))
+        answers[(e.caller, e.callee)] = answers.get((e.caller, e.callee), True) and reply
     by_id = {n.id: n for n in diagram.nodes}
     for cid in sides:
         # A source drawn in a cluster named for clients ("Remote Clients": OpenRPA, PowerShell) is one of them, and
@@ -792,7 +810,11 @@ def _client_side_clusters(diagram: Diagram, resolved: dict[str, roles.RoleResolu
                 res = resolved[m]
                 if (m in seen or m not in inner[cid] or res.role not in _CLIENT_SIDE_ROLES
                         or res.source in ("override", "c4") or "role" in by_id[m].analysis
-                        or not callers[m] <= inner[cid] or (from_browser and not _browser_code(by_id[m]))):
+                        # ... a server's reply drawn back from what it calls aside; a client outside that calls it
+                        # is served by it, whatever is drawn back
+                        or any(c not in inner[cid] and (c not in calls[m] or resolved[c].role == "client"
+                                                        or not answers.get((c, m), False)) for c in callers[m])
+                        or (from_browser and not _browser_code(by_id[m]))):
                     continue
                 seen.add(m)
                 resolved[m] = roles.RoleResolution("client", "placement")
@@ -815,7 +837,9 @@ _PORT = re.compile(r"\bport \d+|:\d{2,5}\b", re.IGNORECASE)
 _BROWSER_APPS = frozenset({"React", "Vue", "Angular", "Svelte", "Ember", "Backbone"})
 
 _NOT_IN_BROWSER = re.compile(r"\b(?:ssr|server|servers|service|api|backend|bff|node|nodejs|templates?|jinja2?|django|"
-                             r"flask|renders?|rendered|next ?js|next|nuxt|remix|gradio|streamlit)\b")
+                             r"flask|renders?|rendered|next ?js|next|nuxt|remix|gradio|streamlit|express|laravel|php|"
+                             r"rails|spring|fastapi)\b")
+_MACHINE_LABEL = re.compile(r"\b(?:containers?|pods?|docker|ec2|vms?|instances?|hosts?|droplets?)\b")
 # Frameworks that render on a server, whatever icon they are drawn with (`Svelte("SvelteKit\n:3000")`), unless
 # the label says the build is static ("SPA", "SSG", "next export", "nuxt generate"), denies it ("no SSR"), or names
 # the serverless host that runs it ("Next.js on Vercel"), which the cluster reading handles elsewhere.
@@ -870,8 +894,10 @@ def _browser_apps(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -
         text = roles.words(cluster_labels.get(cid) or "")
         return bool(_SERVING_CLUSTER.search(text)) and not _USER_SIDE_CLUSTER.search(text)
 
-    def machine(n: Node) -> bool:  # a box drawn as a machine, not a language's, framework's or custom icon
-        return n.provider not in ("custom", "programming")
+    def machine(n: Node) -> bool:  # a box drawn as a machine, not a language's, framework's, custom or blank icon
+        # ... unless a blank one's label names the machine ("Frontend container (React)", "React webapp on EC2")
+        return n.provider not in ("custom", "programming") and (
+            n.cls != "Blank" or bool(_MACHINE_LABEL.search(roles.words(n.label or ""))))
 
     def front_end(n: Node) -> bool:
         if machine(n) and not _placeholder(n):
@@ -1134,8 +1160,11 @@ def _replicas(n: Node, clusters: Mapping, members_by_cluster: Mapping, stateful:
 def _named_fleet(n: Node) -> str | None:
     """How a stateless node's own label says it runs as several, at least two as a guess REP010 states:
     "label_multiplicity" for "爬蟲 VM x N", "Worker 1..n", "Runner\nN tasks" on ECS (the multiplicity its cluster's
-    label may give), "label_plural" for `Pod("web pods")`, `EC2("App Servers")` (a group drawn as one icon).
+    label may give), "label_plural" for `Pod("web pods")`, `EC2("App Servers")` (a group drawn as one icon),
+    "label_pattern" for `Pod("core-*")`.
     Not a count of what it manages ("Dispatcher\nfan-out to N workers"), nor one server's worker processes."""
+    if n.cls == "Pod" and n.provider == "k8s" and _POD_PATTERN.match(n.label):
+        return "label_pattern"  # `Pod("core-*")`: whichever pods the name matches, as `kubectl get pods` lists them
     text = n.label.lower()
     found = _MULTIPLICITY.search(text) or (_N_TASKS.search(text) if n.cls in _TASK_RUNNERS else None)
     if found:
@@ -1158,6 +1187,7 @@ def _named_fleet(n: Node) -> str | None:
 # "Celery workers", "Worker Nodes"); not tasks, which may be a job's steps, nor containers, several of which one
 # host runs.
 _PLURALS = r"(?:pods|replicas|instances|servers|workers|nodes|vms)"
+_POD_PATTERN = re.compile(r"^\s*[a-z0-9][a-z0-9.-]*-\*\s*$")
 _PLURAL_INSTANCES = re.compile(rf"^(?:\S+ ){{0,3}}{_PLURALS}$")
 _PLURAL_HINT = re.compile(rf"{_PLURALS}\b", re.IGNORECASE)  # the same words, looked for in the raw label
 # ... nor what a node manages or serves ("Proxy for API servers", "Scheduler for workers", "spawns N containers"),
@@ -1262,6 +1292,7 @@ def orient_and_type(diagram: Diagram, nodes: Mapping[str, NodeInfo]) -> list[Arc
     # [edge, u, v, tie, explicit, kind, assumed, dropped].
     rows: list[list] = []
     inline = {c: pods for c, pods in inline_controllers(diagram).items() if nodes[c].role == "management"}
+    deploys = _deploy_edges(diagram, nodes)
     for e in diagram.edges:
         t, h = e.tail, e.head
         if t not in nodes or h not in nodes:
@@ -1301,7 +1332,8 @@ def orient_and_type(diagram: Diagram, nodes: Mapping[str, NodeInfo]) -> list[Arc
                           for p in (inline[v] if v in inline and u not in inline[v] and not nodes[u].auxiliary
                                     else (v,)))
         for u, v in pairs:
-            rows.append([e, u, v, tie, explicit, explicit or _early_kind(e, u, v, nodes), assumed, False])
+            rows.append([e, u, v, tie, explicit, explicit or ("side" if e.id in deploys else _early_kind(
+                e, u, v, nodes)), assumed, False])
     _mark_peer_meshes(rows, nodes)
     _mark_responses(rows, nodes)
     _mark_reads(rows, nodes)
@@ -1376,6 +1408,25 @@ _POD_SUFFIX = re.compile(rf"\d{{1,3}}|x{{2,}}|{_POD_HASH.pattern}")
 _START_ORDER = re.compile(r"^\s*depends_on\s*$")
 
 
+# Across icons, only a label that names the copy a replica says so ("read db" may be a CQRS view an ETL fills).
+_NAMED_COPY = re.compile(r"\b(?:replicas?|slaves?|standby|secondary)\b")
+_COPY_JOB = re.compile(r"\b(?:etl|cdc|exports?|backups?|dumps?|sync|loads?)\b")
+
+
+def _deploy_edges(diagram: Diagram, nodes: Mapping[str, NodeInfo]) -> frozenset[str]:
+    """Arrows on which a person runs a deploy command at the system (`User("You\n(local)") >>
+    Edge(label="kubectl apply") >> eks`): a deploy, no request, where other clients drawn send the requests
+    (`Internet >> elb`). Developers whose only way in is such a command (`git push` to their Gitea) use the
+    system by it; fetching commands (`docker pull`, `git clone`) are requests [issue 13]."""
+    found = {e.id for e in diagram.edges if e.label and e.caller in nodes
+             and nodes[e.caller].role == "client" and roles.deploy_command(e.label)}
+    if not found:
+        return frozenset()
+    requests = any(e.id not in found and e.caller in nodes and nodes[e.caller].role in SOURCE_ROLES
+                   for e in diagram.edges)
+    return frozenset(found) if requests else frozenset()
+
+
 def _early_kind(e, u: str, v: str, nodes: Mapping[str, NodeInfo]) -> str | None:
     """Steps 2-3 of §4: replication, then side."""
     nu, nv = nodes[u], nodes[v]
@@ -1391,10 +1442,13 @@ def _early_kind(e, u: str, v: str, nodes: Mapping[str, NodeInfo]) -> str | None:
             nv.stateful or nv.role == "cache"):
         # Caches replicate as well (Redis primary - replica); the spec names stateful nodes only.
         return "replication"
-    if (nu.cls == nv.cls and (nu.stateful or nu.role == "cache") and (nv.stateful or nv.role == "cache")
+    if ((nu.cls == nv.cls or (nu.role == nv.role and _NAMED_COPY.search(roles.words(nv.label))
+                               and not _COPY_JOB.search(roles.words(e.label or ""))))
+            and (nu.stateful or nu.role == "cache") and (nv.stateful or nv.role == "cache")
             and nv.marks & {"reader", "standby"} and not nu.marks & {"reader", "standby"}):
         # `Redis("Main") >> Edge(style="dashed") >> [Redis("Replica-1"), Redis("Replica-2")]`: an arrow from a store
-        # to a store of its class whose label says replica or standby draws the replication [issue 13].
+        # to a store of its class or role whose label says replica or standby draws the replication (`MySQL("DB
+        # Master") >> EC2Instance("DB Slave #1")`, the slave on a machine icon) [issue 13].
         return "replication"
     if nu.role == nv.role and (nu.stateful or nu.role == "cache") and (replica_of(nv, nu) or replica_of(nu, nv)):
         # `ElastiCache("session") - Storage("session replica")`: the copy its label names, on whatever icon.
@@ -1496,6 +1550,7 @@ def numbered_parts(neighbours: Mapping[str, Iterable[str]]) -> dict[str, int]:
 # Labels that say an arrow is the answer to a request drawn the other way.
 _RESPONSE_LABEL = re.compile(r"\b(?:respon|repl(?:y|ies)\b|ack\b|acknowledg|callback|result|return|rows\b|"
                              r"200\b|ok\b)", re.IGNORECASE)
+_CALL_BACK = re.compile(r"\b(?:webhooks?|callbacks?|events?|notif\w*|push\w*)\b")
 # Roles that stand where requests enter when no client is drawn (R5).
 USER_FACING = frozenset({"dns", "cdn", "edge_security", "load_balancer", "api_gateway"})
 

@@ -12,6 +12,7 @@ from workbench.analysis.roles import (
     OBJECT_STORE_PRODUCTS,
     SNOWFLAKE_VENDOR,
     VIRTUAL_MACHINES,
+    security_group,
     edge_vendor_cluster,
     words,
 )
@@ -543,6 +544,8 @@ def hosted_service(label: str | None, role: str) -> str | None:
     (`cloudflare`, `security group`, `mongodb atlas`), else None; never when the label says it runs on one's own
     machines."""
     found = _product(_HOSTED, label, role)
+    if found is None and role == "network" and security_group(label or ""):
+        found = "security group"  # "SG DB\nallow from App"
     return None if found is None or _OWN_MACHINES.search((label or "").lower()) else found
 
 
@@ -609,22 +612,53 @@ def label_says_ha(label: str | None) -> bool:
 # Serverless hosting platforms, by icon or by the innermost cluster an app is drawn in ("Vercel (hosting)",
 # "Cloudflare Workers"): they run a deployment in many places, and the app drawn there is a deployment, not an
 # instance. "Vercel-like hosting (self-managed VPS)" is a server of one's own.
-_SERVERLESS_HOST = re.compile(r"^(?:vercel|netlify|cloudflare (?:workers|pages)|deno deploy)\b"
-                              r"(?!.*\b(?:like|self ?managed|self ?hosted|vps|vms?|servers?|droplets?)\b)")
+# ... nor a cluster naming another platform beside it: "Vercel + Railway" hosts the API on Railway.
+_OTHER_PLATFORMS = (r"render|railway|heroku|dynos?|fly(?: io)?|aws|gcp|azure|digital ?ocean|koyeb|ec2|hetzner|linode|"
+                    r"ovh|vultr|oracle|supabase|firebase")
+_NOT_ONLY_SERVERLESS = rf"(?!.*\b(?:like|self ?managed|self ?hosted|vps|vms?|servers?|droplets?|{_OTHER_PLATFORMS})\b)"
+_SERVERLESS_HOST = re.compile(rf"^(?:vercel|netlify|cloudflare (?:workers|pages)|deno deploy)\b{_NOT_ONLY_SERVERLESS}")
 
 
 _SERVERLESS_NOTE = re.compile(r"^(?:(?:azure |managed |serverless )?functions?|azure static web apps?|static web apps?|"
-                              r"(?:aws )?lambdas?|(?:google )?cloud (?:run|functions)|vercel|netlify)$")
+                              r"(?:aws )?lambdas?|(?:google )?cloud (?:run|functions)|vercel|netlify)$|"
+                              # "(Vercel Edge / Node Runtime)": the platform first, then which of its runtimes
+                              rf"^(?:vercel|netlify)\b{_NOT_ONLY_SERVERLESS}")
 
 
 def serverless_host(cls: str, provider: str | None, places: tuple[str, ...]) -> str | None:
     """The serverless hosting platform an app runs on, from its icon (`Vercel(...)`) or the innermost cluster it
-    is drawn in, else None; never for a virtual machine or server icon, which is an instance wherever drawn."""
+    is drawn in, else None; never for a virtual machine, which is an instance wherever drawn, nor for a server icon
+    unless the cluster it is drawn in names code rather than machines ("REST API Route Handlers (/api/*)").
+
+    Clusters that name the app's code ("Frontend UI Components", "REST API Route Handlers") are looked through to
+    the one around them ("Next.js 16 App Router (Vercel Edge / Node Runtime)"); any other ("Backend on Render",
+    "Backend (DigitalOcean droplet)") is where the app runs and ends the search [issue 13]."""
     if provider == "programming" and cls == "Vercel":
         return "Vercel"
-    if not places or (provider, cls) in VIRTUAL_MACHINES or cls in _SERVER_ICONS:
+    if not places or (provider, cls) in VIRTUAL_MACHINES:
         return None
-    return _place_host(places[-1])
+    if cls in _SERVER_ICONS and not _CODE_PLACE.search(words(places[-1])):
+        return None
+    for place in reversed(places):
+        # "Docker Host — docker-compose (Vercel = static shell only)": machines of its own, whatever the note says
+        text = words(place)
+        if _MACHINE_PLACE.search(text):
+            return None
+        host = _place_host(place)  # "Application Compute (AWS Lambda)" names its host, a cloud's
+        if host or _OTHER_PLATFORM.search(text) or not _CODE_PLACE.search(text):
+            return host
+    return None
+
+
+# Clusters that name an app's code, not machines: a server icon drawn in one is a handler of the app around it.
+_CODE_PLACE = re.compile(r"\b(?:route handlers?|api routes?|(?:serverless|edge|cloud) functions?|components?|"
+                         r"pages|modules?|handlers?|code|static|assets?|applications?|apps?)\b")
+_OTHER_PLATFORM = re.compile(rf"\b(?:{_OTHER_PLATFORMS})\b")
+# Clusters that name machines of their own, which end the look outward for a hosting platform ("node" alone is
+# Node.js as often as a machine: "(Vercel Edge / Node Runtime)").
+_MACHINE_PLACE = re.compile(r"\b(?:droplets?|vms?|vps|servers?|instances?|ec2|hosts?|machines?|nodes|"
+                            r"node (?:pools?|groups?)|containers?|docker|compose|pods?|k8s|kubernetes|clusters?|"
+                            r"on ?prem\w*|self ?hosted|origin)\b")
 
 
 # ... and the server icons that are not a cloud's virtual machine (those are VIRTUAL_MACHINES).

@@ -654,7 +654,8 @@ PLACEHOLDER_ICONS = frozenset({("onprem", "Server"), ("aws", "TraditionalServer"
 # Kubernetes workload icons, and the roles whose label they take: the data services a workload can run.
 K8S_WORKLOADS = frozenset({"Pod", "Deploy", "STS", "RS", "DS"})
 # Virtual machines: `VM("OCI db1")`, `EC2("MySQL")` run the database they name, one per machine drawn.
-VIRTUAL_MACHINES = frozenset({("aws", "EC2"), ("oci", "VM"), ("gcp", "ComputeEngine"), ("azure", "VM")})
+VIRTUAL_MACHINES = frozenset({("aws", "EC2"), ("aws", "EC2Instance"), ("aws", "EC2SpotInstance"), ("oci", "VM"),
+                              ("gcp", "ComputeEngine"), ("azure", "VM")})
 # A cloud's container task: `Fargate("PostgreSQL Task\n(Port 5432)")` runs one database in one task.
 CONTAINER_TASKS = frozenset({("aws", "Fargate"), ("aws", "ElasticContainerServiceTask"),
                              ("aws", "ElasticContainerServiceContainer"), ("azure", "ContainerInstances")})
@@ -826,6 +827,17 @@ _COMMAND = re.compile(r"^(?:\$\s*)?(?:\d+[.)]\s*)?(?:(?:docker|podman|buildah) (
 def command_line(label: str) -> bool:
     """True when a line of the label is a pipeline step's command."""
     return any(_COMMAND.match(line.strip().lower()) for line in label.splitlines())
+
+
+# ... and the commands that change what runs (not `docker pull` or `git clone`, which fetch).
+_DEPLOY_COMMAND = re.compile(r"^(?:\$\s*)?(?:\d+[.)]\s*)?(?:(?:kubectl|helm) (?:apply|upgrade|rollout|install|create)|"
+                             r"terraform (?:apply|destroy)|(?:docker|podman) (?:build|push)|git push|pulumi up|"
+                             r"ansible-playbook|(?:cdk|sam|serverless) deploy)\b")
+
+
+def deploy_command(label: str) -> bool:
+    """True when a line of an edge label is a command that deploys ("kubectl apply", "helm upgrade", "git push")."""
+    return any(_DEPLOY_COMMAND.match(line.strip().lower()) for line in (label or "").splitlines())
 
 
 # A label that names a system outside the design ("External API", "third-party service"): whatever icon it is
@@ -1133,12 +1145,30 @@ _LABEL_FIRST: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+_SECURITY_GROUP = re.compile(r"\s*security groups?\b")
+# "SG" and "NSG" also abbreviate Singapore and more: a security group only with its rules beside it ("allow from
+# App", "8080/tcp", "22/80/443", an AWS id), not numbered ("SG-1 switch") nor naming a device.
+_SG_ABBREVIATION = re.compile(r"\s*n?sgs?\b(?![-_ ]?\d)(?!.*\b(?:switch|router|server|firewall|fw\w*|vpn|host|vms?|"
+                              r"instances?)\b)", re.DOTALL)
+_SG_RULES = re.compile(r"\b(?:allow|allows|deny|inbound|outbound|ingress|egress|\d+/(?:tcp|udp)|sg-[0-9a-f]{8,17})\b|"
+                       r"(?<![\d.])\d{2,5}(?:\s*[,/]\s*\d{2,5})+(?![\d.])")
+
+
+def security_group(label: str) -> bool:
+    """A cloud security group's rules drawn as a box ("Security group\n22/80/443", "SG DB\nallow from App",
+    "SG: 8080/tcp"): enforced by the provider on every interface, so it names what it guards without being it."""
+    text = (label or "").lower()
+    return bool(_SECURITY_GROUP.match(text) or (_SG_ABBREVIATION.match(text) and _SG_RULES.search(text)))
+
+
 def label_role(label: str) -> str | None:
     """Role that a node's label names (R4): a few label-only words first, then the class-name keywords."""
     if (label or "").lstrip().startswith("/"):
         return "service"  # "/v1/sql (DuckDB Queries)": an HTTP endpoint, whatever it does behind [issue 13]
     if (label or "").rstrip().endswith("?"):
         return None  # "File Type?": a flowchart's decision names no component, so its words say nothing
+    if security_group(label):
+        return "network"  # `Firewall("SG DB\nallow from App")`: a rule set named for what it guards, not the store
     if saas_product(label or ""):
         return "external_saas"  # `Server("Pinecone")`, `Python("GPT API")`: a vendor's service [issue 13]
     if admin_app(label or ""):

@@ -21,11 +21,13 @@ LOG_SHIPPERS = frozenset({"Fluentd", "Fluentbit", "Logstash", "LogstashPipeline"
 
 
 def drives(g: AnalysisGraph, a: Arc) -> bool:
-    """A side arc that acts on its target: an operator deploying or running it, or a log shipper writing into a
-    store or stream. Other side arcs (monitoring, scrapes) fail open and reach nothing."""
+    """A side arc that acts on its target: an operator deploying or running it (a tool, or a person running a deploy
+    command: `User("You") >> Edge(label="kubectl apply") >> eks`), or a log shipper writing into a store or stream.
+    Other side arcs (monitoring, scrapes) fail open and reach nothing."""
     source = g.nodes[a.u]
     return a.kind == "side" and (source.role in OPERATORS or (
-        source.cls in LOG_SHIPPERS and g.groups[g.group_of[a.v]].stateful))
+        source.cls in LOG_SHIPPERS and g.groups[g.group_of[a.v]].stateful) or (
+        source.role == "client" and roles.deploy_command(a.label)))
 
 
 @dataclass

@@ -493,6 +493,7 @@ _ASSUMED_FROM = {
     "multiplicity": (": its cluster's label gives a multiplicity (1..n, x N)", "the number that runs"),
     "label_multiplicity": (": its label gives a multiplicity (1..n, x N)", "the number that runs"),
     "label_plural": (": its label names them in the plural (pods, servers, workers)", "the number that runs"),
+    "label_pattern": (": its name is a pattern for several pods (core-*)", "the number that runs"),
     "named_redundancy": (": its label names the redundancy (a replica set, a pair, HSRP, VRRP, keepalived, Always "
                          "On)", "its members"),
 }

@@ -77,10 +77,12 @@ def check_top001(g: AnalysisGraph, ctx: Context) -> list[Finding]:
     entries = {e.group for e in g.entries if not e.helper}  # a job nothing calls is still reported
     # An external service is someone else's: when nothing reaches it, TOP001 on its caller says what is missing.
     # A gateway to the internet (`InternetGateway("IGW") >> alb`) is where traffic from the internet comes in, no
-    # component a request should reach; what only it leads to is still reported.
+    # component a request should reach; what only it leads to is still reported. A security group's rules are
+    # enforced on the parts they guard, not reached.
     candidates = [gid for gid, grp in g.groups.items()
                   if gid not in entries and gid not in ctx.request_reach and grp.role in roles.REQUEST_ROLES
-                  and grp.role not in SOURCE_ROLES and grp.role != "external_saas" and not _internet_door(grp)]
+                  and grp.role not in SOURCE_ROLES and grp.role != "external_saas" and not _internet_door(grp)
+                  and not (grp.role in ("network", "edge_security") and roles.security_group(grp.name))]
     if not candidates:
         return []
     # What a schedule starts, and in a drawing with no user entry the head of its pipeline (ENTRY001 names it), is
