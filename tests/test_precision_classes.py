@@ -5993,3 +5993,21 @@ def test_a_database_named_on_a_managed_kubernetes_icon_runs_there():
     b.chain(b.node("Users", "users", provider="onprem", module="client"), b.node("ALB", "alb"),
             b.node("EC2", "api", replicas="2"), custom)
     assert build_graph(b.diagram()).nodes[custom.id].role == "database"
+
+
+def test_a_machine_named_for_the_iac_tool_it_runs_is_an_admin_host():
+    """`EC2("\\nTerraformer\\nEC2 Instance")` that a Route53 record points at and that assumes roles in other
+    accounts (holdout148 `infrahouse`, a blind false error): a machine named for the provisioning tool it runs
+    (Terraform, Ansible control node, Atlantis) is an admin host, on no request path. A service named after the
+    tool's API ("Terraform Cloud API") and Jenkins (left the product on purpose) are not."""
+    def role(label: str) -> str:
+        b = Arch()
+        ec2 = b.node("EC2", label)
+        b.chain(b.node("Route53", "Route53\nA Record"), ec2, b.node("IAM", "Instance Role", provider="aws",
+                                                                   module="security"))
+        return build_graph(b.diagram()).nodes[ec2.id].role
+
+    for label in ("\nTerraformer\nEC2 Instance", "Ansible control node", "Terraform runner"):
+        assert role(label) == "tooling", label
+    for label in ("Terraform Cloud API", "Jenkins"):
+        assert role(label) == "compute", label

@@ -715,6 +715,10 @@ _OPS_LABEL = re.compile(r"\b(?:portainer|rancher|kubernetes dashboard|k8s dashbo
                         # the steps of a provisioning run (`EKS("eks\ntfmodule")`, `Bash("kubeconfig\nshell")`): a
                         # module graph drawn with the icons of what the modules create is no runtime topology.
                         r"tf ?modules?$|terraform (?:modules?|stacks?|runs?)$|^kubeconfig(?: (?:shell|step|script))?$|"
+                        # ... and the machine that runs them, named for its tool ("Terraformer\nEC2 Instance",
+                        # "Ansible control node"): an admin host, on no request path
+                        r"^(?:terraform(?:er)?|ansible(?: control)?|atlantis|pulumi)(?: (?:runners?|hosts?|nodes?|"
+                        r"servers?|instances?|ec2|vms?|box(?:es)?))*$|"
                         # backup and sync tools (`Bash("rclone")` copying a share to blob storage): they copy data
                         # on a schedule, they serve no request
                         r"^(?:rclone|restic|borg(?:backup)?|duplicati|velero|rsync|kopia)$)")
