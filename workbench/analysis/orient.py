@@ -839,7 +839,6 @@ _BROWSER_APPS = frozenset({"React", "Vue", "Angular", "Svelte", "Ember", "Backbo
 _NOT_IN_BROWSER = re.compile(r"\b(?:ssr|server|servers|service|api|backend|bff|node|nodejs|templates?|jinja2?|django|"
                              r"flask|renders?|rendered|next ?js|next|nuxt|remix|gradio|streamlit|express|laravel|php|"
                              r"rails|spring|fastapi)\b")
-_MACHINE_LABEL = re.compile(r"\b(?:containers?|pods?|docker|ec2|vms?|instances?|hosts?|droplets?)\b")
 # Frameworks that render on a server, whatever icon they are drawn with (`Svelte("SvelteKit\n:3000")`), unless
 # the label says the build is static ("SPA", "SSG", "next export", "nuxt generate"), denies it ("no SSR"), or names
 # the serverless host that runs it ("Next.js on Vercel"), which the cluster reading handles elsewhere.
@@ -897,7 +896,7 @@ def _browser_apps(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -
     def machine(n: Node) -> bool:  # a box drawn as a machine, not a language's, framework's, custom or blank icon
         # ... unless a blank one's label names the machine ("Frontend container (React)", "React webapp on EC2")
         return n.provider not in ("custom", "programming") and (
-            n.cls != "Blank" or bool(_MACHINE_LABEL.search(roles.words(n.label or ""))))
+            n.cls != "Blank" or bool(_SERVING_CLUSTER.search(roles.words(n.label or ""))))
 
     def front_end(n: Node) -> bool:
         if machine(n) and not _placeholder(n):

@@ -826,7 +826,8 @@ def _build_input(label: str) -> bool:
 # A pipeline's command lines (`Docker("docker build\n-t backend:$SHA")`, "2. docker push", "Deploy\nhelm upgrade
 # --install api"): steps, not servers. Not what starts a server ("npm run start", "npm run dev"), and not a
 # service named for such a step ("Git Clone Service", "docker build workers" of a hosted CI) [issue 13].
-_COMMAND = re.compile(r"^(?:\$\s*)?(?:\d+[.)]\s*)?(?:(?:docker|podman|buildah) (?:build|push|pull|tag|login)|"
+_STEP = r"^(?:\$\s*)?(?:\d+[.)]\s*)?"  # a shell prompt or a step's number before the command
+_COMMAND = re.compile(rf"{_STEP}(?:(?:docker|podman|buildah) (?:build|push|pull|tag|login)|"
                       r"(?:npm|yarn|pnpm) (?:install|ci|test|run (?:build|test|lint))|pip install|"
                       r"(?:kubectl|helm) (?:apply|install|upgrade|rollout)|terraform (?:init|plan|apply)|"
                       r"git (?:push|clone|checkout))\b(?!\s+(?:service|api|worker|server)s?\b)")
@@ -838,7 +839,7 @@ def command_line(label: str) -> bool:
 
 
 # ... and the commands that change what runs (not `docker pull` or `git clone`, which fetch).
-_DEPLOY_COMMAND = re.compile(r"^(?:\$\s*)?(?:\d+[.)]\s*)?(?:(?:kubectl|helm) (?:apply|upgrade|rollout|install|create)|"
+_DEPLOY_COMMAND = re.compile(rf"{_STEP}(?:(?:kubectl|helm) (?:apply|upgrade|rollout|install|create)|"
                              r"terraform (?:apply|destroy)|(?:docker|podman) (?:build|push)|git push|pulumi up|"
                              r"ansible-playbook|(?:cdk|sam|serverless) deploy)\b")
 
