@@ -511,11 +511,13 @@ def test_a_mistake_inside_a_loop_of_diagrams_is_still_an_error(tmp_path, write_d
     'assert png.exists() and png.stat().st_size > 10_000, f"{png} was not made"',
     'raise RuntimeError(f"Failed to generate {png}") if not png.exists() else None',
     'open(png)',
+    'raise SystemExit(f"Error: PNG output was not generated at {png}") if not png.exists() else None',
 ])
 def test_a_design_that_checks_its_rendered_file_keeps_what_it_drew_with_a_warning(tmp_path, write_design, check):
     """Published scripts check the picture they render (`assert png.exists()`, holdout128 `d56845684`; `raise
     RuntimeError(f"Failed to generate {png}")`, holdout122 `palladius`): the workbench draws into out/, so the check
-    fails. What was drawn before it is analysed, and the warning says that later diagrams are missing."""
+    fails. What was drawn before it is analysed, and the warning says that later diagrams are missing. So with a
+    `SystemExit` whose message names the file (holdout158 `rit-mesh`, a load error in a blind round)."""
     path = write_design(tmp_path, "checks", f"""
         from pathlib import Path
         from diagrams import Diagram
@@ -538,7 +540,8 @@ def test_a_design_that_checks_its_rendered_file_keeps_what_it_drew_with_a_warnin
     assert not (tmp_path / "designs" / "docs").exists()  # nothing written where the script would have rendered
 
 
-@pytest.mark.parametrize("failing", ['assert False, "app.csv is missing"', 'open("assets/webapp.png")'])
+@pytest.mark.parametrize("failing", ['assert False, "app.csv is missing"', 'open("assets/webapp.png")',
+                                     'raise SystemExit("no credentials for the upload")'])
 def test_a_failure_that_names_another_file_is_still_an_error(tmp_path, write_design, failing):
     """Only the rendered file's own name counts: not another extension, nor a longer name that ends in it."""
     path = write_design(tmp_path, "other", f"""

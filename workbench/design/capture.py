@@ -648,6 +648,10 @@ def main(argv: list[str]) -> int:
             result["ok"] = True
             rec.warn(file or os.path.basename(design_path), line, "the design calls sys.exit(); "
                      "diagrams built before it are used")
+        elif rec.current is None and (checked := _rendered_file_named(exc, rec.rendered)):
+            # `raise SystemExit(f"Error: PNG output was not generated at {png}")`
+            result["ok"] = True
+            _warn_rendered_check(rec, file or os.path.basename(design_path), line, f"sys.exit({code!r})", checked)
         else:
             result["error"] = {"kind": "exit", "file": file or os.path.basename(design_path), "line": line,
                                "message": f"the design called sys.exit({code!r})", "detail": "",
@@ -669,9 +673,7 @@ def main(argv: list[str]) -> int:
             # `assert png.exists()`, `raise RuntimeError(f"Failed to generate {png}")`: the design checks a file
             # plain `diagrams` would have written. What it drew up to there is all there is to read.
             result["ok"] = True
-            rec.warn(error["file"], error["line"], f"{error['message']}: the design checks `{checked}`, which the "
-                     f"workbench does not write there (it draws into out/ itself). The {len(rec.diagrams)} "
-                     "diagram(s) drawn before this line are used; any the design would draw after it are missing")
+            _warn_rendered_check(rec, error["file"], error["line"], error["message"], checked)
         else:
             result["error"] = error
     finally:
@@ -685,6 +687,12 @@ def main(argv: list[str]) -> int:
     if result["ok"] and sheet_module is not None:
         result["sheet"] = sheet_module.collect(design_dir)
     return write(result_path, result)
+
+
+def _warn_rendered_check(rec: Recorder, file: str, line: int, what: str, checked: str) -> None:
+    rec.warn(file, line, f"{what}: the design checks `{checked}`, which the workbench does not write there (it "
+             f"draws into out/ itself). The {len(rec.diagrams)} diagram(s) drawn before this line are used; any "
+             "the design would draw after it are missing")
 
 
 def _diagram_attribute(exc: BaseException) -> bool:
