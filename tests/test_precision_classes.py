@@ -6011,3 +6011,302 @@ def test_a_machine_named_for_the_iac_tool_it_runs_is_an_admin_host():
         assert role(label) == "tooling", label
     for label in ("Terraform Cloud API", "Jenkins"):
         assert role(label) == "compute", label
+
+
+def test_a_store_drawn_in_each_leader_and_follower_cluster_is_one_replicated_store():
+    """Storage("WAL + LSM") in "Replica 1 (Leader)" > "Components" and again in "Replica 2 (Follower)" and "Replica
+    3 (Follower)" under one cluster (holdout145 `copyleftdev`, a false error left open last session): the cluster
+    names state the replication, even where the leader's copy sits a cluster deeper. Numbered copies alone
+    ("Worker 1", "Worker 2") name no replication and stay separate stores."""
+    def drawing(*names: str) -> set:
+        b = Arch()
+        with b.cluster("Storage Cluster"):
+            with b.cluster(names[0]):
+                with b.cluster("Components"):
+                    engine = b.node("Rust", "State Machine", provider="programming", module="language")
+                    store = b.node("Storage", "WAL + LSM", provider="generic", module="storage")
+            for name in names[1:]:
+                with b.cluster(name):
+                    b.node("Storage", "WAL + LSM", provider="generic", module="storage")
+        b.chain(onprem(b, "Users", "users", "client"), onprem(b, "Nginx", "Load Balancer", "network"), engine, store)
+        return {h for h in found(b, "REP001") if h[1] == "WAL + LSM"}
+
+    assert not drawing("Replica 1 (Leader)", "Replica 2 (Follower)", "Replica 3 (Follower)")
+    assert not drawing("Primary", "Standby")
+    assert drawing("Worker 1", "Worker 2", "Worker 3")
+    assert drawing("Replica 1 (Follower)", "Replica 2 (Follower)")  # no leader named: no pair stated
+
+
+def test_the_other_pages_of_a_browser_wizard_run_in_the_browser():
+    """`React("Step 1")` .. `React("Step 4")` in a "4-Step Onboarding Wizard" cluster: the user opens step 1, the
+    steps lead to one another and to the API, and the API's "Validated" and the store's "Re-opens Wizard" are drawn
+    back into later steps (holdout130 `sachidanand01`, a false error on "Step 2" left open since session 38). All
+    that reaches the pages from outside is what the pages themselves call, so each step is browser code, not a
+    server. A page that a web server no page calls hands out is served by it and stays a server."""
+    def drawing(served: bool):
+        b = Arch()
+        with b.cluster("Pro 4-Step Onboarding Wizard (/pro/dashboard)"):
+            steps = [b.node("React", f"Step {i}: form {i}", provider="programming", module="framework")
+                     for i in range(1, 5)]
+        with b.cluster("Backend Verification API"):
+            scan = onprem(b, "Server", "POST /api/pro/verify-doc", "compute")
+            save = onprem(b, "Server", "PUT /api/pro/profile", "compute")
+            db = onprem(b, "PostgreSQL", "profiles table", "database")
+        user = onprem(b, "User", "Handyman / Pro", "client")
+        b.chain(user, steps[0], steps[1], scan, steps[2], steps[3], save, db)
+        b.edge(db, steps[1], label="Re-opens Wizard at Target Step")
+        if served:
+            nginx = onprem(b, "Nginx", "web server", "network")
+            b.edge(user, nginx)
+            b.edge(nginx, steps[2])
+        g = build_graph(b.diagram())
+        return [g.nodes[s.id].role for s in steps]
+
+    assert drawing(False) == ["client"] * 4
+    assert drawing(True)[2] != "client"
+
+
+def test_a_source_database_a_key_service_points_at_is_still_a_pipelines_source():
+    """`RDS("RDS PostgreSQL")` whose WAL Debezium streams to MSK and S3, with `KMS("KMS") >> rds` drawn for its
+    encryption and no client (holdout131 `deepankar191`, a REP miss): the key service grants a key, it reads
+    nothing, so the lone database is still noted as the single source the pipeline loads from."""
+    def drawing(into: str, module: str) -> list:
+        b = Arch()
+        rds = b.node("RDS", "RDS PostgreSQL", provider="aws", module="database")
+        b.chain(rds, b.node("ManagedStreamingForKafka", "Debezium source", provider="aws", module="analytics"),
+                b.node("ManagedStreamingForKafka", "Amazon MSK", provider="aws", module="analytics"),
+                b.node("S3", "data lake", provider="aws", module="storage"))
+        b.edge(b.node(into, into, provider="aws", module=module), rds)
+        return [f for f in by_code(b, "REP001") if "`RDS PostgreSQL`" in f.message]
+
+    assert any("feeds" in f.message for f in drawing("KMS", "security"))
+    assert not any("feeds" in f.message for f in drawing("Lambda", "compute"))  # a writer is a reader's path
+
+
+def test_what_leads_only_into_an_admin_host_is_the_operators_way_in():
+    """`Route53("A Record") >> EC2("Terraformer")` and `SecretsManager("SSH Key") >> ec2` beside the host's own
+    role and logs (holdout148 `infrahouse`, two TOP001 warnings left after class 286): a DNS record and a key that
+    lead only into the admin host are how operators reach it, not components a user request should reach. A DNS
+    name drawn to the admin host and to a service is still a user's way in, and the service is checked."""
+    b = Arch()
+    with b.cluster("Target AWS Accounts"):
+        accounts = [b.node("IAM", f"Account {x}", provider="aws", module="security") for x in "ABC"]
+    with b.cluster("Source AWS Account"):
+        dns = b.node("Route53", "Route53\nA Record")
+        key = b.node("SecretsManager", "SSH Key", provider="aws", module="security")
+        role = b.node("IAM", "Instance Role", provider="aws", module="security")
+        with b.cluster("VPC / Private Subnet"):
+            host = b.node("EC2", "\nTerraformer\nEC2 Instance")
+        logs = b.node("Cloudwatch", "Audit Logs", provider="aws", module="management")
+    b.edge(dns, host, style="dashed")
+    b.edge(key, host, label="SSH access")
+    b.edge(host, logs)
+    b.edge(host, role)
+    b.edge(role, accounts, label="AssumeRole")
+    assert build_graph(b.diagram()).nodes[host.id].role == "tooling"
+    assert not found(b, "TOP001")
+    # the same record drawn to a service as well is a way in for users: the service is no operators' tool
+    api = b.node("EC2", "api")
+    b.edge(dns, api)
+    b.edge(api, b.node("Lambda", "thumbnailer", provider="aws", module="compute"))
+    assert not found(b, "TOP001") and any(e.group == "route53-a-record" for e in build_graph(b.diagram()).entries)
+
+
+def test_a_deployment_whose_note_says_it_is_scaled_runs_several():
+    """`Deployment("Rucio Server\\n(scaled)")` behind an ingress (holdout150 `ri-scale`, a blind false error): a note
+    that says the workload runs scaled out ("(scaled)", "(autoscaled)", a line "HPA") stands for at least two, a
+    guess REP010 states. "Cluster Autoscaler" names a component, not how it runs."""
+    def drawing(label: str):
+        b = Arch()
+        app = b.node("Deployment", label, provider="k8s", module="compute")
+        b.chain(b.node("Users", "users", provider="onprem", module="client"),
+                b.node("Ingress", "ingress", provider="k8s", module="network", replicas="2"), app,
+                b.node("RDS", "db", provider="aws", module="database", multi_az="true"))
+        return {h for h in found(b, "SPOF001") if h[1] == " ".join(label.split())}, by_code(b, "REP010")
+
+    for label in ("Rucio Server\n(scaled)", "api (autoscaled)", "api\nHPA"):
+        spof, rep010 = drawing(label)
+        assert not spof and any("runs scaled out" in f.message for f in rep010), label
+    # (a second read) a note beside a count of one, or a server's worker processes, is no fleet
+    for label in ("Cluster Autoscaler", "api\n(HPA)\nmin=1 max=1", "web\n(scaled)\n1 replica", "api\nHPA\n(planned)",
+                  "gunicorn\n(scaled)"):
+        assert drawing(label)[0], label
+
+
+def test_a_c4_external_system_named_as_a_user_interface_is_a_client():
+    """`System(name="Terminal UI", external=True) >> api` beside a person who uses the web SPA (holdout150
+    `vilosource`, a blind miss): an external system named as the interface people run ("Terminal UI", "Web UI",
+    "Mobile App") is a client, so the one API server behind it is its single point of failure. Other external
+    systems ("vf-agents", "Intake Tooling") stay external helpers."""
+    def drawing(name: str) -> set:
+        b = Arch()
+        ext = b.node("Rack", name, c4={"name": name, "type": "External System", "technology": "",
+                                       "description": "CLI interface"})
+        api = b.node("Rack", "API Server", c4={"name": "API Server", "type": "Container", "technology": "Node/TS",
+                                               "description": ""})
+        db = b.node("Rack", "Postgres", c4={"name": "Postgres", "type": "Database", "technology": "",
+                                            "description": ""})
+        b.chain(ext, api, db)
+        person = b.node("Rack", "Product Owner", c4={"name": "Product Owner", "type": "Person", "technology": "",
+                                                      "description": ""})
+        b.edge(person, b.node("Rack", "Web UI SPA", c4={"name": "Web UI SPA", "type": "Container",
+                                                         "technology": "Browser App", "description": ""}))
+        return {h for h in hits(analyse_arch(b).findings, "error", "warning", "info") if h == ("SPOF001", "API Server")}
+
+    assert ("SPOF001", "API Server") in drawing("Terminal UI")
+    assert not drawing("Intake Tooling")
+    # (a second read) a tool's console is no user's client: "Kafka UI" stays external
+    b = Arch()
+    ui = b.node("Rack", "Kafka UI", c4={"name": "Kafka UI", "type": "External System", "technology": "",
+                                        "description": ""})
+    assert build_graph(b.diagram()).nodes[ui.id].role == "external_saas"
+
+
+def test_front_ends_in_a_cluster_named_for_their_users_are_the_users_browsers():
+    """Four `React` portals in "User Portals (React / Vite)" that call the Express API and get pushes back from a
+    Socket.io server the API notifies (holdout154 `lorrey`, a blind miss): with no person drawn, front ends in a
+    cluster named for their users are in the users' browsers, so the one API is their single point of failure;
+    a push back from a server they reach does not make them servers. `MongoDB("Atlas Database")` names MongoDB
+    Atlas, a hosted replica set. A balancer drawn into a portal serves it."""
+    def drawing(served: str):
+        b = Arch()
+        with b.cluster("User Portals (React / Vite)"):
+            portals = [b.node("React", name, provider="programming", module="framework")
+                       for name in ("Head Office", "SAS-1 Pump")]
+        with b.cluster("Node.js Backend (Port 3000)"):
+            api = b.node("Nodejs", "Express API", provider="programming", module="language")
+            socket = b.node("Nodejs", "Socket.io Server", provider="programming", module="language")
+        atlas = onprem(b, "MongoDB", "Atlas Database", "database")
+        b.edge(portals, api, label="HTTP/REST")
+        b.edge(socket, portals, label="WebSocket")
+        b.edge(api, socket, label="Notify")
+        b.edge(api, atlas, label="Read/Write")
+        if served == "balancer":
+            b.edge(b.node("ELB", "elb", provider="aws", module="network"), portals[0])
+        elif served == "gateway":  # (a second read) linked both ways with a gateway the users call
+            gateway = b.node("APIGateway", "gateway", provider="aws", module="network")
+            b.edge(onprem(b, "Users", "users", "client"), gateway)
+            b.edge(gateway, portals[0], dir="none")
+        elif served == "web server":  # (a second read) served by a web server the users reach first
+            web = b.node("EC2", "web server")
+            b.edge(onprem(b, "Users", "users", "client"), web)
+            b.edge(web, portals[0])
+            b.edge(api, web)
+        g = build_graph(b.diagram())
+        return [g.nodes[p.id].role for p in portals], found(b, "SPOF001", "REP001")
+
+    roles_, errors = drawing("")
+    assert roles_ == ["client", "client"] and ("SPOF001", "Express API") in errors
+    assert not any(h[1] == "Atlas Database" for h in errors)
+    for served in ("balancer", "gateway", "web server"):
+        assert drawing(served)[0][0] != "client", served
+    # (a second read) "Atlas DB" on another database's icon is a project's name, not MongoDB Atlas
+    b = Arch()
+    b.chain(onprem(b, "Users", "users", "client"), b.node("ALB", "alb"), b.node("EC2", "api", replicas="2"),
+            onprem(b, "PostgreSQL", "Atlas DB", "database"))
+    assert ("REP001", "Atlas DB") in found(b, "REP001")
+
+
+
+def test_simulated_iot_sensors_on_a_phone_icon_are_devices():
+    """`Mobile("Simulated IoT\\nSensors (0-2)") >> Flask("Flask HTTP Server")` in a sensor pipeline (holdout160
+    `varsamlewis`, three blind false errors): the name's line says IoT, so they are devices sending readings, not
+    users every request comes from; the pipeline's stores are still checked. An "IoT App" people use is a client."""
+    def drawing(label: str):
+        b = Arch()
+        flask = b.node("Flask", "Flask HTTP Server\n(Port 3030)", provider="programming", module="framework")
+        b.chain(b.node("Mobile", label, provider="generic", module="device"), flask,
+                b.node("Python", "MQTT Producer", provider="programming", module="language"),
+                onprem(b, "PostgreSQL", "readings", "database"))
+        return found(b, "SPOF001"), found(b, "REP001", severities=("error", "warning", "info"))
+
+    spof, rep = drawing("Simulated IoT\nSensors (0-2)")
+    assert not spof and ("REP001", "readings") in rep
+    assert drawing("IoT App")[0]
+
+
+def test_a_library_box_the_app_calls_in_the_client_tier_runs_on_the_client():
+    """`React("React Native\\n+ Expo 54") >> Rack("Gluestack UI\\nNativeWind")` in a "Client Tier" cluster, the app
+    called by `Mobile("Mobile App\\nUser")` (holdout156 `sandyhub007`, a blind false error): a placeholder box the
+    client app calls in a cluster named for the clients is a library on the user's phone. A box whose label names
+    a server ("Auth API server") is still a server."""
+    def roles_of(label: str) -> str:
+        b = Arch()
+        user = b.node("Mobile", "Mobile App\nUser", provider="generic", module="device")
+        with b.cluster("Client Tier"):
+            app = b.node("React", "React Native\n+ Expo 54", provider="programming", module="framework")
+            lib = b.node("Rack", label, provider="generic", module="compute")
+        b.chain(user, app, lib)
+        b.chain(app, b.node("Fastapi", "API", provider="programming", module="framework"),
+                onprem(b, "PostgreSQL", "db", "database"))
+        return build_graph(b.diagram()).nodes[lib.id].role
+
+    assert roles_of("Gluestack UI\nNativeWind") == "client"
+    assert roles_of("Auth API server") != "client"
+
+
+def test_apps_on_a_serverless_platform_named_after_the_layer_are_its_deployments():
+    """Next.js pages in "Frontend Layer - Next.js on Vercel" (holdout158 `oxyilep2ps`, two blind false errors) and
+    `Python("ChatEngine\\n+ TOOL_DISPATCH")` in "AgentCore Runtime (MicroVM)" (holdout157 `outstandingcandy`, a
+    blind false error): the platform named after the layer, or Amazon Bedrock AgentCore Runtime, runs them as
+    deployments, so their findings are info. "Frontend on a VM" names a machine."""
+    def spof(cluster: str, cls: str, module: str) -> set:
+        b = Arch()
+        with b.cluster(cluster):
+            app = b.node(cls, "Borrower Dashboard", provider="programming", module=module)
+        b.chain(onprem(b, "Users", "users", "client"), app, b.node("EC2", "api", replicas="2"),
+                b.node("RDS", "db", provider="aws", module="database", multi_az="true"))
+        return {h for h in found(b, "SPOF001") if h[1] == "Borrower Dashboard"}
+
+    assert not spof("Frontend Layer - Next.js on Vercel", "Nextjs", "framework")
+    assert not spof("AgentCore Runtime (MicroVM)", "Python", "language")
+    assert spof("Frontend on a VM", "Nextjs", "framework")
+    assert spof("Frontend Layer - Next.js", "Nextjs", "framework")
+    # ... and a proxy icon whose own note names the platform's edge (`Nginx("API Entry Layer\n(Vercel Edge / Next
+    # API)")`, same script): the platform's, drawn with the icon at hand; a plain nginx is one instance
+    def proxy(label: str) -> set:
+        b = Arch()
+        nginx = onprem(b, "Nginx", label, "network")
+        b.chain(onprem(b, "Users", "users", "client"), nginx, b.node("EC2", "api", replicas="2"),
+                b.node("RDS", "db", provider="aws", module="database", multi_az="true"))
+        return {h for h in found(b, "SPOF001") if h[1] == " ".join(label.split())}
+
+    assert not proxy("API Entry Layer\n(Vercel Edge / Next API)")
+    assert proxy("API Entry Layer\n(nginx 1.25)")
+
+
+def test_a_storage_icon_named_for_a_source_file_is_code():
+    """`Storage("api.ts\\n(REST Client)") >> NodeJS("Express Server")` between the browser views and the API
+    (holdout156 `23f1002638`, a blind miss on the Express server): a box named for a source file is a module of
+    the code, not a store, so the server behind it is on the users' path. "database.sqlite" is a store."""
+    def drawing(label: str):
+        b = Arch()
+        module = b.node("Storage", label, provider="generic", module="storage")
+        express = b.node("Nodejs", "Express Server\n(server/index.js)", provider="programming", module="language")
+        b.chain(onprem(b, "Users", "Victim", "client"), module, express, onprem(b, "PostgreSQL", "db", "database"))
+        return build_graph(b.diagram()).nodes[module.id].role, found(b, "SPOF001")
+
+    role, spof = drawing("api.ts\n(REST Client)")
+    assert role == "compute" and ("SPOF001", "Express Server (server/index.js)") in spof
+    assert drawing("database.sqlite")[0] != "compute"
+    assert drawing("storage.py\n• SQLite Database")[0] != "compute"  # the module names the store it keeps
+
+
+def test_a_server_nobody_calls_that_keeps_a_connection_to_silent_clients_serves_them():
+    """`chat << gateway` beside `callers >> alb >> n8n`: "OpenClaw Gateway\\nsingleton · 0 ingress" dials out to
+    the chat channels, which send no request drawn (holdout158 `teddynted`, a blind miss). The arrow is the
+    connection the gateway keeps to its users, so it is their single point of failure (a stated guess, a warning).
+    A job by name ("nightly digest") stays a push."""
+    def drawing(label: str) -> set:
+        b = Arch()
+        chat = b.node("Mobile", "Chat channels\n(Slack · WhatsApp)", provider="generic", module="device")
+        callers = b.node("Mobile", "Webhook / API callers", provider="generic", module="device")
+        gateway = b.node("EC2", label)
+        b.chain(callers, b.node("ALB", "alb"), b.node("EC2", "n8n main"),
+                b.node("RDS", "db", provider="aws", module="database", multi_az="true"))
+        b.edge(chat, gateway, dir="back", style="dashed")
+        b.edge(gateway, b.node("EFS", "state", provider="aws", module="storage"))
+        return {h for h in found(b, "SPOF001") if h[1] == " ".join(label.split())}
+
+    assert drawing("OpenClaw Gateway\nsingleton")
+    assert not drawing("nightly digest job")

@@ -520,8 +520,13 @@ def _inferred(groups: Mapping[str, Group], Q: nx.DiGraph, candidates: list[str],
 
 # Clients that are machines reporting readings: AWS IoT device icons (IotCamera, IotSensor, IotThing...) and labels
 # that name a sensor, a camera or a simulator of one [H, issue 13].
-_DEVICE_LABEL = re.compile(rf"\b(?:{roles.DEVICE_NOUNS}|meters?|detectors?|simulators?|iot devices?|edge devices?|"
-                           r"plcs?|telemetry devices?|trackers?|beacons?)\b")
+_DEVICE_LABEL = re.compile(rf"\b(?:{roles.DEVICE_NOUNS}|meters?|detectors?|simulators?|edge devices?|plcs?|"
+                           r"telemetry devices?|trackers?|beacons?)\b|"
+                           # "Simulated IoT\nSensors (0-2)": the name's line ends in IoT ("io t" by words()), or
+                           # IoT before a device word; not "IoT Mobile App", "IoT Users" or "End User (IoT)".
+                           r"^(?!.*\b(?:users?|customers?|apps?|web|mobile|portals?|ui|frontend|admin|operators?|"
+                           r"engineers?|clients?|dashboards?|consoles?)\b).*\bi?io ?t(?: (?:sensors?|devices?|things?|"
+                           r"nodes?|gateways?|simulators?)\b|$)")
 
 
 def is_device(info: NodeInfo) -> bool:

@@ -13,6 +13,7 @@ from workbench.analysis.redundancy import (
     RDS_CLASSES,
     is_shard,
     label_stem,
+    role_marks,
 )
 
 # Stateless request roles whose look-alike siblings form one replica group (§3.1). Clients are excluded (two
@@ -169,6 +170,7 @@ def merge_named_ensembles(nodes: Mapping[str, NodeInfo], uf: _UnionFind,
             keys[(info.cls, info.role, info.stem, scope(info.cluster_path))].append(nid)
             if info.marks and info.cluster_path and _names_only_the_product(info):  # only marked members pair
                 unnamed[(info.cls, info.cluster_path)].append(nid)
+    _merge_replica_clusters(nodes, uf, scope)
     # Labels that name no service ("Primary Instance" beside "Aurora Replica" in an "Aurora Cluster") pair inside
     # one cluster, on the primary/replica words only.
     for ids in unnamed.values():
@@ -186,6 +188,32 @@ def merge_named_ensembles(nodes: Mapping[str, NodeInfo], uf: _UnionFind,
         if labelled_pair or numbered:
             for other in ids[1:]:
                 uf.union(ids[0], other)
+
+
+def _merge_replica_clusters(nodes: Mapping[str, NodeInfo], uf: _UnionFind, scope: _Scopes) -> None:
+    """A store drawn once in each of sibling clusters named for the leader and its followers ("Replica 1
+    (Leader)", "Replica 2 (Follower)" under "Mox Cluster") is one replicated store, even where the leader's copy
+    sits a cluster deeper (in its "Components"): the cluster names state the replication [issue 13]. Only the
+    words of replication (leader, primary, master beside follower, replica, standby): "Jenkins Slave 1", "Secondary
+    Application" or "Reader Service" are other machines and services with stores of their own, and so are
+    numbered copies ("Worker 1"), two stores of one label in the leader's cluster, and quorum members."""
+    found: dict[tuple, dict[tuple[str, ...], list[str]]] = defaultdict(lambda: defaultdict(list))
+    for nid, info in nodes.items():
+        if not info.stateful or info.role == "coordination" or is_shard(info.label):
+            continue
+        path = info.cluster_path
+        at = next((i for i in range(len(path) - 1, -1, -1) if _REPLICATION_NAME.search(path[i].lower())), None)
+        if at is not None:
+            found[(info.cls, info.role, info.label, scope(path[:at]))][path[:at + 1]].append(nid)
+    for clusters in found.values():
+        marks = [role_marks(path[-1], "") for path in clusters]
+        if len(clusters) >= 2 and all(len(ids) == 1 for ids in clusters.values()) and _labelled_pair(marks):
+            ids = [i for (i,) in clusters.values()]
+            for other in ids[1:]:
+                uf.union(ids[0], other)
+
+
+_REPLICATION_NAME = re.compile(r"\b(?:leader|primary|master|follower|replica|standby)\b")
 
 
 def _labelled_pair(marks: list[frozenset[str]]) -> bool:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from types import MappingProxyType
 
@@ -23,6 +23,7 @@ from workbench.analysis.redundancy import (
     label_says_ha,
     self_hosted_product,
     serverless_host,
+    serverless_note,
     label_stem,
     own_edge_connector,
     multiplier,
@@ -170,9 +171,9 @@ def _ha(n: Node, role: str, memo: dict[tuple, HA], places: tuple[str, ...]) -> H
     cloud = provider in _HA_LABEL_PROVIDERS
     label_ha = label_says_ha(n.label) if cloud else False
     self_hosted = self_hosted_product(n.label, role) if cloud else None
-    hosted = hosted_service(n.label, role) if not cloud else None
+    hosted = hosted_service(n.label, role, n.cls) if not cloud else None
     hosted = f"its label names {hosted}" if hosted else edge_vendor(places, role, n.label)
-    host = serverless_host(n.cls, n.provider, places)
+    host = serverless_host(n.cls, n.provider, places) or serverless_note(n.cls, n.provider, n.label)
     cls = k8s_kind(n) or n.cls
     if n.provider == "k8s" and cls in K8S_OBJECTS and _A_SERVER.search(roles.words(n.label or "")):
         return _SERVER_ON_AN_OBJECT_ICON
@@ -814,11 +815,23 @@ def _client_side_clusters(diagram: Diagram, resolved: dict[str, roles.RoleResolu
                         # is served by it, whatever is drawn back
                         or any(c not in inner[cid] and (c not in calls[m] or resolved[c].role == "client"
                                                         or not answers.get((c, m), False)) for c in callers[m])
-                        or (from_browser and not _browser_code(by_id[m]))):
+                        or (from_browser and not _browser_code(by_id[m]) and not (
+                            # a placeholder box the app calls in a cluster named for the clients, calling
+                            # nothing outside it, whose label names a library's part (`Rack("Gluestack
+                            # UI\nNativeWind")` in "Client Tier") is on their side too; "Payments" or "Chat
+                            # Relay" there may be a service of its own
+                            cid in named and _placeholder(by_id[m]) and calls[m] <= inner[cid]
+                            and not _PORT.search(by_id[m].label or "")
+                            and _CLIENT_LIBRARY.search(text := roles.words(by_id[m].label or ""))
+                            and not _NOT_IN_BROWSER.search(text)))):
                     continue
                 seen.add(m)
                 resolved[m] = roles.RoleResolution("client", "placement")
                 stack.append(m)
+
+
+_CLIENT_LIBRARY = re.compile(r"\b(?:ui|components?|navigation|styles?|css|tailwind|native ?wind|themes?|hooks?|sdk|"
+                             r"librar(?:y|ies)|lib|widgets?|icons?)\b")
 
 
 def _client_machine(n: Node, called: set[str], inside: set[str], resolved: Mapping[str, roles.RoleResolution]) -> bool:
@@ -952,10 +965,70 @@ def _browser_apps(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -
               and (not machine(n) or callers[n.id] & delivery)]
     # ... and a source is one that nothing calls but what it calls itself (`fastapi >> react` drawn as the reply).
     sources = [n for n in apps if callers[n.id] <= calls[n.id]]
+    # ... and front ends drawn in a cluster named for their users or their static host ("User Portals (React /
+    # Vite)", "Vercel"; not "Frontend • Vercel • Next.js", which renders on a server) that nothing reaches but what
+    # they call themselves (a server's push back: `portal << socket_io`, which their API notifies).
+    # A line (`gateway - ui`) counts as a call both ways here: the neighbour may be what serves it.
+    touching = {nid: set(found) for nid, found in callers.items()}
+    for e in diagram.edges:
+        if e.dir not in ("forward", "back"):
+            touching.setdefault(e.caller, set()).add(e.callee)
+            touching.setdefault(e.callee, set()).add(e.caller)
+    touching = defaultdict(set, touching)
+    portals = [n for n in apps if n not in called and any(
+        _USER_SIDE_CLUSTER.search(text := roles.words(cluster_labels.get(cid) or ""))
+        and not _SERVER_RENDERED.search(text)
+        for cid in n.clusters) and _answered_only(n.id, {n.id}, touching, calls, resolved, clients)]
     browser = called + (sources if len(sources) == 1 and not clients else []) + ahead
+    browser += [n for n in portals if n not in browser]
+    browser += _sibling_pages(apps, browser, touching, calls, resolved, serving_cluster, clients)
     for n in browser:
         resolved[n.id] = roles.RoleResolution("client", "browser")
     return bool(browser)
+
+
+def _answered_only(nid: str, app: set[str], callers: Mapping[str, set[str]], calls: Mapping[str, set[str]],
+                   resolved: Mapping[str, roles.RoleResolution], clients: set[str]) -> bool:
+    """True when all that reaches `nid` from outside its `app` answers what the app calls itself: reached from
+    the app, not through a queue, and one way only. A neighbour linked both ways (`gateway - ui`, a server and its
+    reply), a balancer, CDN or bucket, and a server the drawn clients reach without the app (`customer >>
+    web_server >> ui >> api >> web_server`) serve it instead; a store others write is still only read."""
+    outside = callers[nid] - app - clients
+    if not outside:
+        return True
+    if outside & calls[nid] or any(resolved[c].role in _SERVING_ROLES for c in outside):
+        return False
+    # Answers come back along the calls, not through a queue: what a queue's consumer sends into a page
+    # (`api >> sqs >> mailer >> React("Email templates")`) is the page's own work on a server.
+    behind = reached(sorted(app), {k: [v for v in vs if resolved[v].role != "queue"] for k, vs in calls.items()})
+    if not outside <= behind:
+        return False
+    servers = {c for c in outside if resolved[c].role not in roles.STATEFUL}
+    roots = clients - app
+    return not servers or not roots or not servers & reached(
+        sorted(roots), {k: [v for v in vs if v not in app] for k, vs in calls.items() if k not in app})
+
+
+def _sibling_pages(apps: list[Node], browser: list[Node], callers: Mapping[str, set[str]],
+                   calls: Mapping[str, set[str]], resolved: Mapping[str, roles.RoleResolution],
+                   serving_cluster: Callable[[str], bool], clients: set[str]) -> list[Node]:
+    """The other pages of a browser app drawn in one cluster (a wizard's "Step 1" .. "Step 4", `React` each, in
+    "Onboarding Wizard") are in the browser too when all that reaches them from outside the app answers what the
+    app itself calls (`_answered_only`): the server's "Validated" into step 3 and the store's "Re-opens Wizard"
+    into step 2 [issue 13]. Same class as a page read so, in a cluster that names no server."""
+    pages: dict[tuple[str, str], list[Node]] = defaultdict(list)
+    for n in apps:
+        if n.clusters and not serving_cluster(n.clusters[-1]):
+            pages[(n.clusters[-1], n.cls)].append(n)
+    known = {n.id for n in browser}
+    found: list[Node] = []
+    for members in pages.values():
+        if len(members) < 2 or not any(n.id in known for n in members):
+            continue
+        ids = {n.id for n in members}
+        found += [n for n in members if n.id not in known and callers[n.id]
+                  and _answered_only(n.id, ids, callers, calls, resolved, clients)]
+    return found
 
 
 _EXTERNAL_SERVERS = frozenset({"compute", "service", "unknown"})
@@ -1160,11 +1233,15 @@ def _named_fleet(n: Node) -> str | None:
     """How a stateless node's own label says it runs as several, at least two as a guess REP010 states:
     "label_multiplicity" for "爬蟲 VM x N", "Worker 1..n", "Runner\nN tasks" on ECS (the multiplicity its cluster's
     label may give), "label_plural" for `Pod("web pods")`, `EC2("App Servers")` (a group drawn as one icon),
-    "label_pattern" for `Pod("core-*")`.
+    "label_pattern" for `Pod("core-*")`, "label_scaled" for a note that says so ("Rucio Server\n(scaled)",
+    "(autoscaled)", "(HPA)").
     Not a count of what it manages ("Dispatcher\nfan-out to N workers"), nor one server's worker processes."""
     if n.cls == "Pod" and n.provider == "k8s" and _POD_PATTERN.match(n.label):
         return "label_pattern"  # `Pod("core-*")`: whichever pods the name matches, as `kubectl get pods` lists them
     text = n.label.lower()
+    if _SCALED_NOTE.search(text) and not (_NOT_YET.search(text) or _ONE_INSTANCE.search(text)
+                                          or _ONE_COPY.search(text) or _NOT_A_FLEET.search(roles.words(text))):
+        return "label_scaled"  # "Rucio Server\n(scaled)"; not "api\n(HPA)\nmin=1 max=1" nor "gunicorn (scaled)"
     found = _MULTIPLICITY.search(text) or (_N_TASKS.search(text) if n.cls in _TASK_RUNNERS else None)
     if found:
         start, end = text.rfind("\n", 0, found.start()) + 1, text.find("\n", found.end())
@@ -1186,6 +1263,10 @@ def _named_fleet(n: Node) -> str | None:
 # "Celery workers", "Worker Nodes"); not tasks, which may be a job's steps, nor containers, several of which one
 # host runs.
 _PLURALS = r"(?:pods|replicas|instances|servers|workers|nodes|vms)"
+_ONE_COPY = re.compile(r"\b(?:1|one) (?:replica|pod|copy)\b")
+# A note, in brackets or on a line of its own, that says the service runs scaled out; not "Cluster Autoscaler".
+_SCALED_NOTE = re.compile(r"(?:\(|\n)\s*(?:(?:auto|horizontally)[- ]?scaled|scaled(?: out| horizontally)?|hpa)"
+                          r"\s*(?:\)|$|\n)")
 _POD_PATTERN = re.compile(r"^\s*[a-z0-9][a-z0-9.-]*-\*\s*$")
 _PLURAL_INSTANCES = re.compile(rf"^(?:\S+ ){{0,3}}{_PLURALS}$")
 _PLURAL_HINT = re.compile(rf"{_PLURALS}\b", re.IGNORECASE)  # the same words, looked for in the raw label
@@ -1680,15 +1761,19 @@ def _mark_hosting(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:
 def _mark_client_answers(rows: list[list], nodes: Mapping[str, NodeInfo]) -> None:
     """When no drawn client sends a request, an arrow into one (`streamlit >> Edge(label="Shows data
     visualization") >> Users("End Users")`) is the answer to its request, drawn the way the data flows: read it as
-    the client calling. A drawing in which some client calls keeps its arrows into clients as pushes [issue 13]."""
+    the client calling. A drawing in which some client calls keeps its arrows into clients as pushes, but for the
+    connections servers keep to clients that send nothing (`_mark_dial_outs`) [issue 13]."""
     clients = {n for n, info in nodes.items() if info.role == "client"}
+    if not clients:
+        return
     # What a client sends to monitoring or tooling (a side edge) is no request: it fails open. Nor is feedback or
     # telemetry it publishes to a queue (`web_app >> Edge(label="feedback") >> kafka`), or an arrow to another
     # client: the requests it makes are still not drawn. Messages it sends through a queue (a chat) are requests.
-    if not clients or any(r[1] in clients and r[2] not in clients and not r[7] and r[5] != "side"
-                          and not nodes[r[2]].auxiliary
-                          and not (nodes[r[2]].role == "queue" and _TELEMETRY_LABEL.search(r[0].label or ""))
-                          for r in rows):
+    asking = {r[1] for r in rows if r[1] in clients and r[2] not in clients and not r[7] and r[5] != "side"
+              and not nodes[r[2]].auxiliary
+              and not (nodes[r[2]].role == "queue" and _TELEMETRY_LABEL.search(r[0].label or ""))}
+    if asking:
+        _mark_dial_outs(rows, nodes, clients - asking)
         return
     # An arrow out of a queue into a client (`SNS("push") >> app`) is a delivery, never an answer.
     answered = [row for row in rows if row[2] in clients and row[1] not in clients and row[4] is None
@@ -1719,6 +1804,33 @@ def _mark_client_answers(rows: list[list], nodes: Mapping[str, NodeInfo]) -> Non
                   "no drawn client sends a request, so "
                   + ("arrows into clients are answers" if v in clients else
                      "the arrows drawn toward the client are its answers, back to the server that calls others"))
+
+
+_PUSH_WORDS = re.compile(r"\b(?:push\w*|e ?mails?|sms|notif\w*|webhooks?|reports?|reporting|exports?|alerts?|"
+                         r"dispatch\w*|sender|senders|broadcast\w*|mailers?)\b")
+
+
+def _mark_dial_outs(rows: list[list], nodes: Mapping[str, NodeInfo], silent: set[str]) -> None:
+    """Where other clients send requests, an arrow from a server that nothing calls into a client that sends
+    none (`chat << gateway`: "OpenClaw Gateway\nsingleton · 0 ingress" dialling out to Slack and WhatsApp) is the
+    connection that server keeps to its users: read the client as calling it [issue 13]. A job or producer by name
+    stays a push, and so does a server that anything calls."""
+    if not silent:
+        return
+    called = {r[2] for r in rows if not r[7] and r[5] != "side" and r[1] != r[2]}
+    # ... nor a queue's consumer, nor what says it pushes: "Email Sender", "Webhook Dispatcher", "notify".
+    queued = {x for r in rows for x, y in ((r[1], r[2]), (r[2], r[1])) if nodes[y].role == "queue"}
+    for row in rows:
+        u, v = row[1], row[2]
+        if (v in silent and u not in called and u not in silent and u not in queued
+                and nodes[u].role in ("compute", "service") and row[4] is None and row[5] is None and not row[7]
+                and row[0].dir in ("forward", "back")
+                and not _PRODUCER_LABEL.search(roles.words(nodes[u].label))
+                and not _PUSH_WORDS.search(roles.words(f"{nodes[u].label} {row[0].label or ''}"))):
+            row[1], row[2] = v, u
+            row[6] = (f"read `{nodes[u].label} → {nodes[v].label}` as `{nodes[v].label}` asking `{nodes[u].label}`: "
+                      f"nothing calls `{nodes[u].label}` and `{nodes[v].label}` sends no request, so the arrow is "
+                      "the connection it keeps to its users")
 
 
 # What makes data for others and answers no request: a training run, a job, a scheduler, an ETL step.

@@ -536,15 +536,18 @@ _HOSTED = {
     "database": re.compile(r"^(?:mongo ?db atlas|atlas (?:cluster|vector search|search)|planet ?scale|upstash|"
                            rf"pinecone|{SNOWFLAKE_VENDOR})\b"),
 }
+_ATLAS_DB = re.compile(r"atlas (?:db|database)\b")
 _OWN_MACHINES = re.compile(r"\b(?:tunnel|cloudflared|origin|report server|gateway|on-?prem(?:ises)?|self-?hosted|"
                            r"connector|appliance|server|agent)\b")
 
 
-def hosted_service(label: str | None, role: str) -> str | None:
+def hosted_service(label: str | None, role: str, cls: str = "") -> str | None:
     """The hosted service a label names first for a CDN, DNS, edge-security, network-rule, BI or database role
     (`cloudflare`, `security group`, `mongodb atlas`), else None; never when the label says it runs on one's own
-    machines."""
+    machines. On MongoDB's own icon, "Atlas DB" names Atlas too ("Atlas" elsewhere is many a project's name)."""
     found = _product(_HOSTED, label, role)
+    if found is None and cls.lower() == "mongodb" and _ATLAS_DB.match(" ".join((label or "").lower().split())):
+        found = "mongodb atlas"
     if found is None and role == "network" and security_group(label or ""):
         found = "security group"  # "SG DB\nallow from App"
     return None if found is None or _OWN_MACHINES.search((label or "").lower()) else found
@@ -616,8 +619,14 @@ def label_says_ha(label: str | None) -> bool:
 # ... nor a cluster naming another platform beside it: "Vercel + Railway" hosts the API on Railway.
 _OTHER_PLATFORMS = (r"render|railway|heroku|dynos?|fly(?: io)?|aws|gcp|azure|digital ?ocean|koyeb|ec2|hetzner|linode|"
                     r"ovh|vultr|oracle|supabase|firebase")
-_NOT_ONLY_SERVERLESS = rf"(?!.*\b(?:like|self ?managed|self ?hosted|vps|vms?|servers?|droplets?|{_OTHER_PLATFORMS})\b)"
-_SERVERLESS_HOST = re.compile(rf"^(?:vercel|netlify|cloudflare (?:workers|pages)|deno deploy)\b{_NOT_ONLY_SERVERLESS}")
+_NOT_ONLY_SERVERLESS = (r"(?!.*\b(?:like|self ?managed|self ?hosted|vps|(?<!micro )vms?|servers?|droplets?|"
+                        rf"{_OTHER_PLATFORMS})\b)")
+# ... and Amazon Bedrock AgentCore Runtime, which runs each agent session in a microVM of its own [A15].
+_SERVERLESS_PLATFORMS = (r"vercel|netlify|cloudflare (?:workers|pages)|deno deploy|"
+                         r"(?:amazon )?(?:bedrock )?agent ?core runtime")
+_SERVERLESS_HOST = re.compile(rf"^(?:{_SERVERLESS_PLATFORMS})\b{_NOT_ONLY_SERVERLESS}")
+# "Frontend Layer - Next.js on Vercel": the layer's platform named after it.
+_ON_SERVERLESS = re.compile(rf"\b(?:on|via|deployed to) ({_SERVERLESS_PLATFORMS})$")
 
 
 _SERVERLESS_NOTE = re.compile(r"^(?:(?:azure |managed |serverless )?functions?|azure static web apps?|static web apps?|"
@@ -651,13 +660,24 @@ def serverless_host(cls: str, provider: str | None, places: tuple[str, ...]) -> 
     return None
 
 
+def serverless_note(cls: str, provider: str | None, label: str | None) -> str | None:
+    """The serverless platform a node's own note names (`Nginx("API Entry Layer\n(Vercel Edge / Next API)")`):
+    the platform's edge, drawn with the icon at hand; never on a server's icon, nor on a cloud's own icon, which
+    says what it is (`Lambda("api fn (Lambda)")` is the cited managed service, a VM an instance)."""
+    if (not label or "(" not in label or provider in ("aws", "gcp", "azure") or cls in _SERVER_ICONS
+            or (provider, cls) in VIRTUAL_MACHINES):
+        return None
+    return next((" ".join(note.split()) for note in re.findall(r"\(([^()]*)\)", label)
+                 if _SERVERLESS_NOTE.match(words(note))), None)
+
+
 # Clusters that name an app's code, not machines: a server icon drawn in one is a handler of the app around it.
 _CODE_PLACE = re.compile(r"\b(?:route handlers?|api routes?|(?:serverless|edge|cloud) functions?|components?|"
                          r"pages|modules?|handlers?|code|static|assets?|applications?|apps?)\b")
 _OTHER_PLATFORM = re.compile(rf"\b(?:{_OTHER_PLATFORMS})\b")
 # Clusters that name machines of their own, which end the look outward for a hosting platform ("node" alone is
-# Node.js as often as a machine: "(Vercel Edge / Node Runtime)").
-_MACHINE_PLACE = re.compile(r"\b(?:droplets?|vms?|vps|servers?|instances?|ec2|hosts?|machines?|nodes|"
+# Node.js as often as a machine: "(Vercel Edge / Node Runtime)"; a "MicroVM" is the platform's, per session).
+_MACHINE_PLACE = re.compile(r"\b(?:droplets?|(?<!micro )vms?|vps|servers?|instances?|ec2|hosts?|machines?|nodes|"
                             r"node (?:pools?|groups?)|containers?|docker|compose|pods?|k8s|kubernetes|clusters?|"
                             r"on ?prem\w*|self ?hosted|origin)\b")
 
@@ -677,6 +697,10 @@ def _place_host(place: str) -> str | None:
     named = _NUMBERED.sub("", place, count=1)
     if _SERVERLESS_HOST.match(words(named)):
         return named.split("(")[0].strip()
+    # ... unless the cluster names another platform too ("API on Render, Web on Vercel") or denies it
+    if (on := _ON_SERVERLESS.search(text := words(named))) and not _OTHER_PLATFORM.search(text) and not re.search(
+            r"\bnot on\b", text):
+        return on.group(1).title()
     # ... or in the cluster's note: "⚡ Intelligence Network\n(Managed Functions)", "Frontend (Azure Static Web
     # Apps)" say where its members run [issue 13].
     return next((" ".join(note.split()) for note in re.findall(r"\(([^()]*)\)", place)
@@ -700,7 +724,7 @@ def node_ha(provider: str | None, cls: str, role: str, analysis: Mapping[str, st
         return HA("single", basis="managed_ha=\"false\"")
     if override is True:
         return HA("managed", basis="managed_ha=\"true\"")
-    if host and role in ("compute", "service"):
+    if host and role in ("compute", "service", "load_balancer", "api_gateway"):  # apps, and the platform's edge
         return HA("provisional", elastic=True, basis=f"deployed on {host}, serverless hosting that runs it in many "
                                                      "places: HA believed but uncited [H]")
     if c4:

@@ -380,12 +380,21 @@ class RoleResolution:
     invalid_override: str | None = None
 
 
+# A source file's name heading a label ("api.ts (REST Client)", "geolocation.ts", "server/index.js"); not
+# "database.sqlite", nor a library named so ("Dexie.js", "PouchDB.js", "Node.js SQLite": capitalised).
+_SOURCE_FILE = re.compile(r"(?:[\w.-]*/)?[a-z_][\w-]*\.(?:tsx?|jsx?|mjs|py|go|rs|java|kt|rb|php|cs|swift|dart|vue|"
+                          r"svelte)\b(?!\.)")
+# ... and a label that names what the module keeps is the store ("lowdb.js JSON store", "mockStore.js").
+_KEPT_WORDS = re.compile(r"\b(?:indexed ?db|sqlite|json (?:files?|store)|stores?|cache|database|db)\b")
 C4_TYPE_ROLES = {
     "database": "database", "person": "client", "external person": "client",
     "external system": "external_saas", "container": "compute", "system": "compute",
 }
 # Technology text refines only what the design owns; an external system stays external whatever it runs on.
 _C4_REFINED = frozenset({"database", "container", "system"})
+# ... except the user interfaces people run, named as such: "Terminal UI", "Web UI", "Mobile App"; not a tool's
+# console ("Kafka UI", "Admin UI", "Swagger UI"), nor a CLI, which may be a tool of its own reading local files.
+_C4_CLIENT_PROGRAM = re.compile(r"^(?:(?:terminal|web|mobile|desktop) (?:ui|app|client)|tui|browser(?: extension)?)$")
 
 
 # A Custom icon's picture of someone's own machine, or of a person at one: `Custom("sdi.all-rights.fr",
@@ -436,6 +445,9 @@ def resolve_role(node: Any) -> RoleResolution:
             if named in MULTI_PURPOSE:
                 named = multi_purpose_use(named, name) or named
             refined = named if named in STATEFUL or named == "cache" else refined
+        if ctype == "external system" and _C4_CLIENT_PROGRAM.search(words(str(node.c4.get("name") or ""))):
+            # `System(name="Terminal UI", external=True)` calling the API: the program its users run, a client.
+            return RoleResolution("client", "c4", invalid)
         if refined or role:
             return RoleResolution(refined or role, "c4", invalid)
         return RoleResolution("unknown", "unknown", invalid)
@@ -456,6 +468,11 @@ def resolve_role(node: Any) -> RoleResolution:
         # The label decides when it names a role; the shape decides otherwise (issue 13, item 2).
         # "🎯 Mission Briefings\n/api/missions" on a firewall icon: a name, then the route it serves; a service, like
         # an endpoint "/v1/sql" (label_role), whatever the icon.
+        if role in STATEFUL and _SOURCE_FILE.match((node.label or "").strip().partition("\n")[0]) and not (
+                label_role(node.label or "") in STATEFUL or _KEPT_WORDS.search(words(node.label or ""))):
+            # `Storage("api.ts\n(REST Client)")`: a module of the code, named by its file; it stores nothing.
+            # ... unless the label names the store the module keeps ("storage.py\n• SQLite Database").
+            return RoleResolution("compute", "label", invalid)
         by_label = label_role(node.label or "") or (
             "service" if role not in _NO_ROUTES and _ROUTE_LINE.search(node.label or "") else None)
         # ... but a generic icon that is a specific thing (Firewall, Router, SQL, Mobile) keeps it against a label

@@ -26,7 +26,8 @@ from workbench.analysis.rules.base import (
 )
 
 _REFS_SPOF = ("[A13] AWS Well-Architected REL10-BP01", "[G6] Google Cloud: avoid single points of failure",
-              "[A14] Amazon RDS Proxy: runs in several Availability Zones")
+              "[A14] Amazon RDS Proxy: runs in several Availability Zones",
+              "[A15] Amazon Bedrock AgentCore Runtime: a serverless runtime, each session in a microVM of its own")
 _PROVISIONAL_NOTE = (
     "Managed services that are believed redundant but not in the cited MANAGED_HA table (SNS, Kinesis, Pub/Sub, "
     "Cloud Storage, Cosmos DB, Firestore, Cloud Run, serverless functions, and [H] any other managed cloud service "
@@ -173,7 +174,9 @@ REP010 = Rule(
          "\"Cassandra, 600 nodes\", \"2x\"; a range, \"3-10 tasks\", counts its least), which it takes as written "
          "[H], or the one stateless member of its class in a cluster whose label counts its instances "
          "(\"FastAPI (3 replicas)\", \"Serving\\n3-10 tasks\"), or a member of a cluster whose label gives a "
-         "multiplicity (\"Workers 1..n\", \"workers x N\"), assumed to run 2 [H]. Either way it is not a SPOF. "
+         "multiplicity (\"Workers 1..n\", \"workers x N\"), or a stateless node whose label names instances in "
+         "the plural (\"web pods\"), a pod pattern (\"core-*\") or says it runs scaled out (\"(scaled)\", "
+         "\"(autoscaled)\", \"HPA\"), assumed to run 2 [H]. Either way it is not a SPOF. "
          "Kubernetes Deployments, ReplicaSets and StatefulSets otherwise count only with replicas= (a Deployment "
          "defaults to 1).",
     why="The minimum size of the group decides whether it survives an instance failure; 2 is only a guess, and "
@@ -418,14 +421,19 @@ def _unconnected_stores(g: AnalysisGraph) -> list[Finding]:
     return out
 
 
+_GRANTORS = frozenset({"secrets", "identity"})
+
+
 def _source_databases(g: AnalysisGraph, ctx: Context) -> list[Finding]:
     """Info: a single database that nothing reads on a drawn path but that feeds other stores (a pipeline's source
     system, `Postgresql("orders") >> GCS("raw")`). No request path is shown to need it, so it is noted, not raised
-    [issue 13: the source database of a data pipeline]."""
+    [issue 13: the source database of a data pipeline]. A key or identity service drawn into it (`kms >> rds`,
+    "SSE-KMS") grants access; it reads nothing."""
     hit = set(_hits(g, ctx)[0]) | set(_hits(g, ctx)[1])
     out = []
     for gid, group in g.groups.items():
-        if (group.role != "database" or gid in hit or group.tolerant or group.soft or g.Q.in_degree(gid)
+        if (group.role != "database" or gid in hit or group.tolerant or group.soft
+                or any(g.groups[p].role not in _GRANTORS for p in g.Q.predecessors(gid))
                 or not any(g.groups[h].effective_stateful for h in g.Q.successors(gid))):
             continue
         fed = [g.groups[h].name for h in g.Q.successors(gid) if g.groups[h].effective_stateful]
@@ -494,6 +502,7 @@ _ASSUMED_FROM = {
     "label_multiplicity": (": its label gives a multiplicity (1..n, x N)", "the number that runs"),
     "label_plural": (": its label names them in the plural (pods, servers, workers)", "the number that runs"),
     "label_pattern": (": its name is a pattern for several pods (core-*)", "the number that runs"),
+    "label_scaled": (": its label says it runs scaled out (scaled, autoscaled, HPA)", "the number that runs"),
     "named_redundancy": (": its label names the redundancy (a replica set, a pair, HSRP, VRRP, keepalived, Always "
                          "On)", "its members"),
 }

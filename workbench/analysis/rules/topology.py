@@ -25,7 +25,8 @@ TOP001 = Rule(
          "store, external service or secrets store that nothing calls but that feeds others (a data source), a "
          "schedule (a scheduler or cron job), the head of a pipeline in a drawing with no user entry, and what "
          "those reach, nor what the people who run the system reach (an admin's console, a CMS's editors, a "
-         "developer's pipeline); network icons without request edges (a VPC or subnet drawn as a caption), a "
+         "developer's pipeline), nor a DNS record, key, identity or network that leads only into an admin host "
+         "(the operators' way in); network icons without request edges (a VPC or subnet drawn as a caption), a "
          "gateway to the internet itself (traffic from the internet comes in there; what only it leads to is "
          "reported). Monitoring edges into services (scrapes) reach nothing. Silent when the diagram has no entry "
          "and no queue at all.",
@@ -107,13 +108,18 @@ def _internet_door(group: Group) -> bool:
         "InternetGateway" in group.classes or bool(_INTERNET_DOOR.match(roles.words(group.name))))
 
 
+_WAYS_IN = frozenset({"dns", "secrets", "identity", "network", "edge_security"})
+
+
 def _other_roots(g: AnalysisGraph) -> set[str]:
     """Groups that something other than a request starts from: what the operations plane drives, data sources."""
     roots, called, calls = set(), set(), set()
+    to_ops, elsewhere = set(), set()  # groups with an arc into an admin host, or into anything else
     for a in g.arcs:
         u, v = g.group_of[a.u], g.group_of[a.v]
         if u == v:
             continue
+        (to_ops if g.groups[v].role == "tooling" else elsewhere).add(u)
         if a.kind != "side":
             called.add(v)
             calls.add(u)
@@ -126,6 +132,10 @@ def _other_roots(g: AnalysisGraph) -> set[str]:
     # (`PV("Secrets") >> app`: what the app reads at start), that nothing calls.
     roots.update(gid for gid in calls - called
                  if g.groups[gid].stateful or g.groups[gid].role in ("external_saas", "secrets"))
+    # A name, key or network that leads only into an admin host (`Route53("A Record") >> admin_host`,
+    # `SecretsManager("SSH Key") >> admin_host`) is the operators' way in, not a component user requests should
+    # reach [issue 13]. Compute that only logs (`Lambda("report") >> cloudwatch`) is still reported: nothing calls it.
+    roots.update(gid for gid in to_ops - elsewhere - called if g.groups[gid].role in _WAYS_IN)
     # A VPC, subnet or route-table icon with no request edges is a caption for the drawing, not a component (side
     # edges from monitoring do not make it one: they change no finding).
     roots.update(gid for gid, grp in g.groups.items()
