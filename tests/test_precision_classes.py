@@ -4029,10 +4029,13 @@ def test_guards_from_a_second_read_of_classes_186_193():
     b.chain(b.node(*users, **kw_client), b.node("ELB", "ALB"), app, b.node("EC2", "OpenAI\n(LiteLLM proxy)"))
     b.edge(app, [b.node("Server", "OpenAI API\n(our org key, gpt-4o)", provider="onprem", module="compute"),
                  b.node("Python", "GPT-4o API", provider="programming", module="language"),
-                 b.node("Server", "OpenAI GPT-4", provider="onprem", module="compute")])
+                 b.node("Server", "OpenAI GPT-4", provider="onprem", module="compute"),
+                 # (eleventh session, holdout154 `lorrey`) Google's model API on a server icon
+                 b.node("Server", "Google Gemini API", provider="onprem", module="compute")])
     got = found(b, "SPOF001")
     assert ("SPOF001", "OpenAI (LiteLLM proxy)") in got
-    assert not {h for h in got if h[1] in ("OpenAI API (our org key, gpt-4o)", "GPT-4o API", "OpenAI GPT-4")}, got
+    assert not {h for h in got if h[1] in ("OpenAI API (our org key, gpt-4o)", "GPT-4o API", "OpenAI GPT-4",
+                                           "Google Gemini API")}, got
 
     for label, copy in (("Backup DB\n(hot standby, semi-sync replication)", False), ("Backup DB Server", True),
                         ("Postgres (backups)", True)):
@@ -6310,3 +6313,34 @@ def test_a_server_nobody_calls_that_keeps_a_connection_to_silent_clients_serves_
 
     assert drawing("OpenClaw Gateway\nsingleton")
     assert not drawing("nightly digest job")
+
+
+def test_a_cache_drawn_between_a_writer_and_the_workers_it_feeds_is_their_queue():
+    """`n8n_main >> ElastiCache("ElastiCache Redis") >> EC2("n8n workers")` with nothing else calling the workers
+    (holdout158 `teddynted`, n8n's queue mode, read as a cache whose workers were unreachable): a cache answers its
+    callers and calls no one, so one that feeds workers only it reaches is the queue between them. A cache the app
+    reads and that also points back at the app (a reply) stays a cache."""
+    def drawing(back_to_writer: bool):
+        b = Arch()
+        main = b.node("EC2", "n8n main")
+        redis = b.node("ElastiCache", "ElastiCache Redis", provider="aws", module="database")
+        workers = b.node("EC2", "workers", replicas="2")
+        b.chain(onprem(b, "Users", "callers", "client"), b.node("ALB", "alb"), main, redis)
+        b.edge(redis, main if back_to_writer else workers)
+        b.edge(workers, b.node("RDS", "db", provider="aws", module="database", multi_az="true"))
+        g = build_graph(b.diagram())
+        return g.nodes[redis.id].role, found(b, "TOP001")
+
+    role, top = drawing(False)
+    assert role == "queue" and not top
+    assert drawing(True)[0] == "cache"
+    # (a second read) a cache-aside chain drawn in a line, `web >> Redis("redis") >> api >> db`, arrows that say
+    # "lookup" or "miss", and Memcached stay caches
+    for cls, label, reader, edge in (("Redis", "redis", "api", ""), ("Redis", "redis", "workers", "2. miss"),
+                                     ("Memcached", "memcached", "workers", "")):
+        b = Arch()
+        store = onprem(b, cls, label, "inmemory")
+        b.chain(onprem(b, "Users", "users", "client"), b.node("ALB", "alb"), b.node("EC2", "web", replicas="2"),
+                store)
+        b.edge(store, b.node("EC2", reader, replicas="2"), label=edge)
+        assert build_graph(b.diagram()).nodes[store.id].role == "cache", (cls, reader, edge)

@@ -687,23 +687,53 @@ def _placeholder(n: Node) -> bool:
 def _queues_from_edge_labels(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:
     """A Redis-like store (class role cache) that an edge labelled as queueing writes into
     (`app >> Edge(label="Queue click for storage") >> Redis("Redis")`) and that something takes work out of is
-    the queue the drawing uses it as [H, issue 13]."""
+    the queue the drawing uses it as [H, issue 13]. So is one drawn between a writer and workers that only it
+    feeds (`n8n_main >> ElastiCache("Redis") >> EC2("n8n workers")`): a cache answers its callers, it calls no one.
+    Not Memcached (no queue), nor a store whose label or edges name a cache's use (lookup, miss, sessions), nor
+    readers that are not named as workers (`web >> redis >> api` may be a cache-aside chain)."""
     stores = {n.id for n in diagram.nodes if resolved[n.id].role in roles.MULTI_PURPOSE
               and resolved[n.id].source not in ("override", "c4", "label") and "role" not in n.analysis}
     if not stores:
         return
     queued, drained = set(), set()
+    writers: dict[str, set[str]] = defaultdict(set)
+    readers: dict[str, set[str]] = defaultdict(set)
     for e in diagram.edges:
         if e.dir not in ("forward", "back"):
             continue
         if e.callee in stores and _QUEUE_EDGE.search(roles.words(e.label or "")):
             queued.add(e.callee)
+        if e.callee in stores and e.caller in resolved and resolved[e.caller].role in ("compute", "service"):
+            writers[e.callee].add(e.caller)
         if e.caller in stores and e.callee in resolved and resolved[e.callee].role in ("compute", "service"):
             drained.add(e.caller)
+            readers[e.caller].add(e.callee)
+        for end in (e.caller, e.callee):  # "1. lookup", "cache miss": the arrows say it is used as a cache
+            if end in stores and e.label and _CACHE_USE.search(roles.words(e.label)):
+                readers.pop(end, None)
+                writers[end].clear()
             if _JOBS_OUT.search(roles.words(e.label or "")):
                 queued.add(e.caller)  # `redis >> Edge(label="Jobs") >> worker`: the label says what is queued
+    if readers:
+        by_id = {n.id: n for n in diagram.nodes}
+        linked: dict[str, set[str]] = defaultdict(set)  # every node's neighbours by any edge into it, lines too
+        for e in diagram.edges:
+            linked[e.callee].add(e.caller)
+            if e.dir not in ("forward", "back"):
+                linked[e.caller].add(e.callee)
+        queued |= {nid for nid, fed in readers.items()
+                   if writers[nid] and not writers[nid] & fed and by_id[nid].cls != "Memcached"
+                   and not _CACHE_USE.search(roles.words(by_id[nid].label or ""))
+                   and all(linked[r] == {nid} and _WORKER_LABEL.search(roles.words(by_id[r].label or ""))
+                           for r in fed)}
     for nid in queued & drained:
         resolved[nid] = roles.RoleResolution("queue", "edge_label")
+
+
+# ... a product's name aside ("ElastiCache", "Azure Cache for Redis")
+_CACHE_USE = re.compile(r"\b(?:(?<!elasti )(?<!azure )cach\w*(?! for redis)|lookups?|hits?|miss(?:es)?|reads?|get|"
+                        r"sessions?|presence)\b")
+_WORKER_LABEL = re.compile(r"\b(?:workers?|consumers?|processors?|jobs?|runners?|subscribers?|listeners?)\b")
 
 
 def _session_stores(diagram: Diagram, resolved: dict[str, roles.RoleResolution]) -> None:

@@ -968,7 +968,8 @@ def hardware_label(label: str) -> bool:
 # its vendor, or one only the vendor serves; "GPT-2" alone may be open weights a team runs.
 _SAAS_PRODUCT = re.compile(r"^(?:pinecone|open ?ai(?: api)?|chat ?gpt api|(?:open ?ai )?gpt(?: \d+(?: \d+)?o?)? api|"
                            r"open ?ai gpt(?: \d+(?: \d+)?o?)?|gpt (?:3 5|4|4o|4 1|5)(?: turbo| mini)?|"
-                           r"anthropic(?: api)?|claude api|gemini api|stripe|twilio|send ?grid|mailgun|algolia|auth0|"
+                           r"anthropic(?: api)?|claude api|(?:google )?gemini(?: \d+(?: \d+)?)?(?: pro| flash)? api|"
+                           r"stripe|twilio|send ?grid|mailgun|algolia|auth0|"
                            r"okta)$")
 # A store kept as a backup copy: "Backup DB", "DB backups", "Backups", "Backup DB Server"; or a store whose note is
 # only that ("Postgres (backups)").
