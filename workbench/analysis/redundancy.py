@@ -626,7 +626,7 @@ _SERVERLESS_PLATFORMS = (r"vercel|netlify|cloudflare (?:workers|pages)|deno depl
                          r"(?:amazon )?(?:bedrock )?agent ?core runtime")
 _SERVERLESS_HOST = re.compile(rf"^(?:{_SERVERLESS_PLATFORMS})\b{_NOT_ONLY_SERVERLESS}")
 # "Frontend Layer - Next.js on Vercel": the layer's platform named after it.
-_ON_SERVERLESS = re.compile(rf"\b(?:on|via|deployed to) ({_SERVERLESS_PLATFORMS})$")
+_ON_SERVERLESS = re.compile(rf"\b(?<!not )(?:on|via|deployed to) ({_SERVERLESS_PLATFORMS})$")
 
 
 _SERVERLESS_NOTE = re.compile(r"^(?:(?:azure |managed |serverless )?functions?|azure static web apps?|static web apps?|"
@@ -667,7 +667,12 @@ def serverless_note(cls: str, provider: str | None, label: str | None) -> str | 
     if (not label or "(" not in label or provider in ("aws", "gcp", "azure") or cls in _SERVER_ICONS
             or (provider, cls) in VIRTUAL_MACHINES):
         return None
-    return next((" ".join(note.split()) for note in re.findall(r"\(([^()]*)\)", label)
+    return _serverless_in_notes(label)
+
+
+def _serverless_in_notes(text: str) -> str | None:
+    """The first note in brackets that names a serverless platform ("(Vercel Edge / Node Runtime)")."""
+    return next((" ".join(note.split()) for note in re.findall(r"\(([^()]*)\)", text)
                  if _SERVERLESS_NOTE.match(words(note))), None)
 
 
@@ -697,14 +702,13 @@ def _place_host(place: str) -> str | None:
     named = _NUMBERED.sub("", place, count=1)
     if _SERVERLESS_HOST.match(words(named)):
         return named.split("(")[0].strip()
-    # ... unless the cluster names another platform too ("API on Render, Web on Vercel") or denies it
-    if (on := _ON_SERVERLESS.search(text := words(named))) and not _OTHER_PLATFORM.search(text) and not re.search(
-            r"\bnot on\b", text):
+    # ... or after the layer's name ("Frontend Layer - Next.js on Vercel"), unless another platform is named too
+    # ("API on Render, Web on Vercel")
+    if (on := _ON_SERVERLESS.search(text := words(named))) and not _OTHER_PLATFORM.search(text):
         return on.group(1).title()
     # ... or in the cluster's note: "⚡ Intelligence Network\n(Managed Functions)", "Frontend (Azure Static Web
     # Apps)" say where its members run [issue 13].
-    return next((" ".join(note.split()) for note in re.findall(r"\(([^()]*)\)", place)
-                 if _SERVERLESS_NOTE.match(words(note))), None)
+    return _serverless_in_notes(place)
 
 
 def node_ha(provider: str | None, cls: str, role: str, analysis: Mapping[str, str], c4: bool = False,
